@@ -1,0 +1,233 @@
+//! Maps the lenient CycloneDX model onto chainrisk's components, flattening
+//! nested components with their parent recorded.
+
+use super::model::{self as cdx, Bom};
+use crate::ingest::lenient::non_empty;
+use crate::ingest::{ParsedDoc, source};
+use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope, parse_purl};
+
+/// How positions are written: JSON pointers or XML paths.
+#[derive(Clone, Copy)]
+pub enum PointerStyle {
+    Json,
+    Xml,
+}
+
+impl PointerStyle {
+    fn child(self, parent: &str, index: usize) -> String {
+        match self {
+            PointerStyle::Json => format!("{parent}/components/{index}"),
+            PointerStyle::Xml => format!("{parent}/components/component[{}]", index + 1),
+        }
+    }
+    pub fn root(self) -> &'static str {
+        match self {
+            PointerStyle::Json => "",
+            PointerStyle::Xml => "/bom",
+        }
+    }
+}
+
+/// Builds the parsed document from a whole BOM.
+pub fn bom_to_doc(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc) -> ParsedDoc {
+    doc.format = Some(format);
+    if doc.spec_version.is_none() {
+        doc.spec_version = bom.spec_version.clone();
+    }
+    if let Some(v) = doc.spec_version.as_deref() {
+        if !super::SUPPORTED.contains(&v) {
+            doc.warnings.push(format!(
+                "CycloneDX {v} is outside the supported 1.2–1.7 range; read tolerantly"
+            ));
+        }
+    }
+    doc.meta.serial = non_empty(bom.serial_number.as_deref());
+    doc.meta.completeness_declared = !bom.compositions.is_empty();
+    if let Some(meta) = bom.metadata {
+        read_metadata(meta, &mut doc, style);
+    }
+    let root = style.root();
+    for (i, c) in bom.components.into_iter().enumerate() {
+        let pointer = style.child(root, c.index.unwrap_or(i));
+        push_component(c, pointer, None, style, &mut doc);
+    }
+    doc.meta.has_dependency_graph = !bom.dependencies.is_empty();
+    for dep in bom.dependencies {
+        let Some(from) = non_empty(dep.reference.as_deref()) else {
+            doc.warnings
+                .push("a dependency entry has no `ref`; skipped".to_string());
+            continue;
+        };
+        for to in dep.depends_on {
+            doc.edges.push((from.clone(), to));
+        }
+    }
+    doc
+}
+
+fn party_name(p: &Option<cdx::Party>) -> Option<String> {
+    p.as_ref().and_then(|p| non_empty(p.name.as_deref()))
+}
+
+fn read_metadata(meta: cdx::Metadata, doc: &mut ParsedDoc, style: PointerStyle) {
+    doc.meta.timestamp = non_empty(meta.timestamp.as_deref());
+    doc.meta.tools = meta.tools.names();
+    doc.meta.authors = meta
+        .authors
+        .iter()
+        .filter_map(|a| non_empty(a.name.as_deref()).or_else(|| non_empty(a.email.as_deref())))
+        .collect();
+    let org = party_name(&meta.manufacturer)
+        .or_else(|| party_name(&meta.manufacture))
+        .or_else(|| party_name(&meta.supplier));
+    if let Some(org) = &org {
+        if doc.meta.authors.is_empty() {
+            doc.meta.authors.push(org.clone());
+        }
+    }
+    if let Some(primary) = meta.component {
+        doc.meta.subject_name = non_empty(primary.name.as_deref());
+        doc.meta.subject_version = non_empty(primary.version.as_deref());
+        doc.meta.subject_supplier = party_name(&primary.supplier)
+            .or_else(|| party_name(&primary.manufacturer))
+            .or(org);
+        // The primary component is the graph's root. It is not one of the
+        // components (CycloneDX keeps it apart); its nested components are.
+        let reference = non_empty(primary.bom_ref.as_deref())
+            .or_else(|| non_empty(primary.purl.as_deref()))
+            .unwrap_or_else(|| "(metadata.component)".to_string());
+        doc.meta.primary = Some(reference.clone());
+        doc.roots.push(reference);
+        for (i, nested) in primary.components.into_iter().enumerate() {
+            let base = match style {
+                PointerStyle::Json => "/metadata/component".to_string(),
+                PointerStyle::Xml => "/bom/metadata/component".to_string(),
+            };
+            let idx = push_component(nested, style.child(&base, i), None, style, doc);
+            doc.roots.push(local_ref(doc, idx));
+        }
+    }
+}
+
+fn local_ref(doc: &ParsedDoc, idx: usize) -> String {
+    doc.components[idx]
+        .bom_ref
+        .clone()
+        .unwrap_or_else(|| format!("#{idx}"))
+}
+
+/// Converts one component and its nested ones; returns its index.
+fn push_component(
+    c: cdx::Component,
+    pointer: String,
+    parent: Option<usize>,
+    style: PointerStyle,
+    doc: &mut ParsedDoc,
+) -> usize {
+    let mut out = Component::named(non_empty(c.name.as_deref()).unwrap_or_default());
+    out.bom_ref = non_empty(c.bom_ref.as_deref());
+    out.namespace = non_empty(c.group.as_deref());
+    out.version = non_empty(c.version.as_deref());
+    out.kind = non_empty(c.kind.as_deref()).map(|k| k.to_ascii_lowercase());
+    out.supplier = party_name(&c.supplier)
+        .or_else(|| party_name(&c.manufacturer))
+        .or_else(|| non_empty(c.publisher.as_deref()));
+    out.authors = c
+        .authors
+        .iter()
+        .filter_map(|a| non_empty(a.name.as_deref()))
+        .chain(non_empty(c.author.as_deref()))
+        .collect();
+    out.scope = match c.scope.as_deref() {
+        Some("optional") => Scope::Optional,
+        Some("excluded") => Scope::Excluded,
+        _ => Scope::Required,
+    };
+    for p in &c.properties {
+        // cyclonedx-npm and cyclonedx-python mark development dependencies with a property.
+        if let (Some(n), Some(v)) = (p.name.as_deref(), p.value.as_deref()) {
+            if (n == "cdx:npm:package:development" || n == "cdx:python:package:development")
+                && v == "true"
+            {
+                out.scope = Scope::Dev;
+            }
+        }
+    }
+    for h in &c.hashes {
+        if let (Some(alg), Some(v)) = (h.alg.as_deref(), h.content.as_deref()) {
+            out.add_hash(alg, v);
+        }
+    }
+    for l in &c.licenses {
+        let declared_or = |ack: Option<&str>| match ack {
+            Some(a) if a.eq_ignore_ascii_case("concluded") => LicenseKind::Concluded,
+            _ => LicenseKind::Declared,
+        };
+        if let Some(expr) = non_empty(l.expression.as_deref()) {
+            out.licenses
+                .push(License::new(declared_or(l.acknowledgement.as_deref()), &expr));
+        } else if let Some(body) = &l.license {
+            let ack = body.acknowledgement.as_deref().or(l.acknowledgement.as_deref());
+            if let Some(text) = non_empty(body.id.as_deref()).or_else(|| non_empty(body.name.as_deref())) {
+                out.licenses.push(License::new(declared_or(ack), &text));
+            }
+        }
+    }
+    out.cpe = non_empty(c.cpe.as_deref());
+    out.swid = c.swid.as_ref().and_then(|s| non_empty(s.tag_id.as_deref()));
+    for r in &c.external_references {
+        let Some(url) = non_empty(r.url.as_deref()) else {
+            continue;
+        };
+        let kind = match r.kind.as_deref().unwrap_or("") {
+            "vcs" | "source-distribution" => RefKind::Vcs,
+            "website" | "documentation" => RefKind::Website,
+            "distribution" | "distribution-intake" => RefKind::Distribution,
+            "issue-tracker" => RefKind::IssueTracker,
+            "bom" => RefKind::Bom,
+            _ => RefKind::Other,
+        };
+        if kind == RefKind::Bom {
+            out.has_own_bom = true;
+        }
+        // The hash of a distribution artifact protects delivery as much as a component hash.
+        if kind == RefKind::Distribution {
+            for h in &r.hashes {
+                if let (Some(alg), Some(v)) = (h.alg.as_deref(), h.content.as_deref()) {
+                    out.add_hash(alg, v);
+                }
+            }
+        }
+        out.add_reference(kind, &url);
+    }
+    if let Some(raw) = non_empty(c.purl.as_deref()) {
+        if let Err(e) = out.set_purl(&raw) {
+            doc.warnings
+                .push(format!("{pointer}: invalid purl {raw:?} ({e}); kept as text"));
+        } else if let Ok(p) = parse_purl(&raw) {
+            out.source = source::from_purl(&p, &out.ecosystem);
+        }
+    }
+    if out.source == crate::model::SourceKind::Unknown {
+        // cyclonedx-npm records where a package was resolved from as a distribution reference.
+        if let Some(r) = out.references.iter().find(|r| r.kind == RefKind::Distribution) {
+            let k = source::classify_location(&r.url);
+            if matches!(k, crate::model::SourceKind::Git { .. } | crate::model::SourceKind::Path { .. }) {
+                out.source = k;
+            }
+        }
+    }
+    if out.name.is_empty() {
+        doc.warnings
+            .push(format!("{pointer}: component has no name"));
+    }
+    out.has_own_bom |= !c.components.is_empty();
+    let idx = doc.push(out, pointer.clone(), parent);
+    for (i, nested) in c.components.into_iter().enumerate() {
+        let child = push_component(nested, style.child(&pointer, i), Some(idx), style, doc);
+        // Nesting is containment: keep it in the graph so nested parts are reachable.
+        let (from, to) = (local_ref(doc, idx), local_ref(doc, child));
+        doc.edges.push((from, to));
+    }
+    idx
+}

@@ -1,0 +1,126 @@
+//! Shared JSON plumbing for the JSON readers: a fast typed pass, JSON-pointer
+//! positions for type errors, and a tolerant pass that skips only the entries
+//! that do not fit.
+
+use serde::de::DeserializeOwned;
+
+use super::error::{IngestError, Position};
+
+/// Turns serde_path_to_error's path (`components[3].hashes`) into a JSON pointer.
+pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut s = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                s.push('/');
+                s.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                s.push('/');
+                s.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    s
+}
+
+/// Outcome of the typed pass.
+pub enum Typed<T> {
+    /// The whole document fit the model; `trailing` warns about text after it.
+    Ok { value: T, trailing: Option<String> },
+    /// The document is valid JSON but some value has the wrong shape: the
+    /// caller should retry tolerantly. Carries the first error for its warning.
+    Mismatch(IngestError),
+}
+
+/// Parses `bytes` into `T`. Syntax errors (including truncation and nesting
+/// deeper than serde_json's limit of 128) fail with their position.
+pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, IngestError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => {
+            let trailing = de.end().err().map(|e| {
+                format!(
+                    "{}: trailing data after the JSON document was ignored",
+                    Position::line_col(e.line(), e.column())
+                )
+            });
+            Ok(Typed::Ok { value, trailing })
+        }
+        Err(e) => {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            let err = IngestError::from_json(&inner, Some(pointer));
+            if inner.is_data() {
+                Ok(Typed::Mismatch(err))
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Parses the first JSON value of `bytes` as a generic value for the tolerant
+/// pass, warning about trailing data like [`parse_typed`].
+pub fn parse_value(bytes: &[u8]) -> Result<(serde_json::Value, Option<String>), IngestError> {
+    match parse_typed::<serde_json::Value>(bytes)? {
+        Typed::Ok { value, trailing } => Ok((value, trailing)),
+        Typed::Mismatch(e) => Err(e),
+    }
+}
+
+/// Reads one entry of a list tolerantly: on a shape error, returns the warning
+/// naming its pointer instead.
+pub fn entry<T: DeserializeOwned>(value: serde_json::Value, pointer: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let inner = pointer_of(e.path());
+        format!("at {pointer}{inner}: {}; entry skipped", e.into_inner())
+    })
+}
+
+/// Takes `key` out of a JSON object as a list of entries; a missing key is an
+/// empty list, anything but a list a structural error.
+pub fn take_list(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    what: &str,
+) -> Result<Vec<serde_json::Value>, IngestError> {
+    match obj.remove(key) {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::Array(v)) => Ok(v),
+        Some(other) => Err(IngestError::at(
+            format!(
+                "expected `{key}` to be an array of {what}, found {}",
+                kind_of(&other)
+            ),
+            Position::pointer(format!("/{key}")),
+        )),
+    }
+}
+
+pub fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The document root as an object, or a structural error.
+pub fn root_object(
+    v: serde_json::Value,
+    what: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, IngestError> {
+    match v {
+        serde_json::Value::Object(m) => Ok(m),
+        other => Err(IngestError::at(
+            format!("expected {what} (a JSON object), found {}", kind_of(&other)),
+            Position::pointer(""),
+        )),
+    }
+}

@@ -1,0 +1,550 @@
+//! A component: one package (library, application, container, file…) of the product.
+
+use serde::{Deserialize, Serialize};
+
+use super::license::License;
+use super::purl::parse_purl;
+
+/// Index of a component in its [`Inventory`](super::Inventory).
+pub type ComponentId = usize;
+
+/// The packaging world a component lives in, mostly taken from the purl type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum Ecosystem {
+    Cargo,
+    Npm,
+    Pypi,
+    Golang,
+    Maven,
+    Nuget,
+    Gem,
+    Composer,
+    Deb,
+    Rpm,
+    Apk,
+    Github,
+    Docker,
+    Oci,
+    Generic,
+    /// A purl type we do not know by name; the type is kept.
+    Other(String),
+    /// No purl and no other hint.
+    #[default]
+    Unknown,
+}
+
+impl From<String> for Ecosystem {
+    fn from(s: String) -> Ecosystem {
+        if s == "unknown" {
+            Ecosystem::Unknown
+        } else {
+            Ecosystem::from_purl_type(&s)
+        }
+    }
+}
+
+impl From<Ecosystem> for String {
+    fn from(e: Ecosystem) -> String {
+        e.as_str().to_string()
+    }
+}
+
+impl Ecosystem {
+    pub fn from_purl_type(ty: &str) -> Ecosystem {
+        match ty.to_ascii_lowercase().as_str() {
+            "cargo" => Ecosystem::Cargo,
+            "npm" => Ecosystem::Npm,
+            "pypi" => Ecosystem::Pypi,
+            "golang" => Ecosystem::Golang,
+            "maven" => Ecosystem::Maven,
+            "nuget" => Ecosystem::Nuget,
+            "gem" => Ecosystem::Gem,
+            "composer" => Ecosystem::Composer,
+            "deb" => Ecosystem::Deb,
+            "rpm" => Ecosystem::Rpm,
+            "apk" | "alpine" => Ecosystem::Apk,
+            "github" => Ecosystem::Github,
+            "docker" => Ecosystem::Docker,
+            "oci" => Ecosystem::Oci,
+            "generic" => Ecosystem::Generic,
+            other => Ecosystem::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Pypi => "pypi",
+            Ecosystem::Golang => "golang",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Nuget => "nuget",
+            Ecosystem::Gem => "gem",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Rpm => "rpm",
+            Ecosystem::Apk => "apk",
+            Ecosystem::Github => "github",
+            Ecosystem::Docker => "docker",
+            Ecosystem::Oci => "oci",
+            Ecosystem::Generic => "generic",
+            Ecosystem::Other(s) => s,
+            Ecosystem::Unknown => "unknown",
+        }
+    }
+
+    /// Ecosystems whose packages normally come from a package registry, so that
+    /// anything else (git, path, URL) is an irregular delivery channel.
+    pub fn has_registry(&self) -> bool {
+        matches!(
+            self,
+            Ecosystem::Cargo
+                | Ecosystem::Npm
+                | Ecosystem::Pypi
+                | Ecosystem::Golang
+                | Ecosystem::Maven
+                | Ecosystem::Nuget
+                | Ecosystem::Gem
+                | Ecosystem::Composer
+        )
+    }
+}
+
+/// Hash algorithm, normalised across CycloneDX and SPDX spellings; written
+/// in CycloneDX's spelling (`SHA-256`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum HashAlg {
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    Sha3_256,
+    Sha3_384,
+    Sha3_512,
+    Blake2b256,
+    Blake2b384,
+    Blake2b512,
+    Blake3,
+    Other(String),
+}
+
+impl From<String> for HashAlg {
+    fn from(s: String) -> HashAlg {
+        HashAlg::parse(&s)
+    }
+}
+
+impl From<HashAlg> for String {
+    fn from(h: HashAlg) -> String {
+        h.as_str().to_string()
+    }
+}
+
+impl HashAlg {
+    /// Accepts CycloneDX (`SHA-256`), SPDX 2 (`SHA256`), SPDX 3 (`sha256`) and
+    /// lockfile spellings.
+    pub fn parse(s: &str) -> HashAlg {
+        let norm: String = s
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        match norm.as_str() {
+            "MD5" => HashAlg::Md5,
+            "SHA1" => HashAlg::Sha1,
+            "SHA224" => HashAlg::Sha224,
+            "SHA256" => HashAlg::Sha256,
+            "SHA384" => HashAlg::Sha384,
+            "SHA512" => HashAlg::Sha512,
+            "SHA3256" => HashAlg::Sha3_256,
+            "SHA3384" => HashAlg::Sha3_384,
+            "SHA3512" => HashAlg::Sha3_512,
+            "BLAKE2B256" => HashAlg::Blake2b256,
+            "BLAKE2B384" => HashAlg::Blake2b384,
+            "BLAKE2B512" => HashAlg::Blake2b512,
+            "BLAKE3" => HashAlg::Blake3,
+            _ => HashAlg::Other(s.to_string()),
+        }
+    }
+
+    /// MD5 and SHA-1 have practical collisions: they do not protect delivery.
+    pub fn is_weak(&self) -> bool {
+        matches!(self, HashAlg::Md5 | HashAlg::Sha1)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            HashAlg::Md5 => "MD5",
+            HashAlg::Sha1 => "SHA-1",
+            HashAlg::Sha224 => "SHA-224",
+            HashAlg::Sha256 => "SHA-256",
+            HashAlg::Sha384 => "SHA-384",
+            HashAlg::Sha512 => "SHA-512",
+            HashAlg::Sha3_256 => "SHA3-256",
+            HashAlg::Sha3_384 => "SHA3-384",
+            HashAlg::Sha3_512 => "SHA3-512",
+            HashAlg::Blake2b256 => "BLAKE2b-256",
+            HashAlg::Blake2b384 => "BLAKE2b-384",
+            HashAlg::Blake2b512 => "BLAKE2b-512",
+            HashAlg::Blake3 => "BLAKE3",
+            HashAlg::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Hash {
+    pub alg: HashAlg,
+    pub value: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefKind {
+    Vcs,
+    Website,
+    Distribution,
+    IssueTracker,
+    Bom,
+    Other,
+}
+
+/// An external reference of the component: where its source, website or
+/// distribution lives.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Reference {
+    pub kind: RefKind,
+    pub url: String,
+}
+
+/// How the component reached the product.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum SourceKind {
+    /// From a package registry (the usual, auditable channel).
+    Registry {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
+    /// Straight from a version-control repository.
+    Git {
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rev: Option<String>,
+        /// True when `rev` is a full commit id (immutable); a branch or tag can move.
+        pinned: bool,
+    },
+    /// A local path (workspace member, `file:` or `link:` dependency).
+    Path { path: String },
+    /// A direct download URL (tarball, wheel) outside any registry protocol.
+    Url { url: String },
+    /// Copied into the product's own tree.
+    Vendored,
+    #[default]
+    Unknown,
+}
+
+impl SourceKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            SourceKind::Registry { .. } => "registry",
+            SourceKind::Git { .. } => "git",
+            SourceKind::Path { .. } => "path",
+            SourceKind::Url { .. } => "url",
+            SourceKind::Vendored => "vendored",
+            SourceKind::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Required,
+    Optional,
+    Dev,
+    Build,
+    /// CycloneDX `excluded`: listed but not part of the delivered product.
+    Excluded,
+}
+
+/// Where a component was read: the input (index into [`Inventory::documents`](super::Inventory))
+/// and a JSON pointer, XML path or `line N` inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub input: usize,
+    pub pointer: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    pub id: ComponentId,
+    /// The document-local reference (CycloneDX `bom-ref`, SPDX id) of the first occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bom_ref: Option<String>,
+    /// Canonical package URL, when the input gave a valid one.
+    #[serde(default)]
+    pub purl: Option<String>,
+    /// A purl string the input gave that does not parse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_purl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpe: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swid: Option<String>,
+    pub ecosystem: Ecosystem,
+    /// Namespace or group (purl namespace, CycloneDX `group`, Maven groupId).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub version: Option<String>,
+    /// CycloneDX type or SPDX primary package purpose, lower-case (`library`, `application`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub licenses: Vec<License>,
+    #[serde(default)]
+    pub hashes: Vec<Hash>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    #[serde(default)]
+    pub source: SourceKind,
+    #[serde(default)]
+    pub scope: Scope,
+    /// `Some(true)` when a root depends on it directly, `Some(false)` when only
+    /// transitively, `None` when the input has no dependency graph to tell.
+    #[serde(default)]
+    pub direct: Option<bool>,
+    /// The primary component (the product itself) or another graph root.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub root: bool,
+    /// The component this one was nested in (CycloneDX nested `components`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ComponentId>,
+    /// The input declares nested components or an external BOM for this component.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_own_bom: bool,
+    #[serde(default)]
+    pub locations: Vec<Location>,
+}
+
+impl Component {
+    /// A component with a name and nothing else known.
+    pub fn named(name: impl Into<String>) -> Component {
+        Component {
+            name: name.into(),
+            ecosystem: Ecosystem::Unknown,
+            ..Component::default()
+        }
+    }
+
+    /// Sets the purl when it parses (and fills ecosystem, namespace, version
+    /// and name where the input did not give them); keeps it as `invalid_purl`
+    /// otherwise. Returns the parse error, if any, for the caller's warning.
+    pub fn set_purl(&mut self, raw: &str) -> Result<(), String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(());
+        }
+        match parse_purl(raw) {
+            Ok(p) => {
+                self.ecosystem = Ecosystem::from_purl_type(&p.ty);
+                if self.namespace.is_none() {
+                    self.namespace = p.namespace.clone();
+                }
+                if self.version.is_none() {
+                    self.version = p.version.clone();
+                }
+                if self.name.is_empty() {
+                    self.name = p.name.clone();
+                }
+                self.purl = Some(p.canonical);
+                Ok(())
+            }
+            Err(e) => {
+                self.invalid_purl = Some(raw.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// The supplier, else the first author: who answers for this component.
+    pub fn responsible_party(&self) -> Option<&str> {
+        self.supplier
+            .as_deref()
+            .or_else(|| self.authors.first().map(String::as_str))
+    }
+
+    /// `name@version` for messages, with the namespace where there is one.
+    pub fn display_name(&self) -> String {
+        let mut s = String::new();
+        if let Some(ns) = &self.namespace {
+            s.push_str(ns);
+            s.push('/');
+        }
+        s.push_str(&self.name);
+        if let Some(v) = &self.version {
+            s.push('@');
+            s.push_str(v);
+        }
+        s
+    }
+
+    /// The purl without its version (and qualifiers): the identity that survives version bumps.
+    pub fn versionless_key(&self) -> String {
+        match &self.purl {
+            Some(p) => {
+                let base = p.split(['?', '#']).next().unwrap_or(p);
+                match base.rfind('@') {
+                    // `@` in a scoped npm name is percent-encoded in a purl, so the last `@` is the version.
+                    Some(at) if at > base.find('/').unwrap_or(0) => base[..at].to_string(),
+                    _ => base.to_string(),
+                }
+            }
+            None => match &self.namespace {
+                Some(ns) => format!("{}:{}/{}", self.ecosystem.as_str(), ns, self.name),
+                None => format!("{}:{}", self.ecosystem.as_str(), self.name),
+            },
+        }
+    }
+
+    pub fn add_hash(&mut self, alg: &str, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        let hash = Hash {
+            alg: HashAlg::parse(alg),
+            value: value.to_ascii_lowercase(),
+        };
+        if !self.hashes.contains(&hash) {
+            self.hashes.push(hash);
+        }
+    }
+
+    pub fn add_reference(&mut self, kind: RefKind, url: &str) {
+        let url = url.trim();
+        if url.is_empty() {
+            return;
+        }
+        let r = Reference {
+            kind,
+            url: url.to_string(),
+        };
+        if !self.references.contains(&r) {
+            self.references.push(r);
+        }
+    }
+
+    /// Folds another record of the same package (from another input, or a
+    /// duplicate entry) into this one: nothing known is lost.
+    pub fn absorb(&mut self, other: Component) {
+        fn fill<T>(a: &mut Option<T>, b: Option<T>) {
+            if a.is_none() {
+                *a = b;
+            }
+        }
+        fill(&mut self.purl, other.purl);
+        fill(&mut self.cpe, other.cpe);
+        fill(&mut self.swid, other.swid);
+        fill(&mut self.namespace, other.namespace);
+        fill(&mut self.version, other.version);
+        fill(&mut self.kind, other.kind);
+        fill(&mut self.supplier, other.supplier);
+        if self.invalid_purl.is_none() && self.purl.is_none() {
+            self.invalid_purl = other.invalid_purl;
+        }
+        if self.ecosystem == Ecosystem::Unknown {
+            self.ecosystem = other.ecosystem;
+        }
+        for a in other.authors {
+            if !self.authors.contains(&a) {
+                self.authors.push(a);
+            }
+        }
+        for l in other.licenses {
+            if !self.licenses.contains(&l) {
+                self.licenses.push(l);
+            }
+        }
+        for h in other.hashes {
+            if !self.hashes.contains(&h) {
+                self.hashes.push(h);
+            }
+        }
+        for r in other.references {
+            if !self.references.contains(&r) {
+                self.references.push(r);
+            }
+        }
+        if self.source == SourceKind::Unknown {
+            self.source = other.source;
+        }
+        // The widest scope wins: a package required anywhere is required.
+        self.scope = self.scope.min(other.scope);
+        self.has_own_bom |= other.has_own_bom;
+        self.locations.extend(other.locations);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_algorithms_normalise_across_formats() {
+        assert_eq!(HashAlg::parse("SHA-256"), HashAlg::Sha256);
+        assert_eq!(HashAlg::parse("SHA256"), HashAlg::Sha256);
+        assert_eq!(HashAlg::parse("sha256"), HashAlg::Sha256);
+        assert_eq!(HashAlg::parse("SHA3-512"), HashAlg::Sha3_512);
+        assert_eq!(HashAlg::parse("BLAKE2b-256"), HashAlg::Blake2b256);
+        assert!(HashAlg::parse("SHA1").is_weak());
+        assert!(!HashAlg::parse("SHA-512").is_weak());
+        assert_eq!(HashAlg::parse("ADLER32"), HashAlg::Other("ADLER32".into()));
+    }
+
+    #[test]
+    fn purl_fills_identity_fields() {
+        let mut c = Component::named("");
+        c.set_purl("pkg:npm/%40angular/core@16.2.0").unwrap();
+        assert_eq!(c.ecosystem, Ecosystem::Npm);
+        assert_eq!(c.name, "core");
+        assert_eq!(c.namespace.as_deref(), Some("@angular"));
+        assert_eq!(c.version.as_deref(), Some("16.2.0"));
+        assert_eq!(c.versionless_key(), "pkg:npm/%40angular/core");
+    }
+
+    #[test]
+    fn invalid_purl_is_kept_aside() {
+        let mut c = Component::named("x");
+        assert!(c.set_purl("pkg:/").is_err());
+        assert_eq!(c.purl, None);
+        assert_eq!(c.invalid_purl.as_deref(), Some("pkg:/"));
+    }
+
+    #[test]
+    fn absorb_keeps_everything_known() {
+        let mut a = Component::named("left-pad");
+        a.add_hash("SHA-512", "AB");
+        let mut b = Component::named("left-pad");
+        b.supplier = Some("Acme".into());
+        b.add_hash("SHA-512", "ab");
+        b.add_hash("SHA-1", "cd");
+        b.scope = Scope::Dev;
+        a.scope = Scope::Required;
+        a.absorb(b);
+        assert_eq!(a.supplier.as_deref(), Some("Acme"));
+        assert_eq!(a.hashes.len(), 2);
+        assert_eq!(a.scope, Scope::Required);
+    }
+}

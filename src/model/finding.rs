@@ -1,0 +1,159 @@
+//! What a rule found: a finding with its evidence and a stable fingerprint.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+use super::component::ComponentId;
+
+/// Ordered from least to most severe, so `>=` compares as a reviewer reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The rule families of RULES.md, one per kind of supply-chain risk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Unmaintained,
+    Opaque,
+    Concentration,
+    Delivery,
+    Completeness,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::Unmaintained,
+        Category::Opaque,
+        Category::Concentration,
+        Category::Delivery,
+        Category::Completeness,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Unmaintained => "unmaintained",
+            Category::Opaque => "opaque",
+            Category::Concentration => "concentration",
+            Category::Delivery => "delivery",
+            Category::Completeness => "completeness",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a piece of evidence was read, written as RULES.md prescribes:
+/// `sbom:<file>#<pointer>`, `lockfile:<file>:<line>`, `registry:<ecosystem>`…
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EvidenceSource(pub String);
+
+impl EvidenceSource {
+    pub fn sbom(file: &str, pointer: &str) -> EvidenceSource {
+        EvidenceSource(format!("sbom:{file}#{pointer}"))
+    }
+    pub fn inventory() -> EvidenceSource {
+        EvidenceSource("inventory".to_string())
+    }
+    pub fn policy() -> EvidenceSource {
+        EvidenceSource("policy".to_string())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub key: String,
+    pub value: String,
+    pub source: EvidenceSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub category: Category,
+    /// The component, or `None` for a finding about the whole product or one input document.
+    pub component: Option<ComponentId>,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub fingerprint: String,
+}
+
+/// A stable fingerprint: SHA-256 over rule id, the versionless identity of the
+/// component (or the document/product key) and the input subject, truncated to
+/// 128 bits. Versions are left out on purpose so a baseline survives upgrades.
+pub fn fingerprint(rule: &str, identity: &str, subject: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule, identity, subject] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_orders_as_reviewers_read_it() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Low > Severity::Info);
+        assert_eq!(Severity::parse("HIGH"), Some(Severity::High));
+        assert_eq!(Severity::parse("urgent"), None);
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_separates_parts() {
+        let a = fingerprint("DEL-01", "pkg:npm/a", "demo");
+        assert_eq!(a, fingerprint("DEL-01", "pkg:npm/a", "demo"));
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, fingerprint("DEL-01", "pkg:npm/ad", "emo"));
+        assert_ne!(a, fingerprint("DEL-03", "pkg:npm/a", "demo"));
+    }
+}

@@ -1,0 +1,120 @@
+//! The inventory: the subject of the scan, the input documents, the merged
+//! components and the dependency graph between them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::component::{Component, ComponentId};
+
+/// The input formats chainrisk reads, as detected from content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    CyclonedxJson,
+    CyclonedxXml,
+    SpdxJson,
+    SpdxTagValue,
+    Spdx3JsonLd,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::CyclonedxJson => "cyclonedx-json",
+            Format::CyclonedxXml => "cyclonedx-xml",
+            Format::SpdxJson => "spdx-json",
+            Format::SpdxTagValue => "spdx-tag-value",
+            Format::Spdx3JsonLd => "spdx3-jsonld",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an SBOM says about itself: the facts the document-level SBM rules need.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    /// CycloneDX `serialNumber`, SPDX `documentNamespace` or SPDX 3 document id.
+    pub serial: Option<String>,
+    /// Creation time as written in the document.
+    pub timestamp: Option<String>,
+    /// Authors and creators (people and organisations).
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Generating tools, `name version` where the version is known.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// The document-local reference of the primary component (the product).
+    pub primary: Option<String>,
+    /// The product's name, version and supplier, from the primary component.
+    pub subject_name: Option<String>,
+    pub subject_version: Option<String>,
+    pub subject_supplier: Option<String>,
+    /// The document carries dependency relationships at all.
+    #[serde(default)]
+    pub has_dependency_graph: bool,
+    /// CycloneDX `compositions` or an SPDX completeness assertion is present.
+    #[serde(default)]
+    pub completeness_declared: bool,
+    /// Relationship endpoints that name no component of the document.
+    #[serde(default)]
+    pub dangling_refs: Vec<String>,
+    /// Components no root reaches through the graph (filled when merging).
+    #[serde(default)]
+    pub unreachable: usize,
+}
+
+/// One input of the scan, as the report lists it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub path: String,
+    /// SHA-256 of the input's bytes, when they could be read.
+    pub sha256: Option<String>,
+    pub format: Option<Format>,
+    pub spec_version: Option<String>,
+    /// Component entries read from this input (before merging with other inputs).
+    pub components_read: usize,
+    pub warnings: Vec<String>,
+    /// Why the input could not be read; `None` when it was.
+    pub error: Option<String>,
+    #[serde(default)]
+    pub meta: DocumentMeta,
+}
+
+/// A dependency edge: `from` depends on (or contains) `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Edge {
+    pub from: ComponentId,
+    pub to: ComponentId,
+}
+
+/// What was scanned: the product named by the SBOM's primary component, or by
+/// the input file when no SBOM names one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    pub name: String,
+    pub version: Option<String>,
+    pub supplier: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub subject: Subject,
+    pub documents: Vec<Document>,
+    pub components: Vec<Component>,
+    pub edges: Vec<Edge>,
+    pub roots: Vec<ComponentId>,
+}
+
+impl Inventory {
+    /// The input path a component was first read from, for evidence sources.
+    pub fn first_location(&self, id: ComponentId) -> Option<(&str, &str)> {
+        let loc = self.components.get(id)?.locations.first()?;
+        let doc = self.documents.get(loc.input)?;
+        Some((doc.path.as_str(), loc.pointer.as_str()))
+    }
+}

@@ -1,0 +1,20 @@
+//! The one data model every stage shares: what the product is made of
+//! ([`Inventory`], [`Component`]), what the registries say about it ([`Origin`]),
+//! and what the rules found ([`Finding`]).
+
+mod component;
+mod finding;
+mod inventory;
+mod license;
+mod origin;
+mod purl;
+
+pub use component::{
+    Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference, Scope,
+    SourceKind,
+};
+pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity};
+pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
+pub use license::{License, LicenseKind};
+pub use origin::{FactSource, Origin};
+pub use purl::{ParsedPurl, parse_purl};

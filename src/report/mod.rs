@@ -1,0 +1,2 @@
+//! Reports (being written).
+pub struct Assessment;
