@@ -2,7 +2,7 @@
 //! (numbers where strings belong, one object where a list belongs) without
 //! giving up on structure.
 
-use serde::de::{self, Deserializer, IgnoredAny, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
@@ -57,12 +57,12 @@ where
     enum OneOrMany<T> {
         Many(Vec<T>),
         One(T),
-        Null(Option<IgnoredAny>),
+        Null,
     }
     Ok(match OneOrMany::<T>::deserialize(d)? {
         OneOrMany::Many(v) => v,
         OneOrMany::One(t) => vec![t],
-        OneOrMany::Null(_) => Vec::new(),
+        OneOrMany::Null => Vec::new(),
     })
 }
 

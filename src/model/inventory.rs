@@ -81,7 +81,8 @@ pub struct Document {
     pub warnings: Vec<String>,
     /// Why the input could not be read; `None` when it was.
     pub error: Option<String>,
-    #[serde(default)]
+    /// What the document says about itself (written as `document` in reports).
+    #[serde(default, rename = "document")]
     pub meta: DocumentMeta,
 }
 

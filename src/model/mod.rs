@@ -13,7 +13,7 @@ pub use component::{
     Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference, Scope,
     SourceKind,
 };
-pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity};
+pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
 pub use origin::{FactSource, Origin};

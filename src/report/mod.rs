@@ -1,2 +1,85 @@
-//! Reports (being written).
-pub struct Assessment;
+//! Reports: renderers of one [`Assessment`]. The JSON report
+//! (`chainrisk.report/v1`, `docs/report.schema.json`) is the source of truth;
+//! every other format reads the same structure.
+
+pub mod json;
+mod summary;
+pub mod table;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Component, Document, Edge, Finding, Inventory, Subject};
+use crate::rules::{Evaluation, NotEvaluated};
+pub use summary::{Coverage, Share, Summary};
+
+pub const SCHEMA: &str = "chainrisk.report/v1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+    /// Version of the rule catalogue that judged the inventory.
+    pub ruleset: String,
+}
+
+impl Tool {
+    pub fn current() -> Tool {
+        Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            ruleset: crate::rules::catalogue::RULESET_VERSION.to_string(),
+        }
+    }
+}
+
+/// Everything one scan established: the inventory, what the rules found, and
+/// what they could not judge.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub schema: String,
+    pub tool: Tool,
+    /// RFC 3339 time of the scan (from `SOURCE_DATE_EPOCH` when set, for reproducible reports).
+    pub generated_at: String,
+    pub subject: Subject,
+    pub inputs: Vec<Document>,
+    pub components: Vec<Component>,
+    /// Dependency edges by component id: `from` depends on or contains `to`.
+    pub dependencies: Vec<Edge>,
+    pub findings: Vec<Finding>,
+    pub not_evaluated: Vec<NotEvaluated>,
+    pub summary: Summary,
+}
+
+impl Assessment {
+    pub fn new(inv: Inventory, eval: Evaluation, generated_at: String) -> Assessment {
+        let summary = Summary::new(&inv, &eval);
+        Assessment {
+            schema: SCHEMA.to_string(),
+            tool: Tool::current(),
+            generated_at,
+            subject: inv.subject,
+            inputs: inv.documents,
+            components: inv.components,
+            dependencies: inv.edges,
+            findings: eval.findings,
+            not_evaluated: eval.not_evaluated,
+            summary,
+        }
+    }
+
+    /// True when some input could not be read (exit code 2).
+    pub fn has_failed_input(&self) -> bool {
+        self.inputs.iter().any(|d| d.error.is_some())
+    }
+}
+
+/// The scan time: `SOURCE_DATE_EPOCH` when set (reproducible builds'
+/// convention), else now.
+pub fn scan_time() -> String {
+    let ts = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

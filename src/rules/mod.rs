@@ -1,1 +1,367 @@
-//! Rules (being written).
+//! Rules: pure checks of the inventory, one file per family. Each rule returns,
+//! per subject, a finding with evidence, a pass, or *not evaluated* when the
+//! data it needs is missing. Not-evaluated results are counted per rule and
+//! reported as known unknowns, never as passes.
+
+pub mod catalogue;
+mod completeness;
+mod concentration;
+pub mod config;
+mod delivery;
+mod opaque;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::model::{Component, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity};
+pub use catalogue::{Needs, RULES, RuleInfo};
+pub use concentration::{SupplierShare, SupplierStats, supplier_shares as concentration_stats};
+pub use config::Thresholds;
+
+/// A rule's answer for one subject.
+#[derive(Debug, PartialEq)]
+pub enum Verdict {
+    Pass,
+    Fire(Fire),
+    NotEvaluated(String),
+}
+
+/// A fired rule: the message names the signal and the value that crossed
+/// which threshold; evidence lists the facts it rests on.
+#[derive(Debug, PartialEq)]
+pub struct Fire {
+    pub message: String,
+    pub evidence: Vec<(String, String)>,
+    /// For product rules that fire more than once: what tells the findings apart.
+    pub key: Option<String>,
+}
+
+impl Verdict {
+    pub fn fire(message: impl Into<String>, evidence: Vec<(&str, String)>) -> Verdict {
+        Verdict::Fire(Fire {
+            message: message.into(),
+            evidence: evidence
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            key: None,
+        })
+    }
+    pub fn not_evaluated(reason: impl Into<String>) -> Verdict {
+        Verdict::NotEvaluated(reason.into())
+    }
+}
+
+/// What a rule sees besides its subject.
+pub struct Ctx<'a> {
+    pub inv: &'a Inventory,
+    pub thresholds: &'a Thresholds,
+}
+
+type ComponentRule = fn(&Component, &Ctx) -> Verdict;
+type DocumentRule = fn(&Document, &Ctx) -> Verdict;
+type ProductRule = fn(&Ctx) -> Vec<Verdict>;
+
+/// The rules this build evaluates, by id. Every other catalogue rule is
+/// reported as not evaluated with the reason its [`Needs`] gives.
+const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
+    ("SBM-01", completeness::supplier_missing),
+    ("SBM-02", completeness::version_missing),
+    ("SBM-03", completeness::no_identifier),
+    ("OPQ-01", opaque::no_source_repository),
+    ("OPQ-05", opaque::licence_unknown),
+    ("OPQ-06", opaque::closed_without_bom),
+    ("CON-04", concentration::irregular_channel),
+    ("CON-05", concentration::supplier_unknown),
+    ("DEL-01", delivery::hash_missing),
+    ("DEL-03", delivery::weak_hash_only),
+    ("DEL-04", delivery::unpinned),
+    ("DEL-05", delivery::insecure_source),
+];
+const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[
+    ("SBM-04", completeness::graph_missing_or_broken),
+    ("SBM-05", completeness::completeness_undeclared),
+    ("SBM-06", completeness::metadata_missing),
+];
+const PRODUCT_RULES: &[(&str, ProductRule)] = &[("CON-03", concentration::supplier_concentration)];
+
+/// Rules with no implementation in this build, whatever data is given.
+fn implemented(id: &str) -> bool {
+    COMPONENT_RULES.iter().any(|(r, _)| *r == id)
+        || DOCUMENT_RULES.iter().any(|(r, _)| *r == id)
+        || PRODUCT_RULES.iter().any(|(r, _)| *r == id)
+}
+
+/// Known unknowns: how many subjects a rule could not judge, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotEvaluated {
+    pub rule: String,
+    pub count: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+/// Accumulates per-rule not-evaluated counts by reason.
+type Unknowns = BTreeMap<(&'static str, String), usize>;
+
+fn info(id: &str) -> &'static RuleInfo {
+    catalogue::find(id).expect("every wired rule is in the catalogue")
+}
+
+fn finding(rule: &'static RuleInfo, fire: Fire, component: Option<&Component>, source: EvidenceSource, identity: String, subject: &str) -> Finding {
+    let identity = match &fire.key {
+        Some(k) => format!("{identity}\u{0}{k}"),
+        None => identity,
+    };
+    Finding {
+        rule: rule.id.to_string(),
+        severity: rule.severity,
+        category: rule.category,
+        component: component.map(|c| c.id),
+        message: fire.message,
+        evidence: fire
+            .evidence
+            .into_iter()
+            .map(|(key, value)| Evidence {
+                key,
+                value,
+                source: source.clone(),
+            })
+            .collect(),
+        fingerprint: crate::model::fingerprint(rule.id, &identity, subject),
+    }
+}
+
+/// Where a component's evidence was read.
+fn component_source(inv: &Inventory, c: &Component) -> EvidenceSource {
+    match inv.first_location(c.id) {
+        Some((file, pointer)) => EvidenceSource::sbom(file, pointer),
+        None => EvidenceSource::inventory(),
+    }
+}
+
+/// The identity of a document in fingerprints: its file name, so a baseline
+/// taken in another checkout still matches.
+fn document_identity(d: &Document) -> String {
+    let name = std::path::Path::new(&d.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| d.path.clone());
+    format!("document:{name}")
+}
+
+/// Runs every rule over the inventory. Component rules run in parallel;
+/// results are sorted so the output does not depend on scheduling.
+pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
+    let ctx = Ctx { inv, thresholds };
+    let subject = inv.subject.name.as_str();
+    let judged: Vec<&Component> = inv
+        .components
+        .iter()
+        .filter(|c| c.scope != Scope::Excluded)
+        .collect();
+
+    let (mut findings, mut unknowns) = judged
+        .par_iter()
+        .fold(
+            || (Vec::new(), Unknowns::new()),
+            |(mut found, mut unknown), c| {
+                for (id, rule) in COMPONENT_RULES {
+                    match rule(c, &ctx) {
+                        Verdict::Pass => {}
+                        Verdict::Fire(fire) => found.push(finding(
+                            info(id),
+                            fire,
+                            Some(c),
+                            component_source(inv, c),
+                            c.versionless_key(),
+                            subject,
+                        )),
+                        Verdict::NotEvaluated(reason) => {
+                            *unknown.entry((*id, reason)).or_default() += 1
+                        }
+                    }
+                }
+                (found, unknown)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Unknowns::new()),
+            |(mut fa, mut ua), (fb, ub)| {
+                fa.extend(fb);
+                for (k, n) in ub {
+                    *ua.entry(k).or_default() += n;
+                }
+                (fa, ua)
+            },
+        );
+
+    let readable: Vec<&Document> = inv.documents.iter().filter(|d| d.error.is_none()).collect();
+    for d in &readable {
+        let root = match d.format {
+            Some(crate::model::Format::CyclonedxXml) => "/bom",
+            Some(crate::model::Format::SpdxTagValue) => "line 1",
+            _ => "",
+        };
+        for (id, rule) in DOCUMENT_RULES {
+            match rule(d, &ctx) {
+                Verdict::Pass => {}
+                Verdict::Fire(fire) => findings.push(finding(
+                    info(id),
+                    fire,
+                    None,
+                    EvidenceSource::sbom(&d.path, root),
+                    document_identity(d),
+                    subject,
+                )),
+                Verdict::NotEvaluated(reason) => *unknowns.entry((*id, reason)).or_default() += 1,
+            }
+        }
+    }
+    for (id, rule) in PRODUCT_RULES {
+        for v in rule(&ctx) {
+            match v {
+                Verdict::Pass => {}
+                Verdict::Fire(fire) => findings.push(finding(
+                    info(id),
+                    fire,
+                    None,
+                    EvidenceSource::inventory(),
+                    "product".to_string(),
+                    subject,
+                )),
+                Verdict::NotEvaluated(reason) => *unknowns.entry((*id, reason)).or_default() += 1,
+            }
+        }
+    }
+
+    // Rules this scan cannot evaluate at all: each subject is a known unknown.
+    for r in RULES.iter().filter(|r| !implemented(r.id)) {
+        let count = match r.subject {
+            catalogue::Subject::Component => judged.len(),
+            catalogue::Subject::Document => readable.len(),
+            catalogue::Subject::Product => usize::from(!judged.is_empty()),
+        };
+        if count > 0 {
+            unknowns.insert((r.id, r.needs.unmet_reason().to_string()), count);
+        }
+    }
+
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.component.cmp(&b.component))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+    let not_evaluated = unknowns
+        .into_iter()
+        .map(|((rule, reason), count)| NotEvaluated {
+            rule: rule.to_string(),
+            count,
+            reason,
+        })
+        .collect();
+    Evaluation {
+        findings,
+        not_evaluated,
+    }
+}
+
+/// Severity of the worst finding, for exit codes.
+pub fn worst(findings: &[Finding]) -> Option<Severity> {
+    findings.iter().map(|f| f.severity).max()
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Small inventories for rule tests.
+    use super::*;
+    use crate::model::{Document, Location};
+
+    pub fn inventory(components: Vec<Component>) -> Inventory {
+        let mut inv = Inventory {
+            documents: vec![Document {
+                path: "sbom.json".into(),
+                ..Document::default()
+            }],
+            ..Inventory::default()
+        };
+        for (i, mut c) in components.into_iter().enumerate() {
+            c.id = i;
+            c.locations.push(Location {
+                input: 0,
+                pointer: format!("/components/{i}"),
+            });
+            inv.components.push(c);
+        }
+        inv.subject.name = "demo".into();
+        inv
+    }
+
+    /// Runs one component rule on a component with the default thresholds.
+    pub fn run(rule: ComponentRule, c: Component) -> Verdict {
+        let inv = inventory(vec![c]);
+        let t = Thresholds::default();
+        rule(&inv.components[0], &Ctx { inv: &inv, thresholds: &t })
+    }
+
+    pub fn fired(v: &Verdict) -> bool {
+        matches!(v, Verdict::Fire(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn every_catalogue_rule_is_either_run_or_reported_unknown() {
+        let mut c = Component::named("a");
+        c.version = Some("1.0".into());
+        let inv = inventory(vec![c]);
+        let e = evaluate(&inv, &Thresholds::default());
+        for r in RULES {
+            let fired = e.findings.iter().any(|f| f.rule == r.id);
+            let unknown = e.not_evaluated.iter().any(|n| n.rule == r.id);
+            assert!(implemented(r.id) || unknown, "{} is neither run nor reported", r.id);
+            if !implemented(r.id) {
+                assert!(!fired);
+            }
+        }
+        // Registry rules are known unknowns, never passes.
+        let unm04 = e.not_evaluated.iter().find(|n| n.rule == "UNM-04").unwrap();
+        assert_eq!(unm04.count, 1);
+        assert!(unm04.reason.contains("registry"));
+    }
+
+    #[test]
+    fn findings_carry_evidence_source_and_stable_fingerprint() {
+        let c = Component::named("left-pad");
+        let inv = inventory(vec![c.clone()]);
+        let a = evaluate(&inv, &Thresholds::default());
+        let b = evaluate(&inv, &Thresholds::default());
+        assert_eq!(a.findings, b.findings);
+        let del01 = a.findings.iter().find(|f| f.rule == "DEL-01").unwrap();
+        assert_eq!(del01.component, Some(0));
+        assert_eq!(del01.evidence[0].source.0, "sbom:sbom.json#/components/0");
+        // Sorted by severity, most severe first.
+        assert!(a.findings.windows(2).all(|w| w[0].severity >= w[1].severity));
+    }
+
+    #[test]
+    fn excluded_components_are_not_judged() {
+        let mut c = Component::named("docs-only");
+        c.scope = Scope::Excluded;
+        let inv = inventory(vec![c]);
+        let e = evaluate(&inv, &Thresholds::default());
+        assert!(e.findings.iter().all(|f| f.component.is_none()));
+    }
+}

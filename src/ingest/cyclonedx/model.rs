@@ -110,8 +110,6 @@ pub struct Tool {
 pub struct Party {
     #[serde(default, deserialize_with = "opt_string")]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub url: Vec<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub email: Option<String>,
 }

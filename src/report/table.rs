@@ -1,0 +1,280 @@
+//! The terminal summary: what a person at a prompt needs first. Counts by
+//! category and severity, coverage, the riskiest components, and what could
+//! not be judged. Colours are written as ANSI styles; the caller's stream
+//! strips them when the output is not a terminal.
+
+use anstyle::{AnsiColor, Style};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::Assessment;
+use crate::model::{Category, ComponentId, Finding, Severity};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical => Style::new().bold().fg_color(Some(AnsiColor::BrightRed.into())),
+        Severity::High => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Severity::Medium => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        Severity::Low => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+        Severity::Info => DIM,
+    }
+}
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// Options of the terminal summary.
+#[derive(Clone, Copy, Debug)]
+pub struct TableOptions {
+    /// How many components to list under "riskiest components" (0: all).
+    pub top: usize,
+}
+
+impl Default for TableOptions {
+    fn default() -> TableOptions {
+        TableOptions { top: 10 }
+    }
+}
+
+pub fn render(a: &Assessment, opts: TableOptions) -> String {
+    let mut out = String::new();
+    header(a, &mut out);
+    inputs(a, &mut out);
+    if a.components.is_empty() && a.findings.is_empty() {
+        let _ = writeln!(out, "\nNo components were read, so there is nothing to judge.");
+        return out;
+    }
+    counts(a, &mut out);
+    coverage(a, &mut out);
+    riskiest(a, opts, &mut out);
+    document_findings(a, &mut out);
+    unknowns(a, &mut out);
+    out
+}
+
+fn header(a: &Assessment, out: &mut String) {
+    let s = &a.summary;
+    let subject = match &a.subject.version {
+        Some(v) => format!("{} {v}", a.subject.name),
+        None => a.subject.name.clone(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} · {} · {} input{} · {} components ({} direct, {} transitive, {} unknown)",
+        paint(BOLD, &a.tool.name),
+        a.tool.version,
+        paint(BOLD, &subject),
+        a.inputs.len(),
+        if a.inputs.len() == 1 { "" } else { "s" },
+        s.components,
+        s.direct,
+        s.transitive,
+        s.directness_unknown
+    );
+}
+
+fn inputs(a: &Assessment, out: &mut String) {
+    let _ = writeln!(out, "\n{}", paint(BOLD, "Inputs"));
+    for d in &a.inputs {
+        match &d.error {
+            Some(e) => {
+                let _ = writeln!(
+                    out,
+                    "  {}  {}: {e}",
+                    paint(severity_style(Severity::Critical), "error"),
+                    d.path
+                );
+            }
+            None => {
+                let status = if d.warnings.is_empty() {
+                    paint(Style::new().fg_color(Some(AnsiColor::Green.into())), "ok   ")
+                } else {
+                    paint(severity_style(Severity::Medium), "warn ")
+                };
+                let format = d.format.map(|f| f.as_str()).unwrap_or("?");
+                let version = d.spec_version.as_deref().unwrap_or("?");
+                let _ = writeln!(
+                    out,
+                    "  {status}  {}  {}",
+                    d.path,
+                    paint(DIM, &format!("{format} {version}, {} components", d.components_read))
+                );
+                const SHOWN: usize = 3;
+                for w in d.warnings.iter().take(SHOWN) {
+                    let _ = writeln!(out, "         {}", paint(DIM, &format!("warning: {w}")));
+                }
+                if d.warnings.len() > SHOWN {
+                    let _ = writeln!(
+                        out,
+                        "         {}",
+                        paint(DIM, &format!("… and {} more warnings (see the JSON report)", d.warnings.len() - SHOWN))
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn counts(a: &Assessment, out: &mut String) {
+    let s = &a.summary;
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .map(|sev| {
+            let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
+            let text = format!("{n} {sev}");
+            if n > 0 { paint(severity_style(*sev), &text) } else { paint(DIM, &text) }
+        })
+        .collect();
+    let _ = writeln!(out, "\n{}  {}", paint(BOLD, &format!("Findings {}", s.findings)), by_sev.join(" · "));
+
+    // Category × severity matrix.
+    let mut grid: BTreeMap<(Category, Severity), usize> = BTreeMap::new();
+    for f in &a.findings {
+        *grid.entry((f.category, f.severity)).or_default() += 1;
+    }
+    let _ = write!(out, "  {:<14}", "");
+    for sev in Severity::ALL {
+        let _ = write!(out, "{:>9}", sev.as_str());
+    }
+    let _ = writeln!(out);
+    for cat in Category::ALL {
+        let _ = write!(out, "  {:<14}", cat.as_str());
+        for sev in Severity::ALL {
+            let n = grid.get(&(cat, sev)).copied().unwrap_or(0);
+            let cell = format!("{:>9}", if n == 0 { "·".to_string() } else { n.to_string() });
+            let _ = write!(out, "{}", if n == 0 { paint(DIM, &cell) } else { paint(severity_style(sev), &cell) });
+        }
+        let _ = writeln!(out);
+    }
+}
+
+fn coverage(a: &Assessment, out: &mut String) {
+    let c = &a.summary.coverage;
+    let items = [
+        ("supplier", c.supplier),
+        ("version", c.version),
+        ("identifier", c.identifier),
+        ("hash", c.hash),
+        ("licence", c.licence),
+        ("source repo", c.source_repository),
+    ];
+    let parts: Vec<String> = items
+        .iter()
+        .map(|(k, s)| {
+            let style = if s.percent >= 95.0 {
+                Style::new().fg_color(Some(AnsiColor::Green.into()))
+            } else if s.percent >= 50.0 {
+                severity_style(Severity::Medium)
+            } else {
+                severity_style(Severity::High)
+            };
+            format!("{k} {}", paint(style, &format!("{:.0} %", s.percent)))
+        })
+        .collect();
+    let _ = writeln!(out, "\n{}  {}", paint(BOLD, "Coverage"), parts.join(" · "));
+    let sup = &a.summary.suppliers;
+    if sup.with_supplier > 0 {
+        let top: Vec<String> = sup
+            .shares
+            .iter()
+            .take(3)
+            .map(|s| format!("{} {:.0} %", s.supplier, s.share * 100.0))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}  HHI {:.0} over {} components with a known supplier; largest: {}",
+            paint(BOLD, "Suppliers"),
+            sup.hhi,
+            sup.with_supplier,
+            top.join(", ")
+        );
+    }
+}
+
+fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
+    let mut per: BTreeMap<ComponentId, Vec<&Finding>> = BTreeMap::new();
+    for f in &a.findings {
+        if let Some(c) = f.component {
+            per.entry(c).or_default().push(f);
+        }
+    }
+    if per.is_empty() {
+        return;
+    }
+    let mut ranked: Vec<(ComponentId, Vec<&Finding>)> = per.into_iter().collect();
+    // Worst severity first, then most findings, then input order.
+    ranked.sort_by(|(ia, fa), (ib, fb)| {
+        let wa = fa.iter().map(|f| f.severity).max();
+        let wb = fb.iter().map(|f| f.severity).max();
+        wb.cmp(&wa).then(fb.len().cmp(&fa.len())).then(ia.cmp(ib))
+    });
+    let total = ranked.len();
+    let shown = if opts.top == 0 { total } else { opts.top.min(total) };
+    let _ = writeln!(
+        out,
+        "\n{}  {}",
+        paint(BOLD, "Riskiest components"),
+        paint(DIM, &format!("{shown} of {total} with findings"))
+    );
+    for (id, fs) in ranked.into_iter().take(shown) {
+        let worst = fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+        let name = a.components.get(id).map(|c| c.display_name()).unwrap_or_default();
+        let mut rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let _ = writeln!(
+            out,
+            "  {}  {:<40} {}",
+            paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
+            truncate(&name, 40),
+            paint(DIM, &rules.join(" "))
+        );
+    }
+}
+
+fn document_findings(a: &Assessment, out: &mut String) {
+    let doc: Vec<&Finding> = a.findings.iter().filter(|f| f.component.is_none()).collect();
+    if doc.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", paint(BOLD, "Document and product findings"));
+    for f in doc {
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}",
+            paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str())),
+            f.rule,
+            f.message
+        );
+    }
+}
+
+fn unknowns(a: &Assessment, out: &mut String) {
+    if a.not_evaluated.is_empty() {
+        return;
+    }
+    let mut rules: Vec<&str> = a.not_evaluated.iter().map(|u| u.rule.as_str()).collect();
+    rules.dedup();
+    let _ = writeln!(
+        out,
+        "\n{}  {} checks in {} rules could not be made for lack of data ({}); the JSON report lists each reason",
+        paint(BOLD, "Known unknowns"),
+        a.summary.not_evaluated,
+        rules.len(),
+        rules.join(" ")
+    );
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,237 @@
+//! SBM: SBOM completeness. What a reviewer cannot know because the SBOM does not say.
+
+use super::{Ctx, Verdict};
+use crate::model::{Component, Document};
+
+/// SBM-01: no supplier, manufacturer or author.
+pub fn supplier_missing(c: &Component, _: &Ctx) -> Verdict {
+    if c.responsible_party().is_some() {
+        return Verdict::Pass;
+    }
+    Verdict::fire(
+        format!("{} has no supplier, manufacturer or author in the SBOM", c.display_name()),
+        vec![("supplier", "absent".into()), ("authors", "absent".into())],
+    )
+}
+
+/// SBM-02: no version.
+pub fn version_missing(c: &Component, _: &Ctx) -> Verdict {
+    if c.version.is_some() {
+        return Verdict::Pass;
+    }
+    Verdict::fire(
+        format!("{} has no version", c.display_name()),
+        vec![("version", "absent".into())],
+    )
+}
+
+/// SBM-03: no valid purl, CPE or SWID tag id.
+pub fn no_identifier(c: &Component, _: &Ctx) -> Verdict {
+    if c.purl.is_some() || c.cpe.is_some() || c.swid.is_some() {
+        return Verdict::Pass;
+    }
+    match &c.invalid_purl {
+        Some(bad) => Verdict::fire(
+            format!(
+                "{}: purl {bad:?} is not a valid package URL, and there is no CPE or SWID",
+                c.display_name()
+            ),
+            vec![("purl", format!("invalid: {bad}")), ("cpe", "absent".into()), ("swid", "absent".into())],
+        ),
+        None => Verdict::fire(
+            format!("{} has no purl, CPE or SWID identifier", c.display_name()),
+            vec![("purl", "absent".into()), ("cpe", "absent".into()), ("swid", "absent".into())],
+        ),
+    }
+}
+
+/// SBM-04: no relationships, dangling references, or components the primary
+/// component does not reach.
+pub fn graph_missing_or_broken(d: &Document, _: &Ctx) -> Verdict {
+    if d.components_read == 0 {
+        return Verdict::Pass;
+    }
+    let m = &d.meta;
+    let mut problems = Vec::new();
+    let mut evidence = Vec::new();
+    if !m.has_dependency_graph {
+        problems.push(format!(
+            "no dependency relationships for its {} components",
+            d.components_read
+        ));
+        evidence.push(("dependency relationships", "absent".to_string()));
+    }
+    if !m.dangling_refs.is_empty() {
+        problems.push(format!(
+            "{} reference(s) that name no component (first: {})",
+            m.dangling_refs.len(),
+            m.dangling_refs[0]
+        ));
+        evidence.push(("dangling references", m.dangling_refs.join(", ")));
+    }
+    if m.has_dependency_graph && m.primary.is_none() {
+        problems.push("a graph with no primary component to start from".to_string());
+        evidence.push(("primary component", "absent".to_string()));
+    }
+    if m.unreachable > 0 {
+        problems.push(format!(
+            "{} of {} components unreachable from the primary component",
+            m.unreachable, d.components_read
+        ));
+        evidence.push(("unreachable components", m.unreachable.to_string()));
+    }
+    if problems.is_empty() {
+        return Verdict::Pass;
+    }
+    Verdict::fire(format!("{}: {}", d.path, problems.join("; ")), evidence)
+}
+
+/// SBM-05: no CycloneDX compositions, no SPDX completeness assertion.
+pub fn completeness_undeclared(d: &Document, _: &Ctx) -> Verdict {
+    if d.meta.completeness_declared {
+        return Verdict::Pass;
+    }
+    Verdict::fire(
+        format!(
+            "{} does not declare whether its component list is complete (no compositions / completeness assertion)",
+            d.path
+        ),
+        vec![("completeness", "undeclared".into())],
+    )
+}
+
+/// SBM-06: author or tool, timestamp, serial or namespace, primary component.
+pub fn metadata_missing(d: &Document, _: &Ctx) -> Verdict {
+    let m = &d.meta;
+    let mut missing = Vec::new();
+    if m.authors.is_empty() && m.tools.is_empty() {
+        missing.push("author or tool");
+    }
+    if m.timestamp.is_none() {
+        missing.push("timestamp");
+    }
+    if m.serial.is_none() {
+        missing.push("serial number or namespace");
+    }
+    if m.primary.is_none() {
+        missing.push("primary component");
+    }
+    if missing.is_empty() {
+        return Verdict::Pass;
+    }
+    Verdict::fire(
+        format!("{} lacks document metadata: {}", d.path, missing.join(", ")),
+        missing.iter().map(|k| (*k, "absent".to_string())).collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fired, inventory, run};
+    use super::super::{Ctx, Thresholds};
+    use super::*;
+    use crate::model::DocumentMeta;
+
+    #[test]
+    fn sbm01_supplier_or_author_passes() {
+        assert!(fired(&run(supplier_missing, Component::named("a"))));
+        let mut c = Component::named("a");
+        c.authors.push("Jane".into());
+        assert_eq!(run(supplier_missing, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn sbm02_version() {
+        assert!(fired(&run(version_missing, Component::named("a"))));
+        let mut c = Component::named("a");
+        c.version = Some("1".into());
+        assert_eq!(run(version_missing, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn sbm03_identifier_and_invalid_purl() {
+        let mut c = Component::named("a");
+        c.invalid_purl = Some("pkg:/".into());
+        match run(no_identifier, c) {
+            Verdict::Fire(f) => assert!(f.message.contains("not a valid package URL")),
+            v => panic!("{v:?}"),
+        }
+        let mut c = Component::named("a");
+        c.cpe = Some("cpe:2.3:a:x:a:1:*:*:*:*:*:*:*".into());
+        assert_eq!(run(no_identifier, c), Verdict::Pass);
+    }
+
+    fn doc(meta: DocumentMeta, n: usize) -> Document {
+        Document {
+            path: "bom.json".into(),
+            components_read: n,
+            meta,
+            ..Document::default()
+        }
+    }
+
+    fn run_doc(rule: fn(&Document, &Ctx) -> Verdict, d: &Document) -> Verdict {
+        let inv = inventory(vec![]);
+        rule(d, &Ctx { inv: &inv, thresholds: &Thresholds::default() })
+    }
+
+    #[test]
+    fn sbm04_graph() {
+        let no_graph = doc(DocumentMeta::default(), 3);
+        assert!(fired(&run_doc(graph_missing_or_broken, &no_graph)));
+        let good = doc(
+            DocumentMeta {
+                has_dependency_graph: true,
+                primary: Some("app".into()),
+                ..DocumentMeta::default()
+            },
+            3,
+        );
+        assert_eq!(run_doc(graph_missing_or_broken, &good), Verdict::Pass);
+        let mut broken = good.clone();
+        broken.meta.dangling_refs = vec!["ghost".into()];
+        broken.meta.unreachable = 2;
+        match run_doc(graph_missing_or_broken, &broken) {
+            Verdict::Fire(f) => {
+                assert!(f.message.contains("ghost"));
+                assert!(f.message.contains("2 of 3 components unreachable"));
+            }
+            v => panic!("{v:?}"),
+        }
+        assert_eq!(run_doc(graph_missing_or_broken, &doc(DocumentMeta::default(), 0)), Verdict::Pass);
+    }
+
+    #[test]
+    fn sbm05_completeness() {
+        assert!(fired(&run_doc(completeness_undeclared, &doc(DocumentMeta::default(), 1))));
+        let d = doc(
+            DocumentMeta {
+                completeness_declared: true,
+                ..DocumentMeta::default()
+            },
+            1,
+        );
+        assert_eq!(run_doc(completeness_undeclared, &d), Verdict::Pass);
+    }
+
+    #[test]
+    fn sbm06_metadata() {
+        match run_doc(metadata_missing, &doc(DocumentMeta::default(), 1)) {
+            Verdict::Fire(f) => {
+                assert!(f.message.contains("author or tool, timestamp, serial number or namespace, primary component"))
+            }
+            v => panic!("{v:?}"),
+        }
+        let d = doc(
+            DocumentMeta {
+                tools: vec!["syft 1.0".into()],
+                timestamp: Some("2026-01-01T00:00:00Z".into()),
+                serial: Some("urn:uuid:1".into()),
+                primary: Some("app".into()),
+                ..DocumentMeta::default()
+            },
+            1,
+        );
+        assert_eq!(run_doc(metadata_missing, &d), Verdict::Pass);
+    }
+}
