@@ -28,7 +28,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     let body = &text[start..];
     let head = &body[..body.len().min(SNIFF_BYTES)];
     match body[0] {
-        b'{' => detect_json(body, head),
+        b'{' => detect_json(text, body, head),
         b'[' => Err(IngestError::at(
             "unrecognised format: a JSON array, not a CycloneDX BOM or SPDX document (both are JSON objects)",
             Position::at_offset(text, start),
@@ -64,7 +64,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-fn detect_json(body: &[u8], head: &[u8]) -> Result<Format, IngestError> {
+fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, IngestError> {
     if let Some(f) = sniff_json_markers(head) {
         return Ok(f);
     }
@@ -80,9 +80,12 @@ fn detect_json(body: &[u8], head: &[u8]) -> Result<Format, IngestError> {
         #[serde(rename = "@graph")]
         graph: Option<serde::de::IgnoredAny>,
     }
-    if body.len() > head.len() {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        if let Ok(p) = <Probe as serde::Deserialize>::deserialize(&mut de) {
+    // No marker in the window: read the top-level keys of the whole document.
+    // Invalid JSON is then reported where it breaks, which says more than
+    // "unrecognised".
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match <Probe as serde::Deserialize>::deserialize(&mut de) {
+        Ok(p) => {
             if p.bom_format.is_some() {
                 return Ok(Format::CyclonedxJson);
             }
@@ -97,6 +100,22 @@ fn detect_json(body: &[u8], head: &[u8]) -> Result<Format, IngestError> {
                 return Ok(Format::Spdx3JsonLd);
             }
         }
+        Err(e) if !e.is_data() => {
+            let mut err = IngestError::from_json(&e, None);
+            // serde_json counts from `body`; shift past the skipped leading whitespace.
+            let skipped = &full[..full.len() - body.len()];
+            if let Some(pos) = err.position.as_mut() {
+                let newlines = skipped.iter().filter(|&&b| b == b'\n').count();
+                if pos.line == Some(1) {
+                    let tail = skipped.iter().rev().take_while(|&&b| b != b'\n').count();
+                    pos.column = pos.column.map(|c| c + tail);
+                }
+                pos.line = pos.line.map(|l| l + newlines);
+            }
+            err.message = format!("not a CycloneDX or SPDX document: {}", err.message);
+            return Err(err);
+        }
+        Err(_) => {}
     }
     Err(IngestError::new(
         "unrecognised format: a JSON object with none of CycloneDX's `bomFormat`, SPDX 2's `spdxVersion` or SPDX 3's JSON-LD `@context`",
@@ -194,6 +213,8 @@ mod tests {
         assert!(e.message.contains("binary"), "{e}");
         assert!(detect(b"[{\"purl\":\"x\"}]").unwrap_err().message.contains("JSON array"));
         assert!(detect(b"{\"a\":1}").unwrap_err().message.contains("unrecognised"));
+        let e = detect(b"\n  { not json").unwrap_err();
+        assert_eq!(e.to_string(), "line 2, column 5: not a CycloneDX or SPDX document: invalid JSON: key must be a string");
         assert!(detect(b"<html></html>").unwrap_err().message.contains("CycloneDX namespace"));
         assert!(detect(b"hello world").unwrap_err().message.contains("unrecognised"));
     }

@@ -1,0 +1,143 @@
+//! Bad input: a clear one-line error naming the file and the position, exit 2,
+//! never a panic; the other inputs are still scanned.
+
+mod common;
+use common::*;
+
+/// Scans one file and returns (exit code, stderr).
+fn scan_err(name: &str, bytes: &[u8]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), name, bytes);
+    let out = bin().args(["scan", "--format", "json"]).arg(&p).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{name} panicked: {stderr}");
+    // The report is still written and still valid.
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report even on failure");
+    assert_valid_report(&report, name);
+    (out.status.code().unwrap(), stderr)
+}
+
+fn assert_one_line_error(name: &str, bytes: &[u8], expect: &[&str]) {
+    let (code, stderr) = scan_err(name, bytes);
+    assert_eq!(code, 2, "{name}: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{name}: one line expected, got {stderr}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(name), "{name}: {stderr}");
+    for e in expect {
+        assert!(lines[0].contains(e), "{name}: expected {e:?} in {stderr}");
+    }
+}
+
+#[test]
+fn empty_file() {
+    assert_one_line_error("empty.json", b"", &["empty file"]);
+}
+
+#[test]
+fn binary_garbage() {
+    assert_one_line_error("garbage.bin", b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe", &["binary data", "line 1, column"]);
+}
+
+#[test]
+fn truncated_json() {
+    let bytes = br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "a", "vers"#;
+    assert_one_line_error("truncated.cdx.json", bytes, &["unexpected end of file", "line 1, column"]);
+}
+
+#[test]
+fn truncated_xml() {
+    let bytes = b"<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\">\n  <components>\n    <component type=\"library\">\n      <name>a</na";
+    assert_one_line_error("truncated.cdx.xml", bytes, &["line "]);
+}
+
+#[test]
+fn wrong_types_in_structure() {
+    let bytes = br#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": "oops"}"#;
+    assert_one_line_error("wrong-type.cdx.json", bytes, &["at /components", "array"]);
+}
+
+#[test]
+fn wrong_type_in_one_component_skips_only_that_component() {
+    let bytes = br#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+        {"name": "bad", "hashes": "not-a-list"},
+        {"name": "good", "version": "1.0.0", "purl": "pkg:npm/good@1.0.0"}]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "partly-bad.cdx.json", bytes);
+    let out = bin().args(["scan", "--format", "json"]).arg(&p).assert().success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["inputs"][0]["components_read"], 1);
+    assert_eq!(report["components"][0]["name"], "good");
+    let warnings = report["inputs"][0]["warnings"].to_string();
+    assert!(warnings.contains("/components/0/hashes"), "{warnings}");
+}
+
+#[test]
+fn unknown_format() {
+    assert_one_line_error("list.json", br#"[{"vendor": "x", "purl": "pkg:npm/a@1"}]"#, &["unrecognised format", "JSON array"]);
+    assert_one_line_error("notes.txt", b"just some notes\n", &["unrecognised format"]);
+    assert_one_line_error("other.json", br#"{"name": "x"}"#, &["unrecognised format"]);
+}
+
+#[test]
+fn directory_and_missing_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin().args(["scan"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let out = bin().args(["scan", "does-not-exist.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "error: does-not-exist.json: no such file");
+}
+
+#[test]
+fn deep_nesting_json() {
+    let mut s = String::from(r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":["#);
+    for _ in 0..200 {
+        s.push_str(r#"{"name":"n","components":["#);
+    }
+    for _ in 0..200 {
+        s.push_str("]}");
+    }
+    s.push_str("]}");
+    assert_one_line_error("deep.cdx.json", s.as_bytes(), &["recursion limit", "line 1, column"]);
+}
+
+#[test]
+fn deep_nesting_xml() {
+    let mut s = String::from("<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"><components>");
+    for _ in 0..2000 {
+        s.push_str("<component type=\"library\"><name>n</name><components>");
+    }
+    for _ in 0..2000 {
+        s.push_str("</components></component>");
+    }
+    s.push_str("</components></bom>");
+    assert_one_line_error("deep.cdx.xml", s.as_bytes(), &["line 1, column"]);
+}
+
+#[test]
+fn valid_sbom_without_components_is_an_empty_report_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "empty-bom.cdx.json", br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}"#);
+    let out = bin().args(["scan", "--format", "json"]).arg(&p).assert().success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["summary"]["components"], 0);
+    assert!(report["inputs"][0]["warnings"].to_string().contains("no components"));
+    assert!(report["inputs"][0]["error"].is_null());
+}
+
+#[test]
+fn one_failing_input_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.json", b"{ not json");
+    let out = bin().args(["scan", "--format", "json"]).arg(demo()).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&report, "mixed");
+    assert_eq!(report["summary"]["components"], 17, "the good input is still scanned");
+    let failed = &report["inputs"][1];
+    assert!(failed["error"].as_str().unwrap().contains("line 1, column 3"), "{failed}");
+    assert!(failed["sha256"].is_string(), "the bytes were read, so they are hashed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
