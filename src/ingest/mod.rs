@@ -101,7 +101,7 @@ fn read_one(path: &Path) -> (Document, Option<ParsedDoc>) {
         Ok(doc) => {
             record.format = doc.format;
             record.spec_version = doc.spec_version.clone();
-            record.components_read = doc.components.len();
+            record.components_read = doc.components.len() - doc.meta.primary_parts;
             record.warnings = doc.warnings.clone();
             (record, Some(doc))
         }

@@ -50,6 +50,11 @@ pub struct DocumentMeta {
     pub tools: Vec<String>,
     /// The document-local reference of the primary component (the product).
     pub primary: Option<String>,
+    /// Components nested in the primary component (the product's own parts,
+    /// such as the packages of a Go main module). They are ingested, but not
+    /// counted in `components_read`, which counts the document's component list.
+    #[serde(default)]
+    pub primary_parts: usize,
     /// The product's name, version and supplier, from the primary component.
     pub subject_name: Option<String>,
     pub subject_version: Option<String>,
@@ -76,7 +81,8 @@ pub struct Document {
     pub sha256: Option<String>,
     pub format: Option<Format>,
     pub spec_version: Option<String>,
-    /// Component entries read from this input (before merging with other inputs).
+    /// Entries of the document's component list (CycloneDX `components` with
+    /// nested ones, SPDX packages), before merging with other inputs.
     pub components_read: usize,
     pub warnings: Vec<String>,
     /// Why the input could not be read; `None` when it was.

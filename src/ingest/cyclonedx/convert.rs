@@ -103,7 +103,9 @@ fn read_metadata(meta: cdx::Metadata, doc: &mut ParsedDoc, style: PointerStyle) 
                 PointerStyle::Json => "/metadata/component".to_string(),
                 PointerStyle::Xml => "/bom/metadata/component".to_string(),
             };
+            let before = doc.components.len();
             let idx = push_component(nested, style.child(&base, i), None, style, doc);
+            doc.meta.primary_parts += doc.components.len() - before;
             doc.roots.push(local_ref(doc, idx));
         }
     }

@@ -1,0 +1,100 @@
+//! The open corpus (`../shared/corpus`): every SBOM ingests with the component
+//! count SOURCES.md gives, the deliberate failures fail clearly, and the JSON
+//! report of each file validates against the report schema.
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+
+/// (relative path, expected component entries or None for "—") from SOURCES.md's file table.
+fn expected_counts(corpus: &Path) -> Vec<(String, Option<usize>)> {
+    let text = std::fs::read_to_string(corpus.join("SOURCES.md")).unwrap();
+    let mut rows = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("| `")) {
+        let cols: Vec<&str> = line.split('|').map(str::trim).collect();
+        let path = cols[1].trim_matches('`').to_string();
+        // Columns: file, origin, path there, commit, licence, format, components, …
+        let count = cols[7].split_whitespace().next().and_then(|n| n.parse().ok());
+        rows.push((path, count));
+    }
+    rows
+}
+
+fn is_sbom(path: &str) -> bool {
+    ["cyclonedx/", "spdx/", "spdx3/", "malformed/"].iter().any(|d| path.starts_with(d))
+}
+
+#[test]
+fn every_corpus_sbom_ingests_with_the_documented_count() {
+    let Some(corpus) = corpus() else {
+        eprintln!("skipped: ../shared/corpus is not beside the repository");
+        return;
+    };
+    let rows: Vec<(String, Option<usize>)> = expected_counts(&corpus).into_iter().filter(|(p, _)| is_sbom(p)).collect();
+    assert_eq!(rows.len(), 32, "SOURCES.md lists 32 SBOM-like files");
+    let mut failures = Vec::new();
+    for (rel, expected) in &rows {
+        let path: PathBuf = corpus.join(rel);
+        let inv = chainrisk::ingest::ingest(std::slice::from_ref(&path));
+        let doc = &inv.documents[0];
+        match (expected, &doc.error) {
+            (Some(n), None) if doc.components_read == *n => {}
+            (Some(n), None) => failures.push(format!("{rel}: read {} components, SOURCES.md says {n}", doc.components_read)),
+            (Some(_), Some(e)) => failures.push(format!("{rel}: failed: {e}")),
+            (None, Some(e)) => assert!(e.contains("unrecognised format"), "{rel}: {e}"),
+            (None, None) => failures.push(format!("{rel}: expected a deliberate error, it ingested")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn out_of_range_and_damaged_files_are_read_tolerantly_with_a_warning() {
+    let Some(corpus) = corpus() else { return };
+    for (rel, warning) in [
+        ("cyclonedx/xml/laravel-7.12.0.cdx11.xml", "outside the supported"),
+        ("spdx/tag-value/usbutils-reuse-v2.1.spdx", "outside the supported"),
+        ("malformed/psreadline-2.2.6-trailing-text.spdx.json", "line 2765, column 1: trailing data"),
+    ] {
+        let inv = chainrisk::ingest::ingest(&[corpus.join(rel)]);
+        let doc = &inv.documents[0];
+        assert!(doc.error.is_none(), "{rel}: {:?}", doc.error);
+        assert!(doc.warnings.iter().any(|w| w.contains(warning)), "{rel}: warnings {:?}", doc.warnings);
+    }
+}
+
+#[test]
+fn corpus_reports_validate_against_the_schema() {
+    let Some(corpus) = corpus() else { return };
+    for (rel, _) in expected_counts(&corpus).into_iter().filter(|(p, _)| is_sbom(p)) {
+        let out = bin().args(["scan", "--format", "json"]).arg(corpus.join(&rel)).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{rel}: {stderr}");
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{rel}: no JSON report: {e}"));
+        assert_valid_report(&report, &rel);
+    }
+}
+
+#[test]
+fn all_corpus_sboms_merge_into_one_report() {
+    let Some(corpus) = corpus() else { return };
+    let paths: Vec<PathBuf> = expected_counts(&corpus)
+        .into_iter()
+        .filter(|(p, n)| is_sbom(p) && n.is_some())
+        .map(|(p, _)| corpus.join(p))
+        .collect();
+    let inv = chainrisk::ingest::ingest(&paths);
+    let read: usize = inv.documents.iter().map(|d| d.components_read).sum();
+    assert!(inv.documents.iter().all(|d| d.error.is_none()));
+    // Components that appear in several SBOMs are merged, never lost.
+    assert!(inv.components.len() <= read && inv.components.len() > read / 2);
+    for c in &inv.components {
+        for l in &c.locations {
+            assert!(l.input < inv.documents.len());
+        }
+    }
+    let eval = chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default());
+    assert!(!eval.findings.is_empty());
+}
