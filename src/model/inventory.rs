@@ -14,6 +14,7 @@ pub enum Format {
     CyclonedxXml,
     SpdxJson,
     SpdxTagValue,
+    #[serde(rename = "spdx3-jsonld")]
     Spdx3JsonLd,
 }
 
