@@ -32,7 +32,8 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             if new_size > layout.size() {
-                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
                 PEAK.fetch_max(now, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -89,7 +90,10 @@ fn synthetic_bom(n: usize) -> Vec<u8> {
             c["author"] = format!("Author {}", i % 400).into();
         }
         components.push(c);
-        let depends: Vec<String> = (1..=3).map(|k| format!("c{}", (i * 7 + k * 13) % n)).filter(|d| *d != format!("c{i}")).collect();
+        let depends: Vec<String> = (1..=3)
+            .map(|k| format!("c{}", (i * 7 + k * 13) % n))
+            .filter(|d| *d != format!("c{i}"))
+            .collect();
         deps.push(serde_json::json!({"ref": format!("c{i}"), "dependsOn": depends}));
     }
     deps.push(serde_json::json!({"ref": "app", "dependsOn": (0..n.min(50)).map(|i| format!("c{i}")).collect::<Vec<_>>()}));
@@ -137,14 +141,23 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     println!(
         "{:>9} {:>9} {:>12} {:>14} {:>7} {:>12} {:>12} {:>8}",
-        "components", "file MiB", "bare parse", "ingest+rules", "ratio", "peak (bare)", "peak (ours)", "× file"
+        "components",
+        "file MiB",
+        "bare parse",
+        "ingest+rules",
+        "ratio",
+        "peak (bare)",
+        "peak (ours)",
+        "× file"
     );
     for &n in sizes {
         let bytes = synthetic_bom(n);
         let path = dir.join(format!("bom-{n}.cdx.json"));
         std::fs::write(&path, &bytes).unwrap();
         let runs = if n >= 100_000 { 3 } else { 5 };
-        let (bare, bare_peak) = measure(runs, || serde_json::from_slice::<serde_json::Value>(&bytes).unwrap());
+        let (bare, bare_peak) = measure(runs, || {
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        });
         let thresholds = chainrisk::rules::Thresholds::default();
         let paths = [path.clone()];
         let (ours, our_peak) = measure(runs, || {

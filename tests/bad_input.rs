@@ -8,11 +8,16 @@ use common::*;
 fn scan_err(name: &str, bytes: &[u8]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), name, bytes);
-    let out = bin().args(["scan", "--format", "json"]).arg(&p).output().unwrap();
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&p)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(!stderr.contains("panicked"), "{name} panicked: {stderr}");
     // The report is still written and still valid.
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report even on failure");
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a JSON report even on failure");
     assert_valid_report(&report, name);
     (out.status.code().unwrap(), stderr)
 }
@@ -22,7 +27,10 @@ fn assert_one_line_error(name: &str, bytes: &[u8], expect: &[&str]) {
     assert_eq!(code, 2, "{name}: {stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{name}: one line expected, got {stderr}");
-    assert!(lines[0].starts_with("error: ") && lines[0].contains(name), "{name}: {stderr}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(name),
+        "{name}: {stderr}"
+    );
     for e in expect {
         assert!(lines[0].contains(e), "{name}: expected {e:?} in {stderr}");
     }
@@ -35,13 +43,22 @@ fn empty_file() {
 
 #[test]
 fn binary_garbage() {
-    assert_one_line_error("garbage.bin", b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe", &["binary data", "line 1, column"]);
+    assert_one_line_error(
+        "garbage.bin",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe",
+        &["binary data", "line 1, column"],
+    );
 }
 
 #[test]
 fn truncated_json() {
-    let bytes = br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "a", "vers"#;
-    assert_one_line_error("truncated.cdx.json", bytes, &["unexpected end of file", "line 1, column"]);
+    let bytes =
+        br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "a", "vers"#;
+    assert_one_line_error(
+        "truncated.cdx.json",
+        bytes,
+        &["unexpected end of file", "line 1, column"],
+    );
 }
 
 #[test]
@@ -63,7 +80,11 @@ fn wrong_type_in_one_component_skips_only_that_component() {
         {"name": "good", "version": "1.0.0", "purl": "pkg:npm/good@1.0.0"}]}"#;
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "partly-bad.cdx.json", bytes);
-    let out = bin().args(["scan", "--format", "json"]).arg(&p).assert().success();
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&p)
+        .assert()
+        .success();
     let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(report["inputs"][0]["components_read"], 1);
     assert_eq!(report["components"][0]["name"], "good");
@@ -73,7 +94,11 @@ fn wrong_type_in_one_component_skips_only_that_component() {
 
 #[test]
 fn unknown_format() {
-    assert_one_line_error("list.json", br#"[{"vendor": "x", "purl": "pkg:npm/a@1"}]"#, &["unrecognised format", "JSON array"]);
+    assert_one_line_error(
+        "list.json",
+        br#"[{"vendor": "x", "purl": "pkg:npm/a@1"}]"#,
+        &["unrecognised format", "JSON array"],
+    );
     assert_one_line_error("notes.txt", b"just some notes\n", &["unrecognised format"]);
     assert_one_line_error("other.json", br#"{"name": "x"}"#, &["unrecognised format"]);
 }
@@ -84,9 +109,15 @@ fn directory_and_missing_path() {
     let out = bin().args(["scan"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
-    let out = bin().args(["scan", "does-not-exist.json"]).output().unwrap();
+    let out = bin()
+        .args(["scan", "does-not-exist.json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "error: does-not-exist.json: no such file");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: does-not-exist.json: no such file"
+    );
 }
 
 #[test]
@@ -99,12 +130,18 @@ fn deep_nesting_json() {
         s.push_str("]}");
     }
     s.push_str("]}");
-    assert_one_line_error("deep.cdx.json", s.as_bytes(), &["recursion limit", "line 1, column"]);
+    assert_one_line_error(
+        "deep.cdx.json",
+        s.as_bytes(),
+        &["recursion limit", "line 1, column"],
+    );
 }
 
 #[test]
 fn deep_nesting_xml() {
-    let mut s = String::from("<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"><components>");
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"><components>",
+    );
     for _ in 0..2000 {
         s.push_str("<component type=\"library\"><name>n</name><components>");
     }
@@ -118,11 +155,23 @@ fn deep_nesting_xml() {
 #[test]
 fn valid_sbom_without_components_is_an_empty_report_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "empty-bom.cdx.json", br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}"#);
-    let out = bin().args(["scan", "--format", "json"]).arg(&p).assert().success();
+    let p = write(
+        dir.path(),
+        "empty-bom.cdx.json",
+        br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}"#,
+    );
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&p)
+        .assert()
+        .success();
     let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(report["summary"]["components"], 0);
-    assert!(report["inputs"][0]["warnings"].to_string().contains("no components"));
+    assert!(
+        report["inputs"][0]["warnings"]
+            .to_string()
+            .contains("no components")
+    );
     assert!(report["inputs"][0]["error"].is_null());
 }
 
@@ -130,14 +179,31 @@ fn valid_sbom_without_components_is_an_empty_report_with_a_warning() {
 fn one_failing_input_does_not_stop_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write(dir.path(), "bad.json", b"{ not json");
-    let out = bin().args(["scan", "--format", "json"]).arg(demo()).arg(&bad).output().unwrap();
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(demo())
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_valid_report(&report, "mixed");
-    assert_eq!(report["summary"]["components"], 17, "the good input is still scanned");
+    assert_eq!(
+        report["summary"]["components"], 17,
+        "the good input is still scanned"
+    );
     let failed = &report["inputs"][1];
-    assert!(failed["error"].as_str().unwrap().contains("line 1, column 3"), "{failed}");
-    assert!(failed["sha256"].is_string(), "the bytes were read, so they are hashed");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("line 1, column 3"),
+        "{failed}"
+    );
+    assert!(
+        failed["sha256"].is_string(),
+        "the bytes were read, so they are hashed"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

@@ -7,44 +7,82 @@ use predicates::prelude::*;
 
 #[test]
 fn readme_demo_command_prints_a_summary() {
-    let out = bin().args(["scan", "fixtures/demo/acme-edge-gateway.cdx.json"]).current_dir(root()).assert().success();
+    let out = bin()
+        .args(["scan", "fixtures/demo/acme-edge-gateway.cdx.json"])
+        .current_dir(root())
+        .assert()
+        .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("acme-edge-gateway 4.2.0"), "{text}");
     assert!(text.contains("Riskiest components"), "{text}");
     assert!(text.contains("wifi-radio-firmware@7.45.98"), "{text}");
-    assert!(!text.contains('\u{1b}'), "no colour codes when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes when stdout is not a terminal"
+    );
 }
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let out = bin().args(["scan", "--color", "always"]).arg(demo()).assert().success();
+    let out = bin()
+        .args(["scan", "--color", "always"])
+        .arg(demo())
+        .assert()
+        .success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains('\u{1b}'));
 }
 
 #[test]
 fn json_report_validates_and_names_evidence() {
-    let out = bin().args(["scan", "--format", "json"]).arg(demo()).assert().success();
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(demo())
+        .assert()
+        .success();
     let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_valid_report(&report, "demo");
     assert_eq!(report["schema"], "chainrisk.report/v1");
-    assert_eq!(report["generated_at"], "2025-11-24T16:00:00Z", "SOURCE_DATE_EPOCH is honoured");
+    assert_eq!(
+        report["generated_at"], "2025-11-24T16:00:00Z",
+        "SOURCE_DATE_EPOCH is honoured"
+    );
     assert_eq!(report["summary"]["components"], 17);
     let findings = report["findings"].as_array().unwrap();
-    let del05 = findings.iter().find(|f| f["rule"] == "DEL-05").expect("the http firmware download is flagged");
+    let del05 = findings
+        .iter()
+        .find(|f| f["rule"] == "DEL-05")
+        .expect("the http firmware download is flagged");
     let comp = &report["components"][del05["component"].as_u64().unwrap() as usize];
     assert_eq!(comp["name"], "wifi-radio-firmware");
     let src = del05["evidence"][0]["source"].as_str().unwrap();
-    assert!(src.starts_with("sbom:") && src.ends_with("#/components/14"), "{src}");
+    assert!(
+        src.starts_with("sbom:") && src.ends_with("#/components/14"),
+        "{src}"
+    );
     // Registry rules are listed as known unknowns, never silently passed.
-    let unknown: Vec<&str> = report["not_evaluated"].as_array().unwrap().iter().map(|u| u["rule"].as_str().unwrap()).collect();
-    assert!(unknown.contains(&"UNM-04") && unknown.contains(&"DEL-02"), "{unknown:?}");
+    let unknown: Vec<&str> = report["not_evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        unknown.contains(&"UNM-04") && unknown.contains(&"DEL-02"),
+        "{unknown:?}"
+    );
 }
 
 #[test]
 fn output_file_gets_the_report_without_colour() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.txt");
-    bin().args(["scan", "--color", "always", "-o"]).arg(&path).arg(demo()).assert().success().stdout("");
+    bin()
+        .args(["scan", "--color", "always", "-o"])
+        .arg(&path)
+        .arg(demo())
+        .assert()
+        .success()
+        .stdout("");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("Findings"));
     assert!(!text.contains('\u{1b}'));
@@ -53,17 +91,38 @@ fn output_file_gets_the_report_without_colour() {
 #[test]
 fn fail_on_sets_exit_code() {
     // The demo's worst finding is high.
-    bin().args(["scan", "--fail-on", "high"]).arg(demo()).assert().code(1);
-    bin().args(["scan", "--fail-on", "medium"]).arg(demo()).assert().code(1);
-    bin().args(["scan", "--fail-on", "critical"]).arg(demo()).assert().code(0);
-    bin().args(["scan", "--fail-on", "urgent"]).arg(demo()).assert().code(2).stderr(predicate::str::contains("critical, high"));
+    bin()
+        .args(["scan", "--fail-on", "high"])
+        .arg(demo())
+        .assert()
+        .code(1);
+    bin()
+        .args(["scan", "--fail-on", "medium"])
+        .arg(demo())
+        .assert()
+        .code(1);
+    bin()
+        .args(["scan", "--fail-on", "critical"])
+        .arg(demo())
+        .assert()
+        .code(0);
+    bin()
+        .args(["scan", "--fail-on", "urgent"])
+        .arg(demo())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("critical, high"));
 }
 
 #[test]
 fn usage_errors_exit_2() {
     bin().args(["scan"]).assert().code(2);
     bin().args(["frobnicate"]).assert().code(2);
-    bin().args(["scan", "--format", "pdf"]).arg(demo()).assert().code(2);
+    bin()
+        .args(["scan", "--format", "pdf"])
+        .arg(demo())
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -78,7 +137,11 @@ fn rules_lists_and_explains() {
     assert!(text.contains("CON-03 — supplier concentration"));
     assert!(text.contains("threshold: max_supplier_share = 30 %"));
     assert!(text.contains("M10(3)"));
-    bin().args(["rules", "XYZ-01"]).assert().code(2).stderr(predicate::str::contains("no rule"));
+    bin()
+        .args(["rules", "XYZ-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule"));
     let out = bin().args(["rules", "--format", "json"]).assert().success();
     let list: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 32);

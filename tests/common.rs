@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("chainrisk").expect("the chainrisk binary is built");
-    c.env("SOURCE_DATE_EPOCH", "1764000000").env_remove("CHAINRISK_COLOR");
+    c.env("SOURCE_DATE_EPOCH", "1764000000")
+        .env_remove("CHAINRISK_COLOR");
     c
 }
 
@@ -26,15 +27,21 @@ pub fn demo() -> PathBuf {
 
 /// Validates a report against `docs/report.schema.json`, listing every violation.
 pub fn assert_valid_report(report: &serde_json::Value, what: &str) {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the report schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(report)
         .take(10)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what}: report does not match docs/report.schema.json:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what}: report does not match docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
 }
 
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -15,14 +15,19 @@ fn expected_counts(corpus: &Path) -> Vec<(String, Option<usize>)> {
         let cols: Vec<&str> = line.split('|').map(str::trim).collect();
         let path = cols[1].trim_matches('`').to_string();
         // Columns: file, origin, path there, commit, licence, format, components, …
-        let count = cols[7].split_whitespace().next().and_then(|n| n.parse().ok());
+        let count = cols[7]
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok());
         rows.push((path, count));
     }
     rows
 }
 
 fn is_sbom(path: &str) -> bool {
-    ["cyclonedx/", "spdx/", "spdx3/", "malformed/"].iter().any(|d| path.starts_with(d))
+    ["cyclonedx/", "spdx/", "spdx3/", "malformed/"]
+        .iter()
+        .any(|d| path.starts_with(d))
 }
 
 #[test]
@@ -31,7 +36,10 @@ fn every_corpus_sbom_ingests_with_the_documented_count() {
         eprintln!("skipped: ../shared/corpus is not beside the repository");
         return;
     };
-    let rows: Vec<(String, Option<usize>)> = expected_counts(&corpus).into_iter().filter(|(p, _)| is_sbom(p)).collect();
+    let rows: Vec<(String, Option<usize>)> = expected_counts(&corpus)
+        .into_iter()
+        .filter(|(p, _)| is_sbom(p))
+        .collect();
     assert_eq!(rows.len(), 32, "SOURCES.md lists 32 SBOM-like files");
     let mut failures = Vec::new();
     for (rel, expected) in &rows {
@@ -40,10 +48,15 @@ fn every_corpus_sbom_ingests_with_the_documented_count() {
         let doc = &inv.documents[0];
         match (expected, &doc.error) {
             (Some(n), None) if doc.components_read == *n => {}
-            (Some(n), None) => failures.push(format!("{rel}: read {} components, SOURCES.md says {n}", doc.components_read)),
+            (Some(n), None) => failures.push(format!(
+                "{rel}: read {} components, SOURCES.md says {n}",
+                doc.components_read
+            )),
             (Some(_), Some(e)) => failures.push(format!("{rel}: failed: {e}")),
             (None, Some(e)) => assert!(e.contains("unrecognised format"), "{rel}: {e}"),
-            (None, None) => failures.push(format!("{rel}: expected a deliberate error, it ingested")),
+            (None, None) => {
+                failures.push(format!("{rel}: expected a deliberate error, it ingested"))
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -53,26 +66,46 @@ fn every_corpus_sbom_ingests_with_the_documented_count() {
 fn out_of_range_and_damaged_files_are_read_tolerantly_with_a_warning() {
     let Some(corpus) = corpus() else { return };
     for (rel, warning) in [
-        ("cyclonedx/xml/laravel-7.12.0.cdx11.xml", "outside the supported"),
-        ("spdx/tag-value/usbutils-reuse-v2.1.spdx", "outside the supported"),
-        ("malformed/psreadline-2.2.6-trailing-text.spdx.json", "line 2765, column 1: trailing data"),
+        (
+            "cyclonedx/xml/laravel-7.12.0.cdx11.xml",
+            "outside the supported",
+        ),
+        (
+            "spdx/tag-value/usbutils-reuse-v2.1.spdx",
+            "outside the supported",
+        ),
+        (
+            "malformed/psreadline-2.2.6-trailing-text.spdx.json",
+            "line 2765, column 1: trailing data",
+        ),
     ] {
         let inv = chainrisk::ingest::ingest(&[corpus.join(rel)]);
         let doc = &inv.documents[0];
         assert!(doc.error.is_none(), "{rel}: {:?}", doc.error);
-        assert!(doc.warnings.iter().any(|w| w.contains(warning)), "{rel}: warnings {:?}", doc.warnings);
+        assert!(
+            doc.warnings.iter().any(|w| w.contains(warning)),
+            "{rel}: warnings {:?}",
+            doc.warnings
+        );
     }
 }
 
 #[test]
 fn corpus_reports_validate_against_the_schema() {
     let Some(corpus) = corpus() else { return };
-    for (rel, _) in expected_counts(&corpus).into_iter().filter(|(p, _)| is_sbom(p)) {
-        let out = bin().args(["scan", "--format", "json"]).arg(corpus.join(&rel)).output().unwrap();
+    for (rel, _) in expected_counts(&corpus)
+        .into_iter()
+        .filter(|(p, _)| is_sbom(p))
+    {
+        let out = bin()
+            .args(["scan", "--format", "json"])
+            .arg(corpus.join(&rel))
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{rel}: {stderr}");
-        let report: serde_json::Value =
-            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{rel}: no JSON report: {e}"));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{rel}: no JSON report: {e}"));
         assert_valid_report(&report, &rel);
     }
 }

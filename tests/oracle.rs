@@ -44,7 +44,8 @@ fn norm_purl(p: Option<String>) -> Option<String> {
 /// Licences compared as SPDX expressions where both sides parse; NOASSERTION and NONE dropped.
 fn norm_licence(raw: &str) -> Option<String> {
     let raw = norm_ws(raw);
-    if raw.is_empty() || raw.eq_ignore_ascii_case("NOASSERTION") || raw.eq_ignore_ascii_case("NONE") {
+    if raw.is_empty() || raw.eq_ignore_ascii_case("NOASSERTION") || raw.eq_ignore_ascii_case("NONE")
+    {
         return None;
     }
     Some(
@@ -56,7 +57,12 @@ fn norm_licence(raw: &str) -> Option<String> {
 
 fn hash_set(pairs: impl Iterator<Item = (String, String)>) -> BTreeSet<(String, String)> {
     pairs
-        .map(|(a, v)| (HashAlg::parse(&a).as_str().to_string(), v.trim().to_ascii_lowercase()))
+        .map(|(a, v)| {
+            (
+                HashAlg::parse(&a).as_str().to_string(),
+                v.trim().to_ascii_lowercase(),
+            )
+        })
         .collect()
 }
 
@@ -70,16 +76,26 @@ fn ours(doc: &ParsedDoc) -> Vec<(Key, BTreeSet<(String, String)>)> {
                 name: norm_ws(&c.name),
                 version: norm_version(c.version.clone()),
                 purl: c.purl.clone().or_else(|| c.invalid_purl.clone()),
-                licences: c.licenses.iter().filter_map(|l| norm_licence(&l.raw)).collect(),
+                licences: c
+                    .licenses
+                    .iter()
+                    .filter_map(|l| norm_licence(&l.raw))
+                    .collect(),
             };
-            let hashes = hash_set(c.hashes.iter().map(|h| (h.alg.as_str().to_string(), h.value.clone())));
+            let hashes = hash_set(
+                c.hashes
+                    .iter()
+                    .map(|h| (h.alg.as_str().to_string(), h.value.clone())),
+            );
             (key, hashes)
         })
         .collect()
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -116,7 +132,12 @@ fn compare(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     if oracle.len() != ours.len() {
-        problems.push(format!("{}: oracle {} components, ours {}", file.display(), oracle.len(), ours.len()));
+        problems.push(format!(
+            "{}: oracle {} components, ours {}",
+            file.display(),
+            oracle.len(),
+            ours.len()
+        ));
         return problems;
     }
     let mut o = oracle;
@@ -125,9 +146,16 @@ fn compare(
     u.sort();
     for ((ok, oh), (uk, uh)) in o.iter().zip(&u) {
         if ok != uk {
-            problems.push(format!("{}: oracle {ok:?}\n      ours {uk:?}", file.display()));
+            problems.push(format!(
+                "{}: oracle {ok:?}\n      ours {uk:?}",
+                file.display()
+            ));
         } else if !oh.is_subset(uh) {
-            problems.push(format!("{}: {}: oracle hashes {oh:?} not all in ours {uh:?}", file.display(), ok.name));
+            problems.push(format!(
+                "{}: {}: oracle hashes {oh:?} not all in ours {uh:?}",
+                file.display(),
+                ok.name
+            ));
         }
     }
     problems.truncate(5);
@@ -150,7 +178,7 @@ mod cdx {
                         .filter_map(|choice| match choice {
                             LicenseChoice::License(l) => match &l.license_identifier {
                                 LicenseIdentifier::SpdxId(id) => norm_licence(&id.to_string()),
-                                LicenseIdentifier::Name(n) => norm_licence(&n.to_string()),
+                                LicenseIdentifier::Name(n) => norm_licence(n.as_ref()),
                             },
                             LicenseChoice::Expression(e) => norm_licence(&e.to_string()),
                         })
@@ -158,7 +186,7 @@ mod cdx {
                 })
                 .unwrap_or_default();
             let key = Key {
-                name: norm_ws(&c.name.to_string()),
+                name: norm_ws(c.name.as_ref()),
                 version: norm_version(c.version.as_ref().map(|v| v.to_string())),
                 purl: norm_purl(c.purl.as_ref().map(|p| p.to_string())),
                 licences,
@@ -194,26 +222,37 @@ mod cdx {
         use chainrisk::model::Format;
         let files = inputs_of(&[Format::CyclonedxJson, Format::CyclonedxXml]);
         assert!(!files.is_empty(), "fixtures/ holds at least the demo");
-        let (mut compared, mut components, mut rejected, mut problems) = (0, 0, Vec::new(), Vec::new());
+        let (mut compared, mut components, mut rejected, mut problems) =
+            (0, 0, Vec::new(), Vec::new());
         for f in &files {
             let bytes = std::fs::read(f).unwrap();
             let parsed = if bytes.trim_ascii_start().starts_with(b"<") {
                 match xml_version(&bytes) {
-                    Some(v) => Bom::parse_from_xml_with_version(&bytes[..], v).map_err(|e| e.to_string()),
+                    Some(v) => {
+                        Bom::parse_from_xml_with_version(&bytes[..], v).map_err(|e| e.to_string())
+                    }
                     None => Err("spec version not supported by the oracle".to_string()),
                 }
             } else {
-                Bom::parse_from_json(&bytes[..]).map_err(|e| e.to_string()).or_else(|e| {
-                    // The oracle stops at 1.5. A 1.6/1.7 document whose fields we compare
-                    // all exist in 1.5 is read as 1.5 (the newer fields are dropped).
-                    let mut v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| e.clone())?;
-                    let newer = matches!(v["specVersion"].as_str(), Some("1.6" | "1.7"));
-                    if !newer {
-                        return Err(e);
-                    }
-                    v["specVersion"] = "1.5".into();
-                    serde_json::to_vec(&v).map_err(|e2| e2.to_string()).and_then(|b| Bom::parse_from_json_v1_5(&b[..]).map_err(|e2| e2.to_string())).map_err(|e2| format!("{e}; read as 1.5: {e2}"))
-                })
+                Bom::parse_from_json(&bytes[..])
+                    .map_err(|e| e.to_string())
+                    .or_else(|e| {
+                        // The oracle stops at 1.5. A 1.6/1.7 document whose fields we compare
+                        // all exist in 1.5 is read as 1.5 (the newer fields are dropped).
+                        let mut v: serde_json::Value =
+                            serde_json::from_slice(&bytes).map_err(|_| e.clone())?;
+                        let newer = matches!(v["specVersion"].as_str(), Some("1.6" | "1.7"));
+                        if !newer {
+                            return Err(e);
+                        }
+                        v["specVersion"] = "1.5".into();
+                        serde_json::to_vec(&v)
+                            .map_err(|e2| e2.to_string())
+                            .and_then(|b| {
+                                Bom::parse_from_json_v1_5(&b[..]).map_err(|e2| e2.to_string())
+                            })
+                            .map_err(|e2| format!("{e}; read as 1.5: {e2}"))
+                    })
             };
             let bom = match parsed {
                 Ok(b) => b,
@@ -222,9 +261,16 @@ mod cdx {
                     continue;
                 }
             };
-            let doc = parse_bytes(&bytes).unwrap_or_else(|e| panic!("{}: the oracle reads it, we fail: {e}", f.display()));
+            let doc = parse_bytes(&bytes)
+                .unwrap_or_else(|e| panic!("{}: the oracle reads it, we fail: {e}", f.display()));
             let mut oracle = Vec::new();
-            flatten(bom.components.as_ref().map(|c| c.0.as_slice()).unwrap_or(&[]), &mut oracle);
+            flatten(
+                bom.components
+                    .as_ref()
+                    .map(|c| c.0.as_slice())
+                    .unwrap_or(&[]),
+                &mut oracle,
+            );
             components += oracle.len();
             problems.extend(compare(f, oracle, ours(&doc)));
             compared += 1;

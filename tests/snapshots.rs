@@ -7,11 +7,20 @@ use common::*;
 fn scan(args: &[&str]) -> String {
     let out = bin()
         .current_dir(root())
-        .args(["scan", "fixtures/demo/acme-edge-gateway.cdx.json", "--color", "never"])
+        .args([
+            "scan",
+            "fixtures/demo/acme-edge-gateway.cdx.json",
+            "--color",
+            "never",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 

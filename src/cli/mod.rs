@@ -80,7 +80,8 @@ pub struct RulesArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(s).ok_or_else(|| "expected one of critical, high, medium, low, info".to_string())
+    Severity::parse(s)
+        .ok_or_else(|| "expected one of critical, high, medium, low, info".to_string())
 }
 
 /// Exit code 2: usage errors and unreadable inputs.

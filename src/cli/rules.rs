@@ -50,7 +50,11 @@ fn evaluated_here(r: &RuleInfo) -> &'static str {
 
 fn list(rules: &[&RuleInfo]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<7} {:<13} {:<9} {:<36} {:<18} maps to", "id", "category", "severity", "name", "needs");
+    let _ = writeln!(
+        out,
+        "{:<7} {:<13} {:<9} {:<36} {:<18} maps to",
+        "id", "category", "severity", "name", "needs"
+    );
     for r in rules {
         let _ = writeln!(
             out,

@@ -24,7 +24,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
-        .ok_or_else(|| IngestError::new("file holds only whitespace: expected a CycloneDX or SPDX document"))?;
+        .ok_or_else(|| {
+            IngestError::new("file holds only whitespace: expected a CycloneDX or SPDX document")
+        })?;
     let body = &text[start..];
     let head = &body[..body.len().min(SNIFF_BYTES)];
     match body[0] {
@@ -211,11 +213,34 @@ mod tests {
         assert!(detect(b"   \n").unwrap_err().message.contains("whitespace"));
         let e = detect(b"\x7fELF\x02\x01\x01\0\0").unwrap_err();
         assert!(e.message.contains("binary"), "{e}");
-        assert!(detect(b"[{\"purl\":\"x\"}]").unwrap_err().message.contains("JSON array"));
-        assert!(detect(b"{\"a\":1}").unwrap_err().message.contains("unrecognised"));
+        assert!(
+            detect(b"[{\"purl\":\"x\"}]")
+                .unwrap_err()
+                .message
+                .contains("JSON array")
+        );
+        assert!(
+            detect(b"{\"a\":1}")
+                .unwrap_err()
+                .message
+                .contains("unrecognised")
+        );
         let e = detect(b"\n  { not json").unwrap_err();
-        assert_eq!(e.to_string(), "line 2, column 5: not a CycloneDX or SPDX document: invalid JSON: key must be a string");
-        assert!(detect(b"<html></html>").unwrap_err().message.contains("CycloneDX namespace"));
-        assert!(detect(b"hello world").unwrap_err().message.contains("unrecognised"));
+        assert_eq!(
+            e.to_string(),
+            "line 2, column 5: not a CycloneDX or SPDX document: invalid JSON: key must be a string"
+        );
+        assert!(
+            detect(b"<html></html>")
+                .unwrap_err()
+                .message
+                .contains("CycloneDX namespace")
+        );
+        assert!(
+            detect(b"hello world")
+                .unwrap_err()
+                .message
+                .contains("unrecognised")
+        );
     }
 }

@@ -36,19 +36,26 @@ pub enum Typed<T> {
 }
 
 /// Parses `bytes` into `T`. Syntax errors (including truncation and nesting
-/// deeper than serde_json's limit of 128) fail with their position.
+/// deeper than serde_json's limit of 128) fail with their position. The fast
+/// path is plain serde_json; only a failed parse is run again with path
+/// tracking, to name the JSON pointer of the offending value.
 pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, IngestError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
+    if let Ok(value) = T::deserialize(&mut de) {
+        let trailing = de.end().err().map(|e| {
+            format!(
+                "{}: trailing data after the JSON document was ignored",
+                Position::line_col(e.line(), e.column())
+            )
+        });
+        return Ok(Typed::Ok { value, trailing });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(value) => {
-            let trailing = de.end().err().map(|e| {
-                format!(
-                    "{}: trailing data after the JSON document was ignored",
-                    Position::line_col(e.line(), e.column())
-                )
-            });
-            Ok(Typed::Ok { value, trailing })
-        }
+        Ok(value) => Ok(Typed::Ok {
+            value,
+            trailing: None,
+        }),
         Err(e) => {
             let pointer = pointer_of(e.path());
             let inner = e.into_inner();

@@ -2,8 +2,8 @@
 //! (numbers where strings belong, one object where a list belongs) without
 //! giving up on structure.
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 /// Reads a string, number or boolean as text; `null` as `None`.
@@ -68,7 +68,9 @@ where
 
 /// A non-empty, trimmed string, or `None`.
 pub fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 #[cfg(test)]

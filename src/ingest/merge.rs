@@ -101,7 +101,9 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
             }
         }
         if let Some(primary) = &record.meta.primary {
-            local.entry(primary.clone()).or_insert(Target::PrimaryOutsideList);
+            local
+                .entry(primary.clone())
+                .or_insert(Target::PrimaryOutsideList);
         }
 
         // 2. Edges and roots, by id; references to nothing are dangling.

@@ -58,7 +58,8 @@ impl ParsedDoc {
 
     /// Adds a component read at `pointer`, nested in `parent` (an index into `components`).
     pub fn push(&mut self, mut c: Component, pointer: String, parent: Option<usize>) -> usize {
-        c.locations.push(crate::model::Location { input: 0, pointer });
+        c.locations
+            .push(crate::model::Location { input: 0, pointer });
         self.components.push(c);
         self.parents.push(parent);
         self.components.len() - 1

@@ -1,7 +1,20 @@
 //! Where a component came from, read from what an SBOM says: purl qualifiers
 //! (`vcs_url`, `download_url`, `repository_url`) and download locations.
 
-use crate::model::{Ecosystem, ParsedPurl, SourceKind};
+use crate::model::{Component, Ecosystem, ParsedPurl, SourceKind};
+
+/// Sets a component's purl and the source it describes; an invalid purl is
+/// kept as text with a warning naming where it was read.
+pub fn apply_purl(c: &mut Component, raw: &str, pointer: &str, warnings: &mut Vec<String>) {
+    match c.set_purl(raw) {
+        Ok(Some(p)) => c.source = from_purl(&p, &c.ecosystem),
+        Ok(None) => {}
+        Err(e) => warnings.push(format!(
+            "{pointer}: invalid purl {:?} ({e}); kept as text",
+            raw.trim()
+        )),
+    }
+}
 
 /// A full commit id (SHA-1 or SHA-256 object name): the only git revision that cannot move.
 pub fn is_commit_id(rev: &str) -> bool {
@@ -19,13 +32,19 @@ pub fn is_vcs_url(url: &str) -> bool {
         || lower.starts_with("svn+")
         || lower.starts_with("bzr+")
         || lower.starts_with("github:")
-        || lower.split(['#', '?']).next().is_some_and(|u| u.ends_with(".git"))
+        || lower
+            .split(['#', '?'])
+            .next()
+            .is_some_and(|u| u.ends_with(".git"))
 }
 
 /// Splits `url#rev` or `url@rev` (pip's VCS form) into the URL and the revision.
 fn split_rev(url: &str) -> (String, Option<String>) {
     if let Some((u, rev)) = url.split_once('#') {
-        return (u.to_string(), Some(rev.to_string()).filter(|r| !r.is_empty()));
+        return (
+            u.to_string(),
+            Some(rev.to_string()).filter(|r| !r.is_empty()),
+        );
     }
     // pip writes `git+https://host/repo.git@v1.0`; an `@` after the last `/` is a revision.
     if let Some(at) = url.rfind('@') {
@@ -46,12 +65,18 @@ pub fn classify_location(loc: &str) -> SourceKind {
         let pinned = rev.as_deref().is_some_and(is_commit_id);
         return SourceKind::Git { url, rev, pinned };
     }
-    if lower.starts_with("file:") || lower.starts_with("link:") || lower.starts_with("./") || lower.starts_with("../") || lower.starts_with('/') {
+    if lower.starts_with("file:")
+        || lower.starts_with("link:")
+        || lower.starts_with("./")
+        || lower.starts_with("../")
+        || lower.starts_with('/')
+    {
         return SourceKind::Path {
             path: loc.to_string(),
         };
     }
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ftp://") {
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ftp://")
+    {
         return SourceKind::Url {
             url: loc.to_string(),
         };
@@ -62,10 +87,10 @@ pub fn classify_location(loc: &str) -> SourceKind {
 /// The source a purl describes: a VCS or download qualifier wins; a registry
 /// ecosystem without one came from its registry.
 pub fn from_purl(p: &ParsedPurl, eco: &Ecosystem) -> SourceKind {
-    if let Some(vcs) = p.qualifier("vcs_url") {
-        if let k @ SourceKind::Git { .. } = classify_location(vcs) {
-            return k;
-        }
+    if let Some(vcs) = p.qualifier("vcs_url")
+        && let k @ SourceKind::Git { .. } = classify_location(vcs)
+    {
+        return k;
     }
     if let Some(dl) = p.qualifier("download_url") {
         match classify_location(dl) {
@@ -92,7 +117,9 @@ mod tests {
 
     #[test]
     fn git_revisions_pinned_only_on_commit_ids() {
-        let k = classify_location("git+ssh://git@example.com/a/b.git#c887c803ac56deb5f91b617ef0486ca3fb98473b");
+        let k = classify_location(
+            "git+ssh://git@example.com/a/b.git#c887c803ac56deb5f91b617ef0486ca3fb98473b",
+        );
         assert!(matches!(k, SourceKind::Git { pinned: true, .. }));
         let k = classify_location("git+https://example.com/a/b.git@v1.2.0");
         match k {
@@ -103,23 +130,45 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(classify_location("git://example.com/x"), SourceKind::Git { rev: None, pinned: false, .. }));
+        assert!(matches!(
+            classify_location("git://example.com/x"),
+            SourceKind::Git {
+                rev: None,
+                pinned: false,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn paths_urls_and_unknowns() {
-        assert!(matches!(classify_location("file:../lib"), SourceKind::Path { .. }));
-        assert!(matches!(classify_location("https://example.com/x-1.0.tgz"), SourceKind::Url { .. }));
+        assert!(matches!(
+            classify_location("file:../lib"),
+            SourceKind::Path { .. }
+        ));
+        assert!(matches!(
+            classify_location("https://example.com/x-1.0.tgz"),
+            SourceKind::Url { .. }
+        ));
         assert_eq!(classify_location("NOASSERTION"), SourceKind::Unknown);
     }
 
     #[test]
     fn purl_sources() {
         let p = parse_purl("pkg:npm/a@1?download_url=https://npm.registry.example/a.tgz").unwrap();
-        assert!(matches!(from_purl(&p, &Ecosystem::Npm), SourceKind::Registry { url: Some(_) }));
+        assert!(matches!(
+            from_purl(&p, &Ecosystem::Npm),
+            SourceKind::Registry { url: Some(_) }
+        ));
         let p = parse_purl("pkg:generic/a@1?download_url=https://example.com/a.tgz").unwrap();
-        assert!(matches!(from_purl(&p, &Ecosystem::Generic), SourceKind::Url { .. }));
+        assert!(matches!(
+            from_purl(&p, &Ecosystem::Generic),
+            SourceKind::Url { .. }
+        ));
         let p = parse_purl("pkg:cargo/serde@1.0.0").unwrap();
-        assert!(matches!(from_purl(&p, &Ecosystem::Cargo), SourceKind::Registry { url: None }));
+        assert!(matches!(
+            from_purl(&p, &Ecosystem::Cargo),
+            SourceKind::Registry { url: None }
+        ));
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::license::License;
-use super::purl::parse_purl;
+use super::purl::{ParsedPurl, parse_purl};
 
 /// Index of a component in its [`Inventory`](super::Inventory).
 pub type ComponentId = usize;
@@ -261,7 +261,9 @@ impl SourceKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     #[default]
@@ -350,11 +352,12 @@ impl Component {
 
     /// Sets the purl when it parses (and fills ecosystem, namespace, version
     /// and name where the input did not give them); keeps it as `invalid_purl`
-    /// otherwise. Returns the parse error, if any, for the caller's warning.
-    pub fn set_purl(&mut self, raw: &str) -> Result<(), String> {
+    /// otherwise. Returns the parsed purl (`None` for empty input) so callers
+    /// need not parse it again, or the parse error for the caller's warning.
+    pub fn set_purl(&mut self, raw: &str) -> Result<Option<ParsedPurl>, String> {
         let raw = raw.trim();
         if raw.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         match parse_purl(raw) {
             Ok(p) => {
@@ -368,8 +371,8 @@ impl Component {
                 if self.name.is_empty() {
                     self.name = p.name.clone();
                 }
-                self.purl = Some(p.canonical);
-                Ok(())
+                self.purl = Some(p.canonical.clone());
+                Ok(Some(p))
             }
             Err(e) => {
                 self.invalid_purl = Some(raw.to_string());

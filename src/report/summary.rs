@@ -63,7 +63,8 @@ impl Summary {
     pub fn new(inv: &Inventory, eval: &Evaluation) -> Summary {
         let cs = &inv.components;
         let n = cs.len();
-        let count = |f: &dyn Fn(&crate::model::Component) -> bool| cs.iter().filter(|c| f(c)).count();
+        let count =
+            |f: &dyn Fn(&crate::model::Component) -> bool| cs.iter().filter(|c| f(c)).count();
         let mut by_sev: IndexMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
         let mut by_cat: IndexMap<Category, usize> = Category::ALL.iter().map(|c| (*c, 0)).collect();
         for f in &eval.findings {
@@ -83,7 +84,10 @@ impl Summary {
             coverage: Coverage {
                 supplier: Share::of(count(&|c| c.responsible_party().is_some()), n),
                 version: Share::of(count(&|c| c.version.is_some()), n),
-                identifier: Share::of(count(&|c| c.purl.is_some() || c.cpe.is_some() || c.swid.is_some()), n),
+                identifier: Share::of(
+                    count(&|c| c.purl.is_some() || c.cpe.is_some() || c.swid.is_some()),
+                    n,
+                ),
                 hash: Share::of(count(&|c| !c.hashes.is_empty()), n),
                 licence: Share::of(count(&|c| c.licenses.iter().any(|l| l.is_known())), n),
                 source_repository: Share::of(

@@ -15,7 +15,9 @@ const DIM: Style = Style::new().dimmed();
 
 fn severity_style(s: Severity) -> Style {
     match s {
-        Severity::Critical => Style::new().bold().fg_color(Some(AnsiColor::BrightRed.into())),
+        Severity::Critical => Style::new()
+            .bold()
+            .fg_color(Some(AnsiColor::BrightRed.into())),
         Severity::High => Style::new().fg_color(Some(AnsiColor::Red.into())),
         Severity::Medium => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
         Severity::Low => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
@@ -45,7 +47,10 @@ pub fn render(a: &Assessment, opts: TableOptions) -> String {
     header(a, &mut out);
     inputs(a, &mut out);
     if a.components.is_empty() && a.findings.is_empty() {
-        let _ = writeln!(out, "\nNo components were read, so there is nothing to judge.");
+        let _ = writeln!(
+            out,
+            "\nNo components were read, so there is nothing to judge."
+        );
         return out;
     }
     counts(a, &mut out);
@@ -91,7 +96,10 @@ fn inputs(a: &Assessment, out: &mut String) {
             }
             None => {
                 let status = if d.warnings.is_empty() {
-                    paint(Style::new().fg_color(Some(AnsiColor::Green.into())), "ok   ")
+                    paint(
+                        Style::new().fg_color(Some(AnsiColor::Green.into())),
+                        "ok   ",
+                    )
                 } else {
                     paint(severity_style(Severity::Medium), "warn ")
                 };
@@ -101,7 +109,10 @@ fn inputs(a: &Assessment, out: &mut String) {
                     out,
                     "  {status}  {}  {}",
                     d.path,
-                    paint(DIM, &format!("{format} {version}, {} components", d.components_read))
+                    paint(
+                        DIM,
+                        &format!("{format} {version}, {} components", d.components_read)
+                    )
                 );
                 const SHOWN: usize = 3;
                 for w in d.warnings.iter().take(SHOWN) {
@@ -111,7 +122,13 @@ fn inputs(a: &Assessment, out: &mut String) {
                     let _ = writeln!(
                         out,
                         "         {}",
-                        paint(DIM, &format!("… and {} more warnings (see the JSON report)", d.warnings.len() - SHOWN))
+                        paint(
+                            DIM,
+                            &format!(
+                                "… and {} more warnings (see the JSON report)",
+                                d.warnings.len() - SHOWN
+                            )
+                        )
                     );
                 }
             }
@@ -126,10 +143,19 @@ fn counts(a: &Assessment, out: &mut String) {
         .map(|sev| {
             let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
             let text = format!("{n} {sev}");
-            if n > 0 { paint(severity_style(*sev), &text) } else { paint(DIM, &text) }
+            if n > 0 {
+                paint(severity_style(*sev), &text)
+            } else {
+                paint(DIM, &text)
+            }
         })
         .collect();
-    let _ = writeln!(out, "\n{}  {}", paint(BOLD, &format!("Findings {}", s.findings)), by_sev.join(" · "));
+    let _ = writeln!(
+        out,
+        "\n{}  {}",
+        paint(BOLD, &format!("Findings {}", s.findings)),
+        by_sev.join(" · ")
+    );
 
     // Category × severity matrix.
     let mut grid: BTreeMap<(Category, Severity), usize> = BTreeMap::new();
@@ -145,8 +171,23 @@ fn counts(a: &Assessment, out: &mut String) {
         let _ = write!(out, "  {:<14}", cat.as_str());
         for sev in Severity::ALL {
             let n = grid.get(&(cat, sev)).copied().unwrap_or(0);
-            let cell = format!("{:>9}", if n == 0 { "·".to_string() } else { n.to_string() });
-            let _ = write!(out, "{}", if n == 0 { paint(DIM, &cell) } else { paint(severity_style(sev), &cell) });
+            let cell = format!(
+                "{:>9}",
+                if n == 0 {
+                    "·".to_string()
+                } else {
+                    n.to_string()
+                }
+            );
+            let _ = write!(
+                out,
+                "{}",
+                if n == 0 {
+                    paint(DIM, &cell)
+                } else {
+                    paint(severity_style(sev), &cell)
+                }
+            );
         }
         let _ = writeln!(out);
     }
@@ -213,7 +254,11 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
         wb.cmp(&wa).then(fb.len().cmp(&fa.len())).then(ia.cmp(ib))
     });
     let total = ranked.len();
-    let shown = if opts.top == 0 { total } else { opts.top.min(total) };
+    let shown = if opts.top == 0 {
+        total
+    } else {
+        opts.top.min(total)
+    };
     let _ = writeln!(
         out,
         "\n{}  {}",
@@ -221,8 +266,16 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
         paint(DIM, &format!("{shown} of {total} with findings"))
     );
     for (id, fs) in ranked.into_iter().take(shown) {
-        let worst = fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
-        let name = a.components.get(id).map(|c| c.display_name()).unwrap_or_default();
+        let worst = fs
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        let name = a
+            .components
+            .get(id)
+            .map(|c| c.display_name())
+            .unwrap_or_default();
         let mut rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
         rules.sort_unstable();
         rules.dedup();
@@ -237,7 +290,11 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
 }
 
 fn document_findings(a: &Assessment, out: &mut String) {
-    let doc: Vec<&Finding> = a.findings.iter().filter(|f| f.component.is_none()).collect();
+    let doc: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.component.is_none())
+        .collect();
     if doc.is_empty() {
         return;
     }
@@ -246,7 +303,10 @@ fn document_findings(a: &Assessment, out: &mut String) {
         let _ = writeln!(
             out,
             "  {}  {}  {}",
-            paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str())),
+            paint(
+                severity_style(f.severity),
+                &format!("{:<8}", f.severity.as_str())
+            ),
             f.rule,
             f.message
         );

@@ -9,7 +9,10 @@ pub fn supplier_missing(c: &Component, _: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!("{} has no supplier, manufacturer or author in the SBOM", c.display_name()),
+        format!(
+            "{} has no supplier, manufacturer or author in the SBOM",
+            c.display_name()
+        ),
         vec![("supplier", "absent".into()), ("authors", "absent".into())],
     )
 }
@@ -36,11 +39,19 @@ pub fn no_identifier(c: &Component, _: &Ctx) -> Verdict {
                 "{}: purl {bad:?} is not a valid package URL, and there is no CPE or SWID",
                 c.display_name()
             ),
-            vec![("purl", format!("invalid: {bad}")), ("cpe", "absent".into()), ("swid", "absent".into())],
+            vec![
+                ("purl", format!("invalid: {bad}")),
+                ("cpe", "absent".into()),
+                ("swid", "absent".into()),
+            ],
         ),
         None => Verdict::fire(
             format!("{} has no purl, CPE or SWID identifier", c.display_name()),
-            vec![("purl", "absent".into()), ("cpe", "absent".into()), ("swid", "absent".into())],
+            vec![
+                ("purl", "absent".into()),
+                ("cpe", "absent".into()),
+                ("swid", "absent".into()),
+            ],
         ),
     }
 }
@@ -172,7 +183,13 @@ mod tests {
 
     fn run_doc(rule: fn(&Document, &Ctx) -> Verdict, d: &Document) -> Verdict {
         let inv = inventory(vec![]);
-        rule(d, &Ctx { inv: &inv, thresholds: &Thresholds::default() })
+        rule(
+            d,
+            &Ctx {
+                inv: &inv,
+                thresholds: &Thresholds::default(),
+            },
+        )
     }
 
     #[test]
@@ -198,12 +215,18 @@ mod tests {
             }
             v => panic!("{v:?}"),
         }
-        assert_eq!(run_doc(graph_missing_or_broken, &doc(DocumentMeta::default(), 0)), Verdict::Pass);
+        assert_eq!(
+            run_doc(graph_missing_or_broken, &doc(DocumentMeta::default(), 0)),
+            Verdict::Pass
+        );
     }
 
     #[test]
     fn sbm05_completeness() {
-        assert!(fired(&run_doc(completeness_undeclared, &doc(DocumentMeta::default(), 1))));
+        assert!(fired(&run_doc(
+            completeness_undeclared,
+            &doc(DocumentMeta::default(), 1)
+        )));
         let d = doc(
             DocumentMeta {
                 completeness_declared: true,
@@ -218,7 +241,9 @@ mod tests {
     fn sbm06_metadata() {
         match run_doc(metadata_missing, &doc(DocumentMeta::default(), 1)) {
             Verdict::Fire(f) => {
-                assert!(f.message.contains("author or tool, timestamp, serial number or namespace, primary component"))
+                assert!(f.message.contains(
+                    "author or tool, timestamp, serial number or namespace, primary component"
+                ))
             }
             v => panic!("{v:?}"),
         }

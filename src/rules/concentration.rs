@@ -66,7 +66,11 @@ pub struct SupplierStats {
 pub fn supplier_shares(inv: &Inventory) -> SupplierStats {
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut components = 0;
-    for c in inv.components.iter().filter(|c| !c.root && c.scope != Scope::Excluded) {
+    for c in inv
+        .components
+        .iter()
+        .filter(|c| !c.root && c.scope != Scope::Excluded)
+    {
         components += 1;
         if let Some(k) = supplier_key(c) {
             *counts.entry(k).or_default() += 1;
@@ -81,8 +85,15 @@ pub fn supplier_shares(inv: &Inventory) -> SupplierStats {
             share: n as f64 / with_supplier as f64,
         })
         .collect();
-    shares.sort_by(|a, b| b.components.cmp(&a.components).then_with(|| a.supplier.cmp(&b.supplier)));
-    let hhi = shares.iter().map(|s| (s.share * 100.0).powi(2)).sum::<f64>();
+    shares.sort_by(|a, b| {
+        b.components
+            .cmp(&a.components)
+            .then_with(|| a.supplier.cmp(&b.supplier))
+    });
+    let hhi = shares
+        .iter()
+        .map(|s| (s.share * 100.0).powi(2))
+        .sum::<f64>();
     SupplierStats {
         components,
         with_supplier,
@@ -139,7 +150,11 @@ pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
             })
         })
         .collect();
-    if over.is_empty() { vec![Verdict::Pass] } else { over }
+    if over.is_empty() {
+        vec![Verdict::Pass]
+    } else {
+        over
+    }
 }
 
 /// CON-04 (SBOM part): git, path, URL or vendored instead of a registry.
@@ -165,7 +180,10 @@ pub fn irregular_channel(c: &Component, _: &Ctx) -> Verdict {
         SourceKind::Vendored => ("a vendored copy".to_string(), "vendored".to_string()),
     };
     Verdict::fire(
-        format!("{} comes from {what}, not from a registry", c.display_name()),
+        format!(
+            "{} comes from {what}, not from a registry",
+            c.display_name()
+        ),
         vec![("source", format!("{}: {value}", c.source.label()))],
     )
 }
@@ -195,16 +213,25 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{fired, inventory, run};
     use super::super::Thresholds;
+    use super::super::testing::{fired, inventory, run};
     use super::*;
     use crate::model::Ecosystem;
 
     #[test]
     fn repository_owners() {
-        assert_eq!(repository_owner("git+https://example.com/acme/x.git").as_deref(), Some("example.com/acme"));
-        assert_eq!(repository_owner("git@example.com:acme/x.git").as_deref(), Some("example.com/acme"));
-        assert_eq!(repository_owner("git+ssh://git@example.com/acme/x.git#abc").as_deref(), Some("example.com/acme"));
+        assert_eq!(
+            repository_owner("git+https://example.com/acme/x.git").as_deref(),
+            Some("example.com/acme")
+        );
+        assert_eq!(
+            repository_owner("git@example.com:acme/x.git").as_deref(),
+            Some("example.com/acme")
+        );
+        assert_eq!(
+            repository_owner("git+ssh://git@example.com/acme/x.git#abc").as_deref(),
+            Some("example.com/acme")
+        );
         assert_eq!(repository_owner("not a url"), None);
     }
 
@@ -216,26 +243,45 @@ mod tests {
 
     #[test]
     fn con03_fires_over_share_with_hhi() {
-        let mut comps: Vec<Component> = (0..6).map(|i| supplied(&format!("a{i}"), "Acme")).collect();
+        let mut comps: Vec<Component> =
+            (0..6).map(|i| supplied(&format!("a{i}"), "Acme")).collect();
         comps.extend((0..4).map(|i| supplied(&format!("b{i}"), &format!("Vendor {i}"))));
         let inv = inventory(comps);
         let t = Thresholds::default();
-        let out = supplier_concentration(&Ctx { inv: &inv, thresholds: &t });
+        let out = supplier_concentration(&Ctx {
+            inv: &inv,
+            thresholds: &t,
+        });
         assert_eq!(out.len(), 1);
         match &out[0] {
             Verdict::Fire(f) => {
-                assert!(f.message.starts_with("Acme accounts for 60.0 %"), "{}", f.message);
+                assert!(
+                    f.message.starts_with("Acme accounts for 60.0 %"),
+                    "{}",
+                    f.message
+                );
                 // HHI: 60² + 4 × 10² = 4000.
                 assert!(f.message.contains("HHI 4000"), "{}", f.message);
             }
             v => panic!("{v:?}"),
         }
-        let diverse: Vec<Component> = (0..10).map(|i| supplied(&format!("c{i}"), &format!("V{i}"))).collect();
+        let diverse: Vec<Component> = (0..10)
+            .map(|i| supplied(&format!("c{i}"), &format!("V{i}")))
+            .collect();
         let inv = inventory(diverse);
-        assert_eq!(supplier_concentration(&Ctx { inv: &inv, thresholds: &t }), vec![Verdict::Pass]);
+        assert_eq!(
+            supplier_concentration(&Ctx {
+                inv: &inv,
+                thresholds: &t
+            }),
+            vec![Verdict::Pass]
+        );
         let few = inventory(vec![supplied("x", "Acme")]);
         assert!(matches!(
-            supplier_concentration(&Ctx { inv: &few, thresholds: &t })[0],
+            supplier_concentration(&Ctx {
+                inv: &few,
+                thresholds: &t
+            })[0],
             Verdict::NotEvaluated(_)
         ));
     }
@@ -255,7 +301,10 @@ mod tests {
         let mut c = Component::named("a");
         c.source = SourceKind::Registry { url: None };
         assert_eq!(run(irregular_channel, c), Verdict::Pass);
-        assert!(matches!(run(irregular_channel, Component::named("a")), Verdict::NotEvaluated(_)));
+        assert!(matches!(
+            run(irregular_channel, Component::named("a")),
+            Verdict::NotEvaluated(_)
+        ));
     }
 
     #[test]

@@ -45,7 +45,11 @@ pub fn is_range(v: &str) -> bool {
     if matches!(lower.as_str(), "*" | "x" | "latest" | "next") {
         return true;
     }
-    if v.starts_with(['^', '~', '>', '<', '=', '!']) || v.contains("||") || v.contains(" - ") || v.contains(',') {
+    if v.starts_with(['^', '~', '>', '<', '=', '!'])
+        || v.contains("||")
+        || v.contains(" - ")
+        || v.contains(',')
+    {
         return true;
     }
     // `1.2.x`, `1.*`: a wildcard segment of the release part (not a pre-release tag like `1.0.0-x`).
@@ -55,14 +59,22 @@ pub fn is_range(v: &str) -> bool {
 
 /// DEL-04 (SBOM part): a version range, or a git branch or tag.
 pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
-    if let SourceKind::Git { url, rev, pinned: false } = &c.source {
+    if let SourceKind::Git {
+        url,
+        rev,
+        pinned: false,
+    } = &c.source
+    {
         let what = match rev {
             Some(r) => format!("git revision {r:?}, a branch or tag that can move"),
             None => "git with no revision (the default branch)".to_string(),
         };
         return Verdict::fire(
             format!("{} is taken from {what}", c.display_name()),
-            vec![("source", url.clone()), ("revision", rev.clone().unwrap_or_else(|| "absent".into()))],
+            vec![
+                ("source", url.clone()),
+                ("revision", rev.clone().unwrap_or_else(|| "absent".into())),
+            ],
         );
     }
     let Some(v) = c.version.as_deref() else {
@@ -70,7 +82,10 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
     };
     if is_range(v) {
         return Verdict::fire(
-            format!("{} is a version range {v:?}, not one release", c.display_name()),
+            format!(
+                "{} is a version range {v:?}, not one release",
+                c.display_name()
+            ),
             vec![("version", v.to_string())],
         );
     }
@@ -94,7 +109,9 @@ pub fn insecure_source(c: &Component, _: &Ctx) -> Verdict {
         .filter(|u| insecure(u))
         .collect();
     match &c.source {
-        SourceKind::Git { url, .. } | SourceKind::Url { url } | SourceKind::Registry { url: Some(url) }
+        SourceKind::Git { url, .. }
+        | SourceKind::Url { url }
+        | SourceKind::Registry { url: Some(url) }
             if insecure(url) && !urls.contains(&url.as_str()) =>
         {
             urls.push(url)
@@ -135,15 +152,35 @@ mod tests {
         assert!(fired(&run(weak_hash_only, c.clone())));
         c.add_hash("SHA-512", "22");
         assert_eq!(run(weak_hash_only, c), Verdict::Pass);
-        assert!(matches!(run(weak_hash_only, Component::named("a")), Verdict::NotEvaluated(_)));
+        assert!(matches!(
+            run(weak_hash_only, Component::named("a")),
+            Verdict::NotEvaluated(_)
+        ));
     }
 
     #[test]
     fn ranges() {
-        for r in ["^1.2.0", "~1.2", ">=1.0, <2", "1.x", "1.2.*", "*", "latest", "1.0 || 2.0", "1.0 - 2.0"] {
+        for r in [
+            "^1.2.0",
+            "~1.2",
+            ">=1.0, <2",
+            "1.x",
+            "1.2.*",
+            "*",
+            "latest",
+            "1.0 || 2.0",
+            "1.0 - 2.0",
+        ] {
             assert!(is_range(r), "{r}");
         }
-        for v in ["1.2.3", "1.0.0-x", "2024.1", "v1.2.3", "0.0.0-20210101-abcdef", "1.0.0+build.x"] {
+        for v in [
+            "1.2.3",
+            "1.0.0-x",
+            "2024.1",
+            "v1.2.3",
+            "0.0.0-20210101-abcdef",
+            "1.0.0+build.x",
+        ] {
             assert!(!is_range(v), "{v}");
         }
     }
@@ -155,7 +192,11 @@ mod tests {
         assert!(fired(&run(unpinned, c)));
         let mut c = Component::named("a");
         c.version = Some("1.0.0".into());
-        c.source = SourceKind::Git { url: "git+https://example.com/a.git".into(), rev: Some("v1".into()), pinned: false };
+        c.source = SourceKind::Git {
+            url: "git+https://example.com/a.git".into(),
+            rev: Some("v1".into()),
+            pinned: false,
+        };
         assert!(fired(&run(unpinned, c.clone())));
         c.source = SourceKind::Git {
             url: "git+https://example.com/a.git".into(),
@@ -163,7 +204,10 @@ mod tests {
             pinned: true,
         };
         assert_eq!(run(unpinned, c), Verdict::Pass);
-        assert!(matches!(run(unpinned, Component::named("a")), Verdict::NotEvaluated(_)));
+        assert!(matches!(
+            run(unpinned, Component::named("a")),
+            Verdict::NotEvaluated(_)
+        ));
     }
 
     #[test]
@@ -178,7 +222,11 @@ mod tests {
             v => panic!("{v:?}"),
         }
         let mut c = Component::named("a");
-        c.source = SourceKind::Git { url: "git://example.com/a".into(), rev: None, pinned: false };
+        c.source = SourceKind::Git {
+            url: "git://example.com/a".into(),
+            rev: None,
+            pinned: false,
+        };
         assert!(fired(&run(insecure_source, c)));
         let mut c = Component::named("a");
         c.add_reference(RefKind::Vcs, "git+https://example.com/a.git");

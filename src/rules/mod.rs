@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::model::{Component, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity};
+use crate::model::{
+    Component, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
+};
 pub use catalogue::{Needs, RULES, RuleInfo};
 pub use concentration::{SupplierShare, SupplierStats, supplier_shares as concentration_stats};
 pub use config::Thresholds;
@@ -114,7 +116,14 @@ fn info(id: &str) -> &'static RuleInfo {
     catalogue::find(id).expect("every wired rule is in the catalogue")
 }
 
-fn finding(rule: &'static RuleInfo, fire: Fire, component: Option<&Component>, source: EvidenceSource, identity: String, subject: &str) -> Finding {
+fn finding(
+    rule: &'static RuleInfo,
+    fire: Fire,
+    component: Option<&Component>,
+    source: EvidenceSource,
+    identity: String,
+    subject: &str,
+) -> Finding {
     let identity = match &fire.key {
         Some(k) => format!("{identity}\u{0}{k}"),
         None => identity,
@@ -309,7 +318,13 @@ pub(crate) mod testing {
     pub fn run(rule: ComponentRule, c: Component) -> Verdict {
         let inv = inventory(vec![c]);
         let t = Thresholds::default();
-        rule(&inv.components[0], &Ctx { inv: &inv, thresholds: &t })
+        rule(
+            &inv.components[0],
+            &Ctx {
+                inv: &inv,
+                thresholds: &t,
+            },
+        )
     }
 
     pub fn fired(v: &Verdict) -> bool {
@@ -331,7 +346,11 @@ mod tests {
         for r in RULES {
             let fired = e.findings.iter().any(|f| f.rule == r.id);
             let unknown = e.not_evaluated.iter().any(|n| n.rule == r.id);
-            assert!(implemented(r.id) || unknown, "{} is neither run nor reported", r.id);
+            assert!(
+                implemented(r.id) || unknown,
+                "{} is neither run nor reported",
+                r.id
+            );
             if !implemented(r.id) {
                 assert!(!fired);
             }
@@ -353,7 +372,11 @@ mod tests {
         assert_eq!(del01.component, Some(0));
         assert_eq!(del01.evidence[0].source.0, "sbom:sbom.json#/components/0");
         // Sorted by severity, most severe first.
-        assert!(a.findings.windows(2).all(|w| w[0].severity >= w[1].severity));
+        assert!(
+            a.findings
+                .windows(2)
+                .all(|w| w[0].severity >= w[1].severity)
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@ use crate::model::{Component, RefKind, SourceKind};
 
 /// True when the SBOM points at the component's source code.
 fn has_source_reference(c: &Component) -> bool {
-    c.references.iter().any(|r| r.kind == RefKind::Vcs) || matches!(c.source, SourceKind::Git { .. })
+    c.references.iter().any(|r| r.kind == RefKind::Vcs)
+        || matches!(c.source, SourceKind::Git { .. })
 }
 
 /// OPQ-01 (SBOM part): a VCS reference in the SBOM passes; its absence can only
@@ -32,11 +33,21 @@ pub fn licence_unknown(c: &Component, _: &Ctx) -> Verdict {
         .map(|l| l.raw.as_str())
         .collect();
     let (message, value) = if c.licenses.is_empty() {
-        (format!("{} has no licence", c.display_name()), "absent".to_string())
+        (
+            format!("{} has no licence", c.display_name()),
+            "absent".to_string(),
+        )
     } else if asserted.is_empty() {
         (
-            format!("{} has no licence assertion (NOASSERTION or NONE only)", c.display_name()),
-            c.licenses.iter().map(|l| l.raw.as_str()).collect::<Vec<_>>().join(", "),
+            format!(
+                "{} has no licence assertion (NOASSERTION or NONE only)",
+                c.display_name()
+            ),
+            c.licenses
+                .iter()
+                .map(|l| l.raw.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         )
     } else {
         (
@@ -52,7 +63,13 @@ pub fn licence_unknown(c: &Component, _: &Ctx) -> Verdict {
 }
 
 /// Words in licence text that mark closed terms.
-const CLOSED_MARKERS: [&str; 5] = ["proprietary", "commercial", "closed", "all rights reserved", "eula"];
+const CLOSED_MARKERS: [&str; 5] = [
+    "proprietary",
+    "commercial",
+    "closed",
+    "all rights reserved",
+    "eula",
+];
 
 /// Closed when the licence text says so, or the type is firmware or device
 /// (delivered as binaries). `None` when the SBOM gives neither licence nor type.
@@ -74,7 +91,9 @@ fn is_closed(c: &Component) -> Option<bool> {
 /// OPQ-06: a closed component with no nested SBOM, external BOM or source reference.
 pub fn closed_without_bom(c: &Component, _: &Ctx) -> Verdict {
     match is_closed(c) {
-        None => Verdict::not_evaluated("no licence and no component type to tell whether the component is closed"),
+        None => Verdict::not_evaluated(
+            "no licence and no component type to tell whether the component is closed",
+        ),
         Some(false) => Verdict::Pass,
         Some(true) if c.has_own_bom || has_source_reference(c) => Verdict::Pass,
         Some(true) => {
@@ -116,7 +135,10 @@ mod tests {
         let mut c = Component::named("a");
         c.add_reference(RefKind::Vcs, "https://example.com/a.git");
         assert_eq!(run(no_source_repository, c), Verdict::Pass);
-        assert!(matches!(run(no_source_repository, Component::named("a")), Verdict::NotEvaluated(_)));
+        assert!(matches!(
+            run(no_source_repository, Component::named("a")),
+            Verdict::NotEvaluated(_)
+        ));
     }
 
     #[test]
@@ -127,12 +149,18 @@ mod tests {
             Verdict::Fire(f) => assert!(f.message.contains("not a valid SPDX expression")),
             v => panic!("{v:?}"),
         }
-        assert_eq!(run(licence_unknown, with_licence("MIT OR Apache-2.0")), Verdict::Pass);
+        assert_eq!(
+            run(licence_unknown, with_licence("MIT OR Apache-2.0")),
+            Verdict::Pass
+        );
     }
 
     #[test]
     fn opq06_closed() {
-        assert!(fired(&run(closed_without_bom, with_licence("LicenseRef-Proprietary"))));
+        assert!(fired(&run(
+            closed_without_bom,
+            with_licence("LicenseRef-Proprietary")
+        )));
         let mut c = with_licence("Commercial");
         c.has_own_bom = true;
         assert_eq!(run(closed_without_bom, c), Verdict::Pass);
@@ -140,6 +168,9 @@ mod tests {
         fw.kind = Some("firmware".into());
         assert!(fired(&run(closed_without_bom, fw)));
         assert_eq!(run(closed_without_bom, with_licence("MIT")), Verdict::Pass);
-        assert!(matches!(run(closed_without_bom, Component::named("a")), Verdict::NotEvaluated(_)));
+        assert!(matches!(
+            run(closed_without_bom, Component::named("a")),
+            Verdict::NotEvaluated(_)
+        ));
     }
 }

@@ -4,7 +4,7 @@
 use super::model::{self as cdx, Bom};
 use crate::ingest::lenient::non_empty;
 use crate::ingest::{ParsedDoc, source};
-use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope, parse_purl};
+use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope};
 
 /// How positions are written: JSON pointers or XML paths.
 #[derive(Clone, Copy)]
@@ -34,12 +34,12 @@ pub fn bom_to_doc(bom: Bom, format: Format, style: PointerStyle, mut doc: Parsed
     if doc.spec_version.is_none() {
         doc.spec_version = bom.spec_version.clone();
     }
-    if let Some(v) = doc.spec_version.as_deref() {
-        if !super::SUPPORTED.contains(&v) {
-            doc.warnings.push(format!(
-                "CycloneDX {v} is outside the supported 1.2–1.7 range; read tolerantly"
-            ));
-        }
+    if let Some(v) = doc.spec_version.as_deref()
+        && !super::SUPPORTED.contains(&v)
+    {
+        doc.warnings.push(format!(
+            "CycloneDX {v} is outside the supported 1.2–1.7 range; read tolerantly"
+        ));
     }
     doc.meta.serial = non_empty(bom.serial_number.as_deref());
     doc.meta.completeness_declared = !bom.compositions.is_empty();
@@ -80,10 +80,10 @@ fn read_metadata(meta: cdx::Metadata, doc: &mut ParsedDoc, style: PointerStyle) 
     let org = party_name(&meta.manufacturer)
         .or_else(|| party_name(&meta.manufacture))
         .or_else(|| party_name(&meta.supplier));
-    if let Some(org) = &org {
-        if doc.meta.authors.is_empty() {
-            doc.meta.authors.push(org.clone());
-        }
+    if let Some(org) = &org
+        && doc.meta.authors.is_empty()
+    {
+        doc.meta.authors.push(org.clone());
     }
     if let Some(primary) = meta.component {
         doc.meta.subject_name = non_empty(primary.name.as_deref());
@@ -147,12 +147,11 @@ fn push_component(
     };
     for p in &c.properties {
         // cyclonedx-npm and cyclonedx-python mark development dependencies with a property.
-        if let (Some(n), Some(v)) = (p.name.as_deref(), p.value.as_deref()) {
-            if (n == "cdx:npm:package:development" || n == "cdx:python:package:development")
-                && v == "true"
-            {
-                out.scope = Scope::Dev;
-            }
+        if let (Some(n), Some(v)) = (p.name.as_deref(), p.value.as_deref())
+            && (n == "cdx:npm:package:development" || n == "cdx:python:package:development")
+            && v == "true"
+        {
+            out.scope = Scope::Dev;
         }
     }
     for h in &c.hashes {
@@ -166,11 +165,18 @@ fn push_component(
             _ => LicenseKind::Declared,
         };
         if let Some(expr) = non_empty(l.expression.as_deref()) {
-            out.licenses
-                .push(License::new(declared_or(l.acknowledgement.as_deref()), &expr));
+            out.licenses.push(License::new(
+                declared_or(l.acknowledgement.as_deref()),
+                &expr,
+            ));
         } else if let Some(body) = &l.license {
-            let ack = body.acknowledgement.as_deref().or(l.acknowledgement.as_deref());
-            if let Some(text) = non_empty(body.id.as_deref()).or_else(|| non_empty(body.name.as_deref())) {
+            let ack = body
+                .acknowledgement
+                .as_deref()
+                .or(l.acknowledgement.as_deref());
+            if let Some(text) =
+                non_empty(body.id.as_deref()).or_else(|| non_empty(body.name.as_deref()))
+            {
                 out.licenses.push(License::new(declared_or(ack), &text));
             }
         }
@@ -202,19 +208,21 @@ fn push_component(
         }
         out.add_reference(kind, &url);
     }
-    if let Some(raw) = non_empty(c.purl.as_deref()) {
-        if let Err(e) = out.set_purl(&raw) {
-            doc.warnings
-                .push(format!("{pointer}: invalid purl {raw:?} ({e}); kept as text"));
-        } else if let Ok(p) = parse_purl(&raw) {
-            out.source = source::from_purl(&p, &out.ecosystem);
-        }
+    if let Some(raw) = c.purl.as_deref() {
+        source::apply_purl(&mut out, raw, &pointer, &mut doc.warnings);
     }
     if out.source == crate::model::SourceKind::Unknown {
         // cyclonedx-npm records where a package was resolved from as a distribution reference.
-        if let Some(r) = out.references.iter().find(|r| r.kind == RefKind::Distribution) {
+        if let Some(r) = out
+            .references
+            .iter()
+            .find(|r| r.kind == RefKind::Distribution)
+        {
             let k = source::classify_location(&r.url);
-            if matches!(k, crate::model::SourceKind::Git { .. } | crate::model::SourceKind::Path { .. }) {
+            if matches!(
+                k,
+                crate::model::SourceKind::Git { .. } | crate::model::SourceKind::Path { .. }
+            ) {
                 out.source = k;
             }
         }

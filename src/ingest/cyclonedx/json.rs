@@ -14,19 +14,23 @@ pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
             value
         }
         Typed::Mismatch(first) => {
-            doc.warnings.push(format!(
-                "{first}; reading the document entry by entry"
-            ));
+            doc.warnings
+                .push(format!("{first}; reading the document entry by entry"));
             tolerant(bytes, &mut doc)?
         }
     };
-    if let Some(f) = bom.bom_format.as_deref() {
-        if f != "CycloneDX" {
-            doc.warnings
-                .push(format!("bomFormat is {f:?}, expected \"CycloneDX\""));
-        }
+    if let Some(f) = bom.bom_format.as_deref()
+        && f != "CycloneDX"
+    {
+        doc.warnings
+            .push(format!("bomFormat is {f:?}, expected \"CycloneDX\""));
     }
-    Ok(bom_to_doc(bom, Format::CyclonedxJson, PointerStyle::Json, doc))
+    Ok(bom_to_doc(
+        bom,
+        Format::CyclonedxJson,
+        PointerStyle::Json,
+        doc,
+    ))
 }
 
 /// The slow path: reads each component, dependency and the metadata on its

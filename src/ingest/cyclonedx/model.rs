@@ -76,11 +76,11 @@ impl Tools {
                     return None;
                 }
                 let mut s = String::new();
-                if let Some(v) = t.vendor.as_deref().or(t.group.as_deref()) {
-                    if !v.is_empty() {
-                        s.push_str(v);
-                        s.push('/');
-                    }
+                if let Some(v) = t.vendor.as_deref().or(t.group.as_deref())
+                    && !v.is_empty()
+                {
+                    s.push_str(v);
+                    s.push('/');
                 }
                 s.push_str(name);
                 if let Some(v) = t.version.as_deref() {
@@ -148,7 +148,11 @@ pub struct Component {
     pub purl: Option<String>,
     #[serde(default)]
     pub swid: Option<Swid>,
-    #[serde(default, rename = "externalReferences", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        rename = "externalReferences",
+        deserialize_with = "one_or_many"
+    )]
     pub external_references: Vec<ExternalReference>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub properties: Vec<Property>,
