@@ -125,10 +125,14 @@ fn inputs_of(format: &[chainrisk::model::Format]) -> Vec<PathBuf> {
 }
 
 /// Compares the two component lists; returns a description of each difference.
+type Explain<'a> = &'a dyn Fn(&Key, &Key) -> Option<String>;
+
 fn compare(
     file: &Path,
     oracle: Vec<(Key, BTreeSet<(String, String)>)>,
     ours: Vec<(Key, BTreeSet<(String, String)>)>,
+    explain: Explain,
+    explained: &mut Vec<String>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     if oracle.len() != ours.len() {
@@ -142,10 +146,23 @@ fn compare(
     }
     let mut o = oracle;
     let mut u = ours;
-    o.sort();
-    u.sort();
+    // Sort by what both sides must agree on first, so an explained purl difference does not shift the pairing.
+    let order = |a: &(Key, BTreeSet<(String, String)>), b: &(Key, BTreeSet<(String, String)>)| {
+        (&a.0.name, &a.0.version, &a.0.licences, &a.1).cmp(&(
+            &b.0.name,
+            &b.0.version,
+            &b.0.licences,
+            &b.1,
+        ))
+    };
+    o.sort_by(order);
+    u.sort_by(order);
     for ((ok, oh), (uk, uh)) in o.iter().zip(&u) {
         if ok != uk {
+            if let Some(why) = explain(ok, uk) {
+                explained.push(format!("{}: {}: {why}", file.display(), ok.name));
+                continue;
+            }
             problems.push(format!(
                 "{}: oracle {ok:?}\n      ours {uk:?}",
                 file.display()
@@ -272,7 +289,13 @@ mod cdx {
                 &mut oracle,
             );
             components += oracle.len();
-            problems.extend(compare(f, oracle, ours(&doc)));
+            problems.extend(compare(
+                f,
+                oracle,
+                ours(&doc),
+                &|_, _| None,
+                &mut Vec::new(),
+            ));
             compared += 1;
         }
         eprintln!(
@@ -287,6 +310,115 @@ mod cdx {
             // The corpus holds 1.3, 1.4 and 1.5 files the oracle reads; a drop here means a regression on either side.
             assert!(compared >= 8, "only {compared} files compared");
             assert!(components >= 2000, "only {components} components compared");
+        }
+    }
+}
+
+mod spdx2 {
+    use super::*;
+    use spdx_rs::models::SPDX;
+
+    fn oracle_components(doc: &SPDX) -> Vec<(Key, BTreeSet<(String, String)>)> {
+        doc.package_information
+            .iter()
+            .map(|p| {
+                let licences = [&p.declared_license, &p.concluded_license]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| norm_licence(&l.to_string()))
+                    .collect();
+                let purl = p
+                    .external_reference
+                    .iter()
+                    .find(|r| r.reference_type == "purl")
+                    .map(|r| r.reference_locator.clone());
+                let key = Key {
+                    name: norm_ws(&p.package_name),
+                    version: norm_version(p.package_version.clone()),
+                    purl: norm_purl(purl),
+                    licences,
+                };
+                let hashes = hash_set(
+                    p.package_checksum
+                        .iter()
+                        .map(|c| (format!("{:?}", c.algorithm), c.value.clone())),
+                );
+                (key, hashes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spdx_readers_agree_with_spdx_rs() {
+        use chainrisk::model::Format;
+        let files = inputs_of(&[Format::SpdxJson, Format::SpdxTagValue]);
+        let (mut compared, mut components, mut rejected, mut problems) =
+            (0, 0, Vec::new(), Vec::new());
+        let mut explained = Vec::new();
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            let is_json = bytes.trim_ascii_start().starts_with(b"{");
+            let parsed = if is_json {
+                serde_json::from_slice::<SPDX>(&bytes).map_err(|e| e.to_string())
+            } else {
+                spdx_rs::parsers::spdx_from_tag_value(&String::from_utf8_lossy(&bytes))
+                    .map_err(|e| e.to_string())
+            };
+            let doc = match parsed {
+                Ok(d) => d,
+                Err(e) => {
+                    rejected.push(format!("{}: {e}", f.display()));
+                    continue;
+                }
+            };
+            let ours_doc = parse_bytes(&bytes)
+                .unwrap_or_else(|e| panic!("{}: the oracle reads it, we fail: {e}", f.display()));
+            let oracle = oracle_components(&doc);
+            components += oracle.len();
+            // spdx-rs's tag-value parser drops the ExternalRef of a package that files follow
+            // directly; ours keeps it. Explained when the file really has that purl line.
+            let text = String::from_utf8_lossy(&bytes).to_string();
+            let dropped_ref = |o: &Key, u: &Key| -> Option<String> {
+                let ours = u.purl.as_ref()?;
+                let same_otherwise = o.purl.is_none()
+                    && Key {
+                        purl: None,
+                        ..u.clone()
+                    } == *o;
+                let in_file = text.lines().any(|l| {
+                    l.starts_with("ExternalRef:")
+                        && l.split_whitespace().nth(2) == Some("purl")
+                        && l.split_whitespace()
+                            .nth(3)
+                            .and_then(|p| parse_purl(p).ok())
+                            .is_some_and(|p| &p.canonical == ours)
+                });
+                (!is_json && same_otherwise && in_file)
+                    .then(|| format!("oracle dropped `ExternalRef: … purl {ours}`"))
+            };
+            problems.extend(compare(
+                f,
+                oracle,
+                ours(&ours_doc),
+                &dropped_ref,
+                &mut explained,
+            ));
+            compared += 1;
+        }
+        eprintln!(
+            "spdx-rs oracle: compared {components} packages in {compared} files; it rejected {}:",
+            rejected.len()
+        );
+        for r in &rejected {
+            eprintln!("  {r}");
+        }
+        eprintln!("explained differences: {}", explained.len());
+        for e in &explained {
+            eprintln!("  {e}");
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        if corpus().is_some() {
+            assert!(compared >= 4, "only {compared} files compared");
         }
     }
 }
