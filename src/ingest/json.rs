@@ -2,7 +2,8 @@
 //! positions for type errors, and a tolerant pass that skips only the entries
 //! that do not fit.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
+use std::marker::PhantomData;
 
 use super::error::{IngestError, Position};
 
@@ -36,12 +37,24 @@ pub enum Typed<T> {
 }
 
 /// Parses `bytes` into `T`. Syntax errors (including truncation and nesting
-/// deeper than serde_json's limit of 128) fail with their position. The fast
-/// path is plain serde_json; only a failed parse is run again with path
-/// tracking, to name the JSON pointer of the offending value.
+/// deeper than serde_json's limit of 128) fail with their position.
 pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, IngestError> {
+    parse_seeded(bytes, PhantomData::<T>::default)
+}
+
+/// [`parse_typed`] with a seed, for readers that convert entries while they
+/// are read instead of holding the whole typed document. The fast path is
+/// plain serde_json; only a failed parse is run again, with a fresh seed and
+/// path tracking, to name the JSON pointer of the offending value.
+pub fn parse_seeded<S, V>(
+    bytes: &[u8],
+    mut seed: impl FnMut() -> S,
+) -> Result<Typed<V>, IngestError>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+{
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    if let Ok(value) = T::deserialize(&mut de) {
+    if let Ok(value) = seed().deserialize(&mut de) {
         let trailing = de.end().err().map(|e| {
             format!(
                 "{}: trailing data after the JSON document was ignored",
@@ -51,14 +64,15 @@ pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, Ingest
         return Ok(Typed::Ok { value, trailing });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+    let mut track = serde_path_to_error::Track::new();
+    let result = seed().deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    match result {
         Ok(value) => Ok(Typed::Ok {
             value,
             trailing: None,
         }),
-        Err(e) => {
-            let pointer = pointer_of(e.path());
-            let inner = e.into_inner();
+        Err(inner) => {
+            let pointer = pointer_of(&track.path());
             let err = IngestError::from_json(&inner, Some(pointer));
             if inner.is_data() {
                 Ok(Typed::Mismatch(err))

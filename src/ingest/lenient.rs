@@ -3,8 +3,9 @@
 //! giving up on structure.
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// Reads a string, number or boolean as text; `null` as `None`.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -46,24 +47,124 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 }
 
 /// Reads either a list of `T` or a single `T` (some generators write one
-/// object where the schema has an array); `null` as empty.
+/// object where the schema has an array); `null` as empty. Implemented as a
+/// visitor rather than an untagged enum, so nothing is buffered and errors
+/// name what was expected.
 pub fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany<T> {
-        Many(Vec<T>),
-        One(T),
-        Null,
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list or a single object")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| vec![t])
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            T::deserialize(Scalar::<E>::new(ScalarValue::Str(v.to_string()))).map(|t| vec![t])
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            T::deserialize(Scalar::<E>::new(ScalarValue::Bool(v))).map(|t| vec![t])
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            T::deserialize(Scalar::<E>::new(ScalarValue::I64(v))).map(|t| vec![t])
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            T::deserialize(Scalar::<E>::new(ScalarValue::U64(v))).map(|t| vec![t])
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            T::deserialize(Scalar::<E>::new(ScalarValue::F64(v))).map(|t| vec![t])
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
     }
-    Ok(match OneOrMany::<T>::deserialize(d)? {
-        OneOrMany::Many(v) => v,
-        OneOrMany::One(t) => vec![t],
-        OneOrMany::Null => Vec::new(),
-    })
+    d.deserialize_any(V(PhantomData))
+}
+
+enum ScalarValue {
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Str(String),
+}
+
+/// A single scalar handed on to `T` as its own deserializer. Unlike serde's
+/// value deserializers it also feeds newtype structs (`struct Text(String)`).
+struct Scalar<E> {
+    value: ScalarValue,
+    error: PhantomData<E>,
+}
+
+impl<E> Scalar<E> {
+    fn new(value: ScalarValue) -> Scalar<E> {
+        Scalar {
+            value,
+            error: PhantomData,
+        }
+    }
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for Scalar<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        match self.value {
+            ScalarValue::Bool(b) => v.visit_bool(b),
+            ScalarValue::I64(n) => v.visit_i64(n),
+            ScalarValue::U64(n) => v.visit_u64(n),
+            ScalarValue::F64(n) => v.visit_f64(n),
+            ScalarValue::Str(s) => v.visit_string(s),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_newtype_struct(self)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        v.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Like [`non_empty`], reusing the string's allocation when it needs no trimming.
+pub fn take_non_empty(s: Option<String>) -> Option<String> {
+    let s = s?;
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == s.len() {
+        Some(s)
+    } else {
+        Some(trimmed.to_string())
+    }
 }
 
 /// A non-empty, trimmed string, or `None`.
@@ -77,7 +178,7 @@ pub fn non_empty(s: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
 
-    #[derive(Deserialize)]
+    #[derive(Debug, Deserialize)]
     struct T {
         #[serde(default, deserialize_with = "opt_string")]
         v: Option<String>,
@@ -102,5 +203,9 @@ mod tests {
         assert_eq!(t.list, vec![1, 2]);
         let t: T = serde_json::from_str(r#"{"list": null}"#).unwrap();
         assert!(t.list.is_empty());
+        let e = serde_json::from_str::<T>(r#"{"list": true}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected u32"), "{e}");
     }
 }

@@ -41,9 +41,15 @@ enum Target {
 
 pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
     let mut inv = Inventory::default();
-    let mut by_key: HashMap<String, ComponentId> = HashMap::new();
-    let mut direct: Vec<Option<bool>> = Vec::new();
-    let mut edges: HashSet<Edge> = HashSet::new();
+    let total: usize = parsed
+        .iter()
+        .filter_map(|(_, d)| d.as_ref())
+        .map(|d| d.components.len())
+        .sum();
+    inv.components.reserve(total);
+    let mut by_key: HashMap<String, ComponentId> = HashMap::with_capacity(total);
+    let mut direct: Vec<Option<bool>> = Vec::with_capacity(total);
+    let mut edges: Vec<Edge> = Vec::new();
     let mut roots: Vec<ComponentId> = Vec::new();
 
     for (input, (mut record, doc)) in parsed.into_iter().enumerate() {
@@ -61,68 +67,68 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         } = doc;
         record.meta = meta;
 
-        // 1. Components, merged by identity.
+        // 1. Ids: an earlier component with the same identity, or a new id.
         let mut ids = Vec::with_capacity(components.len());
-        let mut local: HashMap<String, Target> = HashMap::with_capacity(components.len() * 2);
-        for (i, mut c) in components.into_iter().enumerate() {
-            for loc in &mut c.locations {
-                loc.input = input;
-            }
-            local.insert(format!("#{i}"), Target::Component(0));
-            let bom_ref = c.bom_ref.clone();
-            let id = match merge_key(&c).and_then(|k| by_key.get(&k).copied().map(|id| (k, id))) {
-                Some((_, id)) => {
-                    inv.components[id].absorb(c);
-                    id
+        let mut first = Vec::with_capacity(components.len());
+        let mut next = inv.components.len();
+        for c in &components {
+            let key = merge_key(c);
+            let known = key.as_ref().and_then(|k| by_key.get(k).copied());
+            match known {
+                Some(id) => {
+                    ids.push(id);
+                    first.push(false);
                 }
                 None => {
-                    let id = inv.components.len();
-                    c.id = id;
-                    if let Some(k) = merge_key(&c) {
-                        by_key.insert(k, id);
+                    if let Some(k) = key {
+                        by_key.insert(k, next);
                     }
-                    inv.components.push(c);
-                    direct.push(None);
-                    id
-                }
-            };
-            local.insert(format!("#{i}"), Target::Component(id));
-            if let Some(r) = bom_ref {
-                local.entry(r).or_insert(Target::Component(id));
-            }
-            ids.push(id);
-        }
-        for (i, parent) in parents.iter().enumerate() {
-            if let Some(p) = parent {
-                let (child, parent) = (ids[i], ids[*p]);
-                if child != parent {
-                    inv.components[child].parent.get_or_insert(parent);
+                    ids.push(next);
+                    first.push(true);
+                    next += 1;
                 }
             }
-        }
-        if let Some(primary) = &record.meta.primary {
-            local
-                .entry(primary.clone())
-                .or_insert(Target::PrimaryOutsideList);
         }
 
-        // 2. Edges and roots, by id; references to nothing are dangling.
+        // 2. References resolve to ids. Readers name components that have no
+        //    reference of their own `#index`.
+        let index_refs: Vec<(usize, String)> = components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.bom_ref.is_none())
+            .map(|(i, _)| (i, format!("#{i}")))
+            .collect();
+        let mut local: HashMap<&str, Target> = HashMap::with_capacity(components.len());
+        for (c, &id) in components.iter().zip(&ids) {
+            if let Some(r) = c.bom_ref.as_deref() {
+                local.entry(r).or_insert(Target::Component(id));
+            }
+        }
+        for (i, r) in &index_refs {
+            local
+                .entry(r.as_str())
+                .or_insert(Target::Component(ids[*i]));
+        }
+        if let Some(primary) = record.meta.primary.as_deref() {
+            local.entry(primary).or_insert(Target::PrimaryOutsideList);
+        }
         let mut dangling: Vec<String> = Vec::new();
-        let mut dangling_seen: HashSet<String> = HashSet::new();
-        let mut resolve = |r: &str, dangling: &mut Vec<String>| match local.get(r) {
-            Some(t) => Some(*t),
-            None => {
-                if dangling_seen.insert(r.to_string()) {
+        let mut dangling_count = 0usize;
+        let mut seen_dangling: HashSet<String> = HashSet::new();
+        let mut lookup = |r: &str| -> Option<Target> {
+            let hit = local.get(r).copied();
+            if hit.is_none() && seen_dangling.insert(r.to_string()) {
+                dangling_count += 1;
+                if dangling.len() < MAX_DANGLING_LISTED {
                     dangling.push(r.to_string());
                 }
-                None
             }
+            hit
         };
-        let mut doc_edges: Vec<Edge> = Vec::new();
+        let mut doc_edges: Vec<Edge> = Vec::with_capacity(local_edges.len());
         let mut from_primary: Vec<ComponentId> = Vec::new();
         for (from, to) in &local_edges {
-            let (f, t) = (resolve(from, &mut dangling), resolve(to, &mut dangling));
-            match (f, t) {
+            match (lookup(from), lookup(to)) {
                 (Some(Target::Component(f)), Some(Target::Component(t))) if f != t => {
                     doc_edges.push(Edge { from: f, to: t })
                 }
@@ -132,25 +138,47 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
                 _ => {}
             }
         }
-        let mut doc_roots: Vec<ComponentId> = Vec::new();
-        for r in &local_roots {
-            if let Some(Target::Component(id)) = resolve(r, &mut dangling) {
-                doc_roots.push(id);
-            }
-        }
-        record.meta.dangling_refs = dangling.into_iter().take(MAX_DANGLING_LISTED).collect();
-        if !record.meta.dangling_refs.is_empty() && dangling_seen.len() > MAX_DANGLING_LISTED {
+        let doc_roots: Vec<ComponentId> = local_roots
+            .iter()
+            .filter_map(|r| match lookup(r) {
+                Some(Target::Component(id)) => Some(id),
+                _ => None,
+            })
+            .collect();
+        drop(local);
+        record.meta.dangling_refs = dangling;
+        if dangling_count > MAX_DANGLING_LISTED {
             record.warnings.push(format!(
-                "{} dependency references name no component (first {} listed)",
-                dangling_seen.len(),
-                MAX_DANGLING_LISTED
+                "{dangling_count} dependency references name no component (first {MAX_DANGLING_LISTED} listed)"
             ));
         }
 
-        // 3. Direct or transitive, from this document's graph.
+        // 3. Components move into the inventory; repeats fold into the first.
+        for ((mut c, id), is_first) in components.into_iter().zip(ids.iter().copied()).zip(first) {
+            for loc in &mut c.locations {
+                loc.input = input;
+            }
+            if is_first {
+                c.id = id;
+                inv.components.push(c);
+                direct.push(None);
+            } else {
+                inv.components[id].absorb(c);
+            }
+        }
+        for (i, parent) in parents.iter().enumerate() {
+            if let Some(p) = parent {
+                let (child, parent) = (ids[i], ids[*p]);
+                if child != parent {
+                    inv.components[child].parent.get_or_insert(parent);
+                }
+            }
+        }
+
+        // 4. Direct or transitive, from this document's graph.
         if record.meta.has_dependency_graph && (!doc_roots.is_empty() || !from_primary.is_empty()) {
-            let reach = classify(&ids, &doc_edges, &doc_roots, &from_primary, &mut direct);
-            record.meta.unreachable = reach;
+            record.meta.unreachable =
+                classify(&ids, &doc_edges, &doc_roots, &from_primary, &mut direct);
         }
         for &r in &doc_roots {
             inv.components[r].root = true;
@@ -165,8 +193,8 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
     for (c, d) in inv.components.iter_mut().zip(direct) {
         c.direct = if c.root { None } else { d };
     }
-    let mut edges: Vec<Edge> = edges.into_iter().collect();
     edges.sort_unstable();
+    edges.dedup();
     inv.edges = edges;
     inv.roots = roots;
     inv.subject = subject(&inv);
@@ -174,7 +202,8 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
 }
 
 /// Marks direct and transitive components of one document and returns how
-/// many of its components no root reaches.
+/// many of its components no root reaches. Ids are dense, so adjacency and
+/// visited sets are plain vectors.
 fn classify(
     ids: &[ComponentId],
     edges: &[Edge],
@@ -182,41 +211,59 @@ fn classify(
     from_primary: &[ComponentId],
     direct: &mut [Option<bool>],
 ) -> usize {
-    let mut out: HashMap<ComponentId, Vec<ComponentId>> = HashMap::new();
+    let n = direct.len();
+    // Adjacency in compressed rows: the targets of `v` are `targets[start[v]..start[v + 1]]`.
+    let mut start = vec![0usize; n + 1];
     for e in edges {
-        out.entry(e.from).or_default().push(e.to);
+        start[e.from + 1] += 1;
     }
-    let mut first: HashSet<ComponentId> = from_primary.iter().copied().collect();
-    for r in roots {
-        if let Some(ts) = out.get(r) {
-            first.extend(ts.iter().copied());
-        }
+    for v in 0..n {
+        start[v + 1] += start[v];
     }
-    let mut seen: HashSet<ComponentId> = roots.iter().copied().collect();
+    let mut fill = start.clone();
+    let mut targets = vec![0usize; edges.len()];
+    for e in edges {
+        targets[fill[e.from]] = e.to;
+        fill[e.from] += 1;
+    }
+    let out = |v: ComponentId| &targets[start[v]..start[v + 1]];
+
+    let mut is_root = vec![false; n];
+    for &r in roots {
+        is_root[r] = true;
+    }
+    let mut is_first = vec![false; n];
+    for &d in from_primary
+        .iter()
+        .chain(roots.iter().flat_map(|&r| out(r)))
+    {
+        is_first[d] = true;
+    }
+    let mut seen = is_root.clone();
     let mut queue: VecDeque<ComponentId> = roots.iter().copied().collect();
-    for &d in &first {
-        if seen.insert(d) {
+    for (d, &first) in is_first.iter().enumerate() {
+        if first && !seen[d] {
+            seen[d] = true;
             queue.push_back(d);
         }
     }
-    while let Some(n) = queue.pop_front() {
-        if let Some(ts) = out.get(&n) {
-            for &t in ts {
-                if seen.insert(t) {
-                    queue.push_back(t);
-                }
+    while let Some(v) = queue.pop_front() {
+        for &t in out(v) {
+            if !seen[t] {
+                seen[t] = true;
+                queue.push_back(t);
             }
         }
     }
     let mut unreachable = 0;
-    let mut counted: HashSet<ComponentId> = HashSet::new();
+    let mut counted = vec![false; n];
     for &id in ids {
-        if !counted.insert(id) {
+        if std::mem::replace(&mut counted[id], true) {
             continue;
         }
-        if first.contains(&id) && !roots.contains(&id) {
+        if is_first[id] && !is_root[id] {
             direct[id] = Some(true);
-        } else if seen.contains(&id) {
+        } else if seen[id] {
             if direct[id] != Some(true) {
                 direct[id] = Some(false);
             }

@@ -133,7 +133,7 @@ pub fn fingerprint(rule: &str, identity: &str, subject: &str) -> String {
         h.update([0u8]);
     }
     let digest = h.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    crate::ingest::hex(&digest[..16])
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Licences as the input stated them, parsed as SPDX expressions where they parse.
 
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,11 +45,34 @@ impl License {
     }
 }
 
+/// Distinct licence texts remembered per thread. An SBOM repeats a handful of
+/// licences thousands of times; parsing each once keeps ingest linear and cheap.
+const CACHE_LIMIT: usize = 4096;
+
+thread_local! {
+    static PARSED: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+
 fn parse_expression(raw: &str) -> Option<String> {
     if raw.is_empty() || raw.eq_ignore_ascii_case("NOASSERTION") || raw.eq_ignore_ascii_case("NONE")
     {
         return None;
     }
+    if let Some(hit) = PARSED.with(|c| c.borrow().get(raw).cloned()) {
+        return hit;
+    }
+    let parsed = parse_uncached(raw);
+    PARSED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_LIMIT {
+            c.clear();
+        }
+        c.insert(raw.to_string(), parsed.clone());
+    });
+    parsed
+}
+
+fn parse_uncached(raw: &str) -> Option<String> {
     spdx::Expression::parse(raw)
         .or_else(|_| spdx::Expression::parse_mode(raw, spdx::ParseMode::LAX))
         .ok()

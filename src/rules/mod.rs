@@ -12,6 +12,7 @@ mod opaque;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::model::{
@@ -26,7 +27,8 @@ pub use config::Thresholds;
 pub enum Verdict {
     Pass,
     Fire(Fire),
-    NotEvaluated(String),
+    /// Why: mostly a fixed text, so judging many components allocates nothing.
+    NotEvaluated(Cow<'static, str>),
 }
 
 /// A fired rule: the message names the signal and the value that crossed
@@ -50,7 +52,7 @@ impl Verdict {
             key: None,
         })
     }
-    pub fn not_evaluated(reason: impl Into<String>) -> Verdict {
+    pub fn not_evaluated(reason: impl Into<Cow<'static, str>>) -> Verdict {
         Verdict::NotEvaluated(reason.into())
     }
 }
@@ -110,7 +112,7 @@ pub struct Evaluation {
 }
 
 /// Accumulates per-rule not-evaluated counts by reason.
-type Unknowns = BTreeMap<(&'static str, String), usize>;
+type Unknowns = BTreeMap<(&'static str, Cow<'static, str>), usize>;
 
 fn info(id: &str) -> &'static RuleInfo {
     catalogue::find(id).expect("every wired rule is in the catalogue")
@@ -258,7 +260,7 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
             catalogue::Subject::Product => usize::from(!judged.is_empty()),
         };
         if count > 0 {
-            unknowns.insert((r.id, r.needs.unmet_reason().to_string()), count);
+            unknowns.insert((r.id, Cow::Borrowed(r.needs.unmet_reason())), count);
         }
     }
 
@@ -274,7 +276,7 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
         .map(|((rule, reason), count)| NotEvaluated {
             rule: rule.to_string(),
             count,
-            reason,
+            reason: reason.into_owned(),
         })
         .collect();
     Evaluation {

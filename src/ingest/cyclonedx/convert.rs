@@ -2,7 +2,7 @@
 //! nested components with their parent recorded.
 
 use super::model::{self as cdx, Bom};
-use crate::ingest::lenient::non_empty;
+use crate::ingest::lenient::{non_empty, take_non_empty};
 use crate::ingest::{ParsedDoc, source};
 use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope};
 
@@ -29,7 +29,32 @@ impl PointerStyle {
 }
 
 /// Builds the parsed document from a whole BOM.
-pub fn bom_to_doc(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc) -> ParsedDoc {
+pub fn bom_to_doc(
+    mut bom: Bom,
+    format: Format,
+    style: PointerStyle,
+    mut doc: ParsedDoc,
+) -> ParsedDoc {
+    let components = std::mem::take(&mut bom.components);
+    doc.components.reserve(components.len());
+    doc.parents.reserve(components.len());
+    for (i, c) in components.into_iter().enumerate() {
+        let index = c.index.unwrap_or(i);
+        push_top_level(c, index, style, &mut doc);
+    }
+    finish(bom, format, style, doc)
+}
+
+/// Converts the top-level component at `index` of the BOM's list (and the
+/// components nested in it).
+pub fn push_top_level(c: cdx::Component, index: usize, style: PointerStyle, doc: &mut ParsedDoc) {
+    let pointer = style.child(style.root(), index);
+    push_component(c, pointer, None, style, doc);
+}
+
+/// Everything but the component list: version, metadata, dependencies. The
+/// JSON reader streams components in with [`push_top_level`] and then calls this.
+pub fn finish(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc) -> ParsedDoc {
     doc.format = Some(format);
     if doc.spec_version.is_none() {
         doc.spec_version = bom.spec_version.clone();
@@ -45,11 +70,6 @@ pub fn bom_to_doc(bom: Bom, format: Format, style: PointerStyle, mut doc: Parsed
     doc.meta.completeness_declared = !bom.compositions.is_empty();
     if let Some(meta) = bom.metadata {
         read_metadata(meta, &mut doc, style);
-    }
-    let root = style.root();
-    for (i, c) in bom.components.into_iter().enumerate() {
-        let pointer = style.child(root, c.index.unwrap_or(i));
-        push_component(c, pointer, None, style, &mut doc);
     }
     doc.meta.has_dependency_graph = !bom.dependencies.is_empty();
     for dep in bom.dependencies {
@@ -120,16 +140,16 @@ fn local_ref(doc: &ParsedDoc, idx: usize) -> String {
 
 /// Converts one component and its nested ones; returns its index.
 fn push_component(
-    c: cdx::Component,
+    mut c: cdx::Component,
     pointer: String,
     parent: Option<usize>,
     style: PointerStyle,
     doc: &mut ParsedDoc,
 ) -> usize {
-    let mut out = Component::named(non_empty(c.name.as_deref()).unwrap_or_default());
-    out.bom_ref = non_empty(c.bom_ref.as_deref());
-    out.namespace = non_empty(c.group.as_deref());
-    out.version = non_empty(c.version.as_deref());
+    let mut out = Component::named(take_non_empty(c.name.take()).unwrap_or_default());
+    out.bom_ref = take_non_empty(c.bom_ref.take());
+    out.namespace = take_non_empty(c.group.take());
+    out.version = take_non_empty(c.version.take());
     out.kind = non_empty(c.kind.as_deref()).map(|k| k.to_ascii_lowercase());
     out.supplier = party_name(&c.supplier)
         .or_else(|| party_name(&c.manufacturer))
@@ -181,7 +201,7 @@ fn push_component(
             }
         }
     }
-    out.cpe = non_empty(c.cpe.as_deref());
+    out.cpe = take_non_empty(c.cpe.take());
     out.swid = c.swid.as_ref().and_then(|s| non_empty(s.tag_id.as_deref()));
     for r in &c.external_references {
         let Some(url) = non_empty(r.url.as_deref()) else {
