@@ -125,11 +125,16 @@ fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, IngestEr
 }
 
 fn sniff_json_markers(head: &[u8]) -> Option<Format> {
-    if contains(head, b"\"bomFormat\"") || contains(head, b"cyclonedx.org/schema/bom") {
+    // Keys first: a URL can appear in any text field (an SPDX comment citing
+    // the CycloneDX schema), a key cannot.
+    if contains(head, b"\"bomFormat\"") {
         return Some(Format::CyclonedxJson);
     }
     if contains(head, b"\"spdxVersion\"") {
         return Some(Format::SpdxJson);
+    }
+    if contains(head, b"cyclonedx.org/schema/bom") {
+        return Some(Format::CyclonedxJson);
     }
     if contains(head, b"\"@context\"") && contains(head, b"spdx.org/rdf/3") {
         return Some(Format::Spdx3JsonLd);
@@ -197,6 +202,12 @@ mod tests {
             detect(b"## comment\nSPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n").unwrap(),
             Format::SpdxTagValue
         );
+    }
+
+    #[test]
+    fn keys_win_over_urls_in_text() {
+        let doc = br#"{"comment": "see https://cyclonedx.org/schema/bom-1.5.schema.json", "spdxVersion": "SPDX-2.3"}"#;
+        assert_eq!(detect(doc).unwrap(), Format::SpdxJson);
     }
 
     #[test]

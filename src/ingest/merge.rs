@@ -181,8 +181,8 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
                 classify(&ids, &doc_edges, &doc_roots, &from_primary, &mut direct);
         }
         for &r in &doc_roots {
-            inv.components[r].root = true;
-            if !roots.contains(&r) {
+            // The flag doubles as the "already listed" check: no scan of `roots`.
+            if !std::mem::replace(&mut inv.components[r].root, true) {
                 roots.push(r);
             }
         }

@@ -68,6 +68,8 @@ impl ParsedDoc {
 
 /// Parses one input's bytes: detects the format and runs its reader.
 pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+    // A UTF-8 byte-order mark is not content; readers never see it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let format = detect(bytes)?;
     let mut doc = match format {
         Format::CyclonedxJson => cyclonedx::parse_json(bytes)?,

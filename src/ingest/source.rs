@@ -38,22 +38,27 @@ pub fn is_vcs_url(url: &str) -> bool {
             .is_some_and(|u| u.ends_with(".git"))
 }
 
-/// Splits `url#rev` or `url@rev` (pip's VCS form) into the URL and the revision.
+/// Splits a VCS location into the repository URL and the revision. Forms:
+/// npm's `url#rev`, pip's `url@rev#egg=name`, SPDX's `url@rev#sub/path`.
+/// An `@rev` after the last `/` wins; a fragment is the revision only when it
+/// is not pip's `key=value` or a path after an `@rev`.
 fn split_rev(url: &str) -> (String, Option<String>) {
-    if let Some((u, rev)) = url.split_once('#') {
-        return (
-            u.to_string(),
-            Some(rev.to_string()).filter(|r| !r.is_empty()),
-        );
-    }
-    // pip writes `git+https://host/repo.git@v1.0`; an `@` after the last `/` is a revision.
-    if let Some(at) = url.rfind('@') {
-        let slash = url.rfind('/').unwrap_or(0);
-        if at > slash && url[..at].contains("://") {
-            return (url[..at].to_string(), Some(url[at + 1..].to_string()));
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f).filter(|f| !f.is_empty())),
+        None => (url, None),
+    };
+    if let Some(at) = base.rfind('@') {
+        let slash = base.rfind('/').unwrap_or(0);
+        if at > slash && base[..at].contains("://") {
+            let rev = &base[at + 1..];
+            return (
+                base[..at].to_string(),
+                Some(rev.to_string()).filter(|r| !r.is_empty()),
+            );
         }
     }
-    (url.to_string(), None)
+    let rev = fragment.filter(|f| !f.contains('=')).map(str::to_string);
+    (base.to_string(), rev)
 }
 
 /// Classifies one location URL or path.

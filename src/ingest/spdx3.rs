@@ -195,7 +195,6 @@ const RELATIONSHIPS: [&str; 2] = ["Relationship", "LifecycleScopedRelationship"]
 const BOMS: [&str; 3] = ["software_Sbom", "Bom", "Bundle"];
 
 pub fn parse(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut doc = ParsedDoc::new(Format::Spdx3JsonLd);
     let (context, elements) = match parse_typed::<Root>(bytes)? {
         Typed::Ok { value, trailing } => {
@@ -467,9 +466,11 @@ fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) 
             .is_some_and(|e| e.is(&["SpdxDocument"]) || e.is(&BOMS))
     };
     for r in elements.iter().filter(|e| e.is(&RELATIONSHIPS)) {
+        // `complete` and `incomplete` state completeness; `noAssertion`, which
+        // generators write by default, states nothing.
         if r.completeness
             .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
+            .is_some_and(|c| matches!(c.trim(), "complete" | "incomplete"))
         {
             doc.meta.completeness_declared = true;
         }
@@ -584,7 +585,8 @@ mod tests {
         assert_eq!(doc.meta.timestamp.as_deref(), Some("2022-11-03T07:10:10Z"));
         assert_eq!(doc.meta.authors, vec!["Unknown".to_string()]);
         assert_eq!(doc.meta.tools, vec!["sigs.k8s.io/bom/pkg/spdx".to_string()]);
-        assert!(doc.meta.completeness_declared);
+        // Every relationship says `noAssertion`: nothing is stated about completeness.
+        assert!(!doc.meta.completeness_declared);
         assert!(doc.meta.has_dependency_graph);
         // The file root (gnrtd3) is not a component.
         assert_eq!(doc.roots, vec![format!("{base}SPDXRef-gnrtd5")]);

@@ -67,7 +67,7 @@ pub fn finish(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc)
         ));
     }
     doc.meta.serial = non_empty(bom.serial_number.as_deref());
-    doc.meta.completeness_declared = !bom.compositions.is_empty();
+    doc.meta.completeness_declared = bom.compositions.iter().any(|c| c.declares_completeness());
     if let Some(meta) = bom.metadata {
         read_metadata(meta, &mut doc, style);
     }
@@ -78,7 +78,7 @@ pub fn finish(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc)
                 .push("a dependency entry has no `ref`; skipped".to_string());
             continue;
         };
-        for to in dep.depends_on {
+        for to in dep.depends_on.iter().filter_map(|t| non_empty(Some(t))) {
             doc.edges.push((from.clone(), to));
         }
     }

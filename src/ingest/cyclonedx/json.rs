@@ -5,7 +5,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use std::fmt;
 
 use super::convert::{PointerStyle, bom_to_doc, push_top_level};
-use super::model::{Bom, Component, Dependency, Metadata};
+use super::model::{Bom, Component, Composition, Dependency, Metadata};
 use crate::ingest::json::{Typed, entry, parse_seeded, parse_value, root_object, take_list};
 use crate::ingest::lenient::{one_or_many, opt_string};
 use crate::ingest::{IngestError, ParsedDoc};
@@ -96,7 +96,7 @@ struct Header {
     bom_format: Option<String>,
     spec_version: Option<String>,
     serial_number: Option<String>,
-    compositions: Vec<IgnoredAny>,
+    compositions: Vec<Composition>,
 }
 
 #[derive(Deserialize)]
@@ -120,7 +120,7 @@ struct Text(#[serde(deserialize_with = "opt_string")] Option<String>);
 
 #[derive(Deserialize)]
 #[serde(transparent)]
-struct Compositions(#[serde(deserialize_with = "one_or_many")] Vec<IgnoredAny>);
+struct Compositions(#[serde(deserialize_with = "one_or_many")] Vec<Composition>);
 
 /// The `components` array, converted entry by entry into the document.
 struct ComponentsSeed<'a>(&'a mut ParsedDoc);
@@ -188,4 +188,100 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, IngestError> {
         }
     }
     Ok(bom)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::parse_bytes;
+
+    fn doc(body: &str) -> crate::ingest::ParsedDoc {
+        parse_bytes(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn streams_components_with_pointers_parents_and_edges() {
+        let d = doc(
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:1",
+            "metadata":{"timestamp":"2026-01-01T00:00:00Z","component":{"bom-ref":"app","name":"app","version":"1"}},
+            "components":[
+              {"bom-ref":"a","name":"a","version":"1","purl":"pkg:npm/a@1",
+               "components":[{"bom-ref":"a1","name":"a1","version":"2"}]},
+              {"bom-ref":"b","name":" b ","version":"3","hashes":[{"alg":"SHA-256","content":"AB"}]}],
+            "dependencies":[{"ref":"app","dependsOn":["a"," b "]},{"ref":"a","dependsOn":[""]}]}"#,
+        );
+        let names: Vec<&str> = d.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "a1", "b"]);
+        let pointers: Vec<&str> = d
+            .components
+            .iter()
+            .map(|c| c.locations[0].pointer.as_str())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/0",
+                "/components/0/components/0",
+                "/components/1"
+            ]
+        );
+        assert_eq!(d.parents, [None, Some(0), None]);
+        assert!(
+            d.edges.contains(&("a".into(), "a1".into())),
+            "nesting is containment"
+        );
+        assert!(
+            d.edges.contains(&("app".into(), "b".into())),
+            "dependsOn entries are trimmed"
+        );
+        assert!(
+            !d.edges.iter().any(|(_, t)| t.is_empty()),
+            "empty dependsOn entries are dropped"
+        );
+        assert_eq!(d.components[2].hashes[0].value, "ab");
+        assert_eq!(d.meta.primary.as_deref(), Some("app"));
+        assert_eq!(d.meta.serial.as_deref(), Some("urn:uuid:1"));
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_content() {
+        let d = doc(
+            "\u{feff}{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":[{\"name\":\"x\"}]}",
+        );
+        assert_eq!(d.components.len(), 1);
+    }
+
+    #[test]
+    fn completeness_needs_a_real_aggregate() {
+        let with = |agg: &str| {
+            doc(&format!(
+                r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","compositions":[{{"aggregate":"{agg}"}}]}}"#
+            ))
+            .meta
+            .completeness_declared
+        };
+        assert!(with("complete"));
+        assert!(
+            with("unknown"),
+            "an explicit unknown is a declaration (NTIA's known unknowns)"
+        );
+        assert!(!with("not_specified"));
+    }
+
+    #[test]
+    fn tolerant_pass_keeps_later_pointers_right() {
+        let d = doc(
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+            {"name":"bad","licenses":7},{"name":"good","version":"1"}]}"#,
+        );
+        assert_eq!(d.components.len(), 1);
+        assert_eq!(d.components[0].locations[0].pointer, "/components/1");
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.contains("/components/0/licenses")),
+            "{:?}",
+            d.warnings
+        );
+    }
 }

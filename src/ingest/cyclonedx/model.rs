@@ -21,7 +21,24 @@ pub struct Bom {
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
     #[serde(default, deserialize_with = "one_or_many")]
-    pub compositions: Vec<serde::de::IgnoredAny>,
+    pub compositions: Vec<Composition>,
+}
+
+/// One `compositions` entry; only its `aggregate` (completeness) is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct Composition {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub aggregate: Option<String>,
+}
+
+impl Composition {
+    /// Any aggregate but `not_specified` is a statement about completeness,
+    /// `unknown` included: it is the "known unknown" NTIA asks for.
+    pub fn declares_completeness(&self) -> bool {
+        self.aggregate
+            .as_deref()
+            .is_some_and(|a| !a.trim().is_empty() && a.trim() != "not_specified")
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

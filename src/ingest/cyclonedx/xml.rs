@@ -15,12 +15,11 @@ use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
-use serde::de::IgnoredAny;
 
 use super::convert::{PointerStyle, bom_to_doc};
 use super::model::{
-    Bom, Component, Dependency, ExternalReference, HashEntry, LicenseBody, LicenseChoice, Metadata,
-    Party, Property, Swid, Tool, Tools,
+    Bom, Component, Composition, Dependency, ExternalReference, HashEntry, LicenseBody,
+    LicenseChoice, Metadata, Party, Property, Swid, Tool, Tools,
 };
 use crate::ingest::{IngestError, ParsedDoc, Position};
 use crate::model::Format;
@@ -601,7 +600,9 @@ fn map_bom(root: &Element<'_>, spec_version: Option<String>, warnings: &mut Vec<
             }
             "compositions" => bom
                 .compositions
-                .extend(child.children_named("composition").map(|_| IgnoredAny)),
+                .extend(child.children_named("composition").map(|c| Composition {
+                    aggregate: c.child_text("aggregate"),
+                })),
             _ => {}
         }
     }

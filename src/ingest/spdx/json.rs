@@ -11,7 +11,6 @@ use crate::ingest::{IngestError, ParsedDoc};
 use crate::model::Format;
 
 pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut doc = ParsedDoc::new(Format::SpdxJson);
     let d = match parse_typed::<Document>(bytes)? {
         Typed::Ok { value, trailing } => {
@@ -468,7 +467,7 @@ pub(crate) mod tests {
     #[test]
     fn trailing_text_is_a_warning() {
         let text = "\u{feff}{\"spdxVersion\": \"SPDX-2.2\", \"packages\": [{\"SPDXID\": \"SPDXRef-a\", \"name\": \"a\"}]}\nContact UsTerms of Use";
-        let doc = parse_json(text.as_bytes()).unwrap();
+        let doc = crate::ingest::parse_bytes(text.as_bytes()).unwrap();
         assert_eq!(doc.components.len(), 1);
         assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
         assert!(

@@ -25,7 +25,6 @@ enum Section {
 }
 
 pub fn parse_tag_value(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut doc = ParsedDoc::new(Format::SpdxTagValue);
     let text = String::from_utf8_lossy(bytes);
     if matches!(text, Cow::Owned(_)) {
