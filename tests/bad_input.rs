@@ -108,7 +108,12 @@ fn directory_and_missing_path() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin().args(["scan"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is a directory with no SBOM, manifest or lockfile"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     let out = bin()
         .args(["scan", "does-not-exist.json"])
         .output()

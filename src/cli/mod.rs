@@ -50,7 +50,7 @@ pub enum ColorChoice {
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
-    /// SBOM files (CycloneDX JSON/XML 1.2–1.7, SPDX 2.2/2.3 JSON or tag-value, SPDX 3.0 JSON-LD); the format is detected from content.
+    /// SBOMs (CycloneDX JSON/XML 1.2–1.7, SPDX 2.2/2.3 JSON or tag-value, SPDX 3.0 JSON-LD), lockfiles and manifests (Cargo, npm, yarn, pnpm, pip, Poetry, uv, Pipenv, Go), or directories holding them.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output format.
@@ -62,6 +62,9 @@ pub struct ScanArgs {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    /// Make no network request: package managers run offline (`cargo metadata --offline`).
+    #[arg(long)]
+    pub offline: bool,
     /// Components listed in the terminal summary (0: all).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,

@@ -5,7 +5,10 @@ use crate::report::{self, Assessment, table};
 use crate::rules::{self, Thresholds};
 
 pub fn run(args: &ScanArgs) -> u8 {
-    let inventory = crate::ingest::ingest(&args.inputs);
+    let options = crate::ingest::IngestOptions {
+        offline: args.offline,
+    };
+    let inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let evaluation = rules::evaluate(&inventory, &Thresholds::default());
     let assessment = Assessment::new(inventory, evaluation, report::scan_time());
 

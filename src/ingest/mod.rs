@@ -1,5 +1,7 @@
-//! Ingest: detect each input's format from its content, parse it with a lenient
-//! reader of our own, and merge all inputs into one [`Inventory`].
+//! Ingest: detect each input's format (SBOMs from their content; package
+//! managers' manifests and lockfiles from their fixed names or their
+//! markers), parse it with a reader of our own, and merge all inputs into one
+//! [`Inventory`].
 //!
 //! Readers are tolerant of unknown fields and strict about structure. Every
 //! error names the position (line and column, or a JSON pointer / XML path)
@@ -11,6 +13,7 @@ mod detect;
 mod error;
 mod json;
 mod lenient;
+mod lockfile;
 mod merge;
 mod source;
 mod spdx;
@@ -22,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{Component, Document, DocumentMeta, Format, Inventory};
 
-pub use detect::detect;
+pub use detect::{detect, detect_input};
 pub use error::{IngestError, Position};
 
 /// Largest input we read, so a mistaken path to a disk image fails fast
@@ -66,28 +69,57 @@ impl ParsedDoc {
     }
 }
 
-/// Parses one input's bytes: detects the format and runs its reader.
+/// How inputs are read.
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    /// Make no network request (package managers run offline).
+    pub offline: bool,
+}
+
+/// One input as a reader sees it.
+pub struct Input<'a> {
+    pub path: &'a Path,
+    pub bytes: &'a [u8],
+    pub options: &'a IngestOptions,
+}
+
+/// Parses one input's bytes with no file name to go by: SBOMs, and lockfiles
+/// recognisable by their content.
 pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+    parse_input(&Input {
+        path: Path::new(""),
+        bytes,
+        options: &IngestOptions::default(),
+    })
+}
+
+/// Parses one input: detects the format and runs its reader.
+pub fn parse_input(input: &Input) -> Result<ParsedDoc, IngestError> {
     // A UTF-8 byte-order mark is not content; readers never see it.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let format = detect(bytes)?;
+    let bytes = input
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(input.bytes);
+    let input = &Input { bytes, ..*input };
+    let format = detect_input(input.path, bytes)?;
     let mut doc = match format {
         Format::CyclonedxJson => cyclonedx::parse_json(bytes)?,
         Format::CyclonedxXml => cyclonedx::parse_xml(bytes)?,
         Format::SpdxJson => spdx::parse_json(bytes)?,
         Format::SpdxTagValue => spdx::parse_tag_value(bytes)?,
         Format::Spdx3JsonLd => spdx3::parse(bytes)?,
+        lock => lockfile::parse(lock, input)?,
     };
     doc.format = Some(format);
     if doc.components.is_empty() {
         doc.warnings
-            .push("the document lists no components: the report is empty for this input".into());
+            .push("the input lists no components: the report is empty for this input".into());
     }
     Ok(doc)
 }
 
 /// Reads one input file; the error (if any) is already worded for the user.
-fn read_one(path: &Path) -> (Document, Option<ParsedDoc>) {
+fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc>) {
     let mut record = Document {
         path: path.display().to_string(),
         ..Document::default()
@@ -100,7 +132,12 @@ fn read_one(path: &Path) -> (Document, Option<ParsedDoc>) {
         }
     };
     record.sha256 = Some(hex(&Sha256::digest(&bytes)));
-    match parse_bytes(&bytes) {
+    let input = Input {
+        path,
+        bytes: &bytes,
+        options,
+    };
+    match parse_input(&input) {
         Ok(doc) => {
             record.format = doc.format;
             record.spec_version = doc.spec_version.clone();
@@ -122,7 +159,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         _ => e.to_string(),
     })?;
     if meta.is_dir() {
-        return Err("is a directory; give the SBOM files inside it".to_string());
+        return Err("is a directory".to_string());
     }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(format!(
@@ -145,10 +182,98 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// What a directory given as input stands for: the package managers' files
+/// at its top (a Cargo manifest covers its lockfile), and SBOMs by their
+/// conventional names. Groups that exclude each other list their preferred
+/// name first.
+const DIRECTORY_FILES: &[&[&str]] = &[
+    &["Cargo.toml", "Cargo.lock"],
+    &["npm-shrinkwrap.json", "package-lock.json"],
+    &["yarn.lock"],
+    &["pnpm-lock.yaml"],
+    &["poetry.lock"],
+    &["uv.lock"],
+    &["Pipfile.lock"],
+    &["requirements.txt"],
+    &["go.mod", "go.sum"],
+];
+
+/// SBOM file names looked for in a directory.
+fn is_sbom_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        ".cdx.json",
+        ".cdx.xml",
+        ".spdx.json",
+        ".spdx",
+        ".spdx3.json",
+        "bom.json",
+        "bom.xml",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
+}
+
+/// Expands directories into the inputs they hold; a directory with none is
+/// an input that fails with a message saying what was looked for.
+fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(Ok(p.clone()));
+            continue;
+        }
+        let before = out.len();
+        for group in DIRECTORY_FILES {
+            if let Some(found) = group.iter().map(|n| p.join(n)).find(|f| f.is_file()) {
+                out.push(Ok(found));
+            }
+        }
+        let mut sboms: Vec<PathBuf> = std::fs::read_dir(p)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|f| {
+                f.is_file()
+                    && f.file_name()
+                        .is_some_and(|n| is_sbom_name(&n.to_string_lossy()))
+            })
+            .collect();
+        sboms.sort();
+        out.extend(sboms.into_iter().map(Ok));
+        if out.len() == before {
+            out.push(Err((
+                p.clone(),
+                "is a directory with no SBOM, manifest or lockfile at its top (looked for Cargo.toml, package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, uv.lock, Pipfile.lock, requirements.txt, go.mod, *.cdx.json, *.spdx.json…)".to_string(),
+            )));
+        }
+    }
+    out
+}
+
 /// Reads all inputs in parallel and merges them, in the order given, into one
-/// inventory. Inputs that fail are listed with their error; the rest are scanned.
+/// inventory. Directories stand for the manifests, lockfiles and SBOMs at
+/// their top. Inputs that fail are listed with their error; the rest are scanned.
 pub fn ingest(paths: &[PathBuf]) -> Inventory {
-    let parsed: Vec<(Document, Option<ParsedDoc>)> =
-        paths.par_iter().map(|p| read_one(p)).collect();
+    ingest_with(paths, &IngestOptions::default())
+}
+
+pub fn ingest_with(paths: &[PathBuf], options: &IngestOptions) -> Inventory {
+    let inputs = expand(paths);
+    let parsed: Vec<(Document, Option<ParsedDoc>)> = inputs
+        .par_iter()
+        .map(|i| match i {
+            Ok(p) => read_one(p, options),
+            Err((p, e)) => (
+                Document {
+                    path: p.display().to_string(),
+                    error: Some(e.clone()),
+                    ..Document::default()
+                },
+                None,
+            ),
+        })
+        .collect();
     merge::merge(parsed)
 }

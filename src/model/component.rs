@@ -275,6 +275,20 @@ pub enum Scope {
     Excluded,
 }
 
+/// Code a package runs when it is installed or built, before anyone reviews it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BuildCode {
+    /// npm `preinstall` / `install` / `postinstall` scripts (`hasInstallScript`).
+    InstallScript,
+    /// A Cargo build script (`build.rs`).
+    BuildScript,
+    /// A Rust procedural macro: compiler plugin code.
+    ProcMacro,
+    /// A Python package installed from a source distribution (runs `setup.py` or a build backend).
+    SourceDistribution,
+}
+
 /// Where a component was read: the input (index into [`Inventory::documents`](super::Inventory))
 /// and a JSON pointer, XML path or `line N` inside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,6 +347,14 @@ pub struct Component {
     /// The component this one was nested in (CycloneDX nested `components`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ComponentId>,
+    /// What the component runs at install or build time: `Some(empty)` when
+    /// the input says it runs nothing, `None` when the input does not tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_code: Option<Vec<BuildCode>>,
+    /// The version requirement as written, when the input gives a range
+    /// instead of one version (an unpinned manifest line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
     /// The input declares nested components or an external BOM for this component.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_own_bom: bool,
@@ -401,6 +423,15 @@ impl Component {
             s.push_str(v);
         }
         s
+    }
+
+    /// `namespace/name` without the version, for messages about a package
+    /// rather than one release of it.
+    pub fn display_name_without_version(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}/{}", self.name),
+            None => self.name.clone(),
+        }
     }
 
     /// The purl without its version (and qualifiers): the identity that survives version bumps.
@@ -496,6 +527,18 @@ impl Component {
         // The widest scope wins: a package required anywhere is required.
         self.scope = self.scope.min(other.scope);
         self.has_own_bom |= other.has_own_bom;
+        match (&mut self.build_code, other.build_code) {
+            (Some(mine), Some(theirs)) => {
+                for b in theirs {
+                    if !mine.contains(&b) {
+                        mine.push(b);
+                    }
+                }
+            }
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
+        }
+        fill(&mut self.constraint, other.constraint);
         self.locations.extend(other.locations);
     }
 }

@@ -16,6 +16,23 @@ pub enum Format {
     SpdxTagValue,
     #[serde(rename = "spdx3-jsonld")]
     Spdx3JsonLd,
+    /// A Cargo manifest (a directory or `Cargo.toml`), read through `cargo metadata`.
+    CargoMetadata,
+    CargoLock,
+    /// `package-lock.json` or `npm-shrinkwrap.json`.
+    NpmLock,
+    /// `yarn.lock`, classic (v1) or berry.
+    YarnLock,
+    PnpmLock,
+    /// pip's `requirements.txt` format.
+    Requirements,
+    PoetryLock,
+    UvLock,
+    PipfileLock,
+    /// `go.mod`, with `go.sum` beside it when present.
+    GoMod,
+    /// `go.sum` alone.
+    GoSum,
 }
 
 impl Format {
@@ -26,7 +43,33 @@ impl Format {
             Format::SpdxJson => "spdx-json",
             Format::SpdxTagValue => "spdx-tag-value",
             Format::Spdx3JsonLd => "spdx3-jsonld",
+            Format::CargoMetadata => "cargo-metadata",
+            Format::CargoLock => "cargo-lock",
+            Format::NpmLock => "npm-lock",
+            Format::YarnLock => "yarn-lock",
+            Format::PnpmLock => "pnpm-lock",
+            Format::Requirements => "requirements",
+            Format::PoetryLock => "poetry-lock",
+            Format::UvLock => "uv-lock",
+            Format::PipfileLock => "pipfile-lock",
+            Format::GoMod => "go-mod",
+            Format::GoSum => "go-sum",
         }
+    }
+}
+
+impl Format {
+    /// An SBOM (a document about a product), as opposed to what a package
+    /// manager wrote (a manifest or lockfile).
+    pub fn is_sbom(self) -> bool {
+        matches!(
+            self,
+            Format::CyclonedxJson
+                | Format::CyclonedxXml
+                | Format::SpdxJson
+                | Format::SpdxTagValue
+                | Format::Spdx3JsonLd
+        )
     }
 }
 

@@ -4,16 +4,18 @@
 
 mod component;
 mod finding;
+mod graph;
 mod inventory;
 mod license;
 mod origin;
 mod purl;
 
 pub use component::{
-    Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference, Scope,
-    SourceKind,
+    BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
+    Scope, SourceKind,
 };
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
+pub use graph::Graph;
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
 pub use origin::{FactSource, Origin};

@@ -1,7 +1,9 @@
 //! SBM: SBOM completeness. What a reviewer cannot know because the SBOM does not say.
 
-use super::{Ctx, Verdict};
-use crate::model::{Component, Document};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Ctx, Fire, Verdict};
+use crate::model::{Component, Document, Ecosystem};
 
 /// SBM-01: no supplier, manufacturer or author.
 pub fn supplier_missing(c: &Component, _: &Ctx) -> Verdict {
@@ -136,6 +138,148 @@ pub fn metadata_missing(d: &Document, _: &Ctx) -> Verdict {
     )
 }
 
+/// The identity drift compares: ecosystem, namespace and name, with PyPI
+/// names normalised as PEP 503 does.
+fn drift_key(c: &Component) -> String {
+    let name = if c.ecosystem == Ecosystem::Pypi {
+        pep503(&c.name)
+    } else {
+        c.name.clone()
+    };
+    format!(
+        "{}:{}/{}",
+        c.ecosystem.as_str(),
+        c.namespace.as_deref().unwrap_or(""),
+        name
+    )
+}
+
+/// PEP 503: lower case, runs of `-`, `_` and `.` become one `-`.
+pub fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for ch in name.chars() {
+        if matches!(ch, '-' | '_' | '.') {
+            sep = true;
+            continue;
+        }
+        if sep && !out.is_empty() {
+            out.push('-');
+        }
+        sep = false;
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
+}
+
+/// SBM-07 (product): an SBOM and a lockfile of the same product scanned
+/// together disagree on a package: in one and not the other, or at other versions.
+pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
+    let inv = ctx.inv;
+    let sbom_input: Vec<Option<bool>> = inv
+        .documents
+        .iter()
+        .map(|d| {
+            if d.error.is_some() {
+                None
+            } else {
+                d.format.map(|f| f.is_sbom())
+            }
+        })
+        .collect();
+    let (has_sbom, has_lock) = (
+        sbom_input.contains(&Some(true)),
+        sbom_input.contains(&Some(false)),
+    );
+    if !has_sbom || !has_lock {
+        return vec![Verdict::not_evaluated(
+            "needs an SBOM and a lockfile or manifest of the same product scanned together",
+        )];
+    }
+    // Per package identity: the versions each side lists, and a name to show.
+    let mut sides: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, String)> = BTreeMap::new();
+    for c in inv.components.iter().filter(|c| !c.root) {
+        let entry = sides.entry(drift_key(c)).or_insert_with(|| {
+            (
+                BTreeSet::new(),
+                BTreeSet::new(),
+                c.display_name_without_version(),
+            )
+        });
+        let version = c
+            .version
+            .clone()
+            .unwrap_or_else(|| "(no version)".to_string());
+        for loc in &c.locations {
+            match sbom_input.get(loc.input).copied().flatten() {
+                Some(true) => {
+                    entry.0.insert(version.clone());
+                }
+                Some(false) => {
+                    entry.1.insert(version.clone());
+                }
+                None => {}
+            }
+        }
+    }
+    let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    for (key, (sbom, lock, name)) in sides {
+        let (message, kind) = match (sbom.is_empty(), lock.is_empty()) {
+            (false, true) => (
+                format!(
+                    "{name} {} is in the SBOM but not in the lockfile",
+                    list(&sbom)
+                ),
+                "in SBOM only",
+            ),
+            (true, false) => (
+                format!(
+                    "{name} {} is in the lockfile but missing from the SBOM",
+                    list(&lock)
+                ),
+                "in lockfile only",
+            ),
+            (false, false) if sbom != lock => (
+                format!(
+                    "{name} is at {} in the SBOM but {} in the lockfile",
+                    list(&sbom),
+                    list(&lock)
+                ),
+                "other version",
+            ),
+            _ => continue,
+        };
+        out.push(Verdict::Fire(Fire {
+            message,
+            evidence: vec![
+                ("drift".into(), kind.into()),
+                (
+                    "SBOM versions".into(),
+                    if sbom.is_empty() {
+                        "absent".into()
+                    } else {
+                        list(&sbom)
+                    },
+                ),
+                (
+                    "lockfile versions".into(),
+                    if lock.is_empty() {
+                        "absent".into()
+                    } else {
+                        list(&lock)
+                    },
+                ),
+            ],
+            key: Some(key),
+        }));
+    }
+    if out.is_empty() {
+        out.push(Verdict::Pass);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fired, inventory, run};
@@ -219,6 +363,79 @@ mod tests {
             run_doc(graph_missing_or_broken, &doc(DocumentMeta::default(), 0)),
             Verdict::Pass
         );
+    }
+
+    #[test]
+    fn pep503_names() {
+        assert_eq!(pep503("Foo.Bar__baz"), "foo-bar-baz");
+        assert_eq!(pep503("requests"), "requests");
+    }
+
+    #[test]
+    fn sbm07_drift_between_sbom_and_lockfile() {
+        use crate::model::{Format, Location};
+        let comp = |name: &str, version: &str, inputs: &[usize]| {
+            let mut c = Component::named(name);
+            c.ecosystem = Ecosystem::Npm;
+            c.version = Some(version.into());
+            c.locations = inputs
+                .iter()
+                .map(|&i| Location {
+                    input: i,
+                    pointer: String::new(),
+                })
+                .collect();
+            c
+        };
+        let mut inv = inventory(vec![]);
+        inv.documents = vec![
+            Document {
+                path: "bom.json".into(),
+                format: Some(Format::CyclonedxJson),
+                ..Document::default()
+            },
+            Document {
+                path: "package-lock.json".into(),
+                format: Some(Format::NpmLock),
+                ..Document::default()
+            },
+        ];
+        inv.components = vec![
+            comp("same", "1.0.0", &[0, 1]),
+            comp("bumped", "1.0.0", &[0]),
+            comp("bumped", "1.1.0", &[1]),
+            comp("gone", "2.0.0", &[0]),
+            comp("new", "3.0.0", &[1]),
+        ];
+        let t = Thresholds::default();
+        let out = drift(&Ctx {
+            inv: &inv,
+            thresholds: &t,
+        });
+        let messages: Vec<String> = out
+            .iter()
+            .map(|v| match v {
+                Verdict::Fire(f) => f.message.clone(),
+                v => panic!("{v:?}"),
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "bumped is at 1.0.0 in the SBOM but 1.1.0 in the lockfile",
+                "gone 2.0.0 is in the SBOM but not in the lockfile",
+                "new 3.0.0 is in the lockfile but missing from the SBOM",
+            ]
+        );
+        // One side only: nothing to compare.
+        inv.documents.truncate(1);
+        assert!(matches!(
+            drift(&Ctx {
+                inv: &inv,
+                thresholds: &t
+            })[0],
+            Verdict::NotEvaluated(_)
+        ));
     }
 
     #[test]

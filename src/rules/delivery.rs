@@ -77,6 +77,15 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
             ],
         );
     }
+    if let (None, Some(req)) = (&c.version, &c.constraint) {
+        return Verdict::fire(
+            format!(
+                "{} is required as {req:?}, not pinned to one release",
+                c.display_name()
+            ),
+            vec![("requirement", req.clone())],
+        );
+    }
     let Some(v) = c.version.as_deref() else {
         return Verdict::not_evaluated("no version to judge (see SBM-02)");
     };
@@ -208,6 +217,9 @@ mod tests {
             run(unpinned, Component::named("a")),
             Verdict::NotEvaluated(_)
         ));
+        let mut c = Component::named("certifi");
+        c.constraint = Some(">=2023.7.22".into());
+        assert!(fired(&run(unpinned, c)));
     }
 
     #[test]

@@ -74,6 +74,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("SBM-02", completeness::version_missing),
     ("SBM-03", completeness::no_identifier),
     ("OPQ-01", opaque::no_source_repository),
+    ("OPQ-03", opaque::build_time_code),
     ("OPQ-05", opaque::licence_unknown),
     ("OPQ-06", opaque::closed_without_bom),
     ("CON-04", concentration::irregular_channel),
@@ -88,7 +89,10 @@ const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[
     ("SBM-05", completeness::completeness_undeclared),
     ("SBM-06", completeness::metadata_missing),
 ];
-const PRODUCT_RULES: &[(&str, ProductRule)] = &[("CON-03", concentration::supplier_concentration)];
+const PRODUCT_RULES: &[(&str, ProductRule)] = &[
+    ("CON-03", concentration::supplier_concentration),
+    ("SBM-07", completeness::drift),
+];
 
 /// Rules with no implementation in this build, whatever data is given.
 fn implemented(id: &str) -> bool {
@@ -146,6 +150,7 @@ fn finding(
             })
             .collect(),
         fingerprint: crate::model::fingerprint(rule.id, &identity, subject),
+        path: None,
     }
 }
 
@@ -213,7 +218,12 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
             },
         );
 
-    let readable: Vec<&Document> = inv.documents.iter().filter(|d| d.error.is_none()).collect();
+    // Document rules judge SBOMs; a lockfile has no document metadata to judge.
+    let readable: Vec<&Document> = inv
+        .documents
+        .iter()
+        .filter(|d| d.error.is_none() && d.format.is_some_and(|f| f.is_sbom()))
+        .collect();
     for d in &readable {
         let root = match d.format {
             Some(crate::model::Format::CyclonedxXml) => "/bom",
@@ -264,6 +274,7 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
         }
     }
 
+    attach_paths(inv, &mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -282,6 +293,30 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
     Evaluation {
         findings,
         not_evaluated,
+    }
+}
+
+/// Gives each finding on a transitive component the path that brings it in.
+fn attach_paths(inv: &Inventory, findings: &mut [Finding]) {
+    if !findings.iter().any(|f| {
+        f.component
+            .is_some_and(|c| inv.components[c].direct == Some(false))
+    }) {
+        return;
+    }
+    let walk = crate::model::Graph::new(inv).walk(inv);
+    for f in findings.iter_mut() {
+        let Some(c) = f.component else { continue };
+        if inv.components[c].direct != Some(false) {
+            continue;
+        }
+        if let Some(p) = walk.path(c) {
+            f.path = Some(
+                p.iter()
+                    .map(|&id| inv.components[id].display_name())
+                    .collect(),
+            );
+        }
     }
 }
 

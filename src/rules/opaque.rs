@@ -1,7 +1,7 @@
 //! OPQ: opaque components, whose content or terms a reviewer cannot see.
 
 use super::{Ctx, Verdict};
-use crate::model::{Component, RefKind, SourceKind};
+use crate::model::{BuildCode, Component, RefKind, SourceKind};
 
 /// True when the SBOM points at the component's source code.
 fn has_source_reference(c: &Component) -> bool {
@@ -18,6 +18,38 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
         Verdict::not_evaluated(
             "no VCS reference in the SBOM; the registry's repository URL is needed to confirm, and registry resolution is not part of this scan",
         )
+    }
+}
+
+/// OPQ-03: install scripts, build scripts, proc-macros, source distributions.
+pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
+    match &c.build_code {
+        None => Verdict::not_evaluated(
+            "the input does not record install or build-time code (lockfiles and cargo metadata do)",
+        ),
+        Some(codes) if codes.is_empty() => Verdict::Pass,
+        Some(codes) => {
+            let what: Vec<&str> = codes
+                .iter()
+                .map(|b| match b {
+                    BuildCode::InstallScript => "an install script",
+                    BuildCode::BuildScript => "a build script",
+                    BuildCode::ProcMacro => "a procedural macro",
+                    BuildCode::SourceDistribution => "a source distribution built at install time",
+                })
+                .collect();
+            Verdict::fire(
+                format!(
+                    "{} runs code at install or build time: {}",
+                    c.display_name(),
+                    what.join(", ")
+                ),
+                codes
+                    .iter()
+                    .map(|b| ("build-time code", format!("{b:?}")))
+                    .collect(),
+            )
+        }
     }
 }
 
@@ -139,6 +171,26 @@ mod tests {
             run(no_source_repository, Component::named("a")),
             Verdict::NotEvaluated(_)
         ));
+    }
+
+    #[test]
+    fn opq03_build_time_code() {
+        let mut c = Component::named("a");
+        assert!(matches!(
+            run(build_time_code, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        c.build_code = Some(vec![]);
+        assert_eq!(run(build_time_code, c.clone()), Verdict::Pass);
+        c.build_code = Some(vec![BuildCode::InstallScript, BuildCode::ProcMacro]);
+        match run(build_time_code, c) {
+            Verdict::Fire(f) => assert!(
+                f.message.contains("an install script, a procedural macro"),
+                "{}",
+                f.message
+            ),
+            v => panic!("{v:?}"),
+        }
     }
 
     #[test]

@@ -1,0 +1,32 @@
+//! Package managers' manifests and lockfiles: what the build really resolved.
+//! One file per ecosystem; each produces the same [`ParsedDoc`] an SBOM reader
+//! does, with the dependency graph, scopes and sources the lockfile records.
+
+mod cargo;
+mod golang;
+mod npm;
+mod pnpm;
+mod python;
+mod yarn;
+
+use super::{IngestError, Input, ParsedDoc};
+use crate::model::Format;
+
+pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
+    match format {
+        Format::CargoMetadata => cargo::parse_manifest(input),
+        Format::CargoLock => cargo::parse_lock(input),
+        Format::NpmLock => npm::parse(input),
+        Format::YarnLock => yarn::parse(input),
+        Format::PnpmLock => pnpm::parse(input),
+        Format::Requirements => python::parse_requirements(input),
+        Format::PoetryLock => python::parse_poetry(input),
+        Format::UvLock => python::parse_uv(input),
+        Format::PipfileLock => python::parse_pipfile(input),
+        Format::GoMod => golang::parse_go_mod(input),
+        Format::GoSum => golang::parse_go_sum(input),
+        sbom => Err(IngestError::new(format!(
+            "{sbom} is an SBOM format, not a lockfile"
+        ))),
+    }
+}
