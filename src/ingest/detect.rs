@@ -50,6 +50,7 @@ fn lockfile_by_name(name: &str) -> Option<Format> {
         "cargo.toml" => Format::CargoMetadata,
         "cargo.lock" => Format::CargoLock,
         "package-lock.json" | "npm-shrinkwrap.json" => Format::NpmLock,
+        "package.json" => Format::NpmManifest,
         "yarn.lock" => Format::YarnLock,
         "pnpm-lock.yaml" => Format::PnpmLock,
         "poetry.lock" => Format::PoetryLock,

@@ -229,6 +229,16 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
                 out.push(Ok(found));
             }
         }
+        // A package.json with no lockfile of any npm client: its ranges are all there is.
+        let npm_locks = [
+            "npm-shrinkwrap.json",
+            "package-lock.json",
+            "yarn.lock",
+            "pnpm-lock.yaml",
+        ];
+        if p.join("package.json").is_file() && !npm_locks.iter().any(|l| p.join(l).is_file()) {
+            out.push(Ok(p.join("package.json")));
+        }
         let mut sboms: Vec<PathBuf> = std::fs::read_dir(p)
             .into_iter()
             .flatten()

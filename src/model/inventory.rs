@@ -21,6 +21,8 @@ pub enum Format {
     CargoLock,
     /// `package-lock.json` or `npm-shrinkwrap.json`.
     NpmLock,
+    /// `package.json` with no lockfile beside it.
+    NpmManifest,
     /// `yarn.lock`, classic (v1) or berry.
     YarnLock,
     PnpmLock,
@@ -46,6 +48,7 @@ impl Format {
             Format::CargoMetadata => "cargo-metadata",
             Format::CargoLock => "cargo-lock",
             Format::NpmLock => "npm-lock",
+            Format::NpmManifest => "npm-manifest",
             Format::YarnLock => "yarn-lock",
             Format::PnpmLock => "pnpm-lock",
             Format::Requirements => "requirements",

@@ -5,6 +5,7 @@
 mod cargo;
 mod golang;
 mod npm;
+mod npm_manifest;
 mod pnpm;
 mod python;
 mod yarn;
@@ -17,6 +18,7 @@ pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
         Format::CargoMetadata => cargo::parse_manifest(input),
         Format::CargoLock => cargo::parse_lock(input),
         Format::NpmLock => npm::parse(input),
+        Format::NpmManifest => npm_manifest::parse(input),
         Format::YarnLock => yarn::parse(input),
         Format::PnpmLock => pnpm::parse(input),
         Format::Requirements => python::parse_requirements(input),

@@ -1,0 +1,65 @@
+//! Directories as inputs: they stand for the manifests, lockfiles and SBOMs
+//! at their top.
+
+mod common;
+use common::*;
+
+#[test]
+fn package_json_without_a_lockfile_reports_unpinned_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "package.json",
+        br#"{"name": "web", "version": "0.1.0", "dependencies": {"lodash": "^4.17.21", "left-pad": "1.3.0"}}"#,
+    );
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_valid_report(&report, "package.json");
+    assert_eq!(report["inputs"][0]["format"], "npm-manifest");
+    assert!(
+        report["inputs"][0]["warnings"]
+            .to_string()
+            .contains("no lockfile")
+    );
+    let del04: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DEL-04")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(del04.len(), 1, "{del04:?}");
+    assert!(
+        del04[0].contains("lodash") && del04[0].contains("^4.17.21"),
+        "{del04:?}"
+    );
+}
+
+#[test]
+fn a_directory_stands_for_every_input_at_its_top() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(demo(), dir.path().join("product.cdx.json")).unwrap();
+    write(
+        dir.path(),
+        "package.json",
+        br#"{"name": "web", "dependencies": {"lodash": "^4"}}"#,
+    );
+    write(dir.path(), "notes.txt", b"not an input");
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let formats: Vec<&str> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["npm-manifest", "cyclonedx-json"]);
+}
