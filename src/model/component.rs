@@ -457,9 +457,15 @@ impl Component {
         if value.is_empty() {
             return;
         }
+        // Hex digests compare case-insensitively; base64 ones (Go `h1:`) must keep their case.
+        let value = if value.bytes().all(|b| b.is_ascii_hexdigit()) {
+            value.to_ascii_lowercase()
+        } else {
+            value.to_string()
+        };
         let hash = Hash {
             alg: HashAlg::parse(alg),
-            value: value.to_ascii_lowercase(),
+            value,
         };
         if !self.hashes.contains(&hash) {
             self.hashes.push(hash);

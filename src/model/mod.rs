@@ -19,4 +19,4 @@ pub use graph::Graph;
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
 pub use origin::{FactSource, Origin};
-pub use purl::{ParsedPurl, parse_purl};
+pub use purl::{ParsedPurl, parse_purl, pep503};

@@ -44,6 +44,26 @@ pub fn parse_purl(raw: &str) -> Result<ParsedPurl, String> {
     })
 }
 
+/// A PyPI project name as PEP 503 normalises it: lower case, and each run of
+/// `-`, `_` and `.` becomes one `-`. Lockfiles, SBOMs and registries spell
+/// names differently; this is the one spelling they are compared in.
+pub fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for ch in name.chars() {
+        if matches!(ch, '-' | '_' | '.') {
+            sep = true;
+            continue;
+        }
+        if sep && !out.is_empty() {
+            out.push('-');
+        }
+        sep = false;
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

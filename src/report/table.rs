@@ -104,15 +104,15 @@ fn inputs(a: &Assessment, out: &mut String) {
                     paint(severity_style(Severity::Medium), "warn ")
                 };
                 let format = d.format.map(|f| f.as_str()).unwrap_or("?");
-                let version = d.spec_version.as_deref().unwrap_or("?");
+                let format = match d.spec_version.as_deref() {
+                    Some(v) => format!("{format} {v}"),
+                    None => format.to_string(),
+                };
                 let _ = writeln!(
                     out,
                     "  {status}  {}  {}",
                     d.path,
-                    paint(
-                        DIM,
-                        &format!("{format} {version}, {} components", d.components_read)
-                    )
+                    paint(DIM, &format!("{format}, {} components", d.components_read))
                 );
                 const SHOWN: usize = 3;
                 for w in d.warnings.iter().take(SHOWN) {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Fire, Verdict};
-use crate::model::{Component, Document, Ecosystem};
+use crate::model::{Component, Document, Ecosystem, pep503};
 
 /// SBM-01: no supplier, manufacturer or author.
 pub fn supplier_missing(c: &Component, _: &Ctx) -> Verdict {
@@ -152,24 +152,6 @@ fn drift_key(c: &Component) -> String {
         c.namespace.as_deref().unwrap_or(""),
         name
     )
-}
-
-/// PEP 503: lower case, runs of `-`, `_` and `.` become one `-`.
-pub fn pep503(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for ch in name.chars() {
-        if matches!(ch, '-' | '_' | '.') {
-            sep = true;
-            continue;
-        }
-        if sep && !out.is_empty() {
-            out.push('-');
-        }
-        sep = false;
-        out.push(ch.to_ascii_lowercase());
-    }
-    out
 }
 
 /// SBM-07 (product): an SBOM and a lockfile of the same product scanned

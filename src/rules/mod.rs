@@ -172,6 +172,19 @@ fn document_identity(d: &Document) -> String {
     format!("document:{name}")
 }
 
+/// The project a lockfile or manifest was written for (its root): the subject
+/// of the scan, not one of its supplied components. An SBOM's primary package
+/// stays judged: NTIA asks the same fields of it.
+fn is_project_itself(inv: &Inventory, c: &Component) -> bool {
+    c.root
+        && c.locations.iter().all(|l| {
+            inv.documents
+                .get(l.input)
+                .and_then(|d| d.format)
+                .is_some_and(|f| !f.is_sbom())
+        })
+}
+
 /// Runs every rule over the inventory. Component rules run in parallel;
 /// results are sorted so the output does not depend on scheduling.
 pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
@@ -180,7 +193,7 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
     let judged: Vec<&Component> = inv
         .components
         .iter()
-        .filter(|c| c.scope != Scope::Excluded)
+        .filter(|c| c.scope != Scope::Excluded && !is_project_itself(inv, c))
         .collect();
 
     let (mut findings, mut unknowns) = judged

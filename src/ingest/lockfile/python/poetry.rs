@@ -1,0 +1,633 @@
+//! `poetry.lock`, lock versions 1.x (file hashes under `[metadata.files]`)
+//! and 2.x (`files` in each package): one component per `[[package]]`, its
+//! file hashes, source (registry, git, URL, path), scope (dev group or
+//! category, optional) and dependencies. The lock does not name the project
+//! itself: its `pyproject.toml`, when it sits beside the lock, gives the root
+//! and the direct dependencies.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use toml::{Spanned, Table, Value};
+
+use super::{
+    Lines, add_prefixed_hash, build_code_of, lock_ref, parse_toml, pep503, pypi, str_of, toml_kind,
+};
+use crate::ingest::source::is_commit_id;
+use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::model::{BuildCode, Format, Scope, SourceKind};
+
+#[derive(Deserialize)]
+struct Lock {
+    #[serde(default)]
+    package: Vec<Spanned<Value>>,
+    #[serde(default)]
+    metadata: Option<Spanned<Value>>,
+}
+
+pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+    let lock: Lock = parse_toml(input.bytes)?;
+    let lines = Lines::new(input.bytes);
+    let mut doc = ParsedDoc::new(Format::PoetryLock);
+    let metadata = lock.metadata.as_ref().and_then(|m| m.get_ref().as_table());
+    match metadata.and_then(|m| m.get("lock-version")) {
+        Some(Value::String(v)) => {
+            let major = v.split('.').next().unwrap_or("");
+            if !matches!(major, "1" | "2") {
+                let at = lock.metadata.as_ref().map_or(0, |m| m.span().start);
+                return Err(IngestError::at(
+                    format!(
+                        "poetry.lock lock-version {v:?} is not supported: this reader knows lock versions 1.x and 2.x"
+                    ),
+                    Position::at_offset(input.bytes, at),
+                ));
+            }
+            doc.spec_version = Some(v.clone());
+        }
+        Some(other) => {
+            let at = lock.metadata.as_ref().map_or(0, |m| m.span().start);
+            return Err(IngestError::at(
+                format!(
+                    "poetry.lock lock-version must be a string, found {}",
+                    toml_kind(other)
+                ),
+                Position::at_offset(input.bytes, at),
+            ));
+        }
+        None => doc
+            .warnings
+            .push("no [metadata] lock-version: read as a Poetry 1.x lock".into()),
+    }
+    // Lock 1.x keeps file hashes apart, by package name; before 1.0, bare hashes.
+    let mut legacy_files: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    if let Some(files) = metadata
+        .and_then(|m| m.get("files"))
+        .and_then(Value::as_table)
+    {
+        for (name, list) in files {
+            legacy_files.insert(pep503(name), file_entries(list));
+        }
+    }
+    if let Some(hashes) = metadata
+        .and_then(|m| m.get("hashes"))
+        .and_then(Value::as_table)
+    {
+        for (name, list) in hashes {
+            let entries = list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            legacy_files
+                .entry(pep503(name))
+                .or_default()
+                .extend(entries.map(|h| (String::new(), format!("sha256:{h}"))));
+        }
+    }
+
+    let mut deps: Vec<(String, Vec<String>)> = Vec::new();
+    for p in &lock.package {
+        let pointer = lines.pointer(p.span().start);
+        let Some(t) = p.get_ref().as_table() else {
+            doc.warnings.push(format!(
+                "{pointer}: expected a [[package]] table, found {}; skipped",
+                toml_kind(p.get_ref())
+            ));
+            continue;
+        };
+        let Some(name) = str_of(t, "name").filter(|n| !n.trim().is_empty()) else {
+            doc.warnings
+                .push(format!("{pointer}: package without a name; skipped"));
+            continue;
+        };
+        let version = str_of(t, "version");
+        let mut c = pypi(name, version);
+        let r = lock_ref(name, version);
+        c.bom_ref = Some(r.clone());
+
+        let files = match t.get("files") {
+            Some(list) => file_entries(list),
+            None => legacy_files.get(&pep503(name)).cloned().unwrap_or_default(),
+        };
+        let bad = files
+            .iter()
+            .filter(|(_, h)| !add_prefixed_hash(&mut c, h))
+            .count();
+        if bad > 0 {
+            doc.warnings.push(format!(
+                "{pointer}: {bad} file hash(es) of unknown algorithm or not hex ignored"
+            ));
+        }
+        let (source, built) = source_of(t.get("source"), &pointer, &mut doc.warnings);
+        c.build_code = match built {
+            Some(b) => b,
+            None => build_code_of(
+                files
+                    .iter()
+                    .map(|(f, _)| f.as_str())
+                    .filter(|f| !f.is_empty()),
+            ),
+        };
+        c.source = source;
+
+        let groups: Vec<&str> = t
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let dev = str_of(t, "category") == Some("dev")
+            || (!groups.is_empty() && !groups.contains(&"main"));
+        c.scope = if dev {
+            Scope::Dev
+        } else if t.get("optional").and_then(Value::as_bool) == Some(true) {
+            Scope::Optional
+        } else {
+            Scope::Required
+        };
+
+        if let Some(d) = t.get("dependencies").and_then(Value::as_table) {
+            deps.push((r, d.keys().map(|k| pep503(k)).collect()));
+        }
+        doc.push(c, pointer, None);
+    }
+
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    for c in &doc.components {
+        by_name
+            .entry(c.name.clone())
+            .or_default()
+            .extend(c.bom_ref.clone());
+    }
+    for (from, names) in deps {
+        for n in names {
+            for to in by_name.get(&n).into_iter().flatten() {
+                doc.edges.push((from.clone(), to.clone()));
+            }
+        }
+    }
+    doc.meta.has_dependency_graph = true;
+    project_root(input, &mut doc, &by_name);
+    Ok(doc)
+}
+
+/// `files = [{file = "a-1.0.tar.gz", hash = "sha256:…"}]`.
+fn file_entries(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_table)
+        .filter_map(|f| {
+            let hash = str_of(f, "hash")?;
+            Some((
+                str_of(f, "file").unwrap_or("").to_string(),
+                hash.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The package's `[package.source]`; no table means the default registry.
+/// Also what a source that is built on install runs (git checkouts and
+/// directories are built from source).
+fn source_of(
+    v: Option<&Value>,
+    pointer: &str,
+    warnings: &mut Vec<String>,
+) -> (SourceKind, Option<Option<Vec<BuildCode>>>) {
+    let Some(t) = v.and_then(Value::as_table) else {
+        return (SourceKind::Registry { url: None }, None);
+    };
+    let url = str_of(t, "url").unwrap_or("").to_string();
+    let built = Some(Some(vec![BuildCode::SourceDistribution]));
+    match str_of(t, "type").unwrap_or("") {
+        "legacy" | "registry" | "pypi" => (
+            SourceKind::Registry {
+                url: Some(url).filter(|u| !u.is_empty()),
+            },
+            None,
+        ),
+        "git" => {
+            let resolved = str_of(t, "resolved_reference").filter(|r| !r.is_empty());
+            let rev = resolved.or(str_of(t, "reference")).map(str::to_string);
+            let pinned = resolved.is_some_and(is_commit_id);
+            (SourceKind::Git { url, rev, pinned }, built)
+        }
+        "url" => {
+            let b = build_code_of([url.as_str()]);
+            (SourceKind::Url { url }, Some(b))
+        }
+        "file" => {
+            let b = build_code_of([url.as_str()]);
+            (SourceKind::Path { path: url }, Some(b))
+        }
+        "directory" => (SourceKind::Path { path: url }, built),
+        other => {
+            warnings.push(format!(
+                "{pointer}: source type {other:?} is not known; source left unknown"
+            ));
+            (SourceKind::Unknown, None)
+        }
+    }
+}
+
+/// Reads the `pyproject.toml` beside the lock, if any, for the project (the
+/// root) and its direct dependencies.
+fn project_root(input: &Input, doc: &mut ParsedDoc, by_name: &HashMap<String, Vec<String>>) {
+    if input.path.file_name().is_none() {
+        return;
+    }
+    let path = input.path.with_file_name("pyproject.toml");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return;
+    };
+    let project: Table = match parse_toml(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            doc.warnings.push(format!(
+                "pyproject.toml beside the lock was not read ({e}): no root and no direct dependencies"
+            ));
+            return;
+        }
+    };
+    let pep621 = project.get("project").and_then(Value::as_table);
+    let poetry = project
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(Value::as_table);
+    let field = |key: &str| {
+        pep621
+            .and_then(|p| str_of(p, key))
+            .or_else(|| poetry.and_then(|p| str_of(p, key)))
+    };
+    let Some(name) = field("name") else {
+        doc.warnings
+            .push("pyproject.toml beside the lock names no project: no root".into());
+        return;
+    };
+    let version = field("version");
+    let mut direct: Vec<String> = Vec::new();
+    let requirement_names = |list: Option<&Value>| -> Vec<String> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|r| {
+                let end = r
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+                    .unwrap_or(r.len());
+                pep503(&r[..end])
+            })
+            .collect()
+    };
+    if let Some(p) = pep621 {
+        direct.extend(requirement_names(p.get("dependencies")));
+        for list in p
+            .get("optional-dependencies")
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.values())
+        {
+            direct.extend(requirement_names(Some(list)));
+        }
+    }
+    for list in project
+        .get("dependency-groups")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.values())
+    {
+        direct.extend(requirement_names(Some(list)));
+    }
+    if let Some(p) = poetry {
+        let mut tables = vec![p.get("dependencies"), p.get("dev-dependencies")];
+        for g in p
+            .get("group")
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.values())
+        {
+            tables.push(g.get("dependencies"));
+        }
+        for t in tables.into_iter().flatten().filter_map(Value::as_table) {
+            direct.extend(t.keys().filter(|k| *k != "python").map(|k| pep503(k)));
+        }
+    }
+    let mut root = pypi(name, version);
+    let root_ref = format!("(pyproject.toml) {}", lock_ref(name, version));
+    root.bom_ref = Some(root_ref.clone());
+    root.source = SourceKind::Unknown;
+    doc.meta.primary = Some(root_ref.clone());
+    doc.meta.subject_name = Some(root.name.clone());
+    doc.meta.subject_version = root.version.clone();
+    doc.roots.push(root_ref.clone());
+    doc.push(root, "pyproject.toml".into(), None);
+    direct.sort();
+    direct.dedup();
+    for n in direct {
+        for to in by_name.get(&n).into_iter().flatten() {
+            doc.edges.push((root_ref.clone(), to.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::IngestOptions;
+    use crate::model::HashAlg;
+    use std::path::Path;
+
+    fn read_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+        parse(&Input {
+            path,
+            bytes: text.as_bytes(),
+            options: &IngestOptions::default(),
+        })
+    }
+
+    fn read(text: &str) -> ParsedDoc {
+        read_at(Path::new(""), text).unwrap()
+    }
+
+    const LOCK2: &str = r#"# This file is automatically @generated by Poetry 2.1.1 and should not be changed by hand.
+
+[[package]]
+name = "Requests"
+version = "2.31.0"
+description = "HTTP"
+optional = false
+python-versions = ">=3.7"
+groups = ["main"]
+files = [
+    {file = "requests-2.31.0-py3-none-any.whl", hash = "sha256:58CD2187C01E70E6E26505BCA751777AA9F2EE0B7F4300988B709F44E013003F"},
+    {file = "requests-2.31.0.tar.gz", hash = "sha256:942c5a758f98d790eaed1a29cb6eefc7ffb0d1cf7af05c3d2791656dbd6ad1e1"},
+]
+
+[package.dependencies]
+idna = ">=2.5,<4"
+urllib3 = {version = ">=1.21.1,<3", markers = "python_version >= \"3.8\""}
+
+[[package]]
+name = "idna"
+version = "3.6"
+description = ""
+optional = false
+python-versions = ">=3.5"
+groups = ["main", "dev"]
+files = [
+    {file = "idna-3.6.tar.gz", hash = "sha256:9ecdbbd083b06798ae1e86adcbfe8ab1479cf864e4ee30fe4e46a003d12491ca"},
+]
+
+[[package]]
+name = "urllib3"
+version = "2.0.0"
+optional = true
+groups = ["main"]
+files = []
+
+[[package]]
+name = "pytest"
+version = "8.0.0"
+optional = false
+groups = ["dev"]
+files = [{file = "pytest-8.0.0-py3-none-any.whl", hash = "md5:00"}, {file = "x.whl", hash = "crc:zz"}]
+
+[[package]]
+name = "forked"
+version = "1.0.0"
+optional = false
+groups = ["main"]
+files = []
+
+[package.source]
+type = "git"
+url = "https://git.example/o/forked.git"
+reference = "main"
+resolved_reference = "c887c803ac56deb5f91b617ef0486ca3fb98473b"
+
+[[package]]
+name = "local"
+version = "0.1.0"
+groups = ["main"]
+files = []
+develop = true
+
+[package.source]
+type = "directory"
+url = "../local"
+
+[[package]]
+name = "tarball"
+version = "0.2.0"
+groups = ["main"]
+files = []
+
+[package.source]
+type = "url"
+url = "https://dl.example/tarball-0.2.0-py3-none-any.whl"
+
+[[package]]
+name = "private"
+version = "1.0"
+groups = ["main"]
+files = []
+
+[package.source]
+type = "legacy"
+url = "https://mirror.example/simple"
+reference = "mirror"
+
+[metadata]
+lock-version = "2.1"
+python-versions = "^3.10"
+content-hash = "00"
+"#;
+
+    #[test]
+    fn lock_2_fields() {
+        let d = read(LOCK2);
+        assert_eq!(d.spec_version.as_deref(), Some("2.1"));
+        assert_eq!(d.components.len(), 8);
+        let r = &d.components[0];
+        assert_eq!(r.name, "requests");
+        assert_eq!(r.purl.as_deref(), Some("pkg:pypi/requests@2.31.0"));
+        assert_eq!(r.bom_ref.as_deref(), Some("requests@2.31.0"));
+        assert_eq!(r.locations[0].pointer, "line 3");
+        assert_eq!(r.hashes.len(), 2);
+        assert_eq!(r.hashes[0].alg, HashAlg::Sha256);
+        assert!(r.hashes[0].value.starts_with("58cd2187"));
+        assert_eq!(r.build_code, Some(vec![]), "a wheel is available");
+        assert!(matches!(r.source, SourceKind::Registry { url: None }));
+        assert_eq!(r.scope, Scope::Required);
+        let idna = &d.components[1];
+        assert_eq!(idna.scope, Scope::Required, "in main and dev");
+        assert_eq!(idna.build_code, Some(vec![BuildCode::SourceDistribution]));
+        let urllib3 = &d.components[2];
+        assert_eq!(urllib3.scope, Scope::Optional);
+        assert_eq!(urllib3.build_code, None, "no file known");
+        let pytest = &d.components[3];
+        assert_eq!(pytest.scope, Scope::Dev);
+        assert_eq!(pytest.hashes.len(), 1);
+        match &d.components[4].source {
+            SourceKind::Git { url, rev, pinned } => {
+                assert_eq!(url, "https://git.example/o/forked.git");
+                assert_eq!(
+                    rev.as_deref(),
+                    Some("c887c803ac56deb5f91b617ef0486ca3fb98473b")
+                );
+                assert!(pinned);
+            }
+            k => panic!("{k:?}"),
+        }
+        assert_eq!(
+            d.components[4].build_code,
+            Some(vec![BuildCode::SourceDistribution])
+        );
+        assert!(matches!(&d.components[5].source, SourceKind::Path { path } if path == "../local"));
+        assert!(matches!(d.components[6].source, SourceKind::Url { .. }));
+        assert_eq!(d.components[6].build_code, Some(vec![]));
+        assert!(
+            matches!(&d.components[7].source, SourceKind::Registry { url: Some(u) } if u == "https://mirror.example/simple")
+        );
+        assert_eq!(
+            d.edges,
+            vec![
+                ("requests@2.31.0".to_string(), "idna@3.6".to_string()),
+                ("requests@2.31.0".to_string(), "urllib3@2.0.0".to_string()),
+            ]
+        );
+        assert!(d.meta.has_dependency_graph);
+        assert!(d.roots.is_empty());
+        assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+        assert!(
+            d.warnings[0].starts_with("line 37: 1 file hash"),
+            "{:?}",
+            d.warnings
+        );
+    }
+
+    #[test]
+    fn lock_1_files_in_metadata_and_categories() {
+        let d = read(
+            r#"[[package]]
+name = "six"
+version = "1.16.0"
+category = "main"
+optional = false
+
+[[package]]
+name = "Mock"
+version = "5.0"
+category = "dev"
+optional = false
+
+[package.dependencies]
+six = "*"
+
+[metadata]
+lock-version = "1.1"
+content-hash = "00"
+
+[metadata.files]
+six = [
+    {file = "six-1.16.0.tar.gz", hash = "sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926"},
+]
+mock = []
+"#,
+        );
+        assert_eq!(d.spec_version.as_deref(), Some("1.1"));
+        let six = &d.components[0];
+        assert_eq!(six.hashes.len(), 1);
+        assert_eq!(six.build_code, Some(vec![BuildCode::SourceDistribution]));
+        assert_eq!(six.scope, Scope::Required);
+        assert_eq!(d.components[1].scope, Scope::Dev);
+        assert_eq!(d.components[1].build_code, None);
+        assert_eq!(
+            d.edges,
+            vec![("mock@5.0".to_string(), "six@1.16.0".to_string())]
+        );
+    }
+
+    #[test]
+    fn pre_1_0_hashes_and_missing_version() {
+        let d = read(
+            "[[package]]\nname = \"a\"\nversion = \"1\"\n\n[metadata]\ncontent-hash = \"0\"\n\n[metadata.hashes]\na = [\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"]\n",
+        );
+        assert_eq!(d.components[0].hashes.len(), 1);
+        assert!(d.warnings[0].contains("no [metadata] lock-version"));
+    }
+
+    #[test]
+    fn errors() {
+        let e = read_at(
+            Path::new(""),
+            "[[package]]\nname = \"a\"\n\n[metadata]\nlock-version = \"3.0\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("lock-version \"3.0\" is not supported"),
+            "{e}"
+        );
+        assert_eq!(e.position.unwrap().line, Some(4));
+        let e = read_at(Path::new(""), "[[package]]\nname = \"a\nversion = \"1\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("line 2, column"), "{e}");
+        assert!(e.message.starts_with("invalid TOML"), "{e}");
+        let e = read_at(Path::new(""), "package = 3\n").unwrap_err();
+        assert!(e.message.starts_with("unexpected structure"), "{e}");
+        let d = read(
+            "package = [1, {version = \"1\"}, {name = \"b\"}]\n[metadata]\nlock-version = \"2.0\"\n",
+        );
+        assert_eq!(d.components.len(), 1);
+        assert_eq!(d.warnings.len(), 2, "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn pyproject_beside_the_lock_gives_root_and_direct_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.poetry]\nname = \"app\"\nversion = \"0.3.0\"\n\n[tool.poetry.dependencies]\npython = \"^3.10\"\nRequests = \"^2\"\n\n[tool.poetry.group.dev.dependencies]\npytest = \"*\"\n",
+        )
+        .unwrap();
+        let d = read_at(&dir.path().join("poetry.lock"), LOCK2).unwrap();
+        assert_eq!(d.components.len(), 9);
+        let root = d.components.last().unwrap();
+        assert_eq!(root.name, "app");
+        assert_eq!(d.meta.primary, root.bom_ref);
+        assert_eq!(d.meta.subject_name.as_deref(), Some("app"));
+        assert_eq!(d.meta.subject_version.as_deref(), Some("0.3.0"));
+        assert_eq!(d.roots, vec![root.bom_ref.clone().unwrap()]);
+        let from_root: Vec<&str> = d
+            .edges
+            .iter()
+            .filter(|(f, _)| Some(f) == root.bom_ref.as_ref())
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(from_root, ["pytest@8.0.0", "requests@2.31.0"]);
+    }
+
+    #[test]
+    fn corpus_lock() {
+        let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/lockfiles/python/poetry-regression702-lock21/poetry.lock");
+        let Ok(bytes) = std::fs::read(&full) else {
+            eprintln!("skipped: {} is not available", full.display());
+            return;
+        };
+        let d = parse(&Input {
+            path: &full,
+            bytes: &bytes,
+            options: &IngestOptions::default(),
+        })
+        .unwrap();
+        assert_eq!(d.components.len(), 63);
+        assert_eq!(d.spec_version.as_deref(), Some("2.1"));
+        assert!(d.components.iter().all(|c| !c.hashes.is_empty()));
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        assert!(!d.edges.is_empty());
+        assert_eq!(d.components[0].locations[0].pointer, "line 3");
+        assert!(d.components.iter().all(|c| c.build_code.is_some()));
+    }
+}

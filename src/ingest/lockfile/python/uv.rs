@@ -1,0 +1,555 @@
+//! `uv.lock` (lock `version = 1`): one component per `[[package]]` with its
+//! source (registry, git, URL, path, the project's own virtual or editable
+//! package), sdist and wheel hashes, and dependencies, optional dependencies
+//! (extras) and dev dependencies (groups) as edges. The project at `.` and
+//! the workspace members are the roots; scopes follow from how the roots
+//! reach each package.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Deserialize;
+use toml::{Spanned, Table, Value};
+
+use super::{
+    Lines, add_prefixed_hash, build_code_of, lock_ref, parse_toml, pep503, pypi, str_of, toml_kind,
+};
+use crate::ingest::source::is_commit_id;
+use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::model::{BuildCode, Format, Scope, SourceKind};
+
+/// The lock versions this reader knows.
+const KNOWN_VERSIONS: &[i64] = &[1];
+
+#[derive(Deserialize)]
+struct Lock {
+    version: Option<Spanned<Value>>,
+    revision: Option<Value>,
+    #[serde(default)]
+    package: Vec<Spanned<Value>>,
+    manifest: Option<Value>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Normal,
+    Extra,
+    Dev,
+}
+
+/// A dependency as the lock writes it: a name, and a version when the lock
+/// holds several versions of that name.
+struct Dep {
+    name: String,
+    version: Option<String>,
+    kind: Kind,
+}
+
+pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+    let lock: Lock = parse_toml(input.bytes)?;
+    let lines = Lines::new(input.bytes);
+    let mut doc = ParsedDoc::new(Format::UvLock);
+    match &lock.version {
+        Some(v) => match v.get_ref() {
+            Value::Integer(n) if KNOWN_VERSIONS.contains(n) => {
+                doc.spec_version = Some(match lock.revision.as_ref().and_then(Value::as_integer) {
+                    Some(r) => format!("{n} (revision {r})"),
+                    None => n.to_string(),
+                });
+            }
+            other => {
+                let shown = match other {
+                    Value::Integer(n) => n.to_string(),
+                    o => toml_kind(o).to_string(),
+                };
+                return Err(IngestError::at(
+                    format!(
+                        "uv.lock version {shown} is not supported: this reader knows lock version 1"
+                    ),
+                    Position::at_offset(input.bytes, v.span().start),
+                ));
+            }
+        },
+        None => doc
+            .warnings
+            .push("no lock `version`: read as a uv.lock version 1".into()),
+    }
+    let members: Vec<String> = lock
+        .manifest
+        .as_ref()
+        .and_then(|m| m.get("members"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(pep503)
+        .collect();
+
+    let mut deps: Vec<Vec<Dep>> = Vec::new();
+    let mut is_root: Vec<bool> = Vec::new();
+    let mut primary: Option<usize> = None;
+    for p in &lock.package {
+        let pointer = lines.pointer(p.span().start);
+        let Some(t) = p.get_ref().as_table() else {
+            doc.warnings.push(format!(
+                "{pointer}: expected a [[package]] table, found {}; skipped",
+                toml_kind(p.get_ref())
+            ));
+            continue;
+        };
+        let Some(name) = str_of(t, "name").filter(|n| !n.trim().is_empty()) else {
+            doc.warnings
+                .push(format!("{pointer}: package without a name; skipped"));
+            continue;
+        };
+        let version = str_of(t, "version");
+        let mut c = pypi(name, version);
+        c.bom_ref = Some(lock_ref(name, version));
+
+        let source = t.get("source").and_then(Value::as_table);
+        let local = source.and_then(|s| ["virtual", "editable"].iter().find_map(|k| str_of(s, k)));
+        let root = local == Some(".") || (local.is_some() && members.contains(&c.name));
+        if local == Some(".") && primary.is_none() {
+            primary = Some(doc.components.len());
+        }
+
+        let mut bad = 0;
+        let sdist = t.get("sdist").and_then(Value::as_table);
+        let wheels: Vec<&Table> = t
+            .get("wheels")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_table)
+            .collect();
+        for f in sdist.into_iter().chain(wheels.iter().copied()) {
+            if let Some(h) = str_of(f, "hash")
+                && !add_prefixed_hash(&mut c, h)
+            {
+                bad += 1;
+            }
+        }
+        if bad > 0 {
+            doc.warnings.push(format!(
+                "{pointer}: {bad} file hash(es) of unknown algorithm or not hex ignored"
+            ));
+        }
+        // A wheel installs without building; an sdist alone is built on install.
+        let from_files = if !wheels.is_empty() {
+            Some(vec![])
+        } else if sdist.is_some() {
+            Some(vec![BuildCode::SourceDistribution])
+        } else {
+            None
+        };
+        let (kind, built) = match source {
+            Some(s) => source_of(s, &pointer, &mut doc.warnings),
+            None => {
+                doc.warnings.push(format!(
+                    "{pointer}: package without a source; source left unknown"
+                ));
+                (SourceKind::Unknown, None)
+            }
+        };
+        if root {
+            // The project itself: not a channel anything was delivered through.
+            c.source = SourceKind::Unknown;
+        } else {
+            c.build_code = built.unwrap_or(from_files);
+            c.source = kind;
+        }
+
+        let mut list = Vec::new();
+        let mut add = |v: Option<&Value>, kind: Kind| {
+            for d in v.and_then(Value::as_array).into_iter().flatten() {
+                if let Some(d) = d.as_table()
+                    && let Some(n) = str_of(d, "name")
+                {
+                    list.push(Dep {
+                        name: pep503(n),
+                        version: str_of(d, "version").map(str::to_string),
+                        kind,
+                    });
+                }
+            }
+        };
+        add(t.get("dependencies"), Kind::Normal);
+        for (key, kind) in [
+            ("optional-dependencies", Kind::Extra),
+            ("dev-dependencies", Kind::Dev),
+        ] {
+            for v in t
+                .get(key)
+                .and_then(Value::as_table)
+                .into_iter()
+                .flat_map(|g| g.values())
+            {
+                add(Some(v), kind);
+            }
+        }
+        deps.push(list);
+        is_root.push(root);
+        doc.push(c, pointer, None);
+    }
+
+    // Edges, by name (and version where the lock gives one).
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in doc.components.iter().enumerate() {
+        by_name.entry(c.name.as_str()).or_default().push(i);
+    }
+    let mut adj: Vec<Vec<(usize, Kind)>> = vec![Vec::new(); doc.components.len()];
+    for (from, list) in deps.iter().enumerate() {
+        for d in list {
+            let all = by_name.get(d.name.as_str()).map_or(&[][..], Vec::as_slice);
+            let exact: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| d.version.is_some() && doc.components[i].version == d.version)
+                .collect();
+            for &to in if exact.is_empty() { all } else { &exact } {
+                if to != from {
+                    adj[from].push((to, d.kind));
+                }
+            }
+        }
+    }
+    let scopes = scopes(&adj, &is_root);
+    for (c, s) in doc.components.iter_mut().zip(scopes) {
+        c.scope = s;
+    }
+    let refs: Vec<String> = doc
+        .components
+        .iter()
+        .map(|c| c.bom_ref.clone().unwrap_or_default())
+        .collect();
+    for (from, list) in adj.iter().enumerate() {
+        for &(to, _) in list {
+            doc.edges.push((refs[from].clone(), refs[to].clone()));
+        }
+    }
+    for (i, _) in is_root.iter().enumerate().filter(|(_, r)| **r) {
+        doc.roots.push(refs[i].clone());
+    }
+    doc.meta.has_dependency_graph = true;
+    let primary = primary.or_else(|| is_root.iter().position(|r| *r));
+    if let Some(p) = primary {
+        let c = &doc.components[p];
+        doc.meta.primary = c.bom_ref.clone();
+        doc.meta.subject_name = Some(c.name.clone());
+        doc.meta.subject_version = c.version.clone();
+    } else {
+        doc.warnings
+            .push("no virtual or editable project package at `.`: the lock names no root".into());
+    }
+    Ok(doc)
+}
+
+/// The package's source table, and what building it runs when the source
+/// itself tells (a checkout or directory is built on install).
+fn source_of(
+    s: &Table,
+    pointer: &str,
+    warnings: &mut Vec<String>,
+) -> (SourceKind, Option<Option<Vec<BuildCode>>>) {
+    let built = Some(Some(vec![BuildCode::SourceDistribution]));
+    if let Some(url) = str_of(s, "registry") {
+        return (
+            SourceKind::Registry {
+                url: Some(url.to_string()),
+            },
+            None,
+        );
+    }
+    if let Some(git) = str_of(s, "git") {
+        // `https://host/repo?rev=main#<commit>`: the fragment is the locked commit.
+        let (base, commit) = match git.split_once('#') {
+            Some((b, c)) => (b, Some(c)),
+            None => (git, None),
+        };
+        let (url, query) = match base.split_once('?') {
+            Some((u, q)) => (u, Some(q)),
+            None => (base, None),
+        };
+        let asked = query.and_then(|q| {
+            q.split('&').find_map(|kv| {
+                ["rev=", "tag=", "branch="]
+                    .iter()
+                    .find_map(|k| kv.strip_prefix(k))
+            })
+        });
+        let rev = commit.filter(|c| !c.is_empty()).or(asked);
+        return (
+            SourceKind::Git {
+                url: url.to_string(),
+                rev: rev.map(str::to_string),
+                pinned: commit.is_some_and(is_commit_id),
+            },
+            built,
+        );
+    }
+    if let Some(url) = str_of(s, "url") {
+        return (
+            SourceKind::Url {
+                url: url.to_string(),
+            },
+            None,
+        );
+    }
+    for key in ["path", "directory", "editable", "virtual"] {
+        if let Some(p) = str_of(s, key) {
+            let b = match key {
+                "virtual" => Some(None),
+                "path" => Some(build_code_of([p]).or(Some(vec![BuildCode::SourceDistribution]))),
+                _ => built,
+            };
+            return (
+                SourceKind::Path {
+                    path: p.to_string(),
+                },
+                b,
+            );
+        }
+    }
+    warnings.push(format!(
+        "{pointer}: source of an unknown kind ({}); left unknown",
+        s.keys().cloned().collect::<Vec<_>>().join(", ")
+    ));
+    (SourceKind::Unknown, None)
+}
+
+/// Scopes from the roots: what the roots' dependencies reach is required,
+/// what only their extras reach optional, what only their dev groups reach
+/// dev. Past the roots, extras a package needs are part of it.
+fn scopes(adj: &[Vec<(usize, Kind)>], is_root: &[bool]) -> Vec<Scope> {
+    let mut scope: Vec<Option<Scope>> = vec![None; adj.len()];
+    for (i, r) in is_root.iter().enumerate() {
+        if *r {
+            scope[i] = Some(Scope::Required);
+        }
+    }
+    let stages = [
+        (Kind::Normal, Scope::Required),
+        (Kind::Extra, Scope::Optional),
+        (Kind::Dev, Scope::Dev),
+    ];
+    for (kind, s) in stages {
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for (root, _) in is_root.iter().enumerate().filter(|(_, r)| **r) {
+            for &(to, k) in &adj[root] {
+                if k == kind && scope[to].is_none() {
+                    scope[to] = Some(s);
+                    queue.push_back(to);
+                }
+            }
+        }
+        while let Some(v) = queue.pop_front() {
+            for &(to, k) in &adj[v] {
+                if k != Kind::Dev && scope[to].is_none() {
+                    scope[to] = Some(s);
+                    queue.push_back(to);
+                }
+            }
+        }
+    }
+    scope
+        .into_iter()
+        .map(|s| s.unwrap_or(Scope::Required))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::IngestOptions;
+    use std::path::Path;
+
+    fn read(text: &str) -> Result<ParsedDoc, IngestError> {
+        parse(&Input {
+            path: Path::new("uv.lock"),
+            bytes: text.as_bytes(),
+            options: &IngestOptions::default(),
+        })
+    }
+
+    const LOCK: &str = r#"version = 1
+revision = 2
+requires-python = ">=3.11"
+
+[manifest]
+members = ["app", "member"]
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [
+    { name = "requests" },
+    { name = "member" },
+]
+
+[package.optional-dependencies]
+socks = [
+    { name = "pysocks" },
+]
+
+[package.dev-dependencies]
+dev = [
+    { name = "pytest" },
+]
+
+[[package]]
+name = "member"
+version = "0.2.0"
+source = { editable = "packages/member" }
+
+[[package]]
+name = "requests"
+version = "2.31.0"
+source = { registry = "https://pypi.registry.example/simple" }
+dependencies = [{ name = "idna" }]
+sdist = { url = "https://files.pypi.registry.example/r/requests-2.31.0.tar.gz", hash = "sha256:AA", size = 1 }
+wheels = [
+    { url = "https://files.pypi.registry.example/r/requests-2.31.0-py3-none-any.whl", hash = "sha256:bb", size = 1 },
+]
+
+[[package]]
+name = "idna"
+version = "3.6"
+source = { registry = "https://pypi.registry.example/simple" }
+sdist = { url = "https://files.pypi.registry.example/i/idna-3.6.tar.gz", hash = "sha256:cc", size = 1 }
+
+[[package]]
+name = "PySocks"
+version = "1.7.1"
+source = { git = "https://git.example/o/pysocks?rev=main#c887c803ac56deb5f91b617ef0486ca3fb98473b" }
+
+[[package]]
+name = "pytest"
+version = "8.0.0"
+source = { url = "https://dl.example/pytest-8.0.0-py3-none-any.whl" }
+dependencies = [{ name = "idna", version = "3.6" }, { name = "ghost" }]
+wheels = [{ url = "https://dl.example/pytest-8.0.0-py3-none-any.whl", hash = "sha256:dd" }]
+
+[[package]]
+name = "orphan"
+version = "1.0"
+source = { path = "../wheels/orphan-1.0-py3-none-any.whl" }
+"#;
+
+    #[test]
+    fn fields_sources_scopes_and_roots() {
+        let d = read(LOCK).unwrap();
+        assert_eq!(d.spec_version.as_deref(), Some("1 (revision 2)"));
+        let names: Vec<&str> = d.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "app", "member", "requests", "idna", "pysocks", "pytest", "orphan"
+            ]
+        );
+        assert_eq!(
+            d.roots,
+            vec!["app@0.1.0".to_string(), "member@0.2.0".to_string()]
+        );
+        assert_eq!(d.meta.primary.as_deref(), Some("app@0.1.0"));
+        assert_eq!(d.meta.subject_name.as_deref(), Some("app"));
+        assert_eq!(d.meta.subject_version.as_deref(), Some("0.1.0"));
+        assert!(d.meta.has_dependency_graph);
+        let c = |n: &str| d.components.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(c("app").source, SourceKind::Unknown);
+        assert_eq!(c("app").build_code, None);
+        let r = c("requests");
+        assert_eq!(r.hashes.len(), 2);
+        assert_eq!(r.hashes[0].value, "aa");
+        assert_eq!(r.build_code, Some(vec![]));
+        assert!(matches!(&r.source, SourceKind::Registry { url: Some(_) }));
+        assert_eq!(r.locations[0].pointer, "line 32");
+        assert_eq!(
+            c("idna").build_code,
+            Some(vec![BuildCode::SourceDistribution])
+        );
+        match &c("pysocks").source {
+            SourceKind::Git { url, rev, pinned } => {
+                assert_eq!(url, "https://git.example/o/pysocks");
+                assert_eq!(
+                    rev.as_deref(),
+                    Some("c887c803ac56deb5f91b617ef0486ca3fb98473b")
+                );
+                assert!(pinned);
+            }
+            k => panic!("{k:?}"),
+        }
+        assert!(matches!(c("pytest").source, SourceKind::Url { .. }));
+        assert_eq!(c("pytest").build_code, Some(vec![]));
+        assert!(matches!(c("orphan").source, SourceKind::Path { .. }));
+        assert_eq!(c("orphan").build_code, Some(vec![]));
+        let scopes: Vec<Scope> = d.components.iter().map(|c| c.scope).collect();
+        use Scope::*;
+        assert_eq!(
+            scopes,
+            [
+                Required, Required, Required, Required, Optional, Dev, Required
+            ]
+        );
+        let e = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            d.edges,
+            vec![
+                e("app@0.1.0", "requests@2.31.0"),
+                e("app@0.1.0", "member@0.2.0"),
+                e("app@0.1.0", "pysocks@1.7.1"),
+                e("app@0.1.0", "pytest@8.0.0"),
+                e("requests@2.31.0", "idna@3.6"),
+                e("pytest@8.0.0", "idna@3.6"),
+            ]
+        );
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn versions_and_errors() {
+        let e = read("version = 2\n[[package]]\nname = \"a\"\n").unwrap_err();
+        assert!(
+            e.message.contains("uv.lock version 2 is not supported"),
+            "{e}"
+        );
+        assert_eq!(e.position.unwrap().line, Some(1));
+        let e = read("version = \"one\"\n").unwrap_err();
+        assert!(
+            e.message.contains("version a string is not supported"),
+            "{e}"
+        );
+        let e = read("version = 1\n[[package]\nname = \"a\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("line 2, column"), "{e}");
+        let d = read("[[package]]\nname = \"a\"\nversion = \"1\"\nsource = { registry = \"r\" }\n[[package]]\nversion = \"2\"\n").unwrap();
+        assert_eq!(d.components.len(), 1);
+        let w = d.warnings.join("\n");
+        assert!(w.contains("no lock `version`"), "{w}");
+        assert!(w.contains("line 5: package without a name"), "{w}");
+        assert!(w.contains("names no root"), "{w}");
+    }
+
+    #[test]
+    fn corpus_lock() {
+        let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/lockfiles/python/uv-via-uv/uv.lock");
+        let Ok(bytes) = std::fs::read(&full) else {
+            eprintln!("skipped: {} is not available", full.display());
+            return;
+        };
+        let d = parse(&Input {
+            path: &full,
+            bytes: &bytes,
+            options: &IngestOptions::default(),
+        })
+        .unwrap();
+        assert_eq!(d.components.len(), 3);
+        assert_eq!(d.meta.primary.as_deref(), Some("via-uv@0.1.0"));
+        assert_eq!(d.components[2].scope, Scope::Required);
+        assert_eq!(
+            d.components[0].scope,
+            Scope::Optional,
+            "ddt is the extra `foo`"
+        );
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    }
+}
