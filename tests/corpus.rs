@@ -63,6 +63,35 @@ fn every_corpus_sbom_ingests_with_the_documented_count() {
 }
 
 #[test]
+fn every_corpus_lockfile_ingests_with_the_documented_count() {
+    let Some(corpus) = corpus() else { return };
+    let rows: Vec<(String, Option<usize>)> = expected_counts(&corpus)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("lockfiles/"))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        15,
+        "SOURCES.md lists 15 lockfile rows (go.mod and go.sum apart)"
+    );
+    let mut failures = Vec::new();
+    for (rel, expected) in &rows {
+        let inv = chainrisk::ingest::ingest(&[corpus.join(rel)]);
+        let doc = &inv.documents[0];
+        match (expected, &doc.error) {
+            (Some(n), None) if doc.components_read == *n => {}
+            (Some(n), None) => failures.push(format!(
+                "{rel}: read {} entries, SOURCES.md says {n}",
+                doc.components_read
+            )),
+            (_, Some(e)) => failures.push(format!("{rel}: failed: {e}")),
+            (None, None) => failures.push(format!("{rel}: SOURCES.md gives no count")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn out_of_range_and_damaged_files_are_read_tolerantly_with_a_warning() {
     let Some(corpus) = corpus() else { return };
     for (rel, warning) in [
@@ -93,10 +122,8 @@ fn out_of_range_and_damaged_files_are_read_tolerantly_with_a_warning() {
 #[test]
 fn corpus_reports_validate_against_the_schema() {
     let Some(corpus) = corpus() else { return };
-    for (rel, _) in expected_counts(&corpus)
-        .into_iter()
-        .filter(|(p, _)| is_sbom(p))
-    {
+    // Every file, SBOMs and lockfiles alike.
+    for (rel, _) in expected_counts(&corpus) {
         let out = bin()
             .args(["scan", "--format", "json"])
             .arg(corpus.join(&rel))

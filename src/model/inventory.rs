@@ -97,9 +97,11 @@ pub struct DocumentMeta {
     pub tools: Vec<String>,
     /// The document-local reference of the primary component (the product).
     pub primary: Option<String>,
-    /// Components nested in the primary component (the product's own parts,
-    /// such as the packages of a Go main module). They are ingested, but not
-    /// counted in `components_read`, which counts the document's component list.
+    /// Components that stand for the product itself: parts nested in the
+    /// primary component (such as a Go binary's own packages) or the project a
+    /// lockfile lists beside its requirements (the go.mod module). They are
+    /// ingested, but not counted in `components_read`, which counts the
+    /// entries of the document's component or requirement list.
     #[serde(default)]
     pub primary_parts: usize,
     /// The product's name, version and supplier, from the primary component.

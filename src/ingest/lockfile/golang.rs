@@ -37,6 +37,8 @@ pub fn parse_go_mod(input: &Input) -> Result<ParsedDoc, IngestError> {
     let mut root = go_component(&m.module, None);
     root.bom_ref = Some(root_ref.clone());
     doc.push(root, format!("line {}", m.module_line), None);
+    // The module is the product, not one of go.mod's requirements: not an entry.
+    doc.meta.primary_parts = 1;
     doc.roots.push(root_ref.clone());
     doc.meta.primary = Some(root_ref.clone());
     doc.meta.subject_name = Some(m.module.clone());

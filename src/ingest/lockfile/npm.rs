@@ -1,7 +1,1654 @@
-//! (being written)
+//! npm's `package-lock.json` and `npm-shrinkwrap.json` (lockfile v1, v2 and
+//! v3), and what the three npm-ecosystem readers (npm, yarn, pnpm) share:
+//! purls, `integrity` strings, resolved URLs, the `package.json` beside a
+//! lockfile and scopes told from the dependency graph.
+//!
+//! v2 and v3 list every installed package under `packages`, keyed by its
+//! path (`node_modules/a/node_modules/b`); the root project is the key `""`.
+//! v1 nests `dependencies` the way the tree is laid out on disk. Either way a
+//! dependency is found as Node.js finds it: in the nearest `node_modules` up
+//! the path. Packages are indexed by path, so each lookup is a few hash
+//! probes, never a scan.
+//!
+//! Mapped per entry: name (the `name` field of an alias, else the path's
+//! last `node_modules/` segment), `version`, purl, `resolved` (source),
+//! `integrity` (hashes), `license` (declared licence), `hasInstallScript`
+//! (`build_code`: v2 and v3 record it, so its absence means none; v1 does
+//! not), and the scope flags: `dev` → `Dev`; `optional`, `devOptional`
+//! (needed by a development and by an optional dependency) and `peer` →
+//! `Optional`. `deprecated` has no place in the model yet and is not read.
+//!
+//! The root project is the primary component and, as CycloneDX's
+//! `metadata.component`, not one of the components (reference `.`):
+//! `components_read` counts the lockfile's package entries. A bundled
+//! package (`inBundle`, v1 `bundled`) ships inside the tarball of the package
+//! that bundles it: that package becomes its parent (nested component), and
+//! when the lockfile gives no `resolved` URL its source is
+//! [`SourceKind::Vendored`].
 
-use crate::ingest::{IngestError, Input, ParsedDoc};
+use base64::Engine;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
-pub fn parse(_input: &Input) -> Result<ParsedDoc, IngestError> {
-    Err(IngestError::new("reader not yet available"))
+use crate::ingest::json::{Typed, entry, kind_of, parse_typed, parse_value, root_object};
+use crate::ingest::lenient::opt_string;
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::model::{
+    BuildCode, Component, Ecosystem, Format, License, LicenseKind, Scope, SourceKind,
+};
+
+/// Reference of the root project (the primary component) in the graph.
+pub(super) const ROOT_REF: &str = ".";
+
+// ---------------------------------------------------------------------------
+// Shared by the npm, yarn and pnpm readers.
+// ---------------------------------------------------------------------------
+
+/// Splits `name@range` at the `@` that ends the name (a scoped name starts
+/// with its own `@`). `None` when there is no name or no `@`.
+pub(super) fn split_descriptor(s: &str) -> Option<(&str, &str)> {
+    let at = s.get(1..)?.find('@')? + 1;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// A component for the npm package `name` (scoped or not) at `version`,
+/// with its purl (`pkg:npm/%40scope/name@version`). `Err` carries the
+/// warning when the name cannot make a purl; the component is still usable.
+pub(super) fn package(name: &str, version: Option<&str>) -> (Component, Option<String>) {
+    let name = name.trim();
+    let version = version.map(str::trim).filter(|v| !v.is_empty());
+    let (scope, bare) = match name.split_once('/') {
+        Some((s, b)) if s.starts_with('@') && s.len() > 1 && !b.is_empty() => (Some(s), b),
+        _ => (None, name),
+    };
+    let mut c = Component {
+        name: bare.to_string(),
+        version: version.map(str::to_string),
+        ecosystem: Ecosystem::Npm,
+        ..Component::default()
+    };
+    // npm names are lower case in a purl; `@` of the scope is escaped.
+    let mut purl = String::with_capacity(16 + name.len() + version.map_or(0, str::len));
+    purl.push_str("pkg:npm/");
+    if let Some(s) = scope {
+        percent_encode(&mut purl, s, false);
+        purl.push('/');
+    }
+    percent_encode(&mut purl, bare, true);
+    if let Some(v) = version {
+        purl.push('@');
+        percent_encode(&mut purl, v, false);
+    }
+    // Names and versions of plain characters need no escaping, so the string
+    // built here is already the canonical purl `set_purl` would make of it:
+    // the parse is skipped for them (most of a large lockfile).
+    let plain = |s: &str, lower_only: bool| {
+        s.bytes().all(|b| {
+            b.is_ascii_digit()
+                || b.is_ascii_lowercase()
+                || (!lower_only && b.is_ascii_uppercase())
+                || matches!(b, b'.' | b'-' | b'_')
+        })
+    };
+    if !bare.is_empty()
+        && scope.is_none_or(|s| plain(&s[1..], true))
+        && plain(bare, false)
+        && version.is_none_or(|v| plain(v, false))
+    {
+        c.namespace = scope.map(str::to_string);
+        c.purl = Some(purl);
+        return (c, None);
+    }
+    let warning = match c.set_purl(&purl) {
+        Ok(_) => None,
+        Err(e) => {
+            c.namespace = scope.map(str::to_string);
+            Some(format!("no purl for npm package {name:?} ({e})"))
+        }
+    };
+    (c, warning)
+}
+
+/// Appends `segment` to a purl, percent-encoding all but unreserved characters.
+fn percent_encode(out: &mut String, segment: &str, lower: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in segment.bytes() {
+        match b {
+            b'A'..=b'Z' if lower => out.push(b.to_ascii_lowercase() as char),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0xf)] as char);
+            }
+        }
+    }
+}
+
+/// Pushes the warning of [`package`] under `at`.
+pub(super) fn package_at(
+    name: &str,
+    version: Option<&str>,
+    at: &str,
+    warnings: &mut Vec<String>,
+) -> Component {
+    let (c, w) = package(name, version);
+    if let Some(w) = w {
+        warnings.push(format!("{at}: {w}"));
+    }
+    c
+}
+
+/// Base64 as Subresource Integrity writes it; padding is optional in practice.
+const SRI_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Adds the digests of an `integrity` string (`sha512-BASE64`, possibly
+/// several separated by spaces, each possibly with `?options`) as hex hashes.
+/// A digest that does not decode, or has the wrong length, is ignored with a
+/// warning naming `at`.
+pub(super) fn add_integrity(c: &mut Component, sri: &str, at: &str, warnings: &mut Vec<String>) {
+    for token in sri.split_whitespace() {
+        let token = token.split('?').next().unwrap_or(token);
+        let Some((alg, b64)) = token.split_once('-') else {
+            warnings.push(format!(
+                "{at}: integrity {token:?} is not `algorithm-base64`; ignored"
+            ));
+            continue;
+        };
+        let known = [
+            ("sha512", "SHA-512", 64),
+            ("sha384", "SHA-384", 48),
+            ("sha256", "SHA-256", 32),
+            ("sha1", "SHA-1", 20),
+            ("md5", "MD5", 16),
+        ];
+        let (name, len) = match known.iter().find(|(a, _, _)| alg.eq_ignore_ascii_case(a)) {
+            Some(&(_, name, len)) => (name, len),
+            None => {
+                warnings.push(format!(
+                    "{at}: integrity algorithm {alg:?} is not known; ignored"
+                ));
+                continue;
+            }
+        };
+        match SRI_BASE64.decode(b64) {
+            Ok(d) if d.len() == len => c.add_hash(name, &crate::ingest::hex(&d)),
+            Ok(d) => warnings.push(format!(
+                "{at}: integrity {alg} digest is {} bytes, expected {len}; ignored",
+                d.len()
+            )),
+            Err(_) => warnings.push(format!(
+                "{at}: integrity {alg} digest is not valid base64; ignored"
+            )),
+        }
+    }
+}
+
+/// Forty hex digits: a SHA-1 digest written in hex.
+pub(super) fn is_sha1_hex(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A tarball served by a registry's npm protocol: `…/NAME/-/NAME-VERSION.tgz`.
+fn is_registry_tarball(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.contains("/-/") && path.ends_with(".tgz")
+}
+
+/// A git host shorthand npm and yarn write (`gitlab:o/r#rev`, `bitbucket:…`,
+/// `gist:…`) that [`source::classify_location`] does not know.
+fn git_shorthand(loc: &str) -> Option<SourceKind> {
+    let lower = loc.to_ascii_lowercase();
+    ["gitlab:", "bitbucket:", "gist:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        .then(|| {
+            let (url, rev) = match loc.split_once('#') {
+                Some((u, r)) => (u, Some(r).filter(|r| !r.is_empty())),
+                None => (loc, None),
+            };
+            SourceKind::Git {
+                url: url.to_string(),
+                rev: rev.map(str::to_string),
+                pinned: rev.is_some_and(source::is_commit_id),
+            }
+        })
+}
+
+/// Where a `resolved` URL (npm, yarn) or a pnpm tarball came from: a
+/// registry tarball, git (`git+ssh://…#commit`, `github:` shorthands, a
+/// GitHub archive of a commit), a local path (`file:`, `link:`) or another URL.
+pub(super) fn classify_resolved(loc: &str) -> SourceKind {
+    let loc = loc.trim();
+    // The common case first: a registry tarball over HTTPS.
+    if loc.starts_with("https://") && is_registry_tarball(loc) && !loc.contains(".git#") {
+        return SourceKind::Registry {
+            url: Some(loc.to_string()),
+        };
+    }
+    // GitHub's archive of one revision, as yarn resolves `github:` dependencies.
+    if let Some(rest) = loc
+        .strip_prefix("https://codeload.github.com/")
+        .or_else(|| loc.strip_prefix("http://codeload.github.com/"))
+    {
+        let parts: Vec<&str> = rest.splitn(4, '/').collect();
+        if let [owner, repo, "tar.gz" | "zip" | "legacy.tar.gz", rev] = parts[..] {
+            return SourceKind::Git {
+                url: format!("https://github.com/{owner}/{repo}"),
+                rev: Some(rev.to_string()),
+                pinned: source::is_commit_id(rev),
+            };
+        }
+    }
+    if let Some(k) = git_shorthand(loc) {
+        return k;
+    }
+    match source::classify_location(loc) {
+        SourceKind::Url { url } if is_registry_tarball(&url) => {
+            SourceKind::Registry { url: Some(url) }
+        }
+        k => k,
+    }
+}
+
+/// Pointer segment of a JSON object key (RFC 6901).
+pub(super) fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The kind of a dependency edge, for telling scopes from the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum DepKind {
+    Prod,
+    Optional,
+    Dev,
+}
+
+/// Scopes told from the graph, as npm tells them: `Required` when a path of
+/// production dependencies from the project reaches the package, else
+/// `Optional` when a path that also uses optional dependencies does, else
+/// `Dev` when only the project's development dependencies lead to it;
+/// `None` when nothing reaches it. `starts` are the project's own
+/// dependencies, `edges` `(from, to, kind)` between packages. Linear: three
+/// breadth-first walks over compressed adjacency.
+pub(super) fn scopes_from_graph(
+    n: usize,
+    starts: &[(usize, DepKind)],
+    edges: &[(usize, usize, DepKind)],
+) -> Vec<Option<Scope>> {
+    let mut start = vec![0usize; n + 1];
+    for &(f, _, _) in edges {
+        start[f + 1] += 1;
+    }
+    for v in 0..n {
+        start[v + 1] += start[v];
+    }
+    let mut fill = start.clone();
+    let mut targets = vec![(0usize, DepKind::Prod); edges.len()];
+    for &(f, t, k) in edges {
+        targets[fill[f]] = (t, k);
+        fill[f] += 1;
+    }
+    let mut scope: Vec<Option<Scope>> = vec![None; n];
+    let levels: [(Scope, &[DepKind]); 3] = [
+        (Scope::Required, &[DepKind::Prod]),
+        (Scope::Optional, &[DepKind::Prod, DepKind::Optional]),
+        (
+            Scope::Dev,
+            &[DepKind::Prod, DepKind::Optional, DepKind::Dev],
+        ),
+    ];
+    for (level, allowed) in levels {
+        let mut seen = vec![false; n];
+        let mut queue: Vec<usize> = Vec::new();
+        for &(s, k) in starts {
+            if allowed.contains(&k) && !seen[s] {
+                seen[s] = true;
+                queue.push(s);
+            }
+        }
+        while let Some(v) = queue.pop() {
+            if scope[v].is_none() {
+                scope[v] = Some(level);
+            }
+            for &(t, k) in &targets[start[v]..start[v + 1]] {
+                // Development dependencies of a package are never installed.
+                if allowed.contains(&k) && k != DepKind::Dev && !seen[t] {
+                    seen[t] = true;
+                    queue.push(t);
+                }
+            }
+        }
+    }
+    scope
+}
+
+/// What a reader needs from the `package.json` beside a lockfile.
+#[derive(Debug, Default)]
+pub(super) struct Manifest {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    /// `(name, range, kind)` of the project's own dependencies; peer
+    /// dependencies count as optional.
+    pub deps: Vec<(String, String, DepKind)>,
+}
+
+#[derive(Deserialize)]
+struct ManifestJson {
+    #[serde(default, deserialize_with = "opt_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    version: Option<String>,
+    #[serde(default, deserialize_with = "dep_map")]
+    dependencies: Vec<(String, String)>,
+    #[serde(default, rename = "devDependencies", deserialize_with = "dep_map")]
+    dev_dependencies: Vec<(String, String)>,
+    #[serde(default, rename = "optionalDependencies", deserialize_with = "dep_map")]
+    optional_dependencies: Vec<(String, String)>,
+    #[serde(default, rename = "peerDependencies", deserialize_with = "dep_map")]
+    peer_dependencies: Vec<(String, String)>,
+}
+
+/// Reads a `package.json`; `Err` is the warning to give.
+pub(super) fn read_manifest(path: &Path) -> Result<Option<Manifest>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}; not used", path.display())),
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let m = match parse_typed::<ManifestJson>(bytes) {
+        Ok(Typed::Ok { value, .. }) => value,
+        Ok(Typed::Mismatch(e)) | Err(e) => {
+            return Err(format!("{}: {e}; not used", path.display()));
+        }
+    };
+    let mut deps = Vec::new();
+    // An optional dependency is also listed under `dependencies`; it is optional.
+    let optional: Vec<&str> = m
+        .optional_dependencies
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    for (n, r) in &m.dependencies {
+        if !optional.contains(&n.as_str()) {
+            deps.push((n.clone(), r.clone(), DepKind::Prod));
+        }
+    }
+    for (list, kind) in [
+        (&m.optional_dependencies, DepKind::Optional),
+        (&m.peer_dependencies, DepKind::Optional),
+        (&m.dev_dependencies, DepKind::Dev),
+    ] {
+        for (n, r) in list {
+            if !deps.iter().any(|(d, _, _)| d == n) {
+                deps.push((n.clone(), r.clone(), kind));
+            }
+        }
+    }
+    Ok(Some(Manifest {
+        name: m.name,
+        version: m.version,
+        deps,
+    }))
+}
+
+/// The `package.json` in the directory of the input, if the input is a file
+/// with a name. Problems reading it become a warning.
+pub(super) fn manifest_beside(input: &Input, warnings: &mut Vec<String>) -> Option<Manifest> {
+    input.path.file_name()?;
+    let dir = input.path.parent().unwrap_or(Path::new(""));
+    let path: PathBuf = dir.join("package.json");
+    match read_manifest(&path) {
+        Ok(m) => m,
+        Err(w) => {
+            warnings.push(w);
+            None
+        }
+    }
+}
+
+/// Reads a JSON object of dependencies (`{"name": "range"}`) as pairs;
+/// `null` is empty, a non-string range is kept as empty text.
+pub(super) fn dep_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object of dependency names and ranges")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
+            while let Some(k) = map.next_key::<String>()? {
+                let v: Option<String> = map.next_value::<LenientText>()?.0;
+                out.push((k, v.unwrap_or_default()));
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// Text of a string, number or boolean; anything else (ignored) as `None`.
+struct LenientText(Option<String>);
+
+impl<'de> Deserialize<'de> for LenientText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientText, E> {
+                Ok(LenientText(Some(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<LenientText, E> {
+                Ok(LenientText(Some(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientText, E> {
+                Ok(LenientText(Some(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientText, E> {
+                Ok(LenientText(Some(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientText, E> {
+                Ok(LenientText(Some(v.to_string())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<LenientText, E> {
+                Ok(LenientText(Some(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LenientText, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<LenientText, E> {
+                Ok(LenientText(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LenientText, D::Error> {
+                d.deserialize_any(V)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientText, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LenientText(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientText, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LenientText(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// package-lock.json
+// ---------------------------------------------------------------------------
+
+/// One entry of v2/v3 `packages`.
+#[derive(Deserialize, Default)]
+struct Package {
+    #[serde(default, deserialize_with = "opt_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    version: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    resolved: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    integrity: Option<String>,
+    #[serde(default)]
+    link: bool,
+    #[serde(default)]
+    dev: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default, rename = "devOptional")]
+    dev_optional: bool,
+    #[serde(default)]
+    peer: bool,
+    #[serde(default, rename = "inBundle")]
+    in_bundle: bool,
+    #[serde(default, rename = "hasInstallScript")]
+    has_install_script: bool,
+    #[serde(default)]
+    license: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "dep_map")]
+    dependencies: Vec<(String, String)>,
+    #[serde(default, rename = "optionalDependencies", deserialize_with = "dep_map")]
+    optional_dependencies: Vec<(String, String)>,
+    #[serde(default, rename = "peerDependencies", deserialize_with = "dep_map")]
+    peer_dependencies: Vec<(String, String)>,
+    #[serde(default, rename = "devDependencies", deserialize_with = "dep_map")]
+    dev_dependencies: Vec<(String, String)>,
+}
+
+/// One entry of v1 `dependencies` (nested entries read apart).
+#[derive(Deserialize, Default)]
+struct V1Dep {
+    #[serde(default, deserialize_with = "opt_string")]
+    version: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    resolved: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    integrity: Option<String>,
+    #[serde(default)]
+    dev: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    bundled: bool,
+    #[serde(default, deserialize_with = "dep_map")]
+    requires: Vec<(String, String)>,
+    #[serde(default)]
+    dependencies: Option<IndexMap<String, V1Dep>>,
+}
+
+/// The typed document. `dependencies` is only read when there is no
+/// `packages` before it (v2 repeats the tree there for old npm versions).
+#[derive(Default)]
+struct Lock {
+    name: Option<String>,
+    version: Option<String>,
+    lockfile_version: Option<String>,
+    packages: Option<IndexMap<String, Package>>,
+    dependencies: Option<IndexMap<String, V1Dep>>,
+}
+
+impl<'de> Deserialize<'de> for Lock {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Lock;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a package-lock.json object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lock, A::Error> {
+                let mut lock = Lock::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "name" => lock.name = map.next_value::<LenientText>()?.0,
+                        "version" => lock.version = map.next_value::<LenientText>()?.0,
+                        "lockfileVersion" => {
+                            lock.lockfile_version = map.next_value::<LenientText>()?.0
+                        }
+                        "packages" => lock.packages = map.next_value()?,
+                        "dependencies" if lock.packages.is_none() => {
+                            lock.dependencies = map.next_value()?
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(lock)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// One package entry, whatever the lockfile version, with its path.
+struct Entry {
+    /// v2/v3 key, or the same path built from v1 nesting.
+    path: String,
+    pointer: String,
+    package: Package,
+    /// v1 only: the `version` field held a location (git, file, URL).
+    v1_location: Option<String>,
+    bundled: bool,
+}
+
+pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+    let mut doc = ParsedDoc::new(Format::NpmLock);
+    let lock = match parse_typed::<Lock>(input.bytes)? {
+        Typed::Ok { value, trailing } => {
+            doc.warnings.extend(trailing);
+            value
+        }
+        Typed::Mismatch(first) => tolerant(input.bytes, first, &mut doc)?,
+    };
+    let version = check_version(lock.lockfile_version.as_deref())?;
+    doc.spec_version = Some(format!("v{version}"));
+    let mut root = Package::default();
+    let mut entries: Vec<Entry> = Vec::new();
+    // v2 also writes v1's tree for old npm versions; `packages` is the one read.
+    let use_packages = lock.packages.is_some() && version != 1;
+    if let (true, Some(packages)) = (use_packages, lock.packages) {
+        entries.reserve(packages.len());
+        for (path, package) in packages {
+            if path.is_empty() {
+                root = package;
+                continue;
+            }
+            entries.push(Entry {
+                pointer: format!("/packages/{}", pointer_segment(&path)),
+                bundled: package.in_bundle,
+                path,
+                package,
+                v1_location: None,
+            });
+        }
+    } else if let Some(deps) = lock.dependencies {
+        flatten_v1(deps, &mut entries);
+    }
+    let manifest = if use_packages {
+        None
+    } else {
+        manifest_beside(input, &mut doc.warnings)
+    };
+    build(
+        &mut doc,
+        lock.name,
+        lock.version,
+        root,
+        entries,
+        manifest,
+        use_packages,
+    );
+    Ok(doc)
+}
+
+/// The supported version, or the error for any other.
+fn check_version(raw: Option<&str>) -> Result<u32, IngestError> {
+    let Some(raw) = raw else {
+        return Err(IngestError::at(
+            "no `lockfileVersion`: not a package-lock.json written by npm 5 or later",
+            Position::pointer("/lockfileVersion"),
+        ));
+    };
+    match raw.trim().parse::<u32>() {
+        Ok(v @ 1..=3) => Ok(v),
+        _ => Err(IngestError::at(
+            format!(
+                "unsupported package-lock version {} (supported: 1, 2, 3)",
+                raw.trim()
+            ),
+            Position::pointer("/lockfileVersion"),
+        )),
+    }
+}
+
+/// The slow path when some value has the wrong shape: every entry is read on
+/// its own, and one that does not fit is skipped with a warning.
+fn tolerant(bytes: &[u8], first: IngestError, doc: &mut ParsedDoc) -> Result<Lock, IngestError> {
+    let (value, trailing) = parse_value(bytes)?;
+    doc.warnings.extend(trailing);
+    let mut obj = root_object(value, "a package-lock.json")?;
+    let text = |v: Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+            Some(v.to_string())
+        }
+        _ => None,
+    };
+    let lockfile_version = text(obj.remove("lockfileVersion"));
+    check_version(lockfile_version.as_deref())?;
+    doc.warnings
+        .push(format!("{first}; reading the lockfile entry by entry"));
+    let mut lock = Lock {
+        name: text(obj.remove("name")),
+        version: text(obj.remove("version")),
+        lockfile_version,
+        ..Lock::default()
+    };
+    let object = |key: &str, v: serde_json::Value| match v {
+        serde_json::Value::Object(m) => Ok(m),
+        other => Err(IngestError::at(
+            format!(
+                "expected `{key}` to be an object, found {}",
+                kind_of(&other)
+            ),
+            Position::pointer(format!("/{key}")),
+        )),
+    };
+    match obj.remove("packages") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(v) => {
+            let mut packages = IndexMap::new();
+            for (k, v) in object("packages", v)? {
+                let at = format!("/packages/{}", pointer_segment(&k));
+                match entry::<Package>(v, &at) {
+                    Ok(p) => {
+                        packages.insert(k, p);
+                    }
+                    Err(w) => doc.warnings.push(w),
+                }
+            }
+            lock.packages = Some(packages);
+        }
+    }
+    if lock.packages.is_none()
+        && let Some(v) = obj.remove("dependencies").filter(|v| !v.is_null())
+    {
+        lock.dependencies = Some(tolerant_v1(
+            object("dependencies", v)?,
+            "/dependencies",
+            &mut doc.warnings,
+        ));
+    }
+    Ok(lock)
+}
+
+/// v1 `dependencies`, one level at a time, so a bad entry costs only itself
+/// and what is nested in it.
+fn tolerant_v1(
+    map: serde_json::Map<String, serde_json::Value>,
+    at: &str,
+    warnings: &mut Vec<String>,
+) -> IndexMap<String, V1Dep> {
+    let mut out = IndexMap::new();
+    for (k, v) in map {
+        let here = format!("{at}/{}", pointer_segment(&k));
+        let mut v = v;
+        let nested = v.as_object_mut().and_then(|o| o.remove("dependencies"));
+        match entry::<V1Dep>(v, &here) {
+            Ok(mut d) => {
+                match nested {
+                    Some(serde_json::Value::Object(m)) => {
+                        d.dependencies =
+                            Some(tolerant_v1(m, &format!("{here}/dependencies"), warnings))
+                    }
+                    None | Some(serde_json::Value::Null) => {}
+                    Some(other) => warnings.push(format!(
+                        "at {here}/dependencies: expected an object, found {}; ignored",
+                        kind_of(&other)
+                    )),
+                }
+                out.insert(k, d);
+            }
+            Err(w) => warnings.push(w),
+        }
+    }
+    out
+}
+
+/// v1's nested tree as entries with the paths v2 would give them.
+fn flatten_v1(deps: IndexMap<String, V1Dep>, out: &mut Vec<Entry>) {
+    let mut stack: Vec<(String, String, IndexMap<String, V1Dep>)> =
+        vec![(String::new(), "/dependencies".to_string(), deps)];
+    while let Some((base, at, deps)) = stack.pop() {
+        for (name, mut d) in deps {
+            let path = if base.is_empty() {
+                format!("node_modules/{name}")
+            } else {
+                format!("{base}/node_modules/{name}")
+            };
+            let pointer = format!("{at}/{}", pointer_segment(&name));
+            if let Some(nested) = d.dependencies.take() {
+                stack.push((path.clone(), format!("{pointer}/dependencies"), nested));
+            }
+            // `version` holds an alias (`npm:name@1.0.0`) or a location for
+            // packages that do not come from the registry.
+            let mut real_name = None;
+            let mut version = d.version.take();
+            let mut v1_location = None;
+            if let Some(v) = version.as_deref() {
+                if let Some((n, ver)) = v.strip_prefix("npm:").and_then(split_descriptor) {
+                    real_name = Some(n.to_string());
+                    version = Some(ver.to_string());
+                } else if !matches!(
+                    classify_resolved(v),
+                    SourceKind::Unknown | SourceKind::Registry { .. }
+                ) || v.contains(':')
+                {
+                    v1_location = Some(v.to_string());
+                    version = None;
+                }
+            }
+            out.push(Entry {
+                path,
+                pointer,
+                bundled: d.bundled,
+                v1_location,
+                package: Package {
+                    name: real_name,
+                    version,
+                    resolved: d.resolved,
+                    integrity: d.integrity,
+                    dev: d.dev,
+                    optional: d.optional,
+                    in_bundle: d.bundled,
+                    dependencies: d.requires,
+                    ..Package::default()
+                },
+            });
+        }
+    }
+}
+
+/// Name of the package installed at `path` (`node_modules/@s/a` → `@s/a`;
+/// a workspace folder `packages/a` → `a`).
+fn name_from_path(path: &str) -> &str {
+    match path.rfind("node_modules/") {
+        Some(i) => &path[i + "node_modules/".len()..],
+        None => path.rsplit('/').next().unwrap_or(path),
+    }
+}
+
+/// Finds `name` from the package at `from` as Node.js does: in
+/// `node_modules` of `from`, then of each folder above it.
+fn resolve(
+    index: &HashMap<&str, usize>,
+    from: &str,
+    name: &str,
+    buf: &mut String,
+) -> Option<usize> {
+    let mut dir = from;
+    loop {
+        if dir.rsplit('/').next() != Some("node_modules") {
+            buf.clear();
+            if !dir.is_empty() {
+                buf.push_str(dir);
+                buf.push('/');
+            }
+            buf.push_str("node_modules/");
+            buf.push_str(name);
+            if let Some(&i) = index.get(buf.as_str()) {
+                return Some(i);
+            }
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+    }
+}
+
+/// The package folder that contains the folder `path` (`a/node_modules/b` → `a`; top level → root `""`).
+fn parent_package(path: &str) -> &str {
+    path.rfind("/node_modules/").map_or("", |i| &path[..i])
+}
+
+fn license_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(o) => o.get("type").and_then(|t| t.as_str()).map(str::to_string),
+        serde_json::Value::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(license_text).collect();
+            (!parts.is_empty()).then(|| parts.join(" OR "))
+        }
+        _ => None,
+    }
+}
+
+fn build(
+    doc: &mut ParsedDoc,
+    lock_name: Option<String>,
+    lock_version: Option<String>,
+    root: Package,
+    mut entries: Vec<Entry>,
+    manifest: Option<Manifest>,
+    v2: bool,
+) {
+    let pointers: Vec<String> = entries
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.pointer))
+        .collect();
+    let index: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.path.as_str(), i))
+        .collect();
+    let mut buf = String::new();
+    let mut warnings = Vec::new();
+
+    // Bundled packages nest in the package whose tarball carries them.
+    let parents: Vec<Option<usize>> = entries
+        .iter()
+        .map(|e| {
+            if !e.bundled {
+                return None;
+            }
+            let mut up = parent_package(&e.path);
+            while let Some(&i) = index.get(up) {
+                if !entries[i].bundled {
+                    return Some(i);
+                }
+                up = parent_package(up);
+            }
+            None
+        })
+        .collect();
+
+    // Components, in document order; entry indexes are component indexes.
+    doc.components.reserve(entries.len());
+    for ((e, parent), pointer) in entries.iter().zip(parents).zip(pointers) {
+        let p = &e.package;
+        let is_workspace = !e.path.contains("node_modules/");
+        let name = p
+            .name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| name_from_path(&e.path));
+        // A link has no version of its own: it is the package it points at.
+        let target = (p.link)
+            .then(|| p.resolved.as_deref().and_then(|r| index.get(r)))
+            .flatten()
+            .map(|&t| &entries[t].package);
+        let version = p
+            .version
+            .as_deref()
+            .or_else(|| target.and_then(|t| t.version.as_deref()));
+        let mut c = package_at(name, version, &pointer, &mut warnings);
+        c.bom_ref = Some(e.path.clone());
+        c.source = if p.link {
+            SourceKind::Path {
+                path: p.resolved.clone().unwrap_or_else(|| e.path.clone()),
+            }
+        } else if let Some(r) = p.resolved.as_deref().filter(|r| !r.trim().is_empty()) {
+            classify_resolved(r)
+        } else if let Some(loc) = &e.v1_location {
+            classify_resolved(loc)
+        } else if e.bundled {
+            SourceKind::Vendored
+        } else if is_workspace {
+            SourceKind::Path {
+                path: e.path.clone(),
+            }
+        } else {
+            // npm leaves out `resolved` only for the configured registry's tarballs.
+            SourceKind::Registry { url: None }
+        };
+        if let Some(sri) = p.integrity.as_deref() {
+            add_integrity(&mut c, sri, &pointer, &mut warnings);
+        }
+        c.scope = if p.dev {
+            Scope::Dev
+        } else if p.optional || p.dev_optional || p.peer {
+            Scope::Optional
+        } else {
+            Scope::Required
+        };
+        c.build_code = match (v2, p.link) {
+            (true, false) if p.has_install_script => Some(vec![BuildCode::InstallScript]),
+            (true, false) => Some(Vec::new()),
+            _ => None,
+        };
+        if let Some(l) = p.license.as_ref().and_then(license_text) {
+            c.licenses.push(License::new(LicenseKind::Declared, &l));
+        }
+        doc.push(c, pointer, parent);
+    }
+
+    // Edges: the root's and every package's dependencies, found as Node.js finds them.
+    let mut edges: Vec<(String, String)> = Vec::new();
+    let mut edge = |edges: &mut Vec<(String, String)>,
+                    from: &str,
+                    from_dir: &str,
+                    deps: &Package,
+                    own_dev: bool| {
+        let groups: [(&[(String, String)], bool); 4] = [
+            (&deps.dependencies, true),
+            (&deps.optional_dependencies, false),
+            (&deps.peer_dependencies, false),
+            (if own_dev { &deps.dev_dependencies } else { &[] }, true),
+        ];
+        for (list, required) in groups {
+            for (name, range) in list {
+                match resolve(&index, from_dir, name, &mut buf) {
+                    Some(t) => edges.push((from.to_string(), entries[t].path.clone())),
+                    // Optional and peer dependencies may be absent; a missing
+                    // required one stays a dangling reference.
+                    None if required => edges.push((from.to_string(), format!("{name}@{range}"))),
+                    None => {}
+                }
+            }
+        }
+    };
+    if v2 {
+        edge(&mut edges, ROOT_REF, "", &root, true);
+    } else if let Some(m) = &manifest {
+        let deps = Package {
+            dependencies: m
+                .deps
+                .iter()
+                .filter(|d| d.2 != DepKind::Optional)
+                .map(|(n, r, _)| (n.clone(), r.clone()))
+                .collect(),
+            optional_dependencies: m
+                .deps
+                .iter()
+                .filter(|d| d.2 == DepKind::Optional)
+                .map(|(n, r, _)| (n.clone(), r.clone()))
+                .collect(),
+            ..Package::default()
+        };
+        edge(&mut edges, ROOT_REF, "", &deps, false);
+    }
+    for e in &entries {
+        let p = &e.package;
+        if p.link {
+            if let Some(r) = p.resolved.as_deref().filter(|r| index.contains_key(r)) {
+                edges.push((e.path.clone(), r.to_string()));
+            }
+            continue;
+        }
+        let is_workspace = !e.path.contains("node_modules/");
+        edge(&mut edges, &e.path, &e.path, p, is_workspace);
+    }
+
+    // Workspace packages are the project's own: roots beside the root project.
+    let workspaces: Vec<String> = entries
+        .iter()
+        .filter(|e| !e.path.contains("node_modules/") && !e.package.link)
+        .map(|e| e.path.clone())
+        .collect();
+
+    doc.edges = edges;
+    doc.warnings.extend(warnings);
+
+    let name = root
+        .name
+        .clone()
+        .or(lock_name)
+        .or_else(|| manifest.as_ref().and_then(|m| m.name.clone()));
+    let version = root
+        .version
+        .clone()
+        .or(lock_version)
+        .or_else(|| manifest.as_ref().and_then(|m| m.version.clone()));
+    doc.meta.subject_name = name.filter(|n| !n.is_empty());
+    doc.meta.subject_version = version.filter(|v| !v.is_empty());
+    doc.meta.primary = Some(ROOT_REF.to_string());
+    doc.meta.has_dependency_graph = true;
+    doc.roots.push(ROOT_REF.to_string());
+    doc.roots.extend(workspaces);
+    if !v2 && manifest.is_none() {
+        doc.warnings.push(
+            "a v1 lockfile does not list the project's own dependencies and there is no package.json beside it: direct and transitive dependencies are not told apart".into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::IngestOptions;
+
+    const SHA512_A: &str = "sha512-H0D8ktokFpR1CXnubPWC8tXX0o4YM13gWrxU0FYOD1MChgxlK/CNVgJSql50IQVG82n7u86MEs/HlXsmUv6adQ==";
+    const SHA1_A: &str = "sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=";
+
+    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+        parse(&Input {
+            path,
+            bytes: text.as_bytes(),
+            options: &IngestOptions::default(),
+        })
+    }
+
+    fn parse_str(text: &str) -> ParsedDoc {
+        parse_at(Path::new("/nonexistent/package-lock.json"), text).unwrap()
+    }
+
+    fn by_ref<'a>(doc: &'a ParsedDoc, r: &str) -> &'a Component {
+        doc.components
+            .iter()
+            .find(|c| c.bom_ref.as_deref() == Some(r))
+            .unwrap_or_else(|| panic!("no component {r}"))
+    }
+
+    fn has_edge(doc: &ParsedDoc, from: &str, to: &str) -> bool {
+        doc.edges.iter().any(|(f, t)| f == from && t == to)
+    }
+
+    #[test]
+    fn descriptors_split_after_the_name() {
+        assert_eq!(split_descriptor("a@^1"), Some(("a", "^1")));
+        assert_eq!(split_descriptor("@s/a@1.0.0"), Some(("@s/a", "1.0.0")));
+        assert_eq!(
+            split_descriptor("x@npm:@s/a@^2"),
+            Some(("x", "npm:@s/a@^2"))
+        );
+        assert_eq!(split_descriptor("@s/a"), None);
+        assert_eq!(split_descriptor(""), None);
+        assert_eq!(split_descriptor("@"), None);
+    }
+
+    #[test]
+    fn purls_for_plain_scoped_and_odd_names() {
+        let (c, w) = package("@types/Node", Some("20.1.0"));
+        assert_eq!(w, None);
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/%40types/node@20.1.0"));
+        assert_eq!(c.namespace.as_deref(), Some("@types"));
+        assert_eq!(c.name, "Node");
+        assert_eq!(c.ecosystem, Ecosystem::Npm);
+        let (c, _) = package("JSONStream", Some("1.3.5"));
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/jsonstream@1.3.5"));
+        assert_eq!(c.name, "JSONStream");
+        // Characters that need escaping go through set_purl.
+        let (c, w) = package("a", Some("1.0.0+build.1"));
+        assert_eq!(w, None);
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/a@1.0.0%2Bbuild.1"));
+        assert_eq!(c.version.as_deref(), Some("1.0.0+build.1"));
+        let (c, _) = package("a", None);
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/a"));
+        let (c, w) = package("", Some("1.0.0"));
+        assert!(w.is_some() && c.purl.is_none());
+    }
+
+    #[test]
+    fn the_fast_purl_is_what_set_purl_makes() {
+        for (name, version) in [
+            ("lodash", "4.17.21"),
+            ("@babel/core", "7.23.5"),
+            ("@types/node", "20.14.10-beta_1"),
+            ("a.b-c_d", "0.0.0-use.local"),
+            ("Upper", "1.0.0-RC.1"),
+        ] {
+            let (fast, _) = package(name, Some(version));
+            let mut slow = Component::default();
+            let raw = fast.purl.clone().unwrap();
+            slow.set_purl(&raw).unwrap();
+            assert_eq!(slow.purl, fast.purl, "{name}@{version}");
+            assert_eq!(
+                slow.namespace.map(|n| n.to_lowercase()),
+                fast.namespace.map(|n| n.to_lowercase())
+            );
+        }
+    }
+
+    #[test]
+    fn integrity_strings_become_hex_hashes() {
+        let mut c = Component::default();
+        let mut w = Vec::new();
+        add_integrity(&mut c, &format!("{SHA512_A} {SHA1_A}?opt"), "at", &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.hashes.len(), 2);
+        assert_eq!(c.hashes[0].alg.as_str(), "SHA-512");
+        assert!(c.hashes[0].value.starts_with("1f40fc92da241694"));
+        assert_eq!(c.hashes[0].value.len(), 128);
+        assert_eq!(c.hashes[1].alg.as_str(), "SHA-1");
+        assert_eq!(
+            c.hashes[1].value,
+            "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"
+        );
+        // Unpadded base64 is accepted.
+        let mut c = Component::default();
+        add_integrity(&mut c, SHA1_A.trim_end_matches('='), "at", &mut w);
+        assert_eq!(c.hashes.len(), 1);
+        assert!(w.is_empty());
+        for bad in ["sha512-!!!", "sha512-aGVsbG8=", "md4-aGVsbG8=", "nodash"] {
+            let mut c = Component::default();
+            let mut w = Vec::new();
+            add_integrity(&mut c, bad, "/packages/x", &mut w);
+            assert!(c.hashes.is_empty(), "{bad}");
+            assert_eq!(w.len(), 1, "{bad}");
+            assert!(w[0].starts_with("/packages/x: "), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn resolved_urls_name_their_source() {
+        assert_eq!(
+            classify_resolved("https://npm.registry.example/@s/a/-/a-1.0.0.tgz"),
+            SourceKind::Registry {
+                url: Some("https://npm.registry.example/@s/a/-/a-1.0.0.tgz".into())
+            }
+        );
+        assert_eq!(
+            classify_resolved(
+                "git+ssh://git@example.com/o/r.git#c887c803ac56deb5f91b617ef0486ca3fb98473b"
+            ),
+            SourceKind::Git {
+                url: "git+ssh://git@example.com/o/r.git".into(),
+                rev: Some("c887c803ac56deb5f91b617ef0486ca3fb98473b".into()),
+                pinned: true
+            }
+        );
+        assert!(matches!(
+            classify_resolved("github:o/r#main"),
+            SourceKind::Git { pinned: false, .. }
+        ));
+        assert_eq!(
+            classify_resolved("gitlab:o/r#v1"),
+            SourceKind::Git {
+                url: "gitlab:o/r".into(),
+                rev: Some("v1".into()),
+                pinned: false
+            }
+        );
+        assert_eq!(
+            classify_resolved(
+                "https://codeload.github.com/o/r/tar.gz/c95eeeaafba1131dd8d35bc130d4a79b2ff9261a"
+            ),
+            SourceKind::Git {
+                url: "https://github.com/o/r".into(),
+                rev: Some("c95eeeaafba1131dd8d35bc130d4a79b2ff9261a".into()),
+                pinned: true
+            }
+        );
+        assert_eq!(
+            classify_resolved("file:../lib"),
+            SourceKind::Path {
+                path: "file:../lib".into()
+            }
+        );
+        assert_eq!(
+            classify_resolved("https://example.com/downloads/a.tgz"),
+            SourceKind::Url {
+                url: "https://example.com/downloads/a.tgz".into()
+            }
+        );
+    }
+
+    #[test]
+    fn scopes_follow_the_strongest_path() {
+        // 0 prod → 2 → 3; 1 dev → 3, 1 → 4; 0 → 5 optional; 6 unreachable.
+        let starts = [(0, DepKind::Prod), (1, DepKind::Dev)];
+        let edges = [
+            (0, 2, DepKind::Prod),
+            (2, 3, DepKind::Prod),
+            (1, 3, DepKind::Prod),
+            (1, 4, DepKind::Prod),
+            (0, 5, DepKind::Optional),
+            (5, 2, DepKind::Prod),
+            (4, 6, DepKind::Dev),
+        ];
+        let s = scopes_from_graph(7, &starts, &edges);
+        use Scope::*;
+        assert_eq!(
+            s,
+            vec![
+                Some(Required),
+                Some(Dev),
+                Some(Required),
+                Some(Required),
+                Some(Dev),
+                Some(Optional),
+                None
+            ]
+        );
+    }
+
+    /// A v3 lockfile with every field the reader maps.
+    const V3: &str = r#"{
+  "name": "app",
+  "version": "1.2.3",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "app",
+      "version": "1.2.3",
+      "workspaces": ["packages/*"],
+      "dependencies": {"a": "^1.0.0", "alias": "npm:@s/real@^2.0.0", "gone": "^1.0.0", "w": "*"},
+      "devDependencies": {"dev-tool": "^3.0.0"},
+      "optionalDependencies": {"opt": "^1.0.0", "absent-opt": "^1.0.0"},
+      "peerDependencies": {"peer": "^1.0.0"}
+    },
+    "node_modules/a": {
+      "version": "1.0.0",
+      "resolved": "https://npm.registry.example/a/-/a-1.0.0.tgz",
+      "integrity": "SHA512_A",
+      "license": "MIT",
+      "hasInstallScript": true,
+      "dependencies": {"b": "^2.0.0", "c": "^1.0.0"}
+    },
+    "node_modules/a/node_modules/b": {
+      "version": "2.0.0",
+      "resolved": "https://npm.registry.example/b/-/b-2.0.0.tgz",
+      "integrity": "SHA1_A",
+      "license": {"type": "ISC"}
+    },
+    "node_modules/b": {"version": "1.0.0", "integrity": "SHA1_A", "dev": true},
+    "node_modules/c": {"version": "1.0.0", "license": ["MIT", {"type": "Apache-2.0"}]},
+    "node_modules/alias": {
+      "name": "@s/real",
+      "version": "2.0.0",
+      "resolved": "git+ssh://git@example.com/s/real.git#c887c803ac56deb5f91b617ef0486ca3fb98473b"
+    },
+    "node_modules/dev-tool": {
+      "version": "3.0.0",
+      "dev": true,
+      "dependencies": {"bundled": "^1.0.0", "b": "^1.0.0"}
+    },
+    "node_modules/dev-tool/node_modules/bundled": {"version": "1.0.0", "dev": true, "inBundle": true},
+    "node_modules/opt": {"version": "1.0.0", "optional": true, "resolved": "https://example.com/opt.tgz"},
+    "node_modules/peer": {"version": "1.0.0", "peer": true},
+    "node_modules/both": {"version": "1.0.0", "devOptional": true},
+    "node_modules/w": {"resolved": "packages/w", "link": true},
+    "packages/w": {
+      "name": "w",
+      "version": "0.1.0",
+      "dependencies": {"a": "^1.0.0"},
+      "devDependencies": {"dev-tool": "^3.0.0"}
+    }
+  }
+}"#;
+
+    fn v3() -> String {
+        V3.replace("SHA512_A", SHA512_A).replace("SHA1_A", SHA1_A)
+    }
+
+    #[test]
+    fn v3_maps_every_field() {
+        let d = parse_str(&v3());
+        assert_eq!(d.spec_version.as_deref(), Some("v3"));
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        assert_eq!(d.components.len(), 12, "every key but the root");
+        assert_eq!(d.meta.subject_name.as_deref(), Some("app"));
+        assert_eq!(d.meta.subject_version.as_deref(), Some("1.2.3"));
+        assert_eq!(d.meta.primary.as_deref(), Some(ROOT_REF));
+        assert!(d.meta.has_dependency_graph);
+        assert_eq!(
+            d.roots,
+            vec![ROOT_REF.to_string(), "packages/w".to_string()]
+        );
+
+        let a = by_ref(&d, "node_modules/a");
+        assert_eq!(a.purl.as_deref(), Some("pkg:npm/a@1.0.0"));
+        assert_eq!(a.locations[0].pointer, "/packages/node_modules~1a");
+        assert_eq!(
+            a.source,
+            SourceKind::Registry {
+                url: Some("https://npm.registry.example/a/-/a-1.0.0.tgz".into())
+            }
+        );
+        assert_eq!(a.hashes[0].alg.as_str(), "SHA-512");
+        assert_eq!(a.build_code, Some(vec![BuildCode::InstallScript]));
+        assert_eq!(a.licenses[0].raw, "MIT");
+        assert_eq!(a.scope, Scope::Required);
+
+        let nested_b = by_ref(&d, "node_modules/a/node_modules/b");
+        assert_eq!(nested_b.version.as_deref(), Some("2.0.0"));
+        assert_eq!(nested_b.build_code, Some(vec![]));
+        assert_eq!(nested_b.licenses[0].raw, "ISC");
+        assert_eq!(nested_b.hashes[0].alg.as_str(), "SHA-1");
+        // Without `resolved`, a package under node_modules came from the registry.
+        assert_eq!(
+            by_ref(&d, "node_modules/b").source,
+            SourceKind::Registry { url: None }
+        );
+        assert_eq!(by_ref(&d, "node_modules/b").scope, Scope::Dev);
+        assert_eq!(
+            by_ref(&d, "node_modules/c").licenses[0].raw,
+            "MIT OR Apache-2.0"
+        );
+
+        let alias = by_ref(&d, "node_modules/alias");
+        assert_eq!(alias.purl.as_deref(), Some("pkg:npm/%40s/real@2.0.0"));
+        assert!(matches!(alias.source, SourceKind::Git { pinned: true, .. }));
+
+        let bundled = by_ref(&d, "node_modules/dev-tool/node_modules/bundled");
+        assert_eq!(bundled.source, SourceKind::Vendored);
+        let bi = d
+            .components
+            .iter()
+            .position(|c| std::ptr::eq(c, bundled))
+            .unwrap();
+        let dev_tool = d
+            .components
+            .iter()
+            .position(|c| c.bom_ref.as_deref() == Some("node_modules/dev-tool"))
+            .unwrap();
+        assert_eq!(d.parents[bi], Some(dev_tool));
+        assert_eq!(d.parents.iter().filter(|p| p.is_some()).count(), 1);
+
+        assert_eq!(by_ref(&d, "node_modules/opt").scope, Scope::Optional);
+        assert_eq!(
+            by_ref(&d, "node_modules/opt").source,
+            SourceKind::Url {
+                url: "https://example.com/opt.tgz".into()
+            }
+        );
+        assert_eq!(by_ref(&d, "node_modules/peer").scope, Scope::Optional);
+        assert_eq!(by_ref(&d, "node_modules/both").scope, Scope::Optional);
+
+        let link = by_ref(&d, "node_modules/w");
+        assert_eq!(
+            link.version.as_deref(),
+            Some("0.1.0"),
+            "the target's version"
+        );
+        assert_eq!(
+            link.source,
+            SourceKind::Path {
+                path: "packages/w".into()
+            }
+        );
+        assert_eq!(link.build_code, None);
+        assert_eq!(
+            by_ref(&d, "packages/w").source,
+            SourceKind::Path {
+                path: "packages/w".into()
+            }
+        );
+
+        // Edges: nearest node_modules first, then up the tree.
+        assert!(has_edge(
+            &d,
+            "node_modules/a",
+            "node_modules/a/node_modules/b"
+        ));
+        assert!(has_edge(&d, "node_modules/a", "node_modules/c"));
+        assert!(has_edge(&d, "node_modules/dev-tool", "node_modules/b"));
+        assert!(has_edge(
+            &d,
+            "node_modules/dev-tool",
+            "node_modules/dev-tool/node_modules/bundled"
+        ));
+        for to in [
+            "node_modules/a",
+            "node_modules/alias",
+            "node_modules/w",
+            "node_modules/dev-tool",
+            "node_modules/opt",
+            "node_modules/peer",
+        ] {
+            assert!(has_edge(&d, ROOT_REF, to), "{to}");
+        }
+        assert!(has_edge(&d, "node_modules/w", "packages/w"));
+        // A workspace's dev dependencies count; a package's never do.
+        assert!(has_edge(&d, "packages/w", "node_modules/dev-tool"));
+        // A missing required dependency stays a dangling reference; a missing optional one is no edge.
+        assert!(has_edge(&d, ROOT_REF, "gone@^1.0.0"));
+        assert!(!d.edges.iter().any(|(_, t)| t.starts_with("absent-opt")));
+    }
+
+    #[test]
+    fn v2_reads_packages_and_ignores_the_legacy_tree() {
+        let text = r#"{"name": "x", "version": "1.0.0", "lockfileVersion": 2,
+            "packages": {"": {"dependencies": {"a": "1"}}, "node_modules/a": {"version": "1.0.0"}},
+            "dependencies": {"a": {"version": "1.0.0"}, "ghost": {"version": "9.9.9"}}}"#;
+        let d = parse_str(text);
+        assert_eq!(d.spec_version.as_deref(), Some("v2"));
+        assert_eq!(d.components.len(), 1);
+        assert_eq!(d.components[0].build_code, Some(vec![]));
+        assert_eq!(d.meta.subject_name.as_deref(), Some("x"));
+    }
+
+    const V1: &str = r#"{
+  "name": "old",
+  "version": "0.1.0",
+  "lockfileVersion": 1,
+  "requires": true,
+  "dependencies": {
+    "a": {
+      "version": "1.0.0",
+      "resolved": "https://npm.registry.example/a/-/a-1.0.0.tgz",
+      "integrity": "SHA1_A",
+      "requires": {"b": "^2.0.0", "c": "^1.0.0"},
+      "dependencies": {
+        "b": {"version": "2.0.0", "bundled": true}
+      }
+    },
+    "b": {"version": "1.0.0", "dev": true},
+    "c": {"version": "npm:@s/c@1.1.0", "optional": true},
+    "g": {"version": "github:o/g#c887c803ac56deb5f91b617ef0486ca3fb98473b", "from": "github:o/g"},
+    "f": {"version": "file:../f"}
+  }
+}"#;
+
+    #[test]
+    fn v1_nested_dependencies() {
+        let d = parse_str(&V1.replace("SHA1_A", SHA1_A));
+        assert_eq!(d.spec_version.as_deref(), Some("v1"));
+        assert_eq!(d.components.len(), 6);
+        let a = by_ref(&d, "node_modules/a");
+        assert_eq!(a.locations[0].pointer, "/dependencies/a");
+        assert_eq!(a.build_code, None, "v1 does not record install scripts");
+        assert_eq!(a.hashes.len(), 1);
+        let nested = by_ref(&d, "node_modules/a/node_modules/b");
+        assert_eq!(
+            nested.locations[0].pointer,
+            "/dependencies/a/dependencies/b"
+        );
+        assert_eq!(nested.source, SourceKind::Vendored);
+        assert!(has_edge(
+            &d,
+            "node_modules/a",
+            "node_modules/a/node_modules/b"
+        ));
+        assert!(has_edge(&d, "node_modules/a", "node_modules/c"));
+        assert_eq!(by_ref(&d, "node_modules/b").scope, Scope::Dev);
+        let c = by_ref(&d, "node_modules/c");
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/%40s/c@1.1.0"));
+        assert_eq!(c.scope, Scope::Optional);
+        let g = by_ref(&d, "node_modules/g");
+        assert_eq!(g.version, None);
+        assert!(matches!(g.source, SourceKind::Git { pinned: true, .. }));
+        assert!(matches!(
+            by_ref(&d, "node_modules/f").source,
+            SourceKind::Path { .. }
+        ));
+        // No package.json beside: the project's own dependencies are unknown.
+        assert!(d.edges.iter().all(|(f, _)| f != ROOT_REF));
+        assert_eq!(d.warnings.len(), 1);
+        assert!(d.warnings[0].contains("v1 lockfile"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn v1_takes_the_projects_dependencies_from_package_json() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"name": "old", "dependencies": {"a": "^1.0.0"}, "devDependencies": {"b": "^1.0.0"}}"#,
+        )
+        .unwrap();
+        let path = dir.path().join("npm-shrinkwrap.json");
+        let d = parse_at(&path, &V1.replace("SHA1_A", SHA1_A)).unwrap();
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        assert!(has_edge(&d, ROOT_REF, "node_modules/a"));
+        assert!(has_edge(&d, ROOT_REF, "node_modules/b"));
+        std::fs::write(dir.path().join("package.json"), "{ not json").unwrap();
+        let d = parse_at(&path, &V1.replace("SHA1_A", SHA1_A)).unwrap();
+        assert!(d.warnings[0].contains("package.json"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn errors_name_their_position() {
+        let e = parse_at(
+            Path::new("package-lock.json"),
+            "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line 4, "), "{e}");
+        assert!(e.message.starts_with("unexpected end of file"), "{e}");
+        let e = parse_at(
+            Path::new("package-lock.json"),
+            r#"{"lockfileVersion": 99, "packages": {}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at /lockfileVersion: unsupported package-lock version 99 (supported: 1, 2, 3)"
+        );
+        let e = parse_at(Path::new("package-lock.json"), r#"{"packages": {}}"#).unwrap_err();
+        assert!(e.message.contains("no `lockfileVersion`"), "{e}");
+        let e = parse_at(
+            Path::new("package-lock.json"),
+            r#"{"lockfileVersion": 3, "packages": []}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at /packages: expected `packages` to be an object, found an array"
+        );
+        let e = parse_at(Path::new("package-lock.json"), "[]").unwrap_err();
+        assert!(e.message.contains("JSON object"), "{e}");
+        // The version is checked before the shape.
+        let e = parse_at(
+            Path::new("package-lock.json"),
+            r#"{"lockfileVersion": "7", "packages": 1}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("unsupported package-lock version 7"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_typed_entry_is_skipped_and_the_rest_read() {
+        let d = parse_str(
+            r#"{"lockfileVersion": 3, "packages": {
+                "": {"dependencies": {"a": "1", "b": "1"}},
+                "node_modules/a": {"version": "1.0.0", "dev": "yes"},
+                "node_modules/b": {"version": "1.0.0"}}}"#,
+        );
+        assert_eq!(d.components.len(), 1);
+        assert_eq!(d.components[0].name, "b");
+        assert!(
+            d.warnings[0].contains("reading the lockfile entry by entry"),
+            "{:?}",
+            d.warnings
+        );
+        assert!(
+            d.warnings[1].starts_with("at /packages/node_modules~1a/dev:"),
+            "{:?}",
+            d.warnings
+        );
+        // The skipped package is then a dangling reference of the root.
+        assert!(has_edge(&d, ROOT_REF, "a@1"));
+        let d = parse_str(
+            r#"{"lockfileVersion": 1, "dependencies": {
+                "a": {"version": "1.0.0", "dependencies": {"x": {"version": 5, "dev": 1}}},
+                "b": {"version": "1.0.0", "dependencies": 7}}}"#,
+        );
+        assert_eq!(d.components.len(), 2);
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.contains("/dependencies/a/dependencies/x")),
+            "{:?}",
+            d.warnings
+        );
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.contains("/dependencies/b/dependencies")),
+            "{:?}",
+            d.warnings
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_input_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let _ = parse(&Input { path: Path::new(""), bytes: &bytes, options: &IngestOptions::default() });
+        }
+
+        #[test]
+        fn truncating_a_valid_lockfile_never_panics(cut in 0usize..V3.len()) {
+            let text = v3();
+            let cut = cut.min(text.len());
+            let _ = parse(&Input { path: Path::new(""), bytes: &text.as_bytes()[..cut], options: &IngestOptions::default() });
+        }
+    }
 }

@@ -1,7 +1,824 @@
-//! (being written)
+//! `pnpm-lock.yaml`, lockfile versions 6.x to 9.x.
+//!
+//! `packages` holds one entry per resolved package (`name@version`, in 6.x
+//! to 8.x with a leading `/` and with the peer-dependency suffix
+//! `(peer@1.0.0)` that tells apart copies resolved against different peers).
+//! The graph is in the entries themselves up to 8.x and in `snapshots` from
+//! 9.0; the projects are `importers` (or, in a 6.x lockfile of a single
+//! project, the top-level `dependencies`). Positions are `line N` of the key.
+//!
+//! The project at `.` is the primary component and, as in the npm reader,
+//! not one of the components (reference `.`), so `components_read` counts
+//! `packages` keys. The other importers are the project's own parts: they
+//! are components, counted in `primary_parts`, and roots of the graph.
+//!
+//! Scopes: up to 8.x pnpm writes `dev` and `optional` on every entry; 9.x
+//! does not, and they are told from the graph. Install scripts: up to 8.x
+//! `requiresBuild` is recorded (`build_code` set); 9.x dropped it (unknown).
 
-use crate::ingest::{IngestError, Input, ParsedDoc};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::HashMap;
+use std::path::Path;
 
-pub fn parse(_input: &Input) -> Result<ParsedDoc, IngestError> {
-    Err(IngestError::new("reader not yet available"))
+use super::npm::{
+    DepKind, ROOT_REF, add_integrity, classify_resolved, package_at, read_manifest,
+    scopes_from_graph, split_descriptor,
+};
+use super::yarn::{yaml_error, yaml_options};
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::model::{BuildCode, Format, Scope, SourceKind};
+
+/// A dependency of an importer: `{specifier, version}` from 6.0 on, a bare
+/// version before.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ImporterDep {
+    Full { version: String },
+    Bare(String),
+}
+
+impl ImporterDep {
+    fn version(&self) -> &str {
+        match self {
+            ImporterDep::Full { version } | ImporterDep::Bare(version) => version,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Importer {
+    #[serde(default)]
+    dependencies: IndexMap<String, ImporterDep>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: IndexMap<String, ImporterDep>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: IndexMap<String, ImporterDep>,
+}
+
+#[derive(Deserialize, Default)]
+struct Resolution {
+    #[serde(default)]
+    integrity: Option<String>,
+    #[serde(default)]
+    tarball: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    repo: Option<String>,
+    #[serde(default)]
+    commit: Option<String>,
+    #[serde(default)]
+    directory: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Package {
+    #[serde(default)]
+    resolution: Option<Resolution>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    dev: Option<bool>,
+    #[serde(default)]
+    optional: Option<bool>,
+    #[serde(default, rename = "requiresBuild")]
+    requires_build: Option<bool>,
+    #[serde(default)]
+    dependencies: IndexMap<String, String>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: IndexMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Snapshot {
+    #[serde(default)]
+    dependencies: IndexMap<String, String>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: IndexMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct Lock {
+    #[serde(rename = "lockfileVersion")]
+    lockfile_version: Spanned<String>,
+    #[serde(default)]
+    importers: Option<IndexMap<String, Importer>>,
+    #[serde(default)]
+    dependencies: IndexMap<String, ImporterDep>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: IndexMap<String, ImporterDep>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: IndexMap<String, ImporterDep>,
+    #[serde(default)]
+    packages: IndexMap<Spanned<String>, Package>,
+    #[serde(default)]
+    snapshots: IndexMap<String, Snapshot>,
+}
+
+/// The lockfile version on the first lines (pnpm writes it first), so an
+/// unsupported version is reported as such rather than as a shape error.
+fn version_line(text: &str) -> Option<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .take(3)
+        .find_map(|(i, l)| {
+            let v = l.strip_prefix("lockfileVersion:")?;
+            Some((i + 1, v.trim().trim_matches(['\'', '"'])))
+        })
+}
+
+fn check_version(v: &str, line: usize) -> Result<(), IngestError> {
+    let major = v
+        .split('.')
+        .next()
+        .and_then(|m| m.trim().parse::<u32>().ok());
+    match major {
+        Some(6..=9) => Ok(()),
+        _ => Err(IngestError::at(
+            format!("unsupported pnpm-lock version {v} (supported: 6.0 to 9.x)"),
+            Position::line_col(line, 1),
+        )),
+    }
+}
+
+/// A key without its leading `/` (6.x to 8.x).
+fn normal_key(k: &str) -> &str {
+    k.strip_prefix('/').unwrap_or(k)
+}
+
+/// A key without its peer suffix: `a@1.0.0(b@2.0.0)` → `a@1.0.0`.
+fn without_peers(k: &str) -> &str {
+    // The suffix starts after the version: skip a scoped name's `@` first.
+    let from = split_descriptor(k).map_or(0, |(n, _)| n.len() + 1);
+    match k[from..].find('(') {
+        Some(i) => &k[..from + i],
+        None => k,
+    }
+}
+
+/// The name and version a package key names, when it names a registry
+/// version (`name@1.2.3`); a URL or path after the name is no version.
+fn name_version(key: &str) -> (Option<&str>, Option<&str>) {
+    match split_descriptor(without_peers(key)) {
+        Some((n, v)) if !v.contains(':') && !v.contains('/') && !v.is_empty() => (Some(n), Some(v)),
+        Some((n, _)) => (Some(n), None),
+        None => (None, None),
+    }
+}
+
+fn resolution_source(r: Option<&Resolution>) -> SourceKind {
+    let Some(r) = r else {
+        return SourceKind::Unknown;
+    };
+    match r.kind.as_deref() {
+        Some("git") => {
+            let rev = r.commit.clone().filter(|c| !c.is_empty());
+            return SourceKind::Git {
+                url: r.repo.clone().unwrap_or_default(),
+                pinned: rev.as_deref().is_some_and(source::is_commit_id),
+                rev,
+            };
+        }
+        Some("directory") => {
+            return SourceKind::Path {
+                path: r.directory.clone().or(r.path.clone()).unwrap_or_default(),
+            };
+        }
+        _ => {}
+    }
+    match (&r.tarball, &r.integrity) {
+        (Some(t), _) => match classify_resolved(t) {
+            SourceKind::Unknown => SourceKind::Path { path: t.clone() },
+            k => k,
+        },
+        (None, Some(_)) => SourceKind::Registry { url: None },
+        (None, None) => SourceKind::Unknown,
+    }
+}
+
+/// `a/b/../c` → `a/c`; `.` parts dropped.
+fn normalize_path(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+    let text = std::str::from_utf8(input.bytes).map_err(|e| {
+        IngestError::at(
+            "pnpm-lock.yaml is not UTF-8 text",
+            Position::at_offset(input.bytes, e.valid_up_to()),
+        )
+    })?;
+    if let Some((line, v)) = version_line(text) {
+        check_version(v, line)?;
+    }
+    let lock: Lock = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e))?;
+    let version = lock.lockfile_version.value.trim().to_string();
+    check_version(&version, lock.lockfile_version.referenced.line() as usize)?;
+    let v9 = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 9);
+    let mut doc = ParsedDoc::new(Format::PnpmLock);
+    doc.spec_version = Some(version);
+    let mut warnings = Vec::new();
+
+    // Packages, by key without the leading `/`.
+    let keys: Vec<String> = lock
+        .packages
+        .keys()
+        .map(|k| normal_key(&k.value).to_string())
+        .collect();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        index.entry(k.as_str()).or_insert(i);
+    }
+    // 9.x keys carry no peer suffix, snapshot keys and references do.
+    let find = |k: &str| {
+        let k = normal_key(k);
+        index
+            .get(k)
+            .or_else(|| index.get(without_peers(k)))
+            .copied()
+    };
+
+    let mut flags_recorded = false;
+    for (i, (key, p)) in lock.packages.iter().enumerate() {
+        let at = format!("line {}", key.referenced.line());
+        let (key_name, key_version) = name_version(&keys[i]);
+        let name = p.name.as_deref().or(key_name).unwrap_or(&keys[i]);
+        let version = p.version.as_deref().or(key_version);
+        let mut c = package_at(name, version, &at, &mut warnings);
+        c.bom_ref = Some(keys[i].clone());
+        c.source = resolution_source(p.resolution.as_ref());
+        if let Some(sri) = p.resolution.as_ref().and_then(|r| r.integrity.as_deref()) {
+            add_integrity(&mut c, sri, &at, &mut warnings);
+        }
+        if let Some(dev) = p.dev {
+            flags_recorded = true;
+            c.scope = match (dev, p.optional == Some(true)) {
+                (true, _) => Scope::Dev,
+                (false, true) => Scope::Optional,
+                (false, false) => Scope::Required,
+            };
+        } else if p.optional == Some(true) {
+            c.scope = Scope::Optional;
+        }
+        c.build_code = match p.requires_build {
+            Some(true) => Some(vec![BuildCode::InstallScript]),
+            // 6.x to 8.x record `requiresBuild` when true; 9.x never does.
+            _ if v9 => None,
+            _ => Some(Vec::new()),
+        };
+        doc.push(c, at, None);
+    }
+
+    // Importers: `.` is the project; the others are its parts.
+    let importers: Vec<(String, Importer)> = match lock.importers {
+        Some(m) => m.into_iter().collect(),
+        None => vec![(
+            ".".to_string(),
+            Importer {
+                dependencies: lock.dependencies,
+                dev_dependencies: lock.dev_dependencies,
+                optional_dependencies: lock.optional_dependencies,
+            },
+        )],
+    };
+    let dir = input
+        .path
+        .file_name()
+        .map(|_| input.path.parent().unwrap_or(Path::new("")));
+    let mut importer_ref: HashMap<String, String> = HashMap::new();
+    for (path, _) in &importers {
+        let p = normalize_path(path);
+        let r = if p == "." {
+            ROOT_REF.to_string()
+        } else {
+            format!("importer:{p}")
+        };
+        importer_ref.insert(p, r);
+    }
+    let n_packages = doc.components.len();
+    let mut importer_index: HashMap<String, usize> = HashMap::new();
+    for (path, _) in &importers {
+        let p = normalize_path(path);
+        if p == "." {
+            continue;
+        }
+        let manifest = dir.and_then(|d| match read_manifest(&d.join(&p).join("package.json")) {
+            Ok(m) => m,
+            Err(w) => {
+                warnings.push(w);
+                None
+            }
+        });
+        let name = manifest
+            .as_ref()
+            .and_then(|m| m.name.clone())
+            .unwrap_or_else(|| p.rsplit('/').next().unwrap_or(&p).to_string());
+        let version = manifest.as_ref().and_then(|m| m.version.clone());
+        let at = format!("/importers/{p}");
+        let mut c = package_at(&name, version.as_deref(), &at, &mut warnings);
+        c.bom_ref = Some(importer_ref[&p].clone());
+        c.source = SourceKind::Path { path: p.clone() };
+        importer_index.insert(p.clone(), doc.components.len());
+        doc.push(c, at, None);
+        doc.meta.primary_parts += 1;
+    }
+
+    // Edges and the walk that tells scopes.
+    let n = doc.components.len();
+    let mut starts: Vec<(usize, DepKind)> = Vec::new();
+    let mut graph: Vec<(usize, usize, DepKind)> = Vec::new();
+    let mut edges: Vec<(String, String)> = Vec::new();
+    let target = |from_dir: &str, name: &str, value: &str| -> Result<usize, String> {
+        if let Some(link) = value.strip_prefix("link:") {
+            let p = normalize_path(&format!("{from_dir}/{link}"));
+            return importer_index
+                .get(&p)
+                .copied()
+                .ok_or_else(|| format!("{name}@{value}"));
+        }
+        find(&format!("{name}@{value}"))
+            .or_else(|| find(value))
+            .ok_or_else(|| format!("{name}@{value}"))
+    };
+    for (path, imp) in &importers {
+        let p = normalize_path(path);
+        let from = importer_ref[&p].clone();
+        let groups = [
+            (&imp.dependencies, DepKind::Prod),
+            (&imp.optional_dependencies, DepKind::Optional),
+            (&imp.dev_dependencies, DepKind::Dev),
+        ];
+        for (deps, kind) in groups {
+            for (name, dep) in deps {
+                match target(&p, name, dep.version()) {
+                    Ok(t) => {
+                        starts.push((t, kind));
+                        edges.push((
+                            from.clone(),
+                            doc.components[t].bom_ref.clone().unwrap_or_default(),
+                        ));
+                    }
+                    Err(_) if kind == DepKind::Optional => {}
+                    Err(missing) => edges.push((from.clone(), missing)),
+                }
+            }
+        }
+        if let Some(&i) = importer_index.get(&p) {
+            starts.push((i, DepKind::Prod));
+        }
+    }
+    let mut from_package = |from: usize, deps: &IndexMap<String, String>, kind: DepKind| {
+        for (name, value) in deps {
+            let from_ref = doc.components[from].bom_ref.clone().unwrap_or_default();
+            match target(".", name, value) {
+                Ok(t) => {
+                    graph.push((from, t, kind));
+                    edges.push((
+                        from_ref,
+                        doc.components[t].bom_ref.clone().unwrap_or_default(),
+                    ));
+                }
+                Err(_) if kind == DepKind::Optional => {}
+                Err(missing) => edges.push((from_ref, missing)),
+            }
+        }
+    };
+    if lock.snapshots.is_empty() {
+        for (i, p) in lock.packages.values().enumerate() {
+            from_package(i, &p.dependencies, DepKind::Prod);
+            from_package(i, &p.optional_dependencies, DepKind::Optional);
+        }
+    } else {
+        for (key, s) in &lock.snapshots {
+            match find(key) {
+                Some(i) => {
+                    from_package(i, &s.dependencies, DepKind::Prod);
+                    from_package(i, &s.optional_dependencies, DepKind::Optional);
+                }
+                None => warnings.push(format!(
+                    "snapshot {key:?} names no entry of `packages`; its dependencies are ignored"
+                )),
+            }
+        }
+    }
+    edges.sort();
+    edges.dedup();
+    doc.edges = edges;
+    if !flags_recorded {
+        let scopes = scopes_from_graph(n, &starts, &graph);
+        for (c, s) in doc.components.iter_mut().zip(scopes).take(n_packages) {
+            if let Some(s) = s {
+                c.scope = s;
+            }
+        }
+    }
+
+    // The project itself.
+    let manifest = dir.and_then(|d| match read_manifest(&d.join("package.json")) {
+        Ok(m) => m,
+        Err(w) => {
+            warnings.push(w);
+            None
+        }
+    });
+    if let Some(m) = manifest {
+        doc.meta.subject_name = m.name.filter(|n| !n.is_empty());
+        doc.meta.subject_version = m.version.filter(|v| !v.is_empty());
+    }
+    doc.meta.has_dependency_graph = true;
+    doc.meta.primary = Some(ROOT_REF.to_string());
+    doc.roots.push(ROOT_REF.to_string());
+    let mut parts: Vec<(&String, &usize)> = importer_index.iter().collect();
+    parts.sort_by_key(|(_, i)| **i);
+    for (p, _) in parts {
+        doc.roots.push(importer_ref[p].clone());
+    }
+    doc.warnings.extend(warnings);
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::IngestOptions;
+    use crate::model::Component;
+
+    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+        parse(&Input {
+            path,
+            bytes: text.as_bytes(),
+            options: &IngestOptions::default(),
+        })
+    }
+
+    fn parse_str(text: &str) -> ParsedDoc {
+        parse_at(Path::new("/nonexistent/pnpm-lock.yaml"), text).unwrap()
+    }
+
+    fn by_ref<'a>(doc: &'a ParsedDoc, r: &str) -> &'a Component {
+        doc.components
+            .iter()
+            .find(|c| c.bom_ref.as_deref() == Some(r))
+            .unwrap_or_else(|| panic!("no component {r}"))
+    }
+
+    fn has_edge(doc: &ParsedDoc, from: &str, to: &str) -> bool {
+        doc.edges.iter().any(|(f, t)| f == from && t == to)
+    }
+
+    const V9: &str = r#"lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+importers:
+
+  .:
+    dependencies:
+      '@s/a':
+        specifier: ^1.0.0
+        version: 1.0.0(peer@2.0.0)
+      sub:
+        specifier: workspace:*
+        version: link:packages/sub
+    devDependencies:
+      tool:
+        specifier: ^3.0.0
+        version: 3.0.0
+    optionalDependencies:
+      gz:
+        specifier: github:o/gz
+        version: https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b
+
+  packages/sub:
+    dependencies:
+      sw-cjs:
+        specifier: npm:string-width@^4.2.0
+        version: string-width@4.2.3
+      gone:
+        specifier: ^1.0.0
+        version: 1.0.0
+
+packages:
+
+  '@s/a@1.0.0':
+    resolution: {integrity: sha512-H0D8ktokFpR1CXnubPWC8tXX0o4YM13gWrxU0FYOD1MChgxlK/CNVgJSql50IQVG82n7u86MEs/HlXsmUv6adQ==}
+    engines: {node: '>=10'}
+    peerDependencies:
+      peer: ^2.0.0
+
+  peer@2.0.0:
+    resolution: {integrity: sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=}
+    hasBin: true
+
+  string-width@4.2.3:
+    resolution: {integrity: sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=}
+
+  tool@3.0.0:
+    resolution: {tarball: https://example.com/tool-3.0.0.tgz}
+    deprecated: use something else
+
+  gz@https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b:
+    resolution: {tarball: https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b}
+    version: 0.3.0
+
+  fromgit@git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789:
+    resolution: {type: git, repo: https://git.example/o/fromgit.git, commit: 0123456789012345678901234567890123456789}
+    version: 1.1.0
+
+  local@file:../local:
+    resolution: {directory: ../local, type: directory}
+    version: 0.0.1
+
+snapshots:
+
+  '@s/a@1.0.0(peer@2.0.0)':
+    dependencies:
+      peer: 2.0.0
+    optionalDependencies:
+      local: file:../local
+
+  peer@2.0.0: {}
+
+  string-width@4.2.3: {}
+
+  tool@3.0.0:
+    dependencies:
+      peer: 2.0.0
+      fromgit: git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789
+
+  gz@https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b: {}
+
+  fromgit@git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789: {}
+
+  local@file:../local: {}
+"#;
+
+    #[test]
+    fn v9_maps_every_field() {
+        let d = parse_str(V9);
+        assert_eq!(d.spec_version.as_deref(), Some("9.0"));
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        assert_eq!(d.components.len(), 8, "7 packages and the workspace part");
+        assert_eq!(d.meta.primary_parts, 1);
+        let a = by_ref(&d, "@s/a@1.0.0");
+        assert_eq!(a.purl.as_deref(), Some("pkg:npm/%40s/a@1.0.0"));
+        assert_eq!(a.locations[0].pointer, "line 37");
+        assert_eq!(a.source, SourceKind::Registry { url: None });
+        assert_eq!(a.hashes[0].alg.as_str(), "SHA-512");
+        assert_eq!(a.build_code, None, "9.x does not record install scripts");
+        assert_eq!(
+            by_ref(&d, "tool@3.0.0").source,
+            SourceKind::Url {
+                url: "https://example.com/tool-3.0.0.tgz".into()
+            }
+        );
+        let gz = by_ref(
+            &d,
+            "gz@https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b",
+        );
+        assert_eq!(gz.version.as_deref(), Some("0.3.0"));
+        assert!(matches!(gz.source, SourceKind::Git { pinned: true, .. }));
+        let fromgit = by_ref(
+            &d,
+            "fromgit@git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789",
+        );
+        assert_eq!(
+            fromgit.source,
+            SourceKind::Git {
+                url: "https://git.example/o/fromgit.git".into(),
+                rev: Some("0123456789012345678901234567890123456789".into()),
+                pinned: true
+            }
+        );
+        assert_eq!(
+            by_ref(&d, "local@file:../local").source,
+            SourceKind::Path {
+                path: "../local".into()
+            }
+        );
+        let sub = by_ref(&d, "importer:packages/sub");
+        assert_eq!(
+            sub.source,
+            SourceKind::Path {
+                path: "packages/sub".into()
+            }
+        );
+        assert_eq!(sub.name, "sub");
+
+        // Edges: importers, snapshots (peer suffixes dropped), aliases, links.
+        assert!(has_edge(&d, ROOT_REF, "@s/a@1.0.0"));
+        assert!(has_edge(&d, ROOT_REF, "importer:packages/sub"));
+        assert!(has_edge(&d, ROOT_REF, "tool@3.0.0"));
+        assert!(has_edge(&d, "@s/a@1.0.0", "peer@2.0.0"));
+        assert!(has_edge(&d, "@s/a@1.0.0", "local@file:../local"));
+        assert!(has_edge(&d, "importer:packages/sub", "string-width@4.2.3"));
+        assert!(
+            has_edge(&d, "importer:packages/sub", "gone@1.0.0"),
+            "dangling"
+        );
+        assert_eq!(
+            d.roots,
+            vec![ROOT_REF.to_string(), "importer:packages/sub".to_string()]
+        );
+
+        // Scopes from the graph.
+        let scope = |r: &str| by_ref(&d, r).scope;
+        assert_eq!(scope("@s/a@1.0.0"), Scope::Required);
+        assert_eq!(
+            scope("peer@2.0.0"),
+            Scope::Required,
+            "also reached from a dev tool"
+        );
+        assert_eq!(scope("local@file:../local"), Scope::Optional);
+        assert_eq!(scope("tool@3.0.0"), Scope::Dev);
+        assert_eq!(
+            scope(
+                "fromgit@git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789"
+            ),
+            Scope::Dev
+        );
+        assert_eq!(
+            scope(
+                "gz@https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b"
+            ),
+            Scope::Optional
+        );
+        assert_eq!(scope("string-width@4.2.3"), Scope::Required);
+    }
+
+    #[test]
+    fn the_project_comes_from_package_json() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"name": "proj", "version": "1.0.0"}"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("packages/sub")).unwrap();
+        std::fs::write(
+            dir.path().join("packages/sub/package.json"),
+            r#"{"name": "@proj/sub", "version": "0.2.0"}"#,
+        )
+        .unwrap();
+        let d = parse_at(&dir.path().join("pnpm-lock.yaml"), V9).unwrap();
+        assert_eq!(d.meta.subject_name.as_deref(), Some("proj"));
+        assert_eq!(d.meta.subject_version.as_deref(), Some("1.0.0"));
+        let sub = by_ref(&d, "importer:packages/sub");
+        assert_eq!(sub.purl.as_deref(), Some("pkg:npm/%40proj/sub@0.2.0"));
+    }
+
+    const V6: &str = r#"lockfileVersion: '6.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+dependencies:
+  bufferutil:
+    specifier: ^4.0.8
+    version: 4.1.0
+
+devDependencies:
+  '@types/ms':
+    specifier: ^0.7.34
+    version: 0.7.34
+
+packages:
+
+  /@types/ms@0.7.34:
+    resolution: {integrity: sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=}
+    dev: true
+
+  /bufferutil@4.1.0:
+    resolution: {integrity: sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=}
+    engines: {node: '>=6.14.2'}
+    requiresBuild: true
+    dependencies:
+      node-gyp-build: 4.8.4
+    dev: false
+
+  /node-gyp-build@4.8.4:
+    resolution: {integrity: sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=}
+    hasBin: true
+    dev: false
+
+  /fsevents@2.3.3:
+    resolution: {integrity: sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=}
+    os: [darwin]
+    requiresBuild: true
+    dev: true
+    optional: true
+"#;
+
+    #[test]
+    fn v6_records_dev_and_requires_build() {
+        let d = parse_str(V6);
+        assert_eq!(d.spec_version.as_deref(), Some("6.0"));
+        assert_eq!(d.components.len(), 4);
+        let b = by_ref(&d, "bufferutil@4.1.0");
+        assert_eq!(b.purl.as_deref(), Some("pkg:npm/bufferutil@4.1.0"));
+        assert_eq!(b.build_code, Some(vec![BuildCode::InstallScript]));
+        assert_eq!(b.scope, Scope::Required);
+        let n = by_ref(&d, "node-gyp-build@4.8.4");
+        assert_eq!(n.build_code, Some(vec![]));
+        assert_eq!(by_ref(&d, "@types/ms@0.7.34").scope, Scope::Dev);
+        assert_eq!(by_ref(&d, "fsevents@2.3.3").scope, Scope::Dev);
+        assert!(has_edge(&d, ROOT_REF, "bufferutil@4.1.0"));
+        assert!(has_edge(&d, ROOT_REF, "@types/ms@0.7.34"));
+        assert!(has_edge(&d, "bufferutil@4.1.0", "node-gyp-build@4.8.4"));
+        assert_eq!(d.roots, vec![ROOT_REF.to_string()]);
+    }
+
+    #[test]
+    fn keys_and_peer_suffixes() {
+        assert_eq!(without_peers("a@1.0.0(b@2.0.0)(c@3)"), "a@1.0.0");
+        assert_eq!(without_peers("@s/a@1.0.0(@s/b@2.0.0)"), "@s/a@1.0.0");
+        assert_eq!(without_peers("a@1.0.0"), "a@1.0.0");
+        assert_eq!(
+            name_version("@s/a@1.0.0(x@1)"),
+            (Some("@s/a"), Some("1.0.0"))
+        );
+        assert_eq!(name_version("a@https://x/y.tgz"), (Some("a"), None));
+        assert_eq!(name_version("nonsense"), (None, None));
+        assert_eq!(normalize_path("./packages/a/../b"), "packages/b");
+        assert_eq!(normalize_path("."), ".");
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let e = parse_at(
+            Path::new("pnpm-lock.yaml"),
+            "lockfileVersion: 5.4\n\nspecifiers: {}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 1, column 1: unsupported pnpm-lock version 5.4 (supported: 6.0 to 9.x)"
+        );
+        let e = parse_at(
+            Path::new("pnpm-lock.yaml"),
+            "lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {integrity: x\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line "), "{e}");
+        assert!(e.message.starts_with("invalid pnpm-lock.yaml: "), "{e}");
+        assert_eq!(e.to_string().lines().count(), 1);
+        let e = parse_at(Path::new("pnpm-lock.yaml"), "importers: {}\n").unwrap_err();
+        assert!(e.message.contains("lockfileVersion"), "{e}");
+        let e = parse_at(
+            Path::new("pnpm-lock.yaml"),
+            "lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    dependencies: 3\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line 4, column 19"), "{e}");
+        let e = parse(&Input {
+            path: Path::new("pnpm-lock.yaml"),
+            bytes: b"lockfileVersion: '9.0'\n\xfe",
+            options: &IngestOptions::default(),
+        })
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line 2, column 1"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            let _ = parse(&Input { path: Path::new(""), bytes: text.as_bytes(), options: &IngestOptions::default() });
+        }
+
+        #[test]
+        fn truncated_lockfiles_never_panic(cut in 0usize..V9.len()) {
+            if let Some(t) = V9.get(..cut) {
+                let _ = parse(&Input { path: Path::new(""), bytes: t.as_bytes(), options: &IngestOptions::default() });
+            }
+        }
+    }
 }

@@ -11,8 +11,8 @@ mod uv;
 use serde::de::DeserializeOwned;
 
 use crate::ingest::{IngestError, Input, ParsedDoc, Position};
-use crate::model::{BuildCode, Component, Ecosystem, HashAlg};
 pub(super) use crate::model::pep503;
+use crate::model::{BuildCode, Component, Ecosystem, HashAlg};
 
 pub fn parse_requirements(input: &Input) -> Result<ParsedDoc, IngestError> {
     requirements::parse(input)
