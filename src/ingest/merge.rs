@@ -16,7 +16,7 @@ const MAX_DANGLING_LISTED: usize = 20;
 /// version and no purl are never merged: two unnamed versions may differ.
 fn merge_key(c: &Component) -> Option<String> {
     if let Some(p) = &c.purl {
-        return Some(p.clone());
+        return Some(identity_purl(p));
     }
     let v = c.version.as_deref()?;
     if c.name.is_empty() {
@@ -29,6 +29,66 @@ fn merge_key(c: &Component) -> Option<String> {
         c.name,
         v
     ))
+}
+
+/// Qualifiers that say where a package was fetched from, not which package it is.
+const SOURCE_QUALIFIERS: [&str; 6] = [
+    "checksum",
+    "checksums",
+    "download_url",
+    "file_name",
+    "repository_url",
+    "vcs_url",
+];
+
+/// A canonical purl without its source-only qualifiers: an SBOM that writes
+/// `?download_url=…` and a lockfile that does not name the same package.
+/// Identity qualifiers (`arch`, `distro`, `classifier`, `type`…) stay.
+fn identity_purl(purl: &str) -> String {
+    let (main, subpath) = match purl.split_once('#') {
+        Some((m, s)) => (m, Some(s)),
+        None => (purl, None),
+    };
+    let Some((base, query)) = main.split_once('?') else {
+        return purl.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| !SOURCE_QUALIFIERS.contains(&kv.split('=').next().unwrap_or("")))
+        .collect();
+    let mut out = base.to_string();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(s) = subpath {
+        out.push('#');
+        out.push_str(s);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identity_purl;
+
+    #[test]
+    fn source_qualifiers_do_not_split_identity() {
+        assert_eq!(
+            identity_purl(
+                "pkg:npm/ms@2.0.0?download_url=https:%2F%2Fnpm.registry.example%2Fms.tgz"
+            ),
+            "pkg:npm/ms@2.0.0"
+        );
+        assert_eq!(
+            identity_purl("pkg:deb/debian/curl@7.74.0?arch=amd64&repository_url=https:%2F%2Fx"),
+            "pkg:deb/debian/curl@7.74.0?arch=amd64"
+        );
+        assert_eq!(
+            identity_purl("pkg:golang/a/b@v1#sub/dir"),
+            "pkg:golang/a/b@v1#sub/dir"
+        );
+    }
 }
 
 /// Where a document-local reference points.

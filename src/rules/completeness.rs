@@ -222,14 +222,31 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
                 ),
                 "in lockfile only",
             ),
-            (false, false) if sbom != lock => (
-                format!(
-                    "{name} is at {} in the SBOM but {} in the lockfile",
-                    list(&sbom),
-                    list(&lock)
-                ),
-                "other version",
-            ),
+            (false, false) if sbom != lock => {
+                let only_sbom: BTreeSet<String> = sbom.difference(&lock).cloned().collect();
+                let only_lock: BTreeSet<String> = lock.difference(&sbom).cloned().collect();
+                let both: BTreeSet<String> = sbom.intersection(&lock).cloned().collect();
+                let shared = if both.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} in both)", list(&both))
+                };
+                let side = |s: &BTreeSet<String>| {
+                    if s.is_empty() {
+                        "no other version".to_string()
+                    } else {
+                        list(s)
+                    }
+                };
+                (
+                    format!(
+                        "{name} is at {} in the SBOM but {} in the lockfile{shared}",
+                        side(&only_sbom),
+                        side(&only_lock)
+                    ),
+                    "other version",
+                )
+            }
             _ => continue,
         };
         out.push(Verdict::Fire(Fire {
