@@ -121,11 +121,11 @@ pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub fingerprint: String,
-    /// For a transitive component: the shortest chain of components from a
-    /// root down to it (`name@version` each), so a reviewer sees which
+    /// For a transitive component: the shortest chain of components (ids)
+    /// from a root or direct dependency down to it, so a reviewer sees which
     /// direct dependency brought it in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<Vec<String>>,
+    pub path: Option<Vec<ComponentId>>,
 }
 
 /// A stable fingerprint: SHA-256 over rule id, the versionless identity of the

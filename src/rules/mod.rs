@@ -318,18 +318,20 @@ fn attach_paths(inv: &Inventory, findings: &mut [Finding]) {
         return;
     }
     let walk = crate::model::Graph::new(inv).walk(inv);
+    // A component's findings are next to each other: compute its path once.
+    let mut last: Option<(
+        crate::model::ComponentId,
+        Option<Vec<crate::model::ComponentId>>,
+    )> = None;
     for f in findings.iter_mut() {
         let Some(c) = f.component else { continue };
         if inv.components[c].direct != Some(false) {
             continue;
         }
-        if let Some(p) = walk.path(c) {
-            f.path = Some(
-                p.iter()
-                    .map(|&id| inv.components[id].display_name())
-                    .collect(),
-            );
+        if last.as_ref().is_none_or(|(id, _)| *id != c) {
+            last = Some((c, walk.path(c)));
         }
+        f.path = last.as_ref().and_then(|(_, p)| p.clone());
     }
 }
 
