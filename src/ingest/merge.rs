@@ -2,7 +2,8 @@
 //! (in one input or in several) becomes one component, references become
 //! component ids, and the graph tells each component direct or transitive.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::VecDeque;
 use std::path::Path;
 
 use super::ParsedDoc;
@@ -107,7 +108,8 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         .map(|d| d.components.len())
         .sum();
     inv.components.reserve(total);
-    let mut by_key: HashMap<String, ComponentId> = HashMap::with_capacity(total);
+    let mut by_key: HashMap<String, ComponentId> =
+        HashMap::with_capacity_and_hasher(total, Default::default());
     let mut direct: Vec<Option<bool>> = Vec::with_capacity(total);
     let mut edges: Vec<Edge> = Vec::new();
     let mut roots: Vec<ComponentId> = Vec::new();
@@ -158,7 +160,8 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
             .filter(|(_, c)| c.bom_ref.is_none())
             .map(|(i, _)| (i, format!("#{i}")))
             .collect();
-        let mut local: HashMap<&str, Target> = HashMap::with_capacity(components.len());
+        let mut local: HashMap<&str, Target> =
+            HashMap::with_capacity_and_hasher(components.len(), Default::default());
         for (c, &id) in components.iter().zip(&ids) {
             if let Some(r) = c.bom_ref.as_deref() {
                 local.entry(r).or_insert(Target::Component(id));
@@ -174,7 +177,7 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         }
         let mut dangling: Vec<String> = Vec::new();
         let mut dangling_count = 0usize;
-        let mut seen_dangling: HashSet<String> = HashSet::new();
+        let mut seen_dangling: HashSet<String> = HashSet::default();
         let mut lookup = |r: &str| -> Option<Target> {
             let hit = local.get(r).copied();
             if hit.is_none() && seen_dangling.insert(r.to_string()) {

@@ -201,17 +201,19 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
         .fold(
             || (Vec::new(), Unknowns::new()),
             |(mut found, mut unknown), c| {
+                // Where the component was read and who it is: the same for all its findings.
+                let mut about: Option<(EvidenceSource, String)> = None;
                 for (id, rule) in COMPONENT_RULES {
                     match rule(c, &ctx) {
                         Verdict::Pass => {}
-                        Verdict::Fire(fire) => found.push(finding(
-                            info(id),
-                            fire,
-                            Some(c),
-                            component_source(inv, c),
-                            c.versionless_key(),
-                            subject,
-                        )),
+                        Verdict::Fire(fire) => {
+                            let (source, identity) = about
+                                .get_or_insert_with(|| {
+                                    (component_source(inv, c), c.versionless_key())
+                                })
+                                .clone();
+                            found.push(finding(info(id), fire, Some(c), source, identity, subject))
+                        }
                         Verdict::NotEvaluated(reason) => {
                             *unknown.entry((*id, reason)).or_default() += 1
                         }
