@@ -69,6 +69,22 @@ impl ParsedDoc {
     }
 }
 
+#[cfg(test)]
+impl ParsedDoc {
+    /// The component a reader gave this document-local reference.
+    pub fn by_ref(&self, r: &str) -> &Component {
+        self.components
+            .iter()
+            .find(|c| c.bom_ref.as_deref() == Some(r))
+            .unwrap_or_else(|| panic!("no component {r}"))
+    }
+
+    /// Whether the reader recorded the edge `from` → `to`.
+    pub fn has_edge(&self, from: &str, to: &str) -> bool {
+        self.edges.iter().any(|(f, t)| f == from && t == to)
+    }
+}
+
 /// How inputs are read.
 #[derive(Clone, Debug, Default)]
 pub struct IngestOptions {

@@ -1096,17 +1096,6 @@ mod tests {
         parse_at(Path::new("/nonexistent/package-lock.json"), text).unwrap()
     }
 
-    fn by_ref<'a>(doc: &'a ParsedDoc, r: &str) -> &'a Component {
-        doc.components
-            .iter()
-            .find(|c| c.bom_ref.as_deref() == Some(r))
-            .unwrap_or_else(|| panic!("no component {r}"))
-    }
-
-    fn has_edge(doc: &ParsedDoc, from: &str, to: &str) -> bool {
-        doc.edges.iter().any(|(f, t)| f == from && t == to)
-    }
-
     #[test]
     fn descriptors_split_after_the_name() {
         assert_eq!(split_descriptor("a@^1"), Some(("a", "^1")));
@@ -1351,7 +1340,7 @@ mod tests {
             vec![ROOT_REF.to_string(), "packages/w".to_string()]
         );
 
-        let a = by_ref(&d, "node_modules/a");
+        let a = d.by_ref("node_modules/a");
         assert_eq!(a.purl.as_deref(), Some("pkg:npm/a@1.0.0"));
         assert_eq!(a.locations[0].pointer, "/packages/node_modules~1a");
         assert_eq!(
@@ -1365,27 +1354,27 @@ mod tests {
         assert_eq!(a.licenses[0].raw, "MIT");
         assert_eq!(a.scope, Scope::Required);
 
-        let nested_b = by_ref(&d, "node_modules/a/node_modules/b");
+        let nested_b = d.by_ref("node_modules/a/node_modules/b");
         assert_eq!(nested_b.version.as_deref(), Some("2.0.0"));
         assert_eq!(nested_b.build_code, Some(vec![]));
         assert_eq!(nested_b.licenses[0].raw, "ISC");
         assert_eq!(nested_b.hashes[0].alg.as_str(), "SHA-1");
         // Without `resolved`, a package under node_modules came from the registry.
         assert_eq!(
-            by_ref(&d, "node_modules/b").source,
+            d.by_ref("node_modules/b").source,
             SourceKind::Registry { url: None }
         );
-        assert_eq!(by_ref(&d, "node_modules/b").scope, Scope::Dev);
+        assert_eq!(d.by_ref("node_modules/b").scope, Scope::Dev);
         assert_eq!(
-            by_ref(&d, "node_modules/c").licenses[0].raw,
+            d.by_ref("node_modules/c").licenses[0].raw,
             "MIT OR Apache-2.0"
         );
 
-        let alias = by_ref(&d, "node_modules/alias");
+        let alias = d.by_ref("node_modules/alias");
         assert_eq!(alias.purl.as_deref(), Some("pkg:npm/%40s/real@2.0.0"));
         assert!(matches!(alias.source, SourceKind::Git { pinned: true, .. }));
 
-        let bundled = by_ref(&d, "node_modules/dev-tool/node_modules/bundled");
+        let bundled = d.by_ref("node_modules/dev-tool/node_modules/bundled");
         assert_eq!(bundled.source, SourceKind::Vendored);
         let bi = d
             .components
@@ -1400,17 +1389,17 @@ mod tests {
         assert_eq!(d.parents[bi], Some(dev_tool));
         assert_eq!(d.parents.iter().filter(|p| p.is_some()).count(), 1);
 
-        assert_eq!(by_ref(&d, "node_modules/opt").scope, Scope::Optional);
+        assert_eq!(d.by_ref("node_modules/opt").scope, Scope::Optional);
         assert_eq!(
-            by_ref(&d, "node_modules/opt").source,
+            d.by_ref("node_modules/opt").source,
             SourceKind::Url {
                 url: "https://example.com/opt.tgz".into()
             }
         );
-        assert_eq!(by_ref(&d, "node_modules/peer").scope, Scope::Optional);
-        assert_eq!(by_ref(&d, "node_modules/both").scope, Scope::Optional);
+        assert_eq!(d.by_ref("node_modules/peer").scope, Scope::Optional);
+        assert_eq!(d.by_ref("node_modules/both").scope, Scope::Optional);
 
-        let link = by_ref(&d, "node_modules/w");
+        let link = d.by_ref("node_modules/w");
         assert_eq!(
             link.version.as_deref(),
             Some("0.1.0"),
@@ -1424,22 +1413,17 @@ mod tests {
         );
         assert_eq!(link.build_code, None);
         assert_eq!(
-            by_ref(&d, "packages/w").source,
+            d.by_ref("packages/w").source,
             SourceKind::Path {
                 path: "packages/w".into()
             }
         );
 
         // Edges: nearest node_modules first, then up the tree.
-        assert!(has_edge(
-            &d,
-            "node_modules/a",
-            "node_modules/a/node_modules/b"
-        ));
-        assert!(has_edge(&d, "node_modules/a", "node_modules/c"));
-        assert!(has_edge(&d, "node_modules/dev-tool", "node_modules/b"));
-        assert!(has_edge(
-            &d,
+        assert!(d.has_edge("node_modules/a", "node_modules/a/node_modules/b"));
+        assert!(d.has_edge("node_modules/a", "node_modules/c"));
+        assert!(d.has_edge("node_modules/dev-tool", "node_modules/b"));
+        assert!(d.has_edge(
             "node_modules/dev-tool",
             "node_modules/dev-tool/node_modules/bundled"
         ));
@@ -1451,13 +1435,13 @@ mod tests {
             "node_modules/opt",
             "node_modules/peer",
         ] {
-            assert!(has_edge(&d, ROOT_REF, to), "{to}");
+            assert!(d.has_edge(ROOT_REF, to), "{to}");
         }
-        assert!(has_edge(&d, "node_modules/w", "packages/w"));
+        assert!(d.has_edge("node_modules/w", "packages/w"));
         // A workspace's dev dependencies count; a package's never do.
-        assert!(has_edge(&d, "packages/w", "node_modules/dev-tool"));
+        assert!(d.has_edge("packages/w", "node_modules/dev-tool"));
         // A missing required dependency stays a dangling reference; a missing optional one is no edge.
-        assert!(has_edge(&d, ROOT_REF, "gone@^1.0.0"));
+        assert!(d.has_edge(ROOT_REF, "gone@^1.0.0"));
         assert!(!d.edges.iter().any(|(_, t)| t.starts_with("absent-opt")));
     }
 
@@ -1500,31 +1484,27 @@ mod tests {
         let d = parse_str(&V1.replace("SHA1_A", SHA1_A));
         assert_eq!(d.spec_version.as_deref(), Some("v1"));
         assert_eq!(d.components.len(), 6);
-        let a = by_ref(&d, "node_modules/a");
+        let a = d.by_ref("node_modules/a");
         assert_eq!(a.locations[0].pointer, "/dependencies/a");
         assert_eq!(a.build_code, None, "v1 does not record install scripts");
         assert_eq!(a.hashes.len(), 1);
-        let nested = by_ref(&d, "node_modules/a/node_modules/b");
+        let nested = d.by_ref("node_modules/a/node_modules/b");
         assert_eq!(
             nested.locations[0].pointer,
             "/dependencies/a/dependencies/b"
         );
         assert_eq!(nested.source, SourceKind::Vendored);
-        assert!(has_edge(
-            &d,
-            "node_modules/a",
-            "node_modules/a/node_modules/b"
-        ));
-        assert!(has_edge(&d, "node_modules/a", "node_modules/c"));
-        assert_eq!(by_ref(&d, "node_modules/b").scope, Scope::Dev);
-        let c = by_ref(&d, "node_modules/c");
+        assert!(d.has_edge("node_modules/a", "node_modules/a/node_modules/b"));
+        assert!(d.has_edge("node_modules/a", "node_modules/c"));
+        assert_eq!(d.by_ref("node_modules/b").scope, Scope::Dev);
+        let c = d.by_ref("node_modules/c");
         assert_eq!(c.purl.as_deref(), Some("pkg:npm/%40s/c@1.1.0"));
         assert_eq!(c.scope, Scope::Optional);
-        let g = by_ref(&d, "node_modules/g");
+        let g = d.by_ref("node_modules/g");
         assert_eq!(g.version, None);
         assert!(matches!(g.source, SourceKind::Git { pinned: true, .. }));
         assert!(matches!(
-            by_ref(&d, "node_modules/f").source,
+            d.by_ref("node_modules/f").source,
             SourceKind::Path { .. }
         ));
         // No package.json beside: the project's own dependencies are unknown.
@@ -1544,8 +1524,8 @@ mod tests {
         let path = dir.path().join("npm-shrinkwrap.json");
         let d = parse_at(&path, &V1.replace("SHA1_A", SHA1_A)).unwrap();
         assert!(d.warnings.is_empty(), "{:?}", d.warnings);
-        assert!(has_edge(&d, ROOT_REF, "node_modules/a"));
-        assert!(has_edge(&d, ROOT_REF, "node_modules/b"));
+        assert!(d.has_edge(ROOT_REF, "node_modules/a"));
+        assert!(d.has_edge(ROOT_REF, "node_modules/b"));
         std::fs::write(dir.path().join("package.json"), "{ not json").unwrap();
         let d = parse_at(&path, &V1.replace("SHA1_A", SHA1_A)).unwrap();
         assert!(d.warnings[0].contains("package.json"), "{:?}", d.warnings);
@@ -1615,7 +1595,7 @@ mod tests {
             d.warnings
         );
         // The skipped package is then a dangling reference of the root.
-        assert!(has_edge(&d, ROOT_REF, "a@1"));
+        assert!(d.has_edge(ROOT_REF, "a@1"));
         let d = parse_str(
             r#"{"lockfileVersion": 1, "dependencies": {
                 "a": {"version": "1.0.0", "dependencies": {"x": {"version": 5, "dev": 1}}},

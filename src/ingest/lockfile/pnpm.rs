@@ -467,7 +467,6 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
 mod tests {
     use super::*;
     use crate::ingest::IngestOptions;
-    use crate::model::Component;
 
     fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
         parse(&Input {
@@ -479,17 +478,6 @@ mod tests {
 
     fn parse_str(text: &str) -> ParsedDoc {
         parse_at(Path::new("/nonexistent/pnpm-lock.yaml"), text).unwrap()
-    }
-
-    fn by_ref<'a>(doc: &'a ParsedDoc, r: &str) -> &'a Component {
-        doc.components
-            .iter()
-            .find(|c| c.bom_ref.as_deref() == Some(r))
-            .unwrap_or_else(|| panic!("no component {r}"))
-    }
-
-    fn has_edge(doc: &ParsedDoc, from: &str, to: &str) -> bool {
-        doc.edges.iter().any(|(f, t)| f == from && t == to)
     }
 
     const V9: &str = r#"lockfileVersion: '9.0'
@@ -588,27 +576,24 @@ snapshots:
         assert!(d.warnings.is_empty(), "{:?}", d.warnings);
         assert_eq!(d.components.len(), 8, "7 packages and the workspace part");
         assert_eq!(d.meta.primary_parts, 1);
-        let a = by_ref(&d, "@s/a@1.0.0");
+        let a = d.by_ref("@s/a@1.0.0");
         assert_eq!(a.purl.as_deref(), Some("pkg:npm/%40s/a@1.0.0"));
         assert_eq!(a.locations[0].pointer, "line 37");
         assert_eq!(a.source, SourceKind::Registry { url: None });
         assert_eq!(a.hashes[0].alg.as_str(), "SHA-512");
         assert_eq!(a.build_code, None, "9.x does not record install scripts");
         assert_eq!(
-            by_ref(&d, "tool@3.0.0").source,
+            d.by_ref("tool@3.0.0").source,
             SourceKind::Url {
                 url: "https://example.com/tool-3.0.0.tgz".into()
             }
         );
-        let gz = by_ref(
-            &d,
+        let gz = d.by_ref(
             "gz@https://codeload.github.com/o/gz/tar.gz/c887c803ac56deb5f91b617ef0486ca3fb98473b",
         );
         assert_eq!(gz.version.as_deref(), Some("0.3.0"));
         assert!(matches!(gz.source, SourceKind::Git { pinned: true, .. }));
-        let fromgit = by_ref(
-            &d,
-            "fromgit@git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789",
+        let fromgit = d.by_ref("fromgit@git+https://git.example/o/fromgit.git#0123456789012345678901234567890123456789",
         );
         assert_eq!(
             fromgit.source,
@@ -619,12 +604,12 @@ snapshots:
             }
         );
         assert_eq!(
-            by_ref(&d, "local@file:../local").source,
+            d.by_ref("local@file:../local").source,
             SourceKind::Path {
                 path: "../local".into()
             }
         );
-        let sub = by_ref(&d, "importer:packages/sub");
+        let sub = d.by_ref("importer:packages/sub");
         assert_eq!(
             sub.source,
             SourceKind::Path {
@@ -634,14 +619,14 @@ snapshots:
         assert_eq!(sub.name, "sub");
 
         // Edges: importers, snapshots (peer suffixes dropped), aliases, links.
-        assert!(has_edge(&d, ROOT_REF, "@s/a@1.0.0"));
-        assert!(has_edge(&d, ROOT_REF, "importer:packages/sub"));
-        assert!(has_edge(&d, ROOT_REF, "tool@3.0.0"));
-        assert!(has_edge(&d, "@s/a@1.0.0", "peer@2.0.0"));
-        assert!(has_edge(&d, "@s/a@1.0.0", "local@file:../local"));
-        assert!(has_edge(&d, "importer:packages/sub", "string-width@4.2.3"));
+        assert!(d.has_edge(ROOT_REF, "@s/a@1.0.0"));
+        assert!(d.has_edge(ROOT_REF, "importer:packages/sub"));
+        assert!(d.has_edge(ROOT_REF, "tool@3.0.0"));
+        assert!(d.has_edge("@s/a@1.0.0", "peer@2.0.0"));
+        assert!(d.has_edge("@s/a@1.0.0", "local@file:../local"));
+        assert!(d.has_edge("importer:packages/sub", "string-width@4.2.3"));
         assert!(
-            has_edge(&d, "importer:packages/sub", "gone@1.0.0"),
+            d.has_edge("importer:packages/sub", "gone@1.0.0"),
             "dangling"
         );
         assert_eq!(
@@ -650,7 +635,7 @@ snapshots:
         );
 
         // Scopes from the graph.
-        let scope = |r: &str| by_ref(&d, r).scope;
+        let scope = |r: &str| d.by_ref(r).scope;
         assert_eq!(scope("@s/a@1.0.0"), Scope::Required);
         assert_eq!(
             scope("peer@2.0.0"),
@@ -691,7 +676,7 @@ snapshots:
         let d = parse_at(&dir.path().join("pnpm-lock.yaml"), V9).unwrap();
         assert_eq!(d.meta.subject_name.as_deref(), Some("proj"));
         assert_eq!(d.meta.subject_version.as_deref(), Some("1.0.0"));
-        let sub = by_ref(&d, "importer:packages/sub");
+        let sub = d.by_ref("importer:packages/sub");
         assert_eq!(sub.purl.as_deref(), Some("pkg:npm/%40proj/sub@0.2.0"));
     }
 
@@ -743,17 +728,17 @@ packages:
         let d = parse_str(V6);
         assert_eq!(d.spec_version.as_deref(), Some("6.0"));
         assert_eq!(d.components.len(), 4);
-        let b = by_ref(&d, "bufferutil@4.1.0");
+        let b = d.by_ref("bufferutil@4.1.0");
         assert_eq!(b.purl.as_deref(), Some("pkg:npm/bufferutil@4.1.0"));
         assert_eq!(b.build_code, Some(vec![BuildCode::InstallScript]));
         assert_eq!(b.scope, Scope::Required);
-        let n = by_ref(&d, "node-gyp-build@4.8.4");
+        let n = d.by_ref("node-gyp-build@4.8.4");
         assert_eq!(n.build_code, Some(vec![]));
-        assert_eq!(by_ref(&d, "@types/ms@0.7.34").scope, Scope::Dev);
-        assert_eq!(by_ref(&d, "fsevents@2.3.3").scope, Scope::Dev);
-        assert!(has_edge(&d, ROOT_REF, "bufferutil@4.1.0"));
-        assert!(has_edge(&d, ROOT_REF, "@types/ms@0.7.34"));
-        assert!(has_edge(&d, "bufferutil@4.1.0", "node-gyp-build@4.8.4"));
+        assert_eq!(d.by_ref("@types/ms@0.7.34").scope, Scope::Dev);
+        assert_eq!(d.by_ref("fsevents@2.3.3").scope, Scope::Dev);
+        assert!(d.has_edge(ROOT_REF, "bufferutil@4.1.0"));
+        assert!(d.has_edge(ROOT_REF, "@types/ms@0.7.34"));
+        assert!(d.has_edge("bufferutil@4.1.0", "node-gyp-build@4.8.4"));
         assert_eq!(d.roots, vec![ROOT_REF.to_string()]);
     }
 
