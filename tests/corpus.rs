@@ -158,3 +158,61 @@ fn all_corpus_sboms_merge_into_one_report() {
     let eval = chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default());
     assert!(!eval.findings.is_empty());
 }
+
+#[test]
+fn deprecations_recorded_in_npm_lockfiles_fire_unm02() {
+    let Some(corpus) = corpus() else { return };
+    for (rel, expected) in [
+        (
+            "lockfiles/npm/v2-typescript-node-starter/package-lock.json",
+            &[
+                "@types/winston@2.4.4",
+                "bcrypt-nodejs@0.0.3",
+                "formidable@1.2.2",
+                "har-validator@5.1.3",
+                "request@2.88.0",
+                "superagent@6.1.0",
+                "uuid@3.3.2",
+            ][..],
+        ),
+        (
+            "lockfiles/npm/v3-cyclonedx-with-prepared/package-lock.json",
+            &["uuidv4@6.2.13"][..],
+        ),
+    ] {
+        let out = bin()
+            .args(["scan", "--format", "json"])
+            .arg(corpus.join(rel))
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut named: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "UNM-02")
+            .map(|f| {
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, expected, "{rel}");
+        let source = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "UNM-02")
+            .unwrap()["evidence"][0]["source"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(source.starts_with("lockfile:"), "{source}");
+    }
+}

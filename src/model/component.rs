@@ -351,6 +351,10 @@ pub struct Component {
     /// the input says it runs nothing, `None` when the input does not tell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_code: Option<Vec<BuildCode>>,
+    /// The deprecation message the input records for this version (npm and
+    /// pnpm lockfiles copy the registry's `deprecated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
     /// The version requirement as written, when the input gives a range
     /// instead of one version (an unpinned manifest line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -545,6 +549,7 @@ impl Component {
             (Some(_), None) => {}
         }
         fill(&mut self.constraint, other.constraint);
+        fill(&mut self.deprecated, other.deprecated);
         self.locations.extend(other.locations);
     }
 }

@@ -96,6 +96,14 @@ impl EvidenceSource {
     pub fn sbom(file: &str, pointer: &str) -> EvidenceSource {
         EvidenceSource(format!("sbom:{file}#{pointer}"))
     }
+    /// `lockfile:<file>:<line>` where the reader gave a line, else
+    /// `lockfile:<file>#<pointer>`.
+    pub fn lockfile(file: &str, pointer: &str) -> EvidenceSource {
+        match pointer.strip_prefix("line ") {
+            Some(line) => EvidenceSource(format!("lockfile:{file}:{line}")),
+            None => EvidenceSource(format!("lockfile:{file}#{pointer}")),
+        }
+    }
     pub fn inventory() -> EvidenceSource {
         EvidenceSource("inventory".to_string())
     }

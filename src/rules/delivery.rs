@@ -4,9 +4,17 @@
 use super::{Ctx, Verdict};
 use crate::model::{Component, RefKind, SourceKind};
 
-/// DEL-01: no hash at all.
-pub fn hash_missing(c: &Component, _: &Ctx) -> Verdict {
+/// DEL-01: no hash at all. A vendored copy shipped inside a parent package
+/// (npm bundled dependencies) is covered by the parent's hash.
+pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
     if !c.hashes.is_empty() {
+        return Verdict::Pass;
+    }
+    let parent_hashed = c
+        .parent
+        .and_then(|p| ctx.inv.components.get(p))
+        .is_some_and(|p| !p.hashes.is_empty());
+    if c.source == SourceKind::Vendored && parent_hashed {
         return Verdict::Pass;
     }
     Verdict::fire(
@@ -151,6 +159,37 @@ mod tests {
         let mut c = Component::named("a");
         c.add_hash("SHA-256", "00");
         assert_eq!(run(hash_missing, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn del01_vendored_copy_is_covered_by_its_parent() {
+        use super::super::testing::inventory;
+        use super::super::{Ctx, Thresholds};
+        let mut parent = Component::named("parent");
+        parent.add_hash("SHA-512", "aa");
+        let mut bundled = Component::named("bundled");
+        bundled.source = SourceKind::Vendored;
+        bundled.parent = Some(0);
+        let mut inv = inventory(vec![parent, bundled]);
+        let t = Thresholds::default();
+        assert_eq!(
+            hash_missing(
+                &inv.components[1],
+                &Ctx {
+                    inv: &inv,
+                    thresholds: &t
+                }
+            ),
+            Verdict::Pass
+        );
+        inv.components[0].hashes.clear();
+        assert!(fired(&hash_missing(
+            &inv.components[1],
+            &Ctx {
+                inv: &inv,
+                thresholds: &t
+            }
+        )));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod concentration;
 pub mod config;
 mod delivery;
 mod opaque;
+mod unmaintained;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,7 @@ type ProductRule = fn(&Ctx) -> Vec<Verdict>;
 /// The rules this build evaluates, by id. Every other catalogue rule is
 /// reported as not evaluated with the reason its [`Needs`] gives.
 const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
+    ("UNM-02", unmaintained::deprecated),
     ("SBM-01", completeness::supplier_missing),
     ("SBM-02", completeness::version_missing),
     ("SBM-03", completeness::no_identifier),
@@ -156,8 +158,14 @@ fn finding(
 
 /// Where a component's evidence was read.
 fn component_source(inv: &Inventory, c: &Component) -> EvidenceSource {
-    match inv.first_location(c.id) {
-        Some((file, pointer)) => EvidenceSource::sbom(file, pointer),
+    let Some(loc) = c.locations.first() else {
+        return EvidenceSource::inventory();
+    };
+    match inv.documents.get(loc.input) {
+        Some(d) if d.format.is_some_and(|f| !f.is_sbom()) => {
+            EvidenceSource::lockfile(&d.path, &loc.pointer)
+        }
+        Some(d) => EvidenceSource::sbom(&d.path, &loc.pointer),
         None => EvidenceSource::inventory(),
     }
 }

@@ -526,6 +526,9 @@ struct Package {
     in_bundle: bool,
     #[serde(default, rename = "hasInstallScript")]
     has_install_script: bool,
+    /// The registry's deprecation message, copied by npm 7+.
+    #[serde(default, deserialize_with = "opt_string")]
+    deprecated: Option<String>,
     #[serde(default)]
     license: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "dep_map")]
@@ -983,6 +986,7 @@ fn build(
         if let Some(l) = p.license.as_ref().and_then(license_text) {
             c.licenses.push(License::new(LicenseKind::Declared, &l));
         }
+        c.deprecated = p.deprecated.clone().filter(|m| !m.trim().is_empty());
         doc.push(c, pointer, parent);
     }
 

@@ -89,6 +89,9 @@ struct Package {
     optional: Option<bool>,
     #[serde(default, rename = "requiresBuild")]
     requires_build: Option<bool>,
+    /// The registry's deprecation message, copied by pnpm.
+    #[serde(default)]
+    deprecated: Option<String>,
     #[serde(default)]
     dependencies: IndexMap<String, String>,
     #[serde(default, rename = "optionalDependencies")]
@@ -292,6 +295,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
             _ if v9 => None,
             _ => Some(Vec::new()),
         };
+        c.deprecated = p.deprecated.clone().filter(|m| !m.trim().is_empty());
         doc.push(c, at, None);
     }
 
