@@ -69,29 +69,6 @@ fn identity_purl(purl: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::identity_purl;
-
-    #[test]
-    fn source_qualifiers_do_not_split_identity() {
-        assert_eq!(
-            identity_purl(
-                "pkg:npm/ms@2.0.0?download_url=https:%2F%2Fnpm.registry.example%2Fms.tgz"
-            ),
-            "pkg:npm/ms@2.0.0"
-        );
-        assert_eq!(
-            identity_purl("pkg:deb/debian/curl@7.74.0?arch=amd64&repository_url=https:%2F%2Fx"),
-            "pkg:deb/debian/curl@7.74.0?arch=amd64"
-        );
-        assert_eq!(
-            identity_purl("pkg:golang/a/b@v1#sub/dir"),
-            "pkg:golang/a/b@v1#sub/dir"
-        );
-    }
-}
-
 /// Where a document-local reference points.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Target {
@@ -358,5 +335,28 @@ fn subject(inv: &Inventory) -> Subject {
         name,
         version: None,
         supplier: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identity_purl;
+
+    #[test]
+    fn source_qualifiers_do_not_split_identity() {
+        assert_eq!(
+            identity_purl(
+                "pkg:npm/ms@2.0.0?download_url=https:%2F%2Fnpm.registry.example%2Fms.tgz"
+            ),
+            "pkg:npm/ms@2.0.0"
+        );
+        assert_eq!(
+            identity_purl("pkg:deb/debian/curl@7.74.0?arch=amd64&repository_url=https:%2F%2Fx"),
+            "pkg:deb/debian/curl@7.74.0?arch=amd64"
+        );
+        assert_eq!(
+            identity_purl("pkg:golang/a/b@v1#sub/dir"),
+            "pkg:golang/a/b@v1#sub/dir"
+        );
     }
 }
