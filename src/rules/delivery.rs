@@ -116,12 +116,18 @@ fn insecure(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("git://") || lower.starts_with("ftp://")
 }
 
-/// DEL-05: an http:// or git:// download or VCS URL.
+/// DEL-05: an http:// or git:// download or VCS URL. A repository link of a
+/// package known to come from a registry or a local path is documentation,
+/// not its delivery channel, and is not judged.
 pub fn insecure_source(c: &Component, _: &Ctx) -> Verdict {
+    let vcs_delivers = !matches!(
+        c.source,
+        SourceKind::Registry { .. } | SourceKind::Path { .. }
+    );
     let mut urls: Vec<&str> = c
         .references
         .iter()
-        .filter(|r| matches!(r.kind, RefKind::Vcs | RefKind::Distribution))
+        .filter(|r| r.kind == RefKind::Distribution || (r.kind == RefKind::Vcs && vcs_delivers))
         .map(|r| r.url.as_str())
         .filter(|u| insecure(u))
         .collect();
@@ -281,6 +287,12 @@ mod tests {
         assert!(fired(&run(insecure_source, c)));
         let mut c = Component::named("a");
         c.add_reference(RefKind::Vcs, "git+https://example.com/a.git");
+        assert_eq!(run(insecure_source, c), Verdict::Pass);
+        // A registry package's repository link is documentation, not its channel.
+        let mut c = Component::named("quick-error");
+        c.add_reference(RefKind::Vcs, "http://example.com/quick-error");
+        assert!(fired(&run(insecure_source, c.clone())));
+        c.source = SourceKind::Registry { url: None };
         assert_eq!(run(insecure_source, c), Verdict::Pass);
     }
 }
