@@ -242,6 +242,46 @@ fn parse_toml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, IngestError> {
 }
 
 /// Small accessors for `toml::Value`s read tolerantly.
+/// One `[[package]]` table of a Poetry or uv lock that has a name.
+struct NamedPackage<'a> {
+    pointer: String,
+    table: &'a toml::Table,
+    name: &'a str,
+    version: Option<&'a str>,
+}
+
+/// The `[[package]]` tables with a name, with where each was read; an entry
+/// that is not a table or has no name is skipped with a warning.
+fn named_packages<'a>(
+    packages: &'a [toml::Spanned<toml::Value>],
+    lines: &Lines,
+    warnings: &mut Vec<String>,
+) -> Vec<NamedPackage<'a>> {
+    let mut out = Vec::with_capacity(packages.len());
+    for p in packages {
+        let pointer = lines.pointer(p.span().start);
+        let Some(table) = p.get_ref().as_table() else {
+            warnings.push(format!(
+                "{pointer}: expected a [[package]] table, found {}; skipped",
+                toml_kind(p.get_ref())
+            ));
+            continue;
+        };
+        let Some(name) = str_of(table, "name").filter(|n| !n.trim().is_empty()) else {
+            warnings.push(format!("{pointer}: package without a name; skipped"));
+            continue;
+        };
+        let version = str_of(table, "version");
+        out.push(NamedPackage {
+            pointer,
+            table,
+            name,
+            version,
+        });
+    }
+    out
+}
+
 fn str_of<'a>(t: &'a toml::Table, key: &str) -> Option<&'a str> {
     t.get(key).and_then(toml::Value::as_str)
 }

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use toml::{Spanned, Table, Value};
 
 use super::{
-    Lines, add_prefixed_hash, build_code_of, lock_ref, parse_toml, pep503, pypi, str_of, toml_kind,
+    Lines, NamedPackage, add_prefixed_hash, build_code_of, lock_ref, named_packages, parse_toml,
+    pep503, pypi, str_of, toml_kind,
 };
 use crate::ingest::source::is_commit_id;
 use crate::ingest::{IngestError, Input, ParsedDoc, Position};
@@ -87,21 +88,13 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
     let mut deps: Vec<Vec<Dep>> = Vec::new();
     let mut is_root: Vec<bool> = Vec::new();
     let mut primary: Option<usize> = None;
-    for p in &lock.package {
-        let pointer = lines.pointer(p.span().start);
-        let Some(t) = p.get_ref().as_table() else {
-            doc.warnings.push(format!(
-                "{pointer}: expected a [[package]] table, found {}; skipped",
-                toml_kind(p.get_ref())
-            ));
-            continue;
-        };
-        let Some(name) = str_of(t, "name").filter(|n| !n.trim().is_empty()) else {
-            doc.warnings
-                .push(format!("{pointer}: package without a name; skipped"));
-            continue;
-        };
-        let version = str_of(t, "version");
+    for NamedPackage {
+        pointer,
+        table: t,
+        name,
+        version,
+    } in named_packages(&lock.package, &lines, &mut doc.warnings)
+    {
         let mut c = pypi(name, version);
         c.bom_ref = Some(lock_ref(name, version));
 
