@@ -254,7 +254,8 @@ fn push_component(
     out.has_own_bom |= !c.components.is_empty();
     let idx = doc.push(out, pointer.clone(), parent);
     for (i, nested) in c.components.into_iter().enumerate() {
-        let child = push_component(nested, style.child(&pointer, i), Some(idx), style, doc);
+        let at = style.child(&pointer, nested.index.unwrap_or(i));
+        let child = push_component(nested, at, Some(idx), style, doc);
         // Nesting is containment: keep it in the graph so nested parts are reachable.
         let (from, to) = (local_ref(doc, idx), local_ref(doc, child));
         doc.edges.push((from, to));

@@ -154,6 +154,40 @@ impl<'de> Visitor<'de> for ComponentsSeed<'_> {
     }
 }
 
+/// One component of the tolerant pass, its nested components read one by
+/// one, so a malformed nested entry costs only that entry (and what is
+/// nested in it), not its parent.
+fn tolerant_component(
+    mut value: serde_json::Value,
+    pointer: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Component> {
+    let nested = value.as_object_mut().and_then(|o| o.remove("components"));
+    let mut c = match entry::<Component>(value, pointer) {
+        Ok(c) => c,
+        Err(w) => {
+            warnings.push(w);
+            return None;
+        }
+    };
+    match nested {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Array(list)) => {
+            for (i, n) in list.into_iter().enumerate() {
+                if let Some(mut n) = tolerant_component(n, &format!("{pointer}/components/{i}"), warnings) {
+                    n.index = Some(i);
+                    c.components.push(n);
+                }
+            }
+        }
+        Some(other) => warnings.push(format!(
+            "at {pointer}/components: expected an array of components, found {}; nested components skipped",
+            crate::ingest::json::kind_of(&other)
+        )),
+    }
+    Some(c)
+}
+
 /// The slow path: reads each component, dependency and the metadata on its
 /// own, so one malformed entry costs only that entry.
 fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, IngestError> {
@@ -173,12 +207,9 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, IngestError> {
         }
     }
     for (i, c) in components.into_iter().enumerate() {
-        match entry::<Component>(c, &format!("/components/{i}")) {
-            Ok(mut c) => {
-                c.index = Some(i);
-                bom.components.push(c);
-            }
-            Err(w) => doc.warnings.push(w),
+        if let Some(mut c) = tolerant_component(c, &format!("/components/{i}"), &mut doc.warnings) {
+            c.index = Some(i);
+            bom.components.push(c);
         }
     }
     for (i, d) in dependencies.into_iter().enumerate() {
@@ -266,6 +297,30 @@ mod tests {
             "an explicit unknown is a declaration (NTIA's known unknowns)"
         );
         assert!(!with("not_specified"));
+    }
+
+    #[test]
+    fn a_bad_nested_component_costs_only_itself() {
+        let d = doc(
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+            {"name":"parent","version":"1","components":[
+                {"name":"bad","hashes":[{"alg":{}}]},
+                {"name":"good-child","version":"2"}]}]}"#,
+        );
+        let names: Vec<&str> = d.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["parent", "good-child"]);
+        assert_eq!(
+            d.components[1].locations[0].pointer,
+            "/components/0/components/1"
+        );
+        assert_eq!(d.parents[1], Some(0));
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.contains("/components/0/components/0/hashes/0/alg")),
+            "{:?}",
+            d.warnings
+        );
     }
 
     #[test]
