@@ -85,6 +85,20 @@ impl ParsedDoc {
     }
 }
 
+/// Runs one reader on `bytes` as if read from `path`, with default options.
+#[cfg(test)]
+pub(crate) fn read_as(
+    reader: fn(&Input) -> Result<ParsedDoc, IngestError>,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<ParsedDoc, IngestError> {
+    reader(&Input {
+        path,
+        bytes,
+        options: &IngestOptions::default(),
+    })
+}
+
 /// How inputs are read.
 #[derive(Clone, Debug, Default)]
 pub struct IngestOptions {

@@ -1089,11 +1089,7 @@ mod tests {
     const SHA1_A: &str = "sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=";
 
     fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
-        parse(&Input {
-            path,
-            bytes: text.as_bytes(),
-            options: &IngestOptions::default(),
-        })
+        crate::ingest::read_as(parse, path, text.as_bytes())
     }
 
     fn parse_str(text: &str) -> ParsedDoc {

@@ -473,11 +473,7 @@ mod tests {
     use crate::ingest::IngestOptions;
 
     fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
-        parse(&Input {
-            path,
-            bytes: text.as_bytes(),
-            options: &IngestOptions::default(),
-        })
+        crate::ingest::read_as(parse, path, text.as_bytes())
     }
 
     fn parse_str(text: &str) -> ParsedDoc {

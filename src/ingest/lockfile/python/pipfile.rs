@@ -248,12 +248,7 @@ mod tests {
             eprintln!("skipped: {} is not available", full.display());
             return;
         };
-        let d = parse(&Input {
-            path: &full,
-            bytes: &bytes,
-            options: &IngestOptions::default(),
-        })
-        .unwrap();
+        let d = crate::ingest::read_as(parse, &full, &bytes).unwrap();
         assert_eq!(d.components.len(), 7);
         let git = d
             .components

@@ -328,16 +328,11 @@ fn project_root(input: &Input, doc: &mut ParsedDoc, by_name: &HashMap<String, Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::IngestOptions;
     use crate::model::HashAlg;
     use std::path::Path;
 
     fn read_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
-        parse(&Input {
-            path,
-            bytes: text.as_bytes(),
-            options: &IngestOptions::default(),
-        })
+        crate::ingest::read_as(parse, path, text.as_bytes())
     }
 
     fn read(text: &str) -> ParsedDoc {
@@ -609,12 +604,7 @@ mock = []
             eprintln!("skipped: {} is not available", full.display());
             return;
         };
-        let d = parse(&Input {
-            path: &full,
-            bytes: &bytes,
-            options: &IngestOptions::default(),
-        })
-        .unwrap();
+        let d = crate::ingest::read_as(parse, &full, &bytes).unwrap();
         assert_eq!(d.components.len(), 63);
         assert_eq!(d.spec_version.as_deref(), Some("2.1"));
         assert!(d.components.iter().all(|c| !c.hashes.is_empty()));

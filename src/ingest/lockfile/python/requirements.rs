@@ -552,12 +552,7 @@ mod tests {
     use crate::model::HashAlg;
 
     fn read_at(path: &Path, text: &str) -> ParsedDoc {
-        parse(&Input {
-            path,
-            bytes: text.as_bytes(),
-            options: &IngestOptions::default(),
-        })
-        .unwrap()
+        crate::ingest::read_as(parse, path, text.as_bytes()).unwrap()
     }
 
     fn read(text: &str) -> ParsedDoc {

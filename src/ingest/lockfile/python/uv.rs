@@ -529,12 +529,7 @@ source = { path = "../wheels/orphan-1.0-py3-none-any.whl" }
             eprintln!("skipped: {} is not available", full.display());
             return;
         };
-        let d = parse(&Input {
-            path: &full,
-            bytes: &bytes,
-            options: &IngestOptions::default(),
-        })
-        .unwrap();
+        let d = crate::ingest::read_as(parse, &full, &bytes).unwrap();
         assert_eq!(d.components.len(), 3);
         assert_eq!(d.meta.primary.as_deref(), Some("via-uv@0.1.0"));
         assert_eq!(d.components[2].scope, Scope::Required);
