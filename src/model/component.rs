@@ -364,6 +364,10 @@ pub struct Component {
     pub has_own_bom: bool,
     #[serde(default)]
     pub locations: Vec<Location>,
+    /// Registry facts for this component (resolve stage); `None` when it was
+    /// not resolved (see the report's `resolution` for why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<super::origin::Origin>,
 }
 
 impl Component {

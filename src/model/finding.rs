@@ -134,6 +134,12 @@ pub struct Finding {
     /// direct dependency brought it in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<ComponentId>>,
+    /// The policy exception that accepts this finding (it stays in the report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<super::review::ExceptionMark>,
+    /// New or known against `--baseline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<super::review::BaselineState>,
 }
 
 /// A stable fingerprint: SHA-256 over rule id, the versionless identity of the

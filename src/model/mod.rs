@@ -9,6 +9,7 @@ mod inventory;
 mod license;
 mod origin;
 mod purl;
+mod review;
 
 pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
@@ -18,5 +19,12 @@ pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerp
 pub use graph::Graph;
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
-pub use origin::{FactSource, Origin};
+pub use origin::{
+    EcosystemResolution, FactSource, Origin, PackageFacts, Presence, ReleaseFacts, Resolution,
+    SnapshotInfo,
+};
 pub use purl::{ParsedPurl, parse_purl, pep503};
+pub use review::{
+    AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
+    PolicyInfo,
+};

@@ -8,7 +8,10 @@ pub mod table;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Component, Document, Edge, Finding, Inventory, Subject};
+use crate::model::{
+    AdvisoryDatabase, BaselineInfo, Component, Document, Edge, Finding, Inventory, PolicyInfo,
+    Resolution, Subject,
+};
 use crate::rules::{Evaluation, NotEvaluated};
 pub use summary::{Coverage, Share, Summary};
 
@@ -48,6 +51,27 @@ pub struct Assessment {
     pub findings: Vec<Finding>,
     pub not_evaluated: Vec<NotEvaluated>,
     pub summary: Summary,
+    /// How registry facts were obtained (live, cache, snapshot) and their age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+    /// The policy in force and the state of each exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advisories: Vec<AdvisoryDatabase>,
+    /// The command line and mode of the scan, for the reproducibility block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invocation: Option<Invocation>,
+}
+
+/// How the scan was run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invocation {
+    /// Arguments after the program name.
+    pub args: Vec<String>,
+    pub offline: bool,
 }
 
 impl Assessment {
@@ -64,6 +88,11 @@ impl Assessment {
             findings: eval.findings,
             not_evaluated: eval.not_evaluated,
             summary,
+            resolution: None,
+            policy: None,
+            baseline: None,
+            advisories: Vec::new(),
+            invocation: None,
         }
     }
 

@@ -153,6 +153,8 @@ fn finding(
             .collect(),
         fingerprint: crate::model::fingerprint(rule.id, &identity, subject),
         path: None,
+        exception: None,
+        baseline: None,
     }
 }
 
