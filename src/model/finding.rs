@@ -110,6 +110,17 @@ impl EvidenceSource {
     pub fn policy() -> EvidenceSource {
         EvidenceSource("policy".to_string())
     }
+    /// `advisory:<id>`.
+    pub fn advisory(id: &str) -> EvidenceSource {
+        EvidenceSource(format!("advisory:{id}"))
+    }
+    /// `registry:<ecosystem>@<fetched>` or `snapshot:<file>@<created>`.
+    pub fn facts(
+        source: &super::origin::FactSource,
+        ecosystem: &super::Ecosystem,
+    ) -> EvidenceSource {
+        EvidenceSource(source.evidence(ecosystem))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +128,20 @@ pub struct Evidence {
     pub key: String,
     pub value: String,
     pub source: EvidenceSource,
+}
+
+impl Evidence {
+    pub fn new(
+        key: impl Into<String>,
+        value: impl Into<String>,
+        source: EvidenceSource,
+    ) -> Evidence {
+        Evidence {
+            key: key.into(),
+            value: value.into(),
+            source,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -270,6 +270,7 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
                     },
                 ),
             ],
+            sourced: Vec::new(),
             key: Some(key),
         }));
     }

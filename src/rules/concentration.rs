@@ -146,6 +146,7 @@ pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
                     ("HHI".into(), format!("{:.0}", stats.hhi)),
                     ("top suppliers".into(), top.clone()),
                 ],
+                sourced: Vec::new(),
                 key: Some(s.supplier.clone()),
             })
         })

@@ -38,6 +38,9 @@ pub enum Verdict {
 pub struct Fire {
     pub message: String,
     pub evidence: Vec<(String, String)>,
+    /// Evidence read elsewhere than the subject's input (a registry, a
+    /// snapshot, an advisory), each naming its own source.
+    pub sourced: Vec<Evidence>,
     /// For product rules that fire more than once: what tells the findings apart.
     pub key: Option<String>,
 }
@@ -50,6 +53,16 @@ impl Verdict {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
+            sourced: Vec::new(),
+            key: None,
+        })
+    }
+    /// A finding whose evidence entries each name their source.
+    pub fn fire_sourced(message: impl Into<String>, evidence: Vec<Evidence>) -> Verdict {
+        Verdict::Fire(Fire {
+            message: message.into(),
+            evidence: Vec::new(),
+            sourced: evidence,
             key: None,
         })
     }
@@ -150,6 +163,7 @@ fn finding(
                 value,
                 source: source.clone(),
             })
+            .chain(fire.sourced)
             .collect(),
         fingerprint: crate::model::fingerprint(rule.id, &identity, subject),
         path: None,
