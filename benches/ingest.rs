@@ -163,14 +163,16 @@ fn main() {
         let (ours, our_peak) = measure(runs, || {
             let inv = chainrisk::ingest::ingest(&paths);
             assert_eq!(inv.documents[0].components_read, n);
-            let eval = chainrisk::rules::evaluate(&inv, &thresholds);
+            let eval = chainrisk::rules::evaluate(&inv, &thresholds, jiff::Timestamp::UNIX_EPOCH);
             (inv, eval)
         });
         // Where the time goes: parsing one document, then read + hash + merge, then the rules.
         let (parse, parse_peak) = measure(runs, || chainrisk::ingest::parse_bytes(&bytes).unwrap());
         let (whole_ingest, ingest_peak) = measure(runs, || chainrisk::ingest::ingest(&paths));
         let inv = chainrisk::ingest::ingest(&paths);
-        let (rules, rules_peak) = measure(runs, || chainrisk::rules::evaluate(&inv, &thresholds));
+        let (rules, rules_peak) = measure(runs, || {
+            chainrisk::rules::evaluate(&inv, &thresholds, jiff::Timestamp::UNIX_EPOCH)
+        });
         eprintln!(
             "  breakdown for {n}: parse {:.1}ms (peak {:.0}MiB), read+hash+merge {:.1}ms (ingest peak {:.0}MiB), rules {:.1}ms (peak {:.0}MiB over the inventory)",
             parse.as_secs_f64() * 1e3,

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 
 pub use report::Assessment;

@@ -155,7 +155,11 @@ fn all_corpus_sboms_merge_into_one_report() {
             assert!(l.input < inv.documents.len());
         }
     }
-    let eval = chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default());
+    let eval = chainrisk::rules::evaluate(
+        &inv,
+        &chainrisk::rules::Thresholds::default(),
+        jiff::Timestamp::UNIX_EPOCH,
+    );
     assert!(!eval.findings.is_empty());
 }
 

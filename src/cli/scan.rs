@@ -9,8 +9,9 @@ pub fn run(args: &ScanArgs) -> u8 {
         offline: args.offline,
     };
     let inventory = crate::ingest::ingest_with(&args.inputs, &options);
-    let evaluation = rules::evaluate(&inventory, &Thresholds::default());
-    let assessment = Assessment::new(inventory, evaluation, report::scan_time());
+    let now = report::scan_timestamp();
+    let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
+    let assessment = Assessment::new(inventory, evaluation, report::format_time(now));
 
     let text = match args.format {
         OutputFormat::Table => table::render(&assessment, table::TableOptions { top: args.top }),

@@ -105,10 +105,22 @@ impl Assessment {
 /// The scan time: `SOURCE_DATE_EPOCH` when set (reproducible builds'
 /// convention), else now.
 pub fn scan_time() -> String {
-    let ts = std::env::var("SOURCE_DATE_EPOCH")
+    format_time(scan_timestamp())
+}
+
+/// The scan time as a timestamp (see [`scan_time`]), whole seconds.
+pub fn scan_timestamp() -> jiff::Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
-        .unwrap_or_else(jiff::Timestamp::now);
+        .unwrap_or_else(|| {
+            jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        })
+}
+
+/// RFC 3339 in UTC to the second, the form every report time takes.
+pub fn format_time(ts: jiff::Timestamp) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

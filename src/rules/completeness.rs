@@ -332,6 +332,7 @@ mod tests {
             &Ctx {
                 inv: &inv,
                 thresholds: &Thresholds::default(),
+                now: super::super::testing::NOW,
             },
         )
     }
@@ -411,6 +412,7 @@ mod tests {
         let out = drift(&Ctx {
             inv: &inv,
             thresholds: &t,
+            now: super::super::testing::NOW,
         });
         let messages: Vec<String> = out
             .iter()
@@ -432,7 +434,8 @@ mod tests {
         assert!(matches!(
             drift(&Ctx {
                 inv: &inv,
-                thresholds: &t
+                thresholds: &t,
+                now: super::super::testing::NOW,
             })[0],
             Verdict::NotEvaluated(_)
         ));

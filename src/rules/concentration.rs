@@ -252,6 +252,7 @@ mod tests {
         let out = supplier_concentration(&Ctx {
             inv: &inv,
             thresholds: &t,
+            now: super::super::testing::NOW,
         });
         assert_eq!(out.len(), 1);
         match &out[0] {
@@ -273,7 +274,8 @@ mod tests {
         assert_eq!(
             supplier_concentration(&Ctx {
                 inv: &inv,
-                thresholds: &t
+                thresholds: &t,
+                now: super::super::testing::NOW,
             }),
             vec![Verdict::Pass]
         );
@@ -281,7 +283,8 @@ mod tests {
         assert!(matches!(
             supplier_concentration(&Ctx {
                 inv: &few,
-                thresholds: &t
+                thresholds: &t,
+                now: super::super::testing::NOW,
             })[0],
             Verdict::NotEvaluated(_)
         ));

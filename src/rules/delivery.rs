@@ -183,7 +183,8 @@ mod tests {
                 &inv.components[1],
                 &Ctx {
                     inv: &inv,
-                    thresholds: &t
+                    thresholds: &t,
+                    now: super::super::testing::NOW,
                 }
             ),
             Verdict::Pass
@@ -193,7 +194,8 @@ mod tests {
             &inv.components[1],
             &Ctx {
                 inv: &inv,
-                thresholds: &t
+                thresholds: &t,
+                now: super::super::testing::NOW,
             }
         )));
     }

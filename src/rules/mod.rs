@@ -75,6 +75,8 @@ impl Verdict {
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
     pub thresholds: &'a Thresholds,
+    /// The scan time: ages (release age, snapshot age) are measured from it.
+    pub now: jiff::Timestamp,
 }
 
 type ComponentRule = fn(&Component, &Ctx) -> Verdict;
@@ -211,8 +213,12 @@ fn is_project_itself(inv: &Inventory, c: &Component) -> bool {
 
 /// Runs every rule over the inventory. Component rules run in parallel;
 /// results are sorted so the output does not depend on scheduling.
-pub fn evaluate(inv: &Inventory, thresholds: &Thresholds) -> Evaluation {
-    let ctx = Ctx { inv, thresholds };
+pub fn evaluate(inv: &Inventory, thresholds: &Thresholds, now: jiff::Timestamp) -> Evaluation {
+    let ctx = Ctx {
+        inv,
+        thresholds,
+        now,
+    };
     let subject = inv.subject.name.as_str();
     let judged: Vec<&Component> = inv
         .components
@@ -372,6 +378,9 @@ pub(crate) mod testing {
     use super::*;
     use crate::model::{Document, Location};
 
+    /// The scan time of rule tests: 2026-11-24T00:00:00Z.
+    pub const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_795_478_400, 0);
+
     pub fn inventory(components: Vec<Component>) -> Inventory {
         let mut inv = Inventory {
             documents: vec![Document {
@@ -401,6 +410,7 @@ pub(crate) mod testing {
             &Ctx {
                 inv: &inv,
                 thresholds: &t,
+                now: NOW,
             },
         )
     }
@@ -420,7 +430,7 @@ mod tests {
         let mut c = Component::named("a");
         c.version = Some("1.0".into());
         let inv = inventory(vec![c]);
-        let e = evaluate(&inv, &Thresholds::default());
+        let e = evaluate(&inv, &Thresholds::default(), NOW);
         for r in RULES {
             let fired = e.findings.iter().any(|f| f.rule == r.id);
             let unknown = e.not_evaluated.iter().any(|n| n.rule == r.id);
@@ -443,8 +453,8 @@ mod tests {
     fn findings_carry_evidence_source_and_stable_fingerprint() {
         let c = Component::named("left-pad");
         let inv = inventory(vec![c.clone()]);
-        let a = evaluate(&inv, &Thresholds::default());
-        let b = evaluate(&inv, &Thresholds::default());
+        let a = evaluate(&inv, &Thresholds::default(), NOW);
+        let b = evaluate(&inv, &Thresholds::default(), NOW);
         assert_eq!(a.findings, b.findings);
         let del01 = a.findings.iter().find(|f| f.rule == "DEL-01").unwrap();
         assert_eq!(del01.component, Some(0));
@@ -462,7 +472,7 @@ mod tests {
         let mut c = Component::named("docs-only");
         c.scope = Scope::Excluded;
         let inv = inventory(vec![c]);
-        let e = evaluate(&inv, &Thresholds::default());
+        let e = evaluate(&inv, &Thresholds::default(), NOW);
         assert!(e.findings.iter().all(|f| f.component.is_none()));
     }
 }

@@ -1,0 +1,1 @@
+//! The SQLite cache of package facts.

@@ -1,0 +1,1 @@
+//! Cargo sparse index client.

@@ -1,0 +1,1 @@
+//! One client per registry protocol behind one interface.

@@ -1,0 +1,1 @@
+//! Package facts narrowed to one component: the Origin the rules read.

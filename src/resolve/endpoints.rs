@@ -1,0 +1,1 @@
+//! Where each ecosystem's registry is: flags, environment, policy, package managers' configuration.

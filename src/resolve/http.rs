@@ -1,0 +1,1 @@
+//! HTTP with bounded concurrency, timeouts, retries and body caps.

@@ -1,0 +1,1 @@
+//! Which package of which registry a component is.

@@ -1,0 +1,1 @@
+//! Progress on stderr when it is a terminal.

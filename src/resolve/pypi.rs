@@ -1,0 +1,1 @@
+//! PyPI JSON API client.

@@ -1,0 +1,1 @@
+//! Portable snapshots of package facts for offline scans.
