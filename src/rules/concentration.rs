@@ -189,14 +189,57 @@ pub fn irregular_channel(c: &Component, _: &Ctx) -> Verdict {
     )
 }
 
-/// CON-05 (SBOM part): nobody identifiable behind the component.
+/// CON-01: the registry lists exactly one account that may publish the
+/// package: one person's loss, burnout or compromised account stops support
+/// or ships malice.
+pub fn single_maintainer(c: &Component, _: &Ctx) -> Verdict {
+    let o = match super::facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    match o.maintainers.as_deref() {
+        Some([one]) => Verdict::fire_sourced(
+            format!(
+                "{} has a single maintainer at its registry ({one}): at or below the limit of 1",
+                c.display_name_without_version()
+            ),
+            vec![super::facts::evidence(c, o, "maintainers", one.clone())],
+        ),
+        Some([]) | None => {
+            Verdict::not_evaluated("the registry does not list maintainers for this package")
+        }
+        Some(_) => Verdict::Pass,
+    }
+}
+
+/// CON-05: nobody identifiable behind the component, in the SBOM or at the registry.
 pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
     if supplier_key(c).is_some() {
         return Verdict::Pass;
     }
     if c.ecosystem.has_registry() {
-        return Verdict::not_evaluated(
-            "no supplier, namespace or repository owner in the SBOM; the registry's publisher is needed, and registry resolution is not part of this scan",
+        let o = match super::facts::found(c) {
+            Ok(o) => o,
+            Err(Verdict::NotEvaluated(why)) => {
+                return Verdict::not_evaluated(format!(
+                    "no supplier, namespace or repository owner in the SBOM, and the registry's publisher is not known: {why}"
+                ));
+            }
+            Err(v) => return v,
+        };
+        let resolvable = o.publisher.is_some()
+            || o.maintainers.as_ref().is_some_and(|m| !m.is_empty())
+            || o.repository.is_some();
+        if resolvable {
+            return Verdict::Pass;
+        }
+        let ev = |k: &str| super::facts::evidence(c, o, k, "absent");
+        return Verdict::fire_sourced(
+            format!(
+                "{} has no supplier in the SBOM, and its registry names no publisher, maintainer or repository",
+                c.display_name()
+            ),
+            vec![ev("publisher"), ev("maintainers"), ev("repository")],
         );
     }
     Verdict::fire(
@@ -320,5 +363,30 @@ mod tests {
         let mut c = Component::named("x");
         c.namespace = Some("org.acme".into());
         assert_eq!(run(supplier_unknown, c), Verdict::Pass);
+    }
+
+    use super::super::testing::resolved;
+
+    #[test]
+    fn con01_single_maintainer() {
+        let mut c = resolved(Ecosystem::Npm, "left-pad", "1.3.0");
+        assert!(matches!(
+            run(single_maintainer, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        c.origin.as_mut().unwrap().maintainers = Some(vec!["azer".into()]);
+        assert!(fired(&run(single_maintainer, c.clone())));
+        c.origin.as_mut().unwrap().maintainers = Some(vec!["a".into(), "b".into()]);
+        assert_eq!(run(single_maintainer, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn con05_resolved_part() {
+        let mut c = resolved(Ecosystem::Npm, "anon", "1.0.0");
+        assert!(fired(&run(supplier_unknown, c.clone())));
+        c.origin.as_mut().unwrap().publisher = Some("someone".into());
+        assert_eq!(run(supplier_unknown, c.clone()), Verdict::Pass);
+        c.origin = None;
+        assert!(matches!(run(supplier_unknown, c), Verdict::NotEvaluated(_)));
     }
 }

@@ -1,8 +1,9 @@
 //! DEL: delivery integrity. Can the delivered component be verified and was it
 //! pinned and fetched over a safe channel?
 
+use super::facts::{self, evidence, input_evidence, threshold};
 use super::{Ctx, Verdict};
-use crate::model::{Component, RefKind, SourceKind};
+use crate::model::{Component, HashAlg, RefKind, SourceKind};
 
 /// DEL-01: no hash at all. A vendored copy shipped inside a parent package
 /// (npm bundled dependencies) is covered by the parent's hash.
@@ -20,6 +21,138 @@ pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
     Verdict::fire(
         format!("{} has no hash in the SBOM", c.display_name()),
         vec![("hashes", "absent".into())],
+    )
+}
+
+/// DEL-02: a hash the SBOM or lockfile gives differs from every checksum
+/// the registry gives for this version in the same algorithm. Registries that
+/// list several files per version (PyPI wheels and sdists) give a set; the
+/// input's hash must be one of them.
+pub fn hash_mismatch(c: &Component, ctx: &Ctx) -> Verdict {
+    if c.hashes.is_empty() {
+        return Verdict::not_evaluated("no hash to compare (see DEL-01)");
+    }
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    if o.checksums.is_empty() {
+        return Verdict::not_evaluated("the registry gives no checksum for this version");
+    }
+    let mut compared = false;
+    for h in &c.hashes {
+        if matches!(h.alg, HashAlg::Other(_)) {
+            continue;
+        }
+        let theirs: Vec<&str> = o
+            .checksums
+            .iter()
+            .filter(|r| r.alg == h.alg)
+            .map(|r| r.value.as_str())
+            .collect();
+        if theirs.is_empty() {
+            continue;
+        }
+        compared = true;
+        if !theirs.iter().any(|v| v.eq_ignore_ascii_case(&h.value)) {
+            return Verdict::fire_sourced(
+                format!(
+                    "{}: the {} {} in the input differs from the registry's checksum for this version",
+                    c.display_name(),
+                    h.alg.as_str(),
+                    short(&h.value)
+                ),
+                vec![
+                    input_evidence(
+                        ctx,
+                        c,
+                        &format!("input {}", h.alg.as_str()),
+                        h.value.clone(),
+                    ),
+                    evidence(
+                        c,
+                        o,
+                        &format!("registry {}", h.alg.as_str()),
+                        theirs.join(" "),
+                    ),
+                ],
+            );
+        }
+    }
+    if compared {
+        Verdict::Pass
+    } else {
+        Verdict::not_evaluated("the input and the registry share no hash algorithm")
+    }
+}
+
+fn short(hex: &str) -> String {
+    if hex.len() > 16 {
+        format!("{}…", &hex[..16])
+    } else {
+        hex.to_string()
+    }
+}
+
+/// DEL-06: the used version was published less than `min_release_age_days`
+/// before the scan: too fresh for a hijacked release to have been noticed.
+pub fn fresh_release(c: &Component, ctx: &Ctx) -> Verdict {
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    let Some((raw, at)) = o
+        .published
+        .as_deref()
+        .and_then(|s| Some((s, facts::parse_time(s)?)))
+    else {
+        return Verdict::not_evaluated("the registry gives no publication time for this version");
+    };
+    let limit = ctx.thresholds.min_release_age_days;
+    let age = facts::days_between(at, ctx.now);
+    if age >= i64::from(limit) {
+        return Verdict::Pass;
+    }
+    Verdict::fire_sourced(
+        format!(
+            "{} was published {} before the scan, under the {limit}-day minimum age",
+            c.display_name(),
+            match age {
+                ..=0 => "less than a day".to_string(),
+                1 => "1 day".to_string(),
+                n => format!("{n} days"),
+            }
+        ),
+        vec![
+            evidence(c, o, "published", raw),
+            threshold("min_release_age_days", format!("{limit} days")),
+        ],
+    )
+}
+
+/// DEL-07: the used version was published by an account that published no
+/// earlier version: a takeover or a new hand on the package.
+pub fn new_publisher(c: &Component, _: &Ctx) -> Verdict {
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    let (Some(publisher), Some(earlier)) = (&o.publisher, &o.earlier_publishers) else {
+        return Verdict::not_evaluated("the registry does not record who published each version");
+    };
+    // The first version has no earlier publisher to compare with.
+    if earlier.is_empty() || earlier.iter().any(|p| p == publisher) {
+        return Verdict::Pass;
+    }
+    Verdict::fire_sourced(
+        format!(
+            "{} was published by {publisher}, who published none of its earlier versions",
+            c.display_name()
+        ),
+        vec![
+            evidence(c, o, "publisher", publisher.clone()),
+            evidence(c, o, "earlier publishers", earlier.join(", ")),
+        ],
     )
 }
 
@@ -296,5 +429,80 @@ mod tests {
         assert!(fired(&run(insecure_source, c.clone())));
         c.source = SourceKind::Registry { url: None };
         assert_eq!(run(insecure_source, c), Verdict::Pass);
+    }
+
+    use super::super::testing::resolved;
+    use crate::model::{Ecosystem, Hash};
+
+    fn sha(alg: HashAlg, v: &str) -> Hash {
+        Hash {
+            alg,
+            value: v.into(),
+        }
+    }
+
+    #[test]
+    fn del02_hash_mismatch() {
+        let mut c = resolved(Ecosystem::Cargo, "serde", "1.0.0");
+        c.hashes = vec![sha(HashAlg::Sha256, "aa11")];
+        assert!(matches!(
+            run(hash_mismatch, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        c.origin.as_mut().unwrap().checksums = vec![sha(HashAlg::Sha256, "AA11")];
+        assert_eq!(
+            run(hash_mismatch, c.clone()),
+            Verdict::Pass,
+            "case-insensitive"
+        );
+        c.origin.as_mut().unwrap().checksums = vec![sha(HashAlg::Sha256, "bb22")];
+        assert!(fired(&run(hash_mismatch, c.clone())));
+        // PyPI: one of the release's files.
+        c.origin.as_mut().unwrap().checksums =
+            vec![sha(HashAlg::Sha256, "bb22"), sha(HashAlg::Sha256, "aa11")];
+        assert_eq!(run(hash_mismatch, c.clone()), Verdict::Pass);
+        // No common algorithm, or a hash of something else (a yarn cache archive).
+        c.origin.as_mut().unwrap().checksums = vec![sha(HashAlg::Sha512, "cc")];
+        assert!(matches!(
+            run(hash_mismatch, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        c.hashes = vec![sha(HashAlg::Other("yarn-cache-SHA-512".into()), "dd")];
+        assert!(matches!(run(hash_mismatch, c), Verdict::NotEvaluated(_)));
+    }
+
+    #[test]
+    fn del06_fresh_release() {
+        let mut c = resolved(Ecosystem::Npm, "fresh", "9.9.9");
+        assert!(matches!(
+            run(fresh_release, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        // NOW is 2026-11-24T00:00:00Z.
+        c.origin.as_mut().unwrap().published = Some("2026-11-20T08:00:00.000Z".into());
+        match run(fresh_release, c.clone()) {
+            Verdict::Fire(f) => assert!(f.message.contains("3 days"), "{}", f.message),
+            v => panic!("{v:?}"),
+        }
+        c.origin.as_mut().unwrap().published = Some("2026-11-17T00:00:00Z".into());
+        assert_eq!(run(fresh_release, c), Verdict::Pass, "7 days is old enough");
+    }
+
+    #[test]
+    fn del07_new_publisher() {
+        let mut c = resolved(Ecosystem::Npm, "event-stream", "3.3.6");
+        assert!(matches!(
+            run(new_publisher, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        let o = c.origin.as_mut().unwrap();
+        o.publisher = Some("right9ctrl".into());
+        o.earlier_publishers = Some(vec!["dominictarr".into()]);
+        assert!(fired(&run(new_publisher, c.clone())));
+        c.origin.as_mut().unwrap().earlier_publishers =
+            Some(vec!["dominictarr".into(), "right9ctrl".into()]);
+        assert_eq!(run(new_publisher, c.clone()), Verdict::Pass);
+        c.origin.as_mut().unwrap().earlier_publishers = Some(vec![]);
+        assert_eq!(run(new_publisher, c), Verdict::Pass, "a first release");
     }
 }

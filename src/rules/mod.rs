@@ -8,6 +8,7 @@ mod completeness;
 mod concentration;
 pub mod config;
 mod delivery;
+mod facts;
 mod opaque;
 mod unmaintained;
 
@@ -87,19 +88,27 @@ type ProductRule = fn(&Ctx) -> Vec<Verdict>;
 /// reported as not evaluated with the reason its [`Needs`] gives.
 const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("UNM-02", unmaintained::deprecated),
+    ("UNM-03", unmaintained::yanked),
+    ("UNM-04", unmaintained::no_recent_release),
+    ("UNM-05", unmaintained::version_lag),
     ("SBM-01", completeness::supplier_missing),
     ("SBM-02", completeness::version_missing),
     ("SBM-03", completeness::no_identifier),
     ("OPQ-01", opaque::no_source_repository),
+    ("OPQ-02", opaque::unknown_to_registry),
     ("OPQ-03", opaque::build_time_code),
     ("OPQ-05", opaque::licence_unknown),
     ("OPQ-06", opaque::closed_without_bom),
+    ("CON-01", concentration::single_maintainer),
     ("CON-04", concentration::irregular_channel),
     ("CON-05", concentration::supplier_unknown),
     ("DEL-01", delivery::hash_missing),
+    ("DEL-02", delivery::hash_mismatch),
     ("DEL-03", delivery::weak_hash_only),
     ("DEL-04", delivery::unpinned),
     ("DEL-05", delivery::insecure_source),
+    ("DEL-06", delivery::fresh_release),
+    ("DEL-07", delivery::new_publisher),
 ];
 const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[
     ("SBM-04", completeness::graph_missing_or_broken),
@@ -175,7 +184,7 @@ fn finding(
 }
 
 /// Where a component's evidence was read.
-fn component_source(inv: &Inventory, c: &Component) -> EvidenceSource {
+pub(crate) fn component_source(inv: &Inventory, c: &Component) -> EvidenceSource {
     let Some(loc) = c.locations.first() else {
         return EvidenceSource::inventory();
     };
@@ -380,6 +389,37 @@ pub(crate) mod testing {
 
     /// The scan time of rule tests: 2026-11-24T00:00:00Z.
     pub const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_795_478_400, 0);
+
+    /// A registry component whose registry lists its version, with no other fact known.
+    pub fn resolved(ecosystem: crate::model::Ecosystem, name: &str, version: &str) -> Component {
+        let mut c = Component::named(name);
+        c.ecosystem = ecosystem;
+        c.version = Some(version.to_string());
+        c.source = crate::model::SourceKind::Registry { url: None };
+        c.origin = Some(crate::model::Origin {
+            registry: "https://registry.example/".into(),
+            presence: crate::model::Presence::Found,
+            version_listed: Some(true),
+            latest_version: None,
+            latest_version_published: None,
+            newest_release: None,
+            published: None,
+            yanked: None,
+            deprecated: None,
+            maintainers: None,
+            publisher: None,
+            earlier_publishers: None,
+            repository: None,
+            license: None,
+            checksums: Vec::new(),
+            install_scripts: None,
+            sdist_only: None,
+            source: crate::model::FactSource::Live {
+                fetched_at: "2026-11-23T12:00:00Z".into(),
+            },
+        });
+        c
+    }
 
     pub fn inventory(components: Vec<Component>) -> Inventory {
         let mut inv = Inventory {

@@ -1,7 +1,8 @@
 //! OPQ: opaque components, whose content or terms a reviewer cannot see.
 
+use super::facts::{self, evidence};
 use super::{Ctx, Verdict};
-use crate::model::{BuildCode, Component, RefKind, SourceKind};
+use crate::model::{BuildCode, Component, Presence, RefKind, SourceKind};
 
 /// True when the SBOM points at the component's source code.
 fn has_source_reference(c: &Component) -> bool {
@@ -9,24 +10,62 @@ fn has_source_reference(c: &Component) -> bool {
         || matches!(c.source, SourceKind::Git { .. })
 }
 
-/// OPQ-01 (SBOM part): a VCS reference in the SBOM passes; its absence can only
-/// be confirmed against the registry, so without registry data it is unknown.
+/// OPQ-01: no VCS reference in the SBOM and none at the registry. Without
+/// registry facts the absence in the SBOM alone is not conclusive.
 pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
     if has_source_reference(c) {
-        Verdict::Pass
-    } else {
-        Verdict::not_evaluated(
-            "no VCS reference in the SBOM; the registry's repository URL is needed to confirm, and registry resolution is not part of this scan",
-        )
+        return Verdict::Pass;
+    }
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(Verdict::NotEvaluated(why)) => {
+            return Verdict::not_evaluated(format!(
+                "no VCS reference in the SBOM, and the registry's repository URL is not known: {why}"
+            ));
+        }
+        Err(v) => return v,
+    };
+    match &o.repository {
+        Some(_) => Verdict::Pass,
+        None => Verdict::fire_sourced(
+            format!(
+                "{} names no source repository, neither in the SBOM nor at its registry",
+                c.display_name()
+            ),
+            vec![
+                evidence(c, o, "registry repository", "absent"),
+                facts::threshold("SBOM VCS reference", "absent"),
+            ],
+        ),
     }
 }
 
-/// OPQ-03: install scripts, build scripts, proc-macros, source distributions.
+/// OPQ-02: the package the purl names does not exist at the configured
+/// registry: a private package leaked into the SBOM, a typo, or a name open to
+/// dependency confusion.
+pub fn unknown_to_registry(c: &Component, _: &Ctx) -> Verdict {
+    let o = match facts::known(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    match o.presence {
+        Presence::Found => Verdict::Pass,
+        Presence::NotFound => Verdict::fire_sourced(
+            format!(
+                "{} does not exist at {} (private package, typo, or open to dependency confusion)",
+                c.display_name_without_version(),
+                o.registry
+            ),
+            vec![evidence(c, o, "registry answer", "not found")],
+        ),
+    }
+}
+
+/// OPQ-03: install scripts, build scripts, proc-macros, source distributions,
+/// as the input records them or, failing that, as the registry does.
 pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
     match &c.build_code {
-        None => Verdict::not_evaluated(
-            "the input does not record install or build-time code (lockfiles and cargo metadata do)",
-        ),
+        None => build_time_code_at_registry(c),
         Some(codes) if codes.is_empty() => Verdict::Pass,
         Some(codes) => {
             let what: Vec<&str> = codes
@@ -50,6 +89,46 @@ pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
                     .collect(),
             )
         }
+    }
+}
+
+/// OPQ-03 (registry part): npm `hasInstallScript` / install scripts, PyPI
+/// releases with source distributions only.
+fn build_time_code_at_registry(c: &Component) -> Verdict {
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(_) => {
+            return Verdict::not_evaluated(
+                "neither the input nor registry facts record install or build-time code",
+            );
+        }
+    };
+    let mut what = Vec::new();
+    let mut ev = Vec::new();
+    if o.install_scripts == Some(true) {
+        what.push("an install script");
+        ev.push(evidence(c, o, "install scripts", "yes"));
+    }
+    if o.sdist_only == Some(true) {
+        what.push("a source distribution built at install time (no wheel)");
+        ev.push(evidence(c, o, "distributions", "source only"));
+    }
+    if !what.is_empty() {
+        return Verdict::fire_sourced(
+            format!(
+                "{} runs code at install or build time: {}",
+                c.display_name(),
+                what.join(", ")
+            ),
+            ev,
+        );
+    }
+    if o.install_scripts.is_some() || o.sdist_only.is_some() {
+        Verdict::Pass
+    } else {
+        Verdict::not_evaluated(
+            "neither the input nor the registry records install or build-time code for this package",
+        )
     }
 }
 
@@ -224,5 +303,53 @@ mod tests {
             run(closed_without_bom, Component::named("a")),
             Verdict::NotEvaluated(_)
         ));
+    }
+
+    use super::super::testing::resolved;
+    use crate::model::Ecosystem;
+
+    #[test]
+    fn opq01_registry_part() {
+        let mut c = resolved(Ecosystem::Npm, "x", "1.0.0");
+        assert!(fired(&run(no_source_repository, c.clone())));
+        c.origin.as_mut().unwrap().repository = Some("https://git.example/x".into());
+        assert_eq!(run(no_source_repository, c.clone()), Verdict::Pass);
+        c.origin = None;
+        assert!(matches!(
+            run(no_source_repository, c),
+            Verdict::NotEvaluated(_)
+        ));
+    }
+
+    #[test]
+    fn opq02_unknown_to_registry() {
+        let mut c = resolved(Ecosystem::Npm, "acme-internal-utils", "1.0.0");
+        assert_eq!(run(unknown_to_registry, c.clone()), Verdict::Pass);
+        c.origin.as_mut().unwrap().presence = Presence::NotFound;
+        assert!(fired(&run(unknown_to_registry, c.clone())));
+        c.origin = None;
+        assert!(matches!(
+            run(unknown_to_registry, c),
+            Verdict::NotEvaluated(_)
+        ));
+    }
+
+    #[test]
+    fn opq03_registry_part() {
+        let mut c = resolved(Ecosystem::Npm, "esbuild", "0.20.0");
+        assert!(matches!(
+            run(build_time_code, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        c.origin.as_mut().unwrap().install_scripts = Some(false);
+        assert_eq!(run(build_time_code, c.clone()), Verdict::Pass);
+        c.origin.as_mut().unwrap().install_scripts = Some(true);
+        assert!(fired(&run(build_time_code, c.clone())));
+        let mut p = resolved(Ecosystem::Pypi, "pycrypto", "2.6.1");
+        p.origin.as_mut().unwrap().sdist_only = Some(true);
+        assert!(fired(&run(build_time_code, p)));
+        // What the lockfile records wins over the registry.
+        c.build_code = Some(vec![]);
+        assert_eq!(run(build_time_code, c), Verdict::Pass);
     }
 }

@@ -1,24 +1,190 @@
 //! UNM: unmaintained components (technical support). Most of this family
 //! needs registry or advisory data; what an input itself records is judged here.
 
+use super::facts::{self, Version, evidence, input_evidence, threshold};
 use super::{Ctx, Verdict};
-use crate::model::Component;
+use crate::model::{Component, Ecosystem};
 
-/// UNM-02 (lockfile part): the input records the registry's deprecation of
-/// the used version. Without that record only the registry can tell.
-pub fn deprecated(c: &Component, _: &Ctx) -> Verdict {
-    match &c.deprecated {
-        Some(message) => Verdict::fire(
+/// UNM-02: the registry deprecates the used version or the whole package (npm
+/// `deprecated`, PyPI `Development Status :: 7 - Inactive` or an archived /
+/// deprecated project status), or the lockfile copied such a deprecation.
+pub fn deprecated(c: &Component, ctx: &Ctx) -> Verdict {
+    if let Some(message) = &c.deprecated {
+        return Verdict::fire_sourced(
             format!(
-                "{} is deprecated by its publisher: {message}",
+                "{} is deprecated by its publisher (recorded in the lockfile): {message}",
                 c.display_name()
             ),
-            vec![("deprecated", message.clone())],
+            vec![input_evidence(ctx, c, "deprecated", message.clone())],
+        );
+    }
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    match &o.deprecated {
+        Some(message) => Verdict::fire_sourced(
+            format!(
+                "{} is deprecated at its registry: {message}",
+                c.display_name()
+            ),
+            vec![evidence(c, o, "deprecated", message.clone())],
         ),
+        // npm mirrors may strip `deprecated`: only a registry that gives the
+        // field for this version can pass it. The clients set `deprecated`
+        // when present and leave the version's facts otherwise untouched, so
+        // a listed version with no message is judged not deprecated.
+        None if o.version_listed == Some(true) => Verdict::Pass,
         None => Verdict::not_evaluated(
-            "the input records no deprecation; the registry's metadata is needed, and registry resolution is not part of this scan",
+            "the registry does not list the used version, so its deprecation is unknown",
         ),
     }
+}
+
+/// UNM-03: the used version is yanked (Cargo, PyPI) or no longer published
+/// (npm unpublish, a version the registry does not list).
+pub fn yanked(c: &Component, _: &Ctx) -> Verdict {
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    let Some(version) = c.version.as_deref() else {
+        return Verdict::not_evaluated("no version to look up (see SBM-02)");
+    };
+    match (o.version_listed, o.yanked) {
+        (_, Some(true)) => Verdict::fire_sourced(
+            format!(
+                "{} is yanked at its registry: the publisher withdrew this version",
+                c.display_name()
+            ),
+            vec![evidence(c, o, "yanked", format!("{version}: yes"))],
+        ),
+        (Some(false), _) => Verdict::fire_sourced(
+            format!(
+                "{} is not published at its registry (unpublished, or never released there)",
+                c.display_name()
+            ),
+            vec![evidence(c, o, "version listed", format!("{version}: no"))],
+        ),
+        (Some(true), Some(false)) => Verdict::Pass,
+        // npm has no yanking: a listed version is a published one.
+        (Some(true), None) if c.ecosystem == Ecosystem::Npm => Verdict::Pass,
+        (Some(true), None) => {
+            Verdict::not_evaluated("the registry does not record whether versions are yanked")
+        }
+        (None, _) => Verdict::not_evaluated("the registry's version list is not known"),
+    }
+}
+
+/// UNM-04: the newest release of any version is older than
+/// `max_release_age_months`.
+pub fn no_recent_release(c: &Component, ctx: &Ctx) -> Verdict {
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    let Some((raw, newest)) = o
+        .newest_release
+        .as_deref()
+        .and_then(|s| Some((s, facts::parse_time(s)?)))
+    else {
+        return Verdict::not_evaluated("the registry gives no release times for this package");
+    };
+    let limit = ctx.thresholds.max_release_age_months;
+    let months = facts::months_between(newest, ctx.now);
+    if months < f64::from(limit) {
+        return Verdict::Pass;
+    }
+    Verdict::fire_sourced(
+        format!(
+            "{}: no release of any version for {:.0} months (newest {}), at or above the {limit}-month limit",
+            c.display_name_without_version(),
+            months.floor(),
+            &raw[..raw.len().min(10)]
+        ),
+        vec![
+            evidence(c, o, "newest release", raw),
+            threshold("max_release_age_months", format!("{limit} months")),
+        ],
+    )
+}
+
+/// UNM-05: the used version is `max_major_lag` or more breaking release
+/// lines behind the latest, or was released `max_version_age_months` or more
+/// before it.
+pub fn version_lag(c: &Component, ctx: &Ctx) -> Verdict {
+    let o = match facts::found(c) {
+        Ok(o) => o,
+        Err(v) => return v,
+    };
+    let (Some(used), Some(latest)) = (c.version.as_deref(), o.latest_version.as_deref()) else {
+        return Verdict::not_evaluated("the used or the latest version is not known");
+    };
+    let t = ctx.thresholds;
+    let parsed = (
+        Version::parse(&c.ecosystem, used),
+        Version::parse(&c.ecosystem, latest),
+    );
+    if let (Some(u), Some(l)) = &parsed
+        && u.compare(l).is_some_and(|ord| ord.is_ge())
+    {
+        return Verdict::Pass;
+    }
+    let behind = match &parsed {
+        (Some(u), Some(l)) => Some(u.lines_behind(l)),
+        _ => None,
+    };
+    let age_gap = match (
+        o.published.as_deref().and_then(facts::parse_time),
+        o.latest_version_published
+            .as_deref()
+            .and_then(facts::parse_time),
+    ) {
+        (Some(u), Some(l)) => Some(facts::months_between(u, l)),
+        _ => None,
+    };
+    if behind.is_none() && age_gap.is_none() {
+        return Verdict::not_evaluated(
+            "versions that do not compare and no release times to measure the lag",
+        );
+    }
+    let mut why = Vec::new();
+    let mut ev = vec![
+        input_evidence(ctx, c, "used version", used),
+        evidence(c, o, "latest version", latest),
+    ];
+    if let Some(n) = behind.filter(|n| *n >= u64::from(t.max_major_lag)) {
+        why.push(format!(
+            "{n} major versions behind (limit {})",
+            t.max_major_lag
+        ));
+        ev.push(threshold(
+            "max_major_lag",
+            format!("{} majors", t.max_major_lag),
+        ));
+    }
+    if let Some(m) = age_gap.filter(|m| *m >= f64::from(t.max_version_age_months)) {
+        why.push(format!(
+            "released {:.0} months before the latest (limit {})",
+            m.floor(),
+            t.max_version_age_months
+        ));
+        ev.push(threshold(
+            "max_version_age_months",
+            format!("{} months", t.max_version_age_months),
+        ));
+    }
+    if why.is_empty() {
+        return Verdict::Pass;
+    }
+    Verdict::fire_sourced(
+        format!(
+            "{} lags the latest version {latest}: {}",
+            c.display_name(),
+            why.join("; ")
+        ),
+        ev,
+    )
 }
 
 #[cfg(test)]
@@ -38,9 +204,111 @@ mod tests {
         match run(deprecated, c) {
             Verdict::Fire(f) => assert_eq!(
                 f.message,
-                "request@2.88.2 is deprecated by its publisher: request has been deprecated"
+                "request@2.88.2 is deprecated by its publisher (recorded in the lockfile): request has been deprecated"
             ),
             v => panic!("{v:?}"),
         }
+    }
+
+    use super::super::testing::{fired, resolved};
+    use crate::model::Presence;
+
+    fn message(v: Verdict) -> String {
+        match v {
+            Verdict::Fire(f) => f.message,
+            v => panic!("expected a finding, got {v:?}"),
+        }
+    }
+
+    #[test]
+    fn unm02_at_the_registry() {
+        let mut c = resolved(Ecosystem::Npm, "request", "2.88.2");
+        assert_eq!(run(deprecated, c.clone()), Verdict::Pass);
+        c.origin.as_mut().unwrap().deprecated = Some("request has been deprecated".into());
+        let m = message(run(deprecated, c.clone()));
+        assert!(m.contains("deprecated at its registry"), "{m}");
+        // A version the registry does not list: its deprecation is unknown.
+        let o = c.origin.as_mut().unwrap();
+        o.deprecated = None;
+        o.version_listed = Some(false);
+        assert!(matches!(
+            run(deprecated, c.clone()),
+            Verdict::NotEvaluated(_)
+        ));
+        // No facts at all: unknown, never a pass.
+        c.origin = None;
+        assert!(matches!(run(deprecated, c), Verdict::NotEvaluated(_)));
+    }
+
+    #[test]
+    fn unm03_yanked_or_unpublished() {
+        let mut c = resolved(Ecosystem::Cargo, "time", "0.2.23");
+        c.origin.as_mut().unwrap().yanked = Some(false);
+        assert_eq!(run(yanked, c.clone()), Verdict::Pass);
+        c.origin.as_mut().unwrap().yanked = Some(true);
+        assert!(message(run(yanked, c.clone())).contains("yanked"));
+        let o = c.origin.as_mut().unwrap();
+        o.yanked = None;
+        assert!(matches!(run(yanked, c.clone()), Verdict::NotEvaluated(_)));
+        c.origin.as_mut().unwrap().version_listed = Some(false);
+        assert!(message(run(yanked, c.clone())).contains("not published"));
+        // npm has no yanking: listed means published.
+        let n = resolved(Ecosystem::Npm, "left-pad", "1.3.0");
+        assert_eq!(run(yanked, n), Verdict::Pass);
+        // Unknown to the registry: OPQ-02's business, not a yank.
+        c.origin.as_mut().unwrap().presence = Presence::NotFound;
+        assert!(matches!(run(yanked, c), Verdict::NotEvaluated(_)));
+    }
+
+    #[test]
+    fn unm04_newest_release_age() {
+        let mut c = resolved(Ecosystem::Pypi, "nose", "1.3.7");
+        // NOW is 2026-11-24; 24 months before is 2024-11-24.
+        c.origin.as_mut().unwrap().newest_release = Some("2025-01-10T00:00:00Z".into());
+        assert_eq!(run(no_recent_release, c.clone()), Verdict::Pass);
+        c.origin.as_mut().unwrap().newest_release = Some("2015-06-02T03:26:07.000Z".into());
+        let m = message(run(no_recent_release, c.clone()));
+        assert!(
+            m.contains("137 months") && m.contains("24-month limit"),
+            "{m}"
+        );
+        c.origin.as_mut().unwrap().newest_release = None;
+        assert!(matches!(
+            run(no_recent_release, c),
+            Verdict::NotEvaluated(_)
+        ));
+    }
+
+    #[test]
+    fn unm05_version_lag() {
+        let mut c = resolved(Ecosystem::Npm, "chalk", "2.4.2");
+        c.origin.as_mut().unwrap().latest_version = Some("3.0.0".into());
+        assert_eq!(
+            run(version_lag, c.clone()),
+            Verdict::Pass,
+            "one major behind"
+        );
+        c.origin.as_mut().unwrap().latest_version = Some("5.3.0".into());
+        let m = message(run(version_lag, c.clone()));
+        assert!(m.contains("3 major versions behind (limit 2)"), "{m}");
+        // Same major, but released long before the latest.
+        let mut d = resolved(Ecosystem::Cargo, "rand", "0.8.0");
+        let o = d.origin.as_mut().unwrap();
+        o.latest_version = Some("0.8.5".into());
+        o.published = Some("2020-12-18T00:00:00Z".into());
+        o.latest_version_published = Some("2024-02-14T00:00:00Z".into());
+        let m = message(run(version_lag, d.clone()));
+        assert!(m.contains("released 37 months before the latest"), "{m}");
+        // Newer than "latest" (a prerelease channel): no lag.
+        d.version = Some("0.9.0".into());
+        assert_eq!(run(version_lag, d), Verdict::Pass);
+        // Nothing comparable and no times: unknown.
+        let mut e = resolved(Ecosystem::Golang, "example.org/m", "r20200101");
+        e.origin.as_mut().unwrap().latest_version = Some("r20240101".into());
+        assert!(matches!(run(version_lag, e), Verdict::NotEvaluated(_)));
+        assert!(!fired(&run(
+            version_lag,
+            resolved(Ecosystem::Npm, "x", "1.0.0")
+        )));
     }
 }

@@ -544,6 +544,9 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// The source a berry locator's reference (what follows `name@`) names.
+/// The algorithm name of yarn berry's `checksum` (a SHA-512 of Yarn's cache zip).
+pub const YARN_CACHE_SHA512: &str = "yarn-cache-SHA-512";
+
 fn berry_source(reference: &str, depth: usize) -> SourceKind {
     let r = reference.trim();
     if r.starts_with("npm:") {
@@ -643,10 +646,12 @@ fn parse_berry(input: &Input, text: &str) -> Result<ParsedDoc, IngestError> {
         c.bom_ref = Some(refs[i].to_string());
         c.source = berry_source(reference, 0);
         if let Some(sum) = e.checksum.as_deref() {
-            // `cacheKey/hex`: the SHA-512 of the archive in Yarn's cache.
+            // `cacheKey/hex`: the SHA-512 of the archive in Yarn's cache, not
+            // of the registry's tarball: named apart so it is never compared
+            // with a registry checksum (DEL-02), yet still pins the content.
             let hex = sum.rsplit('/').next().unwrap_or(sum).trim();
             if hex.len() == 128 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                c.add_hash("SHA-512", hex);
+                c.add_hash(YARN_CACHE_SHA512, hex);
             } else {
                 warnings.push(format!("{at}: checksum {sum:?} is not a SHA-512; ignored"));
             }
@@ -1019,7 +1024,7 @@ __metadata:
                 pinned: true
             }
         );
-        assert_eq!(lib.hashes[0].alg.as_str(), "SHA-512");
+        assert_eq!(lib.hashes[0].alg.as_str(), YARN_CACHE_SHA512);
         assert_eq!(lib.build_code, None);
         let ajv = d.by_ref("ajv@npm:^8.12.0");
         assert_eq!(ajv.source, SourceKind::Registry { url: None });
