@@ -110,21 +110,37 @@ pub fn read_report(path: &Path) -> Result<Assessment, String> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
-    let a: Assessment = serde_path_to_error::deserialize(de).map_err(|e| {
-        let inner = e.inner();
-        let at = e.path().to_string();
-        let field = if at == "." || at.is_empty() {
-            String::new()
-        } else {
-            format!(" (at {at})")
-        };
-        format!(
-            "{shown} is not a chainrisk report ({}): line {} column {}{field}: {inner}",
-            super::SCHEMA,
-            inner.line(),
-            inner.column()
-        )
-    })?;
+    let parsed: Result<Assessment, _> = serde_path_to_error::deserialize(de);
+    let a = match parsed {
+        Ok(a) => a,
+        Err(e) => {
+            let inner = e.inner();
+            let position = format!(" at line {} column {}", inner.line(), inner.column());
+            let what = inner.to_string();
+            let what = what.strip_suffix(&position).unwrap_or(&what);
+            // Valid JSON of another kind (an SBOM, another tool's report): say so first.
+            let kind = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(v) => match v.get("schema").and_then(|s| s.as_str()) {
+                    Some(s) if s == super::SCHEMA => String::new(),
+                    Some(s) => format!("its \"schema\" is {s:?}; "),
+                    None => "it has no \"schema\" field; ".to_string(),
+                },
+                Err(_) => String::new(),
+            };
+            let at = e.path().to_string();
+            let field = if at == "." || at.is_empty() {
+                String::new()
+            } else {
+                format!(" (at {at})")
+            };
+            return Err(format!(
+                "{shown} is not a chainrisk report ({}): {kind}line {} column {}{field}: {what}",
+                super::SCHEMA,
+                inner.line(),
+                inner.column()
+            ));
+        }
+    };
     if a.schema != super::SCHEMA {
         return Err(format!(
             "{shown} is not a chainrisk report: its \"schema\" is {:?}, expected {:?}",
