@@ -34,6 +34,32 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// Turns `` `x` `` spans of escaped catalogue text into `<code>` elements.
+/// The text is escaped first, so only backticks become markup.
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 16);
+    let mut parts = escaped.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An odd number of backticks leaves the last one as text.
+    let pairs = rest.len() / 2 * 2;
+    for (i, part) in rest.iter().enumerate() {
+        if i >= pairs {
+            out.push('`');
+            out.push_str(part);
+        } else if i % 2 == 0 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn sev_class(s: Severity) -> &'static str {
     s.as_str()
 }
@@ -192,10 +218,10 @@ fn section_start(out: &mut String, anchor: &str, title: &str) {
 
 /// A horizontal bar chart: one labelled bar per row, scaled to the largest value.
 fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> String {
-    const LABEL_W: f64 = 150.0;
-    const BAR_W: f64 = 170.0;
+    const LABEL_W: f64 = 136.0;
+    const BAR_W: f64 = 150.0;
     const ROW_H: f64 = 22.0;
-    let width = LABEL_W + BAR_W + 50.0;
+    let width = LABEL_W + BAR_W + 52.0;
     let height = ROW_H * rows.len().max(1) as f64 + 6.0;
     let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
     let mut svg = String::new();
@@ -203,7 +229,7 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> Str
         svg,
         "<figure class=\"chart\">\n<figcaption>{title}</figcaption>\n\
          <svg id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{title}\" \
-         viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n\
+         viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMinYMin meet\">\n\
          <title>{title}</title>\n",
         title = esc(title),
     );
@@ -211,8 +237,8 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> Str
         let y = 3.0 + i as f64 * ROW_H;
         let len = if max > 0.0 { value / max * BAR_W } else { 0.0 };
         // Long supplier names are cut for the chart; the table below has them whole.
-        let short: String = if label.chars().count() > 24 {
-            label.chars().take(23).chain(['…']).collect()
+        let short: String = if label.chars().count() > 17 {
+            label.chars().take(16).chain(['…']).collect()
         } else {
             label.clone()
         };
@@ -310,11 +336,11 @@ fn summary(v: &View, t: Tr, out: &mut String) {
     w!(out, "<div class=\"stats\">\n");
     for (label, n) in [
         (t.t("sum.components"), s.components),
-        (t.t("rel.direct"), s.direct),
-        (t.t("rel.transitive"), s.transitive),
-        (t.t("rel.unknown"), s.directness_unknown),
+        (t.t("sum.direct"), s.direct),
+        (t.t("sum.transitive"), s.transitive),
+        (t.t("sum.directness_unknown"), s.directness_unknown),
         (t.t("sec.findings"), s.findings),
-        (t.t("sec.unknowns"), s.not_evaluated),
+        (t.t("sum.not_evaluated"), s.not_evaluated),
     ] {
         w!(
             out,
@@ -451,7 +477,7 @@ fn conformance(v: &View, t: Tr, out: &mut String) {
             };
             w!(
                 out,
-                "<tr><td>{}</td><td><code>{}</code></td><td><span class=\"status {class}\">{}</span></td></tr>\n",
+                "<tr><td>{}</td><td><code class=\"id\">{}</code></td><td><span class=\"status {class}\">{}</span></td></tr>\n",
                 esc(t.t(r.key)),
                 esc(&rules),
                 esc(&t.conformance(r.status))
@@ -583,14 +609,13 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
     w!(
         out,
         "<tr class=\"finding {sev}\" id=\"{anchor}\" data-rule=\"{rule}\" data-fingerprint=\"{fp}\">\
-         <td class=\"n\"><a href=\"#{anchor}\">F{n}</a></td><td><code>{rule}</code> {badge}</td>\
+         <td class=\"n\"><a href=\"#{anchor}\">F{n}</a></td><td><code class=\"id\">{rule}</code></td>\
          <td>{title}</td><td><span class=\"comp\">{comp}</span>{purl}</td><td>{status}</td></tr>\n",
         sev = sev_class(f.severity),
         anchor = r.anchor(),
         n = r.number,
         rule = esc(&f.rule),
         fp = esc(&f.fingerprint),
-        badge = badge(t, f.severity),
         title = esc(&t.rule_name(&f.rule)),
         comp = esc(&component_label(r, t)),
         purl = purl
@@ -606,7 +631,7 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
     let mut item = |label: &str, value: String| {
         w!(out, "<dt>{}</dt><dd>{value}</dd>\n", esc(label));
     };
-    item(t.t("f.summary"), esc(&t.rule_summary(&f.rule)));
+    item(t.t("f.summary"), code_spans(&esc(&t.rule_summary(&f.rule))));
     item(t.t("category"), esc(t.cat(f.category)));
     if !r.path.is_empty() {
         let names: Vec<String> = r.path.iter().map(|n| esc(n)).collect();
@@ -696,7 +721,7 @@ fn unknowns(v: &View, t: Tr, out: &mut String) {
     for u in &v.unknowns {
         w!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
             esc(u.rule),
             esc(&t.rule_name(u.rule)),
             u.count,
@@ -954,5 +979,12 @@ mod tests {
         assert_eq!(esc("' onmouseover='x"), "&#39; onmouseover=&#39;x");
         assert_eq!(esc("a & b"), "a &amp; b");
         assert_eq!(esc("nul\u{0}bell\u{7}"), "nulbell");
+    }
+
+    #[test]
+    fn only_paired_backticks_become_code() {
+        assert_eq!(code_spans("a `b` c"), "a <code>b</code> c");
+        assert_eq!(code_spans("`x` and `y"), "<code>x</code> and `y");
+        assert_eq!(code_spans("none"), "none");
     }
 }

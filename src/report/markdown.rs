@@ -136,9 +136,9 @@ fn summary(v: &View, t: Tr, out: &mut String) {
         out,
         &[
             t.t("sum.total"),
-            t.t("rel.direct"),
-            t.t("rel.transitive"),
-            t.t("rel.unknown"),
+            t.t("sum.direct"),
+            t.t("sum.transitive"),
+            t.t("sum.directness_unknown"),
         ],
     );
     w!(

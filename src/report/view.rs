@@ -313,9 +313,10 @@ impl<'a> View<'a> {
                 findings: per_component.get(&c.id).copied().unwrap_or(0),
             })
             .collect();
+        // Without a resolution block no registry was asked, whatever the flags.
         let mode = match (&a.invocation, &a.resolution) {
             (_, Some(r)) => Some(r.mode.clone()),
-            (Some(i), None) => Some(if i.offline { "offline" } else { "online" }.to_string()),
+            (Some(i), None) => Some(if i.offline { "offline" } else { "off" }.to_string()),
             (None, None) => None,
         };
         View {
