@@ -288,3 +288,106 @@ fn tags(page: &str) -> Vec<(String, Vec<String>)> {
     }
     found
 }
+
+/// Every Markdown table keeps its shape: each row has as many cells
+/// (unescaped `|`) as its header, so forges render it as a table.
+#[test]
+fn markdown_tables_keep_their_columns() {
+    for input in [DEMO, PAYLOADS] {
+        let a = assess(input);
+        for lang in [Lang::En, Lang::ZhCn] {
+            let md = markdown::render(&a, lang);
+            let mut header: Option<usize> = None;
+            for line in md.lines() {
+                if !line.starts_with('|') {
+                    header = None;
+                    continue;
+                }
+                let bytes = line.as_bytes();
+                let pipes = (0..bytes.len())
+                    .filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+                    .count();
+                match header {
+                    None => header = Some(pipes),
+                    Some(n) => {
+                        assert_eq!(pipes, n, "{input}: row does not match its header: {line}")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The optional blocks, when given, show their content: exception, baseline,
+/// fetch time of registry evidence, policy hash, resolution and advisories.
+#[test]
+fn given_blocks_render_their_content() {
+    use chainrisk::model::{
+        AdvisoryDatabase, BaselineState, EcosystemResolution, Evidence, EvidenceSource,
+        ExceptionMark, PolicyInfo, Resolution, SnapshotInfo,
+    };
+    let mut a = assess(DEMO);
+    let f = &mut a.findings[0];
+    f.exception = Some(ExceptionMark {
+        index: 0,
+        reason: "vendor firmware, reviewed in RISK-42".into(),
+        owner: Some("psirt@acme.example".into()),
+        expires: Some("2027-01-31".into()),
+    });
+    f.baseline = Some(BaselineState::Known);
+    f.evidence.push(Evidence::new(
+        "latest",
+        "7.46.0",
+        EvidenceSource("registry:npm@2026-11-23T08:00:00Z".into()),
+    ));
+    a.policy = Some(PolicyInfo {
+        file: Some("chainrisk.toml".into()),
+        sha256: "ab".repeat(32),
+        exceptions: Vec::new(),
+    });
+    a.resolution = Some(Resolution {
+        mode: "offline".into(),
+        cache: None,
+        snapshot: Some(SnapshotInfo {
+            file: "facts.snapshot.json".into(),
+            created_at: "2026-11-01T00:00:00Z".into(),
+            format: "chainrisk.snapshot/v1".into(),
+            packages: 12,
+            age_days: 23,
+            stale: false,
+        }),
+        ecosystems: vec![EcosystemResolution {
+            registry: Some("http://127.0.0.1:9/npm".into()),
+            packages: 12,
+            from_snapshot: 12,
+            ..EcosystemResolution::default()
+        }],
+        errors: Vec::new(),
+    });
+    a.advisories = vec![AdvisoryDatabase {
+        path: "advisory-db".into(),
+        format: "rustsec".into(),
+        advisories: 900,
+        newest: Some("2026-11-20".into()),
+        stale: false,
+    }];
+    let md = markdown::render(&a, Lang::En);
+    let page = html::render(&a, Lang::En);
+    for text in [&md, &page] {
+        assert!(text.contains("vendor firmware, reviewed in RISK-42"));
+        assert!(text.contains("psirt@acme.example"));
+        assert!(text.contains("2027-01-31"));
+        assert!(text.contains("accepted by exception"));
+        assert!(
+            text.contains("2026-11-23T08:00:00Z"),
+            "fetch time of registry evidence"
+        );
+        assert!(text.contains(&"ab".repeat(32)), "policy hash");
+        assert!(text.contains("offline (cache and snapshot only)"));
+        assert!(text.contains("23 days old"));
+        assert!(text.contains("2026-11-20"), "advisory database date");
+        assert!(text.contains("127.0.0.1:9/npm"));
+    }
+    assert!(md.contains("| registry:npm | 2026-11-23T08:00:00Z |"));
+    assert!(page.contains("<span class=\"status baseline\">known</span>"));
+}
