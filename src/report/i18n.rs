@@ -319,7 +319,8 @@ pub struct Tr(pub Lang);
 
 impl Tr {
     /// The text of a catalogue key. A missing key is a bug caught by the
-    /// tests; at run time the key itself is shown rather than failing.
+    /// tests (and by this assertion in debug builds); a release build shows
+    /// `?` rather than failing.
     pub fn t(self, key: &str) -> &'static str {
         match lookup(self.0, key) {
             Some(s) => s,

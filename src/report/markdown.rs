@@ -365,6 +365,12 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
     w!(out, "- **{}**: {}", t.t("f.message"), cell(&f.message));
     w!(
         out,
+        "- **{}**: {}",
+        t.t("f.summary"),
+        cell(&t.rule_summary(&f.rule))
+    );
+    w!(
+        out,
         "- **{}**: {} · {}",
         t.t("severity"),
         t.sev(f.severity),
