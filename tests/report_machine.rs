@@ -296,3 +296,131 @@ fn csv_neutralises_formulas_from_the_input() {
     }
     assert!(seen >= 2, "the payload components have findings: {text}");
 }
+
+/// An accepted finding and baseline marks, as the policy stage sets them.
+fn reviewed_demo() -> Assessment {
+    let out = bin()
+        .current_dir(root())
+        .args(["scan", DEMO, "--format", "json"])
+        .output()
+        .unwrap();
+    let mut a = report::json::read(&out.stdout).unwrap();
+    a.findings[0].exception = Some(chainrisk::model::ExceptionMark {
+        index: 0,
+        reason: "=firmware blob signed by the vendor, reviewed 2025-11".into(),
+        owner: Some("product security".into()),
+        expires: Some("2026-06-30".into()),
+    });
+    for (i, f) in a.findings.iter_mut().enumerate() {
+        f.baseline = Some(if i % 2 == 0 {
+            chainrisk::model::BaselineState::New
+        } else {
+            chainrisk::model::BaselineState::Known
+        });
+    }
+    a
+}
+
+#[test]
+fn sarif_carries_exceptions_and_baseline_states() {
+    let a = reviewed_demo();
+    let v = report::sarif::to_value(&a);
+    if let Some(validator) = sarif_validator() {
+        let errors = violations(&validator, &v);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let sup = &results[0]["suppressions"][0];
+    assert_eq!(sup["kind"], "external");
+    assert_eq!(sup["status"], "accepted");
+    assert_eq!(
+        sup["justification"],
+        "=firmware blob signed by the vendor, reviewed 2025-11"
+    );
+    assert_eq!(sup["properties"]["expires"], "2026-06-30");
+    assert!(results[1].get("suppressions").is_none());
+    assert_eq!(results[0]["baselineState"], "new");
+    assert_eq!(results[1]["baselineState"], "unchanged");
+}
+
+#[test]
+fn cyclonedx_and_csv_carry_exceptions_and_baseline_states() {
+    let a = reviewed_demo();
+    let v = report::cyclonedx::to_value(&a);
+    if let Some(validator) = cyclonedx_validator() {
+        let errors = violations(&validator, &v);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    let f = &a.findings[0];
+    let props: Vec<(String, String)> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(std::iter::once(&v))
+        .flat_map(|c| c["properties"].as_array().cloned().unwrap_or_default())
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |name: String, value: &str| props.contains(&(name, value.to_string()));
+    let base = format!("chainrisk:finding:{}", f.rule);
+    assert!(has(
+        format!("{base}:exception"),
+        "=firmware blob signed by the vendor, reviewed 2025-11"
+    ));
+    assert!(has(format!("{base}:exception-expires"), "2026-06-30"));
+    assert!(has(format!("{base}:baseline"), "new"));
+    assert!(has(format!("{base}:fingerprint"), &f.fingerprint));
+
+    // CSV: the exception column, neutralised, and the baseline column.
+    let text = report::csv::render(&a);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let first = reader.records().next().unwrap().unwrap();
+    assert_eq!(
+        &first[9],
+        "'=firmware blob signed by the vendor, reviewed 2025-11 (until 2026-06-30)"
+    );
+    assert_eq!(&first[10], "new");
+}
+
+#[test]
+fn lockfile_findings_point_at_their_line() {
+    let a = assess(&root().join("fixtures/lockfiles/python/demo/requirements.txt"));
+    let v = report::sarif::to_value(&a);
+    if let Some(validator) = sarif_validator() {
+        let errors = violations(&validator, &v);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let with_line = results
+        .iter()
+        .filter(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64() > Some(0))
+        .count();
+    assert!(
+        with_line > 0,
+        "some findings of a requirements file carry a line: {results:#?}"
+    );
+}
+
+/// The validators are not vacuous: a wrong level, a bad serial number and a
+/// hash in base64 are each caught.
+#[test]
+fn the_schema_checks_can_fail() {
+    let a = reviewed_demo();
+    if let Some(validator) = sarif_validator() {
+        let mut v = report::sarif::to_value(&a);
+        v["runs"][0]["results"][0]["level"] = "fatal".into();
+        assert!(!violations(&validator, &v).is_empty());
+    }
+    if let Some(validator) = cyclonedx_validator() {
+        let mut v = report::cyclonedx::to_value(&a);
+        v["serialNumber"] = "urn:uuid:not-a-uuid".into();
+        assert!(!violations(&validator, &v).is_empty());
+        let mut v = report::cyclonedx::to_value(&a);
+        v["components"][0]["hashes"][0]["content"] = "z4PhNX7vuL3xVChQ1m2AB9Yg5AU=".into();
+        assert!(!violations(&validator, &v).is_empty());
+    }
+}
