@@ -105,7 +105,7 @@ fn absent_blocks_render_as_not_given() {
     a.invocation = None;
     a.advisories.clear();
     a.baseline = None;
-    assert!(markdown::render(&a, Lang::En).contains("_not given_"));
+    assert!(markdown::render(&a, Lang::En).contains("*not given*"));
     assert!(html::render(&a, Lang::En).contains("<span class=\"missing\">not given</span>"));
 }
 

@@ -56,7 +56,7 @@ pub fn cell(s: &str) -> String {
 fn or_not_given(t: Tr, v: Option<&str>) -> String {
     match v {
         Some(s) if !s.is_empty() => cell(s),
-        _ => format!("_{}_", t.t("not_given")),
+        _ => format!("*{}*", t.t("not_given")),
     }
 }
 
