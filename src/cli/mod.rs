@@ -1,8 +1,10 @@
-//! The command line: `chainrisk scan` and `chainrisk rules`.
+//! The command line: `chainrisk scan`, `chainrisk rules` and `chainrisk diff`.
 //!
 //! Exit codes: 0 clean (or findings below `--fail-on`), 1 findings at or
 //! above `--fail-on`, 2 usage error or an input that could not be read.
 
+mod diff;
+mod output;
 mod rules;
 mod scan;
 
@@ -31,14 +33,81 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Compare two JSON reports: components added, removed, changed; findings new, resolved, unchanged.
+    Diff(DiffArgs),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
 pub enum OutputFormat {
     /// A concise summary for the terminal.
     Table,
     /// The full report (schema chainrisk.report/v1).
     Json,
+    /// The review report as Markdown.
+    Markdown,
+    /// The review report as one self-contained HTML file.
+    Html,
+    /// SARIF 2.1.0 for code-scanning UIs.
+    Sarif,
+    /// The inventory as CycloneDX 1.6 JSON, findings attached as properties.
+    Cyclonedx,
+    /// Findings as CSV, one row each.
+    Csv,
+}
+
+impl OutputFormat {
+    /// The file name `-o DIR` gives this format.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "chainrisk-report.txt",
+            OutputFormat::Json => "chainrisk-report.json",
+            OutputFormat::Markdown => "chainrisk-report.md",
+            OutputFormat::Html => "chainrisk-report.html",
+            OutputFormat::Sarif => "chainrisk-report.sarif",
+            OutputFormat::Cyclonedx => "chainrisk-report.cdx.json",
+            OutputFormat::Csv => "chainrisk-report.csv",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Html => "html",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Cyclonedx => "cyclonedx",
+            OutputFormat::Csv => "csv",
+        }
+    }
+}
+
+/// Formats of `chainrisk rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}
+
+/// Formats of `chainrisk diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A concise summary for the terminal.
+    Table,
+    /// The diff as JSON (schema chainrisk.diff/v1).
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// Language of the human-readable reports (Markdown, HTML).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    #[default]
+    #[value(name = "en")]
+    En,
+    #[value(name = "zh-CN", alias = "zh-cn", alias = "zh")]
+    ZhCn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -53,12 +122,22 @@ pub struct ScanArgs {
     /// SBOMs (CycloneDX JSON/XML 1.2–1.7, SPDX 2.2/2.3 JSON or tag-value, SPDX 3.0 JSON-LD), lockfiles and manifests (Cargo, npm, yarn, pnpm, pip, Poetry, uv, Pipenv, Go), or directories holding them.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    /// Output format, or several separated by commas (`json,html,sarif`, which need `-o DIR`).
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub format: Vec<OutputFormat>,
+    /// Write the report to FILE (`-` for standard output); with several formats, a directory where each is written as chainrisk-report.<ext>.
+    #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Language of the Markdown and HTML reports.
+    #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
+    pub lang: LangArg,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -78,8 +157,24 @@ pub struct RulesArgs {
     /// A rule id (e.g. DEL-01) to explain in full.
     pub id: Option<String>,
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier JSON report (`chainrisk scan --format json`).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later JSON report.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Write the diff to FILE instead of standard output (`-` for standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -101,6 +196,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     ExitCode::from(code)
 }

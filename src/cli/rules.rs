@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ColorChoice, EXIT_USAGE, OutputFormat, RulesArgs, emit};
+use super::{ColorChoice, EXIT_USAGE, RulesArgs, RulesFormat, emit};
 use crate::rules::{RULES, RuleInfo, Thresholds, catalogue};
 
 pub fn run(args: &RulesArgs) -> u8 {
@@ -19,14 +19,14 @@ pub fn run(args: &RulesArgs) -> u8 {
         },
     };
     let text = match args.format {
-        OutputFormat::Json => {
+        RulesFormat::Json => {
             let list: Vec<serde_json::Value> = selected.iter().map(|r| to_json(r)).collect();
             let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
             s.push('\n');
             s
         }
-        OutputFormat::Table if args.id.is_some() => explain(selected[0]),
-        OutputFormat::Table => list(&selected),
+        RulesFormat::Table if args.id.is_some() => explain(selected[0]),
+        RulesFormat::Table => list(&selected),
     };
     match emit(&text, None, ColorChoice::Auto) {
         Ok(()) => 0,

@@ -1,32 +1,48 @@
 //! `chainrisk scan`: ingest, evaluate, report, and pick the exit code.
 
-use super::{EXIT_USAGE, OutputFormat, ScanArgs, emit};
-use crate::report::{self, Assessment, table};
+use super::output::{self, RenderOptions, Target};
+use super::{EXIT_USAGE, ScanArgs, emit};
+use crate::report::{self, Assessment, Invocation};
 use crate::rules::{self, Thresholds};
 
 pub fn run(args: &ScanArgs) -> u8 {
+    // Where each report goes is settled before the scan: a usage mistake costs nothing.
+    let plan = match output::plan(&args.format, args.output.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let options = crate::ingest::IngestOptions {
         offline: args.offline,
     };
     let inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let now = report::scan_timestamp();
     let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
-    let assessment = Assessment::new(inventory, evaluation, report::format_time(now));
+    let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
+    assessment.invocation = Some(Invocation {
+        args: std::env::args().skip(1).collect(),
+        offline: args.offline,
+    });
 
-    let text = match args.format {
-        OutputFormat::Table => table::render(&assessment, table::TableOptions { top: args.top }),
-        OutputFormat::Json => {
-            let mut buf = Vec::new();
-            if let Err(e) = report::json::write(&assessment, &mut buf) {
-                eprintln!("error: cannot serialise the report: {e}");
-                return EXIT_USAGE;
-            }
-            String::from_utf8(buf).unwrap_or_default()
-        }
+    let opts = RenderOptions {
+        top: args.top,
+        lang: args.lang,
     };
-    if let Err(e) = emit(&text, args.output.as_deref(), args.color) {
-        eprintln!("error: {e}");
-        return EXIT_USAGE;
+    for (format, target) in &plan {
+        let written = output::render(*format, &assessment, &opts).and_then(|text| {
+            output::prepare(target)?;
+            let path = match target {
+                Target::Stdout => None,
+                Target::File(p) => Some(p.as_path()),
+            };
+            emit(&text, path, args.color)
+        });
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
     }
 
     // Unreadable inputs: one line each on stderr, whatever the format, and exit 2.

@@ -2,9 +2,17 @@
 //! (`chainrisk.report/v1`, `docs/report.schema.json`) is the source of truth;
 //! every other format reads the same structure.
 
+pub mod csv;
+pub mod cyclonedx;
+pub mod diff;
+pub mod html;
+pub mod i18n;
 pub mod json;
+pub mod markdown;
 mod summary;
+pub mod sarif;
 pub mod table;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,129 @@
+//! Where reports go and how each format is rendered: one format to a file or
+//! standard output, several formats into a directory, one file each.
+
+use std::path::{Path, PathBuf};
+
+use super::{LangArg, OutputFormat};
+use crate::report::{self, Assessment, i18n::Lang, table};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Stdout,
+    File(PathBuf),
+}
+
+/// Decides where each requested format goes, before any work is done, so
+/// a usage mistake costs nothing. Formats named twice are written once.
+pub fn plan(
+    formats: &[OutputFormat],
+    output: Option<&Path>,
+) -> Result<Vec<(OutputFormat, Target)>, String> {
+    let mut unique: Vec<OutputFormat> = Vec::new();
+    for f in formats {
+        if !unique.contains(f) {
+            unique.push(*f);
+        }
+    }
+    let to_stdout = output.is_none_or(|p| p == Path::new("-"));
+    if let [one] = unique.as_slice() {
+        let target = match output {
+            _ if to_stdout => Target::Stdout,
+            Some(dir) if dir.is_dir() => Target::File(dir.join(one.file_name())),
+            Some(file) => Target::File(file.to_path_buf()),
+            None => Target::Stdout,
+        };
+        return Ok(vec![(*one, target)]);
+    }
+    let names: Vec<&str> = unique.iter().map(|f| f.name()).collect();
+    if to_stdout {
+        return Err(format!(
+            "--format {} asks for {} reports, and standard output takes one: give -o DIR to write each as DIR/chainrisk-report.<ext>",
+            names.join(","),
+            unique.len()
+        ));
+    }
+    let dir = output.unwrap_or(Path::new("."));
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "-o {}: is a file; with several formats ({}) -o names a directory",
+            dir.display(),
+            names.join(",")
+        ));
+    }
+    Ok(unique
+        .into_iter()
+        .map(|f| (f, Target::File(dir.join(f.file_name()))))
+        .collect())
+}
+
+pub struct RenderOptions {
+    pub top: usize,
+    pub lang: LangArg,
+}
+
+fn lang(l: LangArg) -> Lang {
+    match l {
+        LangArg::En => Lang::En,
+        LangArg::ZhCn => Lang::ZhCn,
+    }
+}
+
+pub fn render(
+    format: OutputFormat,
+    a: &Assessment,
+    opts: &RenderOptions,
+) -> Result<String, String> {
+    Ok(match format {
+        OutputFormat::Table => table::render(a, table::TableOptions { top: opts.top }),
+        OutputFormat::Json => {
+            let mut buf = Vec::new();
+            report::json::write(a, &mut buf)
+                .map_err(|e| format!("cannot serialise the report: {e}"))?;
+            String::from_utf8(buf).map_err(|e| format!("cannot serialise the report: {e}"))?
+        }
+        OutputFormat::Markdown => report::markdown::render(a, lang(opts.lang)),
+        OutputFormat::Html => report::html::render(a, lang(opts.lang)),
+        OutputFormat::Sarif => report::sarif::render(a),
+        OutputFormat::Cyclonedx => report::cyclonedx::render(a),
+        OutputFormat::Csv => report::csv::render(a),
+    })
+}
+
+/// Creates the directory a report file goes into, when it is missing.
+pub fn prepare(target: &Target) -> Result<(), String> {
+    if let Target::File(p) = target
+        && let Some(dir) = p.parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_format_goes_to_stdout_or_the_file() {
+        let p = plan(&[OutputFormat::Json], None).unwrap();
+        assert_eq!(p, vec![(OutputFormat::Json, Target::Stdout)]);
+        let p = plan(&[OutputFormat::Json], Some(Path::new("-"))).unwrap();
+        assert_eq!(p[0].1, Target::Stdout);
+        let p = plan(&[OutputFormat::Sarif], Some(Path::new("out.sarif"))).unwrap();
+        assert_eq!(p[0].1, Target::File("out.sarif".into()));
+    }
+
+    #[test]
+    fn several_formats_need_a_directory() {
+        let both = [OutputFormat::Json, OutputFormat::Csv, OutputFormat::Json];
+        let e = plan(&both, None).unwrap_err();
+        assert!(e.contains("json,csv") && e.contains("-o DIR"), "{e}");
+        assert!(plan(&both, Some(Path::new("-"))).is_err());
+        let p = plan(&both, Some(Path::new("reports"))).unwrap();
+        assert_eq!(p.len(), 2, "json named twice is written once");
+        assert_eq!(p[1].1, Target::File("reports/chainrisk-report.csv".into()));
+    }
+}

@@ -1,0 +1,517 @@
+//! The scanned inventory as CycloneDX 1.6 JSON, with each component's
+//! findings attached as namespaced properties, so other SBOM tools carry the
+//! assessment along with the components.
+//!
+//! Properties written (CycloneDX `properties`, name = value):
+//!
+//! On a component, for each of its findings (RULE is the rule id, e.g. `DEL-01`):
+//! - `chainrisk:finding:RULE` = the finding's message
+//! - `chainrisk:finding:RULE:severity` = `critical` … `info`
+//! - `chainrisk:finding:RULE:category` = `unmaintained`, `opaque`, `concentration`, `delivery`, `completeness`
+//! - `chainrisk:finding:RULE:fingerprint` = the stable fingerprint (baselines, suppressions)
+//! - `chainrisk:finding:RULE:exception` = the accepting exception's reason, when one applies
+//! - `chainrisk:finding:RULE:exception-expires` = its expiry (`YYYY-MM-DD`), when it has one
+//! - `chainrisk:finding:RULE:baseline` = `new` or `known`, when compared with a baseline
+//!
+//! And per component:
+//! - `chainrisk:severity` = the worst severity among its findings
+//! - `chainrisk:findings` = how many findings it has
+//! - `chainrisk:scope` = `dev` or `build` for components CycloneDX can only call `excluded`
+//! - `chainrisk:source` = how it reached the product (`registry`, `git`, `path`, `url`, `vendored`), when known
+//! - `chainrisk:reference:TYPE` = an external reference whose URL is no URI reference even once encoded (`git@host:path`)
+//!
+//! Findings about the whole product or one input document go on the BOM's own
+//! `properties` with the same names; the BOM also carries
+//! `chainrisk:ruleset` and `chainrisk:report-schema`.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::Assessment;
+use crate::model::{
+    Component, ComponentId, Finding, HashAlg, LicenseKind, RefKind, Scope, SourceKind,
+};
+
+pub const SPEC_VERSION: &str = "1.6";
+
+/// Component types CycloneDX 1.6 knows; anything else is written as `library`.
+const TYPES: [&str; 13] = [
+    "application",
+    "framework",
+    "library",
+    "container",
+    "platform",
+    "operating-system",
+    "device",
+    "device-driver",
+    "firmware",
+    "file",
+    "machine-learning-model",
+    "data",
+    "cryptographic-asset",
+];
+
+/// Bom-ref of the subject when no component of the inventory stands for it.
+const SUBJECT_REF: &str = "chainrisk:subject";
+
+pub fn render(a: &Assessment) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(a)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn to_value(a: &Assessment) -> Value {
+    let refs = bom_refs(a);
+    let mut by_component: HashMap<ComponentId, Vec<&Finding>> = HashMap::new();
+    let mut product_findings = Vec::new();
+    for f in &a.findings {
+        match f.component {
+            Some(id) if id < a.components.len() => by_component.entry(id).or_default().push(f),
+            _ => product_findings.push(f),
+        }
+    }
+    // The product itself: a root component named like the subject, else a
+    // component made from the subject.
+    let primary = a
+        .components
+        .iter()
+        .find(|c| c.root && c.name == a.subject.name)
+        .map(|c| c.id);
+    let subject = match primary {
+        Some(id) => component(
+            &a.components[id],
+            &refs[id],
+            by_component.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        ),
+        None => {
+            let mut s =
+                json!({ "type": "application", "bom-ref": SUBJECT_REF, "name": a.subject.name });
+            if let Some(v) = &a.subject.version {
+                s["version"] = json!(v);
+            }
+            if let Some(sup) = &a.subject.supplier {
+                s["supplier"] = json!({ "name": sup });
+            }
+            s
+        }
+    };
+    let components: Vec<Value> = a
+        .components
+        .iter()
+        .filter(|c| Some(c.id) != primary)
+        .map(|c| {
+            component(
+                c,
+                &refs[c.id],
+                by_component.get(&c.id).map(Vec::as_slice).unwrap_or(&[]),
+            )
+        })
+        .collect();
+
+    let mut bom_props = vec![
+        prop("chainrisk:report-schema", super::SCHEMA),
+        prop("chainrisk:ruleset", &a.tool.ruleset),
+    ];
+    for f in &product_findings {
+        finding_props(f, &mut bom_props);
+    }
+
+    let mut bom = json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": SPEC_VERSION,
+        "serialNumber": serial_number(a),
+        "version": 1,
+        "metadata": {
+            "timestamp": a.generated_at,
+            "tools": { "components": [{
+                "type": "application",
+                "name": a.tool.name,
+                "version": a.tool.version,
+            }]},
+            "component": subject,
+        },
+        "components": components,
+        "properties": bom_props,
+    });
+    if let Some(deps) = dependencies(a, &refs, primary) {
+        bom["dependencies"] = deps;
+    }
+    bom
+}
+
+/// One bom-ref per component: the input's own reference where it is unique
+/// in the assessment, else one made from the component id.
+fn bom_refs(a: &Assessment) -> Vec<String> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for c in &a.components {
+        if let Some(r) = c.bom_ref.as_deref() {
+            *seen.entry(r).or_default() += 1;
+        }
+    }
+    a.components
+        .iter()
+        .map(|c| match c.bom_ref.as_deref() {
+            Some(r) if !r.is_empty() && seen[r] == 1 && r != SUBJECT_REF => r.to_string(),
+            _ => format!("chainrisk:component:{}", c.id),
+        })
+        .collect()
+}
+
+/// `dependsOn` for every component when the inventory has a graph at all
+/// (an empty list then means "depends on nothing"); the subject depends on
+/// the roots and direct components when it is not itself a component.
+fn dependencies(a: &Assessment, refs: &[String], primary: Option<ComponentId>) -> Option<Value> {
+    if a.dependencies.is_empty() {
+        return None;
+    }
+    let mut out: Vec<Vec<ComponentId>> = vec![Vec::new(); a.components.len()];
+    for e in &a.dependencies {
+        if e.from < out.len() && e.to < out.len() && !out[e.from].contains(&e.to) {
+            out[e.from].push(e.to);
+        }
+    }
+    let mut deps = Vec::with_capacity(a.components.len() + 1);
+    if primary.is_none() {
+        let tops: Vec<&str> = a
+            .components
+            .iter()
+            .filter(|c| c.root || (c.direct == Some(true) && c.parent.is_none()))
+            .map(|c| refs[c.id].as_str())
+            .collect();
+        deps.push(json!({ "ref": SUBJECT_REF, "dependsOn": tops }));
+    }
+    for (id, targets) in out.iter().enumerate() {
+        let on: Vec<&str> = targets.iter().map(|t| refs[*t].as_str()).collect();
+        deps.push(json!({ "ref": refs[id], "dependsOn": on }));
+    }
+    Some(Value::Array(deps))
+}
+
+fn component(c: &Component, bom_ref: &str, findings: &[&Finding]) -> Value {
+    let kind = c
+        .kind
+        .as_deref()
+        .filter(|k| TYPES.contains(k))
+        .unwrap_or("library");
+    let mut o = Map::new();
+    o.insert("type".into(), json!(kind));
+    o.insert("bom-ref".into(), json!(bom_ref));
+    if let Some(sup) = &c.supplier {
+        o.insert("supplier".into(), json!({ "name": sup }));
+    }
+    if !c.authors.is_empty() {
+        let authors: Vec<Value> = c.authors.iter().map(|a| json!({ "name": a })).collect();
+        o.insert("authors".into(), Value::Array(authors));
+    }
+    if let Some(ns) = &c.namespace {
+        o.insert("group".into(), json!(ns));
+    }
+    o.insert("name".into(), json!(c.name));
+    if let Some(v) = &c.version {
+        o.insert("version".into(), json!(v));
+    }
+    match c.scope {
+        Scope::Required => {}
+        Scope::Optional => {
+            o.insert("scope".into(), json!("optional"));
+        }
+        Scope::Dev | Scope::Build | Scope::Excluded => {
+            o.insert("scope".into(), json!("excluded"));
+        }
+    }
+    let hashes: Vec<Value> = c
+        .hashes
+        .iter()
+        .filter_map(|h| Some(json!({ "alg": hash_alg(&h.alg)?, "content": hex_digest(&h.value)? })))
+        .collect();
+    if !hashes.is_empty() {
+        o.insert("hashes".into(), Value::Array(hashes));
+    }
+    if let Some(l) = licenses(c) {
+        o.insert("licenses".into(), l);
+    }
+    if let Some(cpe) = &c.cpe {
+        o.insert("cpe".into(), json!(cpe));
+    }
+    if let Some(p) = &c.purl {
+        o.insert("purl".into(), json!(p));
+    }
+    let mut props = Vec::new();
+    let mut refs = Vec::new();
+    for r in &c.references {
+        match iri_reference(&r.url) {
+            Some(url) => refs.push(json!({ "type": ref_type(r.kind), "url": url })),
+            // Not a URI reference even once encoded (`git@host:path`): kept as text.
+            None => props.push(prop(
+                &format!("chainrisk:reference:{}", ref_type(r.kind)),
+                &r.url,
+            )),
+        }
+    }
+    if !refs.is_empty() {
+        o.insert("externalReferences".into(), Value::Array(refs));
+    }
+
+    match c.scope {
+        Scope::Dev => props.push(prop("chainrisk:scope", "dev")),
+        Scope::Build => props.push(prop("chainrisk:scope", "build")),
+        _ => {}
+    }
+    if c.source != SourceKind::Unknown {
+        props.push(prop("chainrisk:source", c.source.label()));
+    }
+    if let Some(worst) = findings.iter().map(|f| f.severity).max() {
+        props.push(prop("chainrisk:severity", worst.as_str()));
+        props.push(prop("chainrisk:findings", &findings.len().to_string()));
+    }
+    for f in findings {
+        finding_props(f, &mut props);
+    }
+    if !props.is_empty() {
+        o.insert("properties".into(), Value::Array(props));
+    }
+    Value::Object(o)
+}
+
+fn finding_props(f: &Finding, props: &mut Vec<Value>) {
+    let base = format!("chainrisk:finding:{}", f.rule);
+    props.push(prop(&base, &f.message));
+    props.push(prop(&format!("{base}:severity"), f.severity.as_str()));
+    props.push(prop(&format!("{base}:category"), f.category.as_str()));
+    props.push(prop(&format!("{base}:fingerprint"), &f.fingerprint));
+    if let Some(e) = &f.exception {
+        props.push(prop(&format!("{base}:exception"), &e.reason));
+        if let Some(x) = &e.expires {
+            props.push(prop(&format!("{base}:exception-expires"), x));
+        }
+    }
+    if let Some(b) = f.baseline {
+        let state = match b {
+            crate::model::BaselineState::New => "new",
+            crate::model::BaselineState::Known => "known",
+        };
+        props.push(prop(&format!("{base}:baseline"), state));
+    }
+}
+
+fn prop(name: &str, value: &str) -> Value {
+    json!({ "name": name, "value": value })
+}
+
+/// CycloneDX licences are either one SPDX expression or a list of licences
+/// by SPDX id or by name. One parsed expression is written as is; several
+/// licences (declared and concluded, or text that does not parse) become a
+/// list, with the acknowledgement saying which claim each is.
+fn licenses(c: &Component) -> Option<Value> {
+    let asserted: Vec<_> = c.licenses.iter().filter(|l| l.is_assertion()).collect();
+    let ack = |k: LicenseKind| match k {
+        LicenseKind::Declared => "declared",
+        LicenseKind::Concluded => "concluded",
+    };
+    match asserted.as_slice() {
+        [] => None,
+        [one] if one.expression.is_some() => Some(json!([{
+            "expression": one.expression,
+            "acknowledgement": ack(one.kind),
+        }])),
+        many => Some(Value::Array(
+            many.iter()
+                .map(|l| {
+                    let known_id = l
+                        .expression
+                        .as_deref()
+                        .filter(|e| spdx::license_id(e).is_some());
+                    match known_id {
+                        Some(id) => {
+                            json!({ "license": { "id": id, "acknowledgement": ack(l.kind) } })
+                        }
+                        None => {
+                            json!({ "license": { "name": l.raw, "acknowledgement": ack(l.kind) } })
+                        }
+                    }
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// The algorithm in CycloneDX's enumeration; `None` for one it lacks (SHA-224, others).
+fn hash_alg(alg: &HashAlg) -> Option<&'static str> {
+    Some(match alg {
+        HashAlg::Md5 => "MD5",
+        HashAlg::Sha1 => "SHA-1",
+        HashAlg::Sha256 => "SHA-256",
+        HashAlg::Sha384 => "SHA-384",
+        HashAlg::Sha512 => "SHA-512",
+        HashAlg::Sha3_256 => "SHA3-256",
+        HashAlg::Sha3_384 => "SHA3-384",
+        HashAlg::Sha3_512 => "SHA3-512",
+        HashAlg::Blake2b256 => "BLAKE2b-256",
+        HashAlg::Blake2b384 => "BLAKE2b-384",
+        HashAlg::Blake2b512 => "BLAKE2b-512",
+        HashAlg::Blake3 => "BLAKE3",
+        HashAlg::Sha224 | HashAlg::Other(_) => return None,
+    })
+}
+
+/// CycloneDX wants hex digests; lockfiles often record base64 (npm
+/// `integrity`, Go `h1:`). Returns `None` for a value that is neither, or
+/// whose length is no digest length CycloneDX accepts.
+fn hex_digest(value: &str) -> Option<String> {
+    const LENGTHS: [usize; 5] = [32, 40, 64, 96, 128];
+    let hex = if value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        value.to_ascii_lowercase()
+    } else {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .ok()?;
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    LENGTHS.contains(&hex.len()).then_some(hex)
+}
+
+/// The URL as an IRI reference, as CycloneDX requires: characters no IRI
+/// may hold (space, quotes, braces, `|`, a lone `%`…) percent-encoded.
+/// `None` when it still cannot be one: a colon in the first segment without
+/// a scheme before it (scp-like `git@host:path`).
+fn iri_reference(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let bytes = url.as_bytes();
+    let mut out = String::with_capacity(url.len());
+    for (i, ch) in url.char_indices() {
+        let lone_percent = ch == '%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
+        if ch.is_control()
+            || matches!(
+                ch,
+                ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}'
+            )
+            || lone_percent
+        {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    let first_segment = out.split(['/', '?', '#']).next().unwrap_or("");
+    if let Some((scheme, _)) = first_segment.split_once(':') {
+        let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !valid {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn ref_type(k: RefKind) -> &'static str {
+    match k {
+        RefKind::Vcs => "vcs",
+        RefKind::Website => "website",
+        RefKind::Distribution => "distribution",
+        RefKind::IssueTracker => "issue-tracker",
+        RefKind::Bom => "bom",
+        RefKind::Other => "other",
+    }
+}
+
+/// A serial number that is the same for the same report: SHA-256 over what
+/// identifies it (scan time, subject, inputs' hashes, components, findings),
+/// shaped as an RFC 4122 name-based UUID.
+fn serial_number(a: &Assessment) -> String {
+    let mut h = Sha256::new();
+    let mut part = |s: &str| {
+        h.update(s.as_bytes());
+        h.update([0u8]);
+    };
+    part(&a.generated_at);
+    part(&a.subject.name);
+    part(a.subject.version.as_deref().unwrap_or(""));
+    for d in &a.inputs {
+        part(&d.path);
+        part(d.sha256.as_deref().unwrap_or(""));
+    }
+    for c in &a.components {
+        part(c.purl.as_deref().unwrap_or(&c.name));
+    }
+    for f in &a.findings {
+        part(&f.fingerprint);
+    }
+    let mut b: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
+    b[6] = (b[6] & 0x0f) | 0x50; // version 5: name-based
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_digests_become_hex() {
+        // npm integrity of an empty file, SHA-512.
+        let b64 = "z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==";
+        let hex = hex_digest(b64).unwrap();
+        assert_eq!(hex.len(), 128);
+        assert!(hex.starts_with("cf83e135"));
+        assert_eq!(
+            hex_digest("ABCDEF0123456789abcdef0123456789")
+                .unwrap()
+                .len(),
+            32
+        );
+        assert_eq!(hex_digest("not a digest!"), None);
+        assert_eq!(hex_digest("abcd"), None);
+    }
+
+    #[test]
+    fn urls_become_iri_references() {
+        assert_eq!(
+            iri_reference("https://git.example/${project.artifactId}/issues").unwrap(),
+            "https://git.example/$%7Bproject.artifactId%7D/issues"
+        );
+        assert_eq!(
+            iri_reference("http://x.example/a b%zz").unwrap(),
+            "http://x.example/a%20b%25zz"
+        );
+        assert_eq!(
+            iri_reference("git+https://git.example/o/r.git").unwrap(),
+            "git+https://git.example/o/r.git"
+        );
+        assert_eq!(iri_reference("git@git.example:o/r.git"), None);
+        assert_eq!(iri_reference(" "), None);
+    }
+
+    #[test]
+    fn serial_numbers_are_uuids_and_stable() {
+        let a = Assessment::new(
+            crate::model::Inventory::default(),
+            crate::rules::Evaluation::default(),
+            "2025-11-24T16:00:00Z".into(),
+        );
+        let s = serial_number(&a);
+        assert_eq!(s, serial_number(&a));
+        assert_eq!(s.len(), "urn:uuid:".len() + 36);
+        assert_eq!(&s[23..24], "5");
+    }
+}

@@ -1,0 +1,990 @@
+//! The HTML report: one self-contained file (inline CSS and SVG, no script,
+//! no external fetch) for the review file, printable to PDF from a browser.
+//! It shows the same [`View`] as the Markdown report. Every value from the
+//! input goes through [`esc`]; markup comes only from this file.
+
+use std::fmt::Write as _;
+
+use super::Assessment;
+use super::i18n::{Lang, Tr};
+use super::view::{Conformance, FAMILIES, FindingRow, View, display_name};
+use crate::model::{Category, Severity};
+
+/// Appends formatted text; writing to a `String` cannot fail.
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{ let _ = write!($out, $($arg)*); }};
+}
+
+/// Escapes text for HTML element content and double- or single-quoted
+/// attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters other than whitespace are not allowed in HTML text.
+            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Turns `` `x` `` spans of escaped catalogue text into `<code>` elements.
+/// The text is escaped first, so only backticks become markup.
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 16);
+    let mut parts = escaped.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An odd number of backticks leaves the last one as text.
+    let pairs = rest.len() / 2 * 2;
+    for (i, part) in rest.iter().enumerate() {
+        if i >= pairs {
+            out.push('`');
+            out.push_str(part);
+        } else if i % 2 == 0 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+fn sev_class(s: Severity) -> &'static str {
+    s.as_str()
+}
+
+/// Chart colours per severity: restrained, and distinguishable in greyscale print.
+fn sev_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "#8b1a1a",
+        Severity::High => "#c0392b",
+        Severity::Medium => "#c77c0e",
+        Severity::Low => "#2f6fab",
+        Severity::Info => "#7b8794",
+    }
+}
+
+const CSS: &str = include_str!("templates/report.css");
+
+pub fn render(a: &Assessment, lang: Lang) -> String {
+    let v = View::new(a);
+    let t = Tr(lang);
+    let mut out = String::with_capacity(16384 + 600 * (a.components.len() + a.findings.len()));
+    let subject = match &a.subject.version {
+        Some(ver) => format!("{} {}", a.subject.name, ver),
+        None => a.subject.name.clone(),
+    };
+    w!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"{} {}\">\n\
+         <title>{} — {}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
+        lang.tag(),
+        esc(&a.tool.name),
+        esc(&a.tool.version),
+        esc(&subject),
+        esc(t.t("title")),
+    );
+    cover(&v, t, &subject, &mut out);
+    contents(t, &mut out);
+    summary(&v, t, &mut out);
+    conformance(&v, t, &mut out);
+    matrix(&v, t, &mut out);
+    findings(&v, t, &mut out);
+    unknowns(&v, t, &mut out);
+    inventory(&v, t, &mut out);
+    reproducibility(&v, t, &mut out);
+    w!(
+        out,
+        "<footer>{} {} · {} {} · {} <code>{}</code></footer>\n</main>\n</body>\n</html>\n",
+        esc(&a.tool.name),
+        esc(&a.tool.version),
+        esc(t.t("repro.ruleset")),
+        esc(&a.tool.ruleset),
+        esc(t.t("report_id")),
+        esc(&v.report_id)
+    );
+    out
+}
+
+fn not_given(t: Tr) -> String {
+    format!("<span class=\"missing\">{}</span>", esc(t.t("not_given")))
+}
+
+fn or_not_given(t: Tr, v: Option<&str>) -> String {
+    match v {
+        Some(s) if !s.is_empty() => esc(s),
+        _ => not_given(t),
+    }
+}
+
+fn badge(t: Tr, s: Severity) -> String {
+    format!(
+        "<span class=\"badge {}\">{}</span>",
+        sev_class(s),
+        esc(t.sev(s))
+    )
+}
+
+fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
+    let a = v.a;
+    w!(
+        out,
+        "<header class=\"cover\" id=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<dl class=\"facts\">\n",
+        esc(t.t("title")),
+        esc(subject)
+    );
+    let mut fact = |label: &str, value: String| {
+        w!(out, "<div><dt>{}</dt><dd>{value}</dd></div>\n", esc(label));
+    };
+    fact(t.t("product"), esc(&a.subject.name));
+    fact(
+        t.t("version"),
+        or_not_given(t, a.subject.version.as_deref()),
+    );
+    fact(
+        t.t("supplier"),
+        or_not_given(t, a.subject.supplier.as_deref()),
+    );
+    fact(t.t("generated"), esc(&v.generated));
+    fact(
+        t.t("report_id"),
+        format!("<code>{}</code>", esc(&v.report_id)),
+    );
+    fact(
+        t.t("tool"),
+        format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
+    );
+    let inputs: Vec<String> = a
+        .inputs
+        .iter()
+        .map(|d| {
+            format!(
+                "<code>{}</code> <span class=\"muted\">{}</span>",
+                esc(&d.path),
+                esc(d.format.map(|f| f.as_str()).unwrap_or("?"))
+            )
+        })
+        .collect();
+    w!(
+        out,
+        "<div class=\"wide\"><dt>{}</dt><dd>{}</dd></div>\n</dl>\n</header>\n",
+        esc(t.t("inputs")),
+        inputs.join("<br>")
+    );
+}
+
+const SECTIONS: [(&str, &str); 7] = [
+    ("summary", "sec.summary"),
+    ("conformance", "sec.conformance"),
+    ("review-matrix", "sec.matrix"),
+    ("findings", "sec.findings"),
+    ("known-unknowns", "sec.unknowns"),
+    ("inventory", "sec.inventory"),
+    ("reproducibility", "sec.reproducibility"),
+];
+
+fn contents(t: Tr, out: &mut String) {
+    w!(
+        out,
+        "<nav class=\"toc\" id=\"toc\" aria-label=\"{0}\">\n<h2>{0}</h2>\n<ol>\n",
+        esc(t.t("contents"))
+    );
+    for (anchor, key) in SECTIONS {
+        w!(
+            out,
+            "<li><a href=\"#{anchor}\">{}</a></li>\n",
+            esc(t.t(key))
+        );
+    }
+    w!(out, "</ol>\n</nav>\n");
+}
+
+fn section_start(out: &mut String, anchor: &str, title: &str) {
+    w!(out, "<section id=\"{anchor}\">\n<h2>{}</h2>\n", esc(title));
+}
+
+/// A horizontal bar chart: one labelled bar per row, scaled to the largest value.
+fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> String {
+    const LABEL_W: f64 = 136.0;
+    const BAR_W: f64 = 150.0;
+    const ROW_H: f64 = 22.0;
+    let width = LABEL_W + BAR_W + 52.0;
+    let height = ROW_H * rows.len().max(1) as f64 + 6.0;
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+    let mut svg = String::new();
+    w!(
+        svg,
+        "<figure class=\"chart\">\n<figcaption>{title}</figcaption>\n\
+         <svg id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{title}\" \
+         viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMinYMin meet\">\n\
+         <title>{title}</title>\n",
+        title = esc(title),
+    );
+    for (i, (label, value, shown, colour)) in rows.iter().enumerate() {
+        let y = 3.0 + i as f64 * ROW_H;
+        let len = if max > 0.0 { value / max * BAR_W } else { 0.0 };
+        // Long supplier names are cut for the chart; the table below has them whole.
+        let short: String = if label.chars().count() > 17 {
+            label.chars().take(16).chain(['…']).collect()
+        } else {
+            label.clone()
+        };
+        w!(
+            svg,
+            "<g><text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{LABEL_W}\" y=\"{ry}\" width=\"{len:.1}\" height=\"{bh}\" rx=\"2\" fill=\"{colour}\"/>\
+             <text x=\"{vx:.1}\" y=\"{ty}\" class=\"value\">{}</text></g>\n",
+            esc(&short),
+            esc(shown),
+            lx = LABEL_W - 8.0,
+            ty = y + 14.0,
+            ry = y + 3.0,
+            bh = ROW_H - 8.0,
+            vx = LABEL_W + len + 6.0,
+        );
+    }
+    svg.push_str("</svg>\n</figure>\n");
+    svg
+}
+
+fn charts(v: &View, t: Tr, out: &mut String) {
+    let s = &v.a.summary;
+    let sev_rows: Vec<(String, f64, String, &str)> = Severity::ALL
+        .iter()
+        .map(|sev| {
+            let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
+            (
+                t.sev(*sev).to_string(),
+                n as f64,
+                n.to_string(),
+                sev_colour(*sev),
+            )
+        })
+        .collect();
+    let cat_rows: Vec<(String, f64, String, &str)> = Category::ALL
+        .iter()
+        .map(|c| {
+            let n = s.findings_by_category.get(c).copied().unwrap_or(0);
+            (t.cat(*c).to_string(), n as f64, n.to_string(), "#3d5a80")
+        })
+        .collect();
+    let mut sup_rows: Vec<(String, f64, String, &str)> = s
+        .suppliers
+        .shares
+        .iter()
+        .take(8)
+        .map(|sh| {
+            (
+                sh.supplier.clone(),
+                sh.share,
+                format!("{:.1} %", sh.share * 100.0),
+                "#5b7f95",
+            )
+        })
+        .collect();
+    let shown: usize = s
+        .suppliers
+        .shares
+        .iter()
+        .take(8)
+        .map(|x| x.components)
+        .sum();
+    if s.suppliers.with_supplier > shown {
+        let rest = (s.suppliers.with_supplier - shown) as f64 / s.suppliers.with_supplier as f64;
+        sup_rows.push((
+            t.t("chart.others").to_string(),
+            rest,
+            format!("{:.1} %", rest * 100.0),
+            "#a0aec0",
+        ));
+    }
+    w!(out, "<div class=\"charts\">\n");
+    out.push_str(&bar_chart(
+        "chart-severity",
+        t.t("chart.severity"),
+        &sev_rows,
+    ));
+    out.push_str(&bar_chart(
+        "chart-category",
+        t.t("chart.category"),
+        &cat_rows,
+    ));
+    out.push_str(&bar_chart(
+        "chart-suppliers",
+        t.t("chart.suppliers"),
+        &sup_rows,
+    ));
+    w!(out, "</div>\n");
+}
+
+fn summary(v: &View, t: Tr, out: &mut String) {
+    let s = &v.a.summary;
+    section_start(out, "summary", t.t("sec.summary"));
+    w!(out, "<div class=\"stats\">\n");
+    for (label, n) in [
+        (t.t("sum.components"), s.components),
+        (t.t("sum.direct"), s.direct),
+        (t.t("sum.transitive"), s.transitive),
+        (t.t("sum.directness_unknown"), s.directness_unknown),
+        (t.t("sec.findings"), s.findings),
+        (t.t("sum.not_evaluated"), s.not_evaluated),
+    ] {
+        w!(
+            out,
+            "<div class=\"stat\"><span class=\"num\">{n}</span><span class=\"label\">{}</span></div>\n",
+            esc(label)
+        );
+    }
+    w!(out, "</div>\n");
+    charts(v, t, out);
+
+    w!(
+        out,
+        "<h3>{}</h3>\n<table class=\"grid counts\">\n<thead><tr><th>{}</th>",
+        esc(t.t("sum.findings")),
+        esc(t.t("severity"))
+    );
+    for c in Category::ALL {
+        w!(out, "<th class=\"num\">{}</th>", esc(t.cat(c)));
+    }
+    w!(
+        out,
+        "<th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        esc(t.t("sum.total"))
+    );
+    let mut col_totals = [0usize; 5];
+    for (sev, counts) in &v.severity_category {
+        w!(out, "<tr><th>{}</th>", badge(t, *sev));
+        for (i, n) in counts.iter().enumerate() {
+            col_totals[i] += n;
+            let class = if *n == 0 { "num zero" } else { "num" };
+            w!(out, "<td class=\"{class}\">{n}</td>");
+        }
+        w!(
+            out,
+            "<td class=\"num\">{}</td></tr>\n",
+            counts.iter().sum::<usize>()
+        );
+    }
+    w!(
+        out,
+        "</tbody>\n<tfoot><tr><th>{}</th>",
+        esc(t.t("sum.total"))
+    );
+    for n in col_totals {
+        w!(out, "<td class=\"num\">{n}</td>");
+    }
+    w!(
+        out,
+        "<td class=\"num\">{}</td></tr></tfoot>\n</table>\n",
+        s.findings
+    );
+
+    w!(
+        out,
+        "<div class=\"two\">\n<div>\n<h3>{}</h3>\n<table class=\"grid\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"meter-col\">%</th></tr></thead>\n<tbody>\n",
+        esc(t.t("sum.coverage")),
+        esc(t.t("field")),
+        esc(t.t("sum.components"))
+    );
+    for (key, share) in &v.coverage {
+        w!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{} / {}</td><td><span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> {:.1}</td></tr>\n",
+            esc(t.t(key)),
+            share.count,
+            s.components,
+            share.percent.clamp(0.0, 100.0),
+            share.percent
+        );
+    }
+    w!(out, "</tbody>\n</table>\n</div>\n<div>\n");
+    w!(
+        out,
+        "<h3>{}</h3>\n<p>{}: <strong>{:.1}</strong><br><span class=\"muted\">{}</span></p>\n",
+        esc(t.t("sum.suppliers")),
+        esc(t.t("sum.hhi")),
+        s.suppliers.hhi,
+        esc(&t.n2(
+            "sum.with_supplier",
+            s.suppliers.with_supplier,
+            s.suppliers.components
+        ))
+    );
+    if !s.suppliers.shares.is_empty() {
+        w!(
+            out,
+            "<table class=\"grid\" id=\"supplier-table\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">%</th></tr></thead>\n<tbody>\n",
+            esc(t.t("supplier")),
+            esc(t.t("sum.components"))
+        );
+        for sh in &s.suppliers.shares {
+            w!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1}</td></tr>\n",
+                esc(&sh.supplier),
+                sh.components,
+                sh.share * 100.0
+            );
+        }
+        w!(out, "</tbody>\n</table>\n");
+    }
+    w!(out, "</div>\n</div>\n</section>\n");
+}
+
+fn conformance(v: &View, t: Tr, out: &mut String) {
+    section_start(out, "conformance", t.t("sec.conformance"));
+    w!(
+        out,
+        "<p class=\"note\">{}</p>\n<div class=\"two\">\n",
+        esc(t.t("conf.note"))
+    );
+    for (id, title, rows) in [
+        ("ntia", t.t("conf.ntia"), &v.ntia),
+        ("bsi", t.t("conf.bsi"), &v.bsi),
+    ] {
+        w!(
+            out,
+            "<div>\n<h3>{}</h3>\n<table class=\"grid\" id=\"conformance-{id}\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+            esc(title),
+            esc(t.t("conf.element")),
+            esc(t.t("conf.rules")),
+            esc(t.t("conf.status"))
+        );
+        for r in rows.iter() {
+            let class = match r.status {
+                Conformance::Met => "met",
+                Conformance::NotMet(_) => "not-met",
+                Conformance::NotEvaluated(_) => "unjudged",
+            };
+            let rules = if r.rules.is_empty() {
+                "—".to_string()
+            } else {
+                r.rules.join(", ")
+            };
+            w!(
+                out,
+                "<tr><td>{}</td><td><code class=\"id\">{}</code></td><td><span class=\"status {class}\">{}</span></td></tr>\n",
+                esc(t.t(r.key)),
+                esc(&rules),
+                esc(&t.conformance(r.status))
+            );
+        }
+        w!(out, "</tbody>\n</table>\n</div>\n");
+    }
+    w!(out, "</div>\n</section>\n");
+}
+
+fn matrix(v: &View, t: Tr, out: &mut String) {
+    section_start(out, "review-matrix", t.t("sec.matrix"));
+    w!(
+        out,
+        "<p class=\"note\">{}</p>\n<table class=\"grid matrix\" id=\"review-matrix-table\">\n<thead><tr><th>{}</th>",
+        esc(t.t("matrix.note")),
+        esc(t.t("matrix.factor"))
+    );
+    for f in FAMILIES {
+        w!(
+            out,
+            "<th class=\"num\"><code>{f}</code><br><span class=\"muted\">{}</span></th>",
+            esc(t.family(f))
+        );
+    }
+    w!(out, "</tr></thead>\n<tbody>\n");
+    for row in &v.matrix {
+        w!(
+            out,
+            "<tr><th><strong>{}</strong><br><span class=\"muted\">{}</span></th>",
+            esc(row.factor),
+            esc(t.factor(row.factor))
+        );
+        for c in &row.cells {
+            match c.findings.len() {
+                0 => w!(out, "<td class=\"num zero\">0</td>"),
+                n => w!(
+                    out,
+                    "<td class=\"num hit\"><a href=\"#{}\">{n}</a></td>",
+                    esc(&c.anchor)
+                ),
+            }
+        }
+        w!(out, "</tr>\n");
+    }
+    w!(
+        out,
+        "</tbody>\n</table>\n<h3>{}</h3>\n<ul class=\"cells\">\n",
+        esc(t.t("matrix.cells"))
+    );
+    for row in &v.matrix {
+        for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
+            let links: Vec<String> = c
+                .findings
+                .iter()
+                .map(|n| format!("<a href=\"#f{n}\">F{n}</a>"))
+                .collect();
+            w!(
+                out,
+                "<li id=\"{}\"><strong>{} × {}</strong> {}</li>\n",
+                esc(&c.anchor),
+                esc(row.factor),
+                esc(c.family),
+                links.join(" ")
+            );
+        }
+    }
+    w!(out, "</ul>\n</section>\n");
+}
+
+fn component_label(r: &FindingRow, t: Tr) -> String {
+    r.component
+        .map(display_name)
+        .unwrap_or_else(|| t.t("f.product").to_string())
+}
+
+fn findings(v: &View, t: Tr, out: &mut String) {
+    section_start(out, "findings", t.t("sec.findings"));
+    if v.groups.is_empty() {
+        w!(out, "<p>{}</p>\n</section>\n", esc(t.t("findings.none")));
+        return;
+    }
+    w!(
+        out,
+        "<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n",
+        esc(t.t("rule")),
+        esc(t.t("f.title")),
+        esc(t.t("component")),
+        esc(t.t("conf.status"))
+    );
+    for g in &v.groups {
+        w!(
+            out,
+            "<tbody class=\"group\" id=\"severity-{}\">\n<tr class=\"group-head\"><th colspan=\"5\">{} <span class=\"muted\">({})</span></th></tr>\n",
+            sev_class(g.severity),
+            badge(t, g.severity),
+            g.rows.len()
+        );
+        for r in &g.rows {
+            finding_rows(r, t, out);
+        }
+        w!(out, "</tbody>\n");
+    }
+    w!(out, "</table>\n</section>\n");
+}
+
+fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
+    let f = r.finding;
+    let mut status = Vec::new();
+    if r.exception.is_some() {
+        status.push(format!(
+            "<span class=\"status accepted\">{}</span>",
+            esc(t.t("exc.accepted"))
+        ));
+    }
+    if let Some(b) = r.baseline {
+        status.push(format!(
+            "<span class=\"status baseline\">{}</span>",
+            esc(t.baseline(b))
+        ));
+    }
+    if status.is_empty() {
+        status.push(format!(
+            "<span class=\"status open\">{}</span>",
+            esc(t.t("status.open"))
+        ));
+    }
+    let purl = r.component.and_then(|c| c.purl.as_deref());
+    w!(
+        out,
+        "<tr class=\"finding {sev}\" id=\"{anchor}\" data-rule=\"{rule}\" data-fingerprint=\"{fp}\">\
+         <td class=\"n\"><a href=\"#{anchor}\">F{n}</a></td><td><code class=\"id\">{rule}</code></td>\
+         <td>{title}</td><td><span class=\"comp\">{comp}</span>{purl}</td><td>{status}</td></tr>\n",
+        sev = sev_class(f.severity),
+        anchor = r.anchor(),
+        n = r.number,
+        rule = esc(&f.rule),
+        fp = esc(&f.fingerprint),
+        title = esc(&t.rule_name(&f.rule)),
+        comp = esc(&component_label(r, t)),
+        purl = purl
+            .map(|p| format!("<br><code class=\"purl\">{}</code>", esc(p)))
+            .unwrap_or_default(),
+        status = status.join(" "),
+    );
+    w!(
+        out,
+        "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"message\">{}</p>\n<dl class=\"kv\">\n",
+        esc(&f.message)
+    );
+    let mut item = |label: &str, value: String| {
+        w!(out, "<dt>{}</dt><dd>{value}</dd>\n", esc(label));
+    };
+    item(t.t("f.summary"), code_spans(&esc(&t.rule_summary(&f.rule))));
+    item(t.t("category"), esc(t.cat(f.category)));
+    if !r.path.is_empty() {
+        let names: Vec<String> = r.path.iter().map(|n| esc(n)).collect();
+        item(
+            t.t("f.path"),
+            format!(
+                "<span class=\"path\">{}</span>",
+                names.join(" <span class=\"arrow\">→</span> ")
+            ),
+        );
+    }
+    if !r.thresholds.is_empty() {
+        let ts: Vec<String> = r
+            .thresholds
+            .iter()
+            .map(|th| {
+                let suffix = if th.default {
+                    format!(" <span class=\"muted\">({})</span>", esc(t.t("f.default")))
+                } else {
+                    String::new()
+                };
+                format!("<code>{}</code> = {}{suffix}", esc(th.key), esc(&th.value))
+            })
+            .collect();
+        item(t.t("f.threshold"), ts.join("; "));
+    }
+    let exception = match r.exception {
+        Some(e) => format!(
+            "{} — {}; {}: {}; {}: {}",
+            esc(t.t("exc.accepted")),
+            esc(&e.reason),
+            esc(t.t("exc.owner")),
+            or_not_given(t, e.owner.as_deref()),
+            esc(t.t("exc.expires")),
+            or_not_given(t, e.expires.as_deref())
+        ),
+        None => esc(t.t("exc.none")),
+    };
+    item(t.t("f.exception"), exception);
+    if let Some(b) = r.baseline {
+        item(t.t("f.baseline"), esc(t.baseline(b)));
+    }
+    item(
+        t.t("f.fingerprint"),
+        format!("<code>{}</code>", esc(&f.fingerprint)),
+    );
+    w!(out, "</dl>\n");
+    if !r.evidence.is_empty() {
+        w!(
+            out,
+            "<table class=\"evidence\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            esc(t.t("f.evidence")),
+            esc(t.t("value")),
+            esc(t.t("f.source")),
+            esc(t.t("f.fetched"))
+        );
+        for e in &r.evidence {
+            w!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                esc(e.key),
+                esc(e.value),
+                esc(e.source),
+                e.fetched.map(esc).unwrap_or_else(|| "—".to_string())
+            );
+        }
+        w!(out, "</tbody></table>\n");
+    }
+    w!(out, "</td></tr>\n");
+}
+
+fn unknowns(v: &View, t: Tr, out: &mut String) {
+    section_start(out, "known-unknowns", t.t("sec.unknowns"));
+    w!(out, "<p class=\"note\">{}</p>\n", esc(t.t("unknowns.note")));
+    if v.unknowns.is_empty() {
+        w!(out, "<p>{}</p>\n</section>\n", esc(t.t("unknowns.none")));
+        return;
+    }
+    w!(
+        out,
+        "<table class=\"grid\" id=\"unknowns-table\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        esc(t.t("rule")),
+        esc(t.t("f.title")),
+        esc(t.t("count")),
+        esc(t.t("reason"))
+    );
+    for u in &v.unknowns {
+        w!(
+            out,
+            "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            esc(u.rule),
+            esc(&t.rule_name(u.rule)),
+            u.count,
+            esc(&t.reason(u.reason))
+        );
+    }
+    w!(out, "</tbody>\n</table>\n</section>\n");
+}
+
+fn inventory(v: &View, t: Tr, out: &mut String) {
+    section_start(out, "inventory", t.t("sec.inventory"));
+    // Open by default so it prints; a reader can fold it away on screen.
+    w!(
+        out,
+        "<details open>\n<summary>{}</summary>\n<table class=\"grid inventory\" id=\"inventory-table\">\n<thead><tr><th class=\"num\">id</th><th>{}</th><th>{}</th><th>purl</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        esc(&t.n("inventory.summary", v.inventory.len())),
+        esc(t.t("component")),
+        esc(t.t("version")),
+        esc(t.t("supplier")),
+        esc(t.t("inv.licence")),
+        esc(t.t("inv.hash")),
+        esc(t.t("inv.relation")),
+        esc(t.t("inv.source")),
+        esc(t.t("sec.findings"))
+    );
+    for r in &v.inventory {
+        let c = r.component;
+        let findings = if r.findings == 0 {
+            "<td class=\"num zero\">0</td>".to_string()
+        } else {
+            format!("<td class=\"num\">{}</td>", r.findings)
+        };
+        w!(
+            out,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td><code class=\"purl\">{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{findings}</tr>\n",
+            c.id,
+            esc(&c.name),
+            esc(c.version.as_deref().unwrap_or("")),
+            esc(c.purl.as_deref().unwrap_or("")),
+            esc(c.responsible_party().unwrap_or("")),
+            esc(&r.licences),
+            esc(&r.hashes),
+            esc(t.relation(r.relation)),
+            esc(c.source.label())
+        );
+    }
+    w!(out, "</tbody>\n</table>\n</details>\n</section>\n");
+}
+
+fn reproducibility(v: &View, t: Tr, out: &mut String) {
+    let a = v.a;
+    section_start(out, "reproducibility", t.t("sec.reproducibility"));
+    w!(
+        out,
+        "<table class=\"grid kvtable\" id=\"reproducibility-table\">\n<tbody>\n"
+    );
+    let mut row = |label: &str, value: String| {
+        w!(out, "<tr><th>{}</th><td>{value}</td></tr>\n", esc(label));
+    };
+    row(
+        t.t("tool"),
+        format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
+    );
+    row(t.t("repro.ruleset"), esc(&a.tool.ruleset));
+    row(
+        t.t("repro.schema"),
+        format!("<code>{}</code>", esc(&a.schema)),
+    );
+    row(
+        t.t("repro.policy"),
+        a.policy
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "{} <code>{}</code>",
+                    esc(p.file.as_deref().unwrap_or(t.t("repro.defaults"))),
+                    esc(&p.sha256)
+                )
+            })
+            .unwrap_or_else(|| not_given(t)),
+    );
+    row(
+        t.t("repro.command"),
+        a.invocation
+            .as_ref()
+            .map(|i| {
+                let mut line = String::from("chainrisk");
+                for arg in &i.args {
+                    line.push(' ');
+                    line.push_str(arg);
+                }
+                format!("<code>{}</code>", esc(&line))
+            })
+            .unwrap_or_else(|| not_given(t)),
+    );
+    row(
+        t.t("repro.mode"),
+        v.mode
+            .as_deref()
+            .map(|m| esc(&t.mode(m)))
+            .unwrap_or_else(|| not_given(t)),
+    );
+    row(t.t("generated"), esc(&v.generated));
+    w!(out, "</tbody>\n</table>\n");
+
+    w!(
+        out,
+        "<h3>{}</h3>\n<table class=\"grid\" id=\"inputs-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        esc(t.t("inputs")),
+        esc(t.t("repro.path")),
+        esc(t.t("repro.format")),
+        esc(t.t("repro.spec")),
+        esc(t.t("sum.components"))
+    );
+    for d in &a.inputs {
+        w!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code class=\"hash\">{}</code></td><td class=\"num\">{}</td></tr>\n",
+            esc(&d.path),
+            esc(d.format.map(|f| f.as_str()).unwrap_or("—")),
+            or_not_given(t, d.spec_version.as_deref()),
+            or_not_given(t, d.sha256.as_deref()),
+            d.components_read
+        );
+    }
+    w!(out, "</tbody>\n</table>\n");
+
+    w!(out, "<h3>{}</h3>\n", esc(t.t("repro.metadata")));
+    match &a.resolution {
+        None => w!(out, "<p>{}</p>\n", not_given(t)),
+        Some(r) => {
+            w!(
+                out,
+                "<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n",
+                esc(t.t("repro.mode")),
+                esc(&t.mode(&r.mode))
+            );
+            if let Some(c) = &r.cache {
+                w!(
+                    out,
+                    "<dt>{}</dt><dd><code>{}</code></dd>\n",
+                    esc(t.t("repro.cache")),
+                    esc(c)
+                );
+            }
+            let snapshot = match &r.snapshot {
+                Some(s) => format!(
+                    "<code>{}</code> · {} {} · {}{}",
+                    esc(&s.file),
+                    esc(t.t("repro.created")),
+                    esc(&s.created_at),
+                    esc(&t.n("repro.age_days", s.age_days.max(0) as usize)),
+                    if s.stale {
+                        format!(
+                            " · <span class=\"status not-met\">{}</span>",
+                            esc(t.t("repro.stale"))
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+                None => esc(t.t("none")),
+            };
+            w!(
+                out,
+                "<dt>{}</dt><dd>{snapshot}</dd>\n</dl>\n",
+                esc(t.t("repro.snapshot"))
+            );
+            if !r.ecosystems.is_empty() {
+                w!(
+                    out,
+                    "<table class=\"grid\" id=\"resolution-table\">\n<thead><tr>"
+                );
+                for key in [
+                    "repro.ecosystem",
+                    "repro.registry",
+                    "repro.packages",
+                    "repro.live",
+                    "repro.cached",
+                    "repro.snapshot",
+                    "repro.not_found",
+                    "repro.failed",
+                    "repro.note",
+                ] {
+                    w!(out, "<th>{}</th>", esc(t.t(key)));
+                }
+                w!(out, "</tr></thead>\n<tbody>\n");
+                for e in &r.ecosystems {
+                    w!(
+                        out,
+                        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                        esc(e.ecosystem.as_str()),
+                        or_not_given(t, e.registry.as_deref()),
+                        e.packages,
+                        e.live,
+                        e.cached,
+                        e.from_snapshot,
+                        e.not_found,
+                        e.failed,
+                        esc(e.note.as_deref().unwrap_or(""))
+                    );
+                }
+                w!(out, "</tbody>\n</table>\n");
+            }
+        }
+    }
+
+    w!(out, "<h3>{}</h3>\n", esc(t.t("repro.advisories")));
+    if a.advisories.is_empty() {
+        w!(out, "<p>{}</p>\n", not_given(t));
+    } else {
+        w!(
+            out,
+            "<table class=\"grid\" id=\"advisories-table\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+            esc(t.t("repro.path")),
+            esc(t.t("repro.format")),
+            esc(t.t("count")),
+            esc(t.t("repro.newest")),
+            esc(t.t("conf.status"))
+        );
+        for d in &a.advisories {
+            w!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(&d.path),
+                esc(&d.format),
+                d.advisories,
+                or_not_given(t, d.newest.as_deref()),
+                esc(if d.stale {
+                    t.t("repro.stale")
+                } else {
+                    t.t("repro.current")
+                })
+            );
+        }
+        w!(out, "</tbody>\n</table>\n");
+    }
+    w!(out, "</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaper_neutralises_markup_and_attribute_breaks() {
+        assert_eq!(
+            esc("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            esc("\"><img src=x onerror=alert(1)>"),
+            "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(esc("' onmouseover='x"), "&#39; onmouseover=&#39;x");
+        assert_eq!(esc("a & b"), "a &amp; b");
+        assert_eq!(esc("nul\u{0}bell\u{7}"), "nulbell");
+    }
+
+    #[test]
+    fn only_paired_backticks_become_code() {
+        assert_eq!(code_spans("a `b` c"), "a <code>b</code> c");
+        assert_eq!(code_spans("`x` and `y"), "<code>x</code> and `y");
+        assert_eq!(code_spans("none"), "none");
+    }
+}

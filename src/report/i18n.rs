@@ -1,0 +1,524 @@
+//! The message catalogue of the human reports: every title, label, severity,
+//! category and rule name in English and Simplified Chinese, in one table.
+//! Identifiers, purls, field names and the data itself stay as given.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::view::{Conformance, Relation};
+use crate::model::{BaselineState, Category, Severity};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    /// `en` or `zh-CN` (case and `_`/`-` do not matter; `zh` alone is Simplified Chinese).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            "zh-cn" | "zh" | "zh-hans" | "zh-hans-cn" => Some(Lang::ZhCn),
+            _ => None,
+        }
+    }
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// (key, English, Simplified Chinese).
+type Message = (&'static str, &'static str, &'static str);
+
+#[rustfmt::skip]
+pub static MESSAGES: &[Message] = &[
+    // Cover and contents
+    ("title", "Supply-chain risk report", "供应链风险报告"),
+    ("field", "Field", "字段"),
+    ("value", "Value", "值"),
+    ("product", "Product", "产品"),
+    ("version", "Version", "版本"),
+    ("supplier", "Supplier", "供应商"),
+    ("inputs", "Inputs in scope", "纳入范围的输入"),
+    ("generated", "Generated", "生成时间"),
+    ("report_id", "Report id", "报告编号"),
+    ("tool", "Tool", "工具"),
+    ("contents", "Contents", "目录"),
+    ("not_given", "not given", "未提供"),
+    ("none", "none", "无"),
+    ("count", "Count", "数量"),
+    ("reason", "Reason", "原因"),
+    ("rule", "Rule", "规则"),
+    ("component", "Component", "组件"),
+    ("severity", "Severity", "严重程度"),
+    ("category", "Category", "类别"),
+    // Sections
+    ("sec.summary", "Summary", "概要"),
+    ("sec.conformance", "SBOM conformance", "SBOM 符合性"),
+    ("sec.matrix", "Review matrix", "审查矩阵"),
+    ("sec.findings", "Findings", "发现项"),
+    ("sec.unknowns", "Known unknowns", "已知未知项"),
+    ("sec.inventory", "Component inventory", "组件清单"),
+    ("sec.reproducibility", "Reproducibility", "可复现性"),
+    // Summary
+    ("sum.components", "Components", "组件"),
+    ("sum.total", "Total", "合计"),
+    ("sum.findings", "Findings by severity and category", "按严重程度和类别统计的发现项"),
+    ("sum.coverage", "Coverage", "数据覆盖率"),
+    ("sum.suppliers", "Supplier shares", "供应商份额"),
+    ("sum.hhi", "Herfindahl–Hirschman index (0–10,000)", "赫芬达尔—赫希曼指数（0–10,000）"),
+    ("sum.with_supplier", "{a} of {b} components have a known supplier", "{b} 个组件中有 {a} 个供应商已知"),
+    ("sum.direct", "Direct", "直接依赖"),
+    ("sum.transitive", "Transitive", "传递依赖"),
+    ("sum.directness_unknown", "Directness unknown", "依赖关系未知"),
+    ("sum.not_evaluated", "Checks not evaluated", "未评估的检查"),
+    ("rel.root", "root", "根组件"),
+    ("rel.direct", "direct", "直接依赖"),
+    ("rel.transitive", "transitive", "传递依赖"),
+    ("rel.unknown", "unknown", "未知"),
+    ("cov.supplier", "supplier", "供应商"),
+    ("cov.version", "version", "版本"),
+    ("cov.identifier", "unique identifier (purl, CPE, SWID)", "唯一标识符（purl、CPE、SWID）"),
+    ("cov.hash", "hash", "哈希值"),
+    ("cov.licence", "licence (valid SPDX)", "许可证（有效 SPDX）"),
+    ("cov.source_repository", "source repository", "源代码仓库"),
+    ("cov.origin_resolved", "origin resolved at a registry", "已在注册表解析来源"),
+    // Charts
+    ("chart.severity", "Findings by severity", "按严重程度统计的发现项"),
+    ("chart.category", "Findings by category", "按类别统计的发现项"),
+    ("chart.suppliers", "Supplier shares (components with a known supplier)", "供应商份额（供应商已知的组件）"),
+    ("chart.others", "others", "其他"),
+    // Conformance
+    ("conf.note", "Derived from the SBOM completeness rules (SBM) and the rules mapped to each standard; accepted exceptions do not make an element met.", "依据 SBOM 完整性规则（SBM）及映射到各标准的规则得出；已接受的例外不视为满足要求。"),
+    ("conf.ntia", "NTIA minimum elements", "NTIA 最低要素"),
+    ("conf.bsi", "BSI TR-03183-2", "BSI TR-03183-2"),
+    ("conf.element", "Element", "要素"),
+    ("conf.rules", "Rules", "规则"),
+    ("conf.status", "Status", "状态"),
+    ("conf.met", "met", "满足"),
+    ("conf.not_met", "not met ({n})", "不满足（{n}）"),
+    ("conf.not_evaluated", "not evaluated ({n})", "未评估（{n}）"),
+    ("el.supplier", "Supplier name", "供应商名称"),
+    ("el.name", "Component name", "组件名称"),
+    ("el.version", "Version of the component", "组件版本"),
+    ("el.identifier", "Other unique identifiers", "其他唯一标识符"),
+    ("el.dependencies", "Dependency relationship", "依赖关系"),
+    ("el.author", "Author of SBOM data", "SBOM 数据作者"),
+    ("el.timestamp", "Timestamp", "时间戳"),
+    ("el.completeness", "Completeness declared (known unknowns)", "已声明完整性（已知未知项）"),
+    ("el.creator", "Creator of the SBOM", "SBOM 创建者"),
+    ("el.component_creator", "Component creator", "组件创建者"),
+    ("el.licence", "Licence", "许可证"),
+    ("el.hash", "Hash of the deployable component (SHA-256 or stronger)", "可部署组件的哈希值（SHA-256 或更强）"),
+    ("el.source_uri", "Source code URI", "源代码 URI"),
+    // Review matrix
+    ("matrix.note", "Findings counted by the review-measure factor each rule maps to (RULES.md) and by rule family. A finding whose rule maps to several factors counts in each.", "按各规则映射的审查办法因素（RULES.md）和规则族统计发现项。映射到多个因素的发现项在每个因素中分别计数。"),
+    ("matrix.factor", "Factor", "因素"),
+    ("matrix.cells", "Findings per cell", "各单元格的发现项"),
+    ("factor.M4(2)", "R&D, delivery and technical-support risk", "研发、交付及技术支持风险"),
+    ("factor.M10(1)", "illegal control, interference or tampering", "非法控制、干扰或篡改"),
+    ("factor.M10(2)", "supply interruption and business continuity", "供应中断与业务连续性"),
+    ("factor.M10(3)", "security, openness, transparency, diversity of sources, reliability of supply channels", "安全性、开放性、透明性、来源多样性及供应渠道可靠性"),
+    ("family.UNM", "Unmaintained", "无人维护"),
+    ("family.OPQ", "Opaque", "不透明"),
+    ("family.CON", "Concentration", "集中度"),
+    ("family.DEL", "Delivery", "交付"),
+    ("family.SBM", "SBOM completeness", "SBOM 完整性"),
+    // Severities and categories
+    ("sev.critical", "Critical", "严重"),
+    ("sev.high", "High", "高"),
+    ("sev.medium", "Medium", "中"),
+    ("sev.low", "Low", "低"),
+    ("sev.info", "Info", "提示"),
+    ("cat.unmaintained", "Unmaintained", "无人维护"),
+    ("cat.opaque", "Opaque", "不透明"),
+    ("cat.concentration", "Concentration", "集中度"),
+    ("cat.delivery", "Delivery", "交付"),
+    ("cat.completeness", "Completeness", "完整性"),
+    // Findings
+    ("findings.none", "No findings.", "无发现项。"),
+    ("f.title", "Title", "标题"),
+    ("f.product", "(product or document)", "（产品或文档）"),
+    ("f.message", "Message", "说明"),
+    ("f.path", "Dependency path", "依赖路径"),
+    ("f.threshold", "Threshold", "阈值"),
+    ("f.default", "default", "默认值"),
+    ("f.exception", "Exception", "例外"),
+    ("f.baseline", "Baseline", "基线"),
+    ("f.fingerprint", "Fingerprint", "指纹"),
+    ("f.evidence", "Evidence", "证据"),
+    ("f.source", "Source", "来源"),
+    ("f.fetched", "Fetched", "获取时间"),
+    ("f.summary", "Fires when", "触发条件"),
+    ("status.open", "open", "待处理"),
+    ("exc.accepted", "accepted by exception", "已按例外接受"),
+    ("exc.none", "none", "无"),
+    ("exc.owner", "owner", "负责人"),
+    ("exc.expires", "expires", "到期"),
+    ("baseline.new", "new", "新增"),
+    ("baseline.known", "known", "已知"),
+    // Known unknowns and inventory
+    ("unknowns.note", "Checks the rules could not make for lack of data. They are not passes.", "因缺少数据而无法执行的检查。它们不算作通过。"),
+    ("unknowns.none", "Every rule could judge every subject.", "所有规则均已对全部对象作出判断。"),
+    ("inventory.summary", "All {n} components", "全部 {n} 个组件"),
+    ("inv.licence", "Licence", "许可证"),
+    ("inv.hash", "Hashes", "哈希"),
+    ("inv.relation", "Relation", "依赖关系"),
+    ("inv.source", "Source", "来源"),
+    // Reproducibility
+    ("repro.ruleset", "Rule-set version", "规则集版本"),
+    ("repro.schema", "Report schema", "报告模式"),
+    ("repro.policy", "Policy (SHA-256)", "策略（SHA-256）"),
+    ("repro.defaults", "built-in defaults", "内置默认值"),
+    ("repro.command", "Command line", "命令行"),
+    ("repro.mode", "Mode", "模式"),
+    ("repro.path", "Path", "路径"),
+    ("repro.format", "Format", "格式"),
+    ("repro.spec", "Spec version", "规范版本"),
+    ("repro.metadata", "Metadata source and age", "元数据来源与时效"),
+    ("repro.cache", "Cache", "缓存"),
+    ("repro.snapshot", "Snapshot", "快照"),
+    ("repro.created", "created", "创建于"),
+    ("repro.age_days", "{n} days old", "已有 {n} 天"),
+    ("repro.stale", "stale", "已过期"),
+    ("repro.current", "current", "有效"),
+    ("repro.ecosystem", "Ecosystem", "生态系统"),
+    ("repro.registry", "Registry", "注册表"),
+    ("repro.packages", "Packages", "软件包"),
+    ("repro.live", "Live", "在线获取"),
+    ("repro.cached", "Cached", "缓存"),
+    ("repro.not_found", "Not found", "未找到"),
+    ("repro.failed", "Failed", "失败"),
+    ("repro.note", "Note", "备注"),
+    ("repro.advisories", "Advisory databases", "安全公告数据库"),
+    ("repro.newest", "Newest advisory", "最新公告日期"),
+    ("mode.online", "online", "在线"),
+    ("mode.offline", "offline (cache and snapshot only)", "离线（仅缓存和快照）"),
+    ("mode.off", "no registry resolution", "未进行注册表解析"),
+    // Why a rule was not evaluated: the English text is the rules' own wording, matched exactly.
+    ("reason.sbom", "the SBOM lacks the data this rule needs", "SBOM 缺少此规则所需的数据"),
+    ("reason.registry", "needs registry metadata; registry resolution is not part of this scan", "需要注册表元数据；本次扫描未进行注册表解析"),
+    ("reason.advisories", "needs an advisory database; none was given", "需要安全公告数据库；未提供"),
+    ("reason.artifacts", "needs the package artifacts; artifact inspection is not part of this scan", "需要软件包制品；本次扫描未进行制品检查"),
+    ("reason.lockfile", "needs a lockfile or manifest of the same product beside the SBOM", "需要与 SBOM 同一产品的锁文件或清单文件"),
+    ("reason.policy", "needs a user-supplied list in the policy file; none was given", "需要策略文件中由用户提供的列表；未提供"),
+    ("reason.no_channel", "the SBOM does not say where the component came from", "SBOM 未说明组件的来源"),
+    ("reason.no_hash", "no hash to judge (see DEL-01)", "没有可判断的哈希值（见 DEL-01）"),
+    ("reason.no_version", "no version to judge (see SBM-02)", "没有可判断的版本（见 SBM-02）"),
+    ("reason.no_supplier", "no supplier, namespace or repository owner in the SBOM; the registry's publisher is needed, and registry resolution is not part of this scan", "SBOM 中没有供应商、命名空间或仓库所有者；需要注册表的发布者信息，而本次扫描未进行注册表解析"),
+    ("reason.no_vcs", "no VCS reference in the SBOM; the registry's repository URL is needed to confirm, and registry resolution is not part of this scan", "SBOM 中没有版本控制引用；需要注册表的仓库 URL 才能确认，而本次扫描未进行注册表解析"),
+    ("reason.no_build_code", "the input does not record install or build-time code (lockfiles and cargo metadata do)", "输入未记录安装或构建时代码（锁文件和 cargo metadata 会记录）"),
+    ("reason.not_closed", "no licence and no component type to tell whether the component is closed", "没有许可证和组件类型，无法判断组件是否闭源"),
+    ("reason.no_pair", "needs an SBOM and a lockfile or manifest of the same product scanned together", "需要同时扫描同一产品的 SBOM 和锁文件或清单文件"),
+    ("reason.no_deprecation", "the input records no deprecation; the registry's metadata is needed, and registry resolution is not part of this scan", "输入未记录弃用信息；需要注册表元数据，而本次扫描未进行注册表解析"),
+    // Rule names and one-line summaries (catalogue order)
+    ("rule.UNM-01.name", "declared unmaintained", "已声明无人维护"),
+    ("rule.UNM-01.summary", "an advisory database marks the package unmaintained, or its manifest declares it deprecated or looking for a maintainer", "安全公告数据库将该软件包标记为无人维护，或其清单声明已弃用或正在寻找维护者"),
+    ("rule.UNM-02.name", "deprecated at registry", "已在注册表弃用"),
+    ("rule.UNM-02.summary", "the registry marks the used version deprecated (npm `deprecated`, PyPI inactive or archived)", "注册表将所用版本标记为已弃用（npm `deprecated`、PyPI 不活跃或已归档）"),
+    ("rule.UNM-03.name", "yanked version in use", "使用了已撤回的版本"),
+    ("rule.UNM-03.summary", "the used version is yanked or unpublished", "所用版本已被撤回或取消发布"),
+    ("rule.UNM-04.name", "no recent release", "近期无发布"),
+    ("rule.UNM-04.summary", "the newest release of any version is older than `max_release_age_months` (24)", "所有版本中最新的发布早于 `max_release_age_months`（24）个月"),
+    ("rule.UNM-05.name", "version lag", "版本滞后"),
+    ("rule.UNM-05.summary", "the used version is `max_major_lag` (2) majors behind the latest, or released `max_version_age_months` (36) before it", "所用版本落后最新版本 `max_major_lag`（2）个主版本，或比最新版本早 `max_version_age_months`（36）个月发布"),
+    ("rule.UNM-06.name", "unfixed advisory", "未修复的安全公告"),
+    ("rule.UNM-06.summary", "a known advisory affects the used version and no fixed version exists", "已知安全公告影响所用版本，且没有已修复的版本"),
+    ("rule.OPQ-01.name", "no source repository", "无源代码仓库"),
+    ("rule.OPQ-01.summary", "no VCS reference in the SBOM and none at the registry", "SBOM 和注册表中均无版本控制引用"),
+    ("rule.OPQ-02.name", "unknown to its registry", "注册表中不存在"),
+    ("rule.OPQ-02.summary", "the package named by the purl does not exist at the configured registry", "purl 所指的软件包在配置的注册表中不存在"),
+    ("rule.OPQ-03.name", "install or build-time code", "安装或构建时代码"),
+    ("rule.OPQ-03.summary", "install scripts, build scripts, proc-macros or sdist-only releases run code at install or build time", "安装脚本、构建脚本、过程宏或仅源码分发的版本会在安装或构建时执行代码"),
+    ("rule.OPQ-04.name", "prebuilt binaries in a source package", "源码包中含预编译二进制文件"),
+    ("rule.OPQ-04.summary", "executables or archives inside a downloaded source package", "下载的源码包中含有可执行文件或归档文件"),
+    ("rule.OPQ-05.name", "licence unknown", "许可证未知"),
+    ("rule.OPQ-05.summary", "no licence, NOASSERTION, or text that is not a valid SPDX expression", "无许可证、为 NOASSERTION，或不是有效的 SPDX 表达式"),
+    ("rule.OPQ-06.name", "closed component without BOM", "无物料清单的闭源组件"),
+    ("rule.OPQ-06.summary", "a proprietary or binary-only component (licence text proprietary or commercial, or type firmware or device) with no nested SBOM, external BOM or source reference", "专有或仅提供二进制的组件（许可证为专有或商业许可，或类型为固件或设备），且没有嵌套 SBOM、外部物料清单或源代码引用"),
+    ("rule.CON-01.name", "single maintainer", "单一维护者"),
+    ("rule.CON-01.summary", "the registry lists exactly one maintainer or publisher", "注册表仅列出一名维护者或发布者"),
+    ("rule.CON-02.name", "critical single point", "关键单点"),
+    ("rule.CON-02.summary", "at least `fan_in_percent` (10 %) of components depend on it transitively and it is single-maintainer or unmaintained", "至少 `fan_in_percent`（10%）的组件传递依赖于它，且它只有一名维护者或无人维护"),
+    ("rule.CON-03.name", "supplier concentration", "供应商集中"),
+    ("rule.CON-03.summary", "one supplier, namespace or repository owner accounts for at least `max_supplier_share` (30 %) of the components; the report also gives the HHI", "单一供应商、命名空间或仓库所有者占组件的比例不低于 `max_supplier_share`（30%）；报告同时给出 HHI"),
+    ("rule.CON-04.name", "irregular channel", "非常规渠道"),
+    ("rule.CON-04.summary", "the component came from git, a local path, a direct URL or was vendored, instead of a registry", "组件来自 git、本地路径、直接 URL 或被内置复制（vendored），而非来自注册表"),
+    ("rule.CON-05.name", "supplier unknown", "供应商未知"),
+    ("rule.CON-05.summary", "no supplier in the SBOM and none derivable from the namespace or repository owner", "SBOM 中没有供应商，也无法从命名空间或仓库所有者推断"),
+    ("rule.CON-06.name", "listed supplier", "名单内供应商"),
+    ("rule.CON-06.summary", "the supplier matches a user-supplied list of suppliers, namespaces or regions", "供应商与用户提供的供应商、命名空间或地区名单相匹配"),
+    ("rule.DEL-01.name", "hash missing", "缺少哈希值"),
+    ("rule.DEL-01.summary", "no hash for the component in the SBOM or lockfile", "SBOM 或锁文件中没有该组件的哈希值"),
+    ("rule.DEL-02.name", "hash mismatch", "哈希值不匹配"),
+    ("rule.DEL-02.summary", "the SBOM or lockfile hash differs from the registry's checksum for that version", "SBOM 或锁文件中的哈希值与注册表中该版本的校验和不一致"),
+    ("rule.DEL-03.name", "weak hash only", "仅有弱哈希"),
+    ("rule.DEL-03.summary", "the only hashes are MD5 or SHA-1", "仅有 MD5 或 SHA-1 哈希值"),
+    ("rule.DEL-04.name", "unpinned", "未固定版本"),
+    ("rule.DEL-04.summary", "a version range or wildcard, a git branch or tag instead of a commit, or a manifest without a lockfile", "使用版本范围或通配符、使用 git 分支或标签而非提交，或清单文件没有锁文件"),
+    ("rule.DEL-05.name", "insecure source", "不安全的来源"),
+    ("rule.DEL-05.summary", "an `http://` or `git://` download or VCS URL", "通过 `http://` 或 `git://` 下载或版本控制 URL 获取"),
+    ("rule.DEL-06.name", "fresh release", "新近发布"),
+    ("rule.DEL-06.summary", "the used version was published less than `min_release_age_days` (7) before the scan", "所用版本在扫描前不足 `min_release_age_days`（7）天发布"),
+    ("rule.DEL-07.name", "new publisher", "新发布者"),
+    ("rule.DEL-07.summary", "the used version was published by an account that published no earlier version", "所用版本由从未发布过早期版本的账号发布"),
+    ("rule.SBM-01.name", "supplier missing", "缺少供应商"),
+    ("rule.SBM-01.summary", "the component has no supplier, manufacturer or author", "组件没有供应商、制造商或作者"),
+    ("rule.SBM-02.name", "version missing", "缺少版本"),
+    ("rule.SBM-02.summary", "the component has no version", "组件没有版本"),
+    ("rule.SBM-03.name", "no unique identifier", "无唯一标识符"),
+    ("rule.SBM-03.summary", "no valid purl, CPE or SWID tag id", "没有有效的 purl、CPE 或 SWID 标签标识"),
+    ("rule.SBM-04.name", "dependency graph missing or broken", "依赖图缺失或损坏"),
+    ("rule.SBM-04.summary", "the document has no dependency relationships, references that name no component, or components unreachable from the primary component", "文档没有依赖关系、存在不指向任何组件的引用，或存在从主组件不可达的组件"),
+    ("rule.SBM-05.name", "completeness undeclared", "未声明完整性"),
+    ("rule.SBM-05.summary", "no CycloneDX `compositions` and no SPDX completeness assertion", "没有 CycloneDX `compositions`，也没有 SPDX 完整性声明"),
+    ("rule.SBM-06.name", "document metadata missing", "缺少文档元数据"),
+    ("rule.SBM-06.summary", "the document lacks an author or tool, a timestamp, a serial number or namespace, or a primary component", "文档缺少作者或工具、时间戳、序列号或命名空间，或主组件"),
+    ("rule.SBM-07.name", "SBOM drift", "SBOM 偏差"),
+    ("rule.SBM-07.summary", "an SBOM and a lockfile of the same product disagree (components added, missing or at other versions)", "同一产品的 SBOM 与锁文件不一致（组件增加、缺失或版本不同）"),
+];
+
+struct Catalogue {
+    by_key: HashMap<&'static str, (&'static str, &'static str)>,
+    /// English reason text → key, to translate the rules' not-evaluated reasons.
+    reasons: HashMap<&'static str, &'static str>,
+}
+
+fn catalogue() -> &'static Catalogue {
+    static CAT: OnceLock<Catalogue> = OnceLock::new();
+    CAT.get_or_init(|| Catalogue {
+        by_key: MESSAGES
+            .iter()
+            .map(|(k, en, zh)| (*k, (*en, *zh)))
+            .collect(),
+        reasons: MESSAGES
+            .iter()
+            .filter(|(k, _, _)| k.starts_with("reason."))
+            .map(|(k, en, _)| (*en, *k))
+            .collect(),
+    })
+}
+
+/// The text of `key` in `lang`; `None` when the catalogue lacks the key.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    catalogue().by_key.get(key).map(|(en, zh)| match lang {
+        Lang::En => *en,
+        Lang::ZhCn => *zh,
+    })
+}
+
+/// A translator for one language, passed by value through the renderers.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    /// The text of a catalogue key. A missing key is a bug caught by the
+    /// tests (and by this assertion in debug builds); a release build shows
+    /// `?` rather than failing.
+    pub fn t(self, key: &str) -> &'static str {
+        match lookup(self.0, key) {
+            Some(s) => s,
+            None => {
+                debug_assert!(false, "message key {key:?} is missing from the catalogue");
+                "?"
+            }
+        }
+    }
+
+    /// A message with one `{n}` placeholder.
+    pub fn n(self, key: &str, n: usize) -> String {
+        self.t(key).replace("{n}", &n.to_string())
+    }
+
+    /// A message with `{a}` and `{b}` placeholders.
+    pub fn n2(self, key: &str, a: usize, b: usize) -> String {
+        self.t(key)
+            .replace("{a}", &a.to_string())
+            .replace("{b}", &b.to_string())
+    }
+
+    pub fn sev(self, s: Severity) -> &'static str {
+        self.t(&format!("sev.{}", s.as_str()))
+    }
+
+    pub fn cat(self, c: Category) -> &'static str {
+        self.t(&format!("cat.{}", c.as_str()))
+    }
+
+    pub fn family(self, f: &str) -> &'static str {
+        self.t(&format!("family.{f}"))
+    }
+
+    pub fn factor(self, f: &str) -> &'static str {
+        self.t(&format!("factor.{f}"))
+    }
+
+    /// A rule's name; the id itself for a rule this build does not know
+    /// (a report read back from a newer version).
+    pub fn rule_name(self, id: &str) -> String {
+        lookup(self.0, &format!("rule.{id}.name")).map_or_else(|| id.to_string(), str::to_string)
+    }
+
+    pub fn rule_summary(self, id: &str) -> String {
+        lookup(self.0, &format!("rule.{id}.summary"))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub fn conformance(self, c: Conformance) -> String {
+        match c {
+            Conformance::Met => self.t("conf.met").to_string(),
+            Conformance::NotMet(n) => self.n("conf.not_met", n),
+            Conformance::NotEvaluated(n) => self.n("conf.not_evaluated", n),
+        }
+    }
+
+    pub fn baseline(self, b: BaselineState) -> &'static str {
+        match b {
+            BaselineState::New => self.t("baseline.new"),
+            BaselineState::Known => self.t("baseline.known"),
+        }
+    }
+
+    pub fn relation(self, r: Relation) -> &'static str {
+        match r {
+            Relation::Root => self.t("rel.root"),
+            Relation::Direct => self.t("rel.direct"),
+            Relation::Transitive => self.t("rel.transitive"),
+            Relation::Unknown => self.t("rel.unknown"),
+        }
+    }
+
+    /// The resolution mode (`online`, `offline`, `off`), translated where known.
+    pub fn mode(self, mode: &str) -> String {
+        lookup(self.0, &format!("mode.{mode}")).map_or_else(|| mode.to_string(), str::to_string)
+    }
+
+    /// A rule's not-evaluated reason: translated when it is one of the rules'
+    /// known texts, else as the rule wrote it.
+    pub fn reason(self, reason: &str) -> String {
+        match catalogue().reasons.get(reason) {
+            Some(key) => self.t(key).to_string(),
+            None => reason.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::view::{BSI, FACTORS, FAMILIES, NTIA};
+    use crate::rules::catalogue::{Needs, RULES};
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_key_has_both_languages_once() {
+        let mut seen = HashSet::new();
+        for (k, en, zh) in MESSAGES {
+            assert!(seen.insert(*k), "duplicate key {k}");
+            assert!(!en.trim().is_empty(), "{k}: English text is empty");
+            assert!(!zh.trim().is_empty(), "{k}: Chinese text is empty");
+            let placeholders = |s: &str| {
+                ["{n}", "{a}", "{b}"]
+                    .into_iter()
+                    .filter(|p| s.contains(p))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                placeholders(en),
+                placeholders(zh),
+                "{k}: placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_and_enum_value_has_messages() {
+        let mut keys: Vec<String> = Vec::new();
+        for r in RULES {
+            keys.push(format!("rule.{}.name", r.id));
+            keys.push(format!("rule.{}.summary", r.id));
+        }
+        keys.extend(Severity::ALL.iter().map(|s| format!("sev.{}", s.as_str())));
+        keys.extend(Category::ALL.iter().map(|c| format!("cat.{}", c.as_str())));
+        keys.extend(FAMILIES.iter().map(|f| format!("family.{f}")));
+        keys.extend(FACTORS.iter().map(|f| format!("factor.{f}")));
+        keys.extend(NTIA.iter().chain(BSI).map(|e| e.key.to_string()));
+        keys.extend(["online", "offline", "off"].map(|m| format!("mode.{m}")));
+        for k in keys {
+            assert!(lookup(Lang::En, &k).is_some(), "missing key {k}");
+        }
+        // The English rule names are the catalogue's own.
+        for r in RULES {
+            assert_eq!(
+                lookup(Lang::En, &format!("rule.{}.name", r.id)),
+                Some(r.name)
+            );
+        }
+    }
+
+    #[test]
+    fn every_needs_reason_is_translated() {
+        use Needs::*;
+        for n in [Sbom, Registry, Advisories, Artifacts, Lockfile, Policy] {
+            let zh = Tr(Lang::ZhCn).reason(n.unmet_reason());
+            assert_ne!(zh, n.unmet_reason(), "{n:?} has no Chinese reason");
+        }
+        assert_eq!(Tr(Lang::ZhCn).reason("something new"), "something new");
+    }
+
+    /// Every key the renderers ask for by name (`.t("…")`, `.n("…"`, `.n2("…"`)
+    /// is in the catalogue: a renderer cannot show a missing message.
+    #[test]
+    fn renderers_use_only_catalogue_keys() {
+        let sources = [
+            ("markdown.rs", include_str!("markdown.rs")),
+            ("html.rs", include_str!("html.rs")),
+            ("view.rs", include_str!("view.rs")),
+        ];
+        let mut checked = 0;
+        for (file, src) in sources {
+            for call in [".t(\"", ".n(\"", ".n2(\""] {
+                for (pos, _) in src.match_indices(call) {
+                    let rest = &src[pos + call.len()..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    assert!(
+                        lookup(Lang::En, key).is_some(),
+                        "{file} uses message key {key:?}, which the catalogue lacks"
+                    );
+                    checked += 1;
+                }
+            }
+            // Keys held in tables (`"sec.summary"`, `"cov.hash"`) are checked too.
+            for prefix in ["\"sec.", "\"cov.", "\"el.", "\"chart."] {
+                for (pos, _) in src.match_indices(prefix) {
+                    let rest = &src[pos + 1..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    assert!(
+                        lookup(Lang::En, key).is_some(),
+                        "{file} names message key {key:?}, which the catalogue lacks"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} keys found: the scan is broken"
+        );
+    }
+
+    #[test]
+    fn languages_parse() {
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::parse("zh_cn"), Some(Lang::ZhCn));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}

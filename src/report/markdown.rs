@@ -1,0 +1,697 @@
+//! The Markdown report for review files and pull-request pages: the same
+//! [`View`] as the HTML report, as GitHub/GitLab-flavoured tables. Every value
+//! from the input goes through [`cell`], so no input text becomes markup.
+
+use std::fmt::Write as _;
+
+use super::Assessment;
+use super::i18n::{Lang, Tr};
+use super::view::{FACTORS, FAMILIES, FindingRow, View, display_name};
+use crate::model::Category;
+
+/// Appends a formatted line; writing to a `String` cannot fail.
+macro_rules! w {
+    ($out:expr) => {{ $out.push('\n'); }};
+    ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
+}
+
+pub fn render(a: &Assessment, lang: Lang) -> String {
+    let v = View::new(a);
+    let t = Tr(lang);
+    let mut out = String::with_capacity(4096 + 256 * (a.components.len() + a.findings.len()));
+    cover(&v, t, &mut out);
+    contents(t, &mut out);
+    summary(&v, t, &mut out);
+    conformance(&v, t, &mut out);
+    matrix(&v, t, &mut out);
+    findings(&v, t, &mut out);
+    unknowns(&v, t, &mut out);
+    inventory(&v, t, &mut out);
+    reproducibility(&v, t, &mut out);
+    out
+}
+
+/// Text safe inside a table cell or a line of prose: Markdown punctuation is
+/// backslash-escaped, `<`, `>` and `&` become entities (so no raw HTML
+/// reaches the page), and line breaks become spaces (a newline ends a row).
+pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '$' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn or_not_given(t: Tr, v: Option<&str>) -> String {
+    match v {
+        Some(s) if !s.is_empty() => cell(s),
+        _ => format!("*{}*", t.t("not_given")),
+    }
+}
+
+fn table_head(out: &mut String, heads: &[&str]) {
+    w!(out, "| {} |", heads.join(" | "));
+    w!(out, "|{}", "---|".repeat(heads.len()));
+}
+
+fn cover(v: &View, t: Tr, out: &mut String) {
+    let a = v.a;
+    let subject = match &a.subject.version {
+        Some(ver) => format!("{} {}", a.subject.name, ver),
+        None => a.subject.name.clone(),
+    };
+    w!(out, "# {}: {}\n", t.t("title"), cell(&subject));
+    table_head(out, &[t.t("field"), t.t("value")]);
+    w!(out, "| {} | {} |", t.t("product"), cell(&a.subject.name));
+    w!(
+        out,
+        "| {} | {} |",
+        t.t("version"),
+        or_not_given(t, a.subject.version.as_deref())
+    );
+    w!(
+        out,
+        "| {} | {} |",
+        t.t("supplier"),
+        or_not_given(t, a.subject.supplier.as_deref())
+    );
+    let inputs: Vec<String> = a
+        .inputs
+        .iter()
+        .map(|d| {
+            let format = d.format.map(|f| f.as_str()).unwrap_or("?");
+            format!("{} ({format})", cell(&d.path))
+        })
+        .collect();
+    w!(out, "| {} | {} |", t.t("inputs"), inputs.join("<br>"));
+    w!(out, "| {} | {} |", t.t("generated"), cell(&v.generated));
+    w!(out, "| {} | {} |", t.t("report_id"), v.report_id);
+    w!(
+        out,
+        "| {} | {} {} |\n",
+        t.t("tool"),
+        cell(&a.tool.name),
+        cell(&a.tool.version)
+    );
+}
+
+const SECTIONS: [(&str, &str); 7] = [
+    ("summary", "sec.summary"),
+    ("conformance", "sec.conformance"),
+    ("review-matrix", "sec.matrix"),
+    ("findings", "sec.findings"),
+    ("known-unknowns", "sec.unknowns"),
+    ("inventory", "sec.inventory"),
+    ("reproducibility", "sec.reproducibility"),
+];
+
+fn section(out: &mut String, anchor: &str, title: &str) {
+    w!(out, "<a id=\"{anchor}\"></a>\n\n## {title}\n");
+}
+
+fn contents(t: Tr, out: &mut String) {
+    w!(out, "**{}**\n", t.t("contents"));
+    for (i, (anchor, key)) in SECTIONS.iter().enumerate() {
+        w!(out, "{}. [{}](#{anchor})", i + 1, t.t(key));
+    }
+    w!(out);
+}
+
+fn summary(v: &View, t: Tr, out: &mut String) {
+    let s = &v.a.summary;
+    section(out, "summary", t.t("sec.summary"));
+    w!(out, "### {}\n", t.t("sum.components"));
+    table_head(
+        out,
+        &[
+            t.t("sum.total"),
+            t.t("sum.direct"),
+            t.t("sum.transitive"),
+            t.t("sum.directness_unknown"),
+        ],
+    );
+    w!(
+        out,
+        "| {} | {} | {} | {} |\n",
+        s.components,
+        s.direct,
+        s.transitive,
+        s.directness_unknown
+    );
+
+    w!(out, "### {}\n", t.t("sum.findings"));
+    let mut heads = vec![t.t("severity")];
+    heads.extend(Category::ALL.iter().map(|c| t.cat(*c)));
+    heads.push(t.t("sum.total"));
+    table_head(out, &heads);
+    let mut col_totals = [0usize; 5];
+    for (sev, counts) in &v.severity_category {
+        let total: usize = counts.iter().sum();
+        let cells: Vec<String> = counts.iter().map(|n| n.to_string()).collect();
+        for (i, n) in counts.iter().enumerate() {
+            col_totals[i] += n;
+        }
+        w!(out, "| {} | {} | {total} |", t.sev(*sev), cells.join(" | "));
+    }
+    let cells: Vec<String> = col_totals.iter().map(|n| n.to_string()).collect();
+    w!(
+        out,
+        "| **{}** | {} | **{}** |\n",
+        t.t("sum.total"),
+        cells.join(" | "),
+        s.findings
+    );
+
+    w!(out, "### {}\n", t.t("sum.coverage"));
+    table_head(out, &[t.t("field"), t.t("sum.components"), "%"]);
+    for (key, share) in &v.coverage {
+        w!(
+            out,
+            "| {} | {} / {} | {:.1} |",
+            t.t(key),
+            share.count,
+            s.components,
+            share.percent
+        );
+    }
+    w!(out);
+
+    w!(out, "### {}\n", t.t("sum.suppliers"));
+    w!(
+        out,
+        "{}: **{:.1}** · {}\n",
+        t.t("sum.hhi"),
+        s.suppliers.hhi,
+        t.n2(
+            "sum.with_supplier",
+            s.suppliers.with_supplier,
+            s.suppliers.components
+        )
+    );
+    if !s.suppliers.shares.is_empty() {
+        table_head(out, &[t.t("supplier"), t.t("sum.components"), "%"]);
+        for sh in &s.suppliers.shares {
+            w!(
+                out,
+                "| {} | {} | {:.1} |",
+                cell(&sh.supplier),
+                sh.components,
+                sh.share * 100.0
+            );
+        }
+        w!(out);
+    }
+}
+
+fn conformance(v: &View, t: Tr, out: &mut String) {
+    section(out, "conformance", t.t("sec.conformance"));
+    w!(out, "{}\n", t.t("conf.note"));
+    for (title, rows) in [(t.t("conf.ntia"), &v.ntia), (t.t("conf.bsi"), &v.bsi)] {
+        w!(out, "### {title}\n");
+        table_head(
+            out,
+            &[t.t("conf.element"), t.t("conf.rules"), t.t("conf.status")],
+        );
+        for r in rows.iter() {
+            let rules = if r.rules.is_empty() {
+                "—".to_string()
+            } else {
+                r.rules.join(", ")
+            };
+            w!(
+                out,
+                "| {} | {rules} | {} |",
+                t.t(r.key),
+                t.conformance(r.status)
+            );
+        }
+        w!(out);
+    }
+}
+
+fn matrix(v: &View, t: Tr, out: &mut String) {
+    section(out, "review-matrix", t.t("sec.matrix"));
+    w!(out, "{}\n", t.t("matrix.note"));
+    let mut heads = vec![t.t("matrix.factor")];
+    let fams: Vec<String> = FAMILIES
+        .iter()
+        .map(|f| format!("{} {f}", t.family(f)))
+        .collect();
+    heads.extend(fams.iter().map(String::as_str));
+    table_head(out, &heads);
+    for row in &v.matrix {
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| match c.findings.len() {
+                0 => "0".to_string(),
+                n => format!("[{n}](#{})", c.anchor),
+            })
+            .collect();
+        w!(
+            out,
+            "| **{}** {} | {} |",
+            cell(row.factor),
+            t.factor(row.factor),
+            cells.join(" | ")
+        );
+    }
+    w!(out);
+    for row in &v.matrix {
+        for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
+            let links: Vec<String> = c
+                .findings
+                .iter()
+                .map(|n| format!("[F{n}](#f{n})"))
+                .collect();
+            w!(
+                out,
+                "- <a id=\"{}\"></a>{} × {}: {}",
+                c.anchor,
+                cell(row.factor),
+                c.family,
+                links.join(", ")
+            );
+        }
+    }
+    debug_assert_eq!(v.matrix.len(), FACTORS.len());
+    w!(out);
+}
+
+fn finding_status(r: &FindingRow, t: Tr) -> String {
+    let mut parts = Vec::new();
+    if r.exception.is_some() {
+        parts.push(t.t("exc.accepted").to_string());
+    }
+    if let Some(b) = r.baseline {
+        parts.push(t.baseline(b).to_string());
+    }
+    if parts.is_empty() {
+        t.t("status.open").to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn findings(v: &View, t: Tr, out: &mut String) {
+    section(out, "findings", t.t("sec.findings"));
+    if v.groups.is_empty() {
+        w!(out, "{}\n", t.t("findings.none"));
+        return;
+    }
+    for g in &v.groups {
+        w!(out, "### {} ({})\n", t.sev(g.severity), g.rows.len());
+        table_head(
+            out,
+            &[
+                "#",
+                t.t("rule"),
+                t.t("f.title"),
+                t.t("component"),
+                "purl",
+                t.t("conf.status"),
+            ],
+        );
+        for r in &g.rows {
+            let component = r
+                .component
+                .map(display_name)
+                .unwrap_or_else(|| t.t("f.product").to_string());
+            let purl = r.component.and_then(|c| c.purl.as_deref()).unwrap_or("");
+            w!(
+                out,
+                "| [F{n}](#f{n}) | {} | {} | {} | {} | {} |",
+                cell(&r.finding.rule),
+                t.rule_name(&r.finding.rule),
+                cell(&component),
+                cell(purl),
+                finding_status(r, t),
+                n = r.number,
+            );
+        }
+        w!(out);
+        for r in &g.rows {
+            finding_detail(r, t, out);
+        }
+    }
+}
+
+fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
+    let f = r.finding;
+    let component = r
+        .component
+        .map(display_name)
+        .unwrap_or_else(|| t.t("f.product").to_string());
+    w!(
+        out,
+        "#### <a id=\"{}\"></a>F{} · {} {} · {}\n",
+        r.anchor(),
+        r.number,
+        cell(&f.rule),
+        t.rule_name(&f.rule),
+        cell(&component)
+    );
+    w!(out, "- **{}**: {}", t.t("f.message"), cell(&f.message));
+    w!(
+        out,
+        "- **{}**: {}",
+        t.t("f.summary"),
+        cell(&t.rule_summary(&f.rule))
+    );
+    w!(
+        out,
+        "- **{}**: {} · {}",
+        t.t("severity"),
+        t.sev(f.severity),
+        t.cat(f.category)
+    );
+    if let Some(p) = r.component.and_then(|c| c.purl.as_deref()) {
+        w!(out, "- **purl**: {}", cell(p));
+    }
+    if !r.path.is_empty() {
+        let names: Vec<String> = r.path.iter().map(|n| cell(n)).collect();
+        w!(out, "- **{}**: {}", t.t("f.path"), names.join(" → "));
+    }
+    if !r.thresholds.is_empty() {
+        let ts: Vec<String> = r
+            .thresholds
+            .iter()
+            .map(|th| {
+                let suffix = if th.default {
+                    format!(" ({})", t.t("f.default"))
+                } else {
+                    String::new()
+                };
+                format!("{} = {}{suffix}", cell(th.key), cell(&th.value))
+            })
+            .collect();
+        w!(out, "- **{}**: {}", t.t("f.threshold"), ts.join("; "));
+    }
+    match r.exception {
+        Some(e) => w!(
+            out,
+            "- **{}**: {} — {}; {}: {}; {}: {}",
+            t.t("f.exception"),
+            t.t("exc.accepted"),
+            cell(&e.reason),
+            t.t("exc.owner"),
+            or_not_given(t, e.owner.as_deref()),
+            t.t("exc.expires"),
+            or_not_given(t, e.expires.as_deref())
+        ),
+        None => w!(out, "- **{}**: {}", t.t("f.exception"), t.t("exc.none")),
+    }
+    if let Some(b) = r.baseline {
+        w!(out, "- **{}**: {}", t.t("f.baseline"), t.baseline(b));
+    }
+    w!(out, "- **{}**: `{}`\n", t.t("f.fingerprint"), f.fingerprint);
+    if !r.evidence.is_empty() {
+        table_head(
+            out,
+            &[
+                t.t("f.evidence"),
+                t.t("value"),
+                t.t("f.source"),
+                t.t("f.fetched"),
+            ],
+        );
+        for e in &r.evidence {
+            w!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(e.key),
+                cell(e.value),
+                cell(e.source),
+                e.fetched.map(cell).unwrap_or_else(|| "—".to_string())
+            );
+        }
+        w!(out);
+    }
+}
+
+fn unknowns(v: &View, t: Tr, out: &mut String) {
+    section(out, "known-unknowns", t.t("sec.unknowns"));
+    w!(out, "{}\n", t.t("unknowns.note"));
+    if v.unknowns.is_empty() {
+        w!(out, "{}\n", t.t("unknowns.none"));
+        return;
+    }
+    table_head(
+        out,
+        &[t.t("rule"), t.t("f.title"), t.t("count"), t.t("reason")],
+    );
+    for u in &v.unknowns {
+        w!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(u.rule),
+            t.rule_name(u.rule),
+            u.count,
+            cell(&t.reason(u.reason))
+        );
+    }
+    w!(out);
+}
+
+fn inventory(v: &View, t: Tr, out: &mut String) {
+    section(out, "inventory", t.t("sec.inventory"));
+    w!(
+        out,
+        "<details><summary>{}</summary>\n",
+        t.n("inventory.summary", v.inventory.len())
+    );
+    table_head(
+        out,
+        &[
+            "id",
+            t.t("component"),
+            t.t("version"),
+            "purl",
+            t.t("supplier"),
+            t.t("inv.licence"),
+            t.t("inv.hash"),
+            t.t("inv.relation"),
+            t.t("inv.source"),
+            t.t("sec.findings"),
+        ],
+    );
+    for r in &v.inventory {
+        let c = r.component;
+        w!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.id,
+            cell(&c.name),
+            c.version.as_deref().map(cell).unwrap_or_default(),
+            c.purl.as_deref().map(cell).unwrap_or_default(),
+            c.responsible_party().map(cell).unwrap_or_default(),
+            cell(&r.licences),
+            cell(&r.hashes),
+            t.relation(r.relation),
+            c.source.label(),
+            r.findings
+        );
+    }
+    w!(out, "\n</details>\n");
+}
+
+fn reproducibility(v: &View, t: Tr, out: &mut String) {
+    let a = v.a;
+    section(out, "reproducibility", t.t("sec.reproducibility"));
+    table_head(out, &[t.t("field"), t.t("value")]);
+    w!(
+        out,
+        "| {} | {} {} |",
+        t.t("tool"),
+        cell(&a.tool.name),
+        cell(&a.tool.version)
+    );
+    w!(
+        out,
+        "| {} | {} |",
+        t.t("repro.ruleset"),
+        cell(&a.tool.ruleset)
+    );
+    w!(out, "| {} | {} |", t.t("repro.schema"), cell(&a.schema));
+    let policy = a.policy.as_ref().map(|p| {
+        let file = p.file.as_deref().unwrap_or(t.t("repro.defaults"));
+        format!("{} (sha256 {})", cell(file), cell(&p.sha256))
+    });
+    w!(
+        out,
+        "| {} | {} |",
+        t.t("repro.policy"),
+        policy.unwrap_or_else(|| or_not_given(t, None))
+    );
+    let cmd = a.invocation.as_ref().map(|i| {
+        let mut line = String::from("chainrisk");
+        for arg in &i.args {
+            line.push(' ');
+            line.push_str(arg);
+        }
+        cell(&line)
+    });
+    w!(
+        out,
+        "| {} | {} |",
+        t.t("repro.command"),
+        cmd.unwrap_or_else(|| or_not_given(t, None))
+    );
+    w!(
+        out,
+        "| {} | {} |",
+        t.t("repro.mode"),
+        v.mode
+            .as_deref()
+            .map(|m| t.mode(m))
+            .unwrap_or_else(|| or_not_given(t, None))
+    );
+    w!(out, "| {} | {} |", t.t("generated"), cell(&v.generated));
+    w!(out);
+
+    w!(out, "### {}\n", t.t("inputs"));
+    table_head(
+        out,
+        &[
+            t.t("repro.path"),
+            t.t("repro.format"),
+            t.t("repro.spec"),
+            "SHA-256",
+            t.t("sum.components"),
+        ],
+    );
+    for d in &a.inputs {
+        w!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            cell(&d.path),
+            d.format.map(|f| f.as_str()).unwrap_or("—"),
+            or_not_given(t, d.spec_version.as_deref()),
+            or_not_given(t, d.sha256.as_deref()),
+            d.components_read
+        );
+    }
+    w!(out);
+
+    w!(out, "### {}\n", t.t("repro.metadata"));
+    match &a.resolution {
+        None => w!(out, "{}\n", or_not_given(t, None)),
+        Some(r) => {
+            w!(out, "- {}: {}", t.t("repro.mode"), t.mode(&r.mode));
+            if let Some(c) = &r.cache {
+                w!(out, "- {}: {}", t.t("repro.cache"), cell(c));
+            }
+            match &r.snapshot {
+                Some(s) => w!(
+                    out,
+                    "- {}: {} · {} {} · {}{}",
+                    t.t("repro.snapshot"),
+                    cell(&s.file),
+                    t.t("repro.created"),
+                    cell(&s.created_at),
+                    t.n("repro.age_days", s.age_days.max(0) as usize),
+                    if s.stale {
+                        format!(" · **{}**", t.t("repro.stale"))
+                    } else {
+                        String::new()
+                    }
+                ),
+                None => w!(out, "- {}: {}", t.t("repro.snapshot"), t.t("none")),
+            }
+            w!(out);
+            if !r.ecosystems.is_empty() {
+                table_head(
+                    out,
+                    &[
+                        t.t("repro.ecosystem"),
+                        t.t("repro.registry"),
+                        t.t("repro.packages"),
+                        t.t("repro.live"),
+                        t.t("repro.cached"),
+                        t.t("repro.snapshot"),
+                        t.t("repro.not_found"),
+                        t.t("repro.failed"),
+                        t.t("repro.note"),
+                    ],
+                );
+                for e in &r.ecosystems {
+                    w!(
+                        out,
+                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                        cell(e.ecosystem.as_str()),
+                        or_not_given(t, e.registry.as_deref()),
+                        e.packages,
+                        e.live,
+                        e.cached,
+                        e.from_snapshot,
+                        e.not_found,
+                        e.failed,
+                        e.note.as_deref().map(cell).unwrap_or_default()
+                    );
+                }
+                w!(out);
+            }
+        }
+    }
+
+    w!(out, "### {}\n", t.t("repro.advisories"));
+    if a.advisories.is_empty() {
+        w!(out, "{}\n", or_not_given(t, None));
+    } else {
+        table_head(
+            out,
+            &[
+                t.t("repro.path"),
+                t.t("repro.format"),
+                t.t("count"),
+                t.t("repro.newest"),
+                t.t("conf.status"),
+            ],
+        );
+        for d in &a.advisories {
+            w!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&d.path),
+                cell(&d.format),
+                d.advisories,
+                or_not_given(t, d.newest.as_deref()),
+                if d.stale {
+                    t.t("repro.stale")
+                } else {
+                    t.t("repro.current")
+                }
+            );
+        }
+        w!(out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_carry_no_markup() {
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(
+            cell("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(cell("x\ny\r\nz"), "x y  z");
+        assert_eq!(cell("`code` [l](u) *b*"), "\\`code\\` \\[l\\](u) \\*b\\*");
+        assert_eq!(cell("&lt;"), "&amp;lt;");
+        assert_eq!(cell("my_crate"), "my\\_crate");
+    }
+}

@@ -1,0 +1,393 @@
+//! The human reports (Markdown and HTML, English and Chinese) on the demo
+//! product, as snapshots, and on an SBOM full of markup payloads, which must
+//! come out as text.
+
+mod common;
+use common::*;
+
+use chainrisk::Assessment;
+use chainrisk::report::i18n::Lang;
+use chainrisk::report::{html, json, markdown};
+
+/// Scans an input with the real binary and reads its JSON report back: the
+/// renderers are tested on exactly what a user's JSON report holds.
+fn assess(input: &str) -> Assessment {
+    let out = bin()
+        .current_dir(root())
+        .args(["scan", input, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json::read(&out.stdout).expect("the JSON report reads back")
+}
+
+const DEMO: &str = "fixtures/demo/acme-edge-gateway.cdx.json";
+const PAYLOADS: &str = "fixtures/injection/payloads.cdx.json";
+
+/// The tool version changes with every release; nothing else is redacted.
+fn stable(text: String) -> String {
+    text.replace(env!("CARGO_PKG_VERSION"), "[version]")
+}
+
+#[test]
+fn demo_markdown_english() {
+    let a = assess(DEMO);
+    insta::assert_snapshot!("demo-markdown-en", stable(markdown::render(&a, Lang::En)));
+}
+
+#[test]
+fn demo_markdown_chinese() {
+    let a = assess(DEMO);
+    insta::assert_snapshot!(
+        "demo-markdown-zh-CN",
+        stable(markdown::render(&a, Lang::ZhCn))
+    );
+}
+
+#[test]
+fn demo_html_english() {
+    let a = assess(DEMO);
+    insta::assert_snapshot!("demo-html-en", stable(html::render(&a, Lang::En)));
+}
+
+#[test]
+fn demo_html_chinese() {
+    let a = assess(DEMO);
+    insta::assert_snapshot!("demo-html-zh-CN", stable(html::render(&a, Lang::ZhCn)));
+}
+
+#[test]
+fn markdown_and_html_show_the_same_findings() {
+    let a = assess(DEMO);
+    let md = markdown::render(&a, Lang::En);
+    let page = html::render(&a, Lang::En);
+    assert!(!a.findings.is_empty());
+    for n in 1..=a.findings.len() {
+        assert!(
+            md.contains(&format!("<a id=\"f{n}\"></a>F{n} ")),
+            "F{n} in Markdown"
+        );
+        assert!(page.contains(&format!("id=\"f{n}\"")), "F{n} in HTML");
+    }
+    assert!(!md.contains(&format!("<a id=\"f{}\">", a.findings.len() + 1)));
+    assert_eq!(
+        page.matches("<tr class=\"finding ").count(),
+        a.findings.len()
+    );
+}
+
+#[test]
+fn chinese_reports_translate_labels_but_keep_identifiers() {
+    let a = assess(DEMO);
+    for text in [
+        markdown::render(&a, Lang::ZhCn),
+        html::render(&a, Lang::ZhCn),
+    ] {
+        assert!(text.contains("供应链风险报告"));
+        assert!(text.contains("缺少哈希值"), "rule name DEL-01 in Chinese");
+        assert!(text.contains("DEL-01"));
+        assert!(text.contains("pkg:"), "purls stay as they are");
+        assert!(!text.contains("Known unknowns"));
+    }
+}
+
+/// Missing optional blocks (policy, resolution, advisories, invocation) read
+/// "not given" instead of failing.
+#[test]
+fn absent_blocks_render_as_not_given() {
+    let mut a = assess(DEMO);
+    a.policy = None;
+    a.resolution = None;
+    a.invocation = None;
+    a.advisories.clear();
+    a.baseline = None;
+    assert!(markdown::render(&a, Lang::En).contains("*not given*"));
+    assert!(html::render(&a, Lang::En).contains("<span class=\"missing\">not given</span>"));
+}
+
+/// The payloads reach the report (the scan keeps them) but only as text.
+#[test]
+fn html_payloads_stay_text() {
+    let a = assess(PAYLOADS);
+    assert!(
+        a.components
+            .iter()
+            .any(|c| c.name == "<script>alert(1)</script>"),
+        "the fixture's payload survives ingest"
+    );
+    for lang in [Lang::En, Lang::ZhCn] {
+        let page = html::render(&a, lang);
+        let lower = page.to_ascii_lowercase();
+        for tag in ["<script", "<img", "<iframe", "<svg onload", "</title><"] {
+            assert!(!lower.contains(tag), "{tag} in the HTML report");
+        }
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(page.contains("&lt;script&gt;alert(&#39;licence&#39;)&lt;/script&gt;"));
+        assert!(page.contains("&lt;/title&gt;&lt;script&gt;alert(&#39;product&#39;)"));
+        // Every tag in the page is one the renderer writes.
+        for (name, attrs) in tags(&page) {
+            assert!(
+                ALLOWED_HTML.contains(&name.as_str()),
+                "unexpected element <{name}>"
+            );
+            for attr in attrs {
+                assert!(!attr.starts_with("on"), "event handler {attr} on <{name}>");
+            }
+        }
+    }
+}
+
+#[test]
+fn markdown_payloads_stay_text() {
+    let a = assess(PAYLOADS);
+    let md = markdown::render(&a, Lang::En);
+    // The only raw HTML in the Markdown is what the renderer writes.
+    for (name, attrs) in tags(&md) {
+        assert!(
+            ["a", "br", "details", "summary"].contains(&name.as_str()),
+            "unexpected <{name}> in Markdown"
+        );
+        assert!(attrs.iter().all(|a| a == "id"), "attributes {attrs:?}");
+    }
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Table rows stay rows: a pipe or newline in a name does not split a cell.
+    assert!(md.contains(
+        "md \\| pipe \\`tick\\` \\[link\\](javascript:alert(4)) &lt;b&gt;bold&lt;/b&gt; newline"
+    ));
+    for line in md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("markdown-payload"))
+    {
+        let cells = line.split(" | ").count();
+        let unescaped_pipes = line
+            .match_indices('|')
+            .filter(|(i, _)| *i == 0 || &line[i - 1..*i] != "\\")
+            .count();
+        assert!(cells > 2 && unescaped_pipes >= 3, "{line}");
+    }
+}
+
+/// Elements the HTML renderer writes; anything else came from the input.
+const ALLOWED_HTML: &[&str] = &[
+    "!doctype",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "main",
+    "header",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "dl",
+    "div",
+    "dt",
+    "dd",
+    "code",
+    "span",
+    "br",
+    "nav",
+    "ol",
+    "ul",
+    "li",
+    "a",
+    "section",
+    "figure",
+    "figcaption",
+    "svg",
+    "g",
+    "text",
+    "rect",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "strong",
+    "details",
+    "summary",
+    "footer",
+];
+
+/// The start tags of a page: (lower-case name, attribute names). Text is
+/// escaped, so every `<` followed by a letter or `!` opens a tag; the CSS
+/// inside `<style>` is skipped.
+fn tags(page: &str) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    let bytes = page.as_bytes();
+    let mut i = 0;
+    while let Some(off) = page[i..].find('<') {
+        let start = i + off + 1;
+        i = start;
+        let Some(&first) = bytes.get(start) else {
+            break;
+        };
+        if !(first.is_ascii_alphabetic() || first == b'!') {
+            continue;
+        }
+        let name_end = page[start..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(page.len(), |e| start + e);
+        let name = page[start..name_end].to_ascii_lowercase();
+        // Attributes up to the closing '>', honouring quotes.
+        let mut attrs = Vec::new();
+        let mut j = name_end;
+        let mut quote: Option<u8> = None;
+        let mut token = String::new();
+        let mut in_value = false;
+        while j < bytes.len() {
+            let b = bytes[j];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == b'>' => break,
+                None if b == b'=' => {
+                    if !token.is_empty() {
+                        attrs.push(token.to_ascii_lowercase());
+                        token.clear();
+                    }
+                    in_value = true;
+                }
+                None if b.is_ascii_whitespace() || b == b'/' => {
+                    if !token.is_empty() && !in_value {
+                        attrs.push(token.to_ascii_lowercase());
+                    }
+                    token.clear();
+                    in_value = false;
+                }
+                None => {
+                    if !in_value {
+                        token.push(b as char);
+                    }
+                }
+            }
+            j += 1;
+        }
+        if !token.is_empty() && !in_value {
+            attrs.push(token.to_ascii_lowercase());
+        }
+        i = j;
+        if name == "style" {
+            match page[i..].find("</style>") {
+                Some(e) => i += e + "</style>".len(),
+                None => break,
+            }
+        }
+        found.push((name, attrs));
+    }
+    found
+}
+
+/// Every Markdown table keeps its shape: each row has as many cells
+/// (unescaped `|`) as its header, so forges render it as a table.
+#[test]
+fn markdown_tables_keep_their_columns() {
+    for input in [DEMO, PAYLOADS] {
+        let a = assess(input);
+        for lang in [Lang::En, Lang::ZhCn] {
+            let md = markdown::render(&a, lang);
+            let mut header: Option<usize> = None;
+            for line in md.lines() {
+                if !line.starts_with('|') {
+                    header = None;
+                    continue;
+                }
+                let bytes = line.as_bytes();
+                let pipes = (0..bytes.len())
+                    .filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+                    .count();
+                match header {
+                    None => header = Some(pipes),
+                    Some(n) => {
+                        assert_eq!(pipes, n, "{input}: row does not match its header: {line}")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The optional blocks, when given, show their content: exception, baseline,
+/// fetch time of registry evidence, policy hash, resolution and advisories.
+#[test]
+fn given_blocks_render_their_content() {
+    use chainrisk::model::{
+        AdvisoryDatabase, BaselineState, EcosystemResolution, Evidence, EvidenceSource,
+        ExceptionMark, PolicyInfo, Resolution, SnapshotInfo,
+    };
+    let mut a = assess(DEMO);
+    let f = &mut a.findings[0];
+    f.exception = Some(ExceptionMark {
+        index: 0,
+        reason: "vendor firmware, reviewed in RISK-42".into(),
+        owner: Some("psirt@acme.example".into()),
+        expires: Some("2027-01-31".into()),
+    });
+    f.baseline = Some(BaselineState::Known);
+    f.evidence.push(Evidence::new(
+        "latest",
+        "7.46.0",
+        EvidenceSource("registry:npm@2026-11-23T08:00:00Z".into()),
+    ));
+    a.policy = Some(PolicyInfo {
+        file: Some("chainrisk.toml".into()),
+        sha256: "ab".repeat(32),
+        exceptions: Vec::new(),
+    });
+    a.resolution = Some(Resolution {
+        mode: "offline".into(),
+        cache: None,
+        snapshot: Some(SnapshotInfo {
+            file: "facts.snapshot.json".into(),
+            created_at: "2026-11-01T00:00:00Z".into(),
+            format: "chainrisk.snapshot/v1".into(),
+            packages: 12,
+            age_days: 23,
+            stale: false,
+        }),
+        ecosystems: vec![EcosystemResolution {
+            registry: Some("http://127.0.0.1:9/npm".into()),
+            packages: 12,
+            from_snapshot: 12,
+            ..EcosystemResolution::default()
+        }],
+        errors: Vec::new(),
+    });
+    a.advisories = vec![AdvisoryDatabase {
+        path: "advisory-db".into(),
+        format: "rustsec".into(),
+        advisories: 900,
+        newest: Some("2026-11-20".into()),
+        stale: false,
+    }];
+    let md = markdown::render(&a, Lang::En);
+    let page = html::render(&a, Lang::En);
+    for text in [&md, &page] {
+        assert!(text.contains("vendor firmware, reviewed in RISK-42"));
+        assert!(text.contains("psirt@acme.example"));
+        assert!(text.contains("2027-01-31"));
+        assert!(text.contains("accepted by exception"));
+        assert!(
+            text.contains("2026-11-23T08:00:00Z"),
+            "fetch time of registry evidence"
+        );
+        assert!(text.contains(&"ab".repeat(32)), "policy hash");
+        assert!(text.contains("offline (cache and snapshot only)"));
+        assert!(text.contains("23 days old"));
+        assert!(text.contains("2026-11-20"), "advisory database date");
+        assert!(text.contains("127.0.0.1:9/npm"));
+    }
+    assert!(md.contains("| registry:npm | 2026-11-23T08:00:00Z |"));
+    assert!(page.contains("<span class=\"status baseline\">known</span>"));
+}
