@@ -1,1 +1,12 @@
 //! PyPI JSON API client.
+
+use super::client::{Fetched, Validators};
+use super::http::Target;
+
+pub(crate) async fn fetch(
+    _target: &Target<'_>,
+    name: &str,
+    _validators: Option<&Validators>,
+) -> Fetched {
+    Fetched::Failed(format!("{name}: client not written yet"))
+}
