@@ -1,17 +1,31 @@
-//! `chainrisk scan`: ingest, evaluate, report, and pick the exit code.
+//! `chainrisk scan`: ingest, resolve, evaluate, report, and pick the exit code.
 
 use super::{EXIT_USAGE, OutputFormat, ScanArgs, emit};
 use crate::report::{self, Assessment, table};
 use crate::rules::{self, Thresholds};
 
 pub fn run(args: &ScanArgs) -> u8 {
-    let options = crate::ingest::IngestOptions {
-        offline: args.offline,
-    };
-    let inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let now = report::scan_timestamp();
+    // Flags, endpoints and the snapshot are checked before any work.
+    let resolve_options =
+        match super::resolve::options(&args.resolve, args.snapshot.as_deref(), now) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+    let options = crate::ingest::IngestOptions {
+        offline: args.resolve.offline,
+    };
+    let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
+    let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
     let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
-    let assessment = Assessment::new(inventory, evaluation, report::format_time(now));
+    let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
+    assessment.resolution = Some(outcome.resolution);
 
     let text = match args.format {
         OutputFormat::Table => table::render(&assessment, table::TableOptions { top: args.top }),
