@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use super::endpoints::Endpoint;
-use super::http::Http;
+use super::http::{Got, Http, Target};
 use super::{cargo_index, goproxy, npm, pypi};
-use crate::model::{Ecosystem, PackageFacts};
+use crate::model::{Ecosystem, PackageFacts, ReleaseFacts};
 
 /// HTTP validators of a cached answer, sent back to ask "changed since?".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,8 @@ impl Validators {
 }
 
 /// What one fetch of one package came to.
+// Short-lived, one per fetch, moved straight into the cache: boxing the facts would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fetched {
     Facts {
@@ -135,7 +137,7 @@ impl Registries {
                 ecosystem.as_str()
             ));
         };
-        let ctx = super::http::Target {
+        let ctx = Target {
             http: &self.http,
             limit,
             base: &endpoint.url,
@@ -148,4 +150,88 @@ impl Registries {
             other => Fetched::Failed(format!("no registry client for {}", other.as_str())),
         }
     }
+}
+
+/// GETs the one document a protocol reads for a package and parses it; a
+/// parse failure (deterministic, so never retried) names the URL.
+pub(crate) async fn fetch_document(
+    target: &Target<'_>,
+    path: &str,
+    validators: Option<&Validators>,
+    parse: impl FnOnce(&[u8], &str) -> Result<PackageFacts, String>,
+) -> Fetched {
+    let url = match target.url(path) {
+        Ok(url) => url,
+        Err(e) => return Fetched::Failed(e),
+    };
+    match target.get(&url, validators).await {
+        Got::Body { bytes, validators } => match parse(&bytes, target.base.as_str()) {
+            Ok(facts) => Fetched::Facts { facts, validators },
+            Err(why) => Fetched::Failed(format!("GET {url}: {why}")),
+        },
+        Got::NotModified => Fetched::NotModified,
+        Got::NotFound => Fetched::NotFound,
+        Got::Failed(why) => Fetched::Failed(why),
+    }
+}
+
+/// `malformed JSON at line L column C: what` for a body that does not
+/// parse, `unexpected JSON at …` for one of the wrong shape.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    json_error_on_line(e.line(), e)
+}
+
+/// [`json_error`] for a document parsed line by line: `line` is the file's.
+pub(crate) fn json_error_on_line(line: usize, e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let what = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(w, _)| w);
+    let kind = match e.classify() {
+        serde_json::error::Category::Data => "unexpected JSON",
+        _ => "malformed JSON",
+    };
+    format!("{kind} at line {line} column {}: {what}", e.column())
+}
+
+/// A registry's timestamp in RFC 3339 UTC (`2024-01-02T03:04:05.678Z`), or
+/// `None` when it does not parse (then the time is unknown, not guessed).
+pub(crate) fn timestamp(text: &str) -> Option<String> {
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.to_string())
+}
+
+/// The highest version by semver (a leading `v` allowed), preferring
+/// releases over pre-releases and skipping yanked ones; `None` when no
+/// version parses.
+pub(crate) fn highest_version(versions: &[ReleaseFacts]) -> Option<String> {
+    let parsed = versions
+        .iter()
+        .filter(|r| r.yanked != Some(true))
+        .filter_map(|r| {
+            let v =
+                semver::Version::parse(r.version.strip_prefix('v').unwrap_or(&r.version)).ok()?;
+            Some((v.pre.is_empty(), v, &r.version))
+        });
+    parsed.max().map(|(_, _, text)| text.clone())
+}
+
+/// Hosts whose URLs are source repositories.
+const VCS_HOSTS: [&str; 6] = [
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "git.sr.ht",
+    "sr.ht",
+];
+
+/// Whether `url` points at a known source-code host.
+pub(crate) fn is_vcs_host_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| VCS_HOSTS.iter().any(|v| h == *v || h == format!("www.{v}")))
+    })
 }

@@ -285,10 +285,11 @@ fn pip_config(src: &EndpointSources) -> Result<Option<(String, String)>, String>
         return Ok(Some(found));
     }
     let mut files = Vec::new();
-    if let Some((path, _)) = first_env(src, &["PIP_CONFIG_FILE"]) {
-        if path != "/dev/null" && path != "os.devnull" {
-            files.push(PathBuf::from(path));
-        }
+    // PIP_CONFIG_FILE=/dev/null is pip's way of saying "no configuration file".
+    if let Some((path, _)) = first_env(src, &["PIP_CONFIG_FILE"])
+        && path != "/dev/null"
+    {
+        files.push(PathBuf::from(path));
     }
     let xdg_home = first_env(src, &["XDG_CONFIG_HOME"])
         .map(|(v, _)| PathBuf::from(v))
@@ -436,4 +437,378 @@ fn go_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> 
         .map(str::trim)
         .find(|entry| !entry.is_empty() && *entry != "direct" && *entry != "off")
         .map(|entry| (entry.to_string(), by)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// A scratch project `home/work/project` with a home directory above it.
+    struct Scratch {
+        dir: tempfile::TempDir,
+    }
+
+    impl Scratch {
+        fn new() -> Scratch {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(dir.path().join("home/work/project")).unwrap();
+            Scratch { dir }
+        }
+        fn home(&self) -> PathBuf {
+            self.dir.path().join("home")
+        }
+        fn project(&self) -> PathBuf {
+            self.dir.path().join("home/work/project")
+        }
+        fn write(&self, rel: &str, text: &str) -> PathBuf {
+            let path = self.dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+        /// Discovers with `flags`, `policy` and `env`; pip's global files are
+        /// pointed into the scratch directory so the machine's do not count.
+        fn discover(
+            &self,
+            flags: &[&str],
+            policy: &[(&str, &str)],
+            env: &[(&str, &str)],
+        ) -> Result<Vec<Endpoint>, String> {
+            let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+            let policy: BTreeMap<String, String> = policy
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let mut env: HashMap<String, String> = env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let xdg = self.dir.path().join("etc-xdg").display().to_string();
+            env.entry("XDG_CONFIG_DIRS".to_string()).or_insert(xdg);
+            let lookup = move |name: &str| env.get(name).cloned();
+            let project = self.project();
+            let home = self.home();
+            discover(&EndpointSources {
+                flags: &flags,
+                policy: &policy,
+                env: &lookup,
+                cwd: &project,
+                home: Some(&home),
+            })
+        }
+    }
+
+    fn find(found: &[Endpoint], eco: Ecosystem) -> Option<(&str, &str)> {
+        found
+            .iter()
+            .find(|e| e.ecosystem == eco)
+            .map(|e| (e.url.as_str(), e.configured_by.as_str()))
+    }
+
+    #[test]
+    fn nothing_configured_means_no_endpoint() {
+        let s = Scratch::new();
+        let found = s.discover(&[], &[], &[]).unwrap();
+        // The machine's /etc/pip.conf is the one file outside the scratch directory.
+        assert!(
+            found
+                .iter()
+                .all(|e| e.ecosystem == Ecosystem::Pypi
+                    && e.configured_by.starts_with("/etc/pip.conf")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn flags_beat_environment_beat_policy() {
+        let s = Scratch::new();
+        let found = s
+            .discover(
+                &["npm=https://flag.example/npm", "go=http://flag.example/go/"],
+                &[
+                    ("npm", "https://policy.example/"),
+                    ("cargo", "sparse+https://policy.example/index/"),
+                ],
+                &[
+                    ("CHAINRISK_REGISTRY_NPM", "https://env.example/"),
+                    ("CHAINRISK_REGISTRY_CARGO", "https://env.example/index"),
+                    ("CHAINRISK_REGISTRY_PYPI", "https://env.example/simple/"),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm),
+            Some(("https://flag.example/npm/", "--registry"))
+        );
+        assert_eq!(
+            find(&found, Ecosystem::Golang),
+            Some(("http://flag.example/go/", "--registry"))
+        );
+        assert_eq!(
+            find(&found, Ecosystem::Cargo),
+            Some(("https://env.example/index/", "CHAINRISK_REGISTRY_CARGO"))
+        );
+        assert_eq!(
+            find(&found, Ecosystem::Pypi),
+            Some(("https://env.example/pypi/", "CHAINRISK_REGISTRY_PYPI")),
+            "the Simple API URL maps to the JSON API base"
+        );
+        let found = s
+            .discover(
+                &[],
+                &[("cargo", "sparse+https://policy.example/index")],
+                &[],
+            )
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Cargo),
+            Some((
+                "https://policy.example/index/",
+                "chainrisk.toml [registries]"
+            ))
+        );
+    }
+
+    #[test]
+    fn policy_beats_package_manager_configuration() {
+        let s = Scratch::new();
+        s.write("home/.npmrc", "registry=https://npmrc.example/\n");
+        let found = s
+            .discover(&[], &[("npm", "https://policy.example/")], &[])
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm),
+            Some(("https://policy.example/", "chainrisk.toml [registries]"))
+        );
+    }
+
+    #[test]
+    fn malformed_flags_and_urls_are_errors_naming_them() {
+        let s = Scratch::new();
+        let err = s.discover(&["npm"], &[], &[]).unwrap_err();
+        assert!(err.contains("expected ECOSYSTEM=URL"), "{err}");
+        let err = s
+            .discover(&["maven=https://x.example/"], &[], &[])
+            .unwrap_err();
+        assert!(err.contains("unknown ecosystem \"maven\""), "{err}");
+        let err = s.discover(&["npm=registry.example"], &[], &[]).unwrap_err();
+        assert!(
+            err.starts_with("--registry \"npm=registry.example\": "),
+            "{err}"
+        );
+        let err = s.discover(&["npm=ftp://x.example/"], &[], &[]).unwrap_err();
+        assert!(err.contains("not an http or https URL"), "{err}");
+        let err = s
+            .discover(
+                &["npm=https://a.example/", "npm=https://b.example/"],
+                &[],
+                &[],
+            )
+            .unwrap_err();
+        assert!(err.contains("more than once"), "{err}");
+        let err = s
+            .discover(&[], &[], &[("CHAINRISK_REGISTRY_NPM", "nope")])
+            .unwrap_err();
+        assert!(err.starts_with("CHAINRISK_REGISTRY_NPM: "), "{err}");
+        let err = s.discover(&[], &[("pypi", "::")], &[]).unwrap_err();
+        assert!(
+            err.starts_with("chainrisk.toml [registries] pypi: "),
+            "{err}"
+        );
+        let npmrc = s.write("home/work/.npmrc", "registry = not a url\n");
+        let err = s.discover(&[], &[], &[]).unwrap_err();
+        assert!(
+            err.starts_with(&format!("{}:1 registry: ", npmrc.display())),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn npm_environment_then_nearest_npmrc_then_user_then_global() {
+        let s = Scratch::new();
+        let user = s.write("home/.npmrc", "; user\nregistry=https://user.example/\n");
+        let global = s.write("global/npmrc", "registry=https://global.example/\n");
+        let global_env = [("npm_config_globalconfig", global.to_str().unwrap())];
+        let found = s.discover(&[], &[], &global_env).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm),
+            Some((
+                "https://user.example/",
+                format!("{}:2 registry", user.display()).as_str()
+            ))
+        );
+        std::fs::remove_file(&user).unwrap();
+        let found = s.discover(&[], &[], &global_env).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm).unwrap().0,
+            "https://global.example/"
+        );
+
+        let project = s.write(
+            "home/work/project/.npmrc",
+            "@corp:registry=https://corp.example/\nregistry=\"https://${MIRROR}/npm/\"\n",
+        );
+        let found = s
+            .discover(&[], &[], &[("MIRROR", "mirror.example")])
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm),
+            Some((
+                "https://mirror.example/npm/",
+                format!("{}:2 registry", project.display()).as_str()
+            ))
+        );
+        let found = s
+            .discover(&[], &[], &[("npm_config_registry", "https://env.example/")])
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm),
+            Some(("https://env.example/", "npm_config_registry"))
+        );
+    }
+
+    #[test]
+    fn pip_environment_then_config_file_then_user_then_global() {
+        let s = Scratch::new();
+        let xdg_dirs = s.dir.path().join("etc-xdg");
+        s.write(
+            "etc-xdg/pip/pip.conf",
+            "[global]\nindex-url = https://global.example/simple\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Pypi).unwrap().0,
+            "https://global.example/pypi/"
+        );
+
+        let legacy = s.write(
+            "home/.pip/pip.conf",
+            "[global]\nindex_url = https://legacy.example/pypi\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Pypi),
+            Some((
+                "https://legacy.example/pypi/",
+                format!("{}:2 [global] index-url", legacy.display()).as_str()
+            ))
+        );
+        s.write(
+            "home/.config/pip/pip.conf",
+            "[global]\nindex-url = https://user.example/simple/\n[install]\nindex-url = https://install.example/root/simple/\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Pypi).unwrap().0,
+            "https://install.example/root/pypi/"
+        );
+
+        let file = s.write(
+            "elsewhere/pip.ini",
+            "[global]\nindex-url=https://file.example/simple\n",
+        );
+        let found = s
+            .discover(&[], &[], &[("PIP_CONFIG_FILE", file.to_str().unwrap())])
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Pypi).unwrap().0,
+            "https://file.example/pypi/"
+        );
+        let found = s
+            .discover(
+                &[],
+                &[],
+                &[("PIP_INDEX_URL", "https://env.example/simple/")],
+            )
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Pypi),
+            Some(("https://env.example/pypi/", "PIP_INDEX_URL"))
+        );
+        assert!(xdg_dirs.exists());
+    }
+
+    #[test]
+    fn cargo_source_replacement_nearest_config_first() {
+        let s = Scratch::new();
+        s.write(
+            "home/.cargo/config.toml",
+            "[source.crates-io]\nreplace-with = \"mirror\"\n[source.mirror]\nregistry = \"sparse+https://home.example/index/\"\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        let (url, by) = find(&found, Ecosystem::Cargo).unwrap();
+        assert_eq!(url, "https://home.example/index/");
+        assert!(
+            by.ends_with("home/.cargo/config.toml [source.mirror] (replaces crates-io)"),
+            "{by}"
+        );
+
+        // A nearer file redefines the mirror; CARGO_HOME moves the home file.
+        s.write(
+            "home/work/.cargo/config.toml",
+            "[source.mirror]\nregistry = \"sparse+https://work.example/index\"\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Cargo).unwrap().0,
+            "https://work.example/index/"
+        );
+
+        // A git index cannot be read with the sparse protocol: no endpoint.
+        s.write(
+            "home/work/project/.cargo/config",
+            "[source.crates-io]\nreplace-with = \"git-mirror\"\n[source.git-mirror]\nregistry = \"https://git.example/index.git\"\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(find(&found, Ecosystem::Cargo), None);
+
+        let other_home = s.write(
+            "cargo-home/config.toml",
+            "[source.crates-io]\nreplace-with = \"corp\"\n[registries.corp]\nindex = \"sparse+https://corp.example/\"\n",
+        );
+        std::fs::remove_file(s.project().join(".cargo/config")).unwrap();
+        std::fs::remove_file(s.home().join("work/.cargo/config.toml")).unwrap();
+        std::fs::remove_file(s.home().join(".cargo/config.toml")).unwrap();
+        let cargo_home = other_home.parent().unwrap().to_str().unwrap();
+        let found = s.discover(&[], &[], &[("CARGO_HOME", cargo_home)]).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Cargo).unwrap().0,
+            "https://corp.example/"
+        );
+
+        s.write("home/work/.cargo/config.toml", "[source\n");
+        let err = s.discover(&[], &[], &[]).unwrap_err();
+        assert!(err.contains("not valid TOML"), "{err}");
+    }
+
+    #[test]
+    fn goproxy_first_url_entry_from_environment_or_go_env_file() {
+        let s = Scratch::new();
+        let found = s.discover(&[], &[], &[("GOPROXY", "direct")]).unwrap();
+        assert_eq!(find(&found, Ecosystem::Golang), None);
+        let found = s
+            .discover(
+                &[],
+                &[],
+                &[("GOPROXY", "off,https://a.example|https://b.example,direct")],
+            )
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Golang),
+            Some(("https://a.example/", "GOPROXY"))
+        );
+        let env_file = s.write(
+            "home/.config/go/env",
+            "GOPRIVATE=x\nGOPROXY=https://user.example/go\n",
+        );
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Golang),
+            Some((
+                "https://user.example/go/",
+                format!("{}:2 GOPROXY", env_file.display()).as_str()
+            ))
+        );
+    }
 }

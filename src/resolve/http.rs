@@ -367,19 +367,6 @@ fn random_u64() -> u64 {
     hasher.finish()
 }
 
-/// `malformed JSON at line L column C: what` for a body that does not parse.
-pub(crate) fn json_error(url: &Url, e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let what = text
-        .rsplit_once(" at line ")
-        .map_or(text.as_str(), |(w, _)| w);
-    format!(
-        "GET {url}: malformed JSON at line {} column {}: {what}",
-        e.line(),
-        e.column()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
