@@ -732,3 +732,88 @@ fn a_conditional_request_sends_the_validators_and_gets_not_modified() {
         Some("Tue, 24 Nov 2026 10:00:00 GMT")
     );
 }
+
+/// A gzip stream of `data` in stored (uncompressed) deflate blocks: enough
+/// to exercise decoding without a compression library.
+fn gzip_stored(data: &[u8]) -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &byte in data {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    let blocks: Vec<&[u8]> = data.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        out.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+#[test]
+fn gzip_bodies_are_decoded_and_capped_by_their_decoded_size() {
+    let mock = MockRegistry::start();
+    let body = fixture("npm/left-pad.json");
+    let gzip = |reply: Reply| {
+        reply
+            .header("Content-Encoding", "gzip")
+            .header("Transfer-Encoding", "chunked")
+    };
+    mock.route(
+        "/npm/left-pad",
+        vec![gzip(Reply::new(200, gzip_stored(&body)))],
+    );
+    let regs = registries(&mock, options());
+    let left_pad = facts(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
+    assert_eq!(left_pad.latest.as_deref(), Some("1.3.0"));
+    let accepted = mock.received()[0]
+        .header("accept-encoding")
+        .unwrap_or_default()
+        .to_string();
+    assert!(accepted.contains("gzip"), "{accepted}");
+
+    // No length announced: the cap applies while reading.
+    let capped = registries(
+        &mock,
+        ClientOptions {
+            max_body_bytes: 4096,
+            ..options()
+        },
+    );
+    let why = failure(fetch(&capped, Ecosystem::Npm, "left-pad", &[]));
+    assert!(
+        why.contains("body larger than the 4 KiB cap; not read (capped)"),
+        "{why}"
+    );
+}
+
+#[test]
+fn names_that_would_leave_the_package_path_are_refused_unsent() {
+    let mock = MockRegistry::start();
+    let regs = registries(&mock, options());
+    for (eco, name) in [
+        (Ecosystem::Npm, "../../admin"),
+        (Ecosystem::Npm, "a/b"),
+        (Ecosystem::Cargo, "x/../y"),
+        (Ecosystem::Pypi, "a?b"),
+        (Ecosystem::Golang, "example.com/../x"),
+    ] {
+        let why = failure(fetch(&regs, eco, name, &[]));
+        assert!(why.contains(&format!("{name:?} is not")), "{why}");
+    }
+    assert_eq!(mock.requests(), 0);
+}

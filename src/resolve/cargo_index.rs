@@ -8,7 +8,8 @@
 use serde::Deserialize;
 
 use super::client::{
-    Fetched, Validators, fetch_document, highest_version, json_error_on_line, timestamp,
+    Fetched, Validators, fetch_document, highest_version, is_path_safe, json_error_on_line,
+    timestamp,
 };
 use super::http::Target;
 use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts};
@@ -30,8 +31,7 @@ pub(crate) async fn fetch(
     name: &str,
     validators: Option<&Validators>,
 ) -> Fetched {
-    // Crate names are ASCII; anything else cannot be in the index.
-    if name.is_empty() || !name.is_ascii() {
+    if !is_path_safe(name, b"") {
         return Fetched::Failed(format!("{name:?} is not a crate name"));
     }
     fetch_document(target, &index_path(name), validators, |body, registry| {

@@ -218,6 +218,20 @@ pub(crate) fn highest_version(versions: &[ReleaseFacts]) -> Option<String> {
     parsed.max().map(|(_, _, text)| text.clone())
 }
 
+/// Whether `name` can go into a request path as it is: letters, digits,
+/// `-._~` and the `extra` bytes, in `/`-separated segments none of which is
+/// empty, `.` or `..`. Names from inputs are untrusted; this keeps them
+/// from reaching another path of the registry.
+pub(crate) fn is_path_safe(name: &str, extra: &[u8]) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b) || extra.contains(&b))
+        && name
+            .split('/')
+            .all(|segment| !matches!(segment, "" | "." | ".."))
+}
+
 /// Hosts whose URLs are source repositories.
 const VCS_HOSTS: [&str; 6] = [
     "github.com",
@@ -234,4 +248,56 @@ pub(crate) fn is_vcs_host_url(url: &str) -> bool {
         u.host_str()
             .is_some_and(|h| VCS_HOSTS.iter().any(|v| h == *v || h == format!("www.{v}")))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_names_go_into_paths() {
+        assert!(is_path_safe("serde_json", b""));
+        assert!(is_path_safe("@scope/name", b"@/"));
+        assert!(is_path_safe("github.com/o/r/v2", b"/"));
+        for bad in [
+            "", "../x", "a/../b", "a//b", "/abs", "a?b", "a b", "a%2fb", "x#y",
+        ] {
+            assert!(!is_path_safe(bad, b"/@"), "{bad:?}");
+        }
+        assert!(!is_path_safe("a/b", b""));
+    }
+
+    #[test]
+    fn highest_version_prefers_releases_and_skips_yanked() {
+        let r = |v: &str, yanked: bool| ReleaseFacts {
+            version: v.to_string(),
+            yanked: Some(yanked),
+            ..ReleaseFacts::default()
+        };
+        let versions = [
+            r("1.2.0", false),
+            r("1.10.0", true),
+            r("2.0.0-rc.1", false),
+            r("1.9.0", false),
+        ];
+        assert_eq!(highest_version(&versions).as_deref(), Some("1.9.0"));
+        assert_eq!(
+            highest_version(&[r("v0.1.0-pre", false)]).as_deref(),
+            Some("v0.1.0-pre")
+        );
+        assert_eq!(highest_version(&[r("not-semver", false)]), None);
+    }
+
+    #[test]
+    fn timestamps_are_written_in_utc() {
+        assert_eq!(
+            timestamp("2026-03-29T09:42:18.214000+00:00").as_deref(),
+            Some("2026-03-29T09:42:18.214Z")
+        );
+        assert_eq!(
+            timestamp("2024-01-01T02:00:00+02:00").as_deref(),
+            Some("2024-01-01T00:00:00Z")
+        );
+        assert_eq!(timestamp("last tuesday"), None);
+    }
 }

@@ -12,7 +12,9 @@
 use futures_util::future::join_all;
 use serde::Deserialize;
 
-use super::client::{Fetched, Validators, highest_version, is_vcs_host_url, json_error, timestamp};
+use super::client::{
+    Fetched, Validators, highest_version, is_path_safe, is_vcs_host_url, json_error, timestamp,
+};
 use super::http::{Got, Target};
 use crate::model::{Ecosystem, PackageFacts, ReleaseFacts};
 
@@ -48,15 +50,17 @@ struct InfoOrigin {
 }
 
 pub(crate) async fn fetch(target: &Target<'_>, module: &str, wanted: &[String]) -> Fetched {
-    if module.is_empty() || module.starts_with('/') || module.contains(['?', '#', ' ', '@']) {
+    if !is_path_safe(module, b"/") {
         return Fetched::Failed(format!("{module:?} is not a Go module path"));
     }
     let module_path = escape(module);
     let urls = (|| {
         let list = target.url(&format!("{module_path}/@v/list"))?;
         let latest = target.url(&format!("{module_path}/@latest"))?;
+        // A version that cannot be a Go version is not asked for (and so not listed).
         let infos = wanted
             .iter()
+            .filter(|v| is_path_safe(v, b"+"))
             .map(|v| target.url(&format!("{module_path}/@v/{}.info", escape(v))))
             .collect::<Result<Vec<_>, _>>()?;
         Ok::<_, String>((list, latest, infos))

@@ -162,13 +162,11 @@ impl Http {
         match status {
             StatusCode::NOT_MODIFIED => return Attempt::Done(Got::NotModified),
             StatusCode::NOT_FOUND | StatusCode::GONE => return Attempt::Done(Got::NotFound),
-            StatusCode::TOO_MANY_REQUESTS => {
-                return Attempt::Retry {
-                    reason: format!("HTTP {}", status_text(status)),
-                    retry_after: retry_after(response.headers()),
-                };
-            }
-            s if s.is_server_error() => {
+            // Overload and server trouble pass; a client error would not.
+            s if s == StatusCode::TOO_MANY_REQUESTS
+                || s == StatusCode::REQUEST_TIMEOUT
+                || s.is_server_error() =>
+            {
                 return Attempt::Retry {
                     reason: format!("HTTP {}", status_text(status)),
                     retry_after: retry_after(response.headers()),

@@ -13,7 +13,7 @@ use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
 
-use super::client::{Fetched, Validators, fetch_document, json_error, timestamp};
+use super::client::{Fetched, Validators, fetch_document, is_path_safe, json_error, timestamp};
 use super::http::Target;
 use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts};
 
@@ -27,7 +27,10 @@ pub(crate) async fn fetch(
     name: &str,
     validators: Option<&Validators>,
 ) -> Fetched {
-    if name.is_empty() || name.contains(['?', '#', ' ']) {
+    // A scoped name is `@scope/name`: one `/`, after the scope.
+    let scoped = name.starts_with('@') && name.matches('/').count() == 1;
+    if !is_path_safe(name, b"@/!*'()") || (name.contains('/') && !scoped) || name[1..].contains('@')
+    {
         return Fetched::Failed(format!("{name:?} is not an npm package name"));
     }
     fetch_document(

@@ -9,7 +9,9 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use super::client::{Fetched, Validators, fetch_document, is_vcs_host_url, json_error, timestamp};
+use super::client::{
+    Fetched, Validators, fetch_document, is_path_safe, is_vcs_host_url, json_error, timestamp,
+};
 use super::http::Target;
 use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts};
 

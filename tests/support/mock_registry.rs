@@ -25,7 +25,7 @@ pub enum Fault {
     None,
     /// Reads the request, then never answers (the connection stays open).
     Stall,
-    /// Declares the whole body's length, sends half of it, closes.
+    /// Declares the whole body's length (or sends chunks), sends half of it, closes.
     Truncate,
     /// Closes the connection with a TCP reset instead of answering.
     Reset,
@@ -275,12 +275,33 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> bool {
             for (name, value) in &reply.headers {
                 out.push_str(&format!("{name}: {value}\r\n"));
             }
-            out.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
-            let mut bytes = out.into_bytes();
-            if reply.fault == Fault::Truncate {
-                bytes.extend_from_slice(&reply.body[..reply.body.len() / 2]);
+            // A reply that sets `Transfer-Encoding: chunked` is sent in chunks,
+            // so the client cannot know its length in advance.
+            let chunked = reply
+                .headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+            let sent = if reply.fault == Fault::Truncate {
+                &reply.body[..reply.body.len() / 2]
             } else {
-                bytes.extend_from_slice(&reply.body);
+                &reply.body[..]
+            };
+            if !chunked {
+                out.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+            }
+            out.push_str("\r\n");
+            let mut bytes = out.into_bytes();
+            if chunked {
+                for chunk in sent.chunks(1024) {
+                    bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    bytes.extend_from_slice(chunk);
+                    bytes.extend_from_slice(b"\r\n");
+                }
+                if reply.fault == Fault::None {
+                    bytes.extend_from_slice(b"0\r\n\r\n");
+                }
+            } else {
+                bytes.extend_from_slice(sent);
             }
             let written = stream.write_all(&bytes).await.is_ok() && stream.flush().await.is_ok();
             written && reply.fault == Fault::None
