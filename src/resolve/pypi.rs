@@ -23,12 +23,8 @@ pub(crate) async fn fetch(
     name: &str,
     validators: Option<&Validators>,
 ) -> Fetched {
-    // PEP 503 names are lower-case letters, digits and `-`, `.`, `_`.
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
-    {
+    // PEP 503 names are lower-case letters, digits and `-`.
+    if !is_path_safe(name, b"") {
         return Fetched::Failed(format!("{name:?} is not a PyPI project name"));
     }
     fetch_document(
