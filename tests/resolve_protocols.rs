@@ -401,9 +401,17 @@ fn go_proxy_documents_are_normalised() {
         Some("https://github.com/BurntSushi/toml")
     );
     assert_eq!(toml.maintainers, None);
-    assert!(toml.versions.iter().all(|r| r.yanked.is_none()));
-    // list, @latest, and one .info per wanted version, all case-encoded.
-    assert_eq!(mock.requests(), 4);
+    assert!(
+        toml.versions.iter().all(|r| r.yanked == Some(false)),
+        "its latest go.mod retracts nothing"
+    );
+    assert_eq!(toml.deprecated, None);
+    // list, @latest, one .info per wanted version, the highest release's go.mod; all case-encoded.
+    assert_eq!(mock.requests(), 5);
+    assert_eq!(
+        mock.requests_to("/go/github.com/!burnt!sushi/toml/@v/v1.4.0.mod"),
+        1
+    );
     assert_eq!(
         mock.requests_to("/go/github.com/!burnt!sushi/toml/@v/list"),
         1
@@ -413,6 +421,39 @@ fn go_proxy_documents_are_normalised() {
             "/go/github.com/!burnt!sushi/toml/@v/{pseudo}.info"
         )),
         1
+    );
+}
+
+#[test]
+fn go_retractions_and_deprecation_come_from_the_highest_release() {
+    let mock = MockRegistry::start();
+    route_go_fixtures(&mock);
+    let regs = registries(&mock, options());
+    let retired = facts(fetch(
+        &regs,
+        Ecosystem::Golang,
+        "example.com/retired",
+        &["v1.2.0"],
+    ));
+    assert_eq!(
+        retired.deprecated.as_deref(),
+        Some("use example.com/successor instead.")
+    );
+    assert_eq!(
+        versions_where(&retired, |r| r.yanked == Some(true)),
+        ["v1.0.0", "v1.2.0"]
+    );
+    assert_eq!(
+        retired.latest.as_deref(),
+        Some("v1.1.0"),
+        "the proxy's @latest skips retracted versions"
+    );
+    assert!(
+        retired
+            .notes
+            .contains(&"v1.2.0 retracted: tagged from the wrong branch".to_string()),
+        "{:?}",
+        retired.notes
     );
 }
 
@@ -816,4 +857,23 @@ fn names_that_would_leave_the_package_path_are_refused_unsent() {
         assert!(why.contains(&format!("{name:?} is not")), "{why}");
     }
     assert_eq!(mock.requests(), 0);
+}
+
+#[test]
+fn a_refused_connection_is_retried_then_reported() {
+    // Bind a port, then free it: nothing listens there any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = Endpoint {
+        ecosystem: Ecosystem::Npm,
+        url: endpoint_url(&Ecosystem::Npm, &format!("http://127.0.0.1:{port}/")).unwrap(),
+        configured_by: "test".to_string(),
+    };
+    let regs = Registries::new(vec![endpoint], options()).unwrap();
+    let why = failure(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
+    assert!(why.contains("cannot connect"), "{why}");
+    assert!(why.ends_with("after 4 attempts"), "{why}");
 }

@@ -151,6 +151,16 @@ pub fn parse(body: &[u8], registry: &str, name: &str) -> Result<PackageFacts, St
     facts.license = license(&info.license_expression, &info.license, &info.classifiers);
 
     for (version, files) in project.releases.unwrap_or_default() {
+        // A yank's reason is not a deprecation: it goes to the notes.
+        if !files.is_empty()
+            && files.iter().all(|f| f.yanked == Some(true))
+            && let Some(reason) = files
+                .iter()
+                .find_map(|f| f.yanked_reason.as_deref())
+                .filter(|r| !r.trim().is_empty())
+        {
+            facts.notes.push(format!("{version} yanked: {reason}"));
+        }
         facts.versions.push(release(version, &files));
     }
     Ok(facts)
@@ -169,14 +179,6 @@ fn release(version: String, files: &[File]) -> ReleaseFacts {
         .filter_map(|f| f.upload_time_iso_8601.as_deref().and_then(timestamp))
         .min();
     let yanked = files.iter().all(|f| f.yanked == Some(true));
-    let deprecated = if yanked {
-        files
-            .iter()
-            .find_map(|f| f.yanked_reason.clone())
-            .filter(|r| !r.trim().is_empty())
-    } else {
-        None
-    };
     let checksums = files
         .iter()
         .filter_map(|f| f.digests.get("sha256"))
@@ -194,7 +196,7 @@ fn release(version: String, files: &[File]) -> ReleaseFacts {
         version,
         published,
         yanked: Some(yanked),
-        deprecated,
+        deprecated: None,
         checksums,
         install_scripts: None,
         publisher: None,
@@ -279,7 +281,8 @@ mod tests {
         assert_eq!(by("0.9").yanked, None);
         assert_eq!(by("0.9").sdist_only, None);
         assert_eq!(by("1.0").yanked, Some(true));
-        assert_eq!(by("1.0").deprecated.as_deref(), Some("broken"));
+        assert_eq!(by("1.0").deprecated, None);
+        assert_eq!(f.notes, ["1.0 yanked: broken"]);
         assert_eq!(by("1.0").sdist_only, Some(true));
         assert_eq!(by("1.0").checksums[0].value[..4], *"aa00");
         assert_eq!(by("2.0").yanked, Some(false));
