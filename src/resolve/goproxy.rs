@@ -3,11 +3,13 @@
 //! A module takes several documents: `@v/list` (released versions, one per
 //! line, no times), `@latest`, and `@v/{version}.info` (`Version`, `Time`,
 //! and on recent proxies `Origin` with the VCS URL) for each version in use,
-//! since pseudo-versions are never listed. Paths are case-encoded (`!a` for
-//! `A`). The proxy records no yanks (retractions live in go.mod), no
-//! maintainers and no checksums (those are in the checksum database), so
-//! those facts stay unknown. The requests are not conditional: the documents
-//! are small and `.info` never changes.
+//! since pseudo-versions are never listed; then the highest release's
+//! `@v/{version}.mod`, whose `retract` directives mark versions as yanked and
+//! whose `// Deprecated:` comment deprecates the module. Paths are
+//! case-encoded (`!a` for `A`). The proxy records no maintainers and no
+//! checksums (those are in the checksum database): those facts stay unknown.
+//! The requests are not conditional: the documents are small, and `.info`
+//! and `.mod` never change.
 
 use futures_util::future::join_all;
 use serde::Deserialize;
