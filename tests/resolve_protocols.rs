@@ -562,7 +562,7 @@ fn persistent_server_errors_fail_after_the_retries() {
     let regs = registries(&mock, options());
     let why = failure(fetch(&regs, Ecosystem::Cargo, "cfg-if", &[]));
     assert!(
-        why.ends_with("HTTP 503 Service Unavailable after 4 attempts"),
+        why.ends_with("HTTP 503 Service Unavailable (4 attempts)"),
         "{why}"
     );
     assert!(why.contains("/cargo/cf/g-/cfg-if"), "names the URL: {why}");
@@ -587,7 +587,7 @@ fn a_stalled_connection_times_out() {
     let start = Instant::now();
     let why = failure(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
     assert!(
-        why.ends_with("timed out after 300 ms after 2 attempts"),
+        why.ends_with("timed out after 300 ms (2 attempts)"),
         "{why}"
     );
     assert!(
@@ -622,7 +622,7 @@ fn a_truncated_body_is_retried_and_reported() {
     );
     let why = failure(fetch(&regs, Ecosystem::Npm, "esbuild", &[]));
     assert!(why.contains("body cut short"), "{why}");
-    assert!(why.ends_with("after 4 attempts"), "{why}");
+    assert!(why.ends_with("(4 attempts)"), "{why}");
 }
 
 #[test]
@@ -875,5 +875,5 @@ fn a_refused_connection_is_retried_then_reported() {
     let regs = Registries::new(vec![endpoint], options()).unwrap();
     let why = failure(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
     assert!(why.contains("cannot connect"), "{why}");
-    assert!(why.ends_with("after 4 attempts"), "{why}");
+    assert!(why.ends_with("(4 attempts)"), "{why}");
 }

@@ -45,7 +45,7 @@ pub enum Fetched {
     NotModified,
     /// 404 / 410: the registry does not know the package (a fact, cached like any other).
     NotFound,
-    /// After retries: what happened, e.g. "HTTP 503 after 4 attempts",
+    /// After retries: what happened, e.g. "GET URL: HTTP 503 Service Unavailable (4 attempts)",
     /// "timed out after 30 s", "malformed JSON at line 3 column 5: …".
     Failed(String),
 }

@@ -160,7 +160,9 @@ impl Http {
         };
         let status = response.status();
         match status {
-            StatusCode::NOT_MODIFIED => return Attempt::Done(Got::NotModified),
+            StatusCode::NOT_MODIFIED if validators.is_some() => {
+                return Attempt::Done(Got::NotModified);
+            }
             StatusCode::NOT_FOUND | StatusCode::GONE => return Attempt::Done(Got::NotFound),
             // Overload and server trouble pass; a client error would not.
             s if s == StatusCode::TOO_MANY_REQUESTS
@@ -189,7 +191,8 @@ impl Http {
             etag: header_text(response.headers(), ETAG),
             last_modified: header_text(response.headers(), LAST_MODIFIED),
         };
-        let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        // Trust a declared length only so far: it may be a lie.
+        let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize).min(1 << 20));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
@@ -277,7 +280,7 @@ impl Target<'_> {
         } else {
             format!("{attempts} attempts")
         };
-        Got::Failed(format!("GET {url}: {last} after {tries}"))
+        Got::Failed(format!("GET {url}: {last} ({tries})"))
     }
 }
 
@@ -404,6 +407,25 @@ mod tests {
         let spread: std::collections::BTreeSet<_> =
             (0..20).map(|_| http.backoff(3, None)).collect();
         assert!(spread.len() > 1, "no jitter: {spread:?}");
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_pem_certificates() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.pem");
+        let garbage = dir.path().join("garbage.pem");
+        std::fs::write(&garbage, "not a certificate\n").unwrap();
+        for (path, expected) in [(missing, "cannot be read"), (garbage, "PEM certificate")] {
+            let options = ClientOptions {
+                ca_file: Some(path.clone()),
+                ..ClientOptions::default()
+            };
+            let Err(err) = Http::new(options) else {
+                panic!("{} accepted", path.display());
+            };
+            assert!(err.starts_with("--ca-file "), "{err}");
+            assert!(err.contains(expected), "{err}");
+        }
     }
 
     #[test]
