@@ -761,6 +761,11 @@ fn a_conditional_request_sends_the_validators_and_gets_not_modified() {
     );
     let again = rt.block_on(regs.fetch(&Ecosystem::Pypi, "requests", &[], Some(&validators)));
     assert_eq!(again, Fetched::NotModified);
+    let why = failure(rt.block_on(regs.fetch(&Ecosystem::Pypi, "requests", &[], None)));
+    assert!(
+        why.ends_with("HTTP 304 Not Modified"),
+        "304 to a plain request: {why}"
+    );
     let sent = mock.received();
     assert_eq!(
         sent[0].header("if-none-match"),
