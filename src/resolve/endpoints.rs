@@ -150,8 +150,8 @@ fn slot_of(name: &str) -> Option<usize> {
 }
 
 /// Parses and normalises an endpoint URL: `sparse+` dropped (Cargo), a pip
-/// Simple API URL (`…/simple/`) turned into the JSON API base (`…/pypi/`),
-/// always a trailing `/` so protocol paths join under it.
+/// Simple API URL (`…/simple/`) or a bare host turned into the JSON API base
+/// (`…/pypi/`), always a trailing `/` so protocol paths join under it.
 pub fn endpoint_url(eco: &Ecosystem, raw: &str) -> Result<Url, String> {
     let text = raw.strip_prefix("sparse+").unwrap_or(raw);
     let mut url = Url::parse(text).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
@@ -164,10 +164,13 @@ pub fn endpoint_url(eco: &Ecosystem, raw: &str) -> Result<Url, String> {
     url.set_query(None);
     url.set_fragment(None);
     let mut path = url.path().trim_end_matches('/').to_string();
-    if *eco == Ecosystem::Pypi
-        && let Some(base) = path.strip_suffix("/simple")
-    {
-        path = format!("{base}/pypi");
+    if *eco == Ecosystem::Pypi {
+        // The JSON API sits at `/pypi/` beside the Simple API, also when only the host is given.
+        if let Some(base) = path.strip_suffix("/simple") {
+            path = format!("{base}/pypi");
+        } else if path.is_empty() {
+            path = "/pypi".to_string();
+        }
     }
     path.push('/');
     url.set_path(&path);
@@ -556,11 +559,16 @@ mod tests {
         );
         let found = s
             .discover(
-                &[],
+                &["pypi=https://host.example"],
                 &[("cargo", "sparse+https://policy.example/index")],
                 &[],
             )
             .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Pypi),
+            Some(("https://host.example/pypi/", "--registry")),
+            "a bare host gets the JSON API path"
+        );
         assert_eq!(
             find(&found, Ecosystem::Cargo),
             Some((
