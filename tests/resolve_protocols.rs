@@ -6,6 +6,8 @@
 mod mock_registry;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chainrisk::model::{Ecosystem, HashAlg, PackageFacts, ReleaseFacts};
@@ -881,4 +883,86 @@ fn a_refused_connection_is_retried_then_reported() {
     let why = failure(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
     assert!(why.contains("cannot connect"), "{why}");
     assert!(why.ends_with("(4 attempts)"), "{why}");
+}
+
+/// A one-answer-per-connection HTTPS server on loopback presenting the test
+/// certificate of `fixtures/tls` (trusted only through its CA file). Returns
+/// its port and the number of connections accepted.
+fn tls_server(body: Vec<u8>) -> (u16, Arc<AtomicUsize>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::io::{Read, Write};
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cert = CertificateDer::from(fixture("../tls/server.der"));
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(fixture("../tls/server.key.der")));
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)
+            .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let (config, body) = (config.clone(), body.clone());
+            std::thread::spawn(move || {
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, stream);
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = tls.write_all(head.as_bytes());
+                let _ = tls.write_all(&body);
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    (port, connections)
+}
+
+#[test]
+fn tls_certificates_are_verified_and_a_ca_file_adds_a_root() {
+    let (port, connections) = tls_server(fixture("npm/left-pad.json"));
+    let endpoint = || Endpoint {
+        ecosystem: Ecosystem::Npm,
+        url: endpoint_url(&Ecosystem::Npm, &format!("https://127.0.0.1:{port}/")).unwrap(),
+        configured_by: "test".to_string(),
+    };
+    let untrusted = Registries::new(vec![endpoint()], options()).unwrap();
+    let why = failure(fetch(&untrusted, Ecosystem::Npm, "left-pad", &[]));
+    assert!(why.contains("TLS failed"), "{why}");
+    assert!(why.contains("certificate"), "{why}");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "a certificate failure is not retried"
+    );
+
+    let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tls/ca.pem");
+    let trusted = Registries::new(
+        vec![endpoint()],
+        ClientOptions {
+            ca_file: Some(ca),
+            ..options()
+        },
+    )
+    .unwrap();
+    let left_pad = facts(fetch(&trusted, Ecosystem::Npm, "left-pad", &[]));
+    assert_eq!(left_pad.latest.as_deref(), Some("1.3.0"));
 }

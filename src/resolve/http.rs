@@ -227,6 +227,13 @@ impl Http {
         if e.is_redirect() {
             return Attempt::Done(Got::Failed(describe(e)));
         }
+        // An untrusted certificate stays untrusted on the next try.
+        if is_tls_failure(e) {
+            return Attempt::Done(Got::Failed(format!(
+                "TLS failed (is the registry's CA trusted? see --ca-file): {}",
+                describe(e)
+            )));
+        }
         let reason = if e.is_timeout() {
             format!("timed out after {}", seconds(self.options.timeout))
         } else if e.is_connect() {
@@ -355,6 +362,31 @@ fn describe(e: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Whether a rustls error (a certificate the verifier rejects, a failed
+/// handshake) is among the causes. rustls errors reach reqwest wrapped in
+/// `io::Error`s (nested), whose `source` skips what they wrap, so look inside.
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    fn holds_rustls(error: &(dyn std::error::Error + 'static)) -> bool {
+        if error.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+        {
+            return holds_rustls(inner);
+        }
+        false
+    }
+    let mut source = e.source();
+    while let Some(cause) = source {
+        if holds_rustls(cause) {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Randomness for jitter only: the standard library's randomly keyed hasher.
