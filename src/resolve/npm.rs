@@ -11,7 +11,10 @@
 use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
 
 use super::client::{Fetched, Validators, fetch_document, is_path_safe, json_error, timestamp};
 use super::http::Target;
@@ -42,21 +45,63 @@ pub(crate) async fn fetch(
     .await
 }
 
+/// The parts of a packument the facts come from. Everything else (readmes,
+/// dependencies: most of a large packument) is skipped while parsing, never
+/// held in memory. Leaves whose shape varies stay JSON values.
+#[derive(Deserialize)]
+struct Packument {
+    #[serde(default)]
+    versions: BTreeMap<String, VersionDoc>,
+    /// Version → publication time, plus `created`, `modified` and, for an
+    /// unpublished package, `unpublished` (an object).
+    #[serde(default)]
+    time: BTreeMap<String, Value>,
+    #[serde(default, rename = "dist-tags")]
+    dist_tags: BTreeMap<String, Value>,
+    #[serde(default)]
+    maintainers: Option<Value>,
+    #[serde(default)]
+    repository: Option<Value>,
+    #[serde(default)]
+    license: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct VersionDoc {
+    #[serde(default)]
+    deprecated: Option<Value>,
+    #[serde(default)]
+    scripts: Option<Value>,
+    #[serde(default, rename = "hasInstallScript")]
+    has_install_script: Option<Value>,
+    #[serde(default)]
+    repository: Option<Value>,
+    #[serde(default)]
+    license: Option<Value>,
+    #[serde(default)]
+    maintainers: Option<Value>,
+    #[serde(default, rename = "_npmUser")]
+    npm_user: Option<Value>,
+    #[serde(default)]
+    dist: Option<Dist>,
+}
+
+#[derive(Deserialize)]
+struct Dist {
+    #[serde(default)]
+    integrity: Option<Value>,
+    #[serde(default)]
+    shasum: Option<Value>,
+}
+
 /// Normalises a packument.
 pub fn parse(body: &[u8], registry: &str, name: &str) -> Result<PackageFacts, String> {
-    let doc: Value = serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-    let Value::Object(doc) = doc else {
-        return Err("packument is not a JSON object".to_string());
-    };
-    let empty = Map::new();
-    let versions = doc
-        .get("versions")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let times = doc.get("time").and_then(Value::as_object).unwrap_or(&empty);
+    let doc: Packument = serde_json::from_slice(body).map_err(|e| json_error(&e))?;
+    let versions = &doc.versions;
+    let times = &doc.time;
     let latest = doc
-        .get("dist-tags")
-        .and_then(|t| t.get("latest"))
+        .dist_tags
+        .get("latest")
         .and_then(Value::as_str)
         .map(str::to_string);
     let latest_doc = latest.as_deref().and_then(|l| versions.get(l));
@@ -69,17 +114,19 @@ pub fn parse(body: &[u8], registry: &str, name: &str) -> Result<PackageFacts, St
     };
 
     facts.repository = doc
-        .get("repository")
-        .or_else(|| latest_doc?.get("repository"))
+        .repository
+        .as_ref()
+        .or_else(|| latest_doc?.repository.as_ref())
         .and_then(repository_url);
     facts.license = doc
-        .get("license")
-        .or_else(|| latest_doc?.get("license"))
+        .license
+        .as_ref()
+        .or_else(|| latest_doc?.license.as_ref())
         .and_then(license_text);
-    facts.maintainers = doc.get("maintainers").and_then(account_names);
+    facts.maintainers = doc.maintainers.as_ref().and_then(account_names);
     if facts.maintainers.is_none()
         && let Some(names) = latest_doc
-            .and_then(|v| v.get("maintainers"))
+            .and_then(|v| v.maintainers.as_ref())
             .and_then(account_names)
     {
         // Some mirrors keep only the per-version list: the maintainers when
@@ -144,8 +191,8 @@ pub fn parse(body: &[u8], registry: &str, name: &str) -> Result<PackageFacts, St
 /// One entry of `versions`.
 fn release(
     version: &str,
-    doc: &Value,
-    times: &Map<String, Value>,
+    doc: &VersionDoc,
+    times: &BTreeMap<String, Value>,
     notes: &mut Vec<String>,
 ) -> ReleaseFacts {
     let published = times
@@ -153,13 +200,14 @@ fn release(
         .and_then(Value::as_str)
         .and_then(timestamp);
     let deprecated = doc
-        .get("deprecated")
+        .deprecated
+        .as_ref()
         .and_then(Value::as_str)
         .filter(|m| !m.trim().is_empty())
         .map(str::to_string);
     let mut checksums = Vec::new();
-    if let Some(dist) = doc.get("dist") {
-        if let Some(sri) = dist.get("integrity").and_then(Value::as_str) {
+    if let Some(dist) = &doc.dist {
+        if let Some(sri) = dist.integrity.as_ref().and_then(Value::as_str) {
             for hash in integrity_hashes(sri) {
                 match hash {
                     Ok(h) => checksums.push(h),
@@ -167,7 +215,7 @@ fn release(
                 }
             }
         }
-        if let Some(sha1) = dist.get("shasum").and_then(Value::as_str) {
+        if let Some(sha1) = dist.shasum.as_ref().and_then(Value::as_str) {
             let hex = sha1.to_ascii_lowercase();
             if hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 let hash = Hash {
@@ -191,17 +239,17 @@ fn release(
         deprecated,
         checksums,
         install_scripts: install_scripts(doc),
-        publisher: doc.get("_npmUser").and_then(account_name),
+        publisher: doc.npm_user.as_ref().and_then(account_name),
         sdist_only: None,
     }
 }
 
 /// `hasInstallScript`, else whether `scripts` has an install hook; `None` when neither is recorded.
-fn install_scripts(doc: &Value) -> Option<bool> {
-    if let Some(flag) = doc.get("hasInstallScript").and_then(Value::as_bool) {
+fn install_scripts(doc: &VersionDoc) -> Option<bool> {
+    if let Some(flag) = doc.has_install_script.as_ref().and_then(Value::as_bool) {
         return Some(flag);
     }
-    let scripts = doc.get("scripts")?.as_object()?;
+    let scripts = doc.scripts.as_ref()?.as_object()?;
     Some(
         ["preinstall", "install", "postinstall"]
             .iter()
