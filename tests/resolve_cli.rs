@@ -531,3 +531,54 @@ fn bad_resolve_flags_are_usage_errors() {
         assert!(stderr.contains(expected), "{flags:?}: {stderr}");
     }
 }
+
+#[test]
+fn an_expired_entry_is_revalidated_and_kept_when_the_registry_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = MockRegistry::start();
+    mock.route(
+        "/npm/left-pad",
+        vec![
+            Reply::json(packument("left-pad", "1.0.0", "alice")).header("ETag", "\"v1\""),
+            Reply::status(304),
+            Reply::status(503),
+        ],
+    );
+    let cache = dir.path().join("cache.sqlite3");
+    let npm = format!("npm={}", mock.url("npm/"));
+    let args = [
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+        "--cache-ttl",
+        "0",
+    ];
+    let (first, _) = scan(&args);
+    assert_eq!(
+        component(&first, "left-pad")["origin"]["source"]["kind"],
+        "live"
+    );
+
+    // Expired: asked again with the ETag; 304 keeps the facts, fetched now.
+    let (second, _) = scan(&args);
+    let sent = mock.received();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].header("if-none-match"), Some("\"v1\""));
+    let origin = &component(&second, "left-pad")["origin"];
+    assert_eq!(origin["source"]["kind"], "live");
+    assert_eq!(origin["publisher"], "alice");
+
+    // The registry fails: the old facts are used, and the failure is listed.
+    let (third, _) = scan(&args);
+    let origin = &component(&third, "left-pad")["origin"];
+    assert_eq!(origin["source"]["kind"], "cache");
+    assert_eq!(origin["publisher"], "alice");
+    let errors = third["resolution"]["errors"].as_array().unwrap();
+    assert!(
+        errors[0].as_str().unwrap().starts_with("npm/left-pad: "),
+        "{errors:?}"
+    );
+}

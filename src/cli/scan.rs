@@ -23,6 +23,10 @@ pub fn run(args: &ScanArgs) -> u8 {
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
+    // Failed lookups are in the JSON report too; the terminal summary does not list them.
+    for e in &outcome.resolution.errors {
+        eprintln!("warning: registry: {e}");
+    }
     let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
     let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
     assessment.resolution = Some(outcome.resolution);

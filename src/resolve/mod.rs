@@ -268,7 +268,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         .collect();
     let mut fetched: BTreeMap<usize, Fetched> = BTreeMap::new();
     if !to_fetch.is_empty() {
-        let jobs: Vec<(usize, Ecosystem, String, Vec<String>, Option<Validators>)> = to_fetch
+        let jobs: Vec<Job> = to_fetch
             .iter()
             .map(|&i| {
                 let ((eco, name), plan) = &plans[i];
@@ -285,7 +285,13 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                     .iter()
                     .cloned()
                     .collect();
-                (i, eco.clone(), name.clone(), versions, validators)
+                Job {
+                    index: i,
+                    ecosystem: eco.clone(),
+                    name: name.clone(),
+                    versions,
+                    validators,
+                }
             })
             .collect();
         match fetch_all(jobs, options) {
@@ -513,11 +519,17 @@ fn is_fresh(entry: &Entry, w: &Wanted, now: jiff::Timestamp, ttl: jiff::SignedDu
     })
 }
 
+/// One package to fetch, with the index of its plan.
+struct Job {
+    index: usize,
+    ecosystem: Ecosystem,
+    name: String,
+    versions: Vec<String>,
+    validators: Option<Validators>,
+}
+
 /// Runs the fetches on one multi-thread runtime; results by plan index.
-fn fetch_all(
-    jobs: Vec<(usize, Ecosystem, String, Vec<String>, Option<Validators>)>,
-    options: &ResolveOptions,
-) -> Result<BTreeMap<usize, Fetched>, String> {
+fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<BTreeMap<usize, Fetched>, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -529,13 +541,18 @@ fn fetch_all(
     let bar = progress::Progress::new(jobs.len() as u64, options.progress);
     let results = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
-        for (i, eco, name, versions, validators) in jobs {
+        for job in jobs {
             let registries = Arc::clone(&registries);
             set.spawn(async move {
                 let answer = registries
-                    .fetch(&eco, &name, &versions, validators.as_ref())
+                    .fetch(
+                        &job.ecosystem,
+                        &job.name,
+                        &job.versions,
+                        job.validators.as_ref(),
+                    )
                     .await;
-                (i, name, answer)
+                (job.index, job.name, answer)
             });
         }
         let mut results = BTreeMap::new();
@@ -568,4 +585,82 @@ fn how_to_configure(eco: &Ecosystem) -> String {
         _ => "the package manager's configuration",
     };
     format!("set --registry {name}=URL, CHAINRISK_REGISTRY_{upper} or {own}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ReleaseFacts;
+
+    fn entry(eco: Ecosystem, listed: &[&str], checked: &[&str], fetched_at: &str) -> Entry {
+        Entry {
+            facts: PackageFacts {
+                ecosystem: eco,
+                versions: listed
+                    .iter()
+                    .map(|v| ReleaseFacts {
+                        version: v.to_string(),
+                        ..ReleaseFacts::default()
+                    })
+                    .collect(),
+                ..PackageFacts::default()
+            },
+            fetched_at: fetched_at.into(),
+            etag: None,
+            last_modified: None,
+            checked: checked.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    fn wanted(versions: &[&str]) -> Wanted {
+        Wanted {
+            versions: versions.iter().map(|v| v.to_string()).collect(),
+            components: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_entry_is_fresh_within_its_ttl_when_it_covers_the_versions_in_use() {
+        let now: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
+        let day = jiff::SignedDuration::from_hours(24);
+        let e = entry(
+            Ecosystem::Npm,
+            &["1.0.0"],
+            &["9.9.9"],
+            "2026-01-01T12:00:00Z",
+        );
+        assert!(is_fresh(&e, &wanted(&["1.0.0"]), now, day));
+        assert!(
+            is_fresh(&e, &wanted(&["9.9.9"]), now, day),
+            "asked about before: not listed is the fact"
+        );
+        assert!(
+            !is_fresh(&e, &wanted(&["2.0.0"]), now, day),
+            "a version never asked about"
+        );
+        assert!(!is_fresh(
+            &e,
+            &wanted(&["1.0.0"]),
+            now,
+            jiff::SignedDuration::from_hours(6)
+        ));
+        let future = entry(Ecosystem::Npm, &["1.0.0"], &[], "2026-02-01T00:00:00Z");
+        assert!(!is_fresh(&future, &wanted(&["1.0.0"]), now, day));
+        let garbled = entry(Ecosystem::Npm, &["1.0.0"], &[], "yesterday");
+        assert!(!is_fresh(&garbled, &wanted(&["1.0.0"]), now, day));
+
+        // Go lists versions without their times: only versions asked about count.
+        let go = entry(
+            Ecosystem::Golang,
+            &["v1.0.0", "v1.1.0"],
+            &["v1.0.0"],
+            "2026-01-01T12:00:00Z",
+        );
+        assert!(is_fresh(&go, &wanted(&["1.0.0"]), now, day));
+        assert!(!is_fresh(&go, &wanted(&["v1.1.0"]), now, day));
+
+        let mut gone = entry(Ecosystem::Npm, &[], &[], "2026-01-01T12:00:00Z");
+        gone.facts.presence = Presence::NotFound;
+        assert!(is_fresh(&gone, &wanted(&["3.0.0"]), now, day));
+    }
 }
