@@ -582,3 +582,130 @@ fn an_expired_entry_is_revalidated_and_kept_when_the_registry_fails() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn every_protocol_resolves_through_the_binary_and_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    let sum = "ab".repeat(32);
+    let cargo_lock = write(
+        dir.path(),
+        "Cargo.lock",
+        format!(
+            "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"serde\"]\n\n\
+             [[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"sparse+https://registry.example/index/\"\nchecksum = \"{sum}\"\n"
+        )
+        .as_bytes(),
+    );
+    let reqs = write(dir.path(), "requirements.txt", b"Requests==2.31.0\n");
+    let go_dir = dir.path().join("go");
+    std::fs::create_dir(&go_dir).unwrap();
+    let go_mod = write(
+        &go_dir,
+        "go.mod",
+        b"module example.com/app\n\ngo 1.22\n\nrequire example.com/Mod v1.2.3\n",
+    );
+
+    let mock = MockRegistry::start();
+    let line = |v: &str, t: &str| {
+        json!({"name": "serde", "vers": v, "deps": [], "cksum": sum, "features": {}, "yanked": false, "pubtime": t})
+            .to_string()
+    };
+    mock.route(
+        "/cargo/se/rd/serde",
+        vec![Reply::new(
+            200,
+            format!(
+                "{}\n{}\n",
+                line("1.0.0", "2020-01-01T00:00:00Z"),
+                line("1.1.0", "2024-01-01T00:00:00Z")
+            ),
+        )],
+    );
+    mock.route(
+        "/pypi/requests/json",
+        vec![Reply::json(
+            json!({
+                "info": {"name": "Requests", "version": "2.32.0", "license": "Apache-2.0"},
+                "releases": {
+                    "2.31.0": [{"packagetype": "bdist_wheel", "upload_time_iso_8601": "2023-05-22T15:12:42.313790Z",
+                                "yanked": false, "digests": {"sha256": sum}}],
+                    "2.32.0": [{"packagetype": "bdist_wheel", "upload_time_iso_8601": "2024-05-20T00:00:00Z",
+                                "yanked": false, "digests": {"sha256": sum}}]
+                }
+            })
+            .to_string(),
+        )],
+    );
+    mock.route(
+        "/go/example.com/!mod/@v/list",
+        vec![Reply::new(200, "v1.2.3\nv1.3.0\n")],
+    );
+    mock.route(
+        "/go/example.com/!mod/@latest",
+        vec![Reply::json(
+            r#"{"Version":"v1.3.0","Time":"2024-02-02T00:00:00Z"}"#,
+        )],
+    );
+    mock.route(
+        "/go/example.com/!mod/@v/v1.2.3.info",
+        vec![Reply::json(
+            r#"{"Version":"v1.2.3","Time":"2022-02-02T00:00:00Z"}"#,
+        )],
+    );
+    mock.route(
+        "/go/example.com/!mod/@v/v1.3.0.mod",
+        vec![Reply::new(200, "module example.com/Mod\n")],
+    );
+
+    let cache = dir.path().join("cache.sqlite3");
+    let flags = [
+        format!("cargo={}", mock.url("cargo/")),
+        format!("pypi={}", mock.url("simple/")),
+        format!("golang={}", mock.url("go/")),
+    ];
+    let args: Vec<&str> = [
+        cargo_lock.to_str().unwrap(),
+        reqs.to_str().unwrap(),
+        go_mod.to_str().unwrap(),
+        "--cache",
+        cache.to_str().unwrap(),
+    ]
+    .into_iter()
+    .chain(flags.iter().flat_map(|f| ["--registry", f.as_str()]))
+    .collect();
+
+    let (cold, _) = scan(&args);
+    let serde = &component(&cold, "serde")["origin"];
+    assert_eq!(serde["published"], "2020-01-01T00:00:00Z");
+    assert_eq!(serde["latest_version"], "1.1.0");
+    let requests = &component(&cold, "requests")["origin"];
+    assert_eq!(requests["version_listed"], true, "{requests}");
+    assert_eq!(requests["latest_version"], "2.32.0");
+    let module = &component(&cold, "Mod")["origin"];
+    assert_eq!(module["published"], "2022-02-02T00:00:00Z", "{module}");
+    assert_eq!(module["latest_version"], "v1.3.0");
+    for eco in ["cargo", "pypi", "golang"] {
+        let stats = cold["resolution"]["ecosystems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["ecosystem"] == eco)
+            .unwrap();
+        assert_eq!(
+            (stats["live"].clone(), stats["failed"].clone()),
+            (json!(1), json!(0)),
+            "{stats}"
+        );
+    }
+
+    mock.reset_counters();
+    let (warm, _) = scan(&args);
+    assert_eq!(
+        mock.requests(),
+        0,
+        "{:?}",
+        mock.received().iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert_eq!(component(&warm, "Mod")["origin"]["source"]["kind"], "cache");
+    assert_eq!(origins(&warm), origins(&cold));
+}
