@@ -78,7 +78,7 @@ impl Cache {
                 .map_err(|e| format!("cannot create the cache directory {}: {e}", dir.display()))?;
         }
         let mut warnings = Vec::new();
-        match Cache::open_checked(path) {
+        match Cache::open_waiting(path) {
             Ok(cache) => Ok((cache, warnings)),
             Err(e) if is_corruption(&e) => {
                 let aside = move_aside(path)?;
@@ -87,11 +87,26 @@ impl Cache {
                     path.display(),
                     aside.display()
                 ));
-                let cache = Cache::open_checked(path)
+                let cache = Cache::open_waiting(path)
                     .map_err(|e| format!("cannot open the cache {}: {e}", path.display()))?;
                 Ok((cache, warnings))
             }
             Err(e) => Err(format!("cannot open the cache {}: {e}", path.display())),
+        }
+    }
+
+    /// Opens, retrying while another scan holds a lock the busy handler does
+    /// not wait for (SQLite returns "locked" at once when two connections
+    /// switch a new file to WAL together).
+    fn open_waiting(path: &Path) -> rusqlite::Result<Cache> {
+        let start = std::time::Instant::now();
+        loop {
+            match Cache::open_checked(path) {
+                Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
         }
     }
 
@@ -196,28 +211,42 @@ impl Cache {
         &mut self,
         entries: impl IntoIterator<Item = &'a Entry>,
     ) -> Result<usize, String> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| format!("cannot write the cache {}: {e}", path.display());
+        let entries: Vec<&Entry> = entries.into_iter().collect();
+        let start = std::time::Instant::now();
+        loop {
+            match self.write_once(&entries) {
+                // Busy beyond what the busy handler waits for: try the whole transaction again.
+                Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "cannot write the cache {}: {e}",
+                        self.path.display()
+                    ));
+                }
+                Ok(n) => return Ok(n),
+            }
+        }
+    }
+
+    fn write_once(&mut self, entries: &[&Entry]) -> rusqlite::Result<usize> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let mut n = 0;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT INTO packages
-                       (ecosystem, registry, name, status, facts, fetched_at, etag, last_modified, checked)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                     ON CONFLICT (ecosystem, registry, name) DO UPDATE SET
-                       status = excluded.status, facts = excluded.facts,
-                       fetched_at = excluded.fetched_at, etag = excluded.etag,
-                       last_modified = excluded.last_modified, checked = excluded.checked",
-                )
-                .map_err(err)?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO packages
+                   (ecosystem, registry, name, status, facts, fetched_at, etag, last_modified, checked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (ecosystem, registry, name) DO UPDATE SET
+                   status = excluded.status, facts = excluded.facts,
+                   fetched_at = excluded.fetched_at, etag = excluded.etag,
+                   last_modified = excluded.last_modified, checked = excluded.checked",
+            )?;
             for e in entries {
-                let facts = serde_json::to_string(&e.facts)
-                    .map_err(|x| format!("cannot serialise facts of {}: {x}", e.facts.name))?;
+                // The model always serialises; an empty object would only mean "fetch again".
+                let facts = serde_json::to_string(&e.facts).unwrap_or_else(|_| "{}".into());
                 let checked = serde_json::to_string(&e.checked).unwrap_or_else(|_| "[]".into());
                 stmt.execute(params![
                     e.facts.ecosystem.as_str(),
@@ -229,13 +258,11 @@ impl Cache {
                     e.etag,
                     e.last_modified,
                     checked,
-                ])
-                .map_err(err)?;
-                n += 1;
+                ])?;
             }
         }
-        tx.commit().map_err(err)?;
-        Ok(n)
+        tx.commit()?;
+        Ok(entries.len())
     }
 
     /// Every entry, for exporting the whole cache as a snapshot.
@@ -346,6 +373,14 @@ fn status_str(p: Presence) -> &'static str {
         Presence::Found => "found",
         Presence::NotFound => "not_found",
     }
+}
+
+/// Errors that mean another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Errors that mean the file is not a (usable) SQLite database.
