@@ -410,6 +410,15 @@ fn two_scans_share_one_cache() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("removed 40 entries"));
+
+    let missing = dir.path().join("none.sqlite3");
+    let out = bin()
+        .args(["cache", "stats", "--cache", missing.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("no cache at "));
+    assert!(!missing.exists(), "stats creates nothing");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 use super::{CacheArgs, EXIT_USAGE};
 use crate::resolve::cache::{self, Cache};
 
-fn open(args: &CacheArgs) -> Result<Cache, String> {
+/// The cache, or `None` when there is no file yet (nothing to show or clear:
+/// neither command creates one).
+fn open(args: &CacheArgs) -> Result<Option<Cache>, String> {
     let path = args
         .cache
         .clone()
@@ -12,16 +14,21 @@ fn open(args: &CacheArgs) -> Result<Cache, String> {
             "no cache directory is known for this user; give --cache PATH or CHAINRISK_CACHE"
                 .to_string()
         })?;
+    if !path.exists() {
+        println!("no cache at {}", path.display());
+        return Ok(None);
+    }
     let (cache, warnings) = Cache::open(&path)?;
     for w in warnings {
         eprintln!("warning: {w}");
     }
-    Ok(cache)
+    Ok(Some(cache))
 }
 
 pub fn stats(args: &CacheArgs) -> u8 {
-    let stats = match open(args).and_then(|c| c.stats()) {
-        Ok(s) => s,
+    let stats = match open(args).and_then(|c| c.map(|c| c.stats()).transpose()) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
@@ -44,11 +51,19 @@ pub fn stats(args: &CacheArgs) -> u8 {
 }
 
 pub fn clear(args: &CacheArgs) -> u8 {
-    match open(args).and_then(|mut c| c.clear().map(|n| (n, c))) {
-        Ok((n, c)) => {
-            println!("removed {n} entries from {}", c.path().display());
+    let cleared = open(args).and_then(|c| {
+        c.map(|mut c| {
+            let path = c.path().display().to_string();
+            c.clear().map(|n| (n, path))
+        })
+        .transpose()
+    });
+    match cleared {
+        Ok(Some((n, path))) => {
+            println!("removed {n} entries from {path}");
             0
         }
+        Ok(None) => 0,
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_USAGE
