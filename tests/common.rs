@@ -9,9 +9,31 @@ use std::path::{Path, PathBuf};
 /// own (a test may still set `CHAINRISK_CACHE` or pass `--cache`).
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("chainrisk").expect("the chainrisk binary is built");
-    c.env("SOURCE_DATE_EPOCH", "1764000000")
-        .env_remove("CHAINRISK_COLOR");
-    for var in [
+    for (name, value) in hermetic_env() {
+        match value {
+            Some(v) => c.env(name, v),
+            None => c.env_remove(name),
+        };
+    }
+    c
+}
+
+/// [`bin`] as a `std::process::Command`, for tests that run several at once.
+pub fn std_bin() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("chainrisk"));
+    for (name, value) in hermetic_env() {
+        match value {
+            Some(v) => c.env(name, v),
+            None => c.env_remove(name),
+        };
+    }
+    c
+}
+
+/// The variables [`bin`] sets (`Some`) or removes (`None`).
+fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
+    let mut env: Vec<(&'static str, Option<std::ffi::OsString>)> = [
+        "CHAINRISK_COLOR",
         "CHAINRISK_REGISTRY_CARGO",
         "CHAINRISK_REGISTRY_NPM",
         "CHAINRISK_REGISTRY_PYPI",
@@ -25,20 +47,22 @@ pub fn bin() -> Command {
         "PIP_INDEX_URL",
         "PIP_CONFIG_FILE",
         "GOPROXY",
-        "GOENV",
-        "XDG_CONFIG_DIRS",
-    ] {
-        c.env_remove(var);
-    }
-    // The user's own files: an empty npm user config, a config home with no
-    // pip or Go settings, `go env -w` turned off.
+    ]
+    .into_iter()
+    .map(|name| (name, None))
+    .collect();
+    // The user's own files: an empty npm user config, a config home and
+    // config dirs with no pip or Go settings, `go env -w` turned off.
     let isolated = isolated_dir();
-    c.env("npm_config_userconfig", isolated.join("npmrc"))
-        .env("XDG_CONFIG_HOME", isolated.join("config"))
-        .env("XDG_CONFIG_DIRS", isolated.join("config-dirs"))
-        .env("GOENV", "off")
-        .env("CHAINRISK_CACHE", fresh_cache());
-    c
+    env.extend([
+        ("SOURCE_DATE_EPOCH", Some("1764000000".into())),
+        ("npm_config_userconfig", Some(isolated.join("npmrc").into())),
+        ("XDG_CONFIG_HOME", Some(isolated.join("config").into())),
+        ("XDG_CONFIG_DIRS", Some(isolated.join("config-dirs").into())),
+        ("GOENV", Some("off".into())),
+        ("CHAINRISK_CACHE", Some(fresh_cache().into())),
+    ]);
+    env
 }
 
 /// An empty directory for this test process's isolated configuration.

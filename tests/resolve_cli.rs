@@ -357,11 +357,10 @@ fn two_scans_share_one_cache() {
     let cache = dir.path().join("shared.sqlite3");
     let npm = format!("npm={}", mock.url("npm/"));
     let spawn = || {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("chainrisk"))
+        common::std_bin()
             .args(["scan", "--format", "json", "--concurrency", "4"])
             .arg(&lock)
             .args(["--registry", &npm, "--cache", cache.to_str().unwrap()])
-            .env("SOURCE_DATE_EPOCH", "1764000000")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
