@@ -4,11 +4,85 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// The binary, hermetic: no registry endpoint from this machine's environment
+/// or package manager files reaches it, and its cache is a fresh file of its
+/// own (a test may still set `CHAINRISK_CACHE` or pass `--cache`).
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("chainrisk").expect("the chainrisk binary is built");
-    c.env("SOURCE_DATE_EPOCH", "1764000000")
-        .env_remove("CHAINRISK_COLOR");
+    for (name, value) in hermetic_env() {
+        match value {
+            Some(v) => c.env(name, v),
+            None => c.env_remove(name),
+        };
+    }
     c
+}
+
+/// [`bin`] as a `std::process::Command`, for tests that run several at once.
+pub fn std_bin() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("chainrisk"));
+    for (name, value) in hermetic_env() {
+        match value {
+            Some(v) => c.env(name, v),
+            None => c.env_remove(name),
+        };
+    }
+    c
+}
+
+/// The variables [`bin`] sets (`Some`) or removes (`None`).
+fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
+    let mut env: Vec<(&'static str, Option<std::ffi::OsString>)> = [
+        "CHAINRISK_COLOR",
+        "CHAINRISK_REGISTRY_CARGO",
+        "CHAINRISK_REGISTRY_NPM",
+        "CHAINRISK_REGISTRY_PYPI",
+        "CHAINRISK_REGISTRY_GOLANG",
+        "CHAINRISK_REGISTRY_GO",
+        "npm_config_registry",
+        "NPM_CONFIG_REGISTRY",
+        "npm_config_globalconfig",
+        "NPM_CONFIG_GLOBALCONFIG",
+        "NPM_CONFIG_USERCONFIG",
+        "PIP_INDEX_URL",
+        "PIP_CONFIG_FILE",
+        "GOPROXY",
+    ]
+    .into_iter()
+    .map(|name| (name, None))
+    .collect();
+    // The user's own files: an empty npm user config, a config home and
+    // config dirs with no pip or Go settings, `go env -w` turned off.
+    let isolated = isolated_dir();
+    env.extend([
+        ("SOURCE_DATE_EPOCH", Some("1764000000".into())),
+        ("npm_config_userconfig", Some(isolated.join("npmrc").into())),
+        ("XDG_CONFIG_HOME", Some(isolated.join("config").into())),
+        ("XDG_CONFIG_DIRS", Some(isolated.join("config-dirs").into())),
+        ("GOENV", Some("off".into())),
+        ("CHAINRISK_CACHE", Some(fresh_cache().into())),
+    ]);
+    env
+}
+
+/// An empty directory for this test process's isolated configuration.
+fn isolated_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("chainrisk-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        std::fs::write(dir.join("npmrc"), "").expect("an empty npmrc");
+        dir
+    })
+    .clone()
+}
+
+/// A cache path no other test uses (the file is created by the binary if it resolves anything).
+pub fn fresh_cache() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    isolated_dir().join(format!("cache-{n}.sqlite3"))
 }
 
 pub fn root() -> PathBuf {

@@ -1,12 +1,15 @@
-//! The command line: `chainrisk scan`, `chainrisk rules` and `chainrisk diff`.
+//! The command line: `chainrisk scan`, `rules`, `diff`, `snapshot` and `cache`.
 //!
 //! Exit codes: 0 clean (or findings below `--fail-on`), 1 findings at or
 //! above `--fail-on`, 2 usage error or an input that could not be read.
 
+mod cache;
 mod diff;
 mod output;
+mod resolve;
 mod rules;
 mod scan;
+mod snapshot;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -35,6 +38,86 @@ pub enum Command {
     Rules(RulesArgs),
     /// Compare two JSON reports: components added, removed, changed; findings new, resolved, unchanged.
     Diff(DiffArgs),
+    /// Export registry facts to a portable file for offline scans, or describe one.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// Inspect or empty the local cache of registry facts.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SnapshotCommand {
+    /// Write the registry facts of the inputs' packages (or, with no input, of the whole cache) to FILE.
+    Export(SnapshotExportArgs),
+    /// Describe a snapshot: format, age, packages per ecosystem.
+    Info(SnapshotInfoArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SnapshotExportArgs {
+    /// The snapshot file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// SBOMs, lockfiles, manifests or directories whose packages to resolve and export; none: export the whole cache.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub resolve: ResolveArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SnapshotInfoArgs {
+    /// The snapshot file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Age in days above which the snapshot is reported stale.
+    #[arg(long, value_name = "DAYS", default_value_t = crate::resolve::DEFAULT_MAX_SNAPSHOT_AGE_DAYS)]
+    pub max_age_days: i64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CacheCommand {
+    /// Entries per ecosystem, size on disk, oldest and newest fetch.
+    Stats(CacheArgs),
+    /// Remove every entry.
+    Clear(CacheArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CacheArgs {
+    /// The cache file (default: the user's cache directory, chainrisk/cache.sqlite3).
+    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE")]
+    pub cache: Option<PathBuf>,
+}
+
+/// How registry facts are obtained: shared by `scan` and `snapshot export`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ResolveArgs {
+    /// Make no network request: registry facts from the cache and snapshot only, and package managers run offline (`cargo metadata --offline`).
+    #[arg(long)]
+    pub offline: bool,
+    /// The registry endpoint of an ecosystem (cargo: sparse index URL, npm: registry URL, pypi: index or JSON API URL, golang: module proxy URL); repeatable. Overrides CHAINRISK_REGISTRY_<ECO>, the policy and the package managers' configuration.
+    #[arg(long = "registry", value_name = "ECO=URL")]
+    pub registries: Vec<String>,
+    /// The cache file of registry facts (default: the user's cache directory, chainrisk/cache.sqlite3).
+    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE")]
+    pub cache: Option<PathBuf>,
+    /// Hours a cached fact is used without asking the registry again.
+    #[arg(long, value_name = "HOURS", default_value_t = 24.0, value_parser = parse_hours)]
+    pub cache_ttl: f64,
+    /// Use no cache: neither read nor write it.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Requests in flight per registry.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Seconds before a registry request is given up (then retried).
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// A PEM file of extra root certificates to trust for registries.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
@@ -141,9 +224,11 @@ pub struct ScanArgs {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
-    /// Make no network request: package managers run offline (`cargo metadata --offline`).
-    #[arg(long)]
-    pub offline: bool,
+    /// Registry facts from this snapshot first (see `chainrisk snapshot export`).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub resolve: ResolveArgs,
     /// Components listed in the terminal summary (0: all).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
@@ -177,6 +262,13 @@ pub struct DiffArgs {
     pub output: Option<PathBuf>,
 }
 
+fn parse_hours(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(h) if h.is_finite() && h >= 0.0 => Ok(h),
+        _ => Err("expected a number of hours, 0 or more (e.g. 24 or 0.5)".to_string()),
+    }
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     Severity::parse(s)
         .ok_or_else(|| "expected one of critical, high, medium, low, info".to_string())
@@ -197,6 +289,10 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Snapshot(SnapshotCommand::Export(args)) => snapshot::export(&args),
+        Command::Snapshot(SnapshotCommand::Info(args)) => snapshot::info(&args),
+        Command::Cache(CacheCommand::Stats(args)) => cache::stats(&args),
+        Command::Cache(CacheCommand::Clear(args)) => cache::clear(&args),
     };
     ExitCode::from(code)
 }

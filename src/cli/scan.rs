@@ -1,4 +1,4 @@
-//! `chainrisk scan`: ingest, evaluate, report, and pick the exit code.
+//! `chainrisk scan`: ingest, resolve, evaluate, report, and pick the exit code.
 
 use super::output::{self, RenderOptions, Target};
 use super::{EXIT_USAGE, ScanArgs, emit};
@@ -14,17 +14,35 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let options = crate::ingest::IngestOptions {
-        offline: args.offline,
-    };
-    let inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let now = report::scan_timestamp();
+    // Flags, endpoints and the snapshot are checked before any work.
+    let resolve_options =
+        match super::resolve::options(&args.resolve, args.snapshot.as_deref(), now) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+    let options = crate::ingest::IngestOptions {
+        offline: args.resolve.offline,
+    };
+    let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
+    let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    // Failed lookups are in the JSON report too; the terminal summary does not list them.
+    for e in &outcome.resolution.errors {
+        eprintln!("warning: registry: {e}");
+    }
     let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
     let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
     assessment.invocation = Some(Invocation {
         args: std::env::args().skip(1).collect(),
-        offline: args.offline,
+        offline: args.resolve.offline,
     });
+    assessment.resolution = Some(outcome.resolution);
 
     let opts = RenderOptions {
         top: args.top,

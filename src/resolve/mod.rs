@@ -1,5 +1,11 @@
 //! The resolve stage: registry facts for every component, fetched once per
 //! package, in parallel, through the cache and snapshots.
+//!
+//! For each distinct (ecosystem, name) the facts come from the first of: the
+//! snapshot; a fresh cache entry that covers every version in use; the
+//! registry (a conditional request when a stale entry has validators). With
+//! `offline` nothing is fetched: a stale cache entry is used as it is. What
+//! was fetched is written to the cache in one transaction at the end.
 
 pub mod cache;
 pub mod cargo_index;
@@ -13,3 +19,648 @@ pub mod npm;
 pub mod progress;
 pub mod pypi;
 pub mod snapshot;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cache::{Cache, Entry};
+use client::{ClientOptions, Fetched, Registries, Validators};
+use endpoints::Endpoint;
+
+use crate::model::{
+    ComponentId, Ecosystem, EcosystemResolution, FactSource, Inventory, PackageFacts, Presence,
+    Resolution,
+};
+
+/// Per-package failures listed in the report; the rest are counted.
+const MAX_ERRORS: usize = 50;
+
+/// Snapshot age limit when the policy sets none.
+pub const DEFAULT_MAX_SNAPSHOT_AGE_DAYS: i64 = 30;
+
+/// Cache time-to-live when none is given.
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// How to resolve.
+pub struct ResolveOptions {
+    /// Make no network request: cache and snapshot only.
+    pub offline: bool,
+    /// The registries to ask (see [`discover_endpoints`]).
+    pub endpoints: Vec<Endpoint>,
+    pub client: ClientOptions,
+    /// The cache file; `None`: no cache.
+    pub cache: Option<PathBuf>,
+    pub cache_ttl: Duration,
+    /// A snapshot to use before cache and network.
+    pub snapshot: Option<snapshot::Loaded>,
+    /// A snapshot older than this is flagged stale (policy `max_snapshot_age_days`).
+    pub max_snapshot_age_days: i64,
+    /// The scan time: a snapshot's age is counted to it.
+    pub now: jiff::Timestamp,
+    /// Draw a progress bar (when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> ResolveOptions {
+        ResolveOptions {
+            offline: false,
+            endpoints: Vec::new(),
+            client: ClientOptions::default(),
+            cache: None,
+            cache_ttl: DEFAULT_CACHE_TTL,
+            snapshot: None,
+            max_snapshot_age_days: DEFAULT_MAX_SNAPSHOT_AGE_DAYS,
+            now: jiff::Timestamp::now(),
+            progress: false,
+        }
+    }
+}
+
+/// The endpoints configured by `--registry` flags, the policy's
+/// `[registries]`, this process's environment, the current directory's and
+/// the home directory's package manager files.
+pub fn discover_endpoints(
+    flags: &[String],
+    policy: &BTreeMap<String, String>,
+) -> Result<Vec<Endpoint>, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let home = dirs::home_dir();
+    let env = |name: &str| std::env::var(name).ok();
+    endpoints::discover(&endpoints::EndpointSources {
+        flags,
+        policy,
+        env: &env,
+        cwd: &cwd,
+        home: home.as_deref(),
+    })
+}
+
+/// One package's facts and where they came from.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub entry: Entry,
+    pub source: FactSource,
+}
+
+/// What the stage established: the report's account, and the facts per package.
+pub struct Outcome {
+    pub resolution: Resolution,
+    pub packages: BTreeMap<(Ecosystem, String), Resolved>,
+    /// Problems worth a line on stderr (a cache moved aside or unusable).
+    pub warnings: Vec<String>,
+}
+
+/// Resolves every component of `inventory` and sets its `origin`.
+pub fn resolve(inventory: &mut Inventory, options: &ResolveOptions) -> Outcome {
+    let outcome = resolve_packages(inventory, options);
+    for c in &mut inventory.components {
+        let Some(key) = keys::package_key(c) else {
+            continue;
+        };
+        if let Some(r) = outcome.packages.get(&key) {
+            c.origin = Some(derive::origin(
+                &r.entry.facts,
+                c.version.as_deref(),
+                r.source.clone(),
+            ));
+        }
+    }
+    outcome
+}
+
+/// A package some components use, with every version they use.
+struct Wanted {
+    versions: BTreeSet<String>,
+    components: Vec<ComponentId>,
+}
+
+/// What to do about one package after snapshot and cache were consulted.
+enum Plan {
+    Done(Resolved),
+    /// No endpoint, or offline with nothing stored.
+    Unresolved,
+    Fetch {
+        stale: Option<Entry>,
+    },
+}
+
+/// Resolves the packages of `inventory` without touching it.
+pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outcome {
+    let mut wanted: BTreeMap<(Ecosystem, String), Wanted> = BTreeMap::new();
+    let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
+    for c in &inventory.components {
+        match keys::package_key(c) {
+            Some(key) => {
+                let w = wanted.entry(key).or_insert_with(|| Wanted {
+                    versions: BTreeSet::new(),
+                    components: Vec::new(),
+                });
+                w.versions.extend(c.version.clone());
+                w.components.push(c.id);
+            }
+            None if !c.root
+                && c.ecosystem.has_registry()
+                && !keys::has_client(&c.ecosystem)
+                && matches!(
+                    c.source,
+                    crate::model::SourceKind::Registry { .. } | crate::model::SourceKind::Unknown
+                ) =>
+            {
+                let name = match &c.namespace {
+                    Some(ns) => format!("{ns}/{}", c.name),
+                    None => c.name.clone(),
+                };
+                no_client
+                    .entry(c.ecosystem.clone())
+                    .or_default()
+                    .insert(name);
+            }
+            None => {}
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let endpoint_of = |eco: &Ecosystem| options.endpoints.iter().find(|e| e.ecosystem == *eco);
+
+    // The cache is opened only when some package may be looked up in it.
+    let needs_cache = wanted.keys().any(|(eco, _)| endpoint_of(eco).is_some());
+    let mut cache = match (&options.cache, needs_cache) {
+        (Some(path), true) => match Cache::open(path) {
+            Ok((cache, w)) => {
+                warnings.extend(w);
+                Some(cache)
+            }
+            Err(e) => {
+                warnings.push(format!("{e}; resolving without a cache"));
+                None
+            }
+        },
+        _ => None,
+    };
+
+    let now_real = jiff::Timestamp::now();
+    let ttl =
+        jiff::SignedDuration::try_from(options.cache_ttl).unwrap_or(jiff::SignedDuration::MAX);
+
+    // Snapshot, then fresh cache, then the plan to fetch.
+    let mut plans: Vec<((Ecosystem, String), Plan)> = Vec::with_capacity(wanted.len());
+    for (key, w) in &wanted {
+        let (eco, name) = key;
+        let endpoint = endpoint_of(eco);
+        let registry = endpoint.map(|e| e.url.as_str());
+        if let Some(snap) = &options.snapshot
+            && let Some(p) = snap.lookup(eco, registry, name)
+        {
+            let resolved = Resolved {
+                entry: Entry {
+                    facts: p.facts.clone(),
+                    fetched_at: p.fetched_at.clone(),
+                    etag: None,
+                    last_modified: None,
+                    checked: Vec::new(),
+                },
+                source: FactSource::Snapshot {
+                    file: snap.file.clone(),
+                    created_at: snap.snapshot.created_at.clone(),
+                    fetched_at: p.fetched_at.clone(),
+                },
+            };
+            plans.push((key.clone(), Plan::Done(resolved)));
+            continue;
+        }
+        let Some(endpoint) = endpoint else {
+            plans.push((key.clone(), Plan::Unresolved));
+            continue;
+        };
+        let stored = match &cache {
+            Some(c) => match c.get(eco, endpoint.url.as_str(), name) {
+                Ok(e) => e,
+                Err(e) => {
+                    warnings.push(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        let plan = match stored {
+            Some(entry) if options.offline || is_fresh(&entry, w, now_real, ttl) => {
+                let source = FactSource::Cache {
+                    fetched_at: entry.fetched_at.clone(),
+                };
+                Plan::Done(Resolved { entry, source })
+            }
+            stale if !options.offline => Plan::Fetch { stale },
+            _ => Plan::Unresolved,
+        };
+        plans.push((key.clone(), plan));
+    }
+
+    // Fetch what is left, all at once, bounded per registry by the client.
+    let to_fetch: Vec<usize> = plans
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, p))| matches!(p, Plan::Fetch { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let mut fetched: BTreeMap<usize, Fetched> = BTreeMap::new();
+    if !to_fetch.is_empty() {
+        let jobs: Vec<Job> = to_fetch
+            .iter()
+            .map(|&i| {
+                let ((eco, name), plan) = &plans[i];
+                let validators = match plan {
+                    Plan::Fetch { stale: Some(e) } => Some(Validators {
+                        etag: e.etag.clone(),
+                        last_modified: e.last_modified.clone(),
+                    })
+                    .filter(|v| !v.is_empty()),
+                    _ => None,
+                };
+                let versions = wanted[&(eco.clone(), name.clone())]
+                    .versions
+                    .iter()
+                    .cloned()
+                    .collect();
+                Job {
+                    index: i,
+                    ecosystem: eco.clone(),
+                    name: name.clone(),
+                    versions,
+                    validators,
+                }
+            })
+            .collect();
+        match fetch_all(jobs, options) {
+            Ok(results) => fetched = results,
+            Err(e) => {
+                for &i in &to_fetch {
+                    fetched.insert(i, Fetched::Failed(e.clone()));
+                }
+            }
+        }
+    }
+
+    // Turn answers into facts; collect what the cache must learn.
+    let fetched_at = report_time(now_real);
+    let mut to_store: Vec<Entry> = Vec::new();
+    let mut packages = BTreeMap::new();
+    let mut per_eco: BTreeMap<Ecosystem, EcosystemResolution> = BTreeMap::new();
+    let mut failed_keys: BTreeSet<(Ecosystem, String)> = BTreeSet::new();
+    for (i, (key, plan)) in plans.into_iter().enumerate() {
+        let (eco, name) = &key;
+        let stats = per_eco
+            .entry(eco.clone())
+            .or_insert_with(|| EcosystemResolution {
+                ecosystem: eco.clone(),
+                ..EcosystemResolution::default()
+            });
+        stats.packages += 1;
+        let resolved = match plan {
+            Plan::Done(r) => Some(r),
+            Plan::Unresolved => None,
+            Plan::Fetch { stale } => {
+                let endpoint = endpoint_of(eco)
+                    .map(|e| e.url.as_str().to_string())
+                    .unwrap_or_default();
+                let checked: Vec<String> = wanted[&key].versions.iter().cloned().collect();
+                let answer = fetched
+                    .remove(&i)
+                    .unwrap_or_else(|| Fetched::Failed("the fetch did not finish".to_string()));
+                let live = |facts: PackageFacts, validators: Validators| Resolved {
+                    entry: Entry {
+                        facts: PackageFacts {
+                            ecosystem: eco.clone(),
+                            registry: endpoint.clone(),
+                            name: name.clone(),
+                            ..facts
+                        },
+                        fetched_at: fetched_at.clone(),
+                        etag: validators.etag,
+                        last_modified: validators.last_modified,
+                        checked: checked.clone(),
+                    },
+                    source: FactSource::Live {
+                        fetched_at: fetched_at.clone(),
+                    },
+                };
+                match answer {
+                    Fetched::Facts { facts, validators } => Some(live(facts, validators)),
+                    Fetched::NotFound => Some(live(
+                        PackageFacts {
+                            presence: Presence::NotFound,
+                            ..PackageFacts::default()
+                        },
+                        Validators::default(),
+                    )),
+                    Fetched::NotModified => match stale {
+                        Some(old) => {
+                            let validators = Validators {
+                                etag: old.etag.clone(),
+                                last_modified: old.last_modified.clone(),
+                            };
+                            let mut r = live(old.facts, validators);
+                            let mut all: BTreeSet<String> = old.checked.into_iter().collect();
+                            all.extend(checked.iter().cloned());
+                            r.entry.checked = all.into_iter().collect();
+                            Some(r)
+                        }
+                        None => {
+                            errors.push(format!(
+                                "{}/{name}: the registry answered 304 Not Modified to an unconditional request",
+                                eco.as_str()
+                            ));
+                            failed_keys.insert(key.clone());
+                            None
+                        }
+                    },
+                    Fetched::Failed(why) => {
+                        errors.push(format!("{}/{name}: {why}", eco.as_str()));
+                        match stale {
+                            // Old facts beat none; they name their fetch time.
+                            Some(old) => {
+                                let source = FactSource::Cache {
+                                    fetched_at: old.fetched_at.clone(),
+                                };
+                                Some(Resolved { entry: old, source })
+                            }
+                            None => {
+                                failed_keys.insert(key.clone());
+                                None
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        match &resolved {
+            Some(r) => {
+                match r.source {
+                    FactSource::Live { .. } => {
+                        stats.live += 1;
+                        to_store.push(r.entry.clone());
+                    }
+                    FactSource::Cache { .. } => stats.cached += 1,
+                    FactSource::Snapshot { .. } => stats.from_snapshot += 1,
+                }
+                if r.entry.facts.presence == Presence::NotFound {
+                    stats.not_found += 1;
+                }
+            }
+            None if failed_keys.contains(&key) => stats.failed += 1,
+            None => {}
+        }
+        if let Some(r) = resolved {
+            packages.insert(key, r);
+        }
+    }
+
+    if let Some(c) = cache.as_mut()
+        && !to_store.is_empty()
+        && let Err(e) = c.put_all(&to_store)
+    {
+        warnings.push(e);
+    }
+
+    // Endpoints and the reason for whatever stayed unresolved.
+    for (eco, stats) in per_eco.iter_mut() {
+        if let Some(e) = endpoint_of(eco) {
+            stats.registry = Some(e.url.to_string());
+            stats.configured_by = Some(e.configured_by.clone());
+        }
+        let resolved = stats.live + stats.cached + stats.from_snapshot;
+        let missing = stats.packages - resolved - stats.failed;
+        if missing == 0 {
+            continue;
+        }
+        stats.note = Some(if stats.registry.is_none() {
+            let what = if options.snapshot.is_some() {
+                format!("{missing} package(s) not in the snapshot and ")
+            } else {
+                String::new()
+            };
+            format!(
+                "{what}no endpoint configured for {}: {}",
+                eco.as_str(),
+                how_to_configure(eco)
+            )
+        } else {
+            format!(
+                "offline: {missing} package(s) not in the cache{}",
+                if options.snapshot.is_some() {
+                    " or the snapshot"
+                } else {
+                    ""
+                }
+            )
+        });
+    }
+    for (eco, names) in no_client {
+        per_eco.insert(
+            eco.clone(),
+            EcosystemResolution {
+                ecosystem: eco.clone(),
+                packages: names.len(),
+                note: Some(format!(
+                    "chainrisk has no registry client for {}",
+                    eco.as_str()
+                )),
+                ..EcosystemResolution::default()
+            },
+        );
+    }
+
+    if errors.len() > MAX_ERRORS {
+        let more = errors.len() - MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+        errors.push(format!("… and {more} more"));
+    }
+    let resolution = Resolution {
+        mode: if options.offline { "offline" } else { "online" }.to_string(),
+        cache: cache.as_ref().map(|c| c.path().display().to_string()),
+        snapshot: options
+            .snapshot
+            .as_ref()
+            .map(|s| s.info(options.now, options.max_snapshot_age_days)),
+        ecosystems: per_eco.into_values().collect(),
+        errors,
+    };
+    Outcome {
+        resolution,
+        packages,
+        warnings,
+    }
+}
+
+/// A cache entry is fresh within its time-to-live when it covers every
+/// version in use: listed, or asked about when it was fetched (Go lists
+/// versions without their times, so for Go only the latter counts).
+fn is_fresh(entry: &Entry, w: &Wanted, now: jiff::Timestamp, ttl: jiff::SignedDuration) -> bool {
+    let Ok(at) = entry.fetched_at.parse::<jiff::Timestamp>() else {
+        return false;
+    };
+    let age = now.duration_since(at);
+    if age.is_negative() || age >= ttl {
+        return false;
+    }
+    if entry.facts.presence == Presence::NotFound {
+        return true;
+    }
+    let eco = &entry.facts.ecosystem;
+    w.versions.iter().all(|v| {
+        entry
+            .checked
+            .iter()
+            .any(|c| derive::same_version(eco, c, v))
+            || (*eco != Ecosystem::Golang && derive::find_release(&entry.facts, v).is_some())
+    })
+}
+
+/// One package to fetch, with the index of its plan.
+struct Job {
+    index: usize,
+    ecosystem: Ecosystem,
+    name: String,
+    versions: Vec<String>,
+    validators: Option<Validators>,
+}
+
+/// Runs the fetches on one multi-thread runtime; results by plan index.
+fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<BTreeMap<usize, Fetched>, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    let registries = Arc::new(Registries::new(
+        options.endpoints.clone(),
+        options.client.clone(),
+    )?);
+    let bar = progress::Progress::new(jobs.len() as u64, options.progress);
+    let results = runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for job in jobs {
+            let registries = Arc::clone(&registries);
+            set.spawn(async move {
+                let answer = registries
+                    .fetch(
+                        &job.ecosystem,
+                        &job.name,
+                        &job.versions,
+                        job.validators.as_ref(),
+                    )
+                    .await;
+                (job.index, job.name, answer)
+            });
+        }
+        let mut results = BTreeMap::new();
+        while let Some(joined) = set.join_next().await {
+            // A panicking fetch is lost; its package is reported as not finished.
+            if let Ok((i, name, answer)) = joined {
+                bar.done(&name);
+                results.insert(i, answer);
+            }
+        }
+        results
+    });
+    bar.finish();
+    Ok(results)
+}
+
+fn report_time(t: jiff::Timestamp) -> String {
+    crate::report::format_time(jiff::Timestamp::from_second(t.as_second()).unwrap_or(t))
+}
+
+/// Where an ecosystem's endpoint can be set.
+fn how_to_configure(eco: &Ecosystem) -> String {
+    let name = eco.as_str();
+    let upper = name.to_ascii_uppercase();
+    let own = match eco {
+        Ecosystem::Npm => "npm's registry (.npmrc or npm_config_registry)",
+        Ecosystem::Pypi => "pip's index-url (pip.conf or PIP_INDEX_URL)",
+        Ecosystem::Cargo => "Cargo's source replacement (.cargo/config.toml)",
+        Ecosystem::Golang => "GOPROXY",
+        _ => "the package manager's configuration",
+    };
+    format!("set --registry {name}=URL, CHAINRISK_REGISTRY_{upper} or {own}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ReleaseFacts;
+
+    fn entry(eco: Ecosystem, listed: &[&str], checked: &[&str], fetched_at: &str) -> Entry {
+        Entry {
+            facts: PackageFacts {
+                ecosystem: eco,
+                versions: listed
+                    .iter()
+                    .map(|v| ReleaseFacts {
+                        version: v.to_string(),
+                        ..ReleaseFacts::default()
+                    })
+                    .collect(),
+                ..PackageFacts::default()
+            },
+            fetched_at: fetched_at.into(),
+            etag: None,
+            last_modified: None,
+            checked: checked.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    fn wanted(versions: &[&str]) -> Wanted {
+        Wanted {
+            versions: versions.iter().map(|v| v.to_string()).collect(),
+            components: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_entry_is_fresh_within_its_ttl_when_it_covers_the_versions_in_use() {
+        let now: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
+        let day = jiff::SignedDuration::from_hours(24);
+        let e = entry(
+            Ecosystem::Npm,
+            &["1.0.0"],
+            &["9.9.9"],
+            "2026-01-01T12:00:00Z",
+        );
+        assert!(is_fresh(&e, &wanted(&["1.0.0"]), now, day));
+        assert!(
+            is_fresh(&e, &wanted(&["9.9.9"]), now, day),
+            "asked about before: not listed is the fact"
+        );
+        assert!(
+            !is_fresh(&e, &wanted(&["2.0.0"]), now, day),
+            "a version never asked about"
+        );
+        assert!(!is_fresh(
+            &e,
+            &wanted(&["1.0.0"]),
+            now,
+            jiff::SignedDuration::from_hours(6)
+        ));
+        let future = entry(Ecosystem::Npm, &["1.0.0"], &[], "2026-02-01T00:00:00Z");
+        assert!(!is_fresh(&future, &wanted(&["1.0.0"]), now, day));
+        let garbled = entry(Ecosystem::Npm, &["1.0.0"], &[], "yesterday");
+        assert!(!is_fresh(&garbled, &wanted(&["1.0.0"]), now, day));
+
+        // Go lists versions without their times: only versions asked about count.
+        let go = entry(
+            Ecosystem::Golang,
+            &["v1.0.0", "v1.1.0"],
+            &["v1.0.0"],
+            "2026-01-01T12:00:00Z",
+        );
+        assert!(is_fresh(&go, &wanted(&["1.0.0"]), now, day));
+        assert!(!is_fresh(&go, &wanted(&["v1.1.0"]), now, day));
+
+        let mut gone = entry(Ecosystem::Npm, &[], &[], "2026-01-01T12:00:00Z");
+        gone.facts.presence = Presence::NotFound;
+        assert!(is_fresh(&gone, &wanted(&["3.0.0"]), now, day));
+    }
+}

@@ -1,1 +1,347 @@
 //! Portable snapshots of package facts for offline scans.
+//!
+//! A snapshot is one JSON document (`chainrisk.snapshot/v1`): when it was
+//! written, by which tool, and the normalised facts of each package with the
+//! time they were fetched. An assessor's lab without network scans against it
+//! and gets the same origins as the machine that exported it.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::cache::Entry;
+use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo};
+use crate::report::Tool;
+
+pub const FORMAT: &str = "chainrisk.snapshot/v1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub format: String,
+    /// RFC 3339 time the snapshot was written.
+    pub created_at: String,
+    pub tool: Tool,
+    pub packages: Vec<SnapshotPackage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotPackage {
+    pub ecosystem: Ecosystem,
+    pub registry: String,
+    pub name: String,
+    pub status: Presence,
+    /// RFC 3339 time the facts were fetched from the registry.
+    pub fetched_at: String,
+    pub facts: PackageFacts,
+}
+
+impl SnapshotPackage {
+    pub fn from_entry(e: &Entry) -> SnapshotPackage {
+        SnapshotPackage {
+            ecosystem: e.facts.ecosystem.clone(),
+            registry: e.facts.registry.clone(),
+            name: e.facts.name.clone(),
+            status: e.facts.presence,
+            fetched_at: e.fetched_at.clone(),
+            facts: e.facts.clone(),
+        }
+    }
+}
+
+impl Snapshot {
+    /// A snapshot of `entries`, sorted so that equal facts give equal files.
+    pub fn new(created_at: String, entries: impl IntoIterator<Item = SnapshotPackage>) -> Snapshot {
+        let mut packages: Vec<SnapshotPackage> = entries.into_iter().collect();
+        packages.sort_by(|a, b| {
+            (a.ecosystem.as_str(), &a.registry, &a.name).cmp(&(
+                b.ecosystem.as_str(),
+                &b.registry,
+                &b.name,
+            ))
+        });
+        Snapshot {
+            format: FORMAT.to_string(),
+            created_at,
+            tool: Tool::current(),
+            packages,
+        }
+    }
+
+    pub fn write(&self, path: &Path) -> Result<(), String> {
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| format!("cannot serialise the snapshot: {e}"))?;
+        text.push('\n');
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+/// A snapshot read from a file, indexed for lookups.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The path as the user gave it, for evidence (`snapshot:<file>@<created>`).
+    pub file: String,
+    pub snapshot: Snapshot,
+    created: jiff::Timestamp,
+    index: HashMap<(Ecosystem, String), Vec<usize>>,
+}
+
+impl Loaded {
+    /// The facts of a package: those fetched from `registry` when the snapshot
+    /// has them, else those of the first registry it holds for the package
+    /// (a lab has no endpoint configured, or another mirror's address).
+    pub fn lookup(
+        &self,
+        ecosystem: &Ecosystem,
+        registry: Option<&str>,
+        name: &str,
+    ) -> Option<&SnapshotPackage> {
+        let hits = self.index.get(&(ecosystem.clone(), name.to_string()))?;
+        let pick = registry
+            .and_then(|r| {
+                hits.iter()
+                    .find(|&&i| self.snapshot.packages[i].registry == r)
+            })
+            .or_else(|| hits.first())?;
+        self.snapshot.packages.get(*pick)
+    }
+
+    /// The report's account of this snapshot, aged at `now`.
+    pub fn info(&self, now: jiff::Timestamp, max_age_days: i64) -> SnapshotInfo {
+        let age_days = ((now.as_second() - self.created.as_second()) / 86_400).max(0);
+        SnapshotInfo {
+            file: self.file.clone(),
+            created_at: self.snapshot.created_at.clone(),
+            format: self.snapshot.format.clone(),
+            packages: self.snapshot.packages.len(),
+            age_days,
+            stale: age_days > max_age_days,
+        }
+    }
+}
+
+/// Reads and checks a snapshot. Errors name the file and, for malformed
+/// JSON or a field of the wrong shape, the line, column and field path.
+pub fn load(path: &Path) -> Result<Loaded, String> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+    parse(&file, &text)
+}
+
+pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
+    // Check the format first: another version's layout would otherwise fail
+    // with a confusing message about some field deep inside.
+    let mut de = serde_json::Deserializer::from_str(text);
+    let head: Head = serde_path_to_error::deserialize(&mut de).map_err(|e| located(file, e))?;
+    if head.format != FORMAT {
+        return Err(format!(
+            "{file}: unsupported snapshot format {:?}; expected {FORMAT:?}",
+            head.format
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let snapshot: Snapshot =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| located(file, e))?;
+    let created = snapshot
+        .created_at
+        .trim()
+        .parse::<jiff::Timestamp>()
+        .map_err(|e| {
+            format!(
+                "{file}: created_at {:?} is not an RFC 3339 time: {e}",
+                snapshot.created_at
+            )
+        })?;
+    let mut index: HashMap<(Ecosystem, String), Vec<usize>> = HashMap::new();
+    for (i, p) in snapshot.packages.iter().enumerate() {
+        if p.facts.ecosystem != p.ecosystem || p.facts.name != p.name {
+            return Err(format!(
+                "{file}: packages[{i}]: facts are of {}/{} but the entry is {}/{}",
+                p.facts.ecosystem.as_str(),
+                p.facts.name,
+                p.ecosystem.as_str(),
+                p.name
+            ));
+        }
+        index
+            .entry((p.ecosystem.clone(), p.name.clone()))
+            .or_default()
+            .push(i);
+    }
+    Ok(Loaded {
+        file: file.to_string(),
+        snapshot,
+        created,
+        index,
+    })
+}
+
+/// The part of a snapshot read before anything else.
+#[derive(Deserialize)]
+struct Head {
+    format: String,
+}
+
+fn located(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let (line, column) = (inner.line(), inner.column());
+    // serde_json appends " at line L column C" to its messages; keep ours only.
+    let msg = inner.to_string();
+    let msg = msg
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_string())
+        .unwrap_or(msg);
+    if path.is_empty() || path == "." {
+        format!("{file}: line {line}, column {column}: {msg}")
+    } else {
+        format!("{file}: line {line}, column {column}: at {path}: {msg}")
+    }
+}
+
+/// A human summary for `chainrisk snapshot info`.
+pub fn describe(loaded: &Loaded, now: jiff::Timestamp, max_age_days: i64) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let info = loaded.info(now, max_age_days);
+    let s = &loaded.snapshot;
+    let mut out = String::new();
+    let _ = writeln!(out, "snapshot   {}", info.file);
+    let _ = writeln!(out, "format     {}", s.format);
+    let _ = writeln!(
+        out,
+        "created    {} ({} days ago{})",
+        s.created_at,
+        info.age_days,
+        if info.stale {
+            format!(", older than {max_age_days} days: stale")
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "tool       {} {} (rules {})",
+        s.tool.name, s.tool.version, s.tool.ruleset
+    );
+    let _ = writeln!(out, "packages   {}", s.packages.len());
+    let mut per: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for p in &s.packages {
+        let slot = per
+            .entry((p.ecosystem.as_str(), p.registry.as_str()))
+            .or_default();
+        match p.status {
+            Presence::Found => slot.0 += 1,
+            Presence::NotFound => slot.1 += 1,
+        }
+    }
+    for ((eco, registry), (found, missing)) in per {
+        let _ = writeln!(
+            out,
+            "  {eco:<8} {found} found, {missing} not found  ({registry})"
+        );
+    }
+    let times: Vec<&str> = s.packages.iter().map(|p| p.fetched_at.as_str()).collect();
+    if let (Some(oldest), Some(newest)) = (times.iter().min(), times.iter().max()) {
+        let _ = writeln!(out, "fetched    {oldest} .. {newest}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(eco: Ecosystem, registry: &str, name: &str) -> SnapshotPackage {
+        SnapshotPackage {
+            ecosystem: eco.clone(),
+            registry: registry.into(),
+            name: name.into(),
+            status: Presence::Found,
+            fetched_at: "2026-01-01T00:00:00Z".into(),
+            facts: PackageFacts {
+                ecosystem: eco,
+                registry: registry.into(),
+                name: name.into(),
+                latest: Some("1.0.0".into()),
+                ..PackageFacts::default()
+            },
+        }
+    }
+
+    #[test]
+    fn round_trips_and_prefers_the_configured_registry() {
+        let snap = Snapshot::new(
+            "2026-01-10T00:00:00Z".into(),
+            [
+                package(Ecosystem::Npm, "http://b.example/", "x"),
+                package(Ecosystem::Npm, "http://a.example/", "x"),
+                package(Ecosystem::Cargo, "http://a.example/", "y"),
+            ],
+        );
+        assert_eq!(snap.packages[0].ecosystem, Ecosystem::Cargo, "sorted");
+        let text = serde_json::to_string_pretty(&snap).unwrap();
+        let loaded = parse("s.json", &text).unwrap();
+        assert_eq!(loaded.snapshot, snap);
+        let hit = |r| {
+            loaded
+                .lookup(&Ecosystem::Npm, r, "x")
+                .unwrap()
+                .registry
+                .clone()
+        };
+        assert_eq!(hit(Some("http://b.example/")), "http://b.example/");
+        assert_eq!(hit(Some("http://c.example/")), "http://a.example/");
+        assert_eq!(hit(None), "http://a.example/");
+        assert!(loaded.lookup(&Ecosystem::Pypi, None, "x").is_none());
+
+        let day = |d: i64| jiff::Timestamp::from_second(1_768_003_200 + d * 86_400).unwrap();
+        let fresh = loaded.info(day(30), 30);
+        assert_eq!((fresh.age_days, fresh.stale), (30, false));
+        let old = loaded.info(day(31), 30);
+        assert_eq!((old.age_days, old.stale, old.packages), (31, true, 3));
+        assert_eq!(loaded.info(day(-5), 30).age_days, 0);
+        let text = describe(&loaded, day(31), 30);
+        assert!(text.contains("stale"), "{text}");
+        assert!(
+            text.contains("npm      1 found, 0 not found  (http://b.example/)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn malformed_snapshots_say_where() {
+        let err = parse(
+            "s.json",
+            "{\"format\": \"chainrisk.snapshot/v1\",\n \"created_at\": 5}",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("s.json: line 2, column"), "{err}");
+        assert!(err.contains("created_at"), "{err}");
+
+        let err = parse(
+            "s.json",
+            "{\"format\": \"chainrisk.snapshot/v1\", \n\n  oops",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("s.json: line 3, column 3"), "{err}");
+
+        let err = parse("s.json", r#"{"format": "other/v9", "packages": 1}"#).unwrap_err();
+        assert!(
+            err.contains("unsupported snapshot format \"other/v9\""),
+            "{err}"
+        );
+
+        let snap = Snapshot::new("yesterday".into(), []);
+        let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
+        assert!(err.contains("created_at \"yesterday\""), "{err}");
+
+        let mut snap = Snapshot::new(
+            "2026-01-10T00:00:00Z".into(),
+            [package(Ecosystem::Npm, "r", "x")],
+        );
+        snap.packages[0].facts.name = "y".into();
+        let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
+        assert!(err.contains("packages[0]"), "{err}");
+    }
+}

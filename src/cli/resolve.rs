@@ -1,0 +1,50 @@
+//! From the resolve flags to [`ResolveOptions`], shared by `scan` and `snapshot export`.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::ResolveArgs;
+use crate::resolve::client::ClientOptions;
+use crate::resolve::{self, ResolveOptions, cache, snapshot};
+
+/// The options of one resolution, or the usage error to report (exit 2): a
+/// malformed `--registry`, an endpoint setting that does not parse, an
+/// unreadable or malformed snapshot.
+pub fn options(
+    args: &ResolveArgs,
+    snapshot_file: Option<&Path>,
+    now: jiff::Timestamp,
+) -> Result<ResolveOptions, String> {
+    // The policy engineer feeds chainrisk.toml's [registries] here later.
+    let policy: BTreeMap<String, String> = BTreeMap::new();
+    let endpoints = resolve::discover_endpoints(&args.registries, &policy)?;
+    let snapshot = snapshot_file.map(snapshot::load).transpose()?;
+    let defaults = ClientOptions::default();
+    Ok(ResolveOptions {
+        offline: args.offline,
+        endpoints,
+        client: ClientOptions {
+            concurrency: args.concurrency as usize,
+            timeout: Duration::from_secs(args.timeout),
+            ca_file: args.ca_file.clone(),
+            ..defaults
+        },
+        cache: cache_path(args),
+        cache_ttl: Duration::from_secs_f64(args.cache_ttl * 3600.0),
+        snapshot,
+        max_snapshot_age_days: resolve::DEFAULT_MAX_SNAPSHOT_AGE_DAYS,
+        now,
+        progress: std::io::stderr().is_terminal(),
+    })
+}
+
+/// `--cache`, else `CHAINRISK_CACHE` (both through clap), else the user's
+/// cache directory; `None` with `--no-cache`.
+fn cache_path(args: &ResolveArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    args.cache.clone().or_else(cache::default_path)
+}

@@ -1,0 +1,95 @@
+//! `chainrisk snapshot export|info`.
+
+use super::{EXIT_USAGE, SnapshotExportArgs, SnapshotInfoArgs};
+use crate::report;
+use crate::resolve::cache::Cache;
+use crate::resolve::snapshot::{self, Snapshot, SnapshotPackage};
+
+pub fn export(args: &SnapshotExportArgs) -> u8 {
+    match write_snapshot(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
+    let now = report::scan_timestamp();
+    let options = super::resolve::options(&args.resolve, None, now)?;
+    let mut code = 0;
+    let packages: Vec<SnapshotPackage> = if args.inputs.is_empty() {
+        // The whole cache, as it is: no input, nothing to resolve.
+        let path = options.cache.as_deref().ok_or_else(|| {
+            "no cache to export (--no-cache, or no cache directory): give inputs to resolve, or --cache PATH"
+                .to_string()
+        })?;
+        if !path.exists() {
+            return Err(format!("no cache at {}: nothing to export", path.display()));
+        }
+        let (cache, warnings) = Cache::open(path)?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        cache
+            .all()?
+            .iter()
+            .map(SnapshotPackage::from_entry)
+            .collect()
+    } else {
+        let inventory = crate::ingest::ingest_with(
+            &args.inputs,
+            &crate::ingest::IngestOptions {
+                offline: args.resolve.offline,
+            },
+        );
+        for d in &inventory.documents {
+            if let Some(e) = &d.error {
+                eprintln!("error: {}: {e}", d.path);
+                code = EXIT_USAGE;
+            }
+        }
+        let outcome = crate::resolve::resolve_packages(&inventory, &options);
+        for w in &outcome.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &outcome.resolution.ecosystems {
+            if let Some(note) = &e.note {
+                eprintln!("warning: {}: {note}", e.ecosystem.as_str());
+            }
+        }
+        for e in &outcome.resolution.errors {
+            eprintln!("warning: {e}");
+        }
+        outcome
+            .packages
+            .values()
+            .map(|r| SnapshotPackage::from_entry(&r.entry))
+            .collect()
+    };
+    let snap = Snapshot::new(report::format_time(now), packages);
+    snap.write(&args.output)?;
+    eprintln!(
+        "wrote {} package(s) to {}",
+        snap.packages.len(),
+        args.output.display()
+    );
+    Ok(code)
+}
+
+pub fn info(args: &SnapshotInfoArgs) -> u8 {
+    match snapshot::load(&args.file) {
+        Ok(loaded) => {
+            print!(
+                "{}",
+                snapshot::describe(&loaded, report::scan_timestamp(), args.max_age_days)
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}

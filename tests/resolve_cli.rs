@@ -1,0 +1,720 @@
+//! The resolve stage through the binary, against the loopback mock registry:
+//! cold and warm cache, offline, snapshots, a shared cache, a corrupt cache,
+//! an ecosystem with no endpoint, and a registry failing for one package.
+
+mod common;
+#[path = "support/mock_registry.rs"]
+mod mock_registry;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{bin, write};
+use mock_registry::{MockRegistry, Reply};
+use serde_json::{Value, json};
+
+/// A packument with one version published by `publisher`.
+fn packument(name: &str, version: &str, publisher: &str) -> String {
+    json!({
+        "name": name,
+        "dist-tags": {"latest": version},
+        "versions": {
+            version: {
+                "name": name,
+                "version": version,
+                "dist": {"shasum": "0123456789abcdef0123456789abcdef01234567"},
+                "_npmUser": {"name": publisher}
+            }
+        },
+        "time": {version: "2024-05-01T10:00:00.000Z", "created": "2024-05-01T10:00:00.000Z"},
+        "maintainers": [{"name": publisher}],
+        "repository": {"type": "git", "url": "git+https://git.example/org/repo.git"},
+        "license": "MIT"
+    })
+    .to_string()
+}
+
+/// A package-lock v3 with `names` at version 1.0.0, all from the registry.
+fn lockfile(dir: &Path, names: &[&str]) -> PathBuf {
+    let mut packages = serde_json::Map::new();
+    let deps: serde_json::Map<String, Value> = names
+        .iter()
+        .map(|n| (n.to_string(), json!("^1.0.0")))
+        .collect();
+    packages.insert(
+        String::new(),
+        json!({"name": "app", "version": "0.1.0", "dependencies": deps}),
+    );
+    for n in names {
+        let base = n.rsplit('/').next().unwrap();
+        packages.insert(
+            format!("node_modules/{n}"),
+            json!({
+                "version": "1.0.0",
+                "resolved": format!("https://registry.example/{n}/-/{base}-1.0.0.tgz"),
+                "integrity": "sha512-AAAA"
+            }),
+        );
+    }
+    let doc = json!({"name": "app", "version": "0.1.0", "lockfileVersion": 3, "requires": true, "packages": packages});
+    write(dir, "package-lock.json", doc.to_string().as_bytes())
+}
+
+/// The mock serving `names` (scoped names encoded as npm sends them) under `/npm/`.
+fn registry_with(names: &[&str]) -> MockRegistry {
+    let mock = MockRegistry::start();
+    for n in names {
+        mock.route(
+            &format!("/npm/{}", n.replacen('/', "%2f", 1)),
+            vec![Reply::json(packument(n, "1.0.0", "alice"))],
+        );
+    }
+    mock
+}
+
+/// Runs a JSON scan; returns the report and stderr.
+fn scan(args: &[&str]) -> (Value, String) {
+    let out = bin()
+        .arg("scan")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "scan {args:?} failed: {stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    common::assert_valid_report(&report, "resolve scan");
+    (report, stderr)
+}
+
+fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .unwrap_or_else(|| panic!("no component {name}"))
+}
+
+fn npm_stats(report: &Value) -> &Value {
+    report["resolution"]["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ecosystem"] == "npm")
+        .expect("npm in resolution")
+}
+
+/// Origins by component name, without their source (which differs by design).
+fn origins(report: &Value) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["origin"].is_null())
+        .map(|c| {
+            let mut o = c["origin"].clone();
+            o.as_object_mut().unwrap().remove("source");
+            (c["name"].as_str().unwrap().to_string(), o)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn cold_scan_resolves_and_a_warm_cache_sends_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "@scope/util", "ghost"]);
+    let mock = registry_with(&["left-pad", "@scope/util"]);
+    let cache = dir.path().join("cache.sqlite3");
+    let npm = format!("npm={}", mock.url("npm/"));
+    let args = [
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ];
+
+    let (cold, _) = scan(&args);
+    assert_eq!(mock.requests(), 3, "one request per package");
+    let pad = &component(&cold, "left-pad")["origin"];
+    assert_eq!(pad["presence"], "found");
+    assert_eq!(pad["version_listed"], true);
+    assert_eq!(pad["published"], "2024-05-01T10:00:00Z");
+    assert_eq!(pad["publisher"], "alice");
+    assert_eq!(pad["maintainers"], json!(["alice"]));
+    assert_eq!(pad["source"]["kind"], "live");
+    assert!(pad["source"]["fetched_at"].is_string());
+    assert_eq!(pad["registry"], mock.url("npm/"));
+    assert_eq!(
+        component(&cold, "util")["origin"]["presence"],
+        "found",
+        "scoped name fetched as @scope%2futil"
+    );
+    assert_eq!(component(&cold, "ghost")["origin"]["presence"], "not_found");
+    let stats = npm_stats(&cold);
+    assert_eq!(
+        (
+            stats["packages"].clone(),
+            stats["live"].clone(),
+            stats["not_found"].clone()
+        ),
+        (json!(3), json!(3), json!(1))
+    );
+    assert_eq!(stats["configured_by"], "--registry");
+    assert_eq!(cold["resolution"]["mode"], "online");
+    assert_eq!(cold["resolution"]["cache"], cache.to_str().unwrap());
+
+    mock.reset_counters();
+    let (warm, _) = scan(&args);
+    assert_eq!(mock.requests(), 0, "a warm cache asks nothing");
+    assert_eq!(
+        component(&warm, "left-pad")["origin"]["source"]["kind"],
+        "cache"
+    );
+    assert_eq!(
+        component(&warm, "ghost")["origin"]["presence"],
+        "not_found",
+        "not found is cached like any fact"
+    );
+    assert_eq!(npm_stats(&warm)["cached"], 3);
+    assert_eq!(origins(&warm), origins(&cold));
+
+    // Past its time-to-live the cache is asked again.
+    let (_, _) = scan(&[&args[..], &["--cache-ttl", "0"]].concat());
+    assert_eq!(mock.requests(), 3);
+}
+
+#[test]
+fn offline_sends_no_request_with_or_without_a_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "ghost"]);
+    let mock = registry_with(&["left-pad"]);
+    let cache = dir.path().join("cache.sqlite3");
+    let npm = format!("npm={}", mock.url("npm/"));
+    let base = [
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ];
+
+    let (cold, _) = scan(&[&base[..], &["--offline"]].concat());
+    assert_eq!(mock.requests(), 0);
+    assert_eq!(cold["resolution"]["mode"], "offline");
+    let note = npm_stats(&cold)["note"].as_str().unwrap().to_string();
+    assert!(
+        note.contains("offline: 2 package(s) not in the cache"),
+        "{note}"
+    );
+    assert!(component(&cold, "left-pad")["origin"].is_null());
+
+    scan(&base);
+    assert_eq!(mock.requests(), 2);
+    mock.reset_counters();
+    // Offline uses the cache however old it is.
+    let (warm, _) = scan(&[&base[..], &["--offline", "--cache-ttl", "0"]].concat());
+    assert_eq!(mock.requests(), 0);
+    assert_eq!(
+        component(&warm, "left-pad")["origin"]["source"]["kind"],
+        "cache"
+    );
+    assert_eq!(npm_stats(&warm)["cached"], 2);
+}
+
+#[test]
+fn a_snapshot_gives_the_same_origins_offline_and_ages() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "@scope/util", "ghost"]);
+    let mock = registry_with(&["left-pad", "@scope/util"]);
+    let cache = dir.path().join("cache.sqlite3");
+    let npm = format!("npm={}", mock.url("npm/"));
+    let (online, _) = scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+
+    let snap = dir.path().join("facts.snapshot.json");
+    let out = bin()
+        .args(["snapshot", "export", "-o", snap.to_str().unwrap()])
+        .arg(&lock)
+        .args(["--registry", &npm, "--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mock.requests(), 3, "the export read the warm cache");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    assert_eq!(doc["format"], "chainrisk.snapshot/v1");
+    assert_eq!(doc["packages"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["packages"][0]["name"], "@scope/util");
+    assert_eq!(doc["packages"][1]["status"], "not_found");
+
+    // A lab: no endpoint, no cache, no network.
+    let (lab, _) = scan(&[
+        lock.to_str().unwrap(),
+        "--offline",
+        "--no-cache",
+        "--snapshot",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(mock.requests(), 3);
+    assert_eq!(origins(&lab), origins(&online));
+    let source = &component(&lab, "left-pad")["origin"]["source"];
+    assert_eq!(source["kind"], "snapshot");
+    assert_eq!(source["file"], snap.to_str().unwrap());
+    assert_eq!(npm_stats(&lab)["from_snapshot"], 3);
+    assert_eq!(lab["resolution"]["snapshot"]["stale"], false);
+    assert_eq!(lab["resolution"]["snapshot"]["packages"], 3);
+
+    // The same snapshot, written long ago.
+    let mut old = doc.clone();
+    old["created_at"] = json!("2020-01-01T00:00:00Z");
+    let old_file = write(dir.path(), "old.json", old.to_string().as_bytes());
+    let (aged, _) = scan(&[
+        lock.to_str().unwrap(),
+        "--offline",
+        "--snapshot",
+        old_file.to_str().unwrap(),
+    ]);
+    assert_eq!(aged["resolution"]["snapshot"]["stale"], true);
+    assert!(aged["resolution"]["snapshot"]["age_days"].as_i64().unwrap() > 30);
+
+    let info = bin()
+        .args(["snapshot", "info"])
+        .arg(&old_file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(info.status.success());
+    assert!(
+        text.contains("stale") && text.contains("packages   3"),
+        "{text}"
+    );
+
+    // No input: the whole cache.
+    let all = dir.path().join("all.json");
+    let out = bin()
+        .args(["snapshot", "export", "-o", all.to_str().unwrap()])
+        .args(["--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(&all).unwrap()).unwrap();
+    assert_eq!(all["packages"], doc["packages"]);
+}
+
+#[test]
+fn a_malformed_snapshot_is_a_usage_error_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        b"{\"format\": \"chainrisk.snapshot/v1\",\n  \"created_at\": \"2026-01-01T00:00:00Z\",\n  \"packages\": [}\n",
+    );
+    for args in [
+        vec!["scan".to_string(), lock.display().to_string()],
+        vec!["snapshot".to_string(), "info".to_string()],
+    ] {
+        let mut cmd = bin();
+        cmd.args(&args);
+        if args[0] == "scan" {
+            cmd.arg("--snapshot");
+        }
+        let out = cmd.arg(&bad).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("bad.json: line 3, column"), "{stderr}");
+    }
+}
+
+#[test]
+fn two_scans_share_one_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..40).map(|i| format!("pkg-{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let lock = lockfile(dir.path(), &refs);
+    let mock = registry_with(&refs);
+    mock.set_latency(Duration::from_millis(10));
+    let cache = dir.path().join("shared.sqlite3");
+    let npm = format!("npm={}", mock.url("npm/"));
+    let spawn = || {
+        common::std_bin()
+            .args(["scan", "--format", "json", "--concurrency", "4"])
+            .arg(&lock)
+            .args(["--registry", &npm, "--cache", cache.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            !stderr.contains("warning"),
+            "no cache write was lost: {stderr}"
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let stats = npm_stats(&report);
+        assert_eq!(stats["packages"], 40);
+        assert_eq!(stats["failed"], 0, "{stats}");
+        assert!(
+            report["resolution"]["errors"].is_null(),
+            "{}",
+            report["resolution"]
+        );
+    }
+    let out = bin()
+        .args(["cache", "stats", "--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("entries    40 "), "{text}");
+    assert!(text.contains("npm      40"), "{text}");
+
+    mock.reset_counters();
+    scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    assert_eq!(mock.requests(), 0, "every package is in the shared cache");
+
+    let out = bin()
+        .args(["cache", "clear", "--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed 40 entries"));
+
+    let missing = dir.path().join("none.sqlite3");
+    let out = bin()
+        .args(["cache", "stats", "--cache", missing.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("no cache at "));
+    assert!(!missing.exists(), "stats creates nothing");
+}
+
+#[test]
+fn a_corrupt_cache_is_moved_aside_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let cache = write(dir.path(), "cache.sqlite3", &[0x5a; 4096]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let (report, stderr) = scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    assert!(stderr.contains("warning: the cache"), "{stderr}");
+    assert!(stderr.contains(".corrupt-"), "{stderr}");
+    assert_eq!(
+        component(&report, "left-pad")["origin"]["source"]["kind"],
+        "live"
+    );
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("cache.sqlite3.corrupt-")
+        })
+        .count();
+    assert_eq!(aside, 1);
+    mock.reset_counters();
+    scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    assert_eq!(mock.requests(), 0, "the rebuilt cache works");
+}
+
+#[test]
+fn an_ecosystem_without_endpoint_is_reported_not_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let reqs = write(dir.path(), "requirements.txt", b"Requests==2.31.0\n");
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let (report, _) = scan(&[
+        lock.to_str().unwrap(),
+        reqs.to_str().unwrap(),
+        "--registry",
+        &npm,
+    ]);
+    let pypi = report["resolution"]["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ecosystem"] == "pypi")
+        .expect("pypi is listed");
+    assert_eq!(pypi["packages"], 1);
+    assert!(pypi["registry"].is_null());
+    let note = pypi["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("no endpoint configured for pypi: set --registry pypi=URL"),
+        "{note}"
+    );
+    assert!(component(&report, "requests")["origin"].is_null());
+    assert_eq!(
+        component(&report, "left-pad")["origin"]["presence"],
+        "found"
+    );
+    assert_eq!(mock.requests(), 1);
+}
+
+#[test]
+fn a_registry_error_for_one_package_does_not_stop_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "broken"]);
+    let mock = registry_with(&["left-pad"]);
+    mock.route("/npm/broken", vec![Reply::status(500)]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let (report, _) = scan(&[lock.to_str().unwrap(), "--registry", &npm]);
+    assert_eq!(
+        component(&report, "left-pad")["origin"]["presence"],
+        "found"
+    );
+    assert!(component(&report, "broken")["origin"].is_null());
+    let errors = report["resolution"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = errors[0].as_str().unwrap();
+    assert!(e.starts_with("npm/broken: ") && e.contains("500"), "{e}");
+    let stats = npm_stats(&report);
+    assert_eq!(
+        (stats["live"].clone(), stats["failed"].clone()),
+        (json!(1), json!(1))
+    );
+    assert!(mock.requests_to("/npm/broken") > 1, "retried");
+}
+
+#[test]
+fn bad_resolve_flags_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    for (flags, expected) in [
+        (vec!["--registry", "npm"], "expected ECOSYSTEM=URL"),
+        (
+            vec!["--registry", "maven=http://127.0.0.1:1/"],
+            "unknown ecosystem",
+        ),
+        (vec!["--concurrency", "0"], "--concurrency"),
+        (vec!["--cache-ttl=-1"], "hours"),
+        (vec!["--snapshot", "/nonexistent/snap.json"], "cannot read"),
+    ] {
+        let out = bin().arg("scan").arg(&lock).args(&flags).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains(expected), "{flags:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_expired_entry_is_revalidated_and_kept_when_the_registry_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = MockRegistry::start();
+    mock.route(
+        "/npm/left-pad",
+        vec![
+            Reply::json(packument("left-pad", "1.0.0", "alice")).header("ETag", "\"v1\""),
+            Reply::status(304),
+            Reply::status(503),
+        ],
+    );
+    let cache = dir.path().join("cache.sqlite3");
+    let npm = format!("npm={}", mock.url("npm/"));
+    let args = [
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+        "--cache-ttl",
+        "0",
+    ];
+    let (first, _) = scan(&args);
+    assert_eq!(
+        component(&first, "left-pad")["origin"]["source"]["kind"],
+        "live"
+    );
+
+    // Expired: asked again with the ETag; 304 keeps the facts, fetched now.
+    let (second, _) = scan(&args);
+    let sent = mock.received();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].header("if-none-match"), Some("\"v1\""));
+    let origin = &component(&second, "left-pad")["origin"];
+    assert_eq!(origin["source"]["kind"], "live");
+    assert_eq!(origin["publisher"], "alice");
+
+    // The registry fails: the old facts are used, and the failure is listed.
+    let (third, _) = scan(&args);
+    let origin = &component(&third, "left-pad")["origin"];
+    assert_eq!(origin["source"]["kind"], "cache");
+    assert_eq!(origin["publisher"], "alice");
+    let errors = third["resolution"]["errors"].as_array().unwrap();
+    assert!(
+        errors[0].as_str().unwrap().starts_with("npm/left-pad: "),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn every_protocol_resolves_through_the_binary_and_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    let sum = "ab".repeat(32);
+    let cargo_lock = write(
+        dir.path(),
+        "Cargo.lock",
+        format!(
+            "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"serde\"]\n\n\
+             [[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"sparse+https://registry.example/index/\"\nchecksum = \"{sum}\"\n"
+        )
+        .as_bytes(),
+    );
+    let reqs = write(dir.path(), "requirements.txt", b"Requests==2.31.0\n");
+    let go_dir = dir.path().join("go");
+    std::fs::create_dir(&go_dir).unwrap();
+    let go_mod = write(
+        &go_dir,
+        "go.mod",
+        b"module example.com/app\n\ngo 1.22\n\nrequire example.com/Mod v1.2.3\n",
+    );
+
+    let mock = MockRegistry::start();
+    let line = |v: &str, t: &str| {
+        json!({"name": "serde", "vers": v, "deps": [], "cksum": sum, "features": {}, "yanked": false, "pubtime": t})
+            .to_string()
+    };
+    mock.route(
+        "/cargo/se/rd/serde",
+        vec![Reply::new(
+            200,
+            format!(
+                "{}\n{}\n",
+                line("1.0.0", "2020-01-01T00:00:00Z"),
+                line("1.1.0", "2024-01-01T00:00:00Z")
+            ),
+        )],
+    );
+    mock.route(
+        "/pypi/requests/json",
+        vec![Reply::json(
+            json!({
+                "info": {"name": "Requests", "version": "2.32.0", "license": "Apache-2.0"},
+                "releases": {
+                    "2.31.0": [{"packagetype": "bdist_wheel", "upload_time_iso_8601": "2023-05-22T15:12:42.313790Z",
+                                "yanked": false, "digests": {"sha256": sum}}],
+                    "2.32.0": [{"packagetype": "bdist_wheel", "upload_time_iso_8601": "2024-05-20T00:00:00Z",
+                                "yanked": false, "digests": {"sha256": sum}}]
+                }
+            })
+            .to_string(),
+        )],
+    );
+    mock.route(
+        "/go/example.com/!mod/@v/list",
+        vec![Reply::new(200, "v1.2.3\nv1.3.0\n")],
+    );
+    mock.route(
+        "/go/example.com/!mod/@latest",
+        vec![Reply::json(
+            r#"{"Version":"v1.3.0","Time":"2024-02-02T00:00:00Z"}"#,
+        )],
+    );
+    mock.route(
+        "/go/example.com/!mod/@v/v1.2.3.info",
+        vec![Reply::json(
+            r#"{"Version":"v1.2.3","Time":"2022-02-02T00:00:00Z"}"#,
+        )],
+    );
+    mock.route(
+        "/go/example.com/!mod/@v/v1.3.0.mod",
+        vec![Reply::new(200, "module example.com/Mod\n")],
+    );
+
+    let cache = dir.path().join("cache.sqlite3");
+    let flags = [
+        format!("cargo={}", mock.url("cargo/")),
+        format!("pypi={}", mock.url("simple/")),
+        format!("golang={}", mock.url("go/")),
+    ];
+    let args: Vec<&str> = [
+        cargo_lock.to_str().unwrap(),
+        reqs.to_str().unwrap(),
+        go_mod.to_str().unwrap(),
+        "--cache",
+        cache.to_str().unwrap(),
+    ]
+    .into_iter()
+    .chain(flags.iter().flat_map(|f| ["--registry", f.as_str()]))
+    .collect();
+
+    let (cold, _) = scan(&args);
+    let serde = &component(&cold, "serde")["origin"];
+    assert_eq!(serde["published"], "2020-01-01T00:00:00Z");
+    assert_eq!(serde["latest_version"], "1.1.0");
+    let requests = &component(&cold, "requests")["origin"];
+    assert_eq!(requests["version_listed"], true, "{requests}");
+    assert_eq!(requests["latest_version"], "2.32.0");
+    let module = &component(&cold, "Mod")["origin"];
+    assert_eq!(module["published"], "2022-02-02T00:00:00Z", "{module}");
+    assert_eq!(module["latest_version"], "v1.3.0");
+    for eco in ["cargo", "pypi", "golang"] {
+        let stats = cold["resolution"]["ecosystems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["ecosystem"] == eco)
+            .unwrap();
+        assert_eq!(
+            (stats["live"].clone(), stats["failed"].clone()),
+            (json!(1), json!(0)),
+            "{stats}"
+        );
+    }
+
+    mock.reset_counters();
+    let (warm, _) = scan(&args);
+    assert_eq!(
+        mock.requests(),
+        0,
+        "{:?}",
+        mock.received().iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert_eq!(component(&warm, "Mod")["origin"]["source"]["kind"], "cache");
+    assert_eq!(origins(&warm), origins(&cold));
+}
