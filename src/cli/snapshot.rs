@@ -65,7 +65,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
         outcome
             .packages
             .values()
-            .map(|r| SnapshotPackage::from_entry(&r.entry))
+            .map(|r| SnapshotPackage::from_entry(&r.entry).keep_checksums_of(&r.entry.checked))
             .collect()
     };
     let snap = Snapshot::new(report::format_time(now), packages);

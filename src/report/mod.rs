@@ -9,8 +9,8 @@ pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;
-mod summary;
 pub mod sarif;
+mod summary;
 pub mod table;
 pub mod view;
 

@@ -49,6 +49,24 @@ impl SnapshotPackage {
     }
 }
 
+impl SnapshotPackage {
+    /// Keeps registry checksums only for the versions in use: the rules
+    /// compare hashes of those versions alone, and every file hash of every
+    /// release is most of a PyPI project's size. All other facts stay whole.
+    pub fn keep_checksums_of(mut self, in_use: &[String]) -> SnapshotPackage {
+        let eco = self.ecosystem.clone();
+        for r in &mut self.facts.versions {
+            if !in_use
+                .iter()
+                .any(|v| super::derive::same_version(&eco, v, &r.version))
+            {
+                r.checksums.clear();
+            }
+        }
+        self
+    }
+}
+
 impl Snapshot {
     /// A snapshot of `entries`, sorted so that equal facts give equal files.
     pub fn new(created_at: String, entries: impl IntoIterator<Item = SnapshotPackage>) -> Snapshot {
