@@ -36,7 +36,7 @@ pub struct Coverage {
     /// A licence that is a valid SPDX expression.
     pub licence: Share,
     pub source_repository: Share,
-    /// Components with registry facts (none until the resolve stage runs).
+    /// Components with registry facts (the registry knows the package).
     pub origin_resolved: Share,
 }
 
@@ -97,7 +97,14 @@ impl Summary {
                     }),
                     n,
                 ),
-                origin_resolved: Share::of(0, n),
+                origin_resolved: Share::of(
+                    count(&|c| {
+                        c.origin
+                            .as_ref()
+                            .is_some_and(|o| o.presence == crate::model::Presence::Found)
+                    }),
+                    n,
+                ),
             },
             suppliers,
             not_evaluated: eval.not_evaluated.iter().map(|u| u.count).sum(),

@@ -234,6 +234,72 @@ fn coverage(a: &Assessment, out: &mut String) {
             top.join(", ")
         );
     }
+    registry_facts(a, out);
+}
+
+/// Where the registry facts came from and how many components they cover:
+/// a reviewer reads the age of the evidence before the findings built on it.
+fn registry_facts(a: &Assessment, out: &mut String) {
+    let Some(r) = &a.resolution else {
+        return;
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(s) = &r.snapshot {
+        let age = format!("{} days old", s.age_days);
+        parts.push(format!(
+            "snapshot {} ({}, {})",
+            s.file,
+            &s.created_at[..s.created_at.len().min(10)],
+            if s.stale {
+                paint(severity_style(Severity::High), &format!("{age}, stale"))
+            } else {
+                age
+            }
+        ));
+    }
+    for e in &r.ecosystems {
+        if e.registry.is_none() && e.from_snapshot == 0 {
+            parts.push(format!(
+                "{} {}",
+                e.ecosystem.as_str(),
+                paint(DIM, "not resolved: no endpoint")
+            ));
+            continue;
+        }
+        let got = e.live + e.cached + e.from_snapshot;
+        let mut how = Vec::new();
+        for (n, what) in [
+            (e.live, "live"),
+            (e.cached, "cached"),
+            (e.from_snapshot, "snapshot"),
+            (e.not_found, "not found"),
+            (e.failed, "failed"),
+        ] {
+            if n > 0 {
+                how.push(format!("{n} {what}"));
+            }
+        }
+        parts.push(format!(
+            "{} {got}/{} ({})",
+            e.ecosystem.as_str(),
+            e.packages,
+            how.join(", ")
+        ));
+    }
+    let cov = a.summary.coverage.origin_resolved;
+    let _ = writeln!(
+        out,
+        "{}  {} · {} of {} components resolved{}",
+        paint(BOLD, "Registry facts"),
+        r.mode,
+        cov.count,
+        a.summary.components,
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", parts.join(" · "))
+        }
+    );
 }
 
 fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
