@@ -391,3 +391,21 @@ fn given_blocks_render_their_content() {
     assert!(md.contains("| registry:npm | 2026-11-23T08:00:00Z |"));
     assert!(page.contains("<span class=\"status baseline\">known</span>"));
 }
+
+/// A scan that read nothing still renders: no findings, no inventory rows,
+/// and the blocks it lacks say so.
+#[test]
+fn an_empty_assessment_renders() {
+    let a = Assessment::new(
+        chainrisk::model::Inventory::default(),
+        chainrisk::rules::Evaluation::default(),
+        "2026-11-24T00:00:00Z".into(),
+    );
+    let md = markdown::render(&a, Lang::En);
+    let page = html::render(&a, Lang::En);
+    assert!(md.contains("No findings."));
+    assert!(page.contains("<p>No findings.</p>"));
+    assert!(md.contains("All 0 components"));
+    assert!(page.contains("<svg id=\"chart-severity\""));
+    assert!(page.ends_with("</html>\n"));
+}

@@ -424,3 +424,41 @@ fn the_schema_checks_can_fail() {
         assert!(!violations(&validator, &v).is_empty());
     }
 }
+
+/// The CycloneDX output is an SBOM chainrisk itself reads back with the
+/// same components, identities and graph size.
+#[test]
+fn cyclonedx_output_reads_back_as_the_same_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = write(
+        dir.path(),
+        "out.cdx.json",
+        scan(DEMO, "cyclonedx").as_bytes(),
+    );
+    let first: Value = serde_json::from_str(&scan(DEMO, "json")).unwrap();
+    let again: Value = serde_json::from_str(&scan(bom.to_str().unwrap(), "json")).unwrap();
+    let key = |r: &Value| {
+        let mut v: Vec<String> = r["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} {}",
+                    c["name"],
+                    c["version"],
+                    c["purl"],
+                    c["hashes"].as_array().map_or(0, Vec::len)
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(key(&first), key(&again));
+    assert_eq!(again["subject"]["name"], "acme-edge-gateway");
+    assert_eq!(
+        first["dependencies"].as_array().unwrap().len(),
+        again["dependencies"].as_array().unwrap().len()
+    );
+}

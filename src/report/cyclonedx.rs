@@ -24,10 +24,12 @@
 //! `properties` with the same names; the BOM also carries
 //! `chainrisk:ruleset` and `chainrisk:report-schema`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use base64::Engine as _;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::Assessment;
@@ -58,13 +60,146 @@ const TYPES: [&str; 13] = [
 const SUBJECT_REF: &str = "chainrisk:subject";
 
 pub fn render(a: &Assessment) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(a)).unwrap_or_default();
+    // Typed structs borrowing from the assessment: several times faster than
+    // building a `serde_json::Value` tree for large inventories.
+    let refs = bom_refs(a);
+    let mut s = serde_json::to_string_pretty(&bom(a, &refs)).unwrap_or_default();
     s.push('\n');
     s
 }
 
 pub fn to_value(a: &Assessment) -> Value {
     let refs = bom_refs(a);
+    serde_json::to_value(bom(a, &refs)).unwrap_or(Value::Null)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom<'a> {
+    bom_format: &'static str,
+    spec_version: &'static str,
+    serial_number: String,
+    version: u32,
+    metadata: Metadata<'a>,
+    components: Vec<Comp<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dependencies: Option<Vec<Dependency<'a>>>,
+    properties: Vec<Property<'a>>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    timestamp: &'a str,
+    tools: Tools<'a>,
+    component: Comp<'a>,
+}
+
+#[derive(Serialize)]
+struct Tools<'a> {
+    components: [ToolComponent<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct ToolComponent<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Comp<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(rename = "bom-ref")]
+    bom_ref: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supplier: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hashes: Vec<HashOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<LicenseChoice<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpe: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    external_references: Vec<ExternalReference<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property<'a>>,
+}
+
+#[derive(Serialize)]
+struct HashOut {
+    alg: &'static str,
+    content: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LicenseChoice<'a> {
+    Expression {
+        expression: &'a str,
+        acknowledgement: &'static str,
+    },
+    License {
+        license: LicenseOut<'a>,
+    },
+}
+
+#[derive(Serialize)]
+struct LicenseOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    acknowledgement: &'static str,
+}
+
+#[derive(Serialize)]
+struct ExternalReference<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    depends_on: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Property<'a> {
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+}
+
+fn prop<'a>(name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Property<'a> {
+    Property {
+        name: name.into(),
+        value: value.into(),
+    }
+}
+
+fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
     let mut by_component: HashMap<ComponentId, Vec<&Finding>> = HashMap::new();
     let mut product_findings = Vec::new();
     for f in &a.findings {
@@ -73,6 +208,7 @@ pub fn to_value(a: &Assessment) -> Value {
             _ => product_findings.push(f),
         }
     }
+    let findings_of = |id: ComponentId| by_component.get(&id).map(Vec::as_slice).unwrap_or(&[]);
     // The product itself: a root component named like the subject, else a
     // component made from the subject.
     let primary = a
@@ -81,65 +217,57 @@ pub fn to_value(a: &Assessment) -> Value {
         .find(|c| c.root && c.name == a.subject.name)
         .map(|c| c.id);
     let subject = match primary {
-        Some(id) => component(
-            &a.components[id],
-            &refs[id],
-            by_component.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-        ),
-        None => {
-            let mut s =
-                json!({ "type": "application", "bom-ref": SUBJECT_REF, "name": a.subject.name });
-            if let Some(v) = &a.subject.version {
-                s["version"] = json!(v);
-            }
-            if let Some(sup) = &a.subject.supplier {
-                s["supplier"] = json!({ "name": sup });
-            }
-            s
-        }
+        Some(id) => component(&a.components[id], &refs[id], findings_of(id)),
+        None => Comp {
+            kind: "application",
+            bom_ref: SUBJECT_REF,
+            supplier: a.subject.supplier.as_deref().map(|name| Named { name }),
+            authors: Vec::new(),
+            group: None,
+            name: &a.subject.name,
+            version: a.subject.version.as_deref(),
+            scope: None,
+            hashes: Vec::new(),
+            licenses: Vec::new(),
+            cpe: None,
+            purl: None,
+            external_references: Vec::new(),
+            properties: Vec::new(),
+        },
     };
-    let components: Vec<Value> = a
+    let components = a
         .components
         .iter()
         .filter(|c| Some(c.id) != primary)
-        .map(|c| {
-            component(
-                c,
-                &refs[c.id],
-                by_component.get(&c.id).map(Vec::as_slice).unwrap_or(&[]),
-            )
-        })
+        .map(|c| component(c, &refs[c.id], findings_of(c.id)))
         .collect();
-
-    let mut bom_props = vec![
+    let mut properties = vec![
         prop("chainrisk:report-schema", super::SCHEMA),
-        prop("chainrisk:ruleset", &a.tool.ruleset),
+        prop("chainrisk:ruleset", a.tool.ruleset.as_str()),
     ];
-    for f in &product_findings {
-        finding_props(f, &mut bom_props);
+    for f in product_findings {
+        finding_props(f, &mut properties);
     }
-
-    let mut bom = json!({
-        "bomFormat": "CycloneDX",
-        "specVersion": SPEC_VERSION,
-        "serialNumber": serial_number(a),
-        "version": 1,
-        "metadata": {
-            "timestamp": a.generated_at,
-            "tools": { "components": [{
-                "type": "application",
-                "name": a.tool.name,
-                "version": a.tool.version,
-            }]},
-            "component": subject,
+    Bom {
+        bom_format: "CycloneDX",
+        spec_version: SPEC_VERSION,
+        serial_number: serial_number(a),
+        version: 1,
+        metadata: Metadata {
+            timestamp: &a.generated_at,
+            tools: Tools {
+                components: [ToolComponent {
+                    kind: "application",
+                    name: &a.tool.name,
+                    version: &a.tool.version,
+                }],
+            },
+            component: subject,
         },
-        "components": components,
-        "properties": bom_props,
-    });
-    if let Some(deps) = dependencies(a, &refs, primary) {
-        bom["dependencies"] = deps;
+        components,
+        dependencies: dependencies(a, refs, primary),
+        properties,
     }
-    bom
 }
 
 /// One bom-ref per component: the input's own reference where it is unique
@@ -163,129 +291,125 @@ fn bom_refs(a: &Assessment) -> Vec<String> {
 /// `dependsOn` for every component when the inventory has a graph at all
 /// (an empty list then means "depends on nothing"); the subject depends on
 /// the roots and direct components when it is not itself a component.
-fn dependencies(a: &Assessment, refs: &[String], primary: Option<ComponentId>) -> Option<Value> {
+fn dependencies<'a>(
+    a: &'a Assessment,
+    refs: &'a [String],
+    primary: Option<ComponentId>,
+) -> Option<Vec<Dependency<'a>>> {
     if a.dependencies.is_empty() {
         return None;
     }
-    let mut out: Vec<Vec<ComponentId>> = vec![Vec::new(); a.components.len()];
+    let n = a.components.len();
+    let mut out: Vec<Vec<&str>> = vec![Vec::new(); n];
     for e in &a.dependencies {
-        if e.from < out.len() && e.to < out.len() && !out[e.from].contains(&e.to) {
-            out[e.from].push(e.to);
+        if e.from < n && e.to < n {
+            let to = refs[e.to].as_str();
+            // dependsOn items must be unique; the lists are short.
+            if !out[e.from].contains(&to) {
+                out[e.from].push(to);
+            }
         }
     }
-    let mut deps = Vec::with_capacity(a.components.len() + 1);
+    let mut deps = Vec::with_capacity(n + 1);
     if primary.is_none() {
-        let tops: Vec<&str> = a
+        let tops = a
             .components
             .iter()
             .filter(|c| c.root || (c.direct == Some(true) && c.parent.is_none()))
             .map(|c| refs[c.id].as_str())
             .collect();
-        deps.push(json!({ "ref": SUBJECT_REF, "dependsOn": tops }));
+        deps.push(Dependency {
+            reference: SUBJECT_REF,
+            depends_on: tops,
+        });
     }
-    for (id, targets) in out.iter().enumerate() {
-        let on: Vec<&str> = targets.iter().map(|t| refs[*t].as_str()).collect();
-        deps.push(json!({ "ref": refs[id], "dependsOn": on }));
+    for (id, depends_on) in out.into_iter().enumerate() {
+        deps.push(Dependency {
+            reference: &refs[id],
+            depends_on,
+        });
     }
-    Some(Value::Array(deps))
+    Some(deps)
 }
 
-fn component(c: &Component, bom_ref: &str, findings: &[&Finding]) -> Value {
+fn component<'a>(c: &'a Component, bom_ref: &'a str, findings: &[&'a Finding]) -> Comp<'a> {
     let kind = c
         .kind
         .as_deref()
         .filter(|k| TYPES.contains(k))
         .unwrap_or("library");
-    let mut o = Map::new();
-    o.insert("type".into(), json!(kind));
-    o.insert("bom-ref".into(), json!(bom_ref));
-    if let Some(sup) = &c.supplier {
-        o.insert("supplier".into(), json!({ "name": sup }));
-    }
-    if !c.authors.is_empty() {
-        let authors: Vec<Value> = c.authors.iter().map(|a| json!({ "name": a })).collect();
-        o.insert("authors".into(), Value::Array(authors));
-    }
-    if let Some(ns) = &c.namespace {
-        o.insert("group".into(), json!(ns));
-    }
-    o.insert("name".into(), json!(c.name));
-    if let Some(v) = &c.version {
-        o.insert("version".into(), json!(v));
-    }
+    let scope = match c.scope {
+        Scope::Required => None,
+        Scope::Optional => Some("optional"),
+        Scope::Dev | Scope::Build | Scope::Excluded => Some("excluded"),
+    };
+    let mut properties = Vec::new();
     match c.scope {
-        Scope::Required => {}
-        Scope::Optional => {
-            o.insert("scope".into(), json!("optional"));
-        }
-        Scope::Dev | Scope::Build | Scope::Excluded => {
-            o.insert("scope".into(), json!("excluded"));
-        }
-    }
-    let hashes: Vec<Value> = c
-        .hashes
-        .iter()
-        .filter_map(|h| Some(json!({ "alg": hash_alg(&h.alg)?, "content": hex_digest(&h.value)? })))
-        .collect();
-    if !hashes.is_empty() {
-        o.insert("hashes".into(), Value::Array(hashes));
-    }
-    if let Some(l) = licenses(c) {
-        o.insert("licenses".into(), l);
-    }
-    if let Some(cpe) = &c.cpe {
-        o.insert("cpe".into(), json!(cpe));
-    }
-    if let Some(p) = &c.purl {
-        o.insert("purl".into(), json!(p));
-    }
-    let mut props = Vec::new();
-    let mut refs = Vec::new();
-    for r in &c.references {
-        match iri_reference(&r.url) {
-            Some(url) => refs.push(json!({ "type": ref_type(r.kind), "url": url })),
-            // Not a URI reference even once encoded (`git@host:path`): kept as text.
-            None => props.push(prop(
-                &format!("chainrisk:reference:{}", ref_type(r.kind)),
-                &r.url,
-            )),
-        }
-    }
-    if !refs.is_empty() {
-        o.insert("externalReferences".into(), Value::Array(refs));
-    }
-
-    match c.scope {
-        Scope::Dev => props.push(prop("chainrisk:scope", "dev")),
-        Scope::Build => props.push(prop("chainrisk:scope", "build")),
+        Scope::Dev => properties.push(prop("chainrisk:scope", "dev")),
+        Scope::Build => properties.push(prop("chainrisk:scope", "build")),
         _ => {}
     }
     if c.source != SourceKind::Unknown {
-        props.push(prop("chainrisk:source", c.source.label()));
+        properties.push(prop("chainrisk:source", c.source.label()));
+    }
+    let mut external_references = Vec::new();
+    for r in &c.references {
+        match iri_reference(&r.url) {
+            Some(url) => external_references.push(ExternalReference {
+                kind: ref_type(r.kind),
+                url,
+            }),
+            // Not a URI reference even once encoded (`git@host:path`): kept as text.
+            None => properties.push(prop(
+                format!("chainrisk:reference:{}", ref_type(r.kind)),
+                r.url.as_str(),
+            )),
+        }
     }
     if let Some(worst) = findings.iter().map(|f| f.severity).max() {
-        props.push(prop("chainrisk:severity", worst.as_str()));
-        props.push(prop("chainrisk:findings", &findings.len().to_string()));
+        properties.push(prop("chainrisk:severity", worst.as_str()));
+        properties.push(prop("chainrisk:findings", findings.len().to_string()));
     }
     for f in findings {
-        finding_props(f, &mut props);
+        finding_props(f, &mut properties);
     }
-    if !props.is_empty() {
-        o.insert("properties".into(), Value::Array(props));
+    Comp {
+        kind,
+        bom_ref,
+        supplier: c.supplier.as_deref().map(|name| Named { name }),
+        authors: c.authors.iter().map(|name| Named { name }).collect(),
+        group: c.namespace.as_deref(),
+        name: &c.name,
+        version: c.version.as_deref(),
+        scope,
+        hashes: c
+            .hashes
+            .iter()
+            .filter_map(|h| {
+                Some(HashOut {
+                    alg: hash_alg(&h.alg)?,
+                    content: hex_digest(&h.value)?,
+                })
+            })
+            .collect(),
+        licenses: licenses(c),
+        cpe: c.cpe.as_deref(),
+        purl: c.purl.as_deref(),
+        external_references,
+        properties,
     }
-    Value::Object(o)
 }
 
-fn finding_props(f: &Finding, props: &mut Vec<Value>) {
+fn finding_props<'a>(f: &'a Finding, props: &mut Vec<Property<'a>>) {
     let base = format!("chainrisk:finding:{}", f.rule);
-    props.push(prop(&base, &f.message));
-    props.push(prop(&format!("{base}:severity"), f.severity.as_str()));
-    props.push(prop(&format!("{base}:category"), f.category.as_str()));
-    props.push(prop(&format!("{base}:fingerprint"), &f.fingerprint));
+    props.push(prop(base.clone(), f.message.as_str()));
+    props.push(prop(format!("{base}:severity"), f.severity.as_str()));
+    props.push(prop(format!("{base}:category"), f.category.as_str()));
+    props.push(prop(format!("{base}:fingerprint"), f.fingerprint.as_str()));
     if let Some(e) = &f.exception {
-        props.push(prop(&format!("{base}:exception"), &e.reason));
+        props.push(prop(format!("{base}:exception"), e.reason.as_str()));
         if let Some(x) = &e.expires {
-            props.push(prop(&format!("{base}:exception-expires"), x));
+            props.push(prop(format!("{base}:exception-expires"), x.as_str()));
         }
     }
     if let Some(b) = f.baseline {
@@ -293,48 +417,41 @@ fn finding_props(f: &Finding, props: &mut Vec<Value>) {
             crate::model::BaselineState::New => "new",
             crate::model::BaselineState::Known => "known",
         };
-        props.push(prop(&format!("{base}:baseline"), state));
+        props.push(prop(format!("{base}:baseline"), state));
     }
-}
-
-fn prop(name: &str, value: &str) -> Value {
-    json!({ "name": name, "value": value })
 }
 
 /// CycloneDX licences are either one SPDX expression or a list of licences
 /// by SPDX id or by name. One parsed expression is written as is; several
 /// licences (declared and concluded, or text that does not parse) become a
 /// list, with the acknowledgement saying which claim each is.
-fn licenses(c: &Component) -> Option<Value> {
+fn licenses(c: &Component) -> Vec<LicenseChoice<'_>> {
     let asserted: Vec<_> = c.licenses.iter().filter(|l| l.is_assertion()).collect();
     let ack = |k: LicenseKind| match k {
         LicenseKind::Declared => "declared",
         LicenseKind::Concluded => "concluded",
     };
     match asserted.as_slice() {
-        [] => None,
-        [one] if one.expression.is_some() => Some(json!([{
-            "expression": one.expression,
-            "acknowledgement": ack(one.kind),
-        }])),
-        many => Some(Value::Array(
-            many.iter()
-                .map(|l| {
-                    let known_id = l
-                        .expression
-                        .as_deref()
-                        .filter(|e| spdx::license_id(e).is_some());
-                    match known_id {
-                        Some(id) => {
-                            json!({ "license": { "id": id, "acknowledgement": ack(l.kind) } })
-                        }
-                        None => {
-                            json!({ "license": { "name": l.raw, "acknowledgement": ack(l.kind) } })
-                        }
-                    }
-                })
-                .collect(),
-        )),
+        [one] if one.expression.is_some() => vec![LicenseChoice::Expression {
+            expression: one.expression.as_deref().unwrap_or_default(),
+            acknowledgement: ack(one.kind),
+        }],
+        many => many
+            .iter()
+            .map(|l| {
+                let known_id = l
+                    .expression
+                    .as_deref()
+                    .filter(|e| spdx::license_id(e).is_some());
+                LicenseChoice::License {
+                    license: LicenseOut {
+                        id: known_id,
+                        name: known_id.is_none().then_some(l.raw.as_str()),
+                        acknowledgement: ack(l.kind),
+                    },
+                }
+            })
+            .collect(),
     }
 }
 
@@ -377,32 +494,39 @@ fn hex_digest(value: &str) -> Option<String> {
 /// may hold (space, quotes, braces, `|`, a lone `%`…) percent-encoded.
 /// `None` when it still cannot be one: a colon in the first segment without
 /// a scheme before it (scp-like `git@host:path`).
-fn iri_reference(url: &str) -> Option<String> {
+fn iri_reference(url: &str) -> Option<Cow<'_, str>> {
     let url = url.trim();
     if url.is_empty() {
         return None;
     }
     let bytes = url.as_bytes();
-    let mut out = String::with_capacity(url.len());
-    for (i, ch) in url.char_indices() {
+    let needs_encoding = |i: usize, ch: char| {
         let lone_percent = ch == '%'
             && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
-        if ch.is_control()
+        ch.is_control()
             || matches!(
                 ch,
                 ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}'
             )
             || lone_percent
-        {
-            let mut buf = [0u8; 4];
-            for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
+    };
+    let out: Cow<str> = if url.char_indices().any(|(i, ch)| needs_encoding(i, ch)) {
+        let mut out = String::with_capacity(url.len() + 8);
+        for (i, ch) in url.char_indices() {
+            if needs_encoding(i, ch) {
+                let mut buf = [0u8; 4];
+                for b in ch.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            } else {
+                out.push(ch);
             }
-        } else {
-            out.push(ch);
         }
-    }
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(url)
+    };
     let first_segment = out.split(['/', '?', '#']).next().unwrap_or("");
     if let Some((scheme, _)) = first_segment.split_once(':') {
         let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())

@@ -513,6 +513,53 @@ pub fn to_markdown(d: &Diff) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Inventory, Scope};
+
+    fn assessment(purls: &[&str]) -> Assessment {
+        let mut inv = Inventory::default();
+        for (i, p) in purls.iter().enumerate() {
+            let mut c = Component::named("");
+            c.set_purl(p).unwrap();
+            c.id = i;
+            c.scope = Scope::Required;
+            inv.components.push(c);
+        }
+        Assessment::new(
+            inv,
+            crate::rules::Evaluation::default(),
+            "2025-11-24T16:00:00Z".into(),
+        )
+    }
+
+    #[test]
+    fn two_versions_of_one_package_pair_up_by_version_first() {
+        let old = assessment(&["pkg:npm/a@1.0.0", "pkg:npm/a@2.0.0", "pkg:npm/gone@1.0.0"]);
+        let mut new = assessment(&["pkg:npm/a@2.0.0", "pkg:npm/a@3.0.0", "pkg:npm/fresh@0.1.0"]);
+        new.components[0].supplier = Some("Someone else".into());
+        let d = components(&old, &new);
+        let changed: Vec<(Option<&str>, Option<&str>, &Vec<&str>)> = d
+            .changed
+            .iter()
+            .map(|c| {
+                (
+                    c.old_version.as_deref(),
+                    c.new_version.as_deref(),
+                    &c.changes,
+                )
+            })
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                (Some("2.0.0"), Some("2.0.0"), &vec!["supplier"]),
+                (Some("1.0.0"), Some("3.0.0"), &vec!["version"]),
+            ]
+        );
+        assert_eq!(d.added.len(), 1);
+        assert_eq!(d.added[0].name, "fresh");
+        assert_eq!(d.removed.len(), 1);
+        assert_eq!(d.removed[0].name, "gone");
+    }
 
     #[test]
     fn markdown_cells_cannot_break_the_table() {

@@ -3,6 +3,7 @@
 //! It shows the same [`View`] as the Markdown report. Every value from the
 //! input goes through [`esc`]; markup comes only from this file.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
@@ -17,7 +18,13 @@ macro_rules! w {
 
 /// Escapes text for HTML element content and double- or single-quoted
 /// attribute values.
-pub fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> Cow<'_, str> {
+    // Most values need no escaping: hand them back without copying.
+    if !s.chars().any(|c| {
+        matches!(c, '&' | '<' | '>' | '"' | '\'') || (c.is_control() && c != '\n' && c != '\t')
+    }) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
         match ch {
@@ -31,7 +38,7 @@ pub fn esc(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Turns `` `x` `` spans of escaped catalogue text into `<code>` elements.
@@ -125,7 +132,7 @@ fn not_given(t: Tr) -> String {
 
 fn or_not_given(t: Tr, v: Option<&str>) -> String {
     match v {
-        Some(s) if !s.is_empty() => esc(s),
+        Some(s) if !s.is_empty() => esc(s).into_owned(),
         _ => not_given(t),
     }
 }
@@ -149,7 +156,7 @@ fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
     let mut fact = |label: &str, value: String| {
         w!(out, "<div><dt>{}</dt><dd>{value}</dd></div>\n", esc(label));
     };
-    fact(t.t("product"), esc(&a.subject.name));
+    fact(t.t("product"), esc(&a.subject.name).into_owned());
     fact(
         t.t("version"),
         or_not_given(t, a.subject.version.as_deref()),
@@ -158,7 +165,7 @@ fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
         t.t("supplier"),
         or_not_given(t, a.subject.supplier.as_deref()),
     );
-    fact(t.t("generated"), esc(&v.generated));
+    fact(t.t("generated"), esc(&v.generated).into_owned());
     fact(
         t.t("report_id"),
         format!("<code>{}</code>", esc(&v.report_id)),
@@ -632,9 +639,9 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
         w!(out, "<dt>{}</dt><dd>{value}</dd>\n", esc(label));
     };
     item(t.t("f.summary"), code_spans(&esc(&t.rule_summary(&f.rule))));
-    item(t.t("category"), esc(t.cat(f.category)));
+    item(t.t("category"), esc(t.cat(f.category)).into_owned());
     if !r.path.is_empty() {
-        let names: Vec<String> = r.path.iter().map(|n| esc(n)).collect();
+        let names: Vec<String> = r.path.iter().map(|n| esc(n).into_owned()).collect();
         item(
             t.t("f.path"),
             format!(
@@ -668,11 +675,11 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
             esc(t.t("exc.expires")),
             or_not_given(t, e.expires.as_deref())
         ),
-        None => esc(t.t("exc.none")),
+        None => esc(t.t("exc.none")).into_owned(),
     };
     item(t.t("f.exception"), exception);
     if let Some(b) = r.baseline {
-        item(t.t("f.baseline"), esc(t.baseline(b)));
+        item(t.t("f.baseline"), esc(t.baseline(b)).into_owned());
     }
     item(
         t.t("f.fingerprint"),
@@ -695,7 +702,7 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
                 esc(e.key),
                 esc(e.value),
                 esc(e.source),
-                e.fetched.map(esc).unwrap_or_else(|| "—".to_string())
+                e.fetched.map(esc).unwrap_or(Cow::Borrowed("—"))
             );
         }
         w!(out, "</tbody></table>\n");
@@ -785,7 +792,7 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
         t.t("tool"),
         format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
     );
-    row(t.t("repro.ruleset"), esc(&a.tool.ruleset));
+    row(t.t("repro.ruleset"), esc(&a.tool.ruleset).into_owned());
     row(
         t.t("repro.schema"),
         format!("<code>{}</code>", esc(&a.schema)),
@@ -821,10 +828,10 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
         t.t("repro.mode"),
         v.mode
             .as_deref()
-            .map(|m| esc(&t.mode(m)))
+            .map(|m| esc(&t.mode(m)).into_owned())
             .unwrap_or_else(|| not_given(t)),
     );
-    row(t.t("generated"), esc(&v.generated));
+    row(t.t("generated"), esc(&v.generated).into_owned());
     w!(out, "</tbody>\n</table>\n");
 
     w!(
@@ -883,7 +890,7 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
                         String::new()
                     }
                 ),
-                None => esc(t.t("none")),
+                None => esc(t.t("none")).into_owned(),
             };
             w!(
                 out,

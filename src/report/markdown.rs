@@ -2,6 +2,7 @@
 //! [`View`] as the HTML report, as GitHub/GitLab-flavoured tables. Every value
 //! from the input goes through [`cell`], so no input text becomes markup.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
@@ -34,7 +35,16 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
 /// Text safe inside a table cell or a line of prose: Markdown punctuation is
 /// backslash-escaped, `<`, `>` and `&` become entities (so no raw HTML
 /// reaches the page), and line breaks become spaces (a newline ends a row).
-pub fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> Cow<'_, str> {
+    // Most values need no escaping: hand them back without copying.
+    if !s.chars().any(|c| {
+        matches!(
+            c,
+            '<' | '>' | '&' | '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '$'
+        ) || c.is_control()
+    }) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
         match ch {
@@ -50,12 +60,12 @@ pub fn cell(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn or_not_given(t: Tr, v: Option<&str>) -> String {
     match v {
-        Some(s) if !s.is_empty() => cell(s),
+        Some(s) if !s.is_empty() => cell(s).into_owned(),
         _ => format!("*{}*", t.t("not_given")),
     }
 }
@@ -380,7 +390,7 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
         w!(out, "- **purl**: {}", cell(p));
     }
     if !r.path.is_empty() {
-        let names: Vec<String> = r.path.iter().map(|n| cell(n)).collect();
+        let names: Vec<String> = r.path.iter().map(|n| cell(n).into_owned()).collect();
         w!(out, "- **{}**: {}", t.t("f.path"), names.join(" → "));
     }
     if !r.thresholds.is_empty() {
@@ -433,7 +443,7 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
                 cell(e.key),
                 cell(e.value),
                 cell(e.source),
-                e.fetched.map(cell).unwrap_or_else(|| "—".to_string())
+                e.fetched.map(cell).unwrap_or(Cow::Borrowed("—"))
             );
         }
         w!(out);
@@ -540,7 +550,7 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
             line.push(' ');
             line.push_str(arg);
         }
-        cell(&line)
+        cell(&line).into_owned()
     });
     w!(
         out,
