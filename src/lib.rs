@@ -4,6 +4,7 @@
 //! [`ingest`] reads SBOMs into an [`model::Inventory`], [`rules`] turn it into
 //! [`model::Finding`]s, and [`report`] renders the resulting [`Assessment`].
 
+pub mod advisory;
 pub mod cli;
 pub mod ingest;
 pub mod model;

@@ -10,7 +10,7 @@ pub fn run(args: &ScanArgs) -> u8 {
     };
     let inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let now = report::scan_timestamp();
-    let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
+    let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now, None);
     let assessment = Assessment::new(inventory, evaluation, report::format_time(now));
 
     let text = match args.format {

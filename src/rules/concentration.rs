@@ -253,6 +253,7 @@ mod tests {
             inv: &inv,
             thresholds: &t,
             now: super::super::testing::NOW,
+            advisories: None,
         });
         assert_eq!(out.len(), 1);
         match &out[0] {
@@ -276,6 +277,7 @@ mod tests {
                 inv: &inv,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             }),
             vec![Verdict::Pass]
         );
@@ -285,6 +287,7 @@ mod tests {
                 inv: &few,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             })[0],
             Verdict::NotEvaluated(_)
         ));

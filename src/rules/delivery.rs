@@ -185,6 +185,7 @@ mod tests {
                     inv: &inv,
                     thresholds: &t,
                     now: super::super::testing::NOW,
+                    advisories: None,
                 }
             ),
             Verdict::Pass
@@ -196,6 +197,7 @@ mod tests {
                 inv: &inv,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             }
         )));
     }
