@@ -8,6 +8,7 @@ pub mod advisory;
 pub mod cli;
 pub mod ingest;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;

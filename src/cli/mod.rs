@@ -1,8 +1,9 @@
-//! The command line: `chainrisk scan` and `chainrisk rules`.
+//! The command line: `chainrisk scan`, `chainrisk rules` and `chainrisk init`.
 //!
 //! Exit codes: 0 clean (or findings below `--fail-on`), 1 findings at or
 //! above `--fail-on`, 2 usage error or an input that could not be read.
 
+mod init;
 mod rules;
 mod scan;
 
@@ -31,6 +32,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Write chainrisk.toml in the current directory: the default policy, commented.
+    Init,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,6 +74,19 @@ pub struct ScanArgs {
     /// When to colour terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, env = "CHAINRISK_COLOR")]
     pub color: ColorChoice,
+    /// Policy file (default: ./chainrisk.toml when it exists, else built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// An earlier JSON report: each finding is marked new or known by its fingerprint.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// With --fail-on: only findings new against --baseline count.
+    #[arg(long, requires = "baseline")]
+    pub only_new: bool,
+    /// An advisory database directory: RustSec (`crates/<name>/RUSTSEC-*.md`) or OSV JSON
+    /// (one advisory per `.json` file). Repeatable. Enables UNM-01 and UNM-06.
+    #[arg(long = "advisories", value_name = "DIR")]
+    pub advisories: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -80,6 +96,10 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Show thresholds and severities from this policy file (default:
+    /// ./chainrisk.toml when it exists, else built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -101,6 +121,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Init => init::run(),
     };
     ExitCode::from(code)
 }

@@ -1,17 +1,62 @@
-//! `chainrisk scan`: ingest, evaluate, report, and pick the exit code.
+//! `chainrisk scan`: read the policy and baseline, ingest, evaluate, apply
+//! the policy, report, and pick the exit code.
 
 use super::{EXIT_USAGE, OutputFormat, ScanArgs, emit};
+use crate::policy::{self, Baseline};
 use crate::report::{self, Assessment, table};
-use crate::rules::{self, Thresholds};
+use crate::rules;
 
 pub fn run(args: &ScanArgs) -> u8 {
+    // Policy and baseline first: a bad one stops the scan before any work.
+    let loaded = match policy::discover(args.policy.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let thresholds = &loaded.policy.thresholds;
+    let now = report::scan_timestamp();
+    let advisories = if args.advisories.is_empty() {
+        None
+    } else {
+        match crate::advisory::load_all(&args.advisories, now, thresholds.max_advisory_db_age_days)
+        {
+            Ok(set) => Some(set),
+            Err(e) => {
+                // Names the file and line of the unreadable advisory.
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    };
+
     let options = crate::ingest::IngestOptions {
         offline: args.offline,
     };
     let inventory = crate::ingest::ingest_with(&args.inputs, &options);
-    let now = report::scan_timestamp();
-    let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now, None);
-    let assessment = Assessment::new(inventory, evaluation, report::format_time(now));
+    let mut evaluation = rules::evaluate(&inventory, thresholds, now, advisories.as_ref());
+    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    let (policy_info, baseline_info) = policy::apply(
+        &loaded,
+        &inventory,
+        &mut evaluation,
+        baseline.as_ref(),
+        today,
+    );
+    let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
+    assessment.policy = Some(policy_info);
+    assessment.baseline = baseline_info;
+    if let Some(set) = &advisories {
+        assessment.advisories = set.databases.clone();
+    }
 
     let text = match args.format {
         OutputFormat::Table => table::render(&assessment, table::TableOptions { top: args.top }),
@@ -40,7 +85,11 @@ pub fn run(args: &ScanArgs) -> u8 {
     if failed {
         return EXIT_USAGE;
     }
-    match (args.fail_on, rules::worst(&assessment.findings)) {
+    // Accepted findings never fail a build; with --only-new, known ones neither.
+    match (
+        args.fail_on,
+        policy::gating_worst(&assessment.findings, args.only_new),
+    ) {
         (Some(limit), Some(worst)) if worst >= limit => 1,
         _ => 0,
     }

@@ -105,6 +105,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("OPQ-06", opaque::closed_without_bom),
     ("CON-04", concentration::irregular_channel),
     ("CON-05", concentration::supplier_unknown),
+    ("CON-06", concentration::listed_supplier),
     ("DEL-01", delivery::hash_missing),
     ("DEL-03", delivery::weak_hash_only),
     ("DEL-04", delivery::unpinned),
