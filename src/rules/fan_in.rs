@@ -443,6 +443,51 @@ mod tests {
         }
     }
 
+    /// Timing at 100,000 components in three shapes (run in release:
+    /// `cargo test --release --lib fan_in_at_scale -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn fan_in_at_scale() {
+        const N: usize = 100_000;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let tree: Vec<(usize, usize)> = (0..N)
+            .flat_map(|i| (1..=3).map(move |k| (i, i * 3 + k)))
+            .filter(|&(_, t)| t < N)
+            .collect();
+        let dag: Vec<(usize, usize)> = (0..N - 1)
+            .flat_map(|i| {
+                let span = (N - i - 1) as u64;
+                [next() % span, next() % span, next() % span]
+                    .map(|d| (i, i + 1 + (d % span.min(2_000)) as usize))
+            })
+            .collect();
+        let cyclic: Vec<(usize, usize)> = (0..N)
+            .flat_map(|i| (1..=3).map(move |k| (i, (i * 7 + k * 13) % N)))
+            .filter(|(a, b)| a != b)
+            .collect();
+        for (shape, edges) in [
+            ("ternary tree", tree),
+            ("layered random DAG", dag),
+            ("random with cycles", cyclic),
+        ] {
+            let inv = graph(N, &edges);
+            let t = std::time::Instant::now();
+            let counts = fan_in(&inv);
+            let heavy = counts.iter().filter(|&&c| c as usize * 10 >= N).count();
+            eprintln!(
+                "{shape}: {} edges, fan-in in {:.1} ms, {heavy} components at or above 10 %",
+                edges.len(),
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+
     fn origin(maintainers: &[&str]) -> Origin {
         Origin {
             registry: "https://registry.example/".into(),

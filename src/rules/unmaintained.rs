@@ -32,13 +32,15 @@ fn affecting<'a>(
             "no version to match advisories against (see SBM-02)",
         ));
     };
-    let mut hits = Vec::new();
+    let mut hits: Vec<(&Advisory, &AffectedPackage)> = Vec::new();
     let mut unknown = None;
     for (adv, pkg) in db.for_component(c) {
         if !wanted(adv, pkg) {
             continue;
         }
         match pkg.matches(version) {
+            // An OSV record may list one package in several `affected` entries.
+            Match::Affected if hits.iter().any(|(a, _)| a.id == adv.id) => {}
             Match::Affected => hits.push((adv, pkg)),
             Match::NotAffected => {}
             Match::Unknown(why) => unknown = Some(format!("advisory {}: {why}", adv.id)),
