@@ -8,6 +8,7 @@ pub mod osv;
 pub mod rustsec;
 pub mod version;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -147,21 +148,34 @@ impl AffectedPackage {
 
 /// The name under which an ecosystem's packages are compared: PyPI names
 /// normalized as PEP 503 says, npm and Cargo names lower-case, others as written.
-pub fn package_key(ecosystem: &Ecosystem, name: &str) -> String {
+/// Borrowed when the name is already in that form, as it mostly is (no
+/// allocation per component looked up).
+pub fn package_key<'n>(ecosystem: &Ecosystem, name: &'n str) -> Cow<'n, str> {
     match ecosystem {
-        Ecosystem::Pypi => crate::model::pep503(name),
-        Ecosystem::Cargo | Ecosystem::Npm => name.to_ascii_lowercase(),
-        _ => name.to_string(),
+        Ecosystem::Pypi
+            if name.starts_with('-')
+                || name.ends_with('-')
+                || name.contains("--")
+                || name
+                    .bytes()
+                    .any(|b| b.is_ascii_uppercase() || b == b'_' || b == b'.') =>
+        {
+            Cow::Owned(crate::model::pep503(name))
+        }
+        Ecosystem::Cargo | Ecosystem::Npm if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Cow::Owned(name.to_ascii_lowercase())
+        }
+        _ => Cow::Borrowed(name),
     }
 }
 
 /// A component's package name as advisory databases write it: npm
 /// `@scope/name`, Go `module/path`, Maven `group:artifact`.
-pub fn component_package(c: &Component) -> String {
+pub fn component_package(c: &Component) -> Cow<'_, str> {
     match (&c.ecosystem, &c.namespace) {
-        (_, None) => c.name.clone(),
-        (Ecosystem::Maven, Some(group)) => format!("{group}:{}", c.name),
-        (_, Some(ns)) => format!("{ns}/{}", c.name),
+        (_, None) => Cow::Borrowed(&c.name),
+        (Ecosystem::Maven, Some(group)) => Cow::Owned(format!("{group}:{}", c.name)),
+        (_, Some(ns)) => Cow::Owned(format!("{ns}/{}", c.name)),
     }
 }
 
@@ -171,8 +185,8 @@ pub struct AdvisorySet {
     /// One entry per directory, for the report.
     pub databases: Vec<AdvisoryDatabase>,
     advisories: Vec<Advisory>,
-    /// (ecosystem, package key) → (advisory, affected package) indices.
-    index: HashMap<(Ecosystem, String), Vec<(u32, u32)>>,
+    /// ecosystem → package key → (advisory, affected package) indices.
+    index: HashMap<Ecosystem, HashMap<String, Vec<(u32, u32)>>>,
     /// Ecosystems at least one database speaks about: for the others, a
     /// missing advisory proves nothing.
     covered: HashSet<Ecosystem>,
@@ -181,16 +195,15 @@ pub struct AdvisorySet {
 impl AdvisorySet {
     /// Indexes advisories (withdrawn ones are expected to be left out already).
     pub fn new(databases: Vec<AdvisoryDatabase>, advisories: Vec<Advisory>) -> AdvisorySet {
-        let mut index: HashMap<(Ecosystem, String), Vec<(u32, u32)>> = HashMap::new();
+        let mut index: HashMap<Ecosystem, HashMap<String, Vec<(u32, u32)>>> = HashMap::new();
         let mut covered = HashSet::new();
         for (a, adv) in advisories.iter().enumerate() {
             for (p, pkg) in adv.packages.iter().enumerate() {
                 covered.insert(pkg.ecosystem.clone());
                 index
-                    .entry((
-                        pkg.ecosystem.clone(),
-                        package_key(&pkg.ecosystem, &pkg.name),
-                    ))
+                    .entry(pkg.ecosystem.clone())
+                    .or_default()
+                    .entry(package_key(&pkg.ecosystem, &pkg.name).into_owned())
                     .or_default()
                     .push((a as u32, p as u32));
             }
@@ -229,7 +242,8 @@ impl AdvisorySet {
     ) -> impl Iterator<Item = (&'a Advisory, &'a AffectedPackage)> + use<'a> {
         let hits = self
             .index
-            .get(&(ecosystem.clone(), package_key(ecosystem, name)));
+            .get(ecosystem)
+            .and_then(|names| names.get(package_key(ecosystem, name).as_ref()));
         hits.into_iter().flatten().map(|&(a, p)| {
             let adv = &self.advisories[a as usize];
             (adv, &adv.packages[p as usize])
@@ -269,4 +283,29 @@ impl std::error::Error for AdvisoryError {}
 /// Parses a version for comparisons, re-exported for rules and tests.
 pub fn parse_version(ecosystem: &Ecosystem, text: &str) -> Option<Version> {
     Version::parse(ecosystem, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_keys_compare_as_each_ecosystem_does() {
+        let key = |e: Ecosystem, n: &str| package_key(&e, n).into_owned();
+        assert_eq!(key(Ecosystem::Pypi, "Zope.Interface"), "zope-interface");
+        assert_eq!(
+            key(Ecosystem::Pypi, "typing__extensions-"),
+            "typing-extensions"
+        );
+        assert!(matches!(
+            package_key(&Ecosystem::Pypi, "requests"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(key(Ecosystem::Npm, "JSONStream"), "jsonstream");
+        // Go module paths and Maven coordinates are case-sensitive.
+        assert_eq!(
+            key(Ecosystem::Golang, "github.com/Azure/go-autorest"),
+            "github.com/Azure/go-autorest"
+        );
+    }
 }
