@@ -394,6 +394,26 @@ fn exceptions_in_each_state() {
     assert!(of_rule(&report, "SBM-04")[0]["exception"].is_object());
     // tiny and orphan (medium) are not accepted: the build fails on medium…
     assert_eq!(code, 1);
+    // Expired and unused exceptions are called out on stderr with their line.
+    let out = bin()
+        .arg("scan")
+        .arg(app())
+        .arg("--policy")
+        .arg(fixture("exceptions.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "exceptions.toml:14: exception for DEL-01 pkg:npm/tiny expired on 2025-01-01"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("exceptions.toml:21: exception for * pkg:npm/orphan matched no finding"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("exceptions.toml:5:"), "{stderr}");
     // …but accepted findings alone never fail it: SBM-04 (high) is accepted.
     let (_, code) = scan_files(
         &[app()],

@@ -74,6 +74,11 @@ pub fn run(args: &ScanArgs) -> u8 {
         return EXIT_USAGE;
     }
 
+    // Exceptions that need the policy owner's attention, whatever the format.
+    if let Some(info) = &assessment.policy {
+        report_stale_exceptions(info);
+    }
+
     // Unreadable inputs: one line each on stderr, whatever the format, and exit 2.
     let mut failed = false;
     for d in &assessment.inputs {
@@ -92,5 +97,26 @@ pub fn run(args: &ScanArgs) -> u8 {
     ) {
         (Some(limit), Some(worst)) if worst >= limit => 1,
         _ => 0,
+    }
+}
+
+/// One stderr line per expired or unused exception, with its `file:line`:
+/// an expired one no longer accepts anything, an unused one is dead weight.
+fn report_stale_exceptions(info: &crate::model::PolicyInfo) {
+    use crate::model::ExceptionState;
+    for e in &info.exceptions {
+        let at = e.location.as_deref().unwrap_or("policy");
+        let what = format!("exception for {} {}", e.rule, e.package);
+        match e.state {
+            ExceptionState::Expired => eprintln!(
+                "warning: {at}: {what} expired on {}; it no longer applies ({} finding(s) it would accept)",
+                e.expires.as_deref().unwrap_or("?"),
+                e.matched
+            ),
+            ExceptionState::Unused => {
+                eprintln!("warning: {at}: {what} matched no finding; remove it if it is obsolete")
+            }
+            ExceptionState::Applied => {}
+        }
     }
 }

@@ -91,11 +91,13 @@ pub fn apply(
 
     // 3. Severities: a listed entry's own severity for CON-06, else the rule's override.
     let listed = &policy.thresholds.lists.listed;
+    let mut severity_changed = false;
     for f in &mut eval.findings {
         let from_entry = (f.rule == "CON-06")
             .then(|| listed_entry(f).and_then(|i| listed.get(i)?.severity))
             .flatten();
         if let Some(sev) = from_entry.or_else(|| policy.rules.get(&f.rule)?.severity) {
+            severity_changed |= f.severity != sev;
             f.severity = sev;
         }
     }
@@ -186,13 +188,15 @@ pub fn apply(
     });
 
     // Overrides changed severities: restore the rules' order, most severe first.
-    eval.findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.component.cmp(&b.component))
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
+    if severity_changed {
+        eval.findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.component.cmp(&b.component))
+                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+        });
+    }
 
     let info = PolicyInfo {
         file: loaded.file.clone(),
@@ -227,4 +231,103 @@ pub fn gating_worst(findings: &[Finding], only_new: bool) -> Option<Severity> {
         .filter(|f| !only_new || f.baseline != Some(BaselineState::Known))
         .map(|f| f.severity)
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Component;
+    use crate::rules::testing::{NOW, inventory};
+
+    fn run(policy: &str, baseline: Option<&Baseline>) -> (Evaluation, PolicyInfo) {
+        let mut a = Component::named("a");
+        let _ = a.set_purl("pkg:npm/a@1.0.0");
+        a.direct = Some(true);
+        let mut b = Component::named("b");
+        let _ = b.set_purl("pkg:npm/b@2.0.0");
+        b.direct = Some(false);
+        let inv = inventory(vec![a, b]);
+        let loaded = LoadedPolicy {
+            policy: super::super::parse(policy, "p.toml").unwrap(),
+            ..LoadedPolicy::defaults()
+        };
+        let mut eval = crate::rules::evaluate(&inv, &loaded.policy.thresholds, NOW, None);
+        let today = jiff::civil::date(2026, 11, 24);
+        let (info, _) = apply(&loaded, &inv, &mut eval, baseline, today);
+        (eval, info)
+    }
+
+    #[test]
+    fn steps_compose_in_order() {
+        let (eval, info) = run(
+            r#"
+[rules.DEL-01]
+severity = "critical"
+scope = "transitive"
+[rules.SBM-01]
+enabled = false
+[[exception]]
+rule = "DEL-01"
+package = "pkg:npm/b"
+reason = "accepted"
+[[exception]]
+rule = "SBM-01"
+package = "pkg:npm/a"
+reason = "the rule is off: nothing to accept"
+"#,
+            None,
+        );
+        let del01: Vec<&Finding> = eval
+            .findings
+            .iter()
+            .filter(|f| f.rule == "DEL-01")
+            .collect();
+        // Scope left b only; its severity is overridden and the exception accepts it.
+        assert_eq!(del01.len(), 1);
+        assert_eq!(del01[0].component, Some(1));
+        assert_eq!(del01[0].severity, Severity::Critical);
+        assert_eq!(del01[0].exception.as_ref().unwrap().index, 0);
+        assert!(eval.findings.iter().all(|f| f.rule != "SBM-01"));
+        assert!(eval.not_evaluated.iter().all(|n| n.rule != "SBM-01"));
+        assert_eq!(info.exceptions[0].state, ExceptionState::Applied);
+        assert_eq!(info.exceptions[1].state, ExceptionState::Unused);
+        // Accepted findings do not gate; the most severe other one does.
+        assert!(gating_worst(&eval.findings, false) < Some(Severity::Critical));
+        assert!(
+            eval.findings
+                .windows(2)
+                .all(|w| w[0].severity >= w[1].severity),
+            "still most severe first"
+        );
+    }
+
+    #[test]
+    fn baseline_marks_and_only_new_gates() {
+        let (first, _) = run("", None);
+        let known = Baseline {
+            fingerprints: first
+                .findings
+                .iter()
+                .filter(|f| f.component == Some(0))
+                .map(|f| f.fingerprint.clone())
+                .collect(),
+            ..Baseline::default()
+        };
+        let (eval, _) = run("", Some(&known));
+        for f in &eval.findings {
+            let want = if f.component == Some(0) {
+                BaselineState::Known
+            } else {
+                BaselineState::New
+            };
+            assert_eq!(f.baseline, Some(want), "{}", f.message);
+        }
+        let new_worst = eval
+            .findings
+            .iter()
+            .filter(|f| f.component != Some(0))
+            .map(|f| f.severity)
+            .max();
+        assert_eq!(gating_worst(&eval.findings, true), new_worst);
+    }
 }

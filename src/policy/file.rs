@@ -163,7 +163,16 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
             severity: r.severity,
             scope: r.scope.unwrap_or_default(),
         };
-        rules.insert(info.id.to_string(), settings);
+        if rules.insert(info.id.to_string(), settings).is_some() {
+            return Err(at(
+                id.span(),
+                format!(
+                    "[rules.{}] repeats the settings of rule {} (ids ignore case)",
+                    id.get_ref(),
+                    info.id
+                ),
+            ));
+        }
     }
 
     let mut listed = Vec::new();
@@ -441,6 +450,9 @@ expires = "2099-01-01"
             e.message.contains("XYZ-01") && e.message.contains("UNM-01"),
             "{e}"
         );
+        let e = err("[rules.UNM-05]\nenabled = false\n[rules.unm-05]\nenabled = true\n");
+        assert_eq!(e.position.map(|p| p.0), Some(3), "{e}");
+        assert!(e.message.contains("repeats"), "{e}");
         let e = err("[thresholds]\nmax_supplier_share = 30\n");
         assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
         assert!(e.message.contains("at most 1"), "{e}");

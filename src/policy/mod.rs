@@ -19,7 +19,7 @@ use crate::model::Severity;
 use crate::rules::Thresholds;
 pub use apply::{apply, gating_worst};
 pub use baseline::Baseline;
-pub use exceptions::{Exception, PackagePattern, VersionRange};
+pub use exceptions::{Exception, PackagePattern, VersionRange, normalise};
 pub use init::default_policy_text;
 
 /// The name of the policy file looked for in the current directory.
