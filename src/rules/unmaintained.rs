@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::{Ctx, Fire, Verdict};
 use crate::advisory::{Advisory, AdvisorySet, AffectedPackage, Kind, Match};
-use crate::model::{Component, Evidence, EvidenceSource};
+use crate::model::{Component, Ecosystem, Evidence, EvidenceSource};
 
 /// Why UNM-01 has no answer without an advisory database. The manifest part
 /// (Cargo `badges.maintenance`) is never read: `cargo metadata` does not report
@@ -22,10 +22,7 @@ fn affecting<'a>(
     wanted: impl Fn(&Advisory, &AffectedPackage) -> bool,
 ) -> Result<Vec<(&'a Advisory, &'a AffectedPackage)>, Cow<'static, str>> {
     if !db.covers(&c.ecosystem) {
-        return Err(Cow::Owned(format!(
-            "no advisory database given covers the {} ecosystem",
-            c.ecosystem.as_str()
-        )));
+        return Err(not_covered(&c.ecosystem));
     }
     let Some(version) = c.version.as_deref() else {
         return Err(Cow::Borrowed(
@@ -50,6 +47,29 @@ fn affecting<'a>(
         (true, Some(why)) => Err(Cow::Owned(why)),
         _ => Ok(hits),
     }
+}
+
+/// Why a database says nothing about a component: a fixed text for the
+/// common ecosystems, so judging many components allocates nothing.
+fn not_covered(ecosystem: &Ecosystem) -> Cow<'static, str> {
+    Cow::Borrowed(match ecosystem {
+        Ecosystem::Cargo => "no advisory database given covers the cargo ecosystem",
+        Ecosystem::Npm => "no advisory database given covers the npm ecosystem",
+        Ecosystem::Pypi => "no advisory database given covers the pypi ecosystem",
+        Ecosystem::Golang => "no advisory database given covers the golang ecosystem",
+        Ecosystem::Maven => "no advisory database given covers the maven ecosystem",
+        Ecosystem::Nuget => "no advisory database given covers the nuget ecosystem",
+        Ecosystem::Gem => "no advisory database given covers the gem ecosystem",
+        Ecosystem::Unknown => {
+            "the component's ecosystem is unknown, so no advisory database can speak for it"
+        }
+        other => {
+            return Cow::Owned(format!(
+                "no advisory database given covers the {} ecosystem",
+                other.as_str()
+            ));
+        }
+    })
 }
 
 /// Evidence naming each advisory (`advisory:<id>`): id, kind, date, title, fixes.
@@ -170,7 +190,6 @@ pub fn deprecated(c: &Component, _: &Ctx) -> Verdict {
 mod tests {
     use super::super::testing::{NOW, inventory, run};
     use super::*;
-    use crate::model::Ecosystem;
 
     fn rustsec(informational: &str, patched: &str) -> Advisory {
         let text = format!(
