@@ -1,7 +1,8 @@
 //! Applying a policy to what the rules found, in one fixed order: rules
 //! switched off, scopes, severity overrides, exceptions, baseline.
 
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 
 use super::exceptions::{ExceptionIndex, Target, normalise};
 use super::{Baseline, LoadedPolicy, RuleScope};
@@ -160,7 +161,8 @@ pub fn apply(
     // 5. Baseline.
     let baseline_info = baseline.map(|b| {
         let (mut new, mut known) = (0, 0);
-        let mut present: HashSet<&str> = HashSet::with_capacity(eval.findings.len());
+        let mut present: FxHashSet<&str> =
+            FxHashSet::with_capacity_and_hasher(eval.findings.len(), Default::default());
         for f in &mut eval.findings {
             let state = if b.fingerprints.contains(&f.fingerprint) {
                 known += 1;
@@ -189,7 +191,8 @@ pub fn apply(
 
     // Overrides changed severities: restore the rules' order, most severe first.
     if severity_changed {
-        eval.findings.sort_by(|a, b| {
+        // The key ends with the fingerprint: equal keys are equal findings, so unstable is fine.
+        eval.findings.sort_unstable_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
                 .then_with(|| a.rule.cmp(&b.rule))

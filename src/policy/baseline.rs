@@ -1,8 +1,8 @@
 //! `--baseline OLD_REPORT.json`: the fingerprints of an earlier report, so
 //! each finding of this scan is marked new or known.
 
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::path::Path;
 
 /// What a baseline keeps of an earlier report.
@@ -10,7 +10,7 @@ use std::path::Path;
 pub struct Baseline {
     pub file: String,
     pub generated_at: String,
-    pub fingerprints: HashSet<String>,
+    pub fingerprints: FxHashSet<String>,
 }
 
 /// Only the parts of a `chainrisk.report/v1` file a baseline needs; the rest

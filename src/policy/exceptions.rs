@@ -7,7 +7,7 @@
 //! those about a document or the whole product). Exact patterns go in a hash
 //! map; the few glob patterns are tried one by one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::str::FromStr;
 
 /// Which packages an exception covers.
@@ -191,7 +191,8 @@ pub struct Target<'a> {
 }
 
 /// Exceptions by rule and package; glob patterns by purl type (`pkg:npm/`),
-/// so a finding is compared only with the globs of its own ecosystem.
+/// so a finding is compared only with the globs of its own ecosystem. FxHash:
+/// the keys come from the user's own policy and inventory, not an adversary.
 pub struct ExceptionIndex<'a> {
     exact: HashMap<&'a str, HashMap<&'a str, Vec<&'a Exception>>>,
     prefixes: HashMap<&'a str, Vec<&'a Exception>>,
@@ -205,8 +206,8 @@ fn type_part(purl: &str) -> &str {
 
 impl<'a> ExceptionIndex<'a> {
     pub fn new(exceptions: &'a [Exception]) -> ExceptionIndex<'a> {
-        let mut exact: HashMap<&str, HashMap<&str, Vec<&Exception>>> = HashMap::new();
-        let mut prefixes: HashMap<&str, Vec<&Exception>> = HashMap::new();
+        let mut exact: HashMap<&str, HashMap<&str, Vec<&Exception>>> = HashMap::default();
+        let mut prefixes: HashMap<&str, Vec<&Exception>> = HashMap::default();
         let mut any = Vec::new();
         for e in exceptions {
             match &e.pattern {
