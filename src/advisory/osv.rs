@@ -394,6 +394,27 @@ mod tests {
     }
 
     #[test]
+    fn go_modules_compare_with_their_v_prefix() {
+        let text = r#"{"id": "GO-2023-1737", "modified": "2026-05-05T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "Go", "name": "github.com/gin-gonic/gin"},
+              "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.9.1"}]}]}]}"#;
+        let a = parse("GO-2023-1737.json", text).unwrap().unwrap();
+        let p = &a.packages[0];
+        assert_eq!(p.ecosystem, Ecosystem::Golang);
+        assert_eq!(p.matches("v1.9.0"), Match::Affected);
+        assert_eq!(p.matches("v1.9.1"), Match::NotAffected);
+        assert_eq!(
+            p.matches("v0.0.0-20190301021747-ccb9e902956d"),
+            Match::Affected
+        );
+        let mut c = crate::model::Component::named("gin");
+        c.set_purl("pkg:golang/github.com/gin-gonic/gin@v1.9.0")
+            .unwrap();
+        let set = crate::advisory::AdvisorySet::new(Vec::new(), vec![a]);
+        assert_eq!(set.for_component(&c).count(), 1);
+    }
+
+    #[test]
     fn errors_name_file_line_and_what_was_expected() {
         let text = "{\n  \"id\": \"GHSA-x\",\n  \"affected\": [\n    {\"package\": {\"ecosystem\": \"npm\"}}\n  ]\n}\n";
         let e = parse("bad.json", text).unwrap_err();

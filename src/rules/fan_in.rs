@@ -586,6 +586,42 @@ mod tests {
     }
 
     #[test]
+    fn con02_fires_on_an_unmaintained_hub_without_registry_data() {
+        let mut inv = star();
+        for c in &mut inv.components {
+            c.ecosystem = crate::model::Ecosystem::Cargo;
+        }
+        inv.components[5].name = "core".into();
+        let text = "```toml\n[advisory]\nid = \"RUSTSEC-2099-0002\"\npackage = \"core\"\ndate = \"2099-01-01\"\ninformational = \"unmaintained\"\n\n[versions]\npatched = []\n```\n";
+        let adv = crate::advisory::rustsec::parse("core.md", text)
+            .unwrap()
+            .unwrap();
+        let mut db = crate::advisory::AdvisorySet::new(Vec::new(), vec![adv]);
+        db.cover(crate::model::Ecosystem::Cargo);
+        // Through `evaluate`: the finding is filed under the component, with its evidence.
+        let e = super::super::evaluate(&inv, &super::super::Thresholds::default(), NOW, Some(&db));
+        let con02: Vec<_> = e.findings.iter().filter(|f| f.rule == "CON-02").collect();
+        assert_eq!(con02.len(), 1);
+        assert_eq!(con02[0].component, Some(5));
+        assert!(
+            con02[0]
+                .evidence
+                .iter()
+                .any(|ev| ev.key == "declared unmaintained (UNM-01)"
+                    && ev.source.0 == "advisory:RUSTSEC-2099-0002")
+        );
+        assert!(
+            con02[0]
+                .evidence
+                .iter()
+                .any(|ev| ev.key == "fan_in_percent" && ev.value == "10")
+        );
+        // The leaf below it has no registry data: a known unknown, not a pass.
+        let unknown = e.not_evaluated.iter().find(|n| n.rule == "CON-02").unwrap();
+        assert_eq!(unknown.count, 1);
+    }
+
+    #[test]
     fn con02_passes_or_is_unknown_without_a_signal() {
         let mut inv = star();
         let out = run_con02(&inv, None);
