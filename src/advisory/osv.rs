@@ -414,6 +414,26 @@ mod tests {
         assert_eq!(set.for_component(&c).count(), 1);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any event versions, in any order: a match answer, never a panic.
+        #[test]
+        fn arbitrary_ranges_never_panic(
+            events in proptest::collection::vec(("(introduced|fixed|last_affected|limit)", "(0|[0-9]{1,2}(\\.[0-9a-z]{1,3}){0,3}|[a-z]{1,4})"), 0..6),
+            version in "[0-9a-z.\\-+]{0,12}",
+            eco in "(npm|PyPI|Go|Maven|crates\\.io)",
+        ) {
+            let events: Vec<String> = events.iter().map(|(k, v)| format!("{{\"{k}\": \"{v}\"}}")).collect();
+            let text = format!(
+                r#"{{"id": "X", "affected": [{{"package": {{"ecosystem": "{eco}", "name": "p"}}, "ranges": [{{"type": "ECOSYSTEM", "events": [{}]}}]}}]}}"#,
+                events.join(",")
+            );
+            if let Ok(Some(a)) = parse("x.json", &text) {
+                let _ = a.packages[0].matches(&version);
+            }
+        }
+    }
+
     #[test]
     fn errors_name_file_line_and_what_was_expected() {
         let text = "{\n  \"id\": \"GHSA-x\",\n  \"affected\": [\n    {\"package\": {\"ecosystem\": \"npm\"}}\n  ]\n}\n";

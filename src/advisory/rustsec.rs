@@ -79,9 +79,14 @@ pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> 
         .flat_map(|l| [l, "\n"])
         .collect();
     let front: FrontMatter = toml::from_str(&body).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| body[..s.start.min(body.len())].matches('\n').count() + 1 + start_line);
+        let line = e.span().map(|s| {
+            body.as_bytes()[..s.start.min(body.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+                + start_line
+        });
         err(
             line,
             format!("invalid advisory front matter: {}", e.message()),
@@ -218,6 +223,20 @@ The `failure` crate is officially end-of-life.
             "informational = \"unmaintained\"\nwithdrawn = \"2021-01-01\"",
         );
         assert!(parse("x.md", &text).unwrap().is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Whatever the bytes, an advisory file gives an advisory or an error, never a panic.
+        #[test]
+        fn arbitrary_front_matter_never_panics(body in "(\\PC|\n){0,200}", cut in 0usize..400) {
+            let text = format!("```toml\n{body}\n```\n");
+            let _ = parse("x.md", &text);
+            // A real advisory cut anywhere.
+            let real = UNMAINTAINED;
+            let at = (0..=cut.min(real.len())).rev().find(|&i| real.is_char_boundary(i)).unwrap_or(0);
+            let _ = parse("x.md", &real[..at]);
+        }
     }
 
     #[test]
