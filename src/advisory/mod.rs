@@ -16,10 +16,6 @@ use crate::model::{AdvisoryDatabase, Component, Ecosystem};
 pub use load::load_all;
 use version::Version;
 
-/// Age past which a database is reported stale, until the policy's
-/// `max_advisory_db_age_days` threshold says otherwise.
-pub const DEFAULT_MAX_AGE_DAYS: u32 = 90;
-
 /// What an advisory is about (RustSec `informational`; OSV `database_specific.informational`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
