@@ -163,7 +163,8 @@ fn main() {
         let (ours, our_peak) = measure(runs, || {
             let inv = chainrisk::ingest::ingest(&paths);
             assert_eq!(inv.documents[0].components_read, n);
-            let eval = chainrisk::rules::evaluate(&inv, &thresholds, jiff::Timestamp::UNIX_EPOCH);
+            let eval =
+                chainrisk::rules::evaluate(&inv, &thresholds, jiff::Timestamp::UNIX_EPOCH, None);
             (inv, eval)
         });
         // Where the time goes: parsing one document, then read + hash + merge, then the rules.
@@ -171,7 +172,7 @@ fn main() {
         let (whole_ingest, ingest_peak) = measure(runs, || chainrisk::ingest::ingest(&paths));
         let inv = chainrisk::ingest::ingest(&paths);
         let (rules, rules_peak) = measure(runs, || {
-            chainrisk::rules::evaluate(&inv, &thresholds, jiff::Timestamp::UNIX_EPOCH)
+            chainrisk::rules::evaluate(&inv, &thresholds, jiff::Timestamp::UNIX_EPOCH, None)
         });
         eprintln!(
             "  breakdown for {n}: parse {:.1}ms (peak {:.0}MiB), read+hash+merge {:.1}ms (ingest peak {:.0}MiB), rules {:.1}ms (peak {:.0}MiB over the inventory)",

@@ -100,7 +100,8 @@ fn main() {
     let inv = chainrisk::ingest::ingest(std::slice::from_ref(&path));
     assert_eq!(inv.documents[0].components_read, n);
     let now = jiff::Timestamp::from_second(1_764_000_000).unwrap();
-    let eval = chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default(), now);
+    let eval =
+        chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default(), now, None);
     let a = Assessment::new(inv, eval, report::format_time(now));
     println!(
         "assessment: {} components, {} findings, {} edges",

@@ -4,9 +4,11 @@
 //! [`ingest`] reads SBOMs into an [`model::Inventory`], [`rules`] turn it into
 //! [`model::Finding`]s, and [`report`] renders the resulting [`Assessment`].
 
+pub mod advisory;
 pub mod cli;
 pub mod ingest;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;

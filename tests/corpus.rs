@@ -159,6 +159,7 @@ fn all_corpus_sboms_merge_into_one_report() {
         &inv,
         &chainrisk::rules::Thresholds::default(),
         jiff::Timestamp::UNIX_EPOCH,
+        None,
     );
     assert!(!eval.findings.is_empty());
 }

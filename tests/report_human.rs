@@ -344,6 +344,7 @@ fn given_blocks_render_their_content() {
         file: Some("chainrisk.toml".into()),
         sha256: "ab".repeat(32),
         exceptions: Vec::new(),
+        rules: Vec::new(),
     });
     a.resolution = Some(Resolution {
         mode: "offline".into(),

@@ -125,7 +125,8 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
 fn assess(path: &Path) -> Assessment {
     let inv = chainrisk::ingest::ingest(&[path.to_path_buf()]);
     let now = report::scan_timestamp();
-    let eval = chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default(), now);
+    let eval =
+        chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default(), now, None);
     Assessment::new(inv, eval, report::format_time(now))
 }
 

@@ -1,10 +1,11 @@
-//! The command line: `chainrisk scan`, `rules`, `diff`, `snapshot` and `cache`.
+//! The command line: `chainrisk scan`, `rules`, `diff`, `snapshot`, `cache` and `init`.
 //!
 //! Exit codes: 0 clean (or findings below `--fail-on`), 1 findings at or
 //! above `--fail-on`, 2 usage error or an input that could not be read.
 
 mod cache;
 mod diff;
+mod init;
 mod output;
 mod resolve;
 mod rules;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Inspect or empty the local cache of registry facts.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Write chainrisk.toml in the current directory: the default policy, commented.
+    Init,
 }
 
 #[derive(Subcommand, Debug)]
@@ -235,6 +238,19 @@ pub struct ScanArgs {
     /// When to colour terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, env = "CHAINRISK_COLOR")]
     pub color: ColorChoice,
+    /// Policy file (default: ./chainrisk.toml when it exists, else built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// An earlier JSON report: each finding is marked new or known by its fingerprint.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// With --fail-on: only findings new against --baseline count.
+    #[arg(long, requires = "baseline")]
+    pub only_new: bool,
+    /// An advisory database directory: RustSec (`crates/<name>/RUSTSEC-*.md`) or OSV JSON
+    /// (one advisory per `.json` file). Repeatable. Enables UNM-01 and UNM-06.
+    #[arg(long = "advisories", value_name = "DIR")]
+    pub advisories: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -244,6 +260,10 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+    /// Show thresholds and severities from this policy file (default:
+    /// ./chainrisk.toml when it exists, else built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -293,6 +313,7 @@ pub fn main() -> ExitCode {
         Command::Snapshot(SnapshotCommand::Info(args)) => snapshot::info(&args),
         Command::Cache(CacheCommand::Stats(args)) => cache::stats(&args),
         Command::Cache(CacheCommand::Clear(args)) => cache::clear(&args),
+        Command::Init => init::run(),
     };
     ExitCode::from(code)
 }

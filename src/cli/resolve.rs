@@ -1,6 +1,5 @@
 //! From the resolve flags to [`ResolveOptions`], shared by `scan` and `snapshot export`.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,10 +15,9 @@ pub fn options(
     args: &ResolveArgs,
     snapshot_file: Option<&Path>,
     now: jiff::Timestamp,
+    policy: &crate::policy::Policy,
 ) -> Result<ResolveOptions, String> {
-    // The policy engineer feeds chainrisk.toml's [registries] here later.
-    let policy: BTreeMap<String, String> = BTreeMap::new();
-    let endpoints = resolve::discover_endpoints(&args.registries, &policy)?;
+    let endpoints = resolve::discover_endpoints(&args.registries, &policy.registries)?;
     let snapshot = snapshot_file.map(snapshot::load).transpose()?;
     let defaults = ClientOptions::default();
     Ok(ResolveOptions {
@@ -34,7 +32,7 @@ pub fn options(
         cache: cache_path(args),
         cache_ttl: Duration::from_secs_f64(args.cache_ttl * 3600.0),
         snapshot,
-        max_snapshot_age_days: resolve::DEFAULT_MAX_SNAPSHOT_AGE_DAYS,
+        max_snapshot_age_days: i64::from(policy.thresholds.max_snapshot_age_days),
         now,
         progress: std::io::stderr().is_terminal(),
     })

@@ -3,9 +3,19 @@
 use std::fmt::Write as _;
 
 use super::{ColorChoice, EXIT_USAGE, RulesArgs, RulesFormat, emit};
-use crate::rules::{RULES, RuleInfo, Thresholds, catalogue};
+use crate::policy::{self, Policy};
+use crate::rules::{RULES, RuleInfo, catalogue};
 
 pub fn run(args: &RulesArgs) -> u8 {
+    // Thresholds and severities as the policy in force sets them.
+    let loaded = match policy::discover(args.policy.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let policy = &loaded.policy;
     let selected: Vec<&RuleInfo> = match &args.id {
         None => RULES.iter().collect(),
         Some(id) => match catalogue::find(id) {
@@ -20,13 +30,14 @@ pub fn run(args: &RulesArgs) -> u8 {
     };
     let text = match args.format {
         RulesFormat::Json => {
-            let list: Vec<serde_json::Value> = selected.iter().map(|r| to_json(r)).collect();
+            let list: Vec<serde_json::Value> =
+                selected.iter().map(|r| to_json(r, policy)).collect();
             let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
             s.push('\n');
             s
         }
-        RulesFormat::Table if args.id.is_some() => explain(selected[0]),
-        RulesFormat::Table => list(&selected),
+        RulesFormat::Table if args.id.is_some() => explain(selected[0], policy),
+        RulesFormat::Table => list(&selected, policy),
     };
     match emit(&text, None, ColorChoice::Auto) {
         Ok(()) => 0,
@@ -48,55 +59,95 @@ fn evaluated_here(r: &RuleInfo) -> &'static str {
     }
 }
 
-fn list(rules: &[&RuleInfo]) -> String {
+/// Severity as the policy sets it, `off` for a rule switched off.
+fn severity_shown(r: &RuleInfo, policy: &Policy) -> String {
+    let s = policy.rule(r.id);
+    if !s.enabled {
+        return "off".to_string();
+    }
+    s.severity.unwrap_or(r.severity).as_str().to_string()
+}
+
+/// `key = value` of each threshold the rule reads, from the policy.
+fn thresholds_shown(r: &RuleInfo, policy: &Policy) -> String {
+    r.thresholds
+        .iter()
+        .map(|k| {
+            format!(
+                "{k} = {}",
+                policy.thresholds.describe(k).unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn list(rules: &[&RuleInfo], policy: &Policy) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<7} {:<13} {:<9} {:<36} {:<18} maps to",
-        "id", "category", "severity", "name", "needs"
+        "{:<7} {:<13} {:<9} {:<36} {:<18} {:<22} thresholds",
+        "id", "category", "severity", "name", "needs", "maps to"
     );
     for r in rules {
         let _ = writeln!(
             out,
-            "{:<7} {:<13} {:<9} {:<36} {:<18} {}",
+            "{:<7} {:<13} {:<9} {:<36} {:<18} {:<22} {}",
             r.id,
             r.category.as_str(),
-            r.severity.as_str(),
+            severity_shown(r, policy),
             r.name,
             evaluated_here(r),
-            r.maps_to.join(", ")
+            r.maps_to.join(", "),
+            thresholds_shown(r, policy)
         );
     }
     let _ = writeln!(out, "\n`chainrisk rules ID` explains one rule.");
     out
 }
 
-fn explain(r: &RuleInfo) -> String {
-    let t = Thresholds::default();
+fn explain(r: &RuleInfo, policy: &Policy) -> String {
+    let settings = policy.rule(r.id);
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", r.id, r.name);
     let _ = writeln!(out, "category:  {}", r.category);
-    let _ = writeln!(out, "severity:  {} (default)", r.severity);
+    match settings.severity {
+        Some(s) if settings.enabled => {
+            let _ = writeln!(out, "severity:  {s} (policy; default {})", r.severity);
+        }
+        _ => {
+            let _ = writeln!(out, "severity:  {} (default)", r.severity);
+        }
+    }
+    if !settings.enabled {
+        let _ = writeln!(out, "enabled:   no (switched off by the policy)");
+    }
+    if settings.scope != policy::RuleScope::All {
+        let _ = writeln!(out, "scope:     {} (policy)", settings.scope.as_str());
+    }
     let _ = writeln!(out, "needs:     {}", evaluated_here(r));
     let _ = writeln!(out, "maps to:   {}", r.maps_to.join(", "));
     for key in r.thresholds {
-        let value = t.describe(key).unwrap_or_default();
+        let value = policy.thresholds.describe(key).unwrap_or_default();
         let _ = writeln!(out, "threshold: {key} = {value}");
     }
     let _ = writeln!(out, "\nFires when {}.\n\n{}", r.summary, r.doc);
     out
 }
 
-fn to_json(r: &RuleInfo) -> serde_json::Value {
-    let t = Thresholds::default();
+fn to_json(r: &RuleInfo, policy: &Policy) -> serde_json::Value {
+    let settings = policy.rule(r.id);
     serde_json::json!({
         "id": r.id,
         "name": r.name,
         "category": r.category,
         "severity": r.severity,
+        "policy_severity": settings.severity,
+        "enabled": settings.enabled,
+        "scope": settings.scope.as_str(),
         "needs": evaluated_here(r),
         "maps_to": r.maps_to,
-        "thresholds": r.thresholds.iter().map(|k| serde_json::json!({"key": k, "default": t.describe(k)})).collect::<Vec<_>>(),
+        "thresholds": r.thresholds.iter().map(|k| serde_json::json!({"key": k, "value": policy.thresholds.describe(k)})).collect::<Vec<_>>(),
         "summary": r.summary,
         "doc": r.doc,
     })

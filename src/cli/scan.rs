@@ -1,12 +1,15 @@
-//! `chainrisk scan`: ingest, resolve, evaluate, report, and pick the exit code.
+//! `chainrisk scan`: read the policy and baseline, ingest, resolve, evaluate,
+//! apply the policy, report, and pick the exit code.
 
 use super::output::{self, RenderOptions, Target};
 use super::{EXIT_USAGE, ScanArgs, emit};
+use crate::policy::{self, Baseline};
 use crate::report::{self, Assessment, Invocation};
-use crate::rules::{self, Thresholds};
+use crate::rules;
 
 pub fn run(args: &ScanArgs) -> u8 {
-    // Where each report goes is settled before the scan: a usage mistake costs nothing.
+    // Every usage mistake stops the scan before any work: where each report
+    // goes, the policy, the baseline, the advisory databases, the endpoints.
     let plan = match output::plan(&args.format, args.output.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -14,16 +17,45 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let loaded = match policy::discover(args.policy.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let thresholds = &loaded.policy.thresholds;
     let now = report::scan_timestamp();
-    // Flags, endpoints and the snapshot are checked before any work.
+    let advisories = if args.advisories.is_empty() {
+        None
+    } else {
+        match crate::advisory::load_all(&args.advisories, now, thresholds.max_advisory_db_age_days)
+        {
+            Ok(set) => Some(set),
+            Err(e) => {
+                // Names the file and line of the unreadable advisory.
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    };
     let resolve_options =
-        match super::resolve::options(&args.resolve, args.snapshot.as_deref(), now) {
+        match super::resolve::options(&args.resolve, args.snapshot.as_deref(), now, &loaded.policy)
+        {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_USAGE;
             }
         };
+
     let options = crate::ingest::IngestOptions {
         offline: args.resolve.offline,
     };
@@ -36,13 +68,26 @@ pub fn run(args: &ScanArgs) -> u8 {
     for e in &outcome.resolution.errors {
         eprintln!("warning: registry: {e}");
     }
-    let evaluation = rules::evaluate(&inventory, &Thresholds::default(), now);
+    let mut evaluation = rules::evaluate(&inventory, thresholds, now, advisories.as_ref());
+    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    let (policy_info, baseline_info) = policy::apply(
+        &loaded,
+        &inventory,
+        &mut evaluation,
+        baseline.as_ref(),
+        today,
+    );
     let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
     assessment.invocation = Some(Invocation {
         args: std::env::args().skip(1).collect(),
         offline: args.resolve.offline,
     });
     assessment.resolution = Some(outcome.resolution);
+    assessment.policy = Some(policy_info);
+    assessment.baseline = baseline_info;
+    if let Some(set) = &advisories {
+        assessment.advisories = set.databases.clone();
+    }
 
     let opts = RenderOptions {
         top: args.top,
@@ -63,6 +108,11 @@ pub fn run(args: &ScanArgs) -> u8 {
         }
     }
 
+    // Exceptions that need the policy owner's attention, whatever the format.
+    if let Some(info) = &assessment.policy {
+        report_stale_exceptions(info);
+    }
+
     // Unreadable inputs: one line each on stderr, whatever the format, and exit 2.
     let mut failed = false;
     for d in &assessment.inputs {
@@ -74,8 +124,33 @@ pub fn run(args: &ScanArgs) -> u8 {
     if failed {
         return EXIT_USAGE;
     }
-    match (args.fail_on, rules::worst(&assessment.findings)) {
+    // Accepted findings never fail a build; with --only-new, known ones neither.
+    match (
+        args.fail_on,
+        policy::gating_worst(&assessment.findings, args.only_new),
+    ) {
         (Some(limit), Some(worst)) if worst >= limit => 1,
         _ => 0,
+    }
+}
+
+/// One stderr line per expired or unused exception, with its `file:line`:
+/// an expired one no longer accepts anything, an unused one is dead weight.
+fn report_stale_exceptions(info: &crate::model::PolicyInfo) {
+    use crate::model::ExceptionState;
+    for e in &info.exceptions {
+        let at = e.location.as_deref().unwrap_or("policy");
+        let what = format!("exception for {} {}", e.rule, e.package);
+        match e.state {
+            ExceptionState::Expired => eprintln!(
+                "warning: {at}: {what} expired on {}; it no longer applies ({} finding(s) it would accept)",
+                e.expires.as_deref().unwrap_or("?"),
+                e.matched
+            ),
+            ExceptionState::Unused => {
+                eprintln!("warning: {at}: {what} matched no finding; remove it if it is obsolete")
+            }
+            ExceptionState::Applied => {}
+        }
     }
 }

@@ -17,7 +17,9 @@ pub fn export(args: &SnapshotExportArgs) -> u8 {
 
 fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
     let now = report::scan_timestamp();
-    let options = super::resolve::options(&args.resolve, None, now)?;
+    // The policy of the current directory, for its [registries].
+    let loaded = crate::policy::discover(None).map_err(|e| e.to_string())?;
+    let options = super::resolve::options(&args.resolve, None, now, &loaded.policy)?;
     let mut code = 0;
     let packages: Vec<SnapshotPackage> = if args.inputs.is_empty() {
         // The whole cache, as it is: no input, nothing to resolve.

@@ -315,7 +315,13 @@ fn classify(
 }
 
 fn subject(inv: &Inventory) -> Subject {
-    for d in &inv.documents {
+    // An SBOM's primary component names the product before a lockfile's root
+    // package does, whatever the order of the inputs: the name is part of
+    // every finding's fingerprint, and baselines must not depend on that order.
+    let is_sbom = |d: &&crate::model::Document| d.format.is_some_and(|f| f.is_sbom());
+    let sboms = inv.documents.iter().filter(is_sbom);
+    let others = inv.documents.iter().filter(|d| !is_sbom(d));
+    for d in sboms.chain(others) {
         if let Some(name) = &d.meta.subject_name {
             return Subject {
                 name: name.clone(),

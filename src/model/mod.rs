@@ -26,5 +26,5 @@ pub use origin::{
 pub use purl::{ParsedPurl, parse_purl, pep503};
 pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
-    PolicyInfo,
+    PolicyInfo, RulePolicy,
 };

@@ -68,6 +68,28 @@ pub struct PolicyInfo {
     pub sha256: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<ExceptionReport>,
+    /// The rules the policy changes (switched off, severity, scope), and what
+    /// that did to their findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RulePolicy>,
+}
+
+/// How the policy changes one rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulePolicy {
+    pub rule: String,
+    /// False: switched off; its findings and not-evaluated entries are removed.
+    pub enabled: bool,
+    /// Severity set by the policy instead of the rule's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<super::Severity>,
+    /// `all`, `direct`, `transitive` or `none`.
+    pub scope: String,
+    /// Findings removed: the rule is off, or they are outside its scope.
+    pub removed: usize,
+    /// Findings kept in a `direct` or `transitive` scope because the inputs do
+    /// not say whether the component is a direct dependency.
+    pub unknown_directness: usize,
 }
 
 /// The earlier report findings were compared with.

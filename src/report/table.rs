@@ -46,6 +46,7 @@ pub fn render(a: &Assessment, opts: TableOptions) -> String {
     let mut out = String::new();
     header(a, &mut out);
     inputs(a, &mut out);
+    advisory_databases(a, &mut out);
     if a.components.is_empty() && a.findings.is_empty() {
         let _ = writeln!(
             out,
@@ -133,6 +134,33 @@ fn inputs(a: &Assessment, out: &mut String) {
                 }
             }
         }
+    }
+}
+
+/// The advisory databases read, with their newest advisory; a stale one is flagged.
+fn advisory_databases(a: &Assessment, out: &mut String) {
+    for db in &a.advisories {
+        let status = if db.stale {
+            paint(severity_style(Severity::Medium), "stale")
+        } else {
+            paint(
+                Style::new().fg_color(Some(AnsiColor::Green.into())),
+                "ok   ",
+            )
+        };
+        let newest = db.newest.as_deref().unwrap_or("no dated advisory");
+        let _ = writeln!(
+            out,
+            "  {status}  {}  {}",
+            db.path,
+            paint(
+                DIM,
+                &format!(
+                    "{} advisory database, {} advisories, newest {newest}",
+                    db.format, db.advisories
+                )
+            )
+        );
     }
 }
 

@@ -333,6 +333,7 @@ mod tests {
                 inv: &inv,
                 thresholds: &Thresholds::default(),
                 now: super::super::testing::NOW,
+                advisories: None,
             },
         )
     }
@@ -413,6 +414,7 @@ mod tests {
             inv: &inv,
             thresholds: &t,
             now: super::super::testing::NOW,
+            advisories: None,
         });
         let messages: Vec<String> = out
             .iter()
@@ -436,6 +438,7 @@ mod tests {
                 inv: &inv,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             })[0],
             Verdict::NotEvaluated(_)
         ));

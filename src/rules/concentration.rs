@@ -126,7 +126,7 @@ pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
     let over: Vec<Verdict> = stats
         .shares
         .iter()
-        .filter(|s| s.share >= limit)
+        .filter(|s| s.share >= limit && !is_allowed_supplier(ctx, &s.supplier))
         .map(|s| {
             Verdict::Fire(Fire {
                 message: format!(
@@ -158,10 +158,69 @@ pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
     }
 }
 
-/// CON-04 (SBOM part): git, path, URL or vendored instead of a registry.
-pub fn irregular_channel(c: &Component, _: &Ctx) -> Verdict {
+/// Whether the policy accepts this supplier key (`allowed_suppliers`).
+fn is_allowed_supplier(ctx: &Ctx, key: &str) -> bool {
+    ctx.thresholds
+        .lists
+        .allowed_suppliers
+        .iter()
+        .any(|a| a.trim().eq_ignore_ascii_case(key))
+}
+
+/// A registry URL as compared with `allowed_registries`: without Cargo's
+/// `registry+` / `sparse+` prefix or a trailing `/`, host in lower case.
+fn registry_url_key(url: &str) -> String {
+    let url = url.trim();
+    let url = url
+        .strip_prefix("registry+")
+        .or_else(|| url.strip_prefix("sparse+"))
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            format!(
+                "{}://{}/{path}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            )
+        }
+        None => url.to_string(),
+    }
+}
+
+/// CON-04, registry part: a registry not in the policy's `allowed_registries`.
+fn registry_channel(c: &Component, url: Option<&str>, ctx: &Ctx) -> Verdict {
+    let Some(allowed) = &ctx.thresholds.lists.allowed_registries else {
+        return Verdict::Pass;
+    };
+    let Some(url) = url else {
+        return Verdict::not_evaluated(
+            "the inputs do not name the registry the component came from, so allowed_registries cannot be checked",
+        );
+    };
+    let key = registry_url_key(url);
+    if allowed.iter().any(|a| registry_url_key(a) == key) {
+        return Verdict::Pass;
+    }
+    Verdict::fire(
+        format!(
+            "{} comes from registry {url}, which is not in the policy's allowed_registries ({} allowed)",
+            c.display_name(),
+            allowed.len()
+        ),
+        vec![
+            ("source", format!("registry: {url}")),
+            ("policy allowed_registries", allowed.join(", ")),
+        ],
+    )
+}
+
+/// CON-04 (SBOM part): git, path, URL or vendored instead of a registry, or
+/// a registry the policy does not allow.
+pub fn irregular_channel(c: &Component, ctx: &Ctx) -> Verdict {
     let (what, value) = match &c.source {
-        SourceKind::Registry { .. } => return Verdict::Pass,
+        SourceKind::Registry { url } => return registry_channel(c, url.as_deref(), ctx),
         SourceKind::Unknown => {
             return Verdict::not_evaluated("the SBOM does not say where the component came from");
         }
@@ -255,9 +314,80 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
     )
 }
 
+/// CON-06: the component's supplier, namespace or region is on the policy's
+/// `[[listed]]` list. Suppliers compare with the supplier (else first
+/// author) ignoring case and spacing, namespaces with the purl namespace
+/// ignoring case. Regions cannot match yet: the inputs' supplier addresses
+/// are not read into the model, so region-only lists leave the rule not
+/// evaluated rather than passed.
+pub fn listed_supplier(c: &Component, ctx: &Ctx) -> Verdict {
+    let lists = &ctx.thresholds.lists;
+    if lists.listed.is_empty() {
+        return Verdict::not_evaluated(super::Needs::Policy.unmet_reason());
+    }
+    let supplier = c
+        .responsible_party()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+    if supplier
+        .as_deref()
+        .is_some_and(|s| is_allowed_supplier(ctx, s))
+    {
+        return Verdict::Pass;
+    }
+    let spaced = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let same = |a: &str, b: &str| spaced(a).eq_ignore_ascii_case(&spaced(b));
+    for (i, entry) in lists.listed.iter().enumerate() {
+        // (what matched, the component's value, the entry's value)
+        let hit = match (&entry.supplier, &supplier) {
+            (Some(listed), Some(s)) if same(s, listed) => Some(("supplier", s.clone(), listed)),
+            _ => match (&entry.namespace, &c.namespace) {
+                (Some(listed), Some(ns)) if ns.eq_ignore_ascii_case(listed.trim()) => {
+                    Some(("namespace", ns.clone(), listed))
+                }
+                _ => None,
+            },
+        };
+        if let Some((what, actual, listed)) = hit {
+            let why = entry
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            let mut evidence = vec![
+                (
+                    crate::rules::config::LISTED_ENTRY_KEY,
+                    format!("#{i} {what} {listed}"),
+                ),
+                (what, actual.clone()),
+            ];
+            if let Some(r) = &entry.reason {
+                evidence.push(("listed because", r.clone()));
+            }
+            return Verdict::fire(
+                format!(
+                    "{} has {what} {actual}, which matches the policy's [[listed]] entry #{i} ({what} {listed:?}){why}",
+                    c.display_name()
+                ),
+                evidence,
+            );
+        }
+    }
+    if lists
+        .listed
+        .iter()
+        .all(|e| e.supplier.is_none() && e.namespace.is_none())
+    {
+        return Verdict::not_evaluated(
+            "the policy lists only regions, and the inputs' supplier regions are not read",
+        );
+    }
+    Verdict::Pass
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Thresholds;
+    use super::super::config::{Listed, Lists};
     use super::super::testing::{fired, inventory, run};
     use super::*;
     use crate::model::Ecosystem;
@@ -296,6 +426,7 @@ mod tests {
             inv: &inv,
             thresholds: &t,
             now: super::super::testing::NOW,
+            advisories: None,
         });
         assert_eq!(out.len(), 1);
         match &out[0] {
@@ -319,6 +450,7 @@ mod tests {
                 inv: &inv,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             }),
             vec![Verdict::Pass]
         );
@@ -328,6 +460,7 @@ mod tests {
                 inv: &few,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             })[0],
             Verdict::NotEvaluated(_)
         ));
@@ -388,5 +521,122 @@ mod tests {
         assert_eq!(run(supplier_unknown, c.clone()), Verdict::Pass);
         c.origin = None;
         assert!(matches!(run(supplier_unknown, c), Verdict::NotEvaluated(_)));
+    }
+
+    /// Runs a component rule with the given lists.
+    fn run_with(rule: super::super::ComponentRule, c: Component, lists: Lists) -> Verdict {
+        let inv = inventory(vec![c]);
+        let t = Thresholds {
+            lists,
+            ..Thresholds::default()
+        };
+        rule(
+            &inv.components[0],
+            &Ctx {
+                inv: &inv,
+                thresholds: &t,
+                now: super::super::testing::NOW,
+                advisories: None,
+            },
+        )
+    }
+
+    #[test]
+    fn con04_allowed_registries() {
+        let from = |url: Option<&str>| {
+            let mut c = Component::named("a");
+            c.source = SourceKind::Registry {
+                url: url.map(str::to_string),
+            };
+            c
+        };
+        let allow = |list: &[&str]| Lists {
+            allowed_registries: Some(list.iter().map(|s| s.to_string()).collect()),
+            ..Lists::default()
+        };
+        let ok = allow(&["https://Registry.example/index/"]);
+        assert_eq!(
+            run_with(
+                irregular_channel,
+                from(Some("sparse+https://registry.example/index")),
+                ok.clone()
+            ),
+            Verdict::Pass
+        );
+        match run_with(
+            irregular_channel,
+            from(Some("https://mirror.example/x")),
+            ok.clone(),
+        ) {
+            Verdict::Fire(f) => {
+                assert!(
+                    f.message.contains("https://mirror.example/x"),
+                    "{}",
+                    f.message
+                );
+                assert!(f.message.contains("allowed_registries"), "{}", f.message);
+            }
+            v => panic!("{v:?}"),
+        }
+        assert!(matches!(
+            run_with(irregular_channel, from(None), ok),
+            Verdict::NotEvaluated(_)
+        ));
+        // Without the key, any registry is allowed.
+        assert_eq!(
+            run_with(
+                irregular_channel,
+                from(Some("https://mirror.example/x")),
+                Lists::default()
+            ),
+            Verdict::Pass
+        );
+    }
+
+    #[test]
+    fn con06_listed_supplier_namespace_and_region() {
+        let listed = |entries: Vec<Listed>| Lists {
+            listed: entries,
+            ..Lists::default()
+        };
+        let mut c = Component::named("widget");
+        c.namespace = Some("Org.Shady".into());
+        let by_ns = listed(vec![
+            Listed {
+                supplier: Some("Nobody".into()),
+                ..Listed::default()
+            },
+            Listed {
+                namespace: Some("org.shady".into()),
+                ..Listed::default()
+            },
+        ]);
+        match run_with(listed_supplier, c.clone(), by_ns) {
+            Verdict::Fire(f) => {
+                assert!(f.message.contains("namespace Org.Shady"), "{}", f.message);
+                assert!(f.message.contains("entry #1"), "{}", f.message);
+                assert_eq!(f.evidence[0].0, crate::rules::config::LISTED_ENTRY_KEY);
+                assert!(f.evidence[0].1.starts_with("#1 "));
+            }
+            v => panic!("{v:?}"),
+        }
+        // Regions cannot be matched from the model: not evaluated, not passed.
+        let regions = listed(vec![Listed {
+            region: Some("XX".into()),
+            ..Listed::default()
+        }]);
+        assert!(matches!(
+            run_with(listed_supplier, c.clone(), regions),
+            Verdict::NotEvaluated(_)
+        ));
+        assert!(matches!(
+            run_with(listed_supplier, c.clone(), Lists::default()),
+            Verdict::NotEvaluated(_)
+        ));
+        let other = listed(vec![Listed {
+            supplier: Some("Else".into()),
+            ..Listed::default()
+        }]);
+        assert_eq!(run_with(listed_supplier, c, other), Verdict::Pass);
     }
 }

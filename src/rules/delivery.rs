@@ -318,6 +318,7 @@ mod tests {
                     inv: &inv,
                     thresholds: &t,
                     now: super::super::testing::NOW,
+                    advisories: None,
                 }
             ),
             Verdict::Pass
@@ -329,6 +330,7 @@ mod tests {
                 inv: &inv,
                 thresholds: &t,
                 now: super::super::testing::NOW,
+                advisories: None,
             }
         )));
     }

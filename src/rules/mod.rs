@@ -9,6 +9,7 @@ mod concentration;
 pub mod config;
 mod delivery;
 mod facts;
+mod fan_in;
 mod opaque;
 mod unmaintained;
 
@@ -17,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use crate::advisory::AdvisorySet;
 use crate::model::{
-    Component, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
+    Component, ComponentId, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
 };
 pub use catalogue::{Needs, RULES, RuleInfo};
 pub use concentration::{SupplierShare, SupplierStats, supplier_shares as concentration_stats};
@@ -78,19 +80,26 @@ pub struct Ctx<'a> {
     pub thresholds: &'a Thresholds,
     /// The scan time: ages (release age, snapshot age) are measured from it.
     pub now: jiff::Timestamp,
+    /// The advisory databases given (`--advisories`); `None`: advisory rules are not evaluated.
+    pub advisories: Option<&'a AdvisorySet>,
 }
 
 type ComponentRule = fn(&Component, &Ctx) -> Verdict;
 type DocumentRule = fn(&Document, &Ctx) -> Verdict;
 type ProductRule = fn(&Ctx) -> Vec<Verdict>;
+/// A rule that judges components but needs the whole graph at once (fan-in):
+/// it answers only for the components it has something to say about.
+type GraphRule = fn(&Ctx) -> Vec<(ComponentId, Verdict)>;
 
 /// The rules this build evaluates, by id. Every other catalogue rule is
 /// reported as not evaluated with the reason its [`Needs`] gives.
 const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
+    ("UNM-01", unmaintained::declared_unmaintained),
     ("UNM-02", unmaintained::deprecated),
     ("UNM-03", unmaintained::yanked),
     ("UNM-04", unmaintained::no_recent_release),
     ("UNM-05", unmaintained::version_lag),
+    ("UNM-06", unmaintained::unfixed_advisory),
     ("SBM-01", completeness::supplier_missing),
     ("SBM-02", completeness::version_missing),
     ("SBM-03", completeness::no_identifier),
@@ -102,6 +111,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("CON-01", concentration::single_maintainer),
     ("CON-04", concentration::irregular_channel),
     ("CON-05", concentration::supplier_unknown),
+    ("CON-06", concentration::listed_supplier),
     ("DEL-01", delivery::hash_missing),
     ("DEL-02", delivery::hash_mismatch),
     ("DEL-03", delivery::weak_hash_only),
@@ -120,9 +130,12 @@ const PRODUCT_RULES: &[(&str, ProductRule)] = &[
     ("SBM-07", completeness::drift),
 ];
 
+const GRAPH_RULES: &[(&str, GraphRule)] = &[("CON-02", fan_in::critical_single_point)];
+
 /// Rules with no implementation in this build, whatever data is given.
 fn implemented(id: &str) -> bool {
     COMPONENT_RULES.iter().any(|(r, _)| *r == id)
+        || GRAPH_RULES.iter().any(|(r, _)| *r == id)
         || DOCUMENT_RULES.iter().any(|(r, _)| *r == id)
         || PRODUCT_RULES.iter().any(|(r, _)| *r == id)
 }
@@ -222,11 +235,17 @@ fn is_project_itself(inv: &Inventory, c: &Component) -> bool {
 
 /// Runs every rule over the inventory. Component rules run in parallel;
 /// results are sorted so the output does not depend on scheduling.
-pub fn evaluate(inv: &Inventory, thresholds: &Thresholds, now: jiff::Timestamp) -> Evaluation {
+pub fn evaluate(
+    inv: &Inventory,
+    thresholds: &Thresholds,
+    now: jiff::Timestamp,
+    advisories: Option<&AdvisorySet>,
+) -> Evaluation {
     let ctx = Ctx {
         inv,
         thresholds,
         now,
+        advisories,
     };
     let subject = inv.subject.name.as_str();
     let judged: Vec<&Component> = inv
@@ -271,6 +290,24 @@ pub fn evaluate(inv: &Inventory, thresholds: &Thresholds, now: jiff::Timestamp) 
                 (fa, ua)
             },
         );
+
+    for (id, rule) in GRAPH_RULES {
+        for (c, v) in rule(&ctx) {
+            let c = &inv.components[c];
+            match v {
+                Verdict::Pass => {}
+                Verdict::Fire(fire) => findings.push(finding(
+                    info(id),
+                    fire,
+                    Some(c),
+                    component_source(inv, c),
+                    c.versionless_key(),
+                    subject,
+                )),
+                Verdict::NotEvaluated(reason) => *unknowns.entry((*id, reason)).or_default() += 1,
+            }
+        }
+    }
 
     // Document rules judge SBOMs; a lockfile has no document metadata to judge.
     let readable: Vec<&Document> = inv
@@ -451,6 +488,7 @@ pub(crate) mod testing {
                 inv: &inv,
                 thresholds: &t,
                 now: NOW,
+                advisories: None,
             },
         )
     }
@@ -470,7 +508,7 @@ mod tests {
         let mut c = Component::named("a");
         c.version = Some("1.0".into());
         let inv = inventory(vec![c]);
-        let e = evaluate(&inv, &Thresholds::default(), NOW);
+        let e = evaluate(&inv, &Thresholds::default(), NOW, None);
         for r in RULES {
             let fired = e.findings.iter().any(|f| f.rule == r.id);
             let unknown = e.not_evaluated.iter().any(|n| n.rule == r.id);
@@ -493,8 +531,8 @@ mod tests {
     fn findings_carry_evidence_source_and_stable_fingerprint() {
         let c = Component::named("left-pad");
         let inv = inventory(vec![c.clone()]);
-        let a = evaluate(&inv, &Thresholds::default(), NOW);
-        let b = evaluate(&inv, &Thresholds::default(), NOW);
+        let a = evaluate(&inv, &Thresholds::default(), NOW, None);
+        let b = evaluate(&inv, &Thresholds::default(), NOW, None);
         assert_eq!(a.findings, b.findings);
         let del01 = a.findings.iter().find(|f| f.rule == "DEL-01").unwrap();
         assert_eq!(del01.component, Some(0));
@@ -512,7 +550,7 @@ mod tests {
         let mut c = Component::named("docs-only");
         c.scope = Scope::Excluded;
         let inv = inventory(vec![c]);
-        let e = evaluate(&inv, &Thresholds::default(), NOW);
+        let e = evaluate(&inv, &Thresholds::default(), NOW, None);
         assert!(e.findings.iter().all(|f| f.component.is_none()));
     }
 }

@@ -1,0 +1,307 @@
+//! Advisory databases read offline: a RustSec directory (Markdown files with
+//! TOML front matter) or an OSV directory (one JSON advisory per file). Both
+//! are normalized into [`Advisory`] and indexed by (ecosystem, package name)
+//! so a component's advisories are one hash lookup away.
+
+mod load;
+pub mod osv;
+pub mod rustsec;
+pub mod version;
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::model::{AdvisoryDatabase, Component, Ecosystem};
+pub use load::load_all;
+use version::Version;
+
+/// What an advisory is about (RustSec `informational`; OSV `database_specific.informational`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A vulnerability (no `informational` marker).
+    Vulnerability,
+    Unmaintained,
+    Unsound,
+    Notice,
+    /// Another informational marker.
+    Other,
+}
+
+impl Kind {
+    pub fn from_informational(text: Option<&str>) -> Kind {
+        match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("") => Kind::Vulnerability,
+            Some("unmaintained") => Kind::Unmaintained,
+            Some("unsound") => Kind::Unsound,
+            Some("notice") => Kind::Notice,
+            Some(_) => Kind::Other,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vulnerability => "vulnerability",
+            Kind::Unmaintained => "unmaintained",
+            Kind::Unsound => "unsound",
+            Kind::Notice => "notice",
+            Kind::Other => "informational",
+        }
+    }
+}
+
+/// One advisory, whatever format it was read from.
+#[derive(Clone, Debug)]
+pub struct Advisory {
+    pub id: String,
+    pub kind: Kind,
+    /// `YYYY-MM-DD`: RustSec `date`, OSV `published` (else `modified`).
+    pub date: Option<String>,
+    /// Newest date the advisory carries (OSV `modified`), for the database's age.
+    pub updated: Option<String>,
+    pub aliases: Vec<String>,
+    pub title: Option<String>,
+    /// The file it was read from.
+    pub file: String,
+    pub packages: Vec<AffectedPackage>,
+}
+
+/// The versions of one package an advisory affects.
+#[derive(Clone, Debug)]
+pub struct AffectedPackage {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub versions: Affected,
+}
+
+#[derive(Clone, Debug)]
+pub enum Affected {
+    /// RustSec: every version is affected unless a `patched` or `unaffected`
+    /// requirement matches it.
+    Requirements {
+        patched: Vec<semver::VersionReq>,
+        unaffected: Vec<semver::VersionReq>,
+    },
+    /// OSV: version ranges of events, and versions listed one by one.
+    Ranges {
+        ranges: Vec<osv::Range>,
+        versions: Vec<String>,
+    },
+}
+
+/// Whether an advisory affects one version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    Affected,
+    NotAffected,
+    /// The version (or the advisory's ranges) cannot be read in that ecosystem's scheme.
+    Unknown(String),
+}
+
+impl AffectedPackage {
+    pub fn matches(&self, version: &str) -> Match {
+        match &self.versions {
+            Affected::Requirements {
+                patched,
+                unaffected,
+            } => match semver::Version::parse(version.trim()) {
+                Ok(v) if patched.iter().chain(unaffected).any(|r| r.matches(&v)) => {
+                    Match::NotAffected
+                }
+                Ok(_) => Match::Affected,
+                Err(e) => Match::Unknown(format!("{version:?} is not a semver version: {e}")),
+            },
+            Affected::Ranges { ranges, versions } => {
+                osv::affects(&self.ecosystem, ranges, versions, version)
+            }
+        }
+    }
+
+    /// Whether any fixed version exists (RustSec `patched`, OSV `fixed` events).
+    pub fn has_fix(&self) -> bool {
+        match &self.versions {
+            Affected::Requirements { patched, .. } => !patched.is_empty(),
+            Affected::Ranges { ranges, .. } => ranges.iter().any(osv::Range::has_fix),
+        }
+    }
+
+    /// The fixed versions as the advisory states them, for evidence.
+    pub fn fixes(&self) -> String {
+        match &self.versions {
+            Affected::Requirements { patched, .. } => patched
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            Affected::Ranges { ranges, .. } => ranges
+                .iter()
+                .flat_map(|r| r.fixed())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// The name under which an ecosystem's packages are compared: PyPI names
+/// normalized as PEP 503 says, npm and Cargo names lower-case, others as written.
+/// Borrowed when the name is already in that form, as it mostly is (no
+/// allocation per component looked up).
+pub fn package_key<'n>(ecosystem: &Ecosystem, name: &'n str) -> Cow<'n, str> {
+    match ecosystem {
+        Ecosystem::Pypi
+            if name.starts_with('-')
+                || name.ends_with('-')
+                || name.contains("--")
+                || name
+                    .bytes()
+                    .any(|b| b.is_ascii_uppercase() || b == b'_' || b == b'.') =>
+        {
+            Cow::Owned(crate::model::pep503(name))
+        }
+        Ecosystem::Cargo | Ecosystem::Npm if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Cow::Owned(name.to_ascii_lowercase())
+        }
+        _ => Cow::Borrowed(name),
+    }
+}
+
+/// A component's package name as advisory databases write it: npm
+/// `@scope/name`, Go `module/path`, Maven `group:artifact`.
+pub fn component_package(c: &Component) -> Cow<'_, str> {
+    match (&c.ecosystem, &c.namespace) {
+        (_, None) => Cow::Borrowed(&c.name),
+        (Ecosystem::Maven, Some(group)) => Cow::Owned(format!("{group}:{}", c.name)),
+        (_, Some(ns)) => Cow::Owned(format!("{ns}/{}", c.name)),
+    }
+}
+
+/// All advisories of the databases given, indexed by package.
+#[derive(Debug, Default)]
+pub struct AdvisorySet {
+    /// One entry per directory, for the report.
+    pub databases: Vec<AdvisoryDatabase>,
+    advisories: Vec<Advisory>,
+    /// ecosystem → package key → (advisory, affected package) indices.
+    index: HashMap<Ecosystem, HashMap<String, Vec<(u32, u32)>>>,
+    /// Ecosystems at least one database speaks about: for the others, a
+    /// missing advisory proves nothing.
+    covered: HashSet<Ecosystem>,
+}
+
+impl AdvisorySet {
+    /// Indexes advisories (withdrawn ones are expected to be left out already).
+    pub fn new(databases: Vec<AdvisoryDatabase>, advisories: Vec<Advisory>) -> AdvisorySet {
+        let mut index: HashMap<Ecosystem, HashMap<String, Vec<(u32, u32)>>> = HashMap::new();
+        let mut covered = HashSet::new();
+        for (a, adv) in advisories.iter().enumerate() {
+            for (p, pkg) in adv.packages.iter().enumerate() {
+                covered.insert(pkg.ecosystem.clone());
+                index
+                    .entry(pkg.ecosystem.clone())
+                    .or_default()
+                    .entry(package_key(&pkg.ecosystem, &pkg.name).into_owned())
+                    .or_default()
+                    .push((a as u32, p as u32));
+            }
+        }
+        AdvisorySet {
+            databases,
+            advisories,
+            index,
+            covered,
+        }
+    }
+
+    /// Declares that a database covers an ecosystem even if it holds no advisory
+    /// for it yet (an empty RustSec database still speaks for Cargo).
+    pub fn cover(&mut self, ecosystem: Ecosystem) {
+        self.covered.insert(ecosystem);
+    }
+
+    pub fn len(&self) -> usize {
+        self.advisories.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.advisories.is_empty()
+    }
+
+    pub fn covers(&self, ecosystem: &Ecosystem) -> bool {
+        self.covered.contains(ecosystem)
+    }
+
+    /// The advisories naming a package, in database order.
+    pub fn for_package<'a>(
+        &'a self,
+        ecosystem: &Ecosystem,
+        name: &str,
+    ) -> impl Iterator<Item = (&'a Advisory, &'a AffectedPackage)> + use<'a> {
+        let hits = self
+            .index
+            .get(ecosystem)
+            .and_then(|names| names.get(package_key(ecosystem, name).as_ref()));
+        hits.into_iter().flatten().map(|&(a, p)| {
+            let adv = &self.advisories[a as usize];
+            (adv, &adv.packages[p as usize])
+        })
+    }
+
+    /// The advisories naming a component's package.
+    pub fn for_component<'a>(
+        &'a self,
+        c: &Component,
+    ) -> impl Iterator<Item = (&'a Advisory, &'a AffectedPackage)> + use<'a> {
+        let name = component_package(c);
+        self.for_package(&c.ecosystem, &name)
+    }
+}
+
+/// An advisory file that could not be read: which file, where, what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvisoryError {
+    pub file: String,
+    /// 1-based line, when the error has a position.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for AdvisoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for AdvisoryError {}
+
+/// Parses a version for comparisons, re-exported for rules and tests.
+pub fn parse_version(ecosystem: &Ecosystem, text: &str) -> Option<Version> {
+    Version::parse(ecosystem, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_keys_compare_as_each_ecosystem_does() {
+        let key = |e: Ecosystem, n: &str| package_key(&e, n).into_owned();
+        assert_eq!(key(Ecosystem::Pypi, "Zope.Interface"), "zope-interface");
+        assert_eq!(
+            key(Ecosystem::Pypi, "typing__extensions-"),
+            "typing-extensions"
+        );
+        assert!(matches!(
+            package_key(&Ecosystem::Pypi, "requests"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(key(Ecosystem::Npm, "JSONStream"), "jsonstream");
+        // Go module paths and Maven coordinates are case-sensitive.
+        assert_eq!(
+            key(Ecosystem::Golang, "github.com/Azure/go-autorest"),
+            "github.com/Azure/go-autorest"
+        );
+    }
+}

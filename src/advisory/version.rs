@@ -1,0 +1,122 @@
+//! Versions as each ecosystem orders them: semver for Cargo and npm, semver
+//! with a `v` prefix for Go, PEP 440 for PyPI, and a segment-wise order
+//! (numbers numerically, words alphabetically) for the rest.
+
+use std::cmp::Ordering;
+
+use crate::model::Ecosystem;
+
+/// A version parsed under its ecosystem's rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Version {
+    Semver(semver::Version),
+    Pep440(pep440_rs::Version),
+    Segments(Vec<Segment>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Segment {
+    // Declared before `Number` so that `1.0-rc` sorts before `1.0.1` but a word
+    // part never outranks a number at the same position.
+    Word(String),
+    Number(u64),
+}
+
+impl Version {
+    /// `None` when `text` is not a version of that ecosystem.
+    pub fn parse(ecosystem: &Ecosystem, text: &str) -> Option<Version> {
+        let text = text.trim();
+        match ecosystem {
+            Ecosystem::Cargo | Ecosystem::Npm => {
+                semver::Version::parse(text).ok().map(Version::Semver)
+            }
+            Ecosystem::Golang => semver::Version::parse(text.strip_prefix('v').unwrap_or(text))
+                .ok()
+                .map(Version::Semver),
+            Ecosystem::Pypi => text.parse::<pep440_rs::Version>().ok().map(Version::Pep440),
+            _ => segments(text).map(Version::Segments),
+        }
+    }
+
+    /// Orders two versions of the same ecosystem; `None` across schemes.
+    pub fn compare(&self, other: &Version) -> Option<Ordering> {
+        match (self, other) {
+            (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
+            (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
+            (Version::Segments(a), Version::Segments(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+/// `1.2.0-rc1` → [1, 2, 0, "rc", 1]; `None` for text with no digit at all.
+fn segments(text: &str) -> Option<Vec<Segment>> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            out.push(Segment::Number(rest[..digits].parse().ok()?));
+            rest = &rest[digits..];
+            continue;
+        }
+        let word = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        if word > 0 {
+            out.push(Segment::Word(rest[..word].to_ascii_lowercase()));
+            rest = &rest[word..];
+        } else {
+            // A separator (`.`, `-`, `+`, `_`): it only ends a segment.
+            rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
+        }
+    }
+    // `1.0` and `1.0.0` are the same release.
+    while out.len() > 1 && out.last() == Some(&Segment::Number(0)) {
+        out.pop();
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmp(eco: Ecosystem, a: &str, b: &str) -> Ordering {
+        let a = Version::parse(&eco, a).unwrap();
+        let b = Version::parse(&eco, b).unwrap();
+        a.compare(&b).unwrap()
+    }
+
+    #[test]
+    fn each_ecosystem_orders_by_its_own_rules() {
+        assert_eq!(cmp(Ecosystem::Cargo, "0.10.0", "0.9.9"), Ordering::Greater);
+        assert_eq!(cmp(Ecosystem::Npm, "1.0.0-beta.2", "1.0.0"), Ordering::Less);
+        assert_eq!(cmp(Ecosystem::Golang, "v1.2.3", "v1.10.0"), Ordering::Less);
+        assert_eq!(
+            cmp(
+                Ecosystem::Golang,
+                "v0.0.0-20200101000000-abcdefabcdef",
+                "v0.1.0"
+            ),
+            Ordering::Less
+        );
+        // PEP 440: a release candidate precedes the final release; `1.0` == `1.0.0`.
+        assert_eq!(cmp(Ecosystem::Pypi, "2.0rc1", "2.0"), Ordering::Less);
+        assert_eq!(cmp(Ecosystem::Pypi, "1.0", "1.0.0"), Ordering::Equal);
+        assert_eq!(cmp(Ecosystem::Pypi, "1.0.post1", "1.0"), Ordering::Greater);
+        assert_eq!(cmp(Ecosystem::Maven, "1.10", "1.9.5"), Ordering::Greater);
+        assert_eq!(cmp(Ecosystem::Maven, "2.0", "2.0.0"), Ordering::Equal);
+    }
+
+    #[test]
+    fn text_that_is_no_version_is_refused() {
+        assert!(Version::parse(&Ecosystem::Cargo, "1.2").is_none());
+        assert!(Version::parse(&Ecosystem::Pypi, "not a version").is_none());
+        assert!(Version::parse(&Ecosystem::Maven, "latest").is_none());
+        let cargo = Version::parse(&Ecosystem::Cargo, "1.0.0").unwrap();
+        let pypi = Version::parse(&Ecosystem::Pypi, "1.0.0").unwrap();
+        assert_eq!(cargo.compare(&pypi), None);
+    }
+}
