@@ -157,7 +157,7 @@ pub static RULES: &[RuleInfo] = &[
         Advisories,
         [],
         ["M10(1)", "M10(2)"],
-        "a known advisory affects the used version and no fixed version exists",
+        "a known advisory (other than an unmaintained notice, which is UNM-01) affects the used version and no fixed version exists",
         "There is nothing to upgrade to: mitigate, replace the package, or accept the risk with a reason."
     ),
     rule!(

@@ -146,13 +146,14 @@ pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
     }
 }
 
-/// UNM-06: an advisory of any kind affects the used version and names no
-/// fixed version at all.
+/// UNM-06: an advisory affects the used version and names no fixed version
+/// at all. "Unmaintained" notices are UNM-01's: an abandoned package has no
+/// fix by nature, and counting it twice would double the same signal.
 pub fn unfixed_advisory(c: &Component, ctx: &Ctx) -> Verdict {
     let Some(db) = ctx.advisories else {
         return Verdict::not_evaluated(UNM06_NO_DATABASE);
     };
-    match affecting(c, db, |_, p| !p.has_fix()) {
+    match affecting(c, db, |a, p| !p.has_fix() && a.kind != Kind::Unmaintained) {
         Err(why) => Verdict::NotEvaluated(why),
         Ok(hits) if hits.is_empty() => Verdict::Pass,
         Ok(hits) => fire(
@@ -465,6 +466,15 @@ mod tests {
         let fixed = AdvisorySet::new(Vec::new(), vec![rustsec("", "\">= 0.4.0\"")]);
         assert_eq!(
             judge(unfixed_advisory, crate_at("0.3.0"), Some(&fixed)),
+            Verdict::Pass
+        );
+        // An unmaintained notice is UNM-01's, not counted again here.
+        let abandoned = AdvisorySet::new(
+            Vec::new(),
+            vec![rustsec("informational = \"unmaintained\"", "")],
+        );
+        assert_eq!(
+            judge(unfixed_advisory, crate_at("0.3.0"), Some(&abandoned)),
             Verdict::Pass
         );
         assert!(matches!(
