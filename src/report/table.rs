@@ -263,6 +263,47 @@ fn coverage(a: &Assessment, out: &mut String) {
         );
     }
     registry_facts(a, out);
+    review_state(a, out);
+}
+
+/// The policy in force, what its exceptions did, and the baseline: what a
+/// reviewer needs to know before reading findings as open or accepted.
+fn review_state(a: &Assessment, out: &mut String) {
+    use crate::model::ExceptionState;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(p) = &a.policy {
+        parts.push(match &p.file {
+            Some(f) => format!("{f} (sha256 {}…)", &p.sha256[..p.sha256.len().min(12)]),
+            None => "built-in defaults".to_string(),
+        });
+        let accepted = a.findings.iter().filter(|f| f.exception.is_some()).count();
+        if !p.exceptions.is_empty() {
+            let count = |s: ExceptionState| p.exceptions.iter().filter(|e| e.state == s).count();
+            parts.push(format!(
+                "{accepted} finding(s) accepted by {} exception(s)",
+                count(ExceptionState::Applied)
+            ));
+            let (expired, unused) = (count(ExceptionState::Expired), count(ExceptionState::Unused));
+            if expired > 0 {
+                parts.push(paint(
+                    severity_style(Severity::Medium),
+                    &format!("{expired} expired"),
+                ));
+            }
+            if unused > 0 {
+                parts.push(format!("{unused} unused"));
+            }
+        }
+    }
+    if let Some(b) = &a.baseline {
+        parts.push(format!(
+            "baseline {}: {} new, {} known, {} resolved",
+            b.file, b.new, b.known, b.resolved
+        ));
+    }
+    if !parts.is_empty() {
+        let _ = writeln!(out, "{}  {}", paint(BOLD, "Policy"), parts.join(" · "));
+    }
 }
 
 /// Where the registry facts came from and how many components they cover:

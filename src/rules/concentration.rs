@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use super::{Ctx, Fire, Verdict};
 use crate::model::{Component, Inventory, RefKind, Scope, SourceKind};
 
-/// Who stands behind a component, as far as the SBOM tells: the supplier or
-/// author, else the package namespace, else the owner of its source
-/// repository. The label says which.
+/// Who stands behind a component: the supplier or author the SBOM names,
+/// else the package namespace, else the owner of its source repository as
+/// the SBOM or, failing that, its registry gives it. The label says which.
 pub fn supplier_key(c: &Component) -> Option<String> {
     if let Some(s) = c.responsible_party() {
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -24,6 +24,12 @@ pub fn supplier_key(c: &Component) -> Option<String> {
         .iter()
         .filter(|r| r.kind == RefKind::Vcs)
         .find_map(|r| repository_owner(&r.url))
+        .or_else(|| {
+            c.origin
+                .as_ref()
+                .and_then(|o| o.repository.as_deref())
+                .and_then(repository_owner)
+        })
         .map(|o| format!("repository owner {o}"))
 }
 
@@ -511,6 +517,18 @@ mod tests {
         assert!(fired(&run(single_maintainer, c.clone())));
         c.origin.as_mut().unwrap().maintainers = Some(vec!["a".into(), "b".into()]);
         assert_eq!(run(single_maintainer, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn registry_repository_names_the_owner() {
+        let mut c = resolved(Ecosystem::Pypi, "oauth2client", "4.1.3");
+        assert_eq!(supplier_key(&c), None);
+        c.origin.as_mut().unwrap().repository =
+            Some("https://github.com/google/oauth2client".into());
+        assert_eq!(
+            supplier_key(&c).as_deref(),
+            Some("repository owner github.com/google")
+        );
     }
 
     #[test]

@@ -279,7 +279,7 @@ pub fn insecure_source(c: &Component, _: &Ctx) -> Verdict {
     }
     Verdict::fire(
         format!(
-            "{} is fetched over an unencrypted channel: {}",
+            "{} names an unencrypted download or source location: {}",
             c.display_name(),
             urls.join(", ")
         ),
