@@ -367,7 +367,9 @@ pub struct Component {
     /// Registry facts for this component (resolve stage); `None` when it was
     /// not resolved (see the report's `resolution` for why).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<super::origin::Origin>,
+    // Boxed: most components of a large inventory have none, and an inline
+    // `Origin` would add its whole size to every component.
+    pub origin: Option<Box<super::origin::Origin>>,
 }
 
 impl Component {

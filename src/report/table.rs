@@ -283,7 +283,10 @@ fn review_state(a: &Assessment, out: &mut String) {
                 "{accepted} finding(s) accepted by {} exception(s)",
                 count(ExceptionState::Applied)
             ));
-            let (expired, unused) = (count(ExceptionState::Expired), count(ExceptionState::Unused));
+            let (expired, unused) = (
+                count(ExceptionState::Expired),
+                count(ExceptionState::Unused),
+            );
             if expired > 0 {
                 parts.push(paint(
                     severity_style(Severity::Medium),

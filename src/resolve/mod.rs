@@ -121,11 +121,11 @@ pub fn resolve(inventory: &mut Inventory, options: &ResolveOptions) -> Outcome {
             continue;
         };
         if let Some(r) = outcome.packages.get(&key) {
-            c.origin = Some(derive::origin(
+            c.origin = Some(Box::new(derive::origin(
                 &r.entry.facts,
                 c.version.as_deref(),
                 r.source.clone(),
-            ));
+            )));
         }
     }
     outcome

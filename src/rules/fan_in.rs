@@ -550,9 +550,9 @@ mod tests {
     fn con02_fires_on_a_single_maintainer_hub() {
         let mut inv = star();
         for c in &mut inv.components {
-            c.origin = Some(origin(&["alice", "bob"]));
+            c.origin = Some(Box::new(origin(&["alice", "bob"])));
         }
-        inv.components[5].origin = Some(origin(&["mallory"]));
+        inv.components[5].origin = Some(Box::new(origin(&["mallory"])));
         let empty = crate::advisory::AdvisorySet::new(Vec::new(), Vec::new());
         let out = run_con02(&inv, None);
         // Without an advisory database the multi-maintainer leaf is a known unknown.
@@ -632,14 +632,14 @@ mod tests {
                 .all(|(_, v)| matches!(v, Verdict::NotEvaluated(_)))
         );
         for c in &mut inv.components {
-            c.origin = Some(origin(&["alice", "bob"]));
+            c.origin = Some(Box::new(origin(&["alice", "bob"])));
         }
         let mut covered = crate::advisory::AdvisorySet::new(Vec::new(), Vec::new());
         covered.cover(crate::model::Ecosystem::Unknown);
         assert!(run_con02(&inv, Some(&covered)).is_empty());
         // Below the threshold nothing is said at all.
         let mut wide = graph(40, &[(0, 1)]);
-        wide.components[1].origin = Some(origin(&["solo"]));
+        wide.components[1].origin = Some(Box::new(origin(&["solo"])));
         assert!(run_con02(&wide, None).is_empty());
     }
 }

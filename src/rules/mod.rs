@@ -433,7 +433,7 @@ pub(crate) mod testing {
         c.ecosystem = ecosystem;
         c.version = Some(version.to_string());
         c.source = crate::model::SourceKind::Registry { url: None };
-        c.origin = Some(crate::model::Origin {
+        c.origin = Some(Box::new(crate::model::Origin {
             registry: "https://registry.example/".into(),
             presence: crate::model::Presence::Found,
             version_listed: Some(true),
@@ -454,7 +454,7 @@ pub(crate) mod testing {
             source: crate::model::FactSource::Live {
                 fetched_at: "2026-11-23T12:00:00Z".into(),
             },
-        });
+        }));
         c
     }
 
