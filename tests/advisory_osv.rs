@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bin, root, write};
+use common::{bin, root, scan_json, write};
 use std::collections::BTreeSet;
 
 fn inputs() -> [String; 2] {
@@ -20,20 +20,10 @@ fn osv_dir() -> String {
 }
 
 fn scan(extra: &[&str]) -> serde_json::Value {
-    let out = bin()
-        .arg("scan")
-        .args(inputs())
-        .args(extra)
-        .args(["-f", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let inputs = inputs();
+    let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    args.extend_from_slice(extra);
+    scan_json(&args)
 }
 
 /// `rule name@version → advisory ids` of the findings of one rule.

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{bin, root};
+use common::{bin, root, scan_json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -83,22 +83,6 @@ fn locked(lockfile: &Path) -> Vec<(String, semver::Version)> {
             )
         })
         .collect()
-}
-
-fn scan_json(args: &[&str]) -> serde_json::Value {
-    let out = bin()
-        .arg("scan")
-        .args(args)
-        .args(["-f", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// `name@version` of the components a rule fired on.

@@ -85,6 +85,23 @@ pub fn fresh_cache() -> PathBuf {
     isolated_dir().join(format!("cache-{n}.sqlite3"))
 }
 
+/// Runs `chainrisk scan ARGS… --format json`, expects exit 0 and returns the report.
+pub fn scan_json(args: &[&str]) -> serde_json::Value {
+    let out = bin()
+        .arg("scan")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the report is JSON")
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
