@@ -243,11 +243,20 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> Str
     for (i, (label, value, shown, colour)) in rows.iter().enumerate() {
         let y = 3.0 + i as f64 * ROW_H;
         let len = if max > 0.0 { value / max * BAR_W } else { 0.0 };
-        // Long supplier names are cut for the chart; the table below has them whole.
+        // Long supplier names are cut for the chart; the table below has them
+        // whole. The kind of key ("repository owner …") would use up the
+        // room, and the owner's own name tells the bars apart.
+        let label = label
+            .strip_prefix("repository owner ")
+            .or_else(|| label.strip_prefix("namespace "))
+            .unwrap_or(label);
+        let label = label.split_once('/').map_or(label, |(host, owner)| {
+            if host.contains('.') { owner } else { label }
+        });
         let short: String = if label.chars().count() > 17 {
             label.chars().take(16).chain(['…']).collect()
         } else {
-            label.clone()
+            label.to_string()
         };
         w!(
             svg,
@@ -410,7 +419,7 @@ fn summary(v: &View, t: Tr, out: &mut String) {
     for (key, share) in &v.coverage {
         w!(
             out,
-            "<tr><td>{}</td><td class=\"num\">{} / {}</td><td><span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> {:.1}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"num\">{} / {}</td><td class=\"meter-col\"><span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> {:.1}</td></tr>\n",
             esc(t.t(key)),
             share.count,
             s.components,

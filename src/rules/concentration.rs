@@ -44,7 +44,8 @@ fn repository_owner(url: &str) -> Option<String> {
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     let mut parts = rest.split(['/', ':']).filter(|p| !p.is_empty());
     let host = parts.next()?.to_ascii_lowercase();
-    let owner = parts.next()?;
+    // Code hosts treat owner names case-insensitively: `Google` is `google`.
+    let owner = parts.next()?.to_ascii_lowercase();
     Some(format!("{host}/{owner}"))
 }
 
