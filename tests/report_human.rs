@@ -323,8 +323,9 @@ fn markdown_tables_keep_their_columns() {
 #[test]
 fn given_blocks_render_their_content() {
     use chainrisk::model::{
-        AdvisoryDatabase, BaselineState, EcosystemResolution, Evidence, EvidenceSource,
-        ExceptionMark, PolicyInfo, Resolution, SnapshotInfo,
+        AdvisoryDatabase, BaselineInfo, BaselineState, EcosystemResolution, Evidence,
+        EvidenceSource, ExceptionMark, ExceptionState, PolicyInfo, Resolution, RulePolicy,
+        Severity, SnapshotInfo,
     };
     let mut a = assess(DEMO);
     let f = &mut a.findings[0];
@@ -343,8 +344,52 @@ fn given_blocks_render_their_content() {
     a.policy = Some(PolicyInfo {
         file: Some("chainrisk.toml".into()),
         sha256: "ab".repeat(32),
-        exceptions: Vec::new(),
-        rules: Vec::new(),
+        exceptions: vec![
+            exception(
+                0,
+                ExceptionState::Applied,
+                "vendor firmware, reviewed in RISK-42",
+                1,
+            ),
+            // Markup and a table break in the reason stay text in both formats.
+            exception(
+                1,
+                ExceptionState::Expired,
+                "pinned | see <RISK-7>\nsecond line",
+                3,
+            ),
+            exception(
+                2,
+                ExceptionState::Unused,
+                "left over from the 2025 review",
+                0,
+            ),
+        ],
+        rules: vec![
+            RulePolicy {
+                rule: "CON-01".into(),
+                enabled: false,
+                severity: None,
+                scope: "all".into(),
+                removed: 5,
+                unknown_directness: 0,
+            },
+            RulePolicy {
+                rule: "UNM-05".into(),
+                enabled: true,
+                severity: Some(Severity::Info),
+                scope: "direct".into(),
+                removed: 2,
+                unknown_directness: 4,
+            },
+        ],
+    });
+    a.baseline = Some(BaselineInfo {
+        file: "reports/last-release.json".into(),
+        generated_at: "2026-10-01T12:00:00Z".into(),
+        new: 7,
+        known: 11,
+        resolved: 3,
     });
     a.resolution = Some(Resolution {
         mode: "offline".into(),
@@ -391,6 +436,100 @@ fn given_blocks_render_their_content() {
     }
     assert!(md.contains("| registry:npm | 2026-11-23T08:00:00Z |"));
     assert!(page.contains("<span class=\"status baseline\">known</span>"));
+
+    // Policy and exceptions: listed in the contents, after the known unknowns.
+    assert!(md.contains("[Policy and exceptions](#policy)"));
+    assert!(page.contains("<a href=\"#policy\">Policy and exceptions</a>"));
+    for text in [&md, &page] {
+        let unknowns = text.find("id=\"known-unknowns\"").unwrap();
+        let policy = text.find("id=\"policy\"").unwrap();
+        let inventory = text.find("id=\"inventory\"").unwrap();
+        assert!(unknowns < policy && policy < inventory, "section order");
+        let section = &text[policy..inventory];
+        for expected in [
+            "chainrisk.toml:10",
+            "chainrisk.toml:20",
+            "chainrisk.toml:30",
+            "left over from the 2025 review",
+            "&lt;RISK-7&gt;",
+            "reports/last-release.json",
+            "2026-10-01T12:00:00Z",
+            "CON-01",
+            "single maintainer",
+            "direct dependencies",
+        ] {
+            assert!(
+                section.contains(expected),
+                "{expected} in the policy section"
+            );
+        }
+        assert!(!section.contains("<RISK-7>"), "markup stays text");
+        assert!(section.contains("pkg:npm/lodash"));
+        assert!(section.contains("&lt;4.17.21"), "versions, escaped");
+    }
+    let md_policy = &md[md.find("id=\"policy\"").unwrap()..md.find("id=\"inventory\"").unwrap()];
+    assert!(md_policy.contains("new 7 · known 11 · resolved 3"));
+    assert!(md_policy.contains("pinned \\| see &lt;RISK-7&gt; second line"));
+    assert!(md_policy.contains("Low → Info"), "severity override");
+    // Each table row has as many cells as its header: 7 for rules, 8 for exceptions.
+    let pipes = |line: &str| {
+        let b = line.as_bytes();
+        (0..b.len())
+            .filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\'))
+            .count()
+    };
+    let rows = |prefixes: &[&str]| -> Vec<usize> {
+        md_policy
+            .lines()
+            .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+            .map(pipes)
+            .collect()
+    };
+    assert_eq!(rows(&["| CON-01 |", "| UNM-05 |"]), vec![8, 8]);
+    assert_eq!(
+        rows(&["| applied |", "| expired |", "| unused |"]),
+        vec![9, 9, 9]
+    );
+    assert!(md_policy.contains("| off |"));
+    let page_policy =
+        &page[page.find("id=\"policy\"").unwrap()..page.find("id=\"inventory\"").unwrap()];
+    assert!(page_policy.contains("<span class=\"status accepted\">applied</span>"));
+    assert!(page_policy.contains("<span class=\"status not-met\">expired</span>"));
+    assert!(page_policy.contains("<span class=\"status unjudged\">unused</span>"));
+    assert!(page_policy.contains("<span class=\"status not-met\">off</span>"));
+    assert!(page_policy.contains("pinned | see &lt;RISK-7&gt;"));
+    assert_eq!(page_policy.matches("<tr class=\"exception ").count(), 3);
+    assert!(
+        page_policy.contains("<td class=\"num\">4</td>"),
+        "kept for unknown directness"
+    );
+
+    // The Chinese report labels the section and the states in Chinese.
+    let zh = markdown::render(&a, Lang::ZhCn);
+    for label in ["策略与例外", "已应用", "已过期", "未使用", "规则调整"] {
+        assert!(zh.contains(label), "{label} in the Chinese report");
+    }
+}
+
+/// One `[[exception]]` entry on a made-up line of the policy file.
+fn exception(
+    index: usize,
+    state: chainrisk::model::ExceptionState,
+    reason: &str,
+    matched: usize,
+) -> chainrisk::model::ExceptionReport {
+    chainrisk::model::ExceptionReport {
+        index,
+        rule: if index == 0 { "DEL-01" } else { "*" }.into(),
+        package: "pkg:npm/lodash".into(),
+        versions: (index == 1).then(|| "<4.17.21".into()),
+        reason: reason.into(),
+        owner: (index != 2).then(|| "psirt@acme.example".into()),
+        expires: (index == 1).then(|| "2026-06-30".into()),
+        state,
+        matched,
+        location: Some(format!("chainrisk.toml:{}", (index + 1) * 10)),
+    }
 }
 
 /// A scan that read nothing still renders: no findings, no inventory rows,

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::Assessment;
 use super::i18n::{Lang, Tr};
 use super::view::{Conformance, FAMILIES, FindingRow, View, display_name};
-use crate::model::{Category, Severity};
+use crate::model::{Category, ExceptionState, Severity};
 
 /// Appends formatted text; writing to a `String` cannot fail.
 macro_rules! w {
@@ -111,6 +111,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     matrix(&v, t, &mut out);
     findings(&v, t, &mut out);
     unknowns(&v, t, &mut out);
+    policy(&v, t, &mut out);
     inventory(&v, t, &mut out);
     reproducibility(&v, t, &mut out);
     w!(
@@ -193,12 +194,13 @@ fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
     );
 }
 
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     ("summary", "sec.summary"),
     ("conformance", "sec.conformance"),
     ("review-matrix", "sec.matrix"),
     ("findings", "sec.findings"),
     ("known-unknowns", "sec.unknowns"),
+    ("policy", "sec.policy"),
     ("inventory", "sec.inventory"),
     ("reproducibility", "sec.reproducibility"),
 ];
@@ -250,9 +252,13 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> Str
             .strip_prefix("repository owner ")
             .or_else(|| label.strip_prefix("namespace "))
             .unwrap_or(label);
-        let label = label.split_once('/').map_or(label, |(host, owner)| {
-            if host.contains('.') { owner } else { label }
-        });
+        let label =
+            label.split_once('/').map_or(
+                label,
+                |(host, owner)| {
+                    if host.contains('.') { owner } else { label }
+                },
+            );
         let short: String = if label.chars().count() > 17 {
             label.chars().take(16).chain(['…']).collect()
         } else {
@@ -745,6 +751,163 @@ fn unknowns(v: &View, t: Tr, out: &mut String) {
         );
     }
     w!(out, "</tbody>\n</table>\n</section>\n");
+}
+
+/// Exception states in the colours of the other statuses: applied like an
+/// accepted finding, expired like an unmet element, unused like an unjudged one.
+fn exception_class(s: ExceptionState) -> &'static str {
+    match s {
+        ExceptionState::Applied => "accepted",
+        ExceptionState::Expired => "not-met",
+        ExceptionState::Unused => "unjudged",
+    }
+}
+
+fn policy(v: &View, t: Tr, out: &mut String) {
+    section_start(out, "policy", t.t("sec.policy"));
+    w!(
+        out,
+        "<p class=\"note\">{}</p>\n<table class=\"grid kvtable\" id=\"policy-table\">\n<tbody>\n",
+        esc(t.t("pol.note"))
+    );
+    let file = v.policy.as_ref().map(|p| {
+        let file = match p.file {
+            Some(f) => format!("<code>{}</code>", esc(f)),
+            None => esc(t.t("repro.defaults")).into_owned(),
+        };
+        format!("{file} <code class=\"hash\">{}</code>", esc(p.sha256))
+    });
+    w!(
+        out,
+        "<tr><th>{}</th><td>{}</td></tr>\n",
+        esc(t.t("pol.file")),
+        file.unwrap_or_else(|| not_given(t))
+    );
+    let baseline = v.baseline.map(|b| {
+        format!(
+            "<code>{}</code> · {} {} · {} <strong>{}</strong> · {} <strong>{}</strong> · {} <strong>{}</strong>",
+            esc(&b.file),
+            esc(t.t("pol.generated")),
+            esc(&b.generated_at),
+            esc(t.t("baseline.new")),
+            b.new,
+            esc(t.t("baseline.known")),
+            b.known,
+            esc(t.t("pol.resolved")),
+            b.resolved
+        )
+    });
+    w!(
+        out,
+        "<tr><th>{}</th><td>{}</td></tr>\n</tbody>\n</table>\n",
+        esc(t.t("f.baseline")),
+        baseline.unwrap_or_else(|| not_given(t))
+    );
+
+    w!(out, "<h3>{}</h3>\n", esc(t.t("pol.rules")));
+    match &v.policy {
+        None => w!(out, "<p>{}</p>\n", not_given(t)),
+        Some(p) if p.rules.is_empty() => w!(out, "<p>{}</p>\n", esc(t.t("pol.rules_none"))),
+        Some(p) => {
+            w!(
+                out,
+                "<table class=\"grid\" id=\"policy-rules-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+                esc(t.t("rule")),
+                esc(t.t("f.title")),
+                esc(t.t("pol.enabled")),
+                esc(t.t("severity")),
+                esc(t.t("pol.scope")),
+                esc(t.t("pol.removed")),
+                esc(t.t("pol.kept_unknown"))
+            );
+            for r in &p.rules {
+                let c = r.change;
+                let enabled = if c.enabled {
+                    format!("<span class=\"status met\">{}</span>", esc(t.t("pol.on")))
+                } else {
+                    format!(
+                        "<span class=\"status not-met\">{}</span>",
+                        esc(t.t("pol.off"))
+                    )
+                };
+                let severity = match (c.severity, r.info) {
+                    (Some(s), Some(info)) => {
+                        format!("{} → {}", badge(t, info.severity), badge(t, s))
+                    }
+                    (Some(s), None) => badge(t, s),
+                    (None, _) => {
+                        format!("— <span class=\"muted\">({})</span>", esc(t.t("f.default")))
+                    }
+                };
+                w!(
+                    out,
+                    "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td>{enabled}</td><td>{severity}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                    esc(&c.rule),
+                    esc(&t.rule_name(&c.rule)),
+                    esc(&t.scope(&c.scope)),
+                    c.removed,
+                    c.unknown_directness
+                );
+            }
+            w!(out, "</tbody>\n</table>\n");
+        }
+    }
+
+    w!(out, "<h3>{}</h3>\n", esc(t.t("pol.exceptions")));
+    match &v.policy {
+        None => w!(out, "<p>{}</p>\n", not_given(t)),
+        Some(p) if p.exceptions.is_empty() => {
+            w!(out, "<p>{}</p>\n", esc(t.t("pol.exceptions_none")))
+        }
+        Some(p) => {
+            w!(
+                out,
+                "<table class=\"grid\" id=\"exceptions-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+                esc(t.t("conf.status")),
+                esc(t.t("rule")),
+                esc(t.t("pol.package")),
+                esc(t.t("reason")),
+                esc(t.t("pol.owner")),
+                esc(t.t("pol.expires")),
+                esc(t.t("pol.matched")),
+                esc(t.t("pol.location"))
+            );
+            for e in &p.exceptions {
+                let versions = e
+                    .versions
+                    .as_deref()
+                    .map(|v| format!(" <span class=\"muted\">{}</span>", esc(v)))
+                    .unwrap_or_default();
+                let matched = if e.matched == 0 {
+                    "<td class=\"num zero\">0</td>".to_string()
+                } else {
+                    format!("<td class=\"num\">{}</td>", e.matched)
+                };
+                w!(
+                    out,
+                    "<tr class=\"exception {state}\"><td><span class=\"status {class}\">{}</span></td><td><code class=\"id\">{}</code></td><td><code class=\"purl\">{}</code>{versions}</td><td>{}</td><td>{}</td><td>{}</td>{matched}<td>{}</td></tr>\n",
+                    esc(t.exception_state(e.state)),
+                    esc(&e.rule),
+                    esc(&e.package),
+                    esc(&e.reason),
+                    or_not_given(t, e.owner.as_deref()),
+                    or_not_given(t, e.expires.as_deref()),
+                    e.location
+                        .as_deref()
+                        .map(|l| format!("<code>{}</code>", esc(l)))
+                        .unwrap_or_else(|| not_given(t)),
+                    state = match e.state {
+                        ExceptionState::Applied => "applied",
+                        ExceptionState::Expired => "expired",
+                        ExceptionState::Unused => "unused",
+                    },
+                    class = exception_class(e.state),
+                );
+            }
+            w!(out, "</tbody>\n</table>\n");
+        }
+    }
+    w!(out, "</section>\n");
 }
 
 fn inventory(v: &View, t: Tr, out: &mut String) {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::view::{Conformance, Relation};
-use crate::model::{BaselineState, Category, Severity};
+use crate::model::{BaselineState, Category, ExceptionState, Severity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -65,6 +65,7 @@ pub static MESSAGES: &[Message] = &[
     ("sec.findings", "Findings", "发现项"),
     ("sec.unknowns", "Known unknowns", "已知未知项"),
     ("sec.inventory", "Component inventory", "组件清单"),
+    ("sec.policy", "Policy and exceptions", "策略与例外"),
     ("sec.reproducibility", "Reproducibility", "可复现性"),
     // Summary
     ("sum.components", "Components", "组件"),
@@ -166,6 +167,33 @@ pub static MESSAGES: &[Message] = &[
     // Known unknowns and inventory
     ("unknowns.note", "Checks the rules could not make for lack of data. They are not passes.", "因缺少数据而无法执行的检查。它们不算作通过。"),
     ("unknowns.none", "Every rule could judge every subject.", "所有规则均已对全部对象作出判断。"),
+    // Policy and exceptions
+    ("pol.note", "What the policy did to this report: rules switched off, re-rated or re-scoped, findings accepted by exception, and the comparison with an earlier report.", "策略对本报告的影响：关闭、调整严重程度或调整范围的规则，按例外接受的发现项，以及与先前报告的比较。"),
+    ("pol.file", "Policy file (SHA-256)", "策略文件（SHA-256）"),
+    ("pol.generated", "generated", "生成于"),
+    ("pol.resolved", "resolved", "已解决"),
+    ("pol.rules", "Rule changes", "规则调整"),
+    ("pol.rules_none", "The policy changes no rule.", "策略未调整任何规则。"),
+    ("pol.enabled", "Enabled", "启用"),
+    ("pol.on", "on", "启用"),
+    ("pol.off", "off", "关闭"),
+    ("pol.scope", "Scope", "范围"),
+    ("pol.removed", "Findings removed", "移除的发现项"),
+    ("pol.kept_unknown", "Kept (directness unknown)", "保留（依赖关系未知）"),
+    ("pol.exceptions", "Exceptions", "例外"),
+    ("pol.exceptions_none", "The policy has no exceptions.", "策略中没有例外。"),
+    ("pol.package", "Package", "软件包"),
+    ("pol.owner", "Owner", "负责人"),
+    ("pol.expires", "Expires", "到期日期"),
+    ("pol.matched", "Matched findings", "匹配的发现项"),
+    ("pol.location", "Location", "位置"),
+    ("scope.all", "all components", "全部组件"),
+    ("scope.direct", "direct dependencies", "直接依赖"),
+    ("scope.transitive", "transitive dependencies", "传递依赖"),
+    ("scope.none", "no component", "无组件"),
+    ("exc.state.applied", "applied", "已应用"),
+    ("exc.state.expired", "expired", "已过期"),
+    ("exc.state.unused", "unused", "未使用"),
     ("inventory.summary", "All {n} components", "全部 {n} 个组件"),
     ("inv.licence", "Licence", "许可证"),
     ("inv.hash", "Hashes", "哈希"),
@@ -386,6 +414,19 @@ impl Tr {
         }
     }
 
+    pub fn exception_state(self, s: ExceptionState) -> &'static str {
+        match s {
+            ExceptionState::Applied => self.t("exc.state.applied"),
+            ExceptionState::Expired => self.t("exc.state.expired"),
+            ExceptionState::Unused => self.t("exc.state.unused"),
+        }
+    }
+
+    /// A rule's scope (`all`, `direct`, `transitive`, `none`), translated where known.
+    pub fn scope(self, scope: &str) -> String {
+        lookup(self.0, &format!("scope.{scope}")).map_or_else(|| scope.to_string(), str::to_string)
+    }
+
     pub fn relation(self, r: Relation) -> &'static str {
         match r {
             Relation::Root => self.t("rel.root"),
@@ -451,6 +492,8 @@ mod tests {
         keys.extend(FACTORS.iter().map(|f| format!("factor.{f}")));
         keys.extend(NTIA.iter().chain(BSI).map(|e| e.key.to_string()));
         keys.extend(["online", "offline", "off"].map(|m| format!("mode.{m}")));
+        keys.extend(["all", "direct", "transitive", "none"].map(|s| format!("scope.{s}")));
+        keys.extend(["applied", "expired", "unused"].map(|s| format!("exc.state.{s}")));
         for k in keys {
             assert!(lookup(Lang::En, &k).is_some(), "missing key {k}");
         }
@@ -496,7 +539,7 @@ mod tests {
                 }
             }
             // Keys held in tables (`"sec.summary"`, `"cov.hash"`) are checked too.
-            for prefix in ["\"sec.", "\"cov.", "\"el.", "\"chart."] {
+            for prefix in ["\"sec.", "\"cov.", "\"el.", "\"chart.", "\"pol."] {
                 for (pos, _) in src.match_indices(prefix) {
                     let rest = &src[pos + 1..];
                     let key = &rest[..rest.find('"').unwrap()];

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::Assessment;
 use super::i18n::{Lang, Tr};
 use super::view::{FACTORS, FAMILIES, FindingRow, View, display_name};
-use crate::model::Category;
+use crate::model::{Category, ExceptionReport};
 
 /// Appends a formatted line; writing to a `String` cannot fail.
 macro_rules! w {
@@ -27,6 +27,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     matrix(&v, t, &mut out);
     findings(&v, t, &mut out);
     unknowns(&v, t, &mut out);
+    policy(&v, t, &mut out);
     inventory(&v, t, &mut out);
     reproducibility(&v, t, &mut out);
     out
@@ -116,12 +117,13 @@ fn cover(v: &View, t: Tr, out: &mut String) {
     );
 }
 
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     ("summary", "sec.summary"),
     ("conformance", "sec.conformance"),
     ("review-matrix", "sec.matrix"),
     ("findings", "sec.findings"),
     ("known-unknowns", "sec.unknowns"),
+    ("policy", "sec.policy"),
     ("inventory", "sec.inventory"),
     ("reproducibility", "sec.reproducibility"),
 ];
@@ -472,6 +474,127 @@ fn unknowns(v: &View, t: Tr, out: &mut String) {
         );
     }
     w!(out);
+}
+
+fn exception_package(e: &ExceptionReport) -> String {
+    match &e.versions {
+        Some(v) => format!("{} ({})", cell(&e.package), cell(v)),
+        None => cell(&e.package).into_owned(),
+    }
+}
+
+fn policy(v: &View, t: Tr, out: &mut String) {
+    section(out, "policy", t.t("sec.policy"));
+    w!(out, "{}\n", t.t("pol.note"));
+    let file = v.policy.as_ref().map(|p| {
+        let file = p.file.map_or_else(
+            || t.t("repro.defaults").to_string(),
+            |f| cell(f).into_owned(),
+        );
+        format!("{file} (sha256 {})", cell(p.sha256))
+    });
+    w!(
+        out,
+        "- **{}**: {}",
+        t.t("pol.file"),
+        file.unwrap_or_else(|| or_not_given(t, None))
+    );
+    let baseline = v.baseline.map(|b| {
+        format!(
+            "{} · {} {} · {} {} · {} {} · {} {}",
+            cell(&b.file),
+            t.t("pol.generated"),
+            cell(&b.generated_at),
+            t.t("baseline.new"),
+            b.new,
+            t.t("baseline.known"),
+            b.known,
+            t.t("pol.resolved"),
+            b.resolved
+        )
+    });
+    w!(
+        out,
+        "- **{}**: {}\n",
+        t.t("f.baseline"),
+        baseline.unwrap_or_else(|| or_not_given(t, None))
+    );
+
+    w!(out, "### {}\n", t.t("pol.rules"));
+    match &v.policy {
+        None => w!(out, "{}\n", or_not_given(t, None)),
+        Some(p) if p.rules.is_empty() => w!(out, "{}\n", t.t("pol.rules_none")),
+        Some(p) => {
+            table_head(
+                out,
+                &[
+                    t.t("rule"),
+                    t.t("f.title"),
+                    t.t("pol.enabled"),
+                    t.t("severity"),
+                    t.t("pol.scope"),
+                    t.t("pol.removed"),
+                    t.t("pol.kept_unknown"),
+                ],
+            );
+            for r in &p.rules {
+                let c = r.change;
+                let severity = match (c.severity, r.info) {
+                    (Some(s), Some(info)) => format!("{} → {}", t.sev(info.severity), t.sev(s)),
+                    (Some(s), None) => t.sev(s).to_string(),
+                    (None, _) => format!("— ({})", t.t("f.default")),
+                };
+                w!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    cell(&c.rule),
+                    cell(&t.rule_name(&c.rule)),
+                    t.t(if c.enabled { "pol.on" } else { "pol.off" }),
+                    severity,
+                    cell(&t.scope(&c.scope)),
+                    c.removed,
+                    c.unknown_directness
+                );
+            }
+            w!(out);
+        }
+    }
+
+    w!(out, "### {}\n", t.t("pol.exceptions"));
+    match &v.policy {
+        None => w!(out, "{}\n", or_not_given(t, None)),
+        Some(p) if p.exceptions.is_empty() => w!(out, "{}\n", t.t("pol.exceptions_none")),
+        Some(p) => {
+            table_head(
+                out,
+                &[
+                    t.t("conf.status"),
+                    t.t("rule"),
+                    t.t("pol.package"),
+                    t.t("reason"),
+                    t.t("pol.owner"),
+                    t.t("pol.expires"),
+                    t.t("pol.matched"),
+                    t.t("pol.location"),
+                ],
+            );
+            for e in &p.exceptions {
+                w!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                    t.exception_state(e.state),
+                    cell(&e.rule),
+                    exception_package(e),
+                    cell(&e.reason),
+                    or_not_given(t, e.owner.as_deref()),
+                    or_not_given(t, e.expires.as_deref()),
+                    e.matched,
+                    or_not_given(t, e.location.as_deref())
+                );
+            }
+            w!(out);
+        }
+    }
 }
 
 fn inventory(v: &View, t: Tr, out: &mut String) {

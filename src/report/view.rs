@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Assessment, Share};
 use crate::model::{
-    BaselineState, Category, Component, ComponentId, ExceptionMark, Finding, Severity,
+    BaselineInfo, BaselineState, Category, Component, ComponentId, ExceptionMark, ExceptionReport,
+    Finding, RulePolicy, Severity,
 };
 use crate::rules::Thresholds;
 use crate::rules::catalogue::{self, RuleInfo};
@@ -165,6 +166,23 @@ pub struct InventoryRow<'a> {
     pub findings: usize,
 }
 
+/// A rule the policy changes: switched off, re-rated or re-scoped.
+pub struct RuleChangeRow<'a> {
+    pub change: &'a RulePolicy,
+    pub info: Option<&'static RuleInfo>,
+}
+
+/// The policy in force, as the "Policy and exceptions" section shows it.
+pub struct PolicyView<'a> {
+    /// The policy file; `None` for the built-in defaults.
+    pub file: Option<&'a str>,
+    pub sha256: &'a str,
+    /// Only rules whose settings differ from the defaults, in policy order.
+    pub rules: Vec<RuleChangeRow<'a>>,
+    /// Every `[[exception]]` entry, in file order, with its state.
+    pub exceptions: Vec<&'a ExceptionReport>,
+}
+
 pub struct View<'a> {
     pub a: &'a Assessment,
     pub report_id: String,
@@ -182,6 +200,9 @@ pub struct View<'a> {
     pub inventory: Vec<InventoryRow<'a>>,
     /// `online` / `offline` / how resolution ran; `None` when not recorded.
     pub mode: Option<String>,
+    /// `None` when the report does not record the policy.
+    pub policy: Option<PolicyView<'a>>,
+    pub baseline: Option<&'a BaselineInfo>,
 }
 
 /// `name@version`, or the name alone.
@@ -332,12 +353,41 @@ impl<'a> View<'a> {
             unknowns,
             inventory,
             mode,
+            policy: policy_view(a, &rules),
+            baseline: a.baseline.as_ref(),
         }
     }
 
     pub fn finding_count(&self) -> usize {
         self.groups.iter().map(|g| g.rows.len()).sum()
     }
+}
+
+fn policy_view<'a>(
+    a: &'a Assessment,
+    rules: &HashMap<&str, &'static RuleInfo>,
+) -> Option<PolicyView<'a>> {
+    let p = a.policy.as_ref()?;
+    // The scan lists only changed rules; a report read back from JSON may
+    // list a rule at its defaults, which changes nothing worth a row.
+    let changed =
+        |r: &RulePolicy| !r.enabled || r.severity.is_some() || r.scope != "all" || r.removed > 0;
+    let mut exceptions: Vec<&ExceptionReport> = p.exceptions.iter().collect();
+    exceptions.sort_by_key(|e| e.index);
+    Some(PolicyView {
+        file: p.file.as_deref(),
+        sha256: &p.sha256,
+        rules: p
+            .rules
+            .iter()
+            .filter(|r| changed(r))
+            .map(|r| RuleChangeRow {
+                change: r,
+                info: rules.get(r.rule.as_str()).copied(),
+            })
+            .collect(),
+        exceptions,
+    })
 }
 
 fn finding_groups<'a>(
