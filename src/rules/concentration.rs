@@ -299,6 +299,11 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
         if resolvable {
             return Verdict::Pass;
         }
+        if !super::facts::registry_describes_packages(&c.ecosystem) {
+            return Verdict::not_evaluated(
+                "no supplier, namespace or repository owner in the SBOM, and the registry's index does not record publishers",
+            );
+        }
         let ev = |k: &str| super::facts::evidence(c, o, k, "absent");
         return Verdict::fire_sourced(
             format!(
@@ -540,6 +545,9 @@ mod tests {
         assert_eq!(run(supplier_unknown, c.clone()), Verdict::Pass);
         c.origin = None;
         assert!(matches!(run(supplier_unknown, c), Verdict::NotEvaluated(_)));
+        // The Cargo index names no publisher: unknown, not absent.
+        let k = resolved(Ecosystem::Cargo, "anon", "1.0.0");
+        assert!(matches!(run(supplier_unknown, k), Verdict::NotEvaluated(_)));
     }
 
     /// Runs a component rule with the given lists.

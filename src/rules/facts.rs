@@ -37,6 +37,14 @@ pub fn known(c: &Component) -> Result<&Origin, Verdict> {
     }
 }
 
+/// Whether the registry's answer carries package metadata (repository,
+/// licence, maintainers) at all. The Cargo sparse index gives only versions,
+/// yank flags, checksums and publication times: there, a missing repository
+/// is unknown, not absent.
+pub fn registry_describes_packages(ecosystem: &Ecosystem) -> bool {
+    *ecosystem != Ecosystem::Cargo
+}
+
 /// Evidence read from the component's registry facts, naming their source
 /// and fetch time.
 pub fn evidence(c: &Component, o: &Origin, key: &str, value: impl Into<String>) -> Evidence {

@@ -27,6 +27,9 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
     };
     match &o.repository {
         Some(_) => Verdict::Pass,
+        None if !facts::registry_describes_packages(&c.ecosystem) => Verdict::not_evaluated(
+            "no VCS reference in the SBOM, and the registry's index does not record repositories",
+        ),
         None => Verdict::fire_sourced(
             format!(
                 "{} names no source repository, neither in the SBOM nor at its registry",
@@ -315,6 +318,15 @@ mod tests {
         c.origin.as_mut().unwrap().repository = Some("https://git.example/x".into());
         assert_eq!(run(no_source_repository, c.clone()), Verdict::Pass);
         c.origin = None;
+        assert!(matches!(
+            run(no_source_repository, c),
+            Verdict::NotEvaluated(_)
+        ));
+    }
+
+    #[test]
+    fn opq01_cargo_index_does_not_tell() {
+        let c = resolved(Ecosystem::Cargo, "serde", "1.0.0");
         assert!(matches!(
             run(no_source_repository, c),
             Verdict::NotEvaluated(_)
