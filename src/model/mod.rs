@@ -10,6 +10,7 @@ mod license;
 mod origin;
 mod purl;
 mod review;
+mod sri;
 
 pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
@@ -28,3 +29,4 @@ pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
     PolicyInfo, RulePolicy,
 };
+pub use sri::integrity_hashes;

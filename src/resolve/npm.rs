@@ -8,9 +8,6 @@
 //! so the document is read as a JSON value. Mirrors strip some fields: a
 //! missing field is unknown (`None`), never `false` or empty.
 
-use base64::Engine as _;
-use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -18,7 +15,7 @@ use serde_json::Value;
 
 use super::client::{Fetched, Validators, fetch_document, is_path_safe, json_error, timestamp};
 use super::http::Target;
-use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts};
+use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts, integrity_hashes};
 
 /// The packument's path: `name`, or `@scope%2fname`.
 pub fn packument_path(name: &str) -> String {
@@ -312,51 +309,6 @@ fn account_names(value: &Value) -> Option<Vec<String>> {
     let mut names: Vec<String> = value.as_array()?.iter().filter_map(account_name).collect();
     names.dedup();
     Some(names)
-}
-
-/// Base64 as Subresource Integrity writes it; padding is optional in practice.
-const SRI_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
-/// The digests of an `integrity` string (`sha512-BASE64`, possibly several
-/// separated by spaces, each possibly with `?options`) as lower-case hex,
-/// as the lockfile readers of the ingest stage write them.
-pub fn integrity_hashes(sri: &str) -> Vec<Result<Hash, String>> {
-    let known = [
-        ("sha512", HashAlg::Sha512, 64),
-        ("sha384", HashAlg::Sha384, 48),
-        ("sha256", HashAlg::Sha256, 32),
-        ("sha1", HashAlg::Sha1, 20),
-        ("md5", HashAlg::Md5, 16),
-    ];
-    sri.split_whitespace()
-        .map(|token| {
-            let token = token.split('?').next().unwrap_or(token);
-            let (alg, b64) = token
-                .split_once('-')
-                .ok_or_else(|| format!("integrity {token:?} is not `algorithm-base64`; ignored"))?;
-            let (hash_alg, len) = known
-                .iter()
-                .find(|(a, _, _)| alg.eq_ignore_ascii_case(a))
-                .map(|(_, h, l)| (h.clone(), *l))
-                .ok_or_else(|| format!("integrity algorithm {alg:?} is not known; ignored"))?;
-            match SRI_BASE64.decode(b64) {
-                Ok(d) if d.len() == len => Ok(Hash {
-                    alg: hash_alg,
-                    value: crate::ingest::hex(&d),
-                }),
-                Ok(d) => Err(format!(
-                    "integrity {alg} digest is {} bytes, expected {len}; ignored",
-                    d.len()
-                )),
-                Err(_) => Err(format!(
-                    "integrity {alg} digest is not valid base64; ignored"
-                )),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

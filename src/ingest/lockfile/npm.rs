@@ -26,9 +26,6 @@
 //! when the lockfile gives no `resolved` URL its source is
 //! [`SourceKind::Vendored`].
 
-use base64::Engine;
-use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -147,50 +144,15 @@ pub(super) fn package_at(
     c
 }
 
-/// Base64 as Subresource Integrity writes it; padding is optional in practice.
-const SRI_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
 /// Adds the digests of an `integrity` string (`sha512-BASE64`, possibly
 /// several separated by spaces, each possibly with `?options`) as hex hashes.
 /// A digest that does not decode, or has the wrong length, is ignored with a
 /// warning naming `at`.
 pub(super) fn add_integrity(c: &mut Component, sri: &str, at: &str, warnings: &mut Vec<String>) {
-    for token in sri.split_whitespace() {
-        let token = token.split('?').next().unwrap_or(token);
-        let Some((alg, b64)) = token.split_once('-') else {
-            warnings.push(format!(
-                "{at}: integrity {token:?} is not `algorithm-base64`; ignored"
-            ));
-            continue;
-        };
-        let known = [
-            ("sha512", "SHA-512", 64),
-            ("sha384", "SHA-384", 48),
-            ("sha256", "SHA-256", 32),
-            ("sha1", "SHA-1", 20),
-            ("md5", "MD5", 16),
-        ];
-        let (name, len) = match known.iter().find(|(a, _, _)| alg.eq_ignore_ascii_case(a)) {
-            Some(&(_, name, len)) => (name, len),
-            None => {
-                warnings.push(format!(
-                    "{at}: integrity algorithm {alg:?} is not known; ignored"
-                ));
-                continue;
-            }
-        };
-        match SRI_BASE64.decode(b64) {
-            Ok(d) if d.len() == len => c.add_hash(name, &crate::ingest::hex(&d)),
-            Ok(d) => warnings.push(format!(
-                "{at}: integrity {alg} digest is {} bytes, expected {len}; ignored",
-                d.len()
-            )),
-            Err(_) => warnings.push(format!(
-                "{at}: integrity {alg} digest is not valid base64; ignored"
-            )),
+    for hash in crate::model::integrity_hashes(sri) {
+        match hash {
+            Ok(h) => c.add_hash(h.alg.as_str(), &h.value),
+            Err(why) => warnings.push(format!("{at}: {why}")),
         }
     }
 }
