@@ -146,3 +146,120 @@ fn rules_lists_and_explains() {
     let list: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 32);
 }
+
+/// The README's first command: the real demo product with its registry
+/// snapshot, offline, shows a finding of every category, and the registry
+/// facts name the snapshot as their source.
+#[test]
+fn readme_first_command_shows_every_category_offline() {
+    let args = [
+        "fixtures/demo/gsutil-5.29.cdx.json",
+        "--snapshot",
+        "fixtures/demo/gsutil-5.29.snapshot.json",
+        "--offline",
+    ];
+    let out = bin()
+        .arg("scan")
+        .args(args)
+        .current_dir(root())
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("36 of 36 components resolved"), "{text}");
+
+    let out = bin()
+        .arg("scan")
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let categories: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        categories.into_iter().collect::<Vec<_>>(),
+        [
+            "completeness",
+            "concentration",
+            "delivery",
+            "opaque",
+            "unmaintained"
+        ]
+    );
+    let name_of = |f: &serde_json::Value| {
+        report["components"][f["component"].as_u64().unwrap() as usize]["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let yanked: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["rule"] == "UNM-03").collect();
+    assert_eq!(yanked.len(), 1);
+    assert_eq!(name_of(yanked[0]), "requests");
+    assert!(
+        yanked[0]["evidence"][0]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("snapshot:fixtures/demo/gsutil-5.29.snapshot.json@"),
+        "{}",
+        yanked[0]
+    );
+    // No primary component: what nothing depends on (gsutil) is direct.
+    let direct: Vec<&str> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["direct"] == true)
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(direct, ["gsutil"]);
+    assert_valid_report(&report, "demo with snapshot");
+}
+
+/// An SBOM with a dependency graph but no primary component: the components
+/// nothing depends on are direct, the rest transitive, with a warning.
+#[test]
+fn graph_without_primary_measures_directness_from_its_tops() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = write(
+        dir.path(),
+        "env.cdx.json",
+        br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+            {"bom-ref":"a","type":"library","name":"a","version":"1"},
+            {"bom-ref":"b","type":"library","name":"b","version":"1"},
+            {"bom-ref":"c","type":"library","name":"c","version":"1"},
+            {"bom-ref":"d","type":"library","name":"d","version":"1"}],
+          "dependencies":[{"ref":"a","dependsOn":["b"]},{"ref":"b","dependsOn":["c"]},
+            {"ref":"d","dependsOn":["c"]}]}"#,
+    );
+    let report = scan_json(&[sbom.to_str().unwrap()]);
+    let direct: Vec<(String, serde_json::Value)> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_string(), c["direct"].clone()))
+        .collect();
+    assert_eq!(
+        direct,
+        [
+            ("a".to_string(), serde_json::json!(true)),
+            ("b".to_string(), serde_json::json!(false)),
+            ("c".to_string(), serde_json::json!(false)),
+            ("d".to_string(), serde_json::json!(true)),
+        ]
+    );
+    let warnings = report["inputs"][0]["warnings"].to_string();
+    assert!(warnings.contains("no primary component"), "{warnings}");
+    // SBM-04 still reports the missing primary.
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "SBM-04")
+    );
+}

@@ -219,6 +219,21 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         if record.meta.has_dependency_graph && (!doc_roots.is_empty() || !from_primary.is_empty()) {
             record.meta.unreachable =
                 classify(&ids, &doc_edges, &doc_roots, &from_primary, &mut direct);
+        } else if record.meta.has_dependency_graph
+            && record.meta.primary.is_none()
+            && !doc_edges.is_empty()
+        {
+            // No primary component (an SBOM of an installed environment, say):
+            // what nothing depends on is what was installed on purpose, so it
+            // counts as direct and the rest as transitive. SBM-04 still
+            // reports the missing primary; nothing is "unreachable" from a
+            // primary that does not exist.
+            let top = entry_points(&ids, &doc_edges, direct.len());
+            record.warnings.push(format!(
+                "no primary component: directness is measured from the {} component(s) nothing depends on",
+                top.len()
+            ));
+            classify(&ids, &doc_edges, &[], &top, &mut direct);
         }
         for &r in &doc_roots {
             // The flag doubles as the "already listed" check: no scan of `roots`.
@@ -239,6 +254,19 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
     inv.roots = roots;
     inv.subject = subject(&inv);
     inv
+}
+
+/// The components of one document that no edge points to, each once.
+fn entry_points(ids: &[ComponentId], edges: &[Edge], n: usize) -> Vec<ComponentId> {
+    let mut pointed = vec![false; n];
+    for e in edges {
+        pointed[e.to] = true;
+    }
+    let mut seen = vec![false; n];
+    ids.iter()
+        .copied()
+        .filter(|&id| !pointed[id] && !std::mem::replace(&mut seen[id], true))
+        .collect()
 }
 
 /// Marks direct and transitive components of one document and returns how
