@@ -425,11 +425,9 @@ fn parse_lock(bytes: &[u8]) -> chainrisk::ingest::ParsedDoc {
     .unwrap()
 }
 
-/// Reading is linear: 5,000 packages cost about four times 1,250, and
-/// (in an optimised build, where both sides are compiled alike) at most
-/// three times a bare `serde_json::Value` parse of the same bytes.
+/// A 5,000-package lock is read whole: every package, every edge resolved.
 #[test]
-fn a_5000_package_lock_parses_within_3x_of_bare_json() {
+fn a_5000_package_lock_reads_whole() {
     let bytes = big_lock(5000);
     let doc = parse_lock(&bytes);
     assert_eq!(doc.components.len(), 5000);
@@ -445,6 +443,17 @@ fn a_5000_package_lock_parses_within_3x_of_bare_json() {
         .collect();
     assert!(doc.edges.iter().all(|(_, to)| refs.contains(to.as_str())));
     assert_eq!(doc.edges.len(), 50 + 5 * 5000);
+}
+
+/// Reading is linear: 5,000 packages cost about four times 1,250, and
+/// (in an optimised build, where both sides are compiled alike) at most
+/// three times a bare `serde_json::Value` parse of the same bytes. A timing,
+/// so not part of the suite (a loaded machine fails it); `cargo bench --bench
+/// lockfile` tracks the same figure.
+#[test]
+#[ignore = "a measurement: cargo test --release --test lockfile_npm -- --ignored"]
+fn a_5000_package_lock_parses_within_3x_of_bare_json() {
+    let bytes = big_lock(5000);
     let (bare, ours) = best_of_alternating(
         7,
         || {

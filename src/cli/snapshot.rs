@@ -64,10 +64,27 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
         for e in &outcome.resolution.errors {
             eprintln!("warning: {e}");
         }
+        // The versions this inventory uses: a cache entry fetched by an
+        // earlier scan may have been asked about other ones.
+        let mut in_use: std::collections::BTreeMap<_, Vec<String>> = Default::default();
+        for c in &inventory.components {
+            if let (Some(key), Some(v)) = (crate::resolve::keys::package_key(c), &c.version) {
+                in_use.entry(key).or_default().push(v.clone());
+            }
+        }
         outcome
             .packages
-            .values()
-            .map(|r| SnapshotPackage::from_entry(&r.entry).keep_checksums_of(&r.entry.checked))
+            .iter()
+            .map(|(key, r)| {
+                let mut p = SnapshotPackage::from_entry(&r.entry);
+                for v in in_use.remove(key).unwrap_or_default() {
+                    if !p.checked.contains(&v) {
+                        p.checked.push(v);
+                    }
+                }
+                let checked = p.checked.clone();
+                p.keep_checksums_of(&checked)
+            })
             .collect()
     };
     let snap = Snapshot::new(report::format_time(now), packages);

@@ -50,7 +50,7 @@ impl PackagePattern {
                 "package pattern {raw:?}: `*` is only allowed at the end (`pkg:cargo/*`, `pkg:npm/@acme/*`)"
             ));
         }
-        let normal = normalise(raw);
+        let normal = normalise(&canonical(raw));
         let name_part = normal.rsplit('/').next().unwrap_or("");
         if name_part.contains('@') {
             return Err(format!(
@@ -74,6 +74,32 @@ impl PackagePattern {
                     .filter(|t| !t.is_empty())
             }
         }
+    }
+}
+
+/// A pattern in the purl library's canonical spelling, the one component
+/// purls are in: names lower-cased where the type says so (npm, PyPI…), `_`
+/// as `-` in PyPI names. A prefix pattern is canonicalised with a stand-in
+/// name in place of its `*`. What does not parse stays as written (the
+/// checks after this say what is wrong with it).
+fn canonical(raw: &str) -> String {
+    use std::str::FromStr;
+    let (body, prefix) = match raw.strip_suffix('*') {
+        Some(head) => (format!("{head}x"), true),
+        None => (raw.to_string(), false),
+    };
+    match packageurl::PackageUrl::from_str(&body) {
+        Ok(p) => {
+            let text = p.to_string();
+            if prefix {
+                text.strip_suffix('x')
+                    .map(|t| format!("{t}*"))
+                    .unwrap_or(text)
+            } else {
+                text
+            }
+        }
+        Err(_) => raw.to_string(),
     }
 }
 
@@ -113,6 +139,13 @@ impl VersionRange {
     /// Reads `raw` by the rules of purl type `ty`.
     pub fn parse(raw: &str, ty: &str) -> Result<VersionRange, String> {
         match ty {
+            // A bare version means exactly that version to npm, but `^` to
+            // the semver crate (Cargo's reading).
+            "npm" if semver::Version::parse(raw.trim()).is_ok() => {
+                semver::VersionReq::parse(&format!("={}", raw.trim()))
+                    .map(VersionRange::Semver)
+                    .map_err(|e| format!("versions {raw:?}: {e}"))
+            }
             "cargo" | "npm" => semver::VersionReq::parse(raw)
                 .map(VersionRange::Semver)
                 .map_err(|e| {
@@ -303,6 +336,19 @@ mod tests {
             PackagePattern::parse("pkg:cargo/*").unwrap(),
             PackagePattern::Prefix("pkg:cargo/".into())
         );
+        // Spelled as component purls are: the purl library's canonical form.
+        assert_eq!(
+            PackagePattern::parse("pkg:pypi/Typing_Extensions").unwrap(),
+            PackagePattern::Exact("pkg:pypi/typing-extensions".into())
+        );
+        assert_eq!(
+            PackagePattern::parse("pkg:npm/JSONStream").unwrap(),
+            PackagePattern::Exact("pkg:npm/jsonstream".into())
+        );
+        assert_eq!(
+            PackagePattern::parse("pkg:golang/github.com/Azure/*").unwrap(),
+            PackagePattern::Prefix("pkg:golang/github.com/azure/".into())
+        );
         for bad in [
             "left-pad",
             "pkg:npm",
@@ -324,6 +370,13 @@ mod tests {
     fn version_ranges_follow_the_ecosystem() {
         let r = VersionRange::parse(">=1.2, <2", "cargo").unwrap();
         assert!(r.contains("1.4.0") && !r.contains("2.0.0") && !r.contains("junk"));
+        assert!(
+            VersionRange::parse("1.2.3", "cargo")
+                .unwrap()
+                .contains("1.9.0")
+        );
+        let exact = VersionRange::parse("1.2.3", "npm").unwrap();
+        assert!(exact.contains("1.2.3") && !exact.contains("1.9.0"));
         let r = VersionRange::parse(">=1.0,<2", "pypi").unwrap();
         assert!(r.contains("1.5.post1") && !r.contains("2.0"));
         let r = VersionRange::parse("1.0, 1.1", "maven").unwrap();

@@ -121,11 +121,21 @@ pub fn resolve(inventory: &mut Inventory, options: &ResolveOptions) -> Outcome {
             continue;
         };
         if let Some(r) = outcome.packages.get(&key) {
-            c.origin = Some(Box::new(derive::origin(
-                &r.entry.facts,
-                c.version.as_deref(),
-                r.source.clone(),
-            )));
+            let mut origin = derive::origin(&r.entry.facts, c.version.as_deref(), r.source.clone());
+            // "Not listed" is a fact only for a version the facts were asked
+            // about; older facts (a snapshot, a stale cache entry used
+            // offline) may simply predate it.
+            if origin.version_listed == Some(false)
+                && let Some(v) = c.version.as_deref()
+                && !r
+                    .entry
+                    .checked
+                    .iter()
+                    .any(|k| derive::same_version(&key.0, k, v))
+            {
+                origin.version_listed = None;
+            }
+            c.origin = Some(Box::new(origin));
         }
     }
     outcome
@@ -213,7 +223,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         let endpoint = endpoint_of(eco);
         let registry = endpoint.map(|e| e.url.as_str());
         if let Some(snap) = &options.snapshot
-            && let Some(p) = snap.lookup(eco, registry, name)
+            && let Some(p) = snap.lookup(eco, registry, name, options.offline)
         {
             let resolved = Resolved {
                 entry: Entry {
@@ -221,7 +231,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                     fetched_at: p.fetched_at.clone(),
                     etag: None,
                     last_modified: None,
-                    checked: Vec::new(),
+                    checked: p.checked.clone(),
                 },
                 source: FactSource::Snapshot {
                     file: snap.file.clone(),

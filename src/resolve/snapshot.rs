@@ -34,6 +34,10 @@ pub struct SnapshotPackage {
     /// RFC 3339 time the facts were fetched from the registry.
     pub fetched_at: String,
     pub facts: PackageFacts,
+    /// The versions these facts were asked about: for those, "not listed"
+    /// is a fact; for others the snapshot simply predates them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checked: Vec<String>,
 }
 
 impl SnapshotPackage {
@@ -45,6 +49,7 @@ impl SnapshotPackage {
             status: e.facts.presence,
             fetched_at: e.fetched_at.clone(),
             facts: e.facts.clone(),
+            checked: e.checked.clone(),
         }
     }
 }
@@ -106,21 +111,28 @@ pub struct Loaded {
 
 impl Loaded {
     /// The facts of a package: those fetched from `registry` when the snapshot
-    /// has them, else those of the first registry it holds for the package
-    /// (a lab has no endpoint configured, or another mirror's address).
+    /// has them; else, with `any_registry` (offline, or no endpoint
+    /// configured: a lab), those of the first registry it holds for the
+    /// package. Online with an endpoint, another registry's facts are never
+    /// taken for the configured one's: that could hide a package unknown to
+    /// a private registry.
     pub fn lookup(
         &self,
         ecosystem: &Ecosystem,
         registry: Option<&str>,
         name: &str,
+        any_registry: bool,
     ) -> Option<&SnapshotPackage> {
         let hits = self.index.get(&(ecosystem.clone(), name.to_string()))?;
-        let pick = registry
-            .and_then(|r| {
-                hits.iter()
-                    .find(|&&i| self.snapshot.packages[i].registry == r)
-            })
-            .or_else(|| hits.first())?;
+        let exact = registry.and_then(|r| {
+            hits.iter()
+                .find(|&&i| self.snapshot.packages[i].registry == r)
+        });
+        let pick = match exact {
+            Some(i) => i,
+            None if any_registry || registry.is_none() => hits.first()?,
+            None => return None,
+        };
         self.snapshot.packages.get(*pick)
     }
 
@@ -277,6 +289,7 @@ mod tests {
             name: name.into(),
             status: Presence::Found,
             fetched_at: "2026-01-01T00:00:00Z".into(),
+            checked: Vec::new(),
             facts: PackageFacts {
                 ecosystem: eco,
                 registry: registry.into(),
@@ -301,17 +314,23 @@ mod tests {
         let text = serde_json::to_string_pretty(&snap).unwrap();
         let loaded = parse("s.json", &text).unwrap();
         assert_eq!(loaded.snapshot, snap);
-        let hit = |r| {
+        let hit = |r, any| {
             loaded
-                .lookup(&Ecosystem::Npm, r, "x")
-                .unwrap()
-                .registry
-                .clone()
+                .lookup(&Ecosystem::Npm, r, "x", any)
+                .map(|p| p.registry.clone())
         };
-        assert_eq!(hit(Some("http://b.example/")), "http://b.example/");
-        assert_eq!(hit(Some("http://c.example/")), "http://a.example/");
-        assert_eq!(hit(None), "http://a.example/");
-        assert!(loaded.lookup(&Ecosystem::Pypi, None, "x").is_none());
+        assert_eq!(
+            hit(Some("http://b.example/"), false).as_deref(),
+            Some("http://b.example/")
+        );
+        assert_eq!(
+            hit(Some("http://c.example/"), true).as_deref(),
+            Some("http://a.example/")
+        );
+        assert_eq!(hit(None, false).as_deref(), Some("http://a.example/"));
+        // Online with another endpoint configured: not this snapshot's facts.
+        assert_eq!(hit(Some("http://c.example/"), false), None);
+        assert!(loaded.lookup(&Ecosystem::Pypi, None, "x", true).is_none());
 
         let day = |d: i64| jiff::Timestamp::from_second(1_768_003_200 + d * 86_400).unwrap();
         let fresh = loaded.info(day(30), 30);

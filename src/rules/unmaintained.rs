@@ -106,7 +106,15 @@ fn fire(message: String, c: &Component, hits: &[(&Advisory, &AffectedPackage)]) 
         message,
         evidence: vec![("version".to_string(), c.version.clone().unwrap_or_default())],
         sourced: advisory_evidence(hits),
-        key: None,
+        // The advisories are part of the finding's identity: a new advisory
+        // on an already flagged package is a new finding for a baseline,
+        // while a version bump within the same advisory is not.
+        key: Some({
+            let mut ids: Vec<&str> = hits.iter().map(|(a, _)| a.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.join(",")
+        }),
     })
 }
 
@@ -455,6 +463,8 @@ mod tests {
                     f.message,
                     "old-crate@0.3.0 is affected by RUSTSEC-2099-0001 (vulnerability) with no fixed version"
                 );
+                // The advisory id is part of the fingerprint's identity.
+                assert_eq!(f.key.as_deref(), Some("RUSTSEC-2099-0001"));
                 assert!(
                     f.sourced
                         .iter()
