@@ -298,6 +298,28 @@ fn fragility(c: &Component, ctx: &Ctx) -> Result<Vec<Evidence>, &'static str> {
             }
         }
     }
+    // The other UNM rules that say the component is not looked after, judged
+    // exactly as the rules themselves judge it.
+    let others: [(&str, super::ComponentRule); 2] = [
+        (
+            "no recent release (UNM-04)",
+            super::unmaintained::no_recent_release,
+        ),
+        (
+            "unfixed advisory (UNM-06)",
+            super::unmaintained::unfixed_advisory,
+        ),
+    ];
+    for (label, rule) in others {
+        if let super::Verdict::Fire(f) = rule(c, ctx) {
+            let src = f
+                .sourced
+                .first()
+                .map(|e| e.source.clone())
+                .unwrap_or_else(EvidenceSource::inventory);
+            signals.push(Evidence::new(label, f.message, src));
+        }
+    }
     if !signals.is_empty() {
         return Ok(signals);
     }
@@ -583,6 +605,28 @@ mod tests {
         let out = run_con02(&inv, Some(&covered));
         assert_eq!(out.len(), 1);
         assert!(matches!(out[0], (5, Verdict::Fire(_))));
+    }
+
+    #[test]
+    fn con02_counts_a_hub_with_no_release_for_years() {
+        let mut inv = star();
+        for c in &mut inv.components {
+            c.origin = Some(Box::new(origin(&["alice", "bob"])));
+        }
+        // NOW is 2026-11-24: six years without a release is UNM-04.
+        inv.components[5].origin.as_mut().unwrap().newest_release =
+            Some("2020-01-01T00:00:00Z".into());
+        let out = run_con02(&inv, None);
+        let (5, Verdict::Fire(f)) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert!(
+            f.sourced
+                .iter()
+                .any(|e| e.key == "no recent release (UNM-04)"),
+            "{:?}",
+            f.sourced
+        );
     }
 
     #[test]
