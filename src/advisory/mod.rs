@@ -143,7 +143,10 @@ impl AffectedPackage {
 }
 
 /// The name under which an ecosystem's packages are compared: PyPI names
-/// normalized as PEP 503 says, npm and Cargo names lower-case, others as written.
+/// normalized as PEP 503 says; npm, Cargo, NuGet and Go names lower-case (Go
+/// module paths are case-sensitive in principle, but purls lower-case their
+/// namespace and code hosts ignore case, so `github.com/Azure/x` in an
+/// advisory must meet `github.com/azure/x` from an SBOM); others as written.
 /// Borrowed when the name is already in that form, as it mostly is (no
 /// allocation per component looked up).
 pub fn package_key<'n>(ecosystem: &Ecosystem, name: &'n str) -> Cow<'n, str> {
@@ -158,7 +161,9 @@ pub fn package_key<'n>(ecosystem: &Ecosystem, name: &'n str) -> Cow<'n, str> {
         {
             Cow::Owned(crate::model::pep503(name))
         }
-        Ecosystem::Cargo | Ecosystem::Npm if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+        Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Golang | Ecosystem::Nuget
+            if name.bytes().any(|b| b.is_ascii_uppercase()) =>
+        {
             Cow::Owned(name.to_ascii_lowercase())
         }
         _ => Cow::Borrowed(name),
@@ -298,10 +303,10 @@ mod tests {
             Cow::Borrowed(_)
         ));
         assert_eq!(key(Ecosystem::Npm, "JSONStream"), "jsonstream");
-        // Go module paths and Maven coordinates are case-sensitive.
+        // Go module paths as purls spell them: lower case.
         assert_eq!(
             key(Ecosystem::Golang, "github.com/Azure/go-autorest"),
-            "github.com/Azure/go-autorest"
+            "github.com/azure/go-autorest"
         );
     }
 }
