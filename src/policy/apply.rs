@@ -122,10 +122,11 @@ pub fn apply(
         };
         let mut applied = false;
         for e in index.matches(&target) {
-            if e.expired(today) {
-                matched[e.index] += 1;
-            } else if !applied {
-                matched[e.index] += 1;
+            // Every exception that matches counts, so one shadowed by an
+            // earlier entry is not reported "unused" and deleted by mistake;
+            // the finding names the first one in force.
+            matched[e.index] += 1;
+            if !e.expired(today) && !applied {
                 applied = true;
                 f.exception = Some(ExceptionMark {
                     index: e.index,
@@ -302,6 +303,31 @@ reason = "the rule is off: nothing to accept"
                 .all(|w| w[0].severity >= w[1].severity),
             "still most severe first"
         );
+    }
+
+    #[test]
+    fn a_second_matching_exception_is_applied_not_unused() {
+        let (eval, info) = run(
+            r#"
+[[exception]]
+rule = "DEL-01"
+package = "pkg:npm/b"
+reason = "first"
+[[exception]]
+rule = "DEL-01"
+package = "pkg:npm/b*"
+reason = "second, shadowed by the first on the same finding"
+"#,
+            None,
+        );
+        let del01 = eval
+            .findings
+            .iter()
+            .find(|f| f.rule == "DEL-01" && f.component == Some(1))
+            .unwrap();
+        assert_eq!(del01.exception.as_ref().unwrap().index, 0);
+        assert_eq!(info.exceptions[1].state, ExceptionState::Applied);
+        assert_eq!(info.exceptions[1].matched, 1);
     }
 
     #[test]
