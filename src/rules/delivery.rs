@@ -18,8 +18,16 @@ pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
     if c.source == SourceKind::Vendored && parent_hashed {
         return Verdict::Pass;
     }
+    // Named after where the component was read: lockfiles lack hashes too.
+    let input = c
+        .locations
+        .iter()
+        .filter_map(|l| ctx.inv.documents.get(l.input)?.format)
+        .map(|f| if f.is_sbom() { "SBOM" } else { "lockfile" })
+        .next()
+        .unwrap_or("input");
     Verdict::fire(
-        format!("{} has no hash in the SBOM", c.display_name()),
+        format!("{} has no hash in its {input}", c.display_name()),
         vec![("hashes", "absent".into())],
     )
 }
