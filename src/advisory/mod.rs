@@ -6,15 +6,14 @@
 mod load;
 pub mod osv;
 pub mod rustsec;
-pub mod version;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use crate::model::Version;
 use crate::model::{AdvisoryDatabase, Component, Ecosystem};
 pub use load::load_all;
-use version::Version;
 
 /// What an advisory is about (RustSec `informational`; OSV `database_specific.informational`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

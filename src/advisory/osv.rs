@@ -5,9 +5,9 @@
 use serde::Deserialize;
 use std::cmp::Ordering;
 
-use super::version::Version;
 use super::{Advisory, AdvisoryError, Affected, AffectedPackage, Kind, Match};
 use crate::model::Ecosystem;
+use crate::model::Version;
 
 #[derive(Deserialize)]
 struct Record {

@@ -11,6 +11,7 @@ mod origin;
 mod purl;
 mod review;
 mod sri;
+mod version;
 
 pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
@@ -30,3 +31,4 @@ pub use review::{
     PolicyInfo, RulePolicy,
 };
 pub use sri::integrity_hashes;
+pub use version::Version;

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-use crate::model::{Ecosystem, FactSource, Origin, PackageFacts, Presence, ReleaseFacts};
+use crate::model::{Ecosystem, FactSource, Origin, PackageFacts, Presence, ReleaseFacts, Version};
 
 /// The origin of the component at `version` (`None`: the component has no version).
 pub fn origin(facts: &PackageFacts, version: Option<&str>, source: FactSource) -> Origin {
@@ -89,30 +89,12 @@ pub fn same_version(eco: &Ecosystem, a: &str, b: &str) -> bool {
 
 /// Orders versions as the ecosystem does; `None` when either does not parse.
 pub fn compare_versions(eco: &Ecosystem, a: &str, b: &str) -> Option<Ordering> {
-    match eco {
-        Ecosystem::Pypi => {
-            let x = pep440_rs::Version::from_str(a.trim()).ok()?;
-            let y = pep440_rs::Version::from_str(b.trim()).ok()?;
-            Some(x.cmp(&y))
-        }
-        _ => {
-            let x = semver::Version::parse(a.trim().trim_start_matches('v')).ok()?;
-            let y = semver::Version::parse(b.trim().trim_start_matches('v')).ok()?;
-            Some(x.cmp_precedence(&y))
-        }
-    }
+    Version::parse(eco, a)?.compare(&Version::parse(eco, b)?)
 }
 
 /// Whether a version is a pre-release, which a "latest" never is by default.
 fn is_prerelease(eco: &Ecosystem, v: &str) -> bool {
-    match eco {
-        Ecosystem::Pypi => pep440_rs::Version::from_str(v.trim())
-            .map(|v| v.any_prerelease())
-            .unwrap_or(false),
-        _ => semver::Version::parse(v.trim().trim_start_matches('v'))
-            .map(|v| !v.pre.is_empty())
-            .unwrap_or(false),
-    }
+    Version::parse(eco, v).is_some_and(|v| v.is_prerelease())
 }
 
 /// The highest listed version that is neither yanked nor a pre-release, for

@@ -2,8 +2,6 @@
 //! facts (or saying precisely why there are none), naming their source as
 //! evidence, and reading times and versions the way each ecosystem writes them.
 
-use std::cmp::Ordering;
-
 use super::Verdict;
 use crate::model::{Component, Ecosystem, Evidence, EvidenceSource, Origin, Presence, SourceKind};
 
@@ -82,108 +80,9 @@ pub fn months_between(from: jiff::Timestamp, to: jiff::Timestamp) -> f64 {
     (to.as_second() - from.as_second()) as f64 / (86_400.0 * 30.436_875)
 }
 
-/// A version parsed enough to compare and to count majors.
-#[derive(Debug, Clone)]
-pub enum Version {
-    Semver(semver::Version),
-    Pep440(pep440_rs::Version),
-}
-
-impl Version {
-    /// Parses per ecosystem: PEP 440 for PyPI, semver (with a `v` prefix for
-    /// Go, lenient about missing minor/patch) for the rest. `None` for
-    /// versions that follow neither (dates, distro versions…).
-    pub fn parse(ecosystem: &Ecosystem, v: &str) -> Option<Version> {
-        let v = v.trim();
-        if *ecosystem == Ecosystem::Pypi {
-            return v.parse::<pep440_rs::Version>().ok().map(Version::Pep440);
-        }
-        let v = v.strip_prefix('v').unwrap_or(v);
-        if let Ok(s) = semver::Version::parse(v) {
-            return Some(Version::Semver(s));
-        }
-        // `1.2` or `3`: complete with zeros, as npm and Cargo requirements read them.
-        let core = v.split(['-', '+']).next().unwrap_or(v);
-        let parts: Vec<&str> = core.split('.').collect();
-        if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.parse::<u64>().is_err()) {
-            return None;
-        }
-        let mut full = parts.join(".");
-        for _ in parts.len()..3 {
-            full.push_str(".0");
-        }
-        full.push_str(&v[core.len()..]);
-        semver::Version::parse(&full).ok().map(Version::Semver)
-    }
-
-    /// The release line that breaking changes move: the major, or for a
-    /// `0.x` semver version the minor (Cargo's and npm's caret rule), as a
-    /// (major, minor-if-zero-major) pair so `0.3` and `1.0` differ.
-    fn line(&self) -> (u64, u64) {
-        match self {
-            Version::Semver(s) if s.major == 0 => (0, s.minor),
-            Version::Semver(s) => (s.major, 0),
-            Version::Pep440(p) => (p.release().first().copied().unwrap_or(0), 0),
-        }
-    }
-
-    pub fn compare(&self, other: &Version) -> Option<Ordering> {
-        match (self, other) {
-            (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
-            (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
-            _ => None,
-        }
-    }
-
-    /// How many breaking release lines `self` is behind `latest` (0 when not behind).
-    pub fn lines_behind(&self, latest: &Version) -> u64 {
-        let (a, b) = (self.line(), latest.line());
-        if b <= a {
-            0
-        } else if a.0 == b.0 {
-            // Both 0.x: each minor is a breaking line.
-            b.1 - a.1
-        } else if a.0 == 0 {
-            // From 0.x to N.y: the 0.x line counts as one, then each major.
-            b.0
-        } else {
-            b.0 - a.0
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn versions_per_ecosystem() {
-        let v = |e: Ecosystem, s: &str| Version::parse(&e, s).unwrap();
-        assert_eq!(
-            v(Ecosystem::Npm, "1.2").compare(&v(Ecosystem::Npm, "1.10.0")),
-            Some(Ordering::Less)
-        );
-        assert_eq!(
-            v(Ecosystem::Golang, "v1.4.0").compare(&v(Ecosystem::Golang, "v1.3.9")),
-            Some(Ordering::Greater)
-        );
-        assert_eq!(
-            v(Ecosystem::Pypi, "2.0rc1").compare(&v(Ecosystem::Pypi, "2.0")),
-            Some(Ordering::Less)
-        );
-        assert!(Version::parse(&Ecosystem::Npm, "r20200101-git").is_none());
-    }
-
-    #[test]
-    fn breaking_lines_behind() {
-        let v = |s: &str| Version::parse(&Ecosystem::Cargo, s).unwrap();
-        assert_eq!(v("1.2.0").lines_behind(&v("3.0.0")), 2);
-        assert_eq!(v("3.1.0").lines_behind(&v("3.0.0")), 0);
-        assert_eq!(v("0.3.1").lines_behind(&v("0.5.0")), 2);
-        assert_eq!(v("0.3.1").lines_behind(&v("2.0.0")), 2);
-        let p = |s: &str| Version::parse(&Ecosystem::Pypi, s).unwrap();
-        assert_eq!(p("1.26.4").lines_behind(&p("2.1.0")), 1);
-    }
 
     #[test]
     fn times() {

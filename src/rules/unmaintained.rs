@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use super::facts::{self, Version, evidence, input_evidence, threshold};
+use super::facts::{self, evidence, input_evidence, threshold};
 use super::{Ctx, Fire, Verdict};
 use crate::advisory::{Advisory, AdvisorySet, AffectedPackage, Kind, Match};
-use crate::model::{Component, Ecosystem, Evidence, EvidenceSource};
+use crate::model::{Component, Ecosystem, Evidence, EvidenceSource, Version};
 
 /// Why UNM-01 has no answer without an advisory database. The manifest part
 /// (Cargo `badges.maintenance`) is never read: `cargo metadata` does not report
@@ -296,8 +296,8 @@ pub fn version_lag(c: &Component, ctx: &Ctx) -> Verdict {
     };
     let t = ctx.thresholds;
     let parsed = (
-        Version::parse(&c.ecosystem, used),
-        Version::parse(&c.ecosystem, latest),
+        Version::parse_lenient(&c.ecosystem, used),
+        Version::parse_lenient(&c.ecosystem, latest),
     );
     if let (Some(u), Some(l)) = &parsed
         && u.compare(l).is_some_and(|ord| ord.is_ge())

@@ -1,10 +1,11 @@
 //! Versions as each ecosystem orders them: semver for Cargo and npm, semver
 //! with a `v` prefix for Go, PEP 440 for PyPI, and a segment-wise order
-//! (numbers numerically, words alphabetically) for the rest.
+//! (numbers numerically, words alphabetically) for the rest. The one version
+//! model of the crate: advisories, registry facts and rules all compare here.
 
 use std::cmp::Ordering;
 
-use crate::model::Ecosystem;
+use super::Ecosystem;
 
 /// A version parsed under its ecosystem's rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,74 @@ impl Version {
                 .map(Version::Semver),
             Ecosystem::Pypi => text.parse::<pep440_rs::Version>().ok().map(Version::Pep440),
             _ => segments(text).map(Version::Segments),
+        }
+    }
+
+    /// Like [`Version::parse`], but reads `1.2` or `3` as `1.2.0` and
+    /// `3.0.0` for the semver ecosystems, as npm and Cargo requirements do:
+    /// for judging a version in use, where inputs write short ones.
+    pub fn parse_lenient(ecosystem: &Ecosystem, text: &str) -> Option<Version> {
+        if let Some(v) = Version::parse(ecosystem, text) {
+            return Some(v);
+        }
+        if !matches!(
+            ecosystem,
+            Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Golang
+        ) {
+            return None;
+        }
+        let text = text.trim();
+        let text = text.strip_prefix('v').unwrap_or(text);
+        let core = text.split(['-', '+']).next().unwrap_or(text);
+        let parts: Vec<&str> = core.split('.').collect();
+        if parts.len() > 3 || parts.iter().any(|p| p.parse::<u64>().is_err()) {
+            return None;
+        }
+        let mut full = parts.join(".");
+        for _ in parts.len()..3 {
+            full.push_str(".0");
+        }
+        full.push_str(&text[core.len()..]);
+        semver::Version::parse(&full).ok().map(Version::Semver)
+    }
+
+    /// A pre-release (semver `-…`, PEP 440 a/b/rc/dev); segment versions never are.
+    pub fn is_prerelease(&self) -> bool {
+        match self {
+            Version::Semver(s) => !s.pre.is_empty(),
+            Version::Pep440(p) => p.any_prerelease(),
+            Version::Segments(_) => false,
+        }
+    }
+
+    /// The release line that breaking changes move: the major, or for a
+    /// `0.x` semver version the minor (Cargo's and npm's caret rule), as a
+    /// (major, minor-if-zero-major) pair so `0.3` and `1.0` differ.
+    fn line(&self) -> (u64, u64) {
+        match self {
+            Version::Semver(s) if s.major == 0 => (0, s.minor),
+            Version::Semver(s) => (s.major, 0),
+            Version::Pep440(p) => (p.release().first().copied().unwrap_or(0), 0),
+            Version::Segments(seg) => match seg.first() {
+                Some(Segment::Number(n)) => (*n, 0),
+                _ => (0, 0),
+            },
+        }
+    }
+
+    /// How many breaking release lines `self` is behind `latest` (0 when not behind).
+    pub fn lines_behind(&self, latest: &Version) -> u64 {
+        let (a, b) = (self.line(), latest.line());
+        if b <= a {
+            0
+        } else if a.0 == b.0 {
+            // Both 0.x: each minor is a breaking line.
+            b.1 - a.1
+        } else if a.0 == 0 {
+            // From 0.x to N.y: the 0.x line counts as one, then each major.
+            b.0
+        } else {
+            b.0 - a.0
         }
     }
 
@@ -118,5 +187,34 @@ mod tests {
         let cargo = Version::parse(&Ecosystem::Cargo, "1.0.0").unwrap();
         let pypi = Version::parse(&Ecosystem::Pypi, "1.0.0").unwrap();
         assert_eq!(cargo.compare(&pypi), None);
+    }
+
+    #[test]
+    fn lenient_versions_for_judging_what_is_in_use() {
+        let v = |e: Ecosystem, s: &str| Version::parse_lenient(&e, s).unwrap();
+        assert_eq!(
+            v(Ecosystem::Npm, "1.2").compare(&v(Ecosystem::Npm, "1.10.0")),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            v(Ecosystem::Golang, "v1.4.0").compare(&v(Ecosystem::Golang, "v1.3.9")),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            v(Ecosystem::Pypi, "2.0rc1").compare(&v(Ecosystem::Pypi, "2.0")),
+            Some(Ordering::Less)
+        );
+        assert!(Version::parse_lenient(&Ecosystem::Npm, "r20200101-git").is_none());
+    }
+
+    #[test]
+    fn breaking_lines_behind() {
+        let v = |s: &str| Version::parse_lenient(&Ecosystem::Cargo, s).unwrap();
+        assert_eq!(v("1.2.0").lines_behind(&v("3.0.0")), 2);
+        assert_eq!(v("3.1.0").lines_behind(&v("3.0.0")), 0);
+        assert_eq!(v("0.3.1").lines_behind(&v("0.5.0")), 2);
+        assert_eq!(v("0.3.1").lines_behind(&v("2.0.0")), 2);
+        let p = |s: &str| Version::parse_lenient(&Ecosystem::Pypi, s).unwrap();
+        assert_eq!(p("1.26.4").lines_behind(&p("2.1.0")), 1);
     }
 }
