@@ -11,6 +11,7 @@ mod origin;
 mod purl;
 mod review;
 mod sri;
+pub mod untrusted;
 mod version;
 
 pub use component::{
