@@ -32,6 +32,37 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains('\u{1b}'));
 }
 
+/// Names, versions, suppliers and groups carry escape sequences (clear the
+/// screen, set the window title and the clipboard, a hyperlink), line
+/// breaks, a C1 CSI and bidirectional overrides. On a terminal (`--color
+/// always`) and off one, the summary writes only its own styles and shows
+/// each of them as a visible escape.
+#[test]
+fn terminal_summary_shows_control_characters_as_escapes() {
+    for color in ["always", "never"] {
+        let out = bin()
+            .current_dir(root())
+            .args(["scan", "fixtures/injection/payloads.cdx.json", "--top", "0"])
+            .args(["--color", color])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            terminal_controls(&text),
+            Vec::<String>::new(),
+            "--color {color}:\n{text}"
+        );
+        // The component (group and name, cut to 40 characters) and its supplier.
+        for shown in [
+            "grp\\u{202e}exe.txt/term\\u{1b}[2J\\u{1b}]…",
+            "\\u{9b}2J\\u{2066}Supplier\\u{2069}\\u{200e}\\u{202e}",
+        ] {
+            assert!(text.contains(shown), "--color {color}: {shown} in\n{text}");
+        }
+        assert_eq!(text.contains('\u{1b}'), color == "always", "{text}");
+    }
+}
+
 #[test]
 fn json_report_validates_and_names_evidence() {
     let out = bin()

@@ -140,3 +140,42 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::write(&p, bytes).unwrap();
     p
 }
+
+/// What a terminal would act on in `text`, other than line feeds and the
+/// colour styles chainrisk writes itself (`ESC [ n;… m`): every other escape
+/// sequence, control character (C0, DEL, C1) and bidirectional or invisible
+/// formatting character, each with its byte offset and what follows it.
+pub fn terminal_controls(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if let Some(n) = own_style_len(&text[i..]) {
+            i += n;
+            continue;
+        }
+        let formatting = matches!(
+            c,
+            '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FEFF}'
+        );
+        if c != '\n' && (c.is_control() || formatting) {
+            let after: String = text[i..].chars().skip(1).take(16).collect();
+            found.push(format!("{c:?} at byte {i}, before {after:?}"));
+        }
+        i += c.len_utf8();
+    }
+    found
+}
+
+/// The length of an SGR sequence (`ESC [ digits;… m`) at the start of `s`.
+fn own_style_len(s: &str) -> Option<usize> {
+    let params = s.strip_prefix("\u{1b}[")?;
+    let end = params.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+    params[end..].starts_with('m').then_some(2 + end + 1)
+}

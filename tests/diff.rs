@@ -156,6 +156,60 @@ fn table_and_markdown() {
     );
 }
 
+/// The reports compared are inputs too. A component whose group, name and
+/// version carry escape sequences (clear the screen, window title,
+/// clipboard, hyperlink), line breaks, a C1 CSI and a bidirectional
+/// override shows them as visible escapes: in the table on a terminal
+/// (`CLICOLOR_FORCE`) and off one, and in the Markdown, whose rows stay rows.
+#[test]
+fn control_characters_in_a_report_show_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = report(dir.path(), "fixtures/diff/before.cdx.json", "old.json");
+    let new = report(
+        dir.path(),
+        "fixtures/injection/payloads.cdx.json",
+        "new.json",
+    );
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let shown = "grp\\u{202e}exe.txt/term\\u{1b}[2J\\u{1b}]0;owned title\\u{7}\\u{1b}]52;c;ZXZpbA==\\u{7}\\u{1b}]8;;http://evil.example/\\u{1b}\\link\\u{1b}]8;;\\u{1b}\\";
+    let version = "4.0.0\\u{d}\\u{a}  ok     forged-line\\u{9b}31m";
+    for force in ["1", "0"] {
+        let out = bin()
+            .env("CLICOLOR_FORCE", force)
+            .env_remove("NO_COLOR")
+            .args(["diff", old, new])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let table = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            terminal_controls(&table),
+            Vec::<String>::new(),
+            "CLICOLOR_FORCE={force}:\n{table}"
+        );
+        assert!(
+            table.contains(&format!("  + {shown} {version}\n")),
+            "CLICOLOR_FORCE={force}:\n{table}"
+        );
+    }
+
+    let (code, md, _) = diff(&[old, new, "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert_eq!(terminal_controls(&md), Vec::<String>::new(), "{md}");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| added | grp"))
+        .unwrap_or_else(|| panic!("the payload component is added:\n{md}"));
+    assert!(
+        row.starts_with("| added | grp\\u{202e}exe.txt/term\\u{1b}\\[2J"),
+        "{row}"
+    );
+    assert!(
+        row.contains("| 4.0.0\\u{d}\\u{a}  ok     forged-line\\u{9b}31m |"),
+        "{row}"
+    );
+}
+
 #[test]
 fn a_report_against_itself_has_no_changes() {
     let (_dir, old, _) = reports();

@@ -157,7 +157,7 @@ fn markdown_payloads_stay_text() {
     assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     // Table rows stay rows: a pipe or newline in a name does not split a cell.
     assert!(md.contains(
-        "md \\| pipe \\`tick\\` \\[link\\](javascript:alert(4)) &lt;b&gt;bold&lt;/b&gt; newline"
+        "md \\| pipe \\`tick\\` \\[link\\](javascript:alert(4)) &lt;b&gt;bold&lt;/b&gt;\\\\u{a}newline"
     ));
     for line in md
         .lines()
@@ -170,6 +170,28 @@ fn markdown_payloads_stay_text() {
             .count();
         assert!(cells > 2 && unescaped_pipes >= 3, "{line}");
     }
+}
+
+/// Controls were dropped (and line breaks made spaces) and bidirectional
+/// overrides passed: in both reports each now shows as a visible escape.
+#[test]
+fn payload_controls_show_as_escapes() {
+    let a = assess(PAYLOADS);
+    let md = markdown::render(&a, Lang::En);
+    let page = html::render(&a, Lang::En);
+    for (what, text) in [("Markdown", &md), ("HTML", &page)] {
+        assert_eq!(terminal_controls(text), Vec::<String>::new(), "{what}");
+    }
+    // The group, name and version of one component, as each report writes it.
+    assert!(
+        md.contains("grp\\\\u{202e}exe.txt/term\\\\u{1b}\\[2J\\\\u{1b}\\]0;owned title\\\\u{7}"),
+        "{md}"
+    );
+    assert!(md.contains("4.0.0\\\\u{d}\\\\u{a}  ok     forged-line\\\\u{9b}31m"));
+    assert!(page.contains(
+        "grp\\u{202e}exe.txt/term\\u{1b}[2J\\u{1b}]0;owned title\\u{7}\\u{1b}]52;c;ZXZpbA==\\u{7}"
+    ));
+    assert!(page.contains("4.0.0\\u{d}\\u{a}  ok     forged-line\\u{9b}31m"));
 }
 
 /// Elements the HTML renderer writes; anything else came from the input.
@@ -469,7 +491,8 @@ fn given_blocks_render_their_content() {
     }
     let md_policy = &md[md.find("id=\"policy\"").unwrap()..md.find("id=\"inventory\"").unwrap()];
     assert!(md_policy.contains("new 7 · known 11 · resolved 3"));
-    assert!(md_policy.contains("pinned \\| see &lt;RISK-7&gt; second line"));
+    // The line break shows as an escape, so the row stays one row.
+    assert!(md_policy.contains("pinned \\| see &lt;RISK-7&gt;\\\\u{a}second line"));
     assert!(md_policy.contains("Low → Info"), "severity override");
     // Each table row has as many cells as its header: 7 for rules, 8 for exceptions.
     let pipes = |line: &str| {

@@ -20,7 +20,8 @@
 //! Find   = { "rule", "severity", "category", "component"?, "version"?, "message", "fingerprint" }
 //! ```
 //! Lists are sorted (components by key, findings by severity then rule) so
-//! the output is stable.
+//! the output is stable. The reports compared are inputs like any other: the
+//! table and the Markdown show their text through [`escape`].
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -29,6 +30,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Assessment;
+use crate::model::untrusted::escape;
 use crate::model::{Component, Finding};
 
 pub const DIFF_SCHEMA: &str = "chainrisk.diff/v1";
@@ -339,10 +341,11 @@ fn finding_line(f: &FindingRef) -> String {
         (None, _) => "(product)".to_string(),
     };
     format!(
-        "{:<8} {:<7} {what}: {}",
+        "{:<8} {:<7} {}: {}",
         f.severity.as_str(),
-        f.rule,
-        f.message
+        escape(&f.rule),
+        escape(&what),
+        escape(&f.message)
     )
 }
 
@@ -352,7 +355,12 @@ pub fn to_table(d: &Diff) -> String {
     let _ = writeln!(
         s,
         "{} → {}  ({} → {} components, {} → {} findings)",
-        d.old.file, d.new.file, d.old.components, d.new.components, d.old.findings, d.new.findings
+        escape(&d.old.file),
+        escape(&d.new.file),
+        d.old.components,
+        d.new.components,
+        d.old.findings,
+        d.new.findings
     );
     let c = &d.components;
     let _ = writeln!(
@@ -363,18 +371,18 @@ pub fn to_table(d: &Diff) -> String {
         c.changed.len()
     );
     for a in &c.added {
-        let _ = writeln!(s, "  + {} {}", a.name, version(&a.version));
+        let _ = writeln!(s, "  + {} {}", escape(&a.name), escape(version(&a.version)));
     }
     for r in &c.removed {
-        let _ = writeln!(s, "  - {} {}", r.name, version(&r.version));
+        let _ = writeln!(s, "  - {} {}", escape(&r.name), escape(version(&r.version)));
     }
     for ch in &c.changed {
         let _ = writeln!(
             s,
             "  ~ {} {} → {} ({})",
-            ch.name,
-            version(&ch.old_version),
-            version(&ch.new_version),
+            escape(&ch.name),
+            escape(version(&ch.old_version)),
+            escape(version(&ch.new_version)),
             ch.changes.join(", ")
         );
     }
@@ -395,14 +403,15 @@ pub fn to_table(d: &Diff) -> String {
     s
 }
 
-/// Markdown table cells: pipes and line breaks would break the table; `<`
-/// and backticks would turn into markup on forges.
+/// Markdown table cells: control and invisible formatting characters become
+/// visible escapes (a line break would end the row); pipes would break the
+/// table; `<` and backticks would turn into markup on forges.
 fn md(s: &str) -> String {
+    let s = escape(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
             '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '`' => out.push_str("\\`"),
@@ -456,7 +465,7 @@ pub fn to_markdown(d: &Diff) -> String {
                     s,
                     "| {mark} | {} | {} | {} | {} |",
                     x.severity.as_str(),
-                    x.rule,
+                    md(&x.rule),
                     md(&comp),
                     md(&x.message)
                 );
@@ -563,7 +572,8 @@ mod tests {
 
     #[test]
     fn markdown_cells_cannot_break_the_table() {
-        assert_eq!(md("a|b\nc"), "a\\|b c");
+        assert_eq!(md("a|b\nc"), "a\\|b\\u{a}c");
         assert_eq!(md("<script>"), "&lt;script&gt;");
+        assert_eq!(md("x\u{1b}[2J\u{202e}"), "x\\u{1b}\\[2J\\u{202e}");
     }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::Assessment;
 use super::i18n::{Lang, Tr};
 use super::view::{Conformance, FAMILIES, FindingRow, View, display_name};
-use crate::model::{Category, ExceptionState, Severity};
+use crate::model::{Category, ExceptionState, Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
 macro_rules! w {
@@ -17,13 +17,14 @@ macro_rules! w {
 }
 
 /// Escapes text for HTML element content and double- or single-quoted
-/// attribute values.
+/// attribute values. Control and invisible formatting characters become
+/// visible escapes first: HTML forbids most controls, and a bidirectional
+/// override would make the text read differently from what it is.
 pub fn esc(s: &str) -> Cow<'_, str> {
+    let s = untrusted::escape(s);
     // Most values need no escaping: hand them back without copying.
-    if !s.chars().any(|c| {
-        matches!(c, '&' | '<' | '>' | '"' | '\'') || (c.is_control() && c != '\n' && c != '\t')
-    }) {
-        return Cow::Borrowed(s);
+    if !s.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'')) {
+        return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
@@ -33,8 +34,6 @@ pub fn esc(s: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Control characters other than whitespace are not allowed in HTML text.
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
             c => out.push(c),
         }
     }
@@ -1157,7 +1156,19 @@ mod tests {
         );
         assert_eq!(esc("' onmouseover='x"), "&#39; onmouseover=&#39;x");
         assert_eq!(esc("a & b"), "a &amp; b");
-        assert_eq!(esc("nul\u{0}bell\u{7}"), "nulbell");
+        assert_eq!(esc("nul\u{0}bell\u{7}"), "nul\\u{0}bell\\u{7}");
+    }
+
+    /// Controls were dropped silently and bidirectional overrides passed:
+    /// now each shows as a visible escape.
+    #[test]
+    fn escaper_shows_controls_and_bidi_overrides() {
+        assert_eq!(
+            esc("a\u{1b}[2J\u{9b}\r\n\u{202e}b"),
+            "a\\u{1b}[2J\\u{9b}\\u{d}\\u{a}\\u{202e}b"
+        );
+        assert_eq!(esc("<\u{2066}>"), "&lt;\\u{2066}&gt;");
+        assert_eq!(esc("中文名称"), "中文名称");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::Assessment;
 use super::i18n::{Lang, Tr};
 use super::view::{FACTORS, FAMILIES, FindingRow, View, display_name};
-use crate::model::{Category, ExceptionReport};
+use crate::model::{Category, ExceptionReport, untrusted};
 
 /// Appends a formatted line; writing to a `String` cannot fail.
 macro_rules! w {
@@ -33,18 +33,20 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     out
 }
 
-/// Text safe inside a table cell or a line of prose: Markdown punctuation is
-/// backslash-escaped, `<`, `>` and `&` become entities (so no raw HTML
-/// reaches the page), and line breaks become spaces (a newline ends a row).
+/// Text safe inside a table cell or a line of prose: control and invisible
+/// formatting characters become visible escapes first (a newline would end a
+/// row), then Markdown punctuation is backslash-escaped and `<`, `>` and `&`
+/// become entities, so no raw HTML reaches the page.
 pub fn cell(s: &str) -> Cow<'_, str> {
+    let s = untrusted::escape(s);
     // Most values need no escaping: hand them back without copying.
     if !s.chars().any(|c| {
         matches!(
             c,
             '<' | '>' | '&' | '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '$'
-        ) || c.is_control()
+        )
     }) {
-        return Cow::Borrowed(s);
+        return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
@@ -56,8 +58,6 @@ pub fn cell(s: &str) -> Cow<'_, str> {
                 out.push('\\');
                 out.push(ch);
             }
-            '\r' | '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -822,9 +822,22 @@ mod tests {
             cell("<script>alert(1)</script>"),
             "&lt;script&gt;alert(1)&lt;/script&gt;"
         );
-        assert_eq!(cell("x\ny\r\nz"), "x y  z");
+        // A line break would end the row; it shows as an escape instead.
+        assert_eq!(cell("x\ny\r\nz"), "x\\\\u{a}y\\\\u{d}\\\\u{a}z");
         assert_eq!(cell("`code` [l](u) *b*"), "\\`code\\` \\[l\\](u) \\*b\\*");
         assert_eq!(cell("&lt;"), "&amp;lt;");
         assert_eq!(cell("my_crate"), "my\\_crate");
+    }
+
+    /// Controls were dropped (and line breaks made spaces), bidirectional
+    /// overrides passed: now each shows as a visible escape.
+    #[test]
+    fn cells_show_controls_and_bidi_overrides_as_escapes() {
+        assert_eq!(
+            cell("a\u{1b}[2Jb\u{9b}c\u{202e}d\u{7}"),
+            "a\\\\u{1b}\\[2Jb\\\\u{9b}c\\\\u{202e}d\\\\u{7}"
+        );
+        assert_eq!(cell("\u{2066}x\u{2069}"), "\\\\u{2066}x\\\\u{2069}");
+        assert_eq!(cell("中文名称"), "中文名称");
     }
 }

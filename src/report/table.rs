@@ -1,13 +1,15 @@
 //! The terminal summary: what a person at a prompt needs first. Counts by
 //! category and severity, coverage, the riskiest components, and what could
 //! not be judged. Colours are written as ANSI styles; the caller's stream
-//! strips them when the output is not a terminal.
+//! strips them when the output is not a terminal. Text from the inputs goes
+//! through [`escape`] before it is styled, so it cannot drive the terminal.
 
 use anstyle::{AnsiColor, Style};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Assessment;
+use crate::model::untrusted::escape;
 use crate::model::{Category, ComponentId, Finding, Severity};
 
 const BOLD: Style = Style::new().bold();
@@ -68,6 +70,7 @@ fn header(a: &Assessment, out: &mut String) {
         Some(v) => format!("{} {v}", a.subject.name),
         None => a.subject.name.clone(),
     };
+    let subject = escape(&subject);
     let _ = writeln!(
         out,
         "{} {} · {} · {} input{} · {} components ({} direct, {} transitive, {} unknown)",
@@ -90,9 +93,10 @@ fn inputs(a: &Assessment, out: &mut String) {
             Some(e) => {
                 let _ = writeln!(
                     out,
-                    "  {}  {}: {e}",
+                    "  {}  {}: {}",
                     paint(severity_style(Severity::Critical), "error"),
-                    d.path
+                    escape(&d.path),
+                    escape(e)
                 );
             }
             None => {
@@ -106,18 +110,22 @@ fn inputs(a: &Assessment, out: &mut String) {
                 };
                 let format = d.format.map(|f| f.as_str()).unwrap_or("?");
                 let format = match d.spec_version.as_deref() {
-                    Some(v) => format!("{format} {v}"),
+                    Some(v) => format!("{format} {}", escape(v)),
                     None => format.to_string(),
                 };
                 let _ = writeln!(
                     out,
                     "  {status}  {}  {}",
-                    d.path,
+                    escape(&d.path),
                     paint(DIM, &format!("{format}, {} components", d.components_read))
                 );
                 const SHOWN: usize = 3;
                 for w in d.warnings.iter().take(SHOWN) {
-                    let _ = writeln!(out, "         {}", paint(DIM, &format!("warning: {w}")));
+                    let _ = writeln!(
+                        out,
+                        "         {}",
+                        paint(DIM, &format!("warning: {}", escape(w)))
+                    );
                 }
                 if d.warnings.len() > SHOWN {
                     let _ = writeln!(
@@ -148,16 +156,17 @@ fn advisory_databases(a: &Assessment, out: &mut String) {
                 "ok   ",
             )
         };
-        let newest = db.newest.as_deref().unwrap_or("no dated advisory");
+        let newest = escape(db.newest.as_deref().unwrap_or("no dated advisory"));
         let _ = writeln!(
             out,
             "  {status}  {}  {}",
-            db.path,
+            escape(&db.path),
             paint(
                 DIM,
                 &format!(
                     "{} advisory database, {} advisories, newest {newest}",
-                    db.format, db.advisories
+                    escape(&db.format),
+                    db.advisories
                 )
             )
         );
@@ -251,7 +260,7 @@ fn coverage(a: &Assessment, out: &mut String) {
             .shares
             .iter()
             .take(3)
-            .map(|s| format!("{} {:.0} %", s.supplier, s.share * 100.0))
+            .map(|s| format!("{} {:.0} %", escape(&s.supplier), s.share * 100.0))
             .collect();
         let _ = writeln!(
             out,
@@ -273,7 +282,11 @@ fn review_state(a: &Assessment, out: &mut String) {
     let mut parts: Vec<String> = Vec::new();
     if let Some(p) = &a.policy {
         parts.push(match &p.file {
-            Some(f) => format!("{f} (sha256 {}…)", &p.sha256[..p.sha256.len().min(12)]),
+            Some(f) => format!(
+                "{} (sha256 {}…)",
+                escape(f),
+                escape(&p.sha256.chars().take(12).collect::<String>())
+            ),
             None => "built-in defaults".to_string(),
         });
         let accepted = a.findings.iter().filter(|f| f.exception.is_some()).count();
@@ -301,7 +314,10 @@ fn review_state(a: &Assessment, out: &mut String) {
     if let Some(b) = &a.baseline {
         parts.push(format!(
             "baseline {}: {} new, {} known, {} resolved",
-            b.file, b.new, b.known, b.resolved
+            escape(&b.file),
+            b.new,
+            b.known,
+            b.resolved
         ));
     }
     if !parts.is_empty() {
@@ -320,8 +336,8 @@ fn registry_facts(a: &Assessment, out: &mut String) {
         let age = format!("{} days old", s.age_days);
         parts.push(format!(
             "snapshot {} ({}, {})",
-            s.file,
-            &s.created_at[..s.created_at.len().min(10)],
+            escape(&s.file),
+            escape(&s.created_at.chars().take(10).collect::<String>()),
             if s.stale {
                 paint(severity_style(Severity::High), &format!("{age}, stale"))
             } else {
@@ -333,7 +349,7 @@ fn registry_facts(a: &Assessment, out: &mut String) {
         if e.registry.is_none() && e.from_snapshot == 0 {
             parts.push(format!(
                 "{} {}",
-                e.ecosystem.as_str(),
+                escape(e.ecosystem.as_str()),
                 paint(DIM, "not resolved: no endpoint")
             ));
             continue;
@@ -353,7 +369,7 @@ fn registry_facts(a: &Assessment, out: &mut String) {
         }
         parts.push(format!(
             "{} {got}/{} ({})",
-            e.ecosystem.as_str(),
+            escape(e.ecosystem.as_str()),
             e.packages,
             how.join(", ")
         ));
@@ -421,8 +437,8 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
             out,
             "  {}  {:<40} {}",
             paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
-            truncate(&name, 40),
-            paint(DIM, &rules.join(" "))
+            truncate(&escape(&name), 40),
+            paint(DIM, &escape(&rules.join(" ")))
         );
     }
 }
@@ -445,8 +461,8 @@ fn document_findings(a: &Assessment, out: &mut String) {
                 severity_style(f.severity),
                 &format!("{:<8}", f.severity.as_str())
             ),
-            f.rule,
-            f.message
+            escape(&f.rule),
+            escape(&f.message)
         );
     }
 }
@@ -463,7 +479,7 @@ fn unknowns(a: &Assessment, out: &mut String) {
         paint(BOLD, "Known unknowns"),
         a.summary.not_evaluated,
         rules.len(),
-        rules.join(" ")
+        escape(&rules.join(" "))
     );
 }
 

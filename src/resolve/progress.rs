@@ -27,7 +27,8 @@ impl Progress {
     /// One more package done; `name` is shown beside the bar.
     pub fn done(&self, name: &str) {
         if let Some(bar) = &self.bar {
-            bar.set_message(name.to_string());
+            // A package name from the inputs, drawn on the terminal.
+            bar.set_message(crate::model::untrusted::escape(name).into_owned());
             bar.inc(1);
         }
     }

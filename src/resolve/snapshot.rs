@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::cache::Entry;
+use crate::model::untrusted::escape;
 use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo};
 use crate::report::Tool;
 
@@ -236,12 +237,13 @@ pub fn describe(loaded: &Loaded, now: jiff::Timestamp, max_age_days: i64) -> Str
     let info = loaded.info(now, max_age_days);
     let s = &loaded.snapshot;
     let mut out = String::new();
-    let _ = writeln!(out, "snapshot   {}", info.file);
-    let _ = writeln!(out, "format     {}", s.format);
+    // Every value but the counts is read from the file, which may be anyone's.
+    let _ = writeln!(out, "snapshot   {}", escape(&info.file));
+    let _ = writeln!(out, "format     {}", escape(&s.format));
     let _ = writeln!(
         out,
         "created    {} ({} days ago{})",
-        s.created_at,
+        escape(&s.created_at),
         info.age_days,
         if info.stale {
             format!(", older than {max_age_days} days: stale")
@@ -252,7 +254,9 @@ pub fn describe(loaded: &Loaded, now: jiff::Timestamp, max_age_days: i64) -> Str
     let _ = writeln!(
         out,
         "tool       {} {} (rules {})",
-        s.tool.name, s.tool.version, s.tool.ruleset
+        escape(&s.tool.name),
+        escape(&s.tool.version),
+        escape(&s.tool.ruleset)
     );
     let _ = writeln!(out, "packages   {}", s.packages.len());
     let mut per: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
@@ -268,12 +272,14 @@ pub fn describe(loaded: &Loaded, now: jiff::Timestamp, max_age_days: i64) -> Str
     for ((eco, registry), (found, missing)) in per {
         let _ = writeln!(
             out,
-            "  {eco:<8} {found} found, {missing} not found  ({registry})"
+            "  {:<8} {found} found, {missing} not found  ({})",
+            escape(eco),
+            escape(registry)
         );
     }
     let times: Vec<&str> = s.packages.iter().map(|p| p.fetched_at.as_str()).collect();
     if let (Some(oldest), Some(newest)) = (times.iter().min(), times.iter().max()) {
-        let _ = writeln!(out, "fetched    {oldest} .. {newest}");
+        let _ = writeln!(out, "fetched    {} .. {}", escape(oldest), escape(newest));
     }
     out
 }
