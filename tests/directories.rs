@@ -63,3 +63,27 @@ fn a_directory_stands_for_every_input_at_its_top() {
         .collect();
     assert_eq!(formats, ["npm-manifest", "cyclonedx-json"]);
 }
+
+/// A file name from a directory scan is quoted on stderr; escape sequences
+/// (window title), a bell and a carriage return in it showed raw. Each now
+/// shows as a visible escape.
+#[cfg(unix)]
+#[test]
+fn a_file_name_quoted_on_stderr_shows_controls_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "evil\u{1b}]0;owned\u{7}\u{9b}2J\u{202e}\r\nerror: forged.cdx.json",
+        b"not an SBOM",
+    );
+    let out = bin().arg("scan").arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(terminal_controls(&stderr), Vec::<String>::new(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "evil\\u{1b}]0;owned\\u{7}\\u{9b}2J\\u{202e}\\u{d}\\u{a}error: forged.cdx.json: "
+        ),
+        "{stderr}"
+    );
+}

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{assert_valid_report, bin, root, write};
+use common::{assert_valid_report, bin, root, terminal_controls, write};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -460,6 +460,43 @@ fn init_writes_the_defaults_and_never_overwrites() {
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(found(&report).len(), 4);
+}
+
+/// An exception's package pattern and an unknown key are quoted on stderr;
+/// escape sequences (window title, clipboard), a bidirectional override and
+/// a line break in them showed raw. Each now shows as a visible escape.
+#[test]
+fn policy_text_quoted_on_stderr_shows_controls_as_escapes() {
+    let payload = "\\u001b]0;owned\\u0007\\u202eevil\\r\\nwarning: forged";
+    let shown = "\\u{1b}]0;owned\\u{7}\\u{202e}evil\\u{d}\\u{a}warning: forged";
+    for (policy, code, needle) in [
+        (
+            format!(
+                "[[exception]]\nrule = \"DEL-01\"\npackage = \"pkg:npm/{payload}\"\nreason = \"x\"\n"
+            ),
+            0,
+            format!("exception for DEL-01 pkg:npm/{shown} matched no finding"),
+        ),
+        (
+            format!("\"{payload}\" = 1\n"),
+            2,
+            format!("unknown field `{shown}`"),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "p.toml", policy.as_bytes());
+        let out = bin()
+            .arg("scan")
+            .arg(app())
+            .args(["--format", "json", "--policy"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert_eq!(terminal_controls(&stderr), Vec::<String>::new(), "{stderr}");
+        assert!(stderr.contains(&needle), "{needle} in {stderr}");
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `chainrisk cache stats|clear`.
 
 use super::{CacheArgs, EXIT_USAGE};
+use crate::model::untrusted::escape;
 use crate::resolve::cache::{self, Cache};
 
 /// The cache, or `None` when there is no file yet (nothing to show or clear:
@@ -20,7 +21,7 @@ fn open(args: &CacheArgs) -> Result<Option<Cache>, String> {
     }
     let (cache, warnings) = Cache::open(&path)?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        stderr_line!("warning: {w}");
     }
     Ok(Some(cache))
 }
@@ -30,7 +31,7 @@ pub fn stats(args: &CacheArgs) -> u8 {
         Ok(Some(s)) => s,
         Ok(None) => return 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -40,12 +41,13 @@ pub fn stats(args: &CacheArgs) -> u8 {
         stats.entries(),
         stats.not_found
     );
+    // Ecosystem names and times are read from the file, which may be anyone's.
     for (eco, n) in &stats.per_ecosystem {
-        println!("  {eco:<8} {n}");
+        println!("  {:<8} {n}", escape(eco));
     }
     println!("size       {} KiB", stats.size_bytes.div_ceil(1024));
     if let (Some(oldest), Some(newest)) = (&stats.oldest, &stats.newest) {
-        println!("fetched    {oldest} .. {newest}");
+        println!("fetched    {} .. {}", escape(oldest), escape(newest));
     }
     0
 }
@@ -65,7 +67,7 @@ pub fn clear(args: &CacheArgs) -> u8 {
         }
         Ok(None) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             EXIT_USAGE
         }
     }

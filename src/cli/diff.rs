@@ -9,7 +9,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             for e in [o.err(), n.err()].into_iter().flatten() {
-                eprintln!("error: {e}");
+                stderr_line!("error: {e}");
             }
             return EXIT_USAGE;
         }
@@ -32,7 +32,7 @@ pub fn run(args: &DiffArgs) -> u8 {
     match emit(&text, path, ColorChoice::Auto) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             EXIT_USAGE
         }
     }

@@ -15,20 +15,20 @@ pub fn run() -> u8 {
     let mut file = match file {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
+            stderr_line!(
                 "error: {FILE_NAME} already exists in this directory; it was left unchanged (edit it, or remove it to start again)"
             );
             return EXIT_USAGE;
         }
         Err(e) => {
-            eprintln!("error: cannot create {FILE_NAME}: {e}");
+            stderr_line!("error: cannot create {FILE_NAME}: {e}");
             return EXIT_USAGE;
         }
     };
     if let Err(e) = file.write_all(default_policy_text().as_bytes()) {
-        eprintln!("error: cannot write {FILE_NAME}: {e}");
+        stderr_line!("error: cannot write {FILE_NAME}: {e}");
         return EXIT_USAGE;
     }
-    eprintln!("wrote {FILE_NAME}: the default policy, every key commented");
+    stderr_line!("wrote {FILE_NAME}: the default policy, every key commented");
     0
 }

@@ -3,6 +3,16 @@
 //! Exit codes: 0 clean (or findings below `--fail-on`), 1 findings at or
 //! above `--fail-on`, 2 usage error or an input that could not be read.
 
+/// `eprintln!` for every line chainrisk writes to standard error: messages
+/// quote file names, package names, versions and policy values from the
+/// inputs, so the whole line goes through [`crate::model::untrusted::escape`]
+/// and no quoted text can drive the terminal or forge a line.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::model::untrusted::escape(&format!($($arg)*)))
+    };
+}
+
 mod cache;
 mod diff;
 mod init;
@@ -341,5 +351,33 @@ fn emit(text: &str, path: Option<&std::path::Path>, color: ColorChoice) -> Resul
                 Err(e) => Err(format!("cannot write to standard output: {e}")),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Standard error is written only through `stderr_line!`: a plain
+    /// `eprintln!` would print input text (a file name, a package, a policy
+    /// key) raw, escape sequences and all.
+    #[test]
+    fn every_stderr_line_goes_through_the_escaper() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+        let mut raw = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                // Spelt in two halves so that this test does not find itself.
+                let printing = [concat!("eprint", "ln!("), concat!("eprint", "!(")]
+                    .iter()
+                    .any(|m| code.contains(m));
+                let the_macro = code.contains("$crate::model::untrusted::escape");
+                if printing && !the_macro {
+                    raw.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(raw.is_empty(), "use stderr_line!:\n{}", raw.join("\n"));
     }
 }

@@ -11,7 +11,7 @@ pub fn run(args: &RulesArgs) -> u8 {
     let loaded = match policy::discover(args.policy.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -21,7 +21,7 @@ pub fn run(args: &RulesArgs) -> u8 {
         Some(id) => match catalogue::find(id) {
             Some(r) => vec![r],
             None => {
-                eprintln!(
+                stderr_line!(
                     "error: no rule {id:?}; run `chainrisk rules` for the list (ids look like UNM-01, OPQ-05, DEL-04)"
                 );
                 return EXIT_USAGE;
@@ -42,7 +42,7 @@ pub fn run(args: &RulesArgs) -> u8 {
     match emit(&text, None, ColorChoice::Auto) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             EXIT_USAGE
         }
     }

@@ -13,21 +13,21 @@ pub fn run(args: &ScanArgs) -> u8 {
     let plan = match output::plan(&args.format, args.output.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     };
     let loaded = match policy::discover(args.policy.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     };
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -41,7 +41,7 @@ pub fn run(args: &ScanArgs) -> u8 {
             Ok(set) => Some(set),
             Err(e) => {
                 // Names the file and line of the unreadable advisory.
-                eprintln!("error: {e}");
+                stderr_line!("error: {e}");
                 return EXIT_USAGE;
             }
         }
@@ -51,7 +51,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("error: {e}");
+                stderr_line!("error: {e}");
                 return EXIT_USAGE;
             }
         };
@@ -62,11 +62,11 @@ pub fn run(args: &ScanArgs) -> u8 {
     let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);
     for w in &outcome.warnings {
-        eprintln!("warning: {w}");
+        stderr_line!("warning: {w}");
     }
     // Failed lookups are in the JSON report too; the terminal summary does not list them.
     for e in &outcome.resolution.errors {
-        eprintln!("warning: registry: {e}");
+        stderr_line!("warning: registry: {e}");
     }
     let mut evaluation = rules::evaluate(&inventory, thresholds, now, advisories.as_ref());
     let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
@@ -103,7 +103,7 @@ pub fn run(args: &ScanArgs) -> u8 {
             emit(&text, path, args.color)
         });
         if let Err(e) = written {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     }
@@ -117,7 +117,7 @@ pub fn run(args: &ScanArgs) -> u8 {
     let mut failed = false;
     for d in &assessment.inputs {
         if let Some(e) = &d.error {
-            eprintln!("error: {}: {e}", d.path);
+            stderr_line!("error: {}: {e}", d.path);
             failed = true;
         }
     }
@@ -142,13 +142,15 @@ fn report_stale_exceptions(info: &crate::model::PolicyInfo) {
         let at = e.location.as_deref().unwrap_or("policy");
         let what = format!("exception for {} {}", e.rule, e.package);
         match e.state {
-            ExceptionState::Expired => eprintln!(
+            ExceptionState::Expired => stderr_line!(
                 "warning: {at}: {what} expired on {}; it no longer applies ({} finding(s) it would accept)",
                 e.expires.as_deref().unwrap_or("?"),
                 e.matched
             ),
             ExceptionState::Unused => {
-                eprintln!("warning: {at}: {what} matched no finding; remove it if it is obsolete")
+                stderr_line!(
+                    "warning: {at}: {what} matched no finding; remove it if it is obsolete"
+                )
             }
             ExceptionState::Applied => {}
         }

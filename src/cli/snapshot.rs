@@ -9,7 +9,7 @@ pub fn export(args: &SnapshotExportArgs) -> u8 {
     match write_snapshot(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             EXIT_USAGE
         }
     }
@@ -32,7 +32,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
         }
         let (cache, warnings) = Cache::open(path)?;
         for w in warnings {
-            eprintln!("warning: {w}");
+            stderr_line!("warning: {w}");
         }
         cache
             .all()?
@@ -48,21 +48,21 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
         );
         for d in &inventory.documents {
             if let Some(e) = &d.error {
-                eprintln!("error: {}: {e}", d.path);
+                stderr_line!("error: {}: {e}", d.path);
                 code = EXIT_USAGE;
             }
         }
         let outcome = crate::resolve::resolve_packages(&inventory, &options);
         for w in &outcome.warnings {
-            eprintln!("warning: {w}");
+            stderr_line!("warning: {w}");
         }
         for e in &outcome.resolution.ecosystems {
             if let Some(note) = &e.note {
-                eprintln!("warning: {}: {note}", e.ecosystem.as_str());
+                stderr_line!("warning: {}: {note}", e.ecosystem.as_str());
             }
         }
         for e in &outcome.resolution.errors {
-            eprintln!("warning: {e}");
+            stderr_line!("warning: {e}");
         }
         // The versions this inventory uses: a cache entry fetched by an
         // earlier scan may have been asked about other ones.
@@ -89,7 +89,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
     };
     let snap = Snapshot::new(report::format_time(now), packages);
     snap.write(&args.output)?;
-    eprintln!(
+    stderr_line!(
         "wrote {} package(s) to {}",
         snap.packages.len(),
         args.output.display()
@@ -107,7 +107,7 @@ pub fn info(args: &SnapshotInfoArgs) -> u8 {
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr_line!("error: {e}");
             EXIT_USAGE
         }
     }

@@ -357,8 +357,21 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<(String, String)>, Strin
     let mut configs = Vec::new();
     for path in files {
         if let Some(text) = read_optional(&path)? {
-            let table: toml::Table = toml::from_str(&text)
-                .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| {
+                // One line: the error's own rendering quotes the file over several.
+                let line = e.span().map_or(0, |s| {
+                    text.as_bytes()[..s.start.min(text.len())]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count()
+                        + 1
+                });
+                format!(
+                    "{}:{line}: not valid TOML: {}",
+                    path.display(),
+                    e.message().trim()
+                )
+            })?;
             configs.push(CargoConfig { path, table });
         }
     }
