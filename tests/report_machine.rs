@@ -257,6 +257,36 @@ fn every_corpus_file_gives_valid_sarif_and_cyclonedx() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A control character before a formula hid it from the guard (`\u{7}=1+1`,
+/// `ESC[0m=HYPERLINK(…)`): a spreadsheet that drops the control runs it.
+/// Every cell now shows controls as escapes, and no cell starts a formula.
+#[test]
+fn csv_cells_hold_no_control_and_start_no_formula() {
+    let text = scan("fixtures/injection/payloads.cdx.json", "csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for cell in rows.iter().flat_map(|r| r.iter()) {
+        assert_eq!(terminal_controls(cell), Vec::<String>::new(), "{cell:?}");
+        let first = cell.trim_start_matches(' ').chars().next();
+        assert!(
+            !matches!(
+                first,
+                Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠')
+            ),
+            "cell {cell:?} would run as a formula"
+        );
+    }
+    let formula = rows
+        .iter()
+        .find(|r| r[3].contains("=1+1"))
+        .unwrap_or_else(|| panic!("the formula component has findings:\n{text}"));
+    assert_eq!(&formula[3], "\\u{7}=1+1");
+    assert_eq!(
+        &formula[4],
+        "\\u{1b}[0m=HYPERLINK(\"http://evil.example\",\"x\")"
+    );
+}
+
 #[test]
 fn csv_neutralises_formulas_from_the_input() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,9 +3,12 @@
 //! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and, in
 //! some, a tab or carriage return) as a formula; component names, messages
 //! and evidence come from the inputs, so such cells get a leading `'`.
+//! Control and invisible formatting characters become visible escapes
+//! first: a spreadsheet that drops a leading control would otherwise run
+//! the formula behind it.
 
 use super::Assessment;
-use crate::model::{BaselineState, Finding};
+use crate::model::{BaselineState, Finding, untrusted};
 
 pub const HEADER: [&str; 11] = [
     "rule",
@@ -69,11 +72,17 @@ fn row(a: &Assessment, f: &Finding) -> [String; 11] {
     ]
 }
 
-/// Prefixes a cell a spreadsheet would evaluate with `'`.
+/// The cell as written: control and invisible formatting characters escaped,
+/// then prefixed with `'` when a spreadsheet would evaluate it. Leading
+/// spaces are skipped when looking (some spreadsheets trim them), and the
+/// full-width `＝＋－＠` count too (some spreadsheets read them as formulas).
 pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
+    let cell = untrusted::escape(cell);
+    match cell.trim_start_matches(' ').chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            format!("'{cell}")
+        }
+        _ => cell.into_owned(),
     }
 }
 
@@ -83,17 +92,28 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        for bad in [
-            "=cmd|' /C calc'!A0",
-            "+1+1",
-            "-2+3",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-        ] {
+        for bad in ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"] {
             assert!(neutralise(bad).starts_with('\''), "{bad:?}");
         }
         assert_eq!(neutralise("left-pad"), "left-pad");
         assert_eq!(neutralise(""), "");
+    }
+
+    /// A control before the formula hid it from the guard; a spreadsheet
+    /// that drops the control then ran the formula.
+    #[test]
+    fn a_control_before_a_formula_does_not_hide_it() {
+        assert_eq!(neutralise("\u{7}=1+1"), "\\u{7}=1+1");
+        assert_eq!(
+            neutralise("\u{1b}[0m=HYPERLINK(\"http://evil.example\",\"x\")"),
+            "\\u{1b}[0m=HYPERLINK(\"http://evil.example\",\"x\")"
+        );
+        for bad in [" =1+1", "  @SUM(A1)", "＝1+1", "＋1", "－1", "＠SUM(A1)"] {
+            assert!(neutralise(bad).starts_with('\''), "{bad:?}");
+        }
+        // Escaped, a leading tab or carriage return no longer reaches the cell.
+        assert_eq!(neutralise("\tx"), "\\u{9}x");
+        assert_eq!(neutralise("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(neutralise("中文 -1"), "中文 -1");
     }
 }
