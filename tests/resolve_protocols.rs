@@ -337,6 +337,23 @@ fn pypi_json_documents_are_normalised() {
     assert_eq!(pycrypto.license.as_deref(), Some("Public domain"));
 }
 
+#[test]
+fn a_pypi_project_owned_by_an_organisation_says_so() {
+    let mock = MockRegistry::start();
+    for name in ["org-owned-tool", "pytest-runner"] {
+        mock.route(
+            &format!("/pypi/{name}/json"),
+            vec![Reply::json(fixture(&format!("pypi/{name}.json")))],
+        );
+    }
+    let regs = registries(&mock, options());
+    let owned = facts(fetch(&regs, Ecosystem::Pypi, "org-owned-tool", &[]));
+    assert_eq!(owned.organization.as_deref(), Some("example-org"));
+    assert_eq!(owned.maintainers, Some(vec!["release-bot".to_string()]));
+    let personal = facts(fetch(&regs, Ecosystem::Pypi, "pytest-runner", &[]));
+    assert_eq!(personal.organization, None, "organization: null");
+}
+
 /// Routes every file under `fixtures/registry/go` at `/go/` and its path.
 fn route_go_fixtures(mock: &MockRegistry) {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
