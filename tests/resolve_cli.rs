@@ -718,3 +718,93 @@ fn every_protocol_resolves_through_the_binary_and_caches() {
     assert_eq!(component(&warm, "Mod")["origin"]["source"]["kind"], "cache");
     assert_eq!(origins(&warm), origins(&cold));
 }
+
+#[test]
+fn a_snapshot_from_the_future_is_stale_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let snap = dir.path().join("facts.json");
+    let out = bin()
+        .args(["snapshot", "export", "-o", snap.to_str().unwrap()])
+        .arg(&lock)
+        .args(["--registry", &npm])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    doc["created_at"] = json!("2999-01-01T00:00:00Z");
+    doc["packages"][0]["fetched_at"] = json!("2999-01-01T00:00:00Z");
+    let future = write(dir.path(), "future.json", doc.to_string().as_bytes());
+
+    let (report, stderr) = scan(&[
+        lock.to_str().unwrap(),
+        "--offline",
+        "--no-cache",
+        "--snapshot",
+        future.to_str().unwrap(),
+    ]);
+    assert_eq!(report["resolution"]["snapshot"]["stale"], true);
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("in the future"),
+        "{stderr}"
+    );
+    let out = bin()
+        .args(["snapshot", "info"])
+        .arg(&future)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("in the future") && text.contains("stale"),
+        "{text}"
+    );
+}
+
+#[test]
+fn conflicting_duplicates_in_a_snapshot_are_an_error_naming_the_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let snap = dir.path().join("facts.json");
+    let out = bin()
+        .args(["snapshot", "export", "-o", snap.to_str().unwrap()])
+        .arg(&lock)
+        .args(["--registry", &npm])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    let mut twin = doc["packages"][0].clone();
+    twin["facts"]["latest"] = json!("9.9.9");
+    doc["packages"].as_array_mut().unwrap().push(twin);
+    let dup = write(dir.path(), "dup.json", doc.to_string().as_bytes());
+    for mut cmd in [
+        {
+            let mut c = bin();
+            c.arg("scan")
+                .arg(&lock)
+                .args(["--offline", "--snapshot"])
+                .arg(&dup);
+            c
+        },
+        {
+            let mut c = bin();
+            c.args(["snapshot", "info"]).arg(&dup);
+            c
+        },
+    ] {
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("packages[0]")
+                && stderr.contains("packages[1]")
+                && stderr.contains("npm/left-pad"),
+            "{stderr}"
+        );
+    }
+}

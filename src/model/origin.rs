@@ -195,7 +195,8 @@ pub struct SnapshotInfo {
     pub format: String,
     pub packages: usize,
     pub age_days: i64,
-    /// Older than the policy's `max_snapshot_age_days`.
+    /// Older than the policy's `max_snapshot_age_days`, or created or
+    /// fetched in the future (its age cannot be known; `age_days` is then 0).
     pub stale: bool,
 }
 

@@ -196,6 +196,10 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     let mut errors = Vec::new();
     let endpoint_of = |eco: &Ecosystem| options.endpoints.iter().find(|e| e.ecosystem == *eco);
 
+    if let Some(snap) = &options.snapshot {
+        warnings.extend(snap.warnings(options.now));
+    }
+
     // The cache is opened only when some package may be looked up in it.
     let needs_cache = wanted.keys().any(|(eco, _)| endpoint_of(eco).is_some());
     let mut cache = match (&options.cache, needs_cache) {
