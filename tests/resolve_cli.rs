@@ -718,3 +718,461 @@ fn every_protocol_resolves_through_the_binary_and_caches() {
     assert_eq!(component(&warm, "Mod")["origin"]["source"]["kind"], "cache");
     assert_eq!(origins(&warm), origins(&cold));
 }
+
+/// A SQLite file of another application: two tables, its own user version.
+fn foreign_database(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE packages (id INTEGER PRIMARY KEY, label TEXT);
+         INSERT INTO packages (label) VALUES ('keep me');
+         CREATE TABLE notes (body TEXT);
+         INSERT INTO notes VALUES ('mine');
+         PRAGMA user_version = 7;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_foreign_database_given_as_cache_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let db = dir.path().join("someone-else.db");
+    foreign_database(&db);
+    let before = std::fs::read(&db).unwrap();
+
+    let out = bin()
+        .args(["cache", "stats", "--cache", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(db.to_str().unwrap()) && stderr.contains("not a chainrisk cache"),
+        "{stderr}"
+    );
+    let out = bin()
+        .args(["cache", "clear", "--cache", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    // A scan warns, resolves without the cache, and does not touch the file.
+    let (report, stderr) = scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        db.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("not a chainrisk cache"),
+        "{stderr}"
+    );
+    assert_eq!(
+        component(&report, "left-pad")["origin"]["source"]["kind"],
+        "live"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the file is unchanged");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let label: String = conn
+        .query_row("SELECT label FROM packages", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(label, "keep me");
+}
+
+/// Whether this process runs as root, which ignores file modes: the owner
+/// of a file it creates is its effective user.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let f = tempfile::NamedTempFile::new().unwrap();
+    f.as_file().metadata().unwrap().uid() == 0
+}
+
+/// Runs `cmd` as a user for whom the test's read-only files really are
+/// read-only: as root (CI), the unprivileged `nobody`; otherwise as is.
+fn as_unprivileged(mut cmd: std::process::Command, home: &Path) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    if running_as_root() {
+        cmd.uid(65534).gid(65534);
+    }
+    // A home it may read (root's is closed to `nobody`).
+    cmd.env("HOME", home).env("CARGO_HOME", home.join(".cargo"));
+    cmd
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_read_only_cache_is_read_offline_and_by_cache_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    set_mode(dir.path(), 0o755);
+    let lock = lockfile(dir.path(), &["left-pad", "@scope/util"]);
+    let mock = registry_with(&["left-pad", "@scope/util"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let store = dir.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    let cache = store.join("cache.sqlite3");
+    scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    let before = std::fs::read(&cache).unwrap();
+
+    // A read-only file in a writable directory, then a read-only directory
+    // too (a lab's read-only mount: no journal or shared-memory file can be made).
+    for dir_mode in [0o555, 0o777] {
+        set_mode(&store, dir_mode);
+        set_mode(&cache, 0o444);
+        let mut probe = std::process::Command::new("sh");
+        probe.arg("-c").arg(format!(": >> '{}'", cache.display()));
+        let probe = as_unprivileged(probe, dir.path()).output().unwrap();
+        assert!(
+            !probe.status.success(),
+            "the test could not make the cache read-only for the scan"
+        );
+
+        let mut cmd = common::std_bin();
+        cmd.args(["scan", "--format", "json", "--offline"])
+            .arg(&lock)
+            .args(["--registry", &npm, "--cache", cache.to_str().unwrap()]);
+        let out = as_unprivileged(cmd, dir.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            npm_stats(&report)["cached"],
+            2,
+            "dir {dir_mode:o}: {stderr}"
+        );
+        assert_eq!(
+            component(&report, "left-pad")["origin"]["source"]["kind"],
+            "cache"
+        );
+        let notes: Vec<&str> = stderr.lines().filter(|l| l.contains("read-only")).collect();
+        assert_eq!(notes.len(), 1, "one note: {stderr}");
+        assert!(notes[0].contains(cache.to_str().unwrap()), "{stderr}");
+        assert!(!stderr.contains("without a cache"), "{stderr}");
+
+        let mut cmd = common::std_bin();
+        cmd.args(["cache", "stats", "--cache", cache.to_str().unwrap()]);
+        let out = as_unprivileged(cmd, dir.path()).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "dir {dir_mode:o}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("entries    2 "), "{text}");
+    }
+    set_mode(&store, 0o755);
+    set_mode(&cache, 0o644);
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        before,
+        "nothing was written"
+    );
+    assert_eq!(mock.requests(), 2, "offline asked nothing");
+}
+
+#[test]
+fn offline_the_cache_facts_are_used_without_naming_the_endpoint_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "@scope/util"]);
+    let mock = registry_with(&["left-pad", "@scope/util"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let cache = dir.path().join("cache.sqlite3");
+    let (online, _) = scan(&[
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+
+    // The assessor's export: offline, no endpoint configured.
+    let snap = dir.path().join("facts.json");
+    let out = bin()
+        .args([
+            "snapshot",
+            "export",
+            "--offline",
+            "-o",
+            snap.to_str().unwrap(),
+        ])
+        .arg(&lock)
+        .args(["--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    assert_eq!(doc["packages"].as_array().unwrap().len(), 2, "{stderr}");
+    assert_eq!(doc["packages"][0]["registry"], mock.url("npm/"));
+
+    // The same for an offline scan.
+    let (offline, _) = scan(&[
+        lock.to_str().unwrap(),
+        "--offline",
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    assert_eq!(origins(&offline), origins(&online));
+    let stats = npm_stats(&offline);
+    assert_eq!(stats["cached"], 2, "{stats}");
+    assert_eq!(stats["registry"], mock.url("npm/"));
+    assert!(stats["note"].is_null(), "{stats}");
+    assert_eq!(mock.requests(), 2);
+
+    // Nothing to export is an error, and no file is written.
+    std::fs::create_dir(dir.path().join("other")).unwrap();
+    let other = lockfile(&dir.path().join("other"), &["not-cached"]);
+    let empty = dir.path().join("empty.json");
+    let out = bin()
+        .args([
+            "snapshot",
+            "export",
+            "--offline",
+            "-o",
+            empty.to_str().unwrap(),
+        ])
+        .arg(&other)
+        .args(["--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing to export"), "{stderr}");
+    assert!(!empty.exists());
+
+    // The same for the whole cache, once cleared.
+    let out = bin()
+        .args(["cache", "clear", "--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = bin()
+        .args(["snapshot", "export", "-o", empty.to_str().unwrap()])
+        .args(["--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing to export"), "{stderr}");
+    assert!(!empty.exists());
+}
+
+#[test]
+fn a_snapshot_from_the_future_is_stale_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let snap = dir.path().join("facts.json");
+    let out = bin()
+        .args(["snapshot", "export", "-o", snap.to_str().unwrap()])
+        .arg(&lock)
+        .args(["--registry", &npm])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    doc["created_at"] = json!("2999-01-01T00:00:00Z");
+    doc["packages"][0]["fetched_at"] = json!("2999-01-01T00:00:00Z");
+    let future = write(dir.path(), "future.json", doc.to_string().as_bytes());
+
+    let (report, stderr) = scan(&[
+        lock.to_str().unwrap(),
+        "--offline",
+        "--no-cache",
+        "--snapshot",
+        future.to_str().unwrap(),
+    ]);
+    assert_eq!(report["resolution"]["snapshot"]["stale"], true);
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("in the future"),
+        "{stderr}"
+    );
+    let out = bin()
+        .args(["snapshot", "info"])
+        .arg(&future)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("in the future") && text.contains("stale"),
+        "{text}"
+    );
+}
+
+#[test]
+fn conflicting_duplicates_in_a_snapshot_are_an_error_naming_the_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let snap = dir.path().join("facts.json");
+    let out = bin()
+        .args(["snapshot", "export", "-o", snap.to_str().unwrap()])
+        .arg(&lock)
+        .args(["--registry", &npm])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    let mut twin = doc["packages"][0].clone();
+    twin["facts"]["latest"] = json!("9.9.9");
+    doc["packages"].as_array_mut().unwrap().push(twin);
+    let dup = write(dir.path(), "dup.json", doc.to_string().as_bytes());
+    for mut cmd in [
+        {
+            let mut c = bin();
+            c.arg("scan")
+                .arg(&lock)
+                .args(["--offline", "--snapshot"])
+                .arg(&dup);
+            c
+        },
+        {
+            let mut c = bin();
+            c.args(["snapshot", "info"]).arg(&dup);
+            c
+        },
+    ] {
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("packages[0]")
+                && stderr.contains("packages[1]")
+                && stderr.contains("npm/left-pad"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_ca_file_that_is_not_pem_is_a_usage_error_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "@scope/util"]);
+    let mock = registry_with(&["left-pad", "@scope/util"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let ca = write(dir.path(), "ca.pem", b"this is not a certificate\n");
+    let out = bin()
+        .arg("scan")
+        .arg(&lock)
+        .args(["--registry", &npm, "--no-cache", "--ca-file"])
+        .arg(&ca)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--ca-file") && stderr.contains("ca.pem"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("--ca-file").count(),
+        1,
+        "said once: {stderr}"
+    );
+    assert_eq!(mock.requests(), 0);
+}
+
+#[test]
+fn an_unreadable_cargo_configuration_does_not_stop_an_npm_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    // A directory where the file should be: unreadable even for root.
+    let cargo_home = dir.path().join("cargo-home");
+    std::fs::create_dir_all(cargo_home.join("config.toml")).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .env("CARGO_HOME", &cargo_home)
+        .args(["scan", "--format", "json", "--no-cache"])
+        .arg(&lock)
+        .args(["--registry", &npm])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        component(&report, "left-pad")["origin"]["presence"],
+        "found"
+    );
+
+    // A Cargo scan is told why cargo stays unresolved.
+    let cargo_lock = write(
+        dir.path(),
+        "Cargo.lock",
+        b"version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"registry+https://registry.example/index\"\n",
+    );
+    let out = bin()
+        .current_dir(dir.path())
+        .env("CARGO_HOME", &cargo_home)
+        .args(["scan", "--format", "json", "--no-cache"])
+        .arg(&cargo_lock)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("config.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_failing_registry_is_remembered_briefly_and_reported_as_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad", "broken"]);
+    let mock = registry_with(&["left-pad"]);
+    mock.route("/npm/broken", vec![Reply::status(503)]);
+    let npm = format!("npm={}", mock.url("npm/"));
+    let cache = dir.path().join("cache.sqlite3");
+    let args = [
+        lock.to_str().unwrap(),
+        "--registry",
+        &npm,
+        "--cache",
+        cache.to_str().unwrap(),
+    ];
+    let (first, _) = scan(&args);
+    let tries = mock.requests_to("/npm/broken");
+    assert!(tries > 1, "retried");
+    assert_eq!(npm_stats(&first)["failed"], 1);
+
+    // Within the failure's short time-to-live: not asked again, still a failure.
+    let started = std::time::Instant::now();
+    let (second, _) = scan(&args);
+    assert_eq!(mock.requests_to("/npm/broken"), tries, "remembered");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(npm_stats(&second)["failed"], 1);
+    assert_eq!(npm_stats(&second)["cached"], 1, "left-pad only");
+    assert!(component(&second, "broken")["origin"].is_null());
+    let errors = second["resolution"]["errors"].as_array().unwrap();
+    assert!(
+        errors.len() == 1 && errors[0].as_str().unwrap().contains("503"),
+        "{errors:?}"
+    );
+    let out = bin()
+        .args(["cache", "stats", "--cache", cache.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("entries    1 "));
+
+    // A zero time-to-live asks again.
+    scan(&[&args[..], &["--cache-ttl", "0"]].concat());
+    assert!(mock.requests_to("/npm/broken") > tries);
+}

@@ -74,10 +74,19 @@ fn facts(fetched: Fetched) -> PackageFacts {
     }
 }
 
+/// Why a fetch failed for good: asking again would get the same answer.
 fn failure(fetched: Fetched) -> String {
     match fetched {
         Fetched::Failed(why) => why,
         other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// Why a registry gave no usable answer, worth asking again later.
+fn unavailable(fetched: Fetched) -> String {
+    match fetched {
+        Fetched::Unavailable(why) => why,
+        other => panic!("expected the registry to be unavailable, got {other:?}"),
     }
 }
 
@@ -337,6 +346,23 @@ fn pypi_json_documents_are_normalised() {
     assert_eq!(pycrypto.license.as_deref(), Some("Public domain"));
 }
 
+#[test]
+fn a_pypi_project_owned_by_an_organisation_says_so() {
+    let mock = MockRegistry::start();
+    for name in ["org-owned-tool", "pytest-runner"] {
+        mock.route(
+            &format!("/pypi/{name}/json"),
+            vec![Reply::json(fixture(&format!("pypi/{name}.json")))],
+        );
+    }
+    let regs = registries(&mock, options());
+    let owned = facts(fetch(&regs, Ecosystem::Pypi, "org-owned-tool", &[]));
+    assert_eq!(owned.organization.as_deref(), Some("example-org"));
+    assert_eq!(owned.maintainers, Some(vec!["release-bot".to_string()]));
+    let personal = facts(fetch(&regs, Ecosystem::Pypi, "pytest-runner", &[]));
+    assert_eq!(personal.organization, None, "organization: null");
+}
+
 /// Routes every file under `fixtures/registry/go` at `/go/` and its path.
 fn route_go_fixtures(mock: &MockRegistry) {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -515,7 +541,7 @@ fn too_many_requests_waits_for_retry_after() {
 }
 
 #[test]
-fn retry_after_is_capped_by_max_backoff() {
+fn a_retry_after_beyond_the_retry_budget_fails_at_once() {
     let mock = MockRegistry::start();
     mock.route(
         "/npm/request",
@@ -527,16 +553,21 @@ fn retry_after_is_capped_by_max_backoff() {
     let regs = registries(
         &mock,
         ClientOptions {
-            max_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(2),
             ..options()
         },
     );
     let start = Instant::now();
-    facts(fetch(&regs, Ecosystem::Npm, "request", &[]));
+    let why = unavailable(fetch(&regs, Ecosystem::Npm, "request", &[]));
     assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "{:?}",
+        start.elapsed() < Duration::from_millis(1500),
+        "waited {:?} for nothing",
         start.elapsed()
+    );
+    assert_eq!(mock.requests(), 1, "no retry the server asked not to make");
+    assert!(
+        why.contains("HTTP 503") && why.contains("Retry-After 3600 s"),
+        "{why}"
     );
 }
 
@@ -562,7 +593,7 @@ fn persistent_server_errors_fail_after_the_retries() {
     let mock = MockRegistry::start();
     mock.route("/cargo/cf/g-/cfg-if", vec![Reply::status(503)]);
     let regs = registries(&mock, options());
-    let why = failure(fetch(&regs, Ecosystem::Cargo, "cfg-if", &[]));
+    let why = unavailable(fetch(&regs, Ecosystem::Cargo, "cfg-if", &[]));
     assert!(
         why.ends_with("HTTP 503 Service Unavailable (4 attempts)"),
         "{why}"
@@ -587,7 +618,7 @@ fn a_stalled_connection_times_out() {
         },
     );
     let start = Instant::now();
-    let why = failure(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
+    let why = unavailable(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
     assert!(
         why.ends_with("timed out after 300 ms (2 attempts)"),
         "{why}"
@@ -622,7 +653,7 @@ fn a_truncated_body_is_retried_and_reported() {
             .as_deref(),
         Some("1.3.0")
     );
-    let why = failure(fetch(&regs, Ecosystem::Npm, "esbuild", &[]));
+    let why = unavailable(fetch(&regs, Ecosystem::Npm, "esbuild", &[]));
     assert!(why.contains("body cut short"), "{why}");
     assert!(why.ends_with("(4 attempts)"), "{why}");
 }
@@ -880,7 +911,7 @@ fn a_refused_connection_is_retried_then_reported() {
         configured_by: "test".to_string(),
     };
     let regs = Registries::new(vec![endpoint], options()).unwrap();
-    let why = failure(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
+    let why = unavailable(fetch(&regs, Ecosystem::Npm, "left-pad", &[]));
     assert!(why.contains("cannot connect"), "{why}");
     assert!(why.ends_with("(4 attempts)"), "{why}");
 }

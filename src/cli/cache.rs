@@ -27,7 +27,11 @@ fn open(args: &CacheArgs) -> Result<Option<Cache>, String> {
 }
 
 pub fn stats(args: &CacheArgs) -> u8 {
-    let stats = match open(args).and_then(|c| c.map(|c| c.stats()).transpose()) {
+    let opened = open(args).and_then(|c| {
+        c.map(|c| Ok((c.stats()?, c.read_only().map(str::to_string))))
+            .transpose()
+    });
+    let (stats, read_only) = match opened {
         Ok(Some(s)) => s,
         Ok(None) => return 0,
         Err(e) => {
@@ -36,6 +40,9 @@ pub fn stats(args: &CacheArgs) -> u8 {
         }
     };
     println!("cache      {}", stats.path.display());
+    if let Some(why) = read_only {
+        println!("read-only  {why}");
+    }
     println!(
         "entries    {} ({} not found at their registry)",
         stats.entries(),

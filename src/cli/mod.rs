@@ -116,7 +116,7 @@ pub struct ResolveArgs {
     /// The cache file of registry facts (default: the user's cache directory, chainrisk/cache.sqlite3).
     #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE")]
     pub cache: Option<PathBuf>,
-    /// Hours a cached fact is used without asking the registry again.
+    /// Hours a cached fact is used without asking the registry again. A lookup that failed after its retries is not asked again for 10 minutes, or these hours if fewer.
     #[arg(long, value_name = "HOURS", default_value_t = 24.0, value_parser = parse_hours)]
     pub cache_ttl: f64,
     /// Use no cache: neither read nor write it.

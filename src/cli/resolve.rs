@@ -9,20 +9,25 @@ use crate::resolve::client::ClientOptions;
 use crate::resolve::{self, ResolveOptions, cache, snapshot};
 
 /// The options of one resolution, or the usage error to report (exit 2): a
-/// malformed `--registry`, an endpoint setting that does not parse, an
-/// unreadable or malformed snapshot.
+/// malformed `--registry`, an endpoint setting of chainrisk's that does not
+/// parse, a `--ca-file` without PEM certificates, an unreadable or malformed
+/// snapshot.
 pub fn options(
     args: &ResolveArgs,
     snapshot_file: Option<&Path>,
     now: jiff::Timestamp,
     policy: &crate::policy::Policy,
 ) -> Result<ResolveOptions, String> {
-    let endpoints = resolve::discover_endpoints(&args.registries, &policy.registries)?;
+    let discovered = resolve::discover_endpoints(&args.registries, &policy.registries)?;
+    if let Some(path) = &args.ca_file {
+        resolve::http::load_ca_file(path)?;
+    }
     let snapshot = snapshot_file.map(snapshot::load).transpose()?;
     let defaults = ClientOptions::default();
     Ok(ResolveOptions {
         offline: args.offline,
-        endpoints,
+        endpoints: discovered.endpoints,
+        endpoint_problems: discovered.problems,
         client: ClientOptions {
             concurrency: args.concurrency as usize,
             timeout: Duration::from_secs(args.timeout),

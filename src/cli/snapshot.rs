@@ -34,11 +34,18 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
         for w in warnings {
             stderr_line!("warning: {w}");
         }
-        cache
+        let all: Vec<SnapshotPackage> = cache
             .all()?
             .iter()
             .map(SnapshotPackage::from_entry)
-            .collect()
+            .collect();
+        if all.is_empty() {
+            return Err(format!(
+                "nothing to export: the cache {} holds no package facts",
+                path.display()
+            ));
+        }
+        all
     } else {
         let inventory = crate::ingest::ingest_with(
             &args.inputs,
@@ -71,6 +78,22 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             if let (Some(key), Some(v)) = (crate::resolve::keys::package_key(c), &c.version) {
                 in_use.entry(key).or_default().push(v.clone());
             }
+        }
+        if outcome.packages.is_empty() {
+            let asked: usize = outcome
+                .resolution
+                .ecosystems
+                .iter()
+                .map(|e| e.packages)
+                .sum();
+            return Err(format!(
+                "nothing to export: none of the {asked} registry package(s) of the inputs has facts{} (see the warnings above)",
+                if args.resolve.offline {
+                    " in the cache"
+                } else {
+                    " in the cache or at a configured registry"
+                }
+            ));
         }
         outcome
             .packages

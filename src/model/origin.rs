@@ -104,6 +104,10 @@ pub struct PackageFacts {
     /// Accounts allowed to publish, when the registry lists them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintainers: Option<Vec<String>>,
+    /// The organisation that owns the package (PyPI `ownership.organization`):
+    /// its accounts, not one person, answer for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +144,9 @@ pub struct Origin {
     pub deprecated: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintainers: Option<Vec<String>>,
+    /// The organisation that owns the package, when the registry says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// Publishers of earlier versions (DEL-07), when the registry records publishers.
@@ -188,7 +195,8 @@ pub struct SnapshotInfo {
     pub format: String,
     pub packages: usize,
     pub age_days: i64,
-    /// Older than the policy's `max_snapshot_age_days`.
+    /// Older than the policy's `max_snapshot_age_days`, or created or
+    /// fetched in the future (its age cannot be known; `age_days` is then 0).
     pub stale: bool,
 }
 

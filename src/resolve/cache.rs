@@ -5,20 +5,71 @@
 //! Each scan writes everything it fetched in one transaction at the end, so
 //! the async fetches never touch the database. A file that is not a database
 //! is moved aside and rebuilt: a cache is never worth failing a scan for.
+//!
+//! A cache is marked as chainrisk's (`PRAGMA application_id`): a database of
+//! another application given as `--cache` is refused and never modified. A
+//! cache that cannot be written (a read-only mount) is read as it is.
+//!
+//! Lookups that failed after their retries (a registry down, refusing
+//! connections or timing out) are remembered for a short while, so that a
+//! broken registry does not cost every scan the full retry time; they are
+//! failures, never facts.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{
+    Connection, ErrorCode, MAIN_DB, OpenFlags, OptionalExtension, TransactionBehavior, params,
+};
 
 use crate::model::{Ecosystem, PackageFacts, Presence};
 
-/// Version of the stored facts' layout: rows of another version are dropped
-/// when the cache is opened (they would not deserialise into today's model).
-const SCHEMA_VERSION: i64 = 1;
+/// Marks a SQLite file as a chainrisk cache: `CRSK`.
+pub const APPLICATION_ID: i32 = 0x4352_534B;
+
+/// Version of the stored layout. 1: `packages`; 2: and `failures`. Rows of an
+/// unknown version are dropped when the cache is opened (they would not
+/// deserialise into today's model).
+const SCHEMA_VERSION: i64 = 2;
 
 /// How long a writer waits for another scan's transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The columns of `packages`, in order: how a cache written before caches
+/// carried an application id is recognised.
+const PACKAGE_COLUMNS: [&str; 9] = [
+    "ecosystem",
+    "registry",
+    "name",
+    "status",
+    "facts",
+    "fetched_at",
+    "etag",
+    "last_modified",
+    "checked",
+];
+
+const CREATE_PACKAGES: &str = "CREATE TABLE packages (
+     ecosystem     TEXT NOT NULL,
+     registry      TEXT NOT NULL,
+     name          TEXT NOT NULL,
+     status        TEXT NOT NULL,
+     facts         TEXT NOT NULL,
+     fetched_at    TEXT NOT NULL,
+     etag          TEXT,
+     last_modified TEXT,
+     checked       TEXT NOT NULL DEFAULT '[]',
+     PRIMARY KEY (ecosystem, registry, name)
+ ) WITHOUT ROWID;";
+
+const CREATE_FAILURES: &str = "CREATE TABLE failures (
+     ecosystem  TEXT NOT NULL,
+     registry   TEXT NOT NULL,
+     name       TEXT NOT NULL,
+     reason     TEXT NOT NULL,
+     failed_at  TEXT NOT NULL,
+     PRIMARY KEY (ecosystem, registry, name)
+ ) WITHOUT ROWID;";
 
 /// One package's facts as cached.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +88,18 @@ impl Entry {
     pub fn status(&self) -> Presence {
         self.facts.presence
     }
+}
+
+/// A lookup that failed after its retries, remembered briefly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub ecosystem: Ecosystem,
+    pub registry: String,
+    pub name: String,
+    /// What happened, as the fetch reported it.
+    pub reason: String,
+    /// RFC 3339 time of the failure.
+    pub failed_at: String,
 }
 
 /// Counts for `chainrisk cache stats`.
@@ -61,6 +124,10 @@ impl Stats {
 pub struct Cache {
     conn: Connection,
     path: PathBuf,
+    /// Why nothing can be written (a read-only file or directory), when so.
+    read_only: Option<String>,
+    /// Whether the `failures` table exists (a read-only cache of layout 1 has none).
+    has_failures: bool,
 }
 
 /// The default cache file: `<user cache dir>/chainrisk/cache.sqlite3`.
@@ -68,41 +135,140 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("chainrisk").join("cache.sqlite3"))
 }
 
+/// Why a file could not be opened as a cache.
+#[derive(Debug)]
+enum OpenError {
+    Sqlite(rusqlite::Error),
+    /// A database of another application, left as it is.
+    Foreign(String),
+    /// Read-only, and of a layout this version cannot read without rebuilding it.
+    Unreadable(String),
+}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(e: rusqlite::Error) -> OpenError {
+        OpenError::Sqlite(e)
+    }
+}
+
+/// What a database file holds, judged before anything is written to it.
+#[derive(Debug, PartialEq)]
+enum Kind {
+    /// No table and no marks: a new file.
+    Empty,
+    /// Marked as chainrisk's, of layout `version`.
+    Chainrisk { version: i64 },
+    /// chainrisk's `packages` table alone, without the mark (caches written
+    /// before they carried one).
+    Unmarked,
+    /// Anything else, described.
+    Foreign(String),
+}
+
+/// Reads the marks and tables of the database open on `conn`.
+fn kind(conn: &Connection) -> rusqlite::Result<Kind> {
+    // The first real read: a file that is not a database fails here.
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )?;
+    let objects = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    if id == APPLICATION_ID {
+        return Ok(Kind::Chainrisk { version });
+    }
+    if id != 0 {
+        return Ok(Kind::Foreign(format!(
+            "its application id is {id:#010x}, not chainrisk's"
+        )));
+    }
+    if objects.is_empty() {
+        return Ok(if version == 0 {
+            Kind::Empty
+        } else {
+            Kind::Foreign(format!("it has no table but user version {version}"))
+        });
+    }
+    if objects == ["packages"] && columns(conn, "packages")? == PACKAGE_COLUMNS {
+        return Ok(Kind::Unmarked);
+    }
+    const SHOWN: usize = 5;
+    let mut listed = objects
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if objects.len() > SHOWN {
+        listed.push_str(&format!(" and {} more", objects.len() - SHOWN));
+    }
+    Ok(Kind::Foreign(format!(
+        "it holds tables or indexes chainrisk did not make: {listed}"
+    )))
+}
+
+fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    stmt.query_map([], |r| r.get::<_, String>(1))?.collect()
+}
+
+fn has_table(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
 impl Cache {
     /// Opens (creating when needed) the cache at `path`. A file that is not a
     /// SQLite database is renamed `<path>.corrupt-<unix time>` and a new cache
-    /// is built; the returned warnings say so.
+    /// is built; the returned warnings say so. A database of another
+    /// application is an error and is left as it is. A cache that cannot be
+    /// written is opened read-only ([`Cache::read_only`] says why).
     pub fn open(path: &Path) -> Result<(Cache, Vec<String>), String> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create the cache directory {}: {e}", dir.display()))?;
         }
         let mut warnings = Vec::new();
+        let describe = |e: OpenError| match e {
+            OpenError::Foreign(why) => format!(
+                "{} is not a chainrisk cache ({why}); it was left as it is: give --cache another file",
+                path.display()
+            ),
+            OpenError::Unreadable(why) => format!("cannot use the cache {}: {why}", path.display()),
+            OpenError::Sqlite(e) => format!("cannot open the cache {}: {e}", path.display()),
+        };
         match Cache::open_waiting(path) {
             Ok(cache) => Ok((cache, warnings)),
-            Err(e) if is_corruption(&e) => {
+            Err(OpenError::Sqlite(e)) if is_corruption(&e) => {
                 let aside = move_aside(path)?;
                 warnings.push(format!(
                     "the cache {} is not a usable database ({e}); moved it to {} and started a new one",
                     path.display(),
                     aside.display()
                 ));
-                let cache = Cache::open_waiting(path)
-                    .map_err(|e| format!("cannot open the cache {}: {e}", path.display()))?;
+                let cache = Cache::open_waiting(path).map_err(describe)?;
                 Ok((cache, warnings))
             }
-            Err(e) => Err(format!("cannot open the cache {}: {e}", path.display())),
+            Err(e) => Err(describe(e)),
         }
     }
 
     /// Opens, retrying while another scan holds a lock the busy handler does
     /// not wait for (SQLite returns "locked" at once when two connections
     /// switch a new file to WAL together).
-    fn open_waiting(path: &Path) -> rusqlite::Result<Cache> {
+    fn open_waiting(path: &Path) -> Result<Cache, OpenError> {
         let start = std::time::Instant::now();
         loop {
             match Cache::open_checked(path) {
-                Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
+                Err(OpenError::Sqlite(e)) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 other => return other,
@@ -110,20 +276,96 @@ impl Cache {
         }
     }
 
-    fn open_checked(path: &Path) -> rusqlite::Result<Cache> {
+    fn open_checked(path: &Path) -> Result<Cache, OpenError> {
+        // Opens read-write, or read-only when the file cannot be written.
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // The first real read: a file that is not a database fails here.
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-        let _ = mode; // `memory` for special paths; WAL otherwise.
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Judge the file before anything is written to it: switching to WAL
+        // alone would rewrite another application's database header.
+        match kind(&conn) {
+            Ok(Kind::Foreign(why)) => return Err(OpenError::Foreign(why)),
+            Ok(_) => {}
+            Err(e) if is_unwritable(&e) => return Cache::open_read_only(path, &e.to_string()),
+            Err(e) => return Err(e.into()),
+        }
+        if conn.is_readonly(MAIN_DB)? {
+            return Cache::open_read_only(path, "the file cannot be written");
+        }
         let mut cache = Cache {
             conn,
             path: path.to_path_buf(),
+            read_only: None,
+            has_failures: true,
         };
-        cache.migrate()?;
-        // Catch a database whose pages are damaged beyond the header.
-        let check: String = cache
+        let prepared = (|| {
+            let _mode: String = cache
+                .conn
+                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            cache.conn.pragma_update(None, "synchronous", "NORMAL")?;
+            cache.migrate()
+        })();
+        match prepared {
+            Ok(()) => {}
+            Err(OpenError::Sqlite(e)) if is_unwritable(&e) => {
+                return Cache::open_read_only(path, &e.to_string());
+            }
+            Err(e) => return Err(e),
+        }
+        cache.check_integrity()?;
+        Ok(cache)
+    }
+
+    /// Opens a cache that cannot be written, for reading only. In a directory
+    /// where SQLite cannot make the shared-memory file a WAL database needs,
+    /// the file is opened as immutable (nothing else can be writing it there).
+    fn open_read_only(path: &Path, why: &str) -> Result<Cache, OpenError> {
+        // Say which cannot be written: SQLite's own words name neither.
+        let why = match std::fs::OpenOptions::new().write(true).open(path) {
+            Err(e) => format!("the file cannot be written: {e}"),
+            Ok(_) => format!("its directory cannot be written: {why}"),
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let (conn, kind) = match kind(&conn) {
+            Ok(kind) => (conn, kind),
+            Err(e) if is_unwritable(&e) => {
+                let conn = Connection::open_with_flags(immutable_uri(path)?, flags)?;
+                let kind = kind(&conn)?;
+                (conn, kind)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match kind {
+            Kind::Foreign(why) => return Err(OpenError::Foreign(why)),
+            Kind::Empty => {
+                return Err(OpenError::Unreadable(format!(
+                    "it is empty and cannot be written ({why})"
+                )));
+            }
+            Kind::Chainrisk { version } if !(1..=SCHEMA_VERSION).contains(&version) => {
+                return Err(OpenError::Unreadable(format!(
+                    "it is of another layout ({version}) and cannot be rebuilt: it cannot be written ({why})"
+                )));
+            }
+            Kind::Chainrisk { .. } | Kind::Unmarked => {}
+        }
+        let has_failures = has_table(&conn, "failures")?;
+        let cache = Cache {
+            conn,
+            path: path.to_path_buf(),
+            read_only: Some(why),
+            has_failures,
+        };
+        cache.check_integrity()?;
+        Ok(cache)
+    }
+
+    /// Catches a database whose pages are damaged beyond the header.
+    fn check_integrity(&self) -> rusqlite::Result<()> {
+        let check: String = self
             .conn
             .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
         if check != "ok" {
@@ -132,38 +374,49 @@ impl Cache {
                 Some(format!("integrity check: {check}")),
             ));
         }
-        Ok(cache)
+        Ok(())
     }
 
-    /// Creates the table, or rebuilds it when it holds another layout.
-    fn migrate(&mut self) -> rusqlite::Result<()> {
+    /// Creates the tables, upgrades layout 1, or rebuilds an unknown layout;
+    /// marks the file as chainrisk's. The file is judged again inside the
+    /// transaction: another process may have written it since.
+    fn migrate(&mut self) -> Result<(), OpenError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version != SCHEMA_VERSION {
-            tx.execute_batch(
-                "DROP TABLE IF EXISTS packages;
-                 CREATE TABLE packages (
-                     ecosystem     TEXT NOT NULL,
-                     registry      TEXT NOT NULL,
-                     name          TEXT NOT NULL,
-                     status        TEXT NOT NULL,
-                     facts         TEXT NOT NULL,
-                     fetched_at    TEXT NOT NULL,
-                     etag          TEXT,
-                     last_modified TEXT,
-                     checked       TEXT NOT NULL DEFAULT '[]',
-                     PRIMARY KEY (ecosystem, registry, name)
-                 ) WITHOUT ROWID;",
-            )?;
+        let (version, marked) = match kind(&tx)? {
+            Kind::Foreign(why) => return Err(OpenError::Foreign(why)),
+            Kind::Empty => (None, false),
+            Kind::Unmarked => (Some(1), false),
+            Kind::Chainrisk { version } => (Some(version), true),
+        };
+        match version {
+            Some(SCHEMA_VERSION) => {}
+            Some(1) => tx.execute_batch(CREATE_FAILURES)?,
+            _ => {
+                tx.execute_batch("DROP TABLE IF EXISTS packages; DROP TABLE IF EXISTS failures;")?;
+                tx.execute_batch(CREATE_PACKAGES)?;
+                tx.execute_batch(CREATE_FAILURES)?;
+            }
+        }
+        if version != Some(SCHEMA_VERSION) {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
-        tx.commit()
+        if !marked {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Why the cache cannot be written, when it cannot: it is read, and
+    /// nothing fetched is stored.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     /// The cached facts of one package, fresh or not. A row that does not
@@ -193,17 +446,52 @@ impl Cache {
             })
             .optional()
             .map_err(|e| self.error("read", e))?;
-        Ok(
-            row.and_then(|(facts, fetched_at, etag, last_modified, checked)| {
-                Some(Entry {
-                    facts: serde_json::from_str(&facts).ok()?,
-                    fetched_at,
-                    etag,
-                    last_modified,
-                    checked: serde_json::from_str(&checked).unwrap_or_default(),
-                })
-            }),
-        )
+        Ok(row.and_then(entry_of))
+    }
+
+    /// The registries the cache holds facts from for `ecosystem`, the most
+    /// recently used first: where to look when no endpoint is configured.
+    pub fn registries(&self, ecosystem: &Ecosystem) -> Result<Vec<String>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT registry FROM packages WHERE ecosystem = ?1
+                 GROUP BY registry ORDER BY MAX(fetched_at) DESC, registry",
+            )
+            .map_err(|e| self.error("read", e))?;
+        stmt.query_map([ecosystem.as_str()], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error("read", e))
+    }
+
+    /// The failure remembered for one package, however old.
+    pub fn failure(
+        &self,
+        ecosystem: &Ecosystem,
+        registry: &str,
+        name: &str,
+    ) -> Result<Option<Failure>, String> {
+        if !self.has_failures {
+            return Ok(None);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT reason, failed_at FROM failures
+                 WHERE ecosystem = ?1 AND registry = ?2 AND name = ?3",
+            )
+            .map_err(|e| self.error("read", e))?;
+        stmt.query_row(params![ecosystem.as_str(), registry, name], |r| {
+            Ok(Failure {
+                ecosystem: ecosystem.clone(),
+                registry: registry.to_string(),
+                name: name.to_string(),
+                reason: r.get(0)?,
+                failed_at: r.get(1)?,
+            })
+        })
+        .optional()
+        .map_err(|e| self.error("read", e))
     }
 
     /// Stores entries in one transaction, replacing earlier rows of the same package.
@@ -212,9 +500,20 @@ impl Cache {
         entries: impl IntoIterator<Item = &'a Entry>,
     ) -> Result<usize, String> {
         let entries: Vec<&Entry> = entries.into_iter().collect();
+        self.store(&entries, &[])
+    }
+
+    /// Stores facts and failures in one transaction. A package's facts
+    /// replace its earlier facts and any failure remembered for it; a
+    /// failure leaves its facts as they were. Returns the number of facts
+    /// stored; a read-only cache stores nothing.
+    pub fn store(&mut self, entries: &[&Entry], failures: &[Failure]) -> Result<usize, String> {
+        if self.read_only.is_some() {
+            return Ok(0);
+        }
         let start = std::time::Instant::now();
         loop {
-            match self.write_once(&entries) {
+            match self.write_once(entries, failures) {
                 // Busy beyond what the busy handler waits for: try the whole transaction again.
                 Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
                     std::thread::sleep(Duration::from_millis(20));
@@ -230,7 +529,7 @@ impl Cache {
         }
     }
 
-    fn write_once(&mut self, entries: &[&Entry]) -> rusqlite::Result<usize> {
+    fn write_once(&mut self, entries: &[&Entry], failures: &[Failure]) -> rusqlite::Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -244,10 +543,14 @@ impl Cache {
                    fetched_at = excluded.fetched_at, etag = excluded.etag,
                    last_modified = excluded.last_modified, checked = excluded.checked",
             )?;
+            let mut forget = tx.prepare_cached(
+                "DELETE FROM failures WHERE ecosystem = ?1 AND registry = ?2 AND name = ?3",
+            )?;
             for e in entries {
                 // The model always serialises; an empty object would only mean "fetch again".
                 let facts = serde_json::to_string(&e.facts).unwrap_or_else(|_| "{}".into());
                 let checked = serde_json::to_string(&e.checked).unwrap_or_else(|_| "[]".into());
+                let key = params![e.facts.ecosystem.as_str(), e.facts.registry, e.facts.name];
                 stmt.execute(params![
                     e.facts.ecosystem.as_str(),
                     e.facts.registry,
@@ -258,6 +561,22 @@ impl Cache {
                     e.etag,
                     e.last_modified,
                     checked,
+                ])?;
+                forget.execute(key)?;
+            }
+            let mut remember = tx.prepare_cached(
+                "INSERT INTO failures (ecosystem, registry, name, reason, failed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (ecosystem, registry, name) DO UPDATE SET
+                   reason = excluded.reason, failed_at = excluded.failed_at",
+            )?;
+            for f in failures {
+                remember.execute(params![
+                    f.ecosystem.as_str(),
+                    f.registry,
+                    f.name,
+                    f.reason,
+                    f.failed_at
                 ])?;
             }
         }
@@ -287,16 +606,8 @@ impl Cache {
             .map_err(|e| self.error("read", e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (facts, fetched_at, etag, last_modified, checked) =
-                row.map_err(|e| self.error("read", e))?;
-            if let Ok(facts) = serde_json::from_str(&facts) {
-                out.push(Entry {
-                    facts,
-                    fetched_at,
-                    etag,
-                    last_modified,
-                    checked: serde_json::from_str(&checked).unwrap_or_default(),
-                });
+            if let Some(entry) = entry_of(row.map_err(|e| self.error("read", e))?) {
+                out.push(entry);
             }
         }
         Ok(out)
@@ -354,9 +665,18 @@ impl Cache {
 
     /// Removes every entry; returns how many there were.
     pub fn clear(&mut self) -> Result<usize, String> {
+        if let Some(why) = &self.read_only {
+            return Err(format!(
+                "cannot clear the cache {}: it cannot be written ({why})",
+                self.path.display()
+            ));
+        }
         let n = self
             .conn
             .execute("DELETE FROM packages", [])
+            .map_err(|e| self.error("clear", e))?;
+        self.conn
+            .execute("DELETE FROM failures", [])
             .map_err(|e| self.error("clear", e))?;
         // Give the space back; a failure here (another scan reading) is harmless.
         let _ = self.conn.execute_batch("VACUUM");
@@ -366,6 +686,25 @@ impl Cache {
     fn error(&self, what: &str, e: rusqlite::Error) -> String {
         format!("cannot {what} the cache {}: {e}", self.path.display())
     }
+}
+
+/// An entry from its row; `None` when the facts do not deserialise.
+fn entry_of(
+    (facts, fetched_at, etag, last_modified, checked): (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    ),
+) -> Option<Entry> {
+    Some(Entry {
+        facts: serde_json::from_str(&facts).ok()?,
+        fetched_at,
+        etag,
+        last_modified,
+        checked: serde_json::from_str(&checked).unwrap_or_default(),
+    })
 }
 
 fn status_str(p: Presence) -> &'static str {
@@ -381,6 +720,26 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
     )
+}
+
+/// Errors that mean the file or its directory cannot be written: the cache
+/// is then read as it is.
+fn is_unwritable(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+    )
+}
+
+/// `file:` URI of `path` that opens it as immutable: no lock, no
+/// shared-memory file, no journal.
+fn immutable_uri(path: &Path) -> rusqlite::Result<String> {
+    let absolute = std::path::absolute(path).map_err(|e| {
+        rusqlite::Error::InvalidPath(PathBuf::from(format!("{}: {e}", path.display())))
+    })?;
+    let url = url::Url::from_file_path(&absolute)
+        .map_err(|()| rusqlite::Error::InvalidPath(absolute.clone()))?;
+    Ok(format!("{url}?immutable=1"))
 }
 
 /// Errors that mean the file is not a (usable) SQLite database.
@@ -499,6 +858,127 @@ mod tests {
             .put_all([&entry(Ecosystem::Npm, "a", "2026-01-01T00:00:00Z")])
             .unwrap();
         assert_eq!(cache.stats().unwrap().entries(), 1);
+    }
+
+    /// The layout chainrisk wrote before caches carried an application id.
+    const UNMARKED_V1: &str = "CREATE TABLE packages (
+             ecosystem     TEXT NOT NULL,
+             registry      TEXT NOT NULL,
+             name          TEXT NOT NULL,
+             status        TEXT NOT NULL,
+             facts         TEXT NOT NULL,
+             fetched_at    TEXT NOT NULL,
+             etag          TEXT,
+             last_modified TEXT,
+             checked       TEXT NOT NULL DEFAULT '[]',
+             PRIMARY KEY (ecosystem, registry, name)
+         ) WITHOUT ROWID;
+         PRAGMA user_version = 1;";
+
+    #[test]
+    fn a_foreign_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let setups = [
+            // Another application's tables, one of them named like ours.
+            "CREATE TABLE packages (id INTEGER PRIMARY KEY, label TEXT);
+             INSERT INTO packages (label) VALUES ('x');
+             PRAGMA user_version = 1;",
+            // Our layout exactly, but another application's id.
+            &format!("{UNMARKED_V1} PRAGMA application_id = 1234;"),
+            // Our table and one more.
+            &format!("{UNMARKED_V1} CREATE TABLE extra (x TEXT);"),
+            // No table, but another application's id.
+            "PRAGMA application_id = 99;",
+        ];
+        for (i, setup) in setups.iter().enumerate() {
+            let path = dir.path().join(format!("other-{i}.db"));
+            {
+                let conn = Connection::open(&path).unwrap();
+                conn.execute_batch(setup).unwrap();
+            }
+            let before = std::fs::read(&path).unwrap();
+            let Err(err) = Cache::open(&path) else {
+                panic!("{i}: a foreign database was taken for a cache");
+            };
+            assert!(
+                err.contains(&path.display().to_string()) && err.contains("not a chainrisk cache"),
+                "{i}: {err}"
+            );
+            assert_eq!(std::fs::read(&path).unwrap(), before, "{i}: modified");
+            let names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&format!("other-{i}")))
+                .collect();
+            assert_eq!(names, [format!("other-{i}.db")], "{i}: nothing beside it");
+        }
+    }
+
+    #[test]
+    fn a_cache_of_the_unmarked_layout_is_recognised_and_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(UNMARKED_V1).unwrap();
+            conn.execute(
+                "INSERT INTO packages VALUES ('npm', 'http://127.0.0.1:9/', 'a', 'found', ?1, '2026-01-01T00:00:00Z', NULL, NULL, '[]')",
+                [serde_json::to_string(&entry(Ecosystem::Npm, "a", "x").facts).unwrap()],
+            )
+            .unwrap();
+        }
+        let (cache, warnings) = Cache::open(&path).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(cache.stats().unwrap().entries(), 1, "the facts are kept");
+        let id: i64 = cache
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, i64::from(APPLICATION_ID));
+    }
+
+    #[test]
+    fn a_new_cache_carries_chainrisk_application_id() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["new.sqlite3", "empty.sqlite3"] {
+            let path = dir.path().join(file);
+            if file == "empty.sqlite3" {
+                // An empty file (mktemp) is an empty database: it may become a cache.
+                std::fs::write(&path, b"").unwrap();
+            }
+            let (cache, _) = Cache::open(&path).unwrap();
+            let id: i64 = cache
+                .conn
+                .query_row("PRAGMA application_id", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(id, i64::from(APPLICATION_ID), "{file}");
+        }
+    }
+
+    #[test]
+    fn failures_are_remembered_apart_from_facts_and_forgotten_on_success() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut cache, _) = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
+        let a = entry(Ecosystem::Npm, "a", "2026-01-01T00:00:00Z");
+        let failed = Failure {
+            ecosystem: Ecosystem::Npm,
+            registry: "http://127.0.0.1:9/".into(),
+            name: "a".into(),
+            reason: "HTTP 503 (4 attempts)".into(),
+            failed_at: "2026-01-02T00:00:00Z".into(),
+        };
+        cache.store(&[&a], &[]).unwrap();
+        cache.store(&[], std::slice::from_ref(&failed)).unwrap();
+        let key = (&Ecosystem::Npm, "http://127.0.0.1:9/", "a");
+        assert_eq!(cache.failure(key.0, key.1, key.2).unwrap(), Some(failed));
+        assert_eq!(
+            cache.get(key.0, key.1, key.2).unwrap(),
+            Some(a.clone()),
+            "facts kept"
+        );
+        assert_eq!(cache.stats().unwrap().entries(), 1, "a failure is no entry");
+        cache.store(&[&a], &[]).unwrap();
+        assert_eq!(cache.failure(key.0, key.1, key.2).unwrap(), None);
     }
 
     #[test]

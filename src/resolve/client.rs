@@ -45,9 +45,13 @@ pub enum Fetched {
     NotModified,
     /// 404 / 410: the registry does not know the package (a fact, cached like any other).
     NotFound,
-    /// After retries: what happened, e.g. "GET URL: HTTP 503 Service Unavailable (4 attempts)",
-    /// "timed out after 30 s", "malformed JSON at line 3 column 5: …".
+    /// What happened, e.g. "malformed JSON at line 3 column 5: …", "TLS failed …":
+    /// asking again would get the same answer.
     Failed(String),
+    /// After retries, no usable answer, e.g. "GET URL: HTTP 503 Service
+    /// Unavailable (4 attempts)", "timed out after 30 s": the registry may
+    /// answer later. Remembered briefly so that every scan does not wait for it.
+    Unavailable(String),
 }
 
 /// Limits of the HTTP layer.
@@ -172,6 +176,7 @@ pub(crate) async fn fetch_document(
         Got::NotModified => Fetched::NotModified,
         Got::NotFound => Fetched::NotFound,
         Got::Failed(why) => Fetched::Failed(why),
+        Got::Unavailable(why) => Fetched::Unavailable(why),
     }
 }
 

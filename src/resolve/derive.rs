@@ -37,6 +37,7 @@ pub fn origin(facts: &PackageFacts, version: Option<&str>, source: FactSource) -
             .and_then(|r| r.deprecated.clone())
             .or_else(|| facts.deprecated.clone()),
         maintainers: facts.maintainers.clone(),
+        organization: facts.organization.clone(),
         publisher: release.and_then(|r| r.publisher.clone()),
         earlier_publishers: release.and_then(|r| earlier_publishers(facts, r)),
         repository: facts.repository.clone(),

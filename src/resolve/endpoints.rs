@@ -31,6 +31,16 @@ pub struct Endpoint {
     pub configured_by: String,
 }
 
+/// What [`discover`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovered {
+    pub endpoints: Vec<Endpoint>,
+    /// Ecosystems whose package manager's configuration could not be used
+    /// (unreadable, malformed, a value that is not a URL), with why: they
+    /// stay without an endpoint, and no other ecosystem is held up.
+    pub problems: Vec<(Ecosystem, String)>,
+}
+
 /// Everything [`discover`] reads, passed in so tests control it.
 pub struct EndpointSources<'a> {
     /// `--registry ECO=URL`, repeatable.
@@ -54,8 +64,10 @@ pub struct EndpointSources<'a> {
 /// JSON API; Cargo: `[source.crates-io] replace-with` to a `sparse+` registry
 /// in `.cargo/config.toml` upward from cwd, then `$CARGO_HOME/config.toml`;
 /// Go: the first URL of `GOPROXY`, from the environment or `go env -w`).
-/// A malformed flag or URL is an error naming where it was written.
-pub fn discover(src: &EndpointSources) -> Result<Vec<Endpoint>, String> {
+/// A malformed flag, `CHAINRISK_REGISTRY_*` or policy entry is an error
+/// naming where it was written; a package manager's file or variable that
+/// cannot be used is a problem of its ecosystem alone.
+pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
     let mut chosen: BTreeMap<usize, Endpoint> = BTreeMap::new();
 
     let mut flagged: BTreeMap<usize, &str> = BTreeMap::new();
@@ -114,22 +126,37 @@ pub fn discover(src: &EndpointSources) -> Result<Vec<Endpoint>, String> {
             .or_insert_with(|| endpoint(slot, url, "chainrisk.toml [registries]".to_string()));
     }
 
+    let mut problems = Vec::new();
     for (slot, eco) in RESOLVABLE.iter().enumerate() {
         if chosen.contains_key(&slot) {
             continue;
         }
         let found = match eco {
-            Ecosystem::Cargo => cargo_config(src)?,
-            Ecosystem::Npm => npm_config(src)?,
-            Ecosystem::Pypi => pip_config(src)?,
-            _ => go_config(src)?,
+            Ecosystem::Cargo => cargo_config(src),
+            Ecosystem::Npm => npm_config(src),
+            Ecosystem::Pypi => pip_config(src),
+            _ => go_config(src),
         };
-        if let Some((raw, by)) = found {
-            let url = endpoint_url(eco, &raw).map_err(|e| format!("{by}: {e}"))?;
-            chosen.insert(slot, endpoint(slot, url, by));
+        let url = found.and_then(|found| {
+            found
+                .map(|(raw, by)| match endpoint_url(eco, &raw) {
+                    Ok(url) => Ok((url, by)),
+                    Err(e) => Err(format!("{by}: {e}")),
+                })
+                .transpose()
+        });
+        match url {
+            Ok(Some((url, by))) => {
+                chosen.insert(slot, endpoint(slot, url, by));
+            }
+            Ok(None) => {}
+            Err(why) => problems.push((eco.clone(), why)),
         }
     }
-    Ok(chosen.into_values().collect())
+    Ok(Discovered {
+        endpoints: chosen.into_values().collect(),
+        problems,
+    })
 }
 
 fn endpoint(slot: usize, url: Url, configured_by: String) -> Endpoint {
@@ -490,7 +517,7 @@ mod tests {
             flags: &[&str],
             policy: &[(&str, &str)],
             env: &[(&str, &str)],
-        ) -> Result<Vec<Endpoint>, String> {
+        ) -> Result<Discovered, String> {
             let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
             let policy: BTreeMap<String, String> = policy
                 .iter()
@@ -515,8 +542,9 @@ mod tests {
         }
     }
 
-    fn find(found: &[Endpoint], eco: Ecosystem) -> Option<(&str, &str)> {
+    fn find(found: &Discovered, eco: Ecosystem) -> Option<(&str, &str)> {
         found
+            .endpoints
             .iter()
             .find(|e| e.ecosystem == eco)
             .map(|e| (e.url.as_str(), e.configured_by.as_str()))
@@ -527,8 +555,10 @@ mod tests {
         let s = Scratch::new();
         let found = s.discover(&[], &[], &[]).unwrap();
         // The machine's /etc/pip.conf is the one file outside the scratch directory.
+        assert!(found.problems.is_empty(), "{found:?}");
         assert!(
             found
+                .endpoints
                 .iter()
                 .all(|e| e.ecosystem == Ecosystem::Pypi
                     && e.configured_by.starts_with("/etc/pip.conf")),
@@ -637,11 +667,49 @@ mod tests {
             err.starts_with("chainrisk.toml [registries] pypi: "),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_package_manager_file_that_cannot_be_used_holds_up_only_its_ecosystem() {
+        let s = Scratch::new();
+        s.write("home/.npmrc", "registry=https://npm.example/\n");
         let npmrc = s.write("home/work/.npmrc", "registry = not a url\n");
-        let err = s.discover(&[], &[], &[]).unwrap_err();
+        let found = s
+            .discover(&[], &[], &[("GOPROXY", "https://go.example/")])
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm),
+            None,
+            "the nearest file wins, broken"
+        );
+        assert_eq!(found.problems.len(), 1, "{found:?}");
+        let (eco, why) = &found.problems[0];
+        assert_eq!(*eco, Ecosystem::Npm);
         assert!(
-            err.starts_with(&format!("{}:1 registry: ", npmrc.display())),
-            "{err}"
+            why.starts_with(&format!("{}:1 registry: ", npmrc.display())),
+            "{why}"
+        );
+        assert_eq!(
+            find(&found, Ecosystem::Golang).map(|(u, _)| u),
+            Some("https://go.example/")
+        );
+
+        // Cargo's home configuration is a directory: unreadable, even by root.
+        std::fs::remove_file(&npmrc).unwrap();
+        let cargo_home = s.dir.path().join("cargo-home");
+        std::fs::create_dir_all(cargo_home.join("config.toml")).unwrap();
+        let found = s
+            .discover(&[], &[], &[("CARGO_HOME", cargo_home.to_str().unwrap())])
+            .unwrap();
+        assert_eq!(
+            find(&found, Ecosystem::Npm).map(|(u, _)| u),
+            Some("https://npm.example/")
+        );
+        let (eco, why) = &found.problems[0];
+        assert_eq!(*eco, Ecosystem::Cargo);
+        assert!(
+            why.contains("config.toml") && why.contains("is a directory"),
+            "{why}"
         );
     }
 
@@ -799,8 +867,12 @@ mod tests {
         );
 
         s.write("home/work/.cargo/config.toml", "[source\n");
-        let err = s.discover(&[], &[], &[]).unwrap_err();
-        assert!(err.contains("not valid TOML"), "{err}");
+        let found = s.discover(&[], &[], &[]).unwrap();
+        assert_eq!(find(&found, Ecosystem::Cargo), None);
+        assert!(
+            matches!(&found.problems[..], [(Ecosystem::Cargo, why)] if why.contains("not valid TOML")),
+            "{found:?}"
+        );
     }
 
     #[test]

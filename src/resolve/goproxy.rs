@@ -81,24 +81,34 @@ pub(crate) async fn fetch(target: &Target<'_>, module: &str, wanted: &[String]) 
         Got::NotFound => return Fetched::NotFound,
         Got::NotModified => return Fetched::Failed(format!("GET {list_url}: unexpected 304")),
         Got::Failed(why) => return Fetched::Failed(why),
+        Got::Unavailable(why) => return Fetched::Unavailable(why),
     };
     let listed = match listed_versions(&list) {
         Ok(listed) => listed,
         Err(e) => return Fetched::Failed(format!("GET {list_url}: {e}")),
     };
-    let parse_info = |url: &url::Url, got: Got| -> Result<Option<Info>, String> {
+    // The error keeps whether the proxy may answer later (unavailable) or not.
+    let parse_info = |url: &url::Url, got: Got| -> Result<Option<Info>, (String, bool)> {
         match got {
             Got::Body { bytes, .. } => serde_json::from_slice(&bytes)
                 .map(Some)
-                .map_err(|e| format!("GET {url}: {}", json_error(&e))),
+                .map_err(|e| (format!("GET {url}: {}", json_error(&e)), false)),
             Got::NotFound => Ok(None),
-            Got::NotModified => Err(format!("GET {url}: unexpected 304")),
-            Got::Failed(why) => Err(why),
+            Got::NotModified => Err((format!("GET {url}: unexpected 304"), false)),
+            Got::Failed(why) => Err((why, false)),
+            Got::Unavailable(why) => Err((why, true)),
+        }
+    };
+    let failed = |(why, unavailable): (String, bool)| {
+        if unavailable {
+            Fetched::Unavailable(why)
+        } else {
+            Fetched::Failed(why)
         }
     };
     let latest = match parse_info(&latest_url, latest) {
         Ok(latest) => latest,
-        Err(e) => return Fetched::Failed(e),
+        Err(e) => return failed(e),
     };
     let mut wanted_infos = Vec::new();
     for (url, got) in info_urls.iter().zip(infos) {
@@ -106,7 +116,7 @@ pub(crate) async fn fetch(target: &Target<'_>, module: &str, wanted: &[String]) 
             Ok(Some(info)) => wanted_infos.push(info),
             // Not served: the version does not exist at this proxy.
             Ok(None) => {}
-            Err(e) => return Fetched::Failed(e),
+            Err(e) => return failed(e),
         }
     }
     // Retractions and the deprecation notice live in the go.mod of the
@@ -126,6 +136,7 @@ pub(crate) async fn fetch(target: &Target<'_>, module: &str, wanted: &[String]) 
                 Got::NotFound => None,
                 Got::NotModified => return Fetched::Failed(format!("GET {url}: unexpected 304")),
                 Got::Failed(why) => return Fetched::Failed(why),
+                Got::Unavailable(why) => return Fetched::Unavailable(why),
             }
         }
         None => None,

@@ -7,6 +7,7 @@
 
 use std::error::Error as _;
 use std::hash::{BuildHasher, Hasher};
+use std::path::Path;
 use std::sync::Once;
 use std::time::Duration;
 
@@ -46,7 +47,13 @@ pub enum Got {
     },
     NotModified,
     NotFound,
+    /// An answer that will not change on another try (a TLS failure, a client
+    /// error, a body over the cap).
     Failed(String),
+    /// No usable answer after the retries (server errors, 429, timeouts,
+    /// refused or cut connections), or a `Retry-After` beyond what this
+    /// client waits: the registry may answer later.
+    Unavailable(String),
 }
 
 /// What one attempt came to: final, or worth another try.
@@ -99,17 +106,7 @@ impl Http {
             .redirect(redirects)
             .pool_max_idle_per_host(options.concurrency);
         if let Some(path) = &options.ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("--ca-file {}: cannot be read: {e}", path.display()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| format!("--ca-file {}: not PEM certificates: {e}", path.display()))?;
-            if certs.is_empty() {
-                return Err(format!(
-                    "--ca-file {}: holds no PEM certificate",
-                    path.display()
-                ));
-            }
-            builder = builder.tls_certs_merge(certs);
+            builder = builder.tls_certs_merge(load_ca_file(path)?);
         }
         let client = builder
             .build()
@@ -248,6 +245,22 @@ impl Http {
     }
 }
 
+/// The certificates of a `--ca-file`: at least one, all PEM. Checked before
+/// any request, so that a wrong file is one usage error, not a failure per package.
+pub fn load_ca_file(path: &Path) -> Result<Vec<reqwest::Certificate>, String> {
+    let pem = std::fs::read(path)
+        .map_err(|e| format!("--ca-file {}: cannot be read: {e}", path.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("--ca-file {}: not PEM certificates: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "--ca-file {}: holds no PEM certificate",
+            path.display()
+        ));
+    }
+    Ok(certs)
+}
+
 impl Target<'_> {
     /// `path` under the endpoint's base URL (the base always ends in `/`).
     pub fn url(&self, path: &str) -> Result<Url, String> {
@@ -255,7 +268,9 @@ impl Target<'_> {
         Url::parse(&text).map_err(|e| format!("cannot build a URL from {text:?}: {e}"))
     }
 
-    /// GET `url` with retries; the failure message names the URL.
+    /// GET `url` with retries; the failure message names the URL. A server
+    /// asking (`Retry-After`) for a longer wait than `max_backoff` is not
+    /// retried: a retry any sooner would only be refused again.
     pub async fn get(&self, url: &Url, validators: Option<&Validators>) -> Got {
         let http = self.http;
         let validators = validators.filter(|v| !v.is_empty());
@@ -275,10 +290,18 @@ impl Target<'_> {
                     reason,
                     retry_after,
                 } => {
-                    last = reason;
                     if attempt + 1 < attempts {
+                        let max = http.options.max_backoff;
+                        if let Some(after) = retry_after.filter(|after| *after > max) {
+                            return Got::Unavailable(format!(
+                                "GET {url}: {reason}; Retry-After {} is beyond the {} this client waits between attempts: not retried",
+                                seconds(after),
+                                seconds(max)
+                            ));
+                        }
                         tokio::time::sleep(http.backoff(attempt, retry_after)).await;
                     }
+                    last = reason;
                 }
             }
         }
@@ -287,7 +310,7 @@ impl Target<'_> {
         } else {
             format!("{attempts} attempts")
         };
-        Got::Failed(format!("GET {url}: {last} ({tries})"))
+        Got::Unavailable(format!("GET {url}: {last} ({tries})"))
     }
 }
 

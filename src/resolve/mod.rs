@@ -21,7 +21,7 @@ pub mod pypi;
 pub mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,12 +43,20 @@ pub const DEFAULT_MAX_SNAPSHOT_AGE_DAYS: i64 = 30;
 /// Cache time-to-live when none is given.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(24 * 3600);
 
+/// How long a lookup that failed after its retries (a registry down, refusing
+/// connections, timing out) is remembered instead of asked again: the cache
+/// time-to-live when that is shorter (`--cache-ttl 0` asks again at once).
+pub const FAILURE_TTL: Duration = Duration::from_secs(10 * 60);
+
 /// How to resolve.
 pub struct ResolveOptions {
     /// Make no network request: cache and snapshot only.
     pub offline: bool,
     /// The registries to ask (see [`discover_endpoints`]).
     pub endpoints: Vec<Endpoint>,
+    /// Why an ecosystem has no endpoint although a package manager's
+    /// configuration was read for it (an unreadable or malformed file).
+    pub endpoint_problems: Vec<(Ecosystem, String)>,
     pub client: ClientOptions,
     /// The cache file; `None`: no cache.
     pub cache: Option<PathBuf>,
@@ -68,6 +76,7 @@ impl Default for ResolveOptions {
         ResolveOptions {
             offline: false,
             endpoints: Vec::new(),
+            endpoint_problems: Vec::new(),
             client: ClientOptions::default(),
             cache: None,
             cache_ttl: DEFAULT_CACHE_TTL,
@@ -85,7 +94,7 @@ impl Default for ResolveOptions {
 pub fn discover_endpoints(
     flags: &[String],
     policy: &BTreeMap<String, String>,
-) -> Result<Vec<Endpoint>, String> {
+) -> Result<endpoints::Discovered, String> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let home = dirs::home_dir();
     let env = |name: &str| std::env::var(name).ok();
@@ -154,6 +163,9 @@ enum Plan {
     Unresolved,
     Fetch {
         stale: Option<Entry>,
+        /// A failure remembered from an earlier scan, still recent: not
+        /// asked again, reported again.
+        remembered: Option<String>,
     },
 }
 
@@ -196,12 +208,25 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     let mut errors = Vec::new();
     let endpoint_of = |eco: &Ecosystem| options.endpoints.iter().find(|e| e.ecosystem == *eco);
 
-    // The cache is opened only when some package may be looked up in it.
-    let needs_cache = wanted.keys().any(|(eco, _)| endpoint_of(eco).is_some());
+    if let Some(snap) = &options.snapshot {
+        warnings.extend(snap.warnings(options.now));
+    }
+
+    // The cache is opened only when some package may be looked up in it:
+    // at a configured endpoint, or, without one, at the registries the cache
+    // already holds facts from (it is not created for that).
+    let needs_cache = wanted.keys().any(|(eco, _)| endpoint_of(eco).is_some())
+        || (!wanted.is_empty() && options.cache.as_deref().is_some_and(Path::exists));
     let mut cache = match (&options.cache, needs_cache) {
         (Some(path), true) => match Cache::open(path) {
             Ok((cache, w)) => {
                 warnings.extend(w);
+                if let Some(why) = cache.read_only() {
+                    warnings.push(format!(
+                        "the cache {} is read-only ({why}): its facts are used, but what this scan fetches is not stored",
+                        path.display()
+                    ));
+                }
                 Some(cache)
             }
             Err(e) => {
@@ -215,6 +240,12 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     let now_real = jiff::Timestamp::now();
     let ttl =
         jiff::SignedDuration::try_from(options.cache_ttl).unwrap_or(jiff::SignedDuration::MAX);
+    let failure_ttl = jiff::SignedDuration::try_from(options.cache_ttl.min(FAILURE_TTL))
+        .unwrap_or(jiff::SignedDuration::MAX);
+    // Without an endpoint, the registries the cache holds facts from, per ecosystem.
+    let mut cached_registries: BTreeMap<Ecosystem, Vec<String>> = BTreeMap::new();
+    // The registry whose cached facts stood in for a missing endpoint.
+    let mut used_registry: BTreeMap<Ecosystem, String> = BTreeMap::new();
 
     // Snapshot, then fresh cache, then the plan to fetch.
     let mut plans: Vec<((Ecosystem, String), Plan)> = Vec::with_capacity(wanted.len());
@@ -243,7 +274,29 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
             continue;
         }
         let Some(endpoint) = endpoint else {
-            plans.push((key.clone(), Plan::Unresolved));
+            // No endpoint: the facts cached from whichever registry holds
+            // the package, as they are (there is nothing to refresh them from).
+            let found = match &cache {
+                Some(c) => lookup_any_registry(c, eco, name, &mut cached_registries),
+                None => Ok(None),
+            };
+            let plan = match found {
+                Ok(Some(entry)) => {
+                    used_registry
+                        .entry(eco.clone())
+                        .or_insert_with(|| entry.facts.registry.clone());
+                    let source = FactSource::Cache {
+                        fetched_at: entry.fetched_at.clone(),
+                    };
+                    Plan::Done(Resolved { entry, source })
+                }
+                Ok(None) => Plan::Unresolved,
+                Err(e) => {
+                    warnings.push(e);
+                    Plan::Unresolved
+                }
+            };
+            plans.push((key.clone(), plan));
             continue;
         };
         let stored = match &cache {
@@ -263,7 +316,19 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                 };
                 Plan::Done(Resolved { entry, source })
             }
-            stale if !options.offline => Plan::Fetch { stale },
+            stale if !options.offline => {
+                let remembered = match &cache {
+                    Some(c) => match c.failure(eco, endpoint.url.as_str(), name) {
+                        Ok(f) => f.and_then(|f| recent_failure(&f, now_real, failure_ttl)),
+                        Err(e) => {
+                            warnings.push(e);
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                Plan::Fetch { stale, remembered }
+            }
             _ => Plan::Unresolved,
         };
         plans.push((key.clone(), plan));
@@ -273,7 +338,15 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     let to_fetch: Vec<usize> = plans
         .iter()
         .enumerate()
-        .filter(|(_, (_, p))| matches!(p, Plan::Fetch { .. }))
+        .filter(|(_, (_, p))| {
+            matches!(
+                p,
+                Plan::Fetch {
+                    remembered: None,
+                    ..
+                }
+            )
+        })
         .map(|(i, _)| i)
         .collect();
     let mut fetched: BTreeMap<usize, Fetched> = BTreeMap::new();
@@ -283,7 +356,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
             .map(|&i| {
                 let ((eco, name), plan) = &plans[i];
                 let validators = match plan {
-                    Plan::Fetch { stale: Some(e) } => Some(Validators {
+                    Plan::Fetch { stale: Some(e), .. } => Some(Validators {
                         etag: e.etag.clone(),
                         last_modified: e.last_modified.clone(),
                     })
@@ -317,6 +390,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     // Turn answers into facts; collect what the cache must learn.
     let fetched_at = report_time(now_real);
     let mut to_store: Vec<Entry> = Vec::new();
+    let mut failures_to_store: Vec<cache::Failure> = Vec::new();
     let mut packages = BTreeMap::new();
     let mut per_eco: BTreeMap<Ecosystem, EcosystemResolution> = BTreeMap::new();
     let mut failed_keys: BTreeSet<(Ecosystem, String)> = BTreeSet::new();
@@ -332,14 +406,31 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         let resolved = match plan {
             Plan::Done(r) => Some(r),
             Plan::Unresolved => None,
-            Plan::Fetch { stale } => {
+            Plan::Fetch { stale, remembered } => {
                 let endpoint = endpoint_of(eco)
                     .map(|e| e.url.as_str().to_string())
                     .unwrap_or_default();
                 let checked: Vec<String> = wanted[&key].versions.iter().cloned().collect();
-                let answer = fetched
-                    .remove(&i)
-                    .unwrap_or_else(|| Fetched::Failed("the fetch did not finish".to_string()));
+                let answer = match remembered {
+                    Some(why) => Fetched::Failed(why),
+                    None => fetched
+                        .remove(&i)
+                        .unwrap_or_else(|| Fetched::Failed("the fetch did not finish".to_string())),
+                };
+                // Worth remembering: the registry did not answer (after retries).
+                let answer = match answer {
+                    Fetched::Unavailable(why) => {
+                        failures_to_store.push(cache::Failure {
+                            ecosystem: eco.clone(),
+                            registry: endpoint.clone(),
+                            name: name.clone(),
+                            reason: why.clone(),
+                            failed_at: fetched_at.clone(),
+                        });
+                        Fetched::Failed(why)
+                    }
+                    other => other,
+                };
                 let live = |facts: PackageFacts, validators: Validators| Resolved {
                     entry: Entry {
                         facts: PackageFacts {
@@ -387,7 +478,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                             None
                         }
                     },
-                    Fetched::Failed(why) => {
+                    Fetched::Failed(why) | Fetched::Unavailable(why) => {
                         errors.push(format!("{}/{name}: {why}", eco.as_str()));
                         match stale {
                             // Old facts beat none; they name their fetch time.
@@ -429,31 +520,59 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     }
 
     if let Some(c) = cache.as_mut()
-        && !to_store.is_empty()
-        && let Err(e) = c.put_all(&to_store)
+        && (!to_store.is_empty() || !failures_to_store.is_empty())
     {
-        warnings.push(e);
+        let entries: Vec<&Entry> = to_store.iter().collect();
+        if let Err(e) = c.store(&entries, &failures_to_store) {
+            warnings.push(e);
+        }
     }
 
     // Endpoints and the reason for whatever stayed unresolved.
     for (eco, stats) in per_eco.iter_mut() {
-        if let Some(e) = endpoint_of(eco) {
+        let configured = endpoint_of(eco);
+        if let Some(e) = configured {
             stats.registry = Some(e.url.to_string());
             stats.configured_by = Some(e.configured_by.clone());
+        } else if let Some(registry) = used_registry.get(eco) {
+            stats.registry = Some(registry.clone());
+            stats.configured_by = Some("the cache (no endpoint configured)".to_string());
+        }
+        let problem = options
+            .endpoint_problems
+            .iter()
+            .find(|(e, _)| e == eco)
+            .map(|(_, why)| why.as_str());
+        if configured.is_none()
+            && let Some(why) = problem
+        {
+            warnings.push(format!(
+                "{}: no endpoint, its package manager's configuration could not be used: {why}",
+                eco.as_str()
+            ));
         }
         let resolved = stats.live + stats.cached + stats.from_snapshot;
         let missing = stats.packages - resolved - stats.failed;
         if missing == 0 {
             continue;
         }
-        stats.note = Some(if stats.registry.is_none() {
-            let what = if options.snapshot.is_some() {
-                format!("{missing} package(s) not in the snapshot and ")
-            } else {
+        stats.note = Some(if configured.is_none() {
+            // The cache is named when it stood in for the endpoint for some.
+            let sources: Vec<&str> = [
+                (stats.cached > 0, "the cache"),
+                (options.snapshot.is_some(), "the snapshot"),
+            ]
+            .into_iter()
+            .filter_map(|(used, what)| used.then_some(what))
+            .collect();
+            let what = if sources.is_empty() {
                 String::new()
+            } else {
+                format!("{missing} package(s) not in {} and ", sources.join(" or "))
             };
+            let why = problem.map_or(String::new(), |p| format!(" ({p})"));
             format!(
-                "{what}no endpoint configured for {}: {}",
+                "{what}no endpoint configured for {}{why}: {}",
                 eco.as_str(),
                 how_to_configure(eco)
             )
@@ -503,6 +622,43 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         packages,
         warnings,
     }
+}
+
+/// The facts of `name` cached from any registry, the most recently used
+/// registry first; `registries` keeps each ecosystem's list between calls.
+fn lookup_any_registry(
+    cache: &Cache,
+    eco: &Ecosystem,
+    name: &str,
+    registries: &mut BTreeMap<Ecosystem, Vec<String>>,
+) -> Result<Option<Entry>, String> {
+    if !registries.contains_key(eco) {
+        registries.insert(eco.clone(), cache.registries(eco)?);
+    }
+    for registry in &registries[eco] {
+        if let Some(entry) = cache.get(eco, registry, name)? {
+            return Ok(Some(entry));
+        }
+    }
+    Ok(None)
+}
+
+/// The message of a failure still within its time-to-live, or `None`.
+fn recent_failure(
+    failure: &cache::Failure,
+    now: jiff::Timestamp,
+    ttl: jiff::SignedDuration,
+) -> Option<String> {
+    let at = failure.failed_at.parse::<jiff::Timestamp>().ok()?;
+    let age = now.duration_since(at);
+    if age.is_negative() || age >= ttl {
+        return None;
+    }
+    let minutes = (ttl.as_secs() + 59) / 60;
+    Some(format!(
+        "{} (failed at {}: not asked again for {minutes} min; --cache-ttl 0 asks now)",
+        failure.reason, failure.failed_at
+    ))
 }
 
 /// A cache entry is fresh within its time-to-live when it covers every

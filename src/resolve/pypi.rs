@@ -4,7 +4,8 @@
 //! release with its files: upload times, yanked flags, digests and package
 //! types. A release's time is its first upload; it is yanked when every file
 //! is; it is sdist-only when no file is a built distribution. The project's
-//! owners come from `ownership.roles` where the index gives them.
+//! owners come from `ownership.roles` where the index gives them, and the
+//! organisation that owns it from `ownership.organization`.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -84,6 +85,9 @@ struct File {
 struct Ownership {
     #[serde(default)]
     roles: Vec<Role>,
+    /// The organisation that owns the project, or null.
+    #[serde(default)]
+    organization: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +142,13 @@ pub fn parse(body: &[u8], registry: &str, name: &str) -> Result<PackageFacts, St
             .cloned()
     });
 
+    facts.organization = project
+        .ownership
+        .as_ref()
+        .and_then(|o| o.organization.as_deref())
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_string);
     facts.maintainers = project.ownership.map(|o| {
         let mut users: Vec<String> = Vec::new();
         for role in o.roles {

@@ -17,6 +17,10 @@ use crate::report::Tool;
 
 pub const FORMAT: &str = "chainrisk.snapshot/v1";
 
+/// How far ahead of the scan's clock a snapshot's times may be before they
+/// count as in the future: two machines' clocks and time zones disagree.
+const CLOCK_SKEW_SECONDS: i64 = 86_400;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub format: String,
@@ -107,6 +111,8 @@ pub struct Loaded {
     pub file: String,
     pub snapshot: Snapshot,
     created: jiff::Timestamp,
+    /// The latest fetch time of any entry, and that entry's index.
+    latest_fetch: Option<(jiff::Timestamp, usize)>,
     index: HashMap<(Ecosystem, String), Vec<usize>>,
 }
 
@@ -137,7 +143,9 @@ impl Loaded {
         self.snapshot.packages.get(*pick)
     }
 
-    /// The report's account of this snapshot, aged at `now`.
+    /// The report's account of this snapshot, aged at `now`. A snapshot
+    /// written, or holding facts fetched, in the future (beyond clock skew)
+    /// has no age anyone can know: it is stale, at age 0.
     pub fn info(&self, now: jiff::Timestamp, max_age_days: i64) -> SnapshotInfo {
         let age_days = ((now.as_second() - self.created.as_second()) / 86_400).max(0);
         SnapshotInfo {
@@ -146,8 +154,46 @@ impl Loaded {
             format: self.snapshot.format.clone(),
             packages: self.snapshot.packages.len(),
             age_days,
-            stale: age_days > max_age_days,
+            stale: age_days > max_age_days || !self.warnings(now).is_empty(),
         }
+    }
+
+    /// What makes this snapshot's age unknowable: a creation time or a fetch
+    /// time in the future. The future is counted from this machine's clock,
+    /// or from `now` when the scan time is set later (`SOURCE_DATE_EPOCH`
+    /// may set it earlier: facts fetched today are not in the future then).
+    pub fn warnings(&self, now: jiff::Timestamp) -> Vec<String> {
+        let clock = now.max(jiff::Timestamp::now());
+        let ahead = |t: jiff::Timestamp| {
+            let seconds = t.as_second() - clock.as_second();
+            (seconds > CLOCK_SKEW_SECONDS).then_some(seconds / 86_400)
+        };
+        let mut out = Vec::new();
+        if let Some(days) = ahead(self.created) {
+            out.push(format!(
+                "snapshot {}: created in the future ({}, {days} days ahead of this machine's clock): its age cannot be known; treated as stale",
+                self.file, self.snapshot.created_at
+            ));
+        }
+        if let Some((fetched, i)) = self.latest_fetch
+            && let Some(days) = ahead(fetched)
+        {
+            let p = &self.snapshot.packages[i];
+            out.push(format!(
+                "snapshot {}: packages[{i}] ({}/{}) was fetched in the future ({}, {days} days ahead of this machine's clock): the snapshot's age cannot be known; treated as stale",
+                self.file,
+                p.ecosystem.as_str(),
+                p.name,
+                p.fetched_at
+            ));
+        }
+        out
+    }
+
+    /// Whether the snapshot says it was written in the future.
+    fn created_in_future(&self, now: jiff::Timestamp) -> bool {
+        let clock = now.max(jiff::Timestamp::now());
+        self.created.as_second() - clock.as_second() > CLOCK_SKEW_SECONDS
     }
 }
 
@@ -184,6 +230,7 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
             )
         })?;
     let mut index: HashMap<(Ecosystem, String), Vec<usize>> = HashMap::new();
+    let mut latest_fetch: Option<(jiff::Timestamp, usize)> = None;
     for (i, p) in snapshot.packages.iter().enumerate() {
         if p.facts.ecosystem != p.ecosystem || p.facts.name != p.name {
             return Err(format!(
@@ -194,15 +241,38 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
                 p.name
             ));
         }
-        index
+        if let Ok(t) = p.fetched_at.trim().parse::<jiff::Timestamp>()
+            && latest_fetch.is_none_or(|(latest, _)| t > latest)
+        {
+            latest_fetch = Some((t, i));
+        }
+        let hits = index
             .entry((p.ecosystem.clone(), p.name.clone()))
-            .or_default()
-            .push(i);
+            .or_default();
+        // Two answers of one registry about one package: which to believe
+        // is not chainrisk's to guess (it never writes such a file).
+        match hits
+            .iter()
+            .find(|&&j| snapshot.packages[j].registry == p.registry)
+        {
+            Some(&j) if snapshot.packages[j] != *p => {
+                return Err(format!(
+                    "{file}: packages[{i}]: {}/{} from {} is also packages[{j}], with different facts; a snapshot holds one entry per package and registry",
+                    p.ecosystem.as_str(),
+                    p.name,
+                    p.registry
+                ));
+            }
+            // An identical copy adds nothing.
+            Some(_) => {}
+            None => hits.push(i),
+        }
     }
     Ok(Loaded {
         file: file.to_string(),
         snapshot,
         created,
+        latest_fetch,
         index,
     })
 }
@@ -240,15 +310,22 @@ pub fn describe(loaded: &Loaded, now: jiff::Timestamp, max_age_days: i64) -> Str
     // Every value but the counts is read from the file, which may be anyone's.
     let _ = writeln!(out, "snapshot   {}", escape(&info.file));
     let _ = writeln!(out, "format     {}", escape(&s.format));
+    let warnings = loaded.warnings(now);
     let _ = writeln!(
         out,
-        "created    {} ({} days ago{})",
+        "created    {} ({})",
         escape(&s.created_at),
-        info.age_days,
-        if info.stale {
-            format!(", older than {max_age_days} days: stale")
+        if loaded.created_in_future(now) {
+            "in the future: stale".to_string()
+        } else if info.age_days > max_age_days {
+            format!(
+                "{} days ago, older than {max_age_days} days: stale",
+                info.age_days
+            )
+        } else if info.stale {
+            format!("{} days ago; stale: see below", info.age_days)
         } else {
-            String::new()
+            format!("{} days ago", info.age_days)
         }
     );
     let _ = writeln!(
@@ -280,6 +357,9 @@ pub fn describe(loaded: &Loaded, now: jiff::Timestamp, max_age_days: i64) -> Str
     let times: Vec<&str> = s.packages.iter().map(|p| p.fetched_at.as_str()).collect();
     if let (Some(oldest), Some(newest)) = (times.iter().min(), times.iter().max()) {
         let _ = writeln!(out, "fetched    {} .. {}", escape(oldest), escape(newest));
+    }
+    for w in warnings {
+        let _ = writeln!(out, "warning    {}", escape(&w));
     }
     out
 }
@@ -350,6 +430,80 @@ mod tests {
             text.contains("npm      1 found, 0 not found  (http://b.example/)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_snapshot_dated_in_the_future_is_stale_and_warned_about() {
+        let now = jiff::Timestamp::from_second(1_768_003_200).unwrap(); // 2026-01-10
+        let mut late = package(Ecosystem::Npm, "r", "late");
+        late.fetched_at = "2999-01-01T00:00:00Z".into();
+        let snap = Snapshot::new(
+            "2026-01-10T00:00:00Z".into(),
+            [package(Ecosystem::Npm, "r", "x"), late],
+        );
+        let loaded = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap();
+        let info = loaded.info(now, 30);
+        assert!(
+            info.stale,
+            "a fetch time in the future makes the age unknowable"
+        );
+        let warnings = loaded.warnings(now);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("npm/late") && warnings[0].contains("in the future"),
+            "{warnings:?}"
+        );
+
+        let snap = Snapshot::new(
+            "2999-01-01T00:00:00Z".into(),
+            [package(Ecosystem::Npm, "r", "x")],
+        );
+        let loaded = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap();
+        let info = loaded.info(now, 30);
+        assert!(info.stale);
+        assert_eq!(info.age_days, 0);
+        let warnings = loaded.warnings(now);
+        assert!(
+            warnings.len() == 1 && warnings[0].contains("created in the future"),
+            "{warnings:?}"
+        );
+        assert!(describe(&loaded, now, 30).contains("in the future"));
+
+        // A clock a few hours apart is not the future.
+        let snap = Snapshot::new("2026-01-10T05:00:00Z".into(), []);
+        let loaded = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap();
+        assert!(!loaded.info(now, 30).stale);
+        assert!(loaded.warnings(now).is_empty());
+    }
+
+    #[test]
+    fn duplicate_entries_must_agree() {
+        let a = package(Ecosystem::Npm, "r", "x");
+        let snap = Snapshot::new("2026-01-10T00:00:00Z".into(), [a.clone(), a.clone()]);
+        let loaded = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap();
+        assert_eq!(
+            loaded.snapshot.packages.len(),
+            2,
+            "identical twins are harmless"
+        );
+
+        let mut b = a.clone();
+        b.facts.latest = Some("2.0.0".into());
+        let snap = Snapshot::new("2026-01-10T00:00:00Z".into(), [a.clone(), b]);
+        let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
+        assert!(
+            err.starts_with("s.json: packages[1]: npm/x from r")
+                && err.contains("packages[0]")
+                && err.contains("different facts"),
+            "{err}"
+        );
+
+        // The same name at two registries is not a duplicate.
+        let snap = Snapshot::new(
+            "2026-01-10T00:00:00Z".into(),
+            [a, package(Ecosystem::Npm, "other", "x")],
+        );
+        assert!(parse("s.json", &serde_json::to_string(&snap).unwrap()).is_ok());
     }
 
     #[test]

@@ -257,12 +257,18 @@ pub fn irregular_channel(c: &Component, ctx: &Ctx) -> Verdict {
 
 /// CON-01: the registry lists exactly one account that may publish the
 /// package: one person's loss, burnout or compromised account stops support
-/// or ships malice.
+/// or ships malice. A package the registry says an organisation owns is not
+/// one person's.
 pub fn single_maintainer(c: &Component, _: &Ctx) -> Verdict {
     let o = match super::facts::found(c) {
         Ok(o) => o,
         Err(v) => return v,
     };
+    // An organisation's project is answered for by the organisation, whatever
+    // accounts its roles list.
+    if o.organization.is_some() {
+        return Verdict::Pass;
+    }
     match o.maintainers.as_deref() {
         Some([one]) => Verdict::fire_sourced(
             format!(
@@ -522,6 +528,18 @@ mod tests {
         c.origin.as_mut().unwrap().maintainers = Some(vec!["azer".into()]);
         assert!(fired(&run(single_maintainer, c.clone())));
         c.origin.as_mut().unwrap().maintainers = Some(vec!["a".into(), "b".into()]);
+        assert_eq!(run(single_maintainer, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn con01_an_organisation_owned_project_is_not_single_maintainer() {
+        let mut c = resolved(Ecosystem::Pypi, "org-owned-tool", "1.2.0");
+        let o = c.origin.as_mut().unwrap();
+        o.maintainers = Some(vec!["release-bot".into()]);
+        o.organization = Some("example-org".into());
+        assert_eq!(run(single_maintainer, c.clone()), Verdict::Pass);
+        // Known to be an organisation's even when no role is listed.
+        c.origin.as_mut().unwrap().maintainers = None;
         assert_eq!(run(single_maintainer, c), Verdict::Pass);
     }
 

@@ -260,7 +260,11 @@ fn fragility(c: &Component, ctx: &Ctx) -> Result<Vec<Evidence>, &'static str> {
         .map(|o| EvidenceSource::facts(&o.source, &c.ecosystem));
     if let Some(o) = &c.origin {
         let src = facts.clone().unwrap_or_else(EvidenceSource::inventory);
-        if let Some(m) = o.maintainers.as_ref().filter(|m| m.len() == 1) {
+        if let Some(m) = o
+            .maintainers
+            .as_ref()
+            .filter(|m| m.len() == 1 && o.organization.is_none())
+        {
             signals.push(Evidence::new(
                 "single maintainer (CON-01)",
                 m[0].clone(),
@@ -522,6 +526,7 @@ mod tests {
             yanked: Some(false),
             deprecated: None,
             maintainers: Some(maintainers.iter().map(|m| m.to_string()).collect()),
+            organization: None,
             publisher: None,
             earlier_publishers: None,
             repository: None,
@@ -605,6 +610,20 @@ mod tests {
         let out = run_con02(&inv, Some(&covered));
         assert_eq!(out.len(), 1);
         assert!(matches!(out[0], (5, Verdict::Fire(_))));
+    }
+
+    #[test]
+    fn con02_an_organisation_owned_hub_is_not_single_maintainer() {
+        let mut inv = star();
+        for c in &mut inv.components {
+            c.origin = Some(Box::new(origin(&["alice", "bob"])));
+        }
+        let mut owned = origin(&["release-bot"]);
+        owned.organization = Some("example-org".into());
+        inv.components[5].origin = Some(Box::new(owned));
+        let mut covered = crate::advisory::AdvisorySet::new(Vec::new(), Vec::new());
+        covered.cover(crate::model::Ecosystem::Unknown);
+        assert_eq!(run_con02(&inv, Some(&covered)), Vec::new());
     }
 
     #[test]

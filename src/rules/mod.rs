@@ -444,6 +444,7 @@ pub(crate) mod testing {
             yanked: None,
             deprecated: None,
             maintainers: None,
+            organization: None,
             publisher: None,
             earlier_publishers: None,
             repository: None,
