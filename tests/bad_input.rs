@@ -212,3 +212,74 @@ fn one_failing_input_does_not_stop_the_others() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A key written twice (here the list of components) keeps every entry of
+/// both, in every JSON reader, with a warning naming both positions.
+#[test]
+fn a_key_written_twice_hides_no_component() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "dup.cdx.json",
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.5",
+"components": [{"name": "event-stream", "version": "3.3.6", "purl": "pkg:npm/event-stream@3.3.6"}],
+"components": [{"name": "left-pad", "name": "left-pad", "version": "1.3.0", "purl": "pkg:npm/left-pad@1.3.0"}]}"#,
+            "components",
+        ),
+        (
+            "dup.spdx.json",
+            r#"{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT",
+"packages": [{"SPDXID": "SPDXRef-a", "name": "event-stream", "versionInfo": "3.3.6"}],
+"packages": [{"SPDXID": "SPDXRef-b", "name": "left-pad", "versionInfo": "1.3.0"}]}"#,
+            "packages",
+        ),
+        (
+            "dup.spdx3.json",
+            r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+"@graph": [{"type": "software_Package", "spdxId": "urn:a", "name": "event-stream", "software_packageVersion": "3.3.6"}],
+"@graph": [{"type": "software_Package", "spdxId": "urn:b", "name": "left-pad", "software_packageVersion": "1.3.0"}]}"#,
+            "@graph",
+        ),
+        (
+            "package-lock.json",
+            r#"{"name": "app", "lockfileVersion": 3,
+"packages": {"": {"name": "app"}, "node_modules/event-stream": {"version": "3.3.6"}},
+"packages": {"node_modules/left-pad": {"version": "1.3.0"}}}"#,
+            "packages",
+        ),
+        (
+            "Pipfile.lock",
+            r#"{"_meta": {"pipfile-spec": 6},
+"default": {"event-stream": {"version": "==3.3.6"}},
+"default": {"left-pad": {"version": "==1.3.0"}}}"#,
+            "default",
+        ),
+    ];
+    for (name, text, key) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), name, text.as_bytes());
+        let out = bin()
+            .args(["scan", "--offline", "--format", "json"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_report(&report, name);
+        let names: Vec<&str> = report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        for want in ["event-stream", "left-pad"] {
+            assert!(
+                names.contains(&want),
+                "{name}: {want} missing from {names:?}"
+            );
+        }
+        let warnings = report["inputs"][0]["warnings"].to_string();
+        let expect = format!(
+            "line 2, column 1 and line 3, column 1: key \\\"{key}\\\" written twice at the top level"
+        );
+        assert!(warnings.contains(&expect), "{name}: {warnings}");
+    }
+}

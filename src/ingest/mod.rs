@@ -10,6 +10,7 @@
 
 mod cyclonedx;
 mod detect;
+mod duplicate_keys;
 mod error;
 mod json;
 mod lenient;

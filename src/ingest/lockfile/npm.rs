@@ -545,7 +545,25 @@ impl<'de> Deserialize<'de> for Lock {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lock, A::Error> {
                 let mut lock = Lock::default();
+                // A key written twice sends the lockfile to the tolerant
+                // pass, which combines both and says where they are.
+                let mut seen: Vec<&'static str> = Vec::with_capacity(5);
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if let Some(&known) = [
+                        "name",
+                        "version",
+                        "lockfileVersion",
+                        "packages",
+                        "dependencies",
+                    ]
+                    .iter()
+                    .find(|k| **k == key.as_ref())
+                    {
+                        if seen.contains(&known) {
+                            return Err(de::Error::duplicate_field(known));
+                        }
+                        seen.push(known);
+                    }
                     match key.as_ref() {
                         "name" => lock.name = map.next_value::<LenientText>()?.0,
                         "version" => lock.version = map.next_value::<LenientText>()?.0,
@@ -652,8 +670,8 @@ fn check_version(raw: Option<&str>) -> Result<u32, IngestError> {
 /// The slow path when some value has the wrong shape: every entry is read on
 /// its own, and one that does not fit is skipped with a warning.
 fn tolerant(bytes: &[u8], first: IngestError, doc: &mut ParsedDoc) -> Result<Lock, IngestError> {
-    let (value, trailing) = parse_value(bytes)?;
-    doc.warnings.extend(trailing);
+    let (value, warnings) = parse_value(bytes)?;
+    doc.warnings.extend(warnings);
     let mut obj = root_object(value, "a package-lock.json")?;
     let text = |v: Option<serde_json::Value>| match v {
         Some(serde_json::Value::String(s)) => Some(s),
