@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ingest::json::{Typed, entry, kind_of, parse_typed, parse_value, root_object};
 use crate::ingest::lenient::opt_string;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
 use crate::model::{
     BuildCode, Component, Ecosystem, Format, License, LicenseKind, Scope, SourceKind,
 };
@@ -322,11 +322,12 @@ struct ManifestJson {
     peer_dependencies: Vec<(String, String)>,
 }
 
-/// Reads a `package.json`; `Err` is the warning to give.
-pub(super) fn read_manifest(path: &Path) -> Result<Option<Manifest>, String> {
-    let bytes = match std::fs::read(path) {
+/// Reads a `package.json` when it is a regular file inside `roots` (see
+/// [`include`]); `Err` is the warning to give.
+pub(super) fn read_manifest(path: &Path, roots: &[PathBuf]) -> Result<Option<Manifest>, String> {
+    let bytes = match include::read(path, roots) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(include::Refused::NotFound) => return Ok(None),
         Err(e) => return Err(format!("{}: {e}; not used", path.display())),
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -372,7 +373,7 @@ pub(super) fn manifest_beside(input: &Input, warnings: &mut Vec<String>) -> Opti
     input.path.file_name()?;
     let dir = input.path.parent().unwrap_or(Path::new(""));
     let path: PathBuf = dir.join("package.json");
-    match read_manifest(&path) {
+    match read_manifest(&path, &include::roots(input.path, input.options)) {
         Ok(m) => m,
         Err(w) => {
             warnings.push(w);
