@@ -431,3 +431,57 @@ fn a_file_beside_the_lockfile_linked_out_of_the_project_is_not_read() {
         "{warnings}"
     );
 }
+
+/// Requirements files are known by their grammar, also when they hold only
+/// includes or only VCS and path requirements; what is not known is named
+/// with every format chainrisk reads.
+#[test]
+fn requirements_of_includes_or_locations_only_are_recognised() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "base.txt", b"six==1.16.0\n");
+    let only_include = write(dir.path(), "requirements.txt", b"-r base.txt\n");
+    let report = scan(&[&only_include]);
+    assert_eq!(report["inputs"][0]["format"], "requirements");
+    assert_eq!(
+        listing(&report),
+        BTreeSet::from(["six==1.16.0".to_string()])
+    );
+
+    let locations = write(
+        dir.path(),
+        "requirements-vcs.txt",
+        b"git+https://git.example/o/six@41b95ec41b95ec41b95ec41b95ec41b95ec41b95#egg=six\n./local/pkg\n",
+    );
+    let report = scan(&[&locations]);
+    assert_eq!(report["inputs"][0]["format"], "requirements");
+    let names: BTreeSet<&str> = components(&report)
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["six", "pkg"]));
+
+    let notes = write(dir.path(), "notes.txt", b"just some notes\n");
+    let out = bin()
+        .args(["scan", "--offline"])
+        .arg(&notes)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for format in [
+        "CycloneDX",
+        "SPDX",
+        "Cargo.lock",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "requirements",
+        "poetry.lock",
+        "uv.lock",
+        "Pipfile.lock",
+        "go.mod",
+        "go.sum",
+    ] {
+        assert!(stderr.contains(format), "{format} not named: {stderr}");
+    }
+}
