@@ -283,3 +283,40 @@ fn a_key_written_twice_hides_no_component() {
         assert!(warnings.contains(&expect), "{name}: {warnings}");
     }
 }
+
+/// A YAML lockfile past one of the reader's limits (here an anchor replayed
+/// by many aliases) is told in words, with the limit, not the YAML crate's
+/// internal value ("budget breached: Nodes { nodes: 250001 }").
+#[test]
+fn yaml_limits_are_told_in_words() {
+    let anchor = format!("&a [{}1]", "1,".repeat(999));
+    let aliases = vec!["*a"; 300].join(", ");
+    let pnpm = format!("lockfileVersion: '9.0'\nx: {anchor}\ny: [{aliases}]\n");
+    let yarn = format!(
+        "__metadata:\n  version: 6\n\n\"a@npm:1.0.0\":\n  version: 1.0.0\n  x: {anchor}\n  y: [{aliases}]\n"
+    );
+    for (name, text) in [("pnpm-lock.yaml", pnpm), ("yarn.lock", yarn)] {
+        let expect = [
+            "more than 250000 YAML nodes",
+            "the limit for a file of this size",
+            "line ",
+        ];
+        assert_one_line_error(name, text.as_bytes(), &expect);
+        let (_, stderr) = scan_err(name, text.as_bytes());
+        for internal in ["budget", "Nodes", "{"] {
+            assert!(!stderr.contains(internal), "{name}: {stderr}");
+        }
+    }
+    let bomb = format!(
+        "lockfileVersion: '9.0'\nx: &a [1]\ny: [{}]\n",
+        vec!["*a"; 2000].join(", ")
+    );
+    assert_one_line_error(
+        "pnpm-lock.yaml",
+        bomb.as_bytes(),
+        &[
+            "2000 alias uses for 1 anchor(s)",
+            "an alias bomb is not expanded",
+        ],
+    );
+}

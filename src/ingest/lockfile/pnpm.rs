@@ -236,7 +236,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         check_version(v, line)?;
     }
     let lock: Lock = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
-        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e))?;
+        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e, text.len()))?;
     let version = lock.lockfile_version.value.trim().to_string();
     check_version(&version, lock.lockfile_version.referenced.line() as usize)?;
     let v9 = version
