@@ -212,3 +212,111 @@ fn one_failing_input_does_not_stop_the_others() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A key written twice (here the list of components) keeps every entry of
+/// both, in every JSON reader, with a warning naming both positions.
+#[test]
+fn a_key_written_twice_hides_no_component() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "dup.cdx.json",
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.5",
+"components": [{"name": "event-stream", "version": "3.3.6", "purl": "pkg:npm/event-stream@3.3.6"}],
+"components": [{"name": "left-pad", "name": "left-pad", "version": "1.3.0", "purl": "pkg:npm/left-pad@1.3.0"}]}"#,
+            "components",
+        ),
+        (
+            "dup.spdx.json",
+            r#"{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT",
+"packages": [{"SPDXID": "SPDXRef-a", "name": "event-stream", "versionInfo": "3.3.6"}],
+"packages": [{"SPDXID": "SPDXRef-b", "name": "left-pad", "versionInfo": "1.3.0"}]}"#,
+            "packages",
+        ),
+        (
+            "dup.spdx3.json",
+            r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+"@graph": [{"type": "software_Package", "spdxId": "urn:a", "name": "event-stream", "software_packageVersion": "3.3.6"}],
+"@graph": [{"type": "software_Package", "spdxId": "urn:b", "name": "left-pad", "software_packageVersion": "1.3.0"}]}"#,
+            "@graph",
+        ),
+        (
+            "package-lock.json",
+            r#"{"name": "app", "lockfileVersion": 3,
+"packages": {"": {"name": "app"}, "node_modules/event-stream": {"version": "3.3.6"}},
+"packages": {"node_modules/left-pad": {"version": "1.3.0"}}}"#,
+            "packages",
+        ),
+        (
+            "Pipfile.lock",
+            r#"{"_meta": {"pipfile-spec": 6},
+"default": {"event-stream": {"version": "==3.3.6"}},
+"default": {"left-pad": {"version": "==1.3.0"}}}"#,
+            "default",
+        ),
+    ];
+    for (name, text, key) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), name, text.as_bytes());
+        let out = bin()
+            .args(["scan", "--offline", "--format", "json"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_report(&report, name);
+        let names: Vec<&str> = report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        for want in ["event-stream", "left-pad"] {
+            assert!(
+                names.contains(&want),
+                "{name}: {want} missing from {names:?}"
+            );
+        }
+        let warnings = report["inputs"][0]["warnings"].to_string();
+        let expect = format!(
+            "line 2, column 1 and line 3, column 1: key \\\"{key}\\\" written twice at the top level"
+        );
+        assert!(warnings.contains(&expect), "{name}: {warnings}");
+    }
+}
+
+/// A YAML lockfile past one of the reader's limits (here an anchor replayed
+/// by many aliases) is told in words, with the limit, not the YAML crate's
+/// internal value ("budget breached: Nodes { nodes: 250001 }").
+#[test]
+fn yaml_limits_are_told_in_words() {
+    let anchor = format!("&a [{}1]", "1,".repeat(999));
+    let aliases = vec!["*a"; 300].join(", ");
+    let pnpm = format!("lockfileVersion: '9.0'\nx: {anchor}\ny: [{aliases}]\n");
+    let yarn = format!(
+        "__metadata:\n  version: 6\n\n\"a@npm:1.0.0\":\n  version: 1.0.0\n  x: {anchor}\n  y: [{aliases}]\n"
+    );
+    for (name, text) in [("pnpm-lock.yaml", pnpm), ("yarn.lock", yarn)] {
+        let expect = [
+            "more than 250000 YAML nodes",
+            "the limit for a file of this size",
+            "line ",
+        ];
+        assert_one_line_error(name, text.as_bytes(), &expect);
+        let (_, stderr) = scan_err(name, text.as_bytes());
+        for internal in ["budget", "Nodes", "{"] {
+            assert!(!stderr.contains(internal), "{name}: {stderr}");
+        }
+    }
+    let bomb = format!(
+        "lockfileVersion: '9.0'\nx: &a [1]\ny: [{}]\n",
+        vec!["*a"; 2000].join(", ")
+    );
+    assert_one_line_error(
+        "pnpm-lock.yaml",
+        bomb.as_bytes(),
+        &[
+            "2000 alias uses for 1 anchor(s)",
+            "an alias bomb is not expanded",
+        ],
+    );
+}

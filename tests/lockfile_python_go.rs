@@ -299,3 +299,189 @@ fn toml_syntax_error_is_one_line_and_exit_2() {
         "{stderr}"
     );
 }
+
+/// `-r`/`-c` includes are read only from regular files inside the input's
+/// directory tree (or a directory given with --include-root): a hostile
+/// requirements file cannot copy the environment, /etc/passwd or a file
+/// beside the project into any report.
+#[cfg(target_os = "linux")]
+#[test]
+fn includes_outside_the_project_are_not_read() {
+    const SECRET: &str = "tok-3f9a1c-do-not-leak";
+    let outer = tempfile::tempdir().unwrap();
+    let project = outer.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    write(
+        outer.path(),
+        "pins.txt",
+        format!("leaked=={SECRET}\n").as_bytes(),
+    );
+    write(outer.path(), "extra.txt", b"leaked\n");
+    write(&project, "base.txt", b"attrs==23.1.0\n");
+    std::os::unix::fs::symlink(outer.path().join("extra.txt"), project.join("link.txt")).unwrap();
+    let req = write(
+        &project,
+        "requirements.txt",
+        b"-r /proc/self/environ\n-r /etc/passwd\n-c ../pins.txt\n-r link.txt\n-r base.txt\nsix==1.16.0\n",
+    );
+    let reports = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args([
+            "scan",
+            "--offline",
+            "--format",
+            "json,html,markdown,csv,sarif",
+            "-o",
+        ])
+        .arg(reports.path())
+        .arg(&req)
+        .env("CHAINRISK_TEST_PLANTED", SECRET)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+    for entry in std::fs::read_dir(reports.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains(SECRET),
+            "{} leaks the secret",
+            path.display()
+        );
+        assert!(
+            !text.contains("root:x:0:0"),
+            "{} leaks /etc/passwd",
+            path.display()
+        );
+    }
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.path().join("chainrisk-report.json")).unwrap(),
+    )
+    .unwrap();
+    let names: BTreeSet<&str> = components(&report)
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["attrs", "six"]));
+    let warnings = report["inputs"][0]["warnings"].to_string();
+    for include in [
+        "/proc/self/environ",
+        "/etc/passwd",
+        "../pins.txt",
+        "link.txt",
+    ] {
+        assert!(
+            warnings.contains(&format!(
+                "{include} could not be read (outside the input's directory"
+            )),
+            "{include}: {warnings}"
+        );
+    }
+
+    // Allowed explicitly, the files beside the project are read.
+    let out = bin()
+        .args(["scan", "--offline", "--format", "json", "--include-root"])
+        .arg(outer.path())
+        .arg(&req)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["inputs"][0]["warnings"]
+            .to_string()
+            .contains("/proc/self/environ could not be read (outside"),
+        "only the named directory is allowed"
+    );
+    let leaked = components(&report)
+        .iter()
+        .find(|c| c["name"] == "leaked")
+        .expect("the included file is read, pinned by the constraints file");
+    assert_eq!(leaked["version"], SECRET);
+}
+
+/// A file read beside a lockfile (here go.sum) is confined like an include:
+/// a symbolic link out of the project is not followed.
+#[cfg(unix)]
+#[test]
+fn a_file_beside_the_lockfile_linked_out_of_the_project_is_not_read() {
+    let outer = tempfile::tempdir().unwrap();
+    let project = outer.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    write(
+        outer.path(),
+        "elsewhere.sum",
+        b"github.com/spf13/cobra v1.8.0 h1:7aJaZx1B85qltLMc546zn58BxxfZdR/W22ej9CFoEf0=\n",
+    );
+    std::os::unix::fs::symlink(outer.path().join("elsewhere.sum"), project.join("go.sum")).unwrap();
+    write(
+        &project,
+        "go.mod",
+        b"module example.com/app\n\ngo 1.22\n\nrequire github.com/spf13/cobra v1.8.0\n",
+    );
+    let report = scan(&[&project.join("go.mod")]);
+    let cobra = components(&report)
+        .iter()
+        .find(|c| c["name"] == "cobra")
+        .unwrap();
+    assert_eq!(cobra["hashes"], serde_json::json!([]));
+    let warnings = report["inputs"][0]["warnings"].to_string();
+    assert!(
+        warnings.contains("go.sum beside go.mod could not be read (outside the input's directory"),
+        "{warnings}"
+    );
+}
+
+/// Requirements files are known by their grammar, also when they hold only
+/// includes or only VCS and path requirements; what is not known is named
+/// with every format chainrisk reads.
+#[test]
+fn requirements_of_includes_or_locations_only_are_recognised() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "base.txt", b"six==1.16.0\n");
+    let only_include = write(dir.path(), "requirements.txt", b"-r base.txt\n");
+    let report = scan(&[&only_include]);
+    assert_eq!(report["inputs"][0]["format"], "requirements");
+    assert_eq!(
+        listing(&report),
+        BTreeSet::from(["six==1.16.0".to_string()])
+    );
+
+    let locations = write(
+        dir.path(),
+        "requirements-vcs.txt",
+        b"git+https://git.example/o/six@41b95ec41b95ec41b95ec41b95ec41b95ec41b95#egg=six\n./local/pkg\n",
+    );
+    let report = scan(&[&locations]);
+    assert_eq!(report["inputs"][0]["format"], "requirements");
+    let names: BTreeSet<&str> = components(&report)
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["six", "pkg"]));
+
+    let notes = write(dir.path(), "notes.txt", b"just some notes\n");
+    let out = bin()
+        .args(["scan", "--offline"])
+        .arg(&notes)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for format in [
+        "CycloneDX",
+        "SPDX",
+        "Cargo.lock",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "requirements",
+        "poetry.lock",
+        "uv.lock",
+        "Pipfile.lock",
+        "go.mod",
+        "go.sum",
+    ] {
+        assert!(stderr.contains(format), "{format} not named: {stderr}");
+    }
+}

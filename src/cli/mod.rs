@@ -131,6 +131,9 @@ pub struct ResolveArgs {
     /// A PEM file of extra root certificates to trust for registries.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// Also read files an input names (requirements `-r`/`-c` includes, files beside a lockfile) from inside DIR; by default only the input's own directory tree. Repeatable.
+    #[arg(long = "include-root", value_name = "DIR")]
+    pub include_roots: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]

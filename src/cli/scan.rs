@@ -58,6 +58,7 @@ pub fn run(args: &ScanArgs) -> u8 {
 
     let options = crate::ingest::IngestOptions {
         offline: args.resolve.offline,
+        include_roots: args.resolve.include_roots.clone(),
     };
     let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);

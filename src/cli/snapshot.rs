@@ -51,6 +51,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             &args.inputs,
             &crate::ingest::IngestOptions {
                 offline: args.resolve.offline,
+                include_roots: args.resolve.include_roots.clone(),
             },
         );
         for d in &inventory.documents {

@@ -117,17 +117,54 @@ fn is_requirements_name(name: &str) -> bool {
     name.contains("requirements") || name.ends_with(".txt") || name.ends_with(".in")
 }
 
+/// pip's options that can start a line of a requirements file.
+const PIP_LINE_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--no-index",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--pre",
+    "--prefer-binary",
+    "--require-hashes",
+    "--only-binary",
+    "--no-binary",
+    "--use-feature",
+    "--config-settings",
+];
+
 /// pip's format: every line blank, a comment, an option (`-r`, `--hash`…),
-/// a URL, or a project name followed by nothing, extras, a version
-/// operator, a marker (`;`) or a direct reference (`@`).
+/// a location (a URL, a VCS URL, a path), or a project name followed by
+/// nothing, extras, a version operator, a marker (`;`) or a direct reference
+/// (`@`); and at least one line that is not blank, a comment or an unknown
+/// option.
 fn looks_like_requirements(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
     let mut any = false;
     for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if line.contains("://") {
+        if line.starts_with('-') {
+            let option = line
+                .split(|c: char| c == '=' || c.is_whitespace())
+                .next()
+                .unwrap_or(line);
+            // `-rbase.txt` is `-r base.txt`.
+            let short = option.get(..2).filter(|o| !o.starts_with("--"));
+            any |= PIP_LINE_OPTIONS.contains(&option)
+                || short.is_some_and(|o| PIP_LINE_OPTIONS.contains(&o));
+            continue;
+        }
+        if is_location(line) {
             any = true;
             continue;
         }
@@ -145,8 +182,8 @@ fn looks_like_requirements(head: &[u8]) -> bool {
             },
             None => rest,
         };
-        let ok =
-            rest.is_empty() || rest.starts_with(['=', '~', '!', '<', '>', ';', '@', '\\', '#']);
+        let ok = rest.is_empty()
+            || rest.starts_with(['=', '~', '!', '<', '>', ';', '@', '\\', '#', '(']);
         if !ok {
             return false;
         }
@@ -155,17 +192,33 @@ fn looks_like_requirements(head: &[u8]) -> bool {
     any
 }
 
+/// A requirement given by where it is: a URL, a VCS URL (`git+https://…`),
+/// a `file:` URL or a path (`./pkg`, `../wheels/x.whl`, `/srv/pkg`, `~/pkg`).
+fn is_location(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or(line);
+    let lower = first.to_ascii_lowercase();
+    lower.contains("://")
+        || lower.starts_with("file:")
+        || ["git+", "hg+", "svn+", "bzr+"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        || first.starts_with(['.', '/', '~'])
+}
+
+/// Every format chainrisk reads, for the message about a file it does not know.
+pub const FORMATS_READ: &str = "chainrisk reads CycloneDX (JSON, XML), SPDX (JSON, tag-value, 3.0 JSON-LD), Cargo.toml, Cargo.lock, package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, requirements files (requirements*.txt, *.in), poetry.lock, uv.lock, Pipfile.lock, go.mod and go.sum";
+
 /// The format of an SBOM, from its content alone.
 pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::new(
-            "empty file: expected a CycloneDX or SPDX document",
+            "empty file: expected an SBOM, a lockfile or a manifest",
         ));
     }
     let text = skip_bom(bytes);
     if let Some(pos) = binary_at(text) {
         return Err(IngestError::at(
-            "binary data: expected a CycloneDX or SPDX document (JSON, XML or SPDX tag-value text)",
+            "binary data: expected an SBOM, a lockfile or a manifest (all are text)",
             Position::at_offset(bytes, pos + (bytes.len() - text.len())),
         ));
     }
@@ -173,14 +226,18 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .ok_or_else(|| {
-            IngestError::new("file holds only whitespace: expected a CycloneDX or SPDX document")
+            IngestError::new(
+                "file holds only whitespace: expected an SBOM, a lockfile or a manifest",
+            )
         })?;
     let body = &text[start..];
     let head = &body[..body.len().min(SNIFF_BYTES)];
     match body[0] {
         b'{' => detect_json(text, body, head),
         b'[' => Err(IngestError::at(
-            "unrecognised format: a JSON array, not a CycloneDX BOM or SPDX document (both are JSON objects)",
+            format!(
+                "unrecognised format: a JSON array, while every JSON format read is an object; {FORMATS_READ}"
+            ),
             Position::at_offset(text, start),
         )),
         b'<' => detect_xml(head),
@@ -267,9 +324,9 @@ fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, IngestEr
         }
         Err(_) => {}
     }
-    Err(IngestError::new(
-        "unrecognised format: a JSON object with none of CycloneDX's `bomFormat`, SPDX 2's `spdxVersion` or SPDX 3's JSON-LD `@context`",
-    ))
+    Err(IngestError::new(format!(
+        "unrecognised format: a JSON object with none of CycloneDX's `bomFormat`, SPDX 2's `spdxVersion`, SPDX 3's JSON-LD `@context` or npm's `lockfileVersion` (package.json and Pipfile.lock are known by their names); {FORMATS_READ}"
+    )))
 }
 
 fn sniff_json_markers(head: &[u8]) -> Option<Format> {
@@ -299,9 +356,9 @@ fn detect_xml(head: &[u8]) -> Result<Format, IngestError> {
             "SPDX RDF/XML is not supported: convert it to SPDX JSON or tag-value (for example with the SPDX tools)",
         ));
     }
-    Err(IngestError::new(
-        "unrecognised format: an XML document without the CycloneDX namespace (http://cyclonedx.org/schema/bom/1.x)",
-    ))
+    Err(IngestError::new(format!(
+        "unrecognised format: an XML document without the CycloneDX namespace (http://cyclonedx.org/schema/bom/1.x); {FORMATS_READ}"
+    )))
 }
 
 fn detect_text(body: &[u8]) -> Result<Format, IngestError> {
@@ -317,9 +374,9 @@ fn detect_text(body: &[u8]) -> Result<Format, IngestError> {
             return Ok(Format::SpdxTagValue);
         }
     }
-    Err(IngestError::new(
-        "unrecognised format: expected CycloneDX (JSON or XML) or SPDX (JSON, tag-value or 3.0 JSON-LD)",
-    ))
+    Err(IngestError::new(format!(
+        "unrecognised format: {FORMATS_READ}"
+    )))
 }
 
 #[cfg(test)]
@@ -390,6 +447,24 @@ mod tests {
             Format::Requirements
         );
         assert!(detect_input(&p("notes.txt"), b"just some notes, not pip\n").is_err());
+        // Known by their grammar, with no pinned name at all.
+        for text in [
+            &b"-r base.txt\n"[..],
+            b"# only includes\n-rbase.txt\n--constraint=c.txt\n",
+            b"git+https://git.example/o/six@41b95ec#egg=six\n./local/pkg\n",
+            b"-e ../lib\nfile:///srv/wheels/attrs-23.1.0-py3-none-any.whl\n",
+        ] {
+            assert_eq!(
+                detect_input(&p("requirements.txt"), text).unwrap(),
+                Format::Requirements,
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        assert!(
+            detect_input(&p("requirements.txt"), b"--frobnicate\n").is_err(),
+            "an unknown option alone is no evidence"
+        );
         // An SBOM is an SBOM whatever it is called.
         assert_eq!(
             detect_input(&p("package-lock.json"), br#"{"bomFormat":"CycloneDX"}"#).unwrap(),
@@ -440,11 +515,13 @@ mod tests {
                 .message
                 .contains("CycloneDX namespace")
         );
-        assert!(
-            detect(b"hello world")
-                .unwrap_err()
-                .message
-                .contains("unrecognised")
+        assert_eq!(
+            detect(b"hello world").unwrap_err().message,
+            format!("unrecognised format: {FORMATS_READ}")
         );
+        for unknown in [&b"{\"a\":1}"[..], b"[1]", b"<html></html>"] {
+            let e = detect(unknown).unwrap_err().message;
+            assert!(e.ends_with(FORMATS_READ), "{e}");
+        }
     }
 }

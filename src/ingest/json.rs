@@ -3,8 +3,10 @@
 //! that do not fit.
 
 use serde::de::{DeserializeOwned, DeserializeSeed};
+use std::cell::Cell;
 use std::marker::PhantomData;
 
+use super::duplicate_keys::{self, Combining};
 use super::error::{IngestError, Position};
 
 /// Turns serde_path_to_error's path (`components[3].hashes`) into a JSON pointer.
@@ -84,12 +86,24 @@ where
 }
 
 /// Parses the first JSON value of `bytes` as a generic value for the tolerant
-/// pass, warning about trailing data like [`parse_typed`].
-pub fn parse_value(bytes: &[u8]) -> Result<(serde_json::Value, Option<String>), IngestError> {
-    match parse_typed::<serde_json::Value>(bytes)? {
-        Typed::Ok { value, trailing } => Ok((value, trailing)),
-        Typed::Mismatch(e) => Err(e),
-    }
+/// pass. A key written twice in one object is combined rather than dropped
+/// (see [`duplicate_keys`]), with a warning naming where both were written;
+/// text after the value is warned about like [`parse_typed`].
+pub fn parse_value(bytes: &[u8]) -> Result<(serde_json::Value, Vec<String>), IngestError> {
+    let combined = Cell::new(0);
+    let (value, trailing) = match parse_seeded(bytes, || Combining {
+        combined: &combined,
+    })? {
+        Typed::Ok { value, trailing } => (value, trailing),
+        Typed::Mismatch(e) => return Err(e),
+    };
+    let mut warnings = if combined.get() > 0 {
+        duplicate_keys::warnings(bytes)
+    } else {
+        Vec::new()
+    };
+    warnings.extend(trailing);
+    Ok((value, warnings))
 }
 
 /// Reads one entry of a list tolerantly: on a shape error, returns the warning

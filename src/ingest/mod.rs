@@ -10,7 +10,9 @@
 
 mod cyclonedx;
 mod detect;
+mod duplicate_keys;
 mod error;
+mod include;
 mod json;
 mod lenient;
 mod lockfile;
@@ -104,6 +106,9 @@ pub(crate) fn read_as(
 pub struct IngestOptions {
     /// Make no network request (package managers run offline).
     pub offline: bool,
+    /// Directories, besides an input's own, that files named by the input
+    /// (requirements includes, files beside a lockfile) may be read from.
+    pub include_roots: Vec<PathBuf>,
 }
 
 /// One input as a reader sees it.

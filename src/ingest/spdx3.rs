@@ -220,8 +220,8 @@ fn tolerant(
     bytes: &[u8],
     doc: &mut ParsedDoc,
 ) -> Result<(Option<Value>, Vec<Element>), IngestError> {
-    let (value, trailing) = parse_value(bytes)?;
-    doc.warnings.extend(trailing);
+    let (value, warnings) = parse_value(bytes)?;
+    doc.warnings.extend(warnings);
     let mut obj = root_object(value, "an SPDX 3 JSON-LD document")?;
     if !obj.contains_key("@graph") {
         return Err(IngestError::at(

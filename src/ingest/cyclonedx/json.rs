@@ -69,7 +69,16 @@ impl<'de> Visitor<'de> for BomVisitor {
         let mut doc = self.0;
         let mut header = Header::default();
         let mut rest = Bom::default();
+        // A key written twice sends the document to the tolerant pass, which
+        // combines both and says where they are.
+        let mut seen = Vec::with_capacity(8);
         while let Some(key) = map.next_key::<Key>()? {
+            if key != Key::Other {
+                if seen.contains(&key) {
+                    return Err(de::Error::duplicate_field(key.name()));
+                }
+                seen.push(key);
+            }
             match key {
                 Key::Components => map.next_value_seed(ComponentsSeed(&mut doc))?,
                 Key::Metadata => rest.metadata = map.next_value()?,
@@ -99,7 +108,7 @@ struct Header {
     compositions: Vec<Composition>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(field_identifier, rename_all = "camelCase")]
 enum Key {
     Components,
@@ -111,6 +120,21 @@ enum Key {
     Compositions,
     #[serde(other)]
     Other,
+}
+
+impl Key {
+    fn name(self) -> &'static str {
+        match self {
+            Key::Components => "components",
+            Key::Metadata => "metadata",
+            Key::Dependencies => "dependencies",
+            Key::BomFormat => "bomFormat",
+            Key::SpecVersion => "specVersion",
+            Key::SerialNumber => "serialNumber",
+            Key::Compositions => "compositions",
+            Key::Other => "(other)",
+        }
+    }
 }
 
 /// A leniently read string field (see [`opt_string`]).
@@ -191,8 +215,8 @@ fn tolerant_component(
 /// The slow path: reads each component, dependency and the metadata on its
 /// own, so one malformed entry costs only that entry.
 fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, IngestError> {
-    let (value, trailing) = parse_value(bytes)?;
-    doc.warnings.extend(trailing);
+    let (value, warnings) = parse_value(bytes)?;
+    doc.warnings.extend(warnings);
     let mut obj = root_object(value, "a CycloneDX BOM")?;
     let components = take_list(&mut obj, "components", "components")?;
     let dependencies = take_list(&mut obj, "dependencies", "dependency entries")?;
@@ -318,6 +342,25 @@ mod tests {
             d.warnings
                 .iter()
                 .any(|w| w.contains("/components/0/components/0/hashes/0/alg")),
+            "{:?}",
+            d.warnings
+        );
+    }
+
+    #[test]
+    fn a_top_level_key_written_twice_is_combined_and_named() {
+        let d = doc(
+            "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\n\"components\":[{\"bom-ref\":\"a\",\"name\":\"a\"},{\"bom-ref\":\"b\",\"name\":\"b\"}],\n\"dependencies\":[{\"ref\":\"a\",\"dependsOn\":[\"b\"]}],\n\"dependencies\":[{\"ref\":\"b\",\"dependsOn\":[\"a\"]}]}",
+        );
+        assert_eq!(d.components.len(), 2);
+        assert!(
+            d.has_edge("a", "b") && d.has_edge("b", "a"),
+            "{:?}",
+            d.edges
+        );
+        assert!(
+            d.warnings.iter().any(|w| w
+                == "line 3, column 1 and line 4, column 1: key \"dependencies\" written twice at the top level; both lists are read"),
             "{:?}",
             d.warnings
         );

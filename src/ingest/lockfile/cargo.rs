@@ -1744,7 +1744,10 @@ checksum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         .unwrap();
         std::fs::write(root.join("inner/src/lib.rs"), "").unwrap();
         let manifest = root.join("Cargo.toml");
-        let options = IngestOptions { offline: true };
+        let options = IngestOptions {
+            offline: true,
+            ..IngestOptions::default()
+        };
         let bytes = std::fs::read(&manifest).unwrap();
         let doc = parse_manifest(&Input {
             path: &manifest,

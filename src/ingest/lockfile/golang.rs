@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 
-use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, include};
 use crate::model::{Component, Ecosystem, Format, Hash, HashAlg, Scope, SourceKind};
 
 pub fn parse_go_mod(input: &Input) -> Result<ParsedDoc, IngestError> {
@@ -152,9 +152,9 @@ fn beside_sum(input: &Input, warnings: &mut Vec<String>) -> HashMap<(String, Str
         return HashMap::new();
     }
     let path = input.path.with_file_name("go.sum");
-    let bytes = match std::fs::read(&path) {
+    let bytes = match include::read(&path, &include::roots(input.path, input.options)) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(include::Refused::NotFound) => {
             warnings.push("no go.sum beside go.mod: the requirements carry no hashes".into());
             return HashMap::new();
         }

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ingest::json::{Typed, entry, kind_of, parse_typed, parse_value, root_object};
 use crate::ingest::lenient::opt_string;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
 use crate::model::{
     BuildCode, Component, Ecosystem, Format, License, LicenseKind, Scope, SourceKind,
 };
@@ -322,11 +322,12 @@ struct ManifestJson {
     peer_dependencies: Vec<(String, String)>,
 }
 
-/// Reads a `package.json`; `Err` is the warning to give.
-pub(super) fn read_manifest(path: &Path) -> Result<Option<Manifest>, String> {
-    let bytes = match std::fs::read(path) {
+/// Reads a `package.json` when it is a regular file inside `roots` (see
+/// [`include`]); `Err` is the warning to give.
+pub(super) fn read_manifest(path: &Path, roots: &[PathBuf]) -> Result<Option<Manifest>, String> {
+    let bytes = match include::read(path, roots) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(include::Refused::NotFound) => return Ok(None),
         Err(e) => return Err(format!("{}: {e}; not used", path.display())),
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -372,7 +373,7 @@ pub(super) fn manifest_beside(input: &Input, warnings: &mut Vec<String>) -> Opti
     input.path.file_name()?;
     let dir = input.path.parent().unwrap_or(Path::new(""));
     let path: PathBuf = dir.join("package.json");
-    match read_manifest(&path) {
+    match read_manifest(&path, &include::roots(input.path, input.options)) {
         Ok(m) => m,
         Err(w) => {
             warnings.push(w);
@@ -545,7 +546,25 @@ impl<'de> Deserialize<'de> for Lock {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lock, A::Error> {
                 let mut lock = Lock::default();
+                // A key written twice sends the lockfile to the tolerant
+                // pass, which combines both and says where they are.
+                let mut seen: Vec<&'static str> = Vec::with_capacity(5);
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if let Some(&known) = [
+                        "name",
+                        "version",
+                        "lockfileVersion",
+                        "packages",
+                        "dependencies",
+                    ]
+                    .iter()
+                    .find(|k| **k == key.as_ref())
+                    {
+                        if seen.contains(&known) {
+                            return Err(de::Error::duplicate_field(known));
+                        }
+                        seen.push(known);
+                    }
                     match key.as_ref() {
                         "name" => lock.name = map.next_value::<LenientText>()?.0,
                         "version" => lock.version = map.next_value::<LenientText>()?.0,
@@ -652,8 +671,8 @@ fn check_version(raw: Option<&str>) -> Result<u32, IngestError> {
 /// The slow path when some value has the wrong shape: every entry is read on
 /// its own, and one that does not fit is skipped with a warning.
 fn tolerant(bytes: &[u8], first: IngestError, doc: &mut ParsedDoc) -> Result<Lock, IngestError> {
-    let (value, trailing) = parse_value(bytes)?;
-    doc.warnings.extend(trailing);
+    let (value, warnings) = parse_value(bytes)?;
+    doc.warnings.extend(warnings);
     let mut obj = root_object(value, "a package-lock.json")?;
     let text = |v: Option<serde_json::Value>| match v {
         Some(serde_json::Value::String(s)) => Some(s),

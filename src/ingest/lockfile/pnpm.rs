@@ -27,7 +27,7 @@ use super::npm::{
     scopes_from_graph, split_descriptor,
 };
 use super::yarn::{yaml_error, yaml_options};
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
 use crate::model::{BuildCode, Format, Scope, SourceKind};
 
 /// A dependency of an importer: `{specifier, version}` from 6.0 on, a bare
@@ -236,7 +236,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         check_version(v, line)?;
     }
     let lock: Lock = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
-        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e))?;
+        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e, text.len()))?;
     let version = lock.lockfile_version.value.trim().to_string();
     check_version(&version, lock.lockfile_version.referenced.line() as usize)?;
     let v9 = version
@@ -315,6 +315,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         .path
         .file_name()
         .map(|_| input.path.parent().unwrap_or(Path::new("")));
+    let roots = include::roots(input.path, input.options);
     let mut importer_ref: HashMap<String, String> = HashMap::new();
     for (path, _) in &importers {
         let p = normalize_path(path);
@@ -332,13 +333,16 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         if p == "." {
             continue;
         }
-        let manifest = dir.and_then(|d| match read_manifest(&d.join(&p).join("package.json")) {
-            Ok(m) => m,
-            Err(w) => {
-                warnings.push(w);
-                None
-            }
-        });
+        let manifest =
+            dir.and_then(
+                |d| match read_manifest(&d.join(&p).join("package.json"), &roots) {
+                    Ok(m) => m,
+                    Err(w) => {
+                        warnings.push(w);
+                        None
+                    }
+                },
+            );
         let name = manifest
             .as_ref()
             .and_then(|m| m.name.clone())
@@ -444,7 +448,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
     }
 
     // The project itself.
-    let manifest = dir.and_then(|d| match read_manifest(&d.join("package.json")) {
+    let manifest = dir.and_then(|d| match read_manifest(&d.join("package.json"), &roots) {
         Ok(m) => m,
         Err(w) => {
             warnings.push(w);

@@ -494,24 +494,41 @@ impl<'de> Deserialize<'de> for Berry {
     }
 }
 
-/// Options for the YAML readers: no snippet in errors (one line each), and
-/// a node budget that grows with the input instead of a fixed cap.
-pub(super) fn yaml_options(len: usize) -> serde_saphyr::Options {
+/// The YAML readers' limits: serde-saphyr's defaults, with node and event
+/// counts that grow with the input instead of a fixed cap.
+fn yaml_budget(len: usize) -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = budget.max_nodes.max(len);
     budget.max_events = budget.max_events.max(len.saturating_mul(2));
+    budget
+}
+
+/// Options for the YAML readers: no snippet in errors (one line each), and
+/// the limits of [`yaml_budget`].
+pub(super) fn yaml_options(len: usize) -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
+    options.budget = Some(yaml_budget(len));
     options.with_snippet = false;
     options
 }
 
 /// A YAML reader's error, with its line and column and without the crate's
-/// own position suffix.
-pub(super) fn yaml_error(what: &str, e: &serde_saphyr::Error) -> IngestError {
+/// own position suffix. `len` is the input's length, which set the limits.
+pub(super) fn yaml_error(what: &str, e: &serde_saphyr::Error, len: usize) -> IngestError {
     use serde_saphyr::MessageFormatter;
-    let inner = e.without_snippet();
-    let message = serde_saphyr::DefaultMessageFormatter.format_message(inner);
+    let mut inner = e.without_snippet();
+    // A limit reached while an alias is replayed is wrapped in the alias's error.
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+    {
+        inner = error;
+    }
+    let message = match inner {
+        serde_saphyr::Error::Budget { breach, .. } => limit_message(breach, &yaml_budget(len)),
+        _ => serde_saphyr::DefaultMessageFormatter
+            .format_message(e.without_snippet())
+            .into_owned(),
+    };
     let message = format!("{what}: {message}");
     match e.location().filter(|l| l.line() > 0) {
         Some(l) => IngestError::at(
@@ -519,6 +536,49 @@ pub(super) fn yaml_error(what: &str, e: &serde_saphyr::Error) -> IngestError {
             Position::line_col(l.line() as usize, l.column() as usize),
         ),
         None => IngestError::new(message),
+    }
+}
+
+/// Which of the YAML reader's limits the input went past, in words (the
+/// crate's own message is its enum's debug form).
+fn limit_message(breach: &serde_saphyr::budget::BudgetBreach, b: &serde_saphyr::Budget) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let why = "the limit for a file of this size";
+    match breach {
+        B::Nodes { .. } => format!(
+            "more than {} YAML nodes (values, lists and mappings; an alias counts its anchor's nodes each time it is used), {why}",
+            b.max_nodes
+        ),
+        B::Events { .. } => format!(
+            "more than {} YAML parser events (an alias counts its anchor's events each time it is used), {why}",
+            b.max_events
+        ),
+        B::Aliases { .. } => format!("more than {} aliases (`*name`)", b.max_aliases),
+        B::Anchors { .. } => format!("more than {} anchors (`&name`)", b.max_anchors),
+        B::Depth { .. } => format!("lists and mappings nested more than {} deep", b.max_depth),
+        B::Documents { .. } => format!("more than {} YAML documents", b.max_documents),
+        B::ScalarBytes { .. } => format!(
+            "more than {} bytes of text values",
+            b.max_total_scalar_bytes
+        ),
+        B::MergeKeys { .. } => format!("more than {} merge keys (`<<`)", b.max_merge_keys),
+        B::AliasAnchorRatio { aliases, anchors } => format!(
+            "{aliases} alias uses for {anchors} anchor(s), more than {} per anchor: an alias bomb is not expanded",
+            b.alias_anchor_ratio_multiplier
+        ),
+        B::SequenceUnbalanced => {
+            "a list or mapping closed that was never opened (a truncated or malformed file)".into()
+        }
+        B::InputBytes { .. } => match b.max_reader_input_bytes {
+            Some(max) => format!("more than {max} bytes of YAML"),
+            None => "too many bytes of YAML".into(),
+        },
+        B::RecordedAnchorEvents { .. } | B::RecordedAnchorBytes { .. } => format!(
+            "anchors too large to replay (more than {} events or {} bytes kept for aliases)",
+            b.max_recorded_anchor_events, b.max_recorded_anchor_bytes
+        ),
+        _ => "the document goes past a limit of the YAML reader (too large or too deeply nested)"
+            .into(),
     }
 }
 
@@ -603,7 +663,7 @@ fn berry_source(reference: &str, depth: usize) -> SourceKind {
 
 fn parse_berry(input: &Input, text: &str) -> Result<ParsedDoc, IngestError> {
     let lock: Berry = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
-        .map_err(|e| yaml_error("invalid yarn.lock (berry)", &e))?;
+        .map_err(|e| yaml_error("invalid yarn.lock (berry)", &e, text.len()))?;
     let mut doc = ParsedDoc::new(Format::YarnLock);
     let version = lock
         .metadata

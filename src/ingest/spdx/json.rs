@@ -54,8 +54,8 @@ fn header_text(
 /// own, so one malformed entry costs only that entry. Lists that are not
 /// lists are structural errors.
 fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Document, IngestError> {
-    let (value, trailing) = parse_value(bytes)?;
-    doc.warnings.extend(trailing);
+    let (value, warnings) = parse_value(bytes)?;
+    doc.warnings.extend(warnings);
     let mut obj = root_object(value, "an SPDX document")?;
     let packages = take_list(&mut obj, "packages", "packages")?;
     let files = take_list(&mut obj, "files", "files")?;

@@ -12,9 +12,9 @@ use crate::ingest::{IngestError, Input, ParsedDoc};
 use crate::model::{BuildCode, Format, Scope, SourceKind};
 
 pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
-    let (value, trailing) = parse_value(input.bytes)?;
+    let (value, warnings) = parse_value(input.bytes)?;
     let mut doc = ParsedDoc::new(Format::PipfileLock);
-    doc.warnings.extend(trailing);
+    doc.warnings.extend(warnings);
     let root = root_object(value, "a Pipfile.lock")?;
     let meta = root.get("_meta").and_then(Value::as_object);
     if let Some(spec) = meta.and_then(|m| m.get("pipfile-spec")) {

@@ -15,7 +15,7 @@ use super::{
     pep503, pypi, str_of, toml_kind,
 };
 use crate::ingest::source::is_commit_id;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::ingest::{IngestError, Input, ParsedDoc, Position, include};
 use crate::model::{BuildCode, Format, Scope, SourceKind};
 
 #[derive(Deserialize)]
@@ -232,8 +232,15 @@ fn project_root(input: &Input, doc: &mut ParsedDoc, by_name: &HashMap<String, Ve
         return;
     }
     let path = input.path.with_file_name("pyproject.toml");
-    let Ok(bytes) = std::fs::read(&path) else {
-        return;
+    let bytes = match include::read(&path, &include::roots(input.path, input.options)) {
+        Ok(b) => b,
+        Err(include::Refused::NotFound) => return,
+        Err(e) => {
+            doc.warnings.push(format!(
+                "pyproject.toml beside the lock was not read ({e}): no root and no direct dependencies"
+            ));
+            return;
+        }
     };
     let project: Table = match parse_toml(&bytes) {
         Ok(t) => t,

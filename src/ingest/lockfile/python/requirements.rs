@@ -2,8 +2,10 @@
 //! `uv pip compile`): one component per requirement line. Pinned lines
 //! (`==`, `===`) give the version; ranges and bare names keep the specifier as
 //! the constraint; URL, path and VCS lines give the source. `-r` includes are
-//! read relative to the including file; `-c` constraint files pin the
-//! requirements they name. Index and other options are ignored, and their
+//! read relative to the including file, and only when they are regular files
+//! inside the input's directory tree or an `--include-root` (see
+//! [`include`]); `-c` constraint files pin the requirements they name. A
+//! line that is no requirement is reported by its position, never its text. Index and other options are ignored, and their
 //! values (registry hosts) are never kept. The format has no dependency graph.
 
 use std::collections::{HashMap, HashSet};
@@ -13,8 +15,9 @@ use super::{
     Dist, add_prefixed_hash, build_code_of, dist_kind, dist_name_version, file_name_of, pep503,
     percent_decode, pypi,
 };
+use crate::ingest::include;
 use crate::ingest::source::{classify_location, is_commit_id, is_vcs_url};
-use crate::ingest::{IngestError, Input, MAX_INPUT_BYTES, ParsedDoc};
+use crate::ingest::{IngestError, Input, ParsedDoc};
 use crate::model::{BuildCode, Component, Ecosystem, Format, SourceKind};
 
 /// Deepest chain of `-r` / `-c` includes followed.
@@ -54,6 +57,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         constraints: HashMap::new(),
         visited: HashSet::new(),
         top: input.path.parent().map(Path::to_path_buf),
+        roots: include::roots(input.path, input.options),
     };
     if !input.path.as_os_str().is_empty() {
         reader.visited.insert(canonical(input.path));
@@ -83,6 +87,8 @@ struct Reader<'a> {
     visited: HashSet<PathBuf>,
     /// The main file's directory, to name included files relative to it.
     top: Option<PathBuf>,
+    /// Where included files may be read from.
+    roots: Vec<PathBuf>,
 }
 
 impl Reader<'_> {
@@ -120,10 +126,10 @@ impl Reader<'_> {
                             .push(format!("{pointer}: {opt} without a requirement; ignored")),
                     },
                     o if IGNORED_OPTIONS.contains(&o) => {}
-                    o => self
-                        .doc
-                        .warnings
-                        .push(format!("{pointer}: unknown option {o} ignored")),
+                    o => self.doc.warnings.push(format!(
+                        "{pointer}: unknown option {}ignored",
+                        option_name(o)
+                    )),
                 }
                 continue;
             }
@@ -157,28 +163,32 @@ impl Reader<'_> {
         }
         let Some(base) = base else {
             w.push(format!(
-                "{pointer}: {arg} cannot be resolved (the input has no file name): its {what} are not listed"
+                "{pointer}: {} cannot be resolved (the input has no file name): its {what} are not listed",
+                shown(arg)
             ));
             return;
         };
         if depth >= MAX_INCLUDE_DEPTH {
             w.push(format!(
-                "{pointer}: {arg} is nested more than {MAX_INCLUDE_DEPTH} includes deep; not read"
+                "{pointer}: {} is nested more than {MAX_INCLUDE_DEPTH} includes deep; not read",
+                shown(arg)
             ));
             return;
         }
         let path = base.join(arg);
         if !self.visited.insert(canonical(&path)) {
             w.push(format!(
-                "{pointer}: {arg} is already read (an include cycle or a repeated include); not read again"
+                "{pointer}: {} is already read (an include cycle or a repeated include); not read again",
+                shown(arg)
             ));
             return;
         }
-        let bytes = match read_limited(&path) {
+        let bytes = match include::read(&path, &self.roots) {
             Ok(b) => b,
             Err(e) => {
                 w.push(format!(
-                    "{pointer}: {arg} could not be read ({e}): its {what} are not listed"
+                    "{pointer}: {} could not be read ({e}): its {what} are not listed",
+                    shown(arg)
                 ));
                 return;
             }
@@ -202,6 +212,14 @@ impl Reader<'_> {
 
     /// One requirement (the text of a line or of an `-e` option).
     fn requirement(&mut self, line: &str, pointer: String, editable: bool, as_constraints: bool) {
+        // Text with control characters is no requirement, whatever it holds
+        // (`/proc/self/environ` is NUL-separated), and is not copied anywhere.
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            self.doc.warnings.push(format!(
+                "{pointer}: control characters in the line; not a requirement; ignored"
+            ));
+            return;
+        }
         let (req, opts) = split_args_options(line);
         let mut hashes = Vec::new();
         let mut tokens = opts.split_whitespace();
@@ -234,8 +252,13 @@ impl Reader<'_> {
         for h in &hashes {
             if !add_prefixed_hash(&mut c, h) {
                 let alg = h.split(':').next().unwrap_or("");
+                let alg = if is_word(alg) {
+                    format!(" {alg:?}")
+                } else {
+                    String::new()
+                };
                 self.doc.warnings.push(format!(
-                    "{pointer}: hash of unknown algorithm {alg:?} (or not hex) ignored"
+                    "{pointer}: hash of unknown algorithm{alg} (or not hex) ignored"
                 ));
             }
         }
@@ -261,8 +284,7 @@ impl Reader<'_> {
             .and_then(|s| s.strip_suffix(')'))
             .unwrap_or(spec)
             .trim();
-        if name.is_empty() || !(spec.is_empty() || spec.starts_with(['=', '!', '<', '>', '~', '@']))
-        {
+        if name.is_empty() || !(spec.is_empty() || is_specifier(spec)) {
             self.doc
                 .warnings
                 .push(format!("{pointer}: not a requirement; ignored"));
@@ -337,18 +359,51 @@ impl Reader<'_> {
     }
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        _ => e.to_string(),
-    })?;
-    if meta.is_dir() {
-        return Err("is a directory".into());
+/// An include's name as written, or quoted and cut short when it is long or
+/// holds control characters.
+fn shown(arg: &str) -> std::borrow::Cow<'_, str> {
+    const MAX_CHARS: usize = 120;
+    if arg.chars().count() <= MAX_CHARS && !arg.chars().any(char::is_control) {
+        return arg.into();
     }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(format!("larger than {MAX_INPUT_BYTES} bytes"));
+    let cut: String = arg.chars().take(MAX_CHARS).collect();
+    format!("{cut:?}…").into()
+}
+
+/// An option's name followed by a space, when it looks like one (`--frobnicate`);
+/// anything else is not repeated.
+fn option_name(opt: &str) -> String {
+    let name = opt.trim_start_matches('-');
+    if is_word(name) && opt.len() - name.len() <= 2 {
+        format!("{opt} ")
+    } else {
+        String::new()
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// A short run of letters, digits and `-`/`_`, starting with a letter.
+fn is_word(s: &str) -> bool {
+    s.len() <= 40
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+}
+
+/// PEP 440 version specifiers: clauses separated by commas, each an operator
+/// (`===`, `==`, `!=`, `<=`, `>=`, `~=`, `<`, `>`) and a version.
+fn is_specifier(spec: &str) -> bool {
+    spec.split(',').all(|clause| {
+        let clause = clause.trim();
+        let version = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"]
+            .iter()
+            .find_map(|op| clause.strip_prefix(op));
+        version.map(str::trim).is_some_and(|v| {
+            !v.is_empty()
+                && v.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '+' | '!' | '-' | '_')
+                })
+        })
+    })
 }
 
 /// Requirements pinned by constraint files get the pinned version (and its
@@ -763,6 +818,26 @@ mod tests {
         assert_eq!(d.components.len(), 1);
         assert_eq!(d.warnings.len(), 3, "{:?}", d.warnings);
         assert!(d.warnings[0].starts_with("line 2: not a requirement"));
+    }
+
+    #[test]
+    fn text_that_is_no_requirement_is_not_repeated() {
+        let d = read(
+            "HOME=/root\0PATH=/usr/bin\0TOKEN=s3cret\nTOKEN=s3cret\nkey==\"s3cret\"\n--s3cret:value\n-Xs3cret\na==1 --hash=s3cret/alg=x:ab\nb==1\n",
+        );
+        let names: Vec<&str> = d.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"], "{:?}", d.warnings);
+        assert_eq!(
+            d.warnings,
+            [
+                "line 1: control characters in the line; not a requirement; ignored",
+                "line 2: not a requirement; ignored",
+                "line 3: not a requirement; ignored",
+                "line 4: unknown option ignored",
+                "line 5: unknown option -X ignored",
+                "line 6: hash of unknown algorithm (or not hex) ignored",
+            ]
+        );
     }
 
     #[test]
