@@ -11,8 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::cache::Entry;
-use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo};
-use crate::report::Tool;
+use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo, Tool};
 
 pub const FORMAT: &str = "chainrisk.snapshot/v1";
 
@@ -73,8 +72,13 @@ impl SnapshotPackage {
 }
 
 impl Snapshot {
-    /// A snapshot of `entries`, sorted so that equal facts give equal files.
-    pub fn new(created_at: String, entries: impl IntoIterator<Item = SnapshotPackage>) -> Snapshot {
+    /// A snapshot of `entries` written by `tool`, sorted so that equal facts
+    /// give equal files.
+    pub fn new(
+        tool: Tool,
+        created_at: String,
+        entries: impl IntoIterator<Item = SnapshotPackage>,
+    ) -> Snapshot {
         let mut packages: Vec<SnapshotPackage> = entries.into_iter().collect();
         packages.sort_by(|a, b| {
             (a.ecosystem.as_str(), &a.registry, &a.name).cmp(&(
@@ -86,7 +90,7 @@ impl Snapshot {
         Snapshot {
             format: FORMAT.to_string(),
             created_at,
-            tool: Tool::current(),
+            tool,
             packages,
         }
     }
@@ -303,6 +307,7 @@ mod tests {
     #[test]
     fn round_trips_and_prefers_the_configured_registry() {
         let snap = Snapshot::new(
+            Tool::current("test"),
             "2026-01-10T00:00:00Z".into(),
             [
                 package(Ecosystem::Npm, "http://b.example/", "x"),
@@ -369,11 +374,12 @@ mod tests {
             "{err}"
         );
 
-        let snap = Snapshot::new("yesterday".into(), []);
+        let snap = Snapshot::new(Tool::current("test"), "yesterday".into(), []);
         let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
         assert!(err.contains("created_at \"yesterday\""), "{err}");
 
         let mut snap = Snapshot::new(
+            Tool::current("test"),
             "2026-01-10T00:00:00Z".into(),
             [package(Ecosystem::Npm, "r", "x")],
         );
