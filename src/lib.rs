@@ -14,3 +14,6 @@ pub mod resolve;
 pub mod rules;
 
 pub use report::Assessment;
+
+#[cfg(test)]
+mod architecture;

@@ -1,18 +1,22 @@
 //! Cost of the advisory rules at 100,000 components (ignored by default; run
 //! `cargo test --release --test advisory_scale -- --ignored --nocapture`):
-//! loading the shared RustSec database, and evaluating all rules with and
-//! without it, so the advisory rules' share is visible.
+//! loading the RustSec database (the full snapshot in ../shared when present,
+//! else the subset in fixtures), and evaluating all rules with and without
+//! it, so the advisory rules' share is visible.
 
 use chainrisk::model::{Component, Document, Edge, Inventory, Location};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn database() -> Option<PathBuf> {
+/// The full RustSec snapshot beside the repository, else the subset in
+/// `fixtures/advisories/rustsec`.
+fn database() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     [root.join("../shared"), root.join("../../shared")]
         .into_iter()
         .map(|s| s.join("data/rustsec-advisory-db"))
         .find(|p| p.exists())
+        .unwrap_or_else(|| root.join("fixtures/advisories/rustsec"))
 }
 
 /// 100,000 components over five ecosystems; every fifth cargo one named after
@@ -73,10 +77,7 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 #[test]
 #[ignore]
 fn advisory_rules_at_100k_components() {
-    let Some(db) = database() else {
-        eprintln!("skipped: ../shared/data/rustsec-advisory-db is absent");
-        return;
-    };
+    let db = database();
     let mut crates: Vec<String> = std::fs::read_dir(db.join("crates"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

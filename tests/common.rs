@@ -106,10 +106,50 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The open corpus beside the repository (`../shared/corpus`), if present.
-pub fn corpus() -> Option<PathBuf> {
-    let p = root().join("../shared/corpus");
-    p.join("SOURCES.md").exists().then_some(p)
+/// `../shared/<rel>` beside the repository, or beside the folder of git
+/// worktrees (`/work/wt/NAME` next to `/work/shared`), if present. What the
+/// tests need from it is also in `fixtures/`; this is the larger extra.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    [root().join("../shared"), root().join("../../shared")]
+        .into_iter()
+        .map(|s| s.join(rel))
+        .find(|p| p.exists())
+}
+
+/// The subset of the open corpus kept in the repository, with its own
+/// SOURCES.md: every format, the lockfiles the tests name, and the quirks.
+pub fn corpus() -> PathBuf {
+    root().join("fixtures/corpus")
+}
+
+/// The full open corpus (`../shared/corpus`), if present.
+pub fn full_corpus() -> Option<PathBuf> {
+    shared("corpus").filter(|p| p.join("SOURCES.md").exists())
+}
+
+/// The corpora a walk covers: the subset always, the full corpus when present.
+pub fn corpora() -> Vec<PathBuf> {
+    std::iter::once(corpus()).chain(full_corpus()).collect()
+}
+
+/// The RustSec database subset kept in the repository.
+pub fn rustsec_subset() -> PathBuf {
+    root().join("fixtures/advisories/rustsec")
+}
+
+/// The official schemas the machine reports are validated against.
+pub fn schemas() -> PathBuf {
+    root().join("fixtures/schemas")
+}
+
+/// Ends a test whose prerequisite is missing: a note elsewhere, a failure
+/// when `CI` is set, since CI must run every test.
+pub fn skip(reason: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set, and CI skips no test: {reason}"
+    );
+    eprintln!("skipped: {reason}");
 }
 
 pub fn demo() -> PathBuf {

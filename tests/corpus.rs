@@ -1,6 +1,7 @@
-//! The open corpus (`../shared/corpus`): every SBOM ingests with the component
-//! count SOURCES.md gives, the deliberate failures fail clearly, and the JSON
-//! report of each file validates against the report schema.
+//! The open corpus: every SBOM ingests with the component count SOURCES.md
+//! gives, the deliberate failures fail clearly, and the JSON report of each
+//! file validates against the report schema. The subset in `fixtures/corpus`
+//! is always walked; the full corpus in `../shared/corpus` too when present.
 
 mod common;
 use common::*;
@@ -24,6 +25,34 @@ fn expected_counts(corpus: &Path) -> Vec<(String, Option<usize>)> {
     rows
 }
 
+/// The rows of SOURCES.md, checked to list exactly the files beside it.
+fn rows(corpus: &Path) -> Vec<(String, Option<usize>)> {
+    let rows = expected_counts(corpus);
+    let mut listed: Vec<&str> = rows.iter().map(|(p, _)| p.as_str()).collect();
+    listed.sort_unstable();
+    let mut present = Vec::new();
+    let mut stack = vec![corpus.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with("SOURCES.md") {
+                let rel = p.strip_prefix(corpus).unwrap();
+                present.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    present.sort_unstable();
+    assert_eq!(
+        listed,
+        present,
+        "{}: SOURCES.md lists every file and no other",
+        corpus.display()
+    );
+    rows
+}
+
 fn is_sbom(path: &str) -> bool {
     ["cyclonedx/", "spdx/", "spdx3/", "malformed/"]
         .iter()
@@ -32,17 +61,25 @@ fn is_sbom(path: &str) -> bool {
 
 #[test]
 fn every_corpus_sbom_ingests_with_the_documented_count() {
-    let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/corpus is not beside the repository");
-        return;
-    };
-    let rows: Vec<(String, Option<usize>)> = expected_counts(&corpus)
-        .into_iter()
-        .filter(|(p, _)| is_sbom(p))
-        .collect();
-    assert_eq!(rows.len(), 32, "SOURCES.md lists 32 SBOM-like files");
     let mut failures = Vec::new();
-    for (rel, expected) in &rows {
+    for corpus in corpora() {
+        let rows: Vec<(String, Option<usize>)> = rows(&corpus)
+            .into_iter()
+            .filter(|(p, _)| is_sbom(p))
+            .collect();
+        assert!(
+            rows.len() >= 15,
+            "{}: SBOMs of every format",
+            corpus.display()
+        );
+        failures.extend(sbom_failures(&corpus, &rows));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn sbom_failures(corpus: &Path, rows: &[(String, Option<usize>)]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (rel, expected) in rows {
         let path: PathBuf = corpus.join(rel);
         let inv = chainrisk::ingest::ingest(std::slice::from_ref(&path));
         let doc = &inv.documents[0];
@@ -59,23 +96,31 @@ fn every_corpus_sbom_ingests_with_the_documented_count() {
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
 
 #[test]
 fn every_corpus_lockfile_ingests_with_the_documented_count() {
-    let Some(corpus) = corpus() else { return };
-    let rows: Vec<(String, Option<usize>)> = expected_counts(&corpus)
-        .into_iter()
-        .filter(|(p, _)| p.starts_with("lockfiles/"))
-        .collect();
-    assert_eq!(
-        rows.len(),
-        15,
-        "SOURCES.md lists 15 lockfile rows (go.mod and go.sum apart)"
-    );
     let mut failures = Vec::new();
-    for (rel, expected) in &rows {
+    for corpus in corpora() {
+        let rows: Vec<(String, Option<usize>)> = rows(&corpus)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("lockfiles/"))
+            .collect();
+        assert_eq!(
+            rows.len(),
+            15,
+            "{}: SOURCES.md lists 15 lockfile rows (go.mod and go.sum apart)",
+            corpus.display()
+        );
+        failures.extend(lockfile_failures(&corpus, &rows));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn lockfile_failures(corpus: &Path, rows: &[(String, Option<usize>)]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (rel, expected) in rows {
         let inv = chainrisk::ingest::ingest(&[corpus.join(rel)]);
         let doc = &inv.documents[0];
         match (expected, &doc.error) {
@@ -88,26 +133,51 @@ fn every_corpus_lockfile_ingests_with_the_documented_count() {
             (None, None) => failures.push(format!("{rel}: SOURCES.md gives no count")),
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
 
 #[test]
 fn out_of_range_and_damaged_files_are_read_tolerantly_with_a_warning() {
-    let Some(corpus) = corpus() else { return };
-    for (rel, warning) in [
+    let out_of_range = "outside the supported";
+    // The subset stands in for the full corpus's files of unstated licence
+    // with derived ones (see fixtures/corpus/SOURCES.md).
+    let mut cases = vec![
         (
+            corpus(),
             "cyclonedx/xml/laravel-7.12.0.cdx11.xml",
-            "outside the supported",
+            out_of_range,
         ),
         (
-            "spdx/tag-value/usbutils-reuse-v2.1.spdx",
-            "outside the supported",
+            corpus(),
+            "spdx/tag-value/SPDXTagExample-v2.3-declared-2.1.spdx",
+            out_of_range,
         ),
         (
-            "malformed/psreadline-2.2.6-trailing-text.spdx.json",
-            "line 2765, column 1: trailing data",
+            corpus(),
+            "malformed/example10-trailing-text.spdx.json",
+            "line 129, column 1: trailing data",
         ),
-    ] {
+    ];
+    if let Some(full) = full_corpus() {
+        cases.extend([
+            (
+                full.clone(),
+                "cyclonedx/xml/laravel-7.12.0.cdx11.xml",
+                out_of_range,
+            ),
+            (
+                full.clone(),
+                "spdx/tag-value/usbutils-reuse-v2.1.spdx",
+                out_of_range,
+            ),
+            (
+                full,
+                "malformed/psreadline-2.2.6-trailing-text.spdx.json",
+                "line 2765, column 1: trailing data",
+            ),
+        ]);
+    }
+    for (corpus, rel, warning) in cases {
         let inv = chainrisk::ingest::ingest(&[corpus.join(rel)]);
         let doc = &inv.documents[0];
         assert!(doc.error.is_none(), "{rel}: {:?}", doc.error);
@@ -121,26 +191,36 @@ fn out_of_range_and_damaged_files_are_read_tolerantly_with_a_warning() {
 
 #[test]
 fn corpus_reports_validate_against_the_schema() {
-    let Some(corpus) = corpus() else { return };
     // Every file, SBOMs and lockfiles alike.
-    for (rel, _) in expected_counts(&corpus) {
-        let out = bin()
-            .args(["scan", "--format", "json"])
-            .arg(corpus.join(&rel))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!stderr.contains("panicked"), "{rel}: {stderr}");
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{rel}: no JSON report: {e}"));
-        assert_valid_report(&report, &rel);
+    for corpus in corpora() {
+        for (rel, _) in expected_counts(&corpus) {
+            report_validates(&corpus, &rel);
+        }
     }
+}
+
+fn report_validates(corpus: &Path, rel: &str) {
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(corpus.join(rel))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{rel}: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{rel}: no JSON report: {e}"));
+    assert_valid_report(&report, rel);
 }
 
 #[test]
 fn all_corpus_sboms_merge_into_one_report() {
-    let Some(corpus) = corpus() else { return };
-    let paths: Vec<PathBuf> = expected_counts(&corpus)
+    for corpus in corpora() {
+        merges_into_one_report(&corpus);
+    }
+}
+
+fn merges_into_one_report(corpus: &Path) {
+    let paths: Vec<PathBuf> = expected_counts(corpus)
         .into_iter()
         .filter(|(p, n)| is_sbom(p) && n.is_some())
         .map(|(p, _)| corpus.join(p))
@@ -166,7 +246,7 @@ fn all_corpus_sboms_merge_into_one_report() {
 
 #[test]
 fn deprecations_recorded_in_npm_lockfiles_fire_unm02() {
-    let Some(corpus) = corpus() else { return };
+    let corpus = corpus();
     for (rel, expected) in [
         (
             "lockfiles/npm/v2-typescript-node-starter/package-lock.json",

@@ -72,8 +72,8 @@ fn warnings(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-fn cargo_lock_corpus() -> Option<PathBuf> {
-    corpus().map(|c| c.join("lockfiles/cargo"))
+fn cargo_lock_corpus() -> PathBuf {
+    corpus().join("lockfiles/cargo")
 }
 
 fn demo_dir() -> PathBuf {
@@ -96,9 +96,7 @@ fn cargo() -> String {
 
 #[test]
 fn corpus_lockfiles_have_one_component_per_package() {
-    let Some(dir) = cargo_lock_corpus() else {
-        return;
-    };
+    let dir = cargo_lock_corpus();
     for (rel, n, spec) in [
         ("v1-xi-editor-2020/Cargo.lock", 160, "v1"),
         ("v4-cyclonedx-rust-cargo/Cargo.lock", 279, "v4"),
@@ -118,9 +116,7 @@ fn corpus_lockfiles_have_one_component_per_package() {
 
 #[test]
 fn v1_lockfile_checksums_git_branches_and_workspace_roots() {
-    let Some(dir) = cargo_lock_corpus() else {
-        return;
-    };
+    let dir = cargo_lock_corpus();
     let report = scan_json(&dir.join("v1-xi-editor-2020/Cargo.lock"));
 
     // Checksums come from the [metadata] table.
@@ -402,7 +398,7 @@ fn demo_project_matches_its_recorded_cargo_metadata_listing() {
         .any(|w| w.contains("cargo metadata failed"))
     {
         // A cargo home without the demo's crates: the fallback (tested below) was used.
-        eprintln!("cargo metadata could not run offline here; fallback used");
+        skip("cargo metadata could not run offline here (fallback used): build code unchecked");
         return;
     }
     let demo = component(&report, "chainrisk-cargo-demo");

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 
-use chainrisk::ingest::parse_bytes;
+use chainrisk::ingest::{Position, parse_bytes};
 use proptest::prelude::*;
 
 fn demo_bytes() -> Vec<u8> {
@@ -19,13 +19,25 @@ proptest! {
         let _ = parse_bytes(&bytes);
     }
 
+    /// Cut anywhere, the demo fails, and the error points at the cut: its
+    /// line, and the last character read or the place after it.
     #[test]
-    fn truncated_documents_fail_with_a_position(cut in 1usize..6000) {
+    fn truncated_documents_fail_with_a_position(at in any::<proptest::sample::Index>()) {
         let bytes = demo_bytes();
-        let cut = cut.min(bytes.len() - 2);
-        match parse_bytes(&bytes[..cut]) {
-            Ok(_) => {}
-            Err(e) => prop_assert!(e.position.is_some() || e.message.contains("unrecognised"), "{}", e),
+        let cut = 1 + at.index(bytes.len() - 1);
+        let truncated = &bytes[..cut];
+        let end = Position::at_offset(truncated, cut);
+        match parse_bytes(truncated) {
+            Ok(_) => prop_assert!(false, "the first {cut} bytes were read as a whole document"),
+            Err(e) => {
+                let at = e.position.clone().unwrap_or_default();
+                let (line, column) = (at.line.unwrap_or(0), at.column.unwrap_or(0));
+                let (end_line, end_column) = (end.line.unwrap(), end.column.unwrap());
+                prop_assert!(
+                    line == end_line && column + 1 >= end_column && column <= end_column,
+                    "cut after {cut} bytes (line {end_line}, column {end_column}): {e}"
+                );
+            }
         }
     }
 

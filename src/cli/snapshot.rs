@@ -111,7 +111,8 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             })
             .collect()
     };
-    let snap = Snapshot::new(report::format_time(now), packages);
+    let tool = report::Tool::current(crate::rules::catalogue::RULESET_VERSION);
+    let snap = Snapshot::new(tool, report::format_time(now), packages);
     snap.write(&args.output)?;
     stderr_line!(
         "wrote {} package(s) to {}",

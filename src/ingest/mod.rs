@@ -166,7 +166,7 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
             return (record, None);
         }
     };
-    record.sha256 = Some(hex(&Sha256::digest(&bytes)));
+    record.sha256 = Some(crate::model::encode::hex(&Sha256::digest(&bytes)));
     let input = Input {
         path,
         bytes: &bytes,
@@ -204,17 +204,6 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     std::fs::read(path).map_err(|e| e.to_string())
-}
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    s
 }
 
 /// What a directory given as input stands for: the package managers' files

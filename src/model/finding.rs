@@ -177,7 +177,7 @@ pub fn fingerprint(rule: &str, identity: &str, subject: &str) -> String {
         h.update([0u8]);
     }
     let digest = h.finalize();
-    crate::ingest::hex(&digest[..16])
+    super::encode::hex(&digest[..16])
 }
 
 #[cfg(test)]

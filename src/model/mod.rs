@@ -3,14 +3,15 @@
 //! and what the rules found ([`Finding`]).
 
 mod component;
+pub mod encode;
 mod finding;
 mod graph;
 mod inventory;
 mod license;
 mod origin;
+mod provenance;
 mod purl;
 mod review;
-mod sri;
 pub mod untrusted;
 mod version;
 
@@ -18,6 +19,7 @@ pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
     Scope, SourceKind,
 };
+pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
@@ -26,10 +28,10 @@ pub use origin::{
     EcosystemResolution, FactSource, Origin, PackageFacts, Presence, ReleaseFacts, Resolution,
     SnapshotInfo,
 };
+pub use provenance::{REPORT_SCHEMA, Tool, format_time};
 pub use purl::{ParsedPurl, parse_purl, pep503};
 pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
     PolicyInfo, RulePolicy,
 };
-pub use sri::integrity_hashes;
 pub use version::Version;

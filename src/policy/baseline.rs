@@ -43,17 +43,17 @@ impl Baseline {
             )
         })?;
         let schema = value.get("schema").and_then(|s| s.as_str());
-        if schema != Some(crate::report::SCHEMA) {
+        if schema != Some(crate::model::REPORT_SCHEMA) {
             return Err(format!(
                 "{shown}: not a chainrisk report: its \"schema\" is {}, expected \"{}\" (write one with `chainrisk scan --format json`)",
                 schema.map_or("absent".to_string(), |s| format!("{s:?}")),
-                crate::report::SCHEMA
+                crate::model::REPORT_SCHEMA
             ));
         }
         let report: OldReport = serde_path_to_error::deserialize(value).map_err(|e| {
             format!(
                 "{shown}: a {} report, but {} is wrong: {}",
-                crate::report::SCHEMA,
+                crate::model::REPORT_SCHEMA,
                 e.path(),
                 e.inner()
             )

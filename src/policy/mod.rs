@@ -104,7 +104,7 @@ impl LoadedPolicy {
         LoadedPolicy {
             policy: Policy::default(),
             file: None,
-            sha256: crate::ingest::hex(&Sha256::digest(b"")),
+            sha256: crate::model::encode::hex(&Sha256::digest(b"")),
         }
     }
 }
@@ -153,7 +153,7 @@ pub fn load(path: &Path) -> Result<LoadedPolicy, PolicyError> {
     Ok(LoadedPolicy {
         policy: parse(text, &shown)?,
         file: Some(shown),
-        sha256: crate::ingest::hex(&Sha256::digest(&bytes)),
+        sha256: crate::model::encode::hex(&Sha256::digest(&bytes)),
     })
 }
 

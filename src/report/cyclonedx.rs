@@ -33,6 +33,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::Assessment;
+use crate::model::encode::{hex, percent_encode};
 use crate::model::{
     Component, ComponentId, Finding, HashAlg, LicenseKind, RefKind, Scope, SourceKind,
 };
@@ -485,7 +486,7 @@ fn hex_digest(value: &str) -> Option<String> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(value)
             .ok()?;
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&bytes)
     };
     LENGTHS.contains(&hex.len()).then_some(hex)
 }
@@ -511,22 +512,7 @@ fn iri_reference(url: &str) -> Option<Cow<'_, str>> {
             )
             || lone_percent
     };
-    let out: Cow<str> = if url.char_indices().any(|(i, ch)| needs_encoding(i, ch)) {
-        let mut out = String::with_capacity(url.len() + 8);
-        for (i, ch) in url.char_indices() {
-            if needs_encoding(i, ch) {
-                let mut buf = [0u8; 4];
-                for b in ch.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            } else {
-                out.push(ch);
-            }
-        }
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(url)
-    };
+    let out = percent_encode(url, |i, ch| !needs_encoding(i, ch));
     let first_segment = out.split(['/', '?', '#']).next().unwrap_or("");
     if let Some((scheme, _)) = first_segment.split_once(':') {
         let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -576,7 +562,7 @@ fn serial_number(a: &Assessment) -> String {
     let mut b: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
     b[6] = (b[6] & 0x0f) | 0x50; // version 5: name-based
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let hex = hex(&b);
     format!(
         "urn:uuid:{}-{}-{}-{}-{}",
         &hex[0..8],

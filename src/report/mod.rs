@@ -23,25 +23,9 @@ use crate::model::{
 use crate::rules::{Evaluation, NotEvaluated};
 pub use summary::{Coverage, Share, Summary};
 
-pub const SCHEMA: &str = "chainrisk.report/v1";
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Tool {
-    pub name: String,
-    pub version: String,
-    /// Version of the rule catalogue that judged the inventory.
-    pub ruleset: String,
-}
-
-impl Tool {
-    pub fn current() -> Tool {
-        Tool {
-            name: env!("CARGO_PKG_NAME").to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            ruleset: crate::rules::catalogue::RULESET_VERSION.to_string(),
-        }
-    }
-}
+/// The report's schema id, tool block and time format are the model's:
+/// baselines and snapshots read and write them too.
+pub use crate::model::{REPORT_SCHEMA as SCHEMA, Tool, format_time};
 
 /// Everything one scan established: the inventory, what the rules found, and
 /// what they could not judge.
@@ -87,7 +71,7 @@ impl Assessment {
         let summary = Summary::new(&inv, &eval);
         Assessment {
             schema: SCHEMA.to_string(),
-            tool: Tool::current(),
+            tool: Tool::current(crate::rules::catalogue::RULESET_VERSION),
             generated_at,
             subject: inv.subject,
             inputs: inv.documents,
@@ -126,9 +110,4 @@ pub fn scan_timestamp() -> jiff::Timestamp {
             jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
                 .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         })
-}
-
-/// RFC 3339 in UTC to the second, the form every report time takes.
-pub fn format_time(ts: jiff::Timestamp) -> String {
-    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Assessment;
+use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{BaselineState, Finding, Severity};
 use crate::rules::{RULES, RuleInfo};
 
@@ -469,38 +470,17 @@ fn evidence_location<'a>(
 /// A path as a URI reference: forward slashes, and everything outside the
 /// unreserved and path characters percent-encoded (a space, `#`, `%`, `?`).
 pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.replace('\\', "/").bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b'/'
-            | b'!'
-            | b'$'
-            | b'&'
-            | b'\''
-            | b'('
-            | b')'
-            | b'*'
-            | b'+'
-            | b','
-            | b';'
-            | b'='
-            | b'@' => out.push(b as char),
-            b':' if !out.contains('/') => {
-                // A colon before the first slash would read as a scheme: encode it.
-                out.push_str("%3A")
-            }
-            b':' => out.push(':'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    let path = path.replace('\\', "/");
+    let keep = |i: usize, ch: char| {
+        is_unreserved(ch)
+            || matches!(
+                ch,
+                '/' | '!' | '$' | '&' | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | '@'
+            )
+            // A colon before the first slash would read as a scheme: encode it.
+            || (ch == ':' && path[..i].contains('/'))
+    };
+    percent_encode(&path, keep).into_owned()
 }
 
 #[cfg(test)]

@@ -250,7 +250,7 @@ fn report_id(a: &Assessment) -> String {
         h.update([0]);
     }
     let digest = h.finalize();
-    crate::ingest::hex(&digest[..6])
+    crate::model::encode::hex(&digest[..6])
 }
 
 fn category_index(c: Category) -> usize {

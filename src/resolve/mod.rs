@@ -736,7 +736,7 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<BTreeMap<usize,
 }
 
 fn report_time(t: jiff::Timestamp) -> String {
-    crate::report::format_time(jiff::Timestamp::from_second(t.as_second()).unwrap_or(t))
+    crate::model::format_time(jiff::Timestamp::from_second(t.as_second()).unwrap_or(t))
 }
 
 /// Where an ecosystem's endpoint can be set.

@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::Entry;
 use crate::model::untrusted::escape;
-use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo};
-use crate::report::Tool;
+use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo, Tool};
 
 pub const FORMAT: &str = "chainrisk.snapshot/v1";
 
@@ -78,8 +77,13 @@ impl SnapshotPackage {
 }
 
 impl Snapshot {
-    /// A snapshot of `entries`, sorted so that equal facts give equal files.
-    pub fn new(created_at: String, entries: impl IntoIterator<Item = SnapshotPackage>) -> Snapshot {
+    /// A snapshot of `entries` written by `tool`, sorted so that equal facts
+    /// give equal files.
+    pub fn new(
+        tool: Tool,
+        created_at: String,
+        entries: impl IntoIterator<Item = SnapshotPackage>,
+    ) -> Snapshot {
         let mut packages: Vec<SnapshotPackage> = entries.into_iter().collect();
         packages.sort_by(|a, b| {
             (a.ecosystem.as_str(), &a.registry, &a.name).cmp(&(
@@ -91,7 +95,7 @@ impl Snapshot {
         Snapshot {
             format: FORMAT.to_string(),
             created_at,
-            tool: Tool::current(),
+            tool,
             packages,
         }
     }
@@ -389,6 +393,7 @@ mod tests {
     #[test]
     fn round_trips_and_prefers_the_configured_registry() {
         let snap = Snapshot::new(
+            Tool::current("test"),
             "2026-01-10T00:00:00Z".into(),
             [
                 package(Ecosystem::Npm, "http://b.example/", "x"),
@@ -438,6 +443,7 @@ mod tests {
         let mut late = package(Ecosystem::Npm, "r", "late");
         late.fetched_at = "2999-01-01T00:00:00Z".into();
         let snap = Snapshot::new(
+            Tool::current("test"),
             "2026-01-10T00:00:00Z".into(),
             [package(Ecosystem::Npm, "r", "x"), late],
         );
@@ -455,6 +461,7 @@ mod tests {
         );
 
         let snap = Snapshot::new(
+            Tool::current("test"),
             "2999-01-01T00:00:00Z".into(),
             [package(Ecosystem::Npm, "r", "x")],
         );
@@ -470,7 +477,7 @@ mod tests {
         assert!(describe(&loaded, now, 30).contains("in the future"));
 
         // A clock a few hours apart is not the future.
-        let snap = Snapshot::new("2026-01-10T05:00:00Z".into(), []);
+        let snap = Snapshot::new(Tool::current("test"), "2026-01-10T05:00:00Z".into(), []);
         let loaded = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap();
         assert!(!loaded.info(now, 30).stale);
         assert!(loaded.warnings(now).is_empty());
@@ -479,7 +486,11 @@ mod tests {
     #[test]
     fn duplicate_entries_must_agree() {
         let a = package(Ecosystem::Npm, "r", "x");
-        let snap = Snapshot::new("2026-01-10T00:00:00Z".into(), [a.clone(), a.clone()]);
+        let snap = Snapshot::new(
+            Tool::current("test"),
+            "2026-01-10T00:00:00Z".into(),
+            [a.clone(), a.clone()],
+        );
         let loaded = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap();
         assert_eq!(
             loaded.snapshot.packages.len(),
@@ -489,7 +500,11 @@ mod tests {
 
         let mut b = a.clone();
         b.facts.latest = Some("2.0.0".into());
-        let snap = Snapshot::new("2026-01-10T00:00:00Z".into(), [a.clone(), b]);
+        let snap = Snapshot::new(
+            Tool::current("test"),
+            "2026-01-10T00:00:00Z".into(),
+            [a.clone(), b],
+        );
         let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
         assert!(
             err.starts_with("s.json: packages[1]: npm/x from r")
@@ -500,6 +515,7 @@ mod tests {
 
         // The same name at two registries is not a duplicate.
         let snap = Snapshot::new(
+            Tool::current("test"),
             "2026-01-10T00:00:00Z".into(),
             [a, package(Ecosystem::Npm, "other", "x")],
         );
@@ -529,11 +545,12 @@ mod tests {
             "{err}"
         );
 
-        let snap = Snapshot::new("yesterday".into(), []);
+        let snap = Snapshot::new(Tool::current("test"), "yesterday".into(), []);
         let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
         assert!(err.contains("created_at \"yesterday\""), "{err}");
 
         let mut snap = Snapshot::new(
+            Tool::current("test"),
             "2026-01-10T00:00:00Z".into(),
             [package(Ecosystem::Npm, "r", "x")],
         );

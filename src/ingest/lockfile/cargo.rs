@@ -24,6 +24,7 @@ use toml::Spanned;
 
 use crate::ingest::source::is_commit_id;
 use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{
     BuildCode, Component, Ecosystem, Format, License, LicenseKind, RefKind, Scope, SourceKind,
 };
@@ -388,19 +389,9 @@ fn classify_source(raw: &str) -> Result<CargoSource, String> {
 /// Percent-encodes what a purl part must not carry raw (`+` in a semver build
 /// suffix, `#`, `?`, `&`, `=` in a URL qualifier).
 fn purl_encode<'a>(s: &'a str, keep: &[u8]) -> Cow<'a, str> {
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b);
-    if s.bytes().all(plain) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for b in s.bytes() {
-        if plain(b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Cow::Owned(out)
+    percent_encode(s, |_, ch| {
+        is_unreserved(ch) || (ch.is_ascii() && keep.contains(&(ch as u8)))
+    })
 }
 
 fn cargo_purl(name: &str, version: &str, qualifier: Option<&(&'static str, String)>) -> String {

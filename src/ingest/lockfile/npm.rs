@@ -29,6 +29,7 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,7 @@ use std::path::{Path, PathBuf};
 use crate::ingest::json::{Typed, entry, kind_of, parse_typed, parse_value, root_object};
 use crate::ingest::lenient::opt_string;
 use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
+use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{
     BuildCode, Component, Ecosystem, Format, License, LicenseKind, Scope, SourceKind,
 };
@@ -73,14 +75,20 @@ pub(super) fn package(name: &str, version: Option<&str>) -> (Component, Option<S
     // npm names are lower case in a purl; `@` of the scope is escaped.
     let mut purl = String::with_capacity(16 + name.len() + version.map_or(0, str::len));
     purl.push_str("pkg:npm/");
+    let unreserved = |_: usize, ch: char| is_unreserved(ch);
     if let Some(s) = scope {
-        percent_encode(&mut purl, s, false);
+        purl.push_str(&percent_encode(s, unreserved));
         purl.push('/');
     }
-    percent_encode(&mut purl, bare, true);
+    let lower: Cow<str> = if bare.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(bare.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(bare)
+    };
+    purl.push_str(&percent_encode(&lower, unreserved));
     if let Some(v) = version {
         purl.push('@');
-        percent_encode(&mut purl, v, false);
+        purl.push_str(&percent_encode(v, unreserved));
     }
     // Names and versions of plain characters need no escaping, so the string
     // built here is already the canonical purl `set_purl` would make of it:
@@ -110,24 +118,6 @@ pub(super) fn package(name: &str, version: Option<&str>) -> (Component, Option<S
         }
     };
     (c, warning)
-}
-
-/// Appends `segment` to a purl, percent-encoding all but unreserved characters.
-fn percent_encode(out: &mut String, segment: &str, lower: bool) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in segment.bytes() {
-        match b {
-            b'A'..=b'Z' if lower => out.push(b.to_ascii_lowercase() as char),
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 0xf)] as char);
-            }
-        }
-    }
 }
 
 /// Pushes the warning of [`package`] under `at`.

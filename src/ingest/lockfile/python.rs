@@ -11,6 +11,7 @@ mod uv;
 use serde::de::DeserializeOwned;
 
 use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::model::encode::percent_decode;
 pub(super) use crate::model::pep503;
 use crate::model::{BuildCode, Component, Ecosystem, HashAlg};
 
@@ -133,27 +134,6 @@ fn file_name_of(url: &str) -> &str {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or(base)
-}
-
-/// Decodes `%XX` escapes (wheel names carry `%2B` for a local version's `+`).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    let hex = |b: u8| (b as char).to_digit(16);
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What a package runs when installed, from its distribution files: a

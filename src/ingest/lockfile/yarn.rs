@@ -24,6 +24,7 @@ use super::npm::{
     scopes_from_graph, split_descriptor,
 };
 use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::model::encode::percent_decode;
 use crate::model::{Format, Scope, SourceKind};
 
 pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
@@ -580,27 +581,6 @@ fn limit_message(breach: &serde_saphyr::budget::BudgetBreach, b: &serde_saphyr::
         _ => "the document goes past a limit of the YAML reader (too large or too deeply nested)"
             .into(),
     }
-}
-
-/// `%XX` escapes of a berry patch locator.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The source a berry locator's reference (what follows `name@`) names.
