@@ -3,6 +3,7 @@
 //! are normalized into [`Advisory`] and indexed by (ecosystem, package name)
 //! so a component's advisories are one hash lookup away.
 
+pub mod cvss;
 mod load;
 pub mod osv;
 pub mod rustsec;
@@ -12,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::model::Version;
-use crate::model::{AdvisoryDatabase, Component, Ecosystem};
+use crate::model::{AdvisoryDatabase, Component, Ecosystem, Severity};
 pub use load::load_all;
 
 /// What an advisory is about (RustSec `informational`; OSV `database_specific.informational`).
@@ -62,7 +63,61 @@ pub struct Advisory {
     pub title: Option<String>,
     /// The file it was read from.
     pub file: String,
+    pub severity: AdvisorySeverity,
     pub packages: Vec<AffectedPackage>,
+}
+
+/// What an advisory says about its severity, as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AdvisorySeverity {
+    /// CVSS vectors (RustSec `cvss`; OSV `severity[].score` of a `CVSS_*` type).
+    pub cvss: Vec<String>,
+    /// A rating in words (OSV `database_specific.severity`, as GHSA writes
+    /// LOW / MODERATE / HIGH / CRITICAL; `ecosystem_specific.severity`).
+    pub stated: Option<String>,
+}
+
+impl AdvisorySeverity {
+    pub fn is_given(&self) -> bool {
+        !self.cvss.is_empty() || self.stated.is_some()
+    }
+
+    /// The advisory's rating: the one it states in words, else the highest
+    /// CVSS v3 base score among its vectors; `None` when it gives neither
+    /// (or only vectors of other CVSS versions).
+    pub fn rating(&self) -> Option<Severity> {
+        if let Some(stated) = &self.stated {
+            let rated = match stated.trim().to_ascii_lowercase().as_str() {
+                "critical" => Some(Severity::Critical),
+                "high" | "important" => Some(Severity::High),
+                "moderate" | "medium" => Some(Severity::Medium),
+                "low" => Some(Severity::Low),
+                "none" | "negligible" => Some(Severity::Info),
+                _ => None,
+            };
+            if rated.is_some() {
+                return rated;
+            }
+        }
+        self.cvss
+            .iter()
+            .filter_map(|v| cvss::v3_base_score(v))
+            .max_by(f64::total_cmp)
+            .map(cvss::rating)
+    }
+
+    /// For messages: the stated rating, then each vector with its v3 base
+    /// score (`CVSS:3.1/… (9.8 critical)`); `None` when nothing is given.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts: Vec<String> = self.stated.iter().cloned().collect();
+        for v in &self.cvss {
+            parts.push(match cvss::v3_base_score(v) {
+                Some(score) => format!("{v} ({score:.1} {})", cvss::rating(score).as_str()),
+                None => v.clone(),
+            });
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 /// The versions of one package an advisory affects.
@@ -124,6 +179,31 @@ impl AffectedPackage {
         }
     }
 
+    /// The lowest fixed version above `version`, as the advisory writes it
+    /// (RustSec: the lower bound of a `patched` requirement, `>1.2.3` when
+    /// that bound is exclusive); `None` when no fix lies above it or the
+    /// versions cannot be compared.
+    pub fn nearest_fix(&self, version: &str) -> Option<String> {
+        match &self.versions {
+            Affected::Requirements { patched, .. } => {
+                let used = semver::Version::parse(version.trim()).ok()?;
+                patched
+                    .iter()
+                    .map(lower_bound)
+                    .filter(|(v, exclusive)| *v > used || (*exclusive && *v == used))
+                    .min()
+                    .map(|(v, exclusive)| {
+                        if exclusive {
+                            format!(">{v}")
+                        } else {
+                            v.to_string()
+                        }
+                    })
+            }
+            Affected::Ranges { ranges, .. } => osv::nearest_fix(&self.ecosystem, ranges, version),
+        }
+    }
+
     /// The fixed versions as the advisory states them, for evidence.
     pub fn fixes(&self) -> String {
         match &self.versions {
@@ -139,6 +219,36 @@ impl AffectedPackage {
                 .join(", "),
         }
     }
+}
+
+/// The lowest version a semver requirement admits, and whether that bound
+/// is exclusive (`>1.2.3`); `0.0.0` for a requirement with no lower bound.
+fn lower_bound(req: &semver::VersionReq) -> (semver::Version, bool) {
+    use semver::Op;
+    let mut bound = (semver::Version::new(0, 0, 0), false);
+    for c in &req.comparators {
+        let v = semver::Version {
+            major: c.major,
+            minor: c.minor.unwrap_or(0),
+            patch: c.patch.unwrap_or(0),
+            pre: c.pre.clone(),
+            build: semver::BuildMetadata::EMPTY,
+        };
+        let this = match c.op {
+            Op::Exact | Op::GreaterEq | Op::Tilde | Op::Caret | Op::Wildcard => (v, false),
+            // `>1.2` admits 1.3.0 first; `>1.2.3` anything above 1.2.3.
+            Op::Greater if c.patch.is_none() => match c.minor {
+                Some(minor) => (semver::Version::new(c.major, minor + 1, 0), false),
+                None => (semver::Version::new(c.major + 1, 0, 0), false),
+            },
+            Op::Greater => (v, true),
+            _ => continue,
+        };
+        if this.0 > bound.0 {
+            bound = this;
+        }
+    }
+    bound
 }
 
 /// The name under which an ecosystem's packages are compared: PyPI names

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use std::cmp::Ordering;
 
-use super::{Advisory, AdvisoryError, Affected, AffectedPackage, Kind, Match};
+use super::{Advisory, AdvisoryError, AdvisorySeverity, Affected, AffectedPackage, Kind, Match};
 use crate::model::Ecosystem;
 use crate::model::Version;
 
@@ -26,6 +26,9 @@ struct Record {
     affected: Vec<RecordAffected>,
     #[serde(default)]
     database_specific: Option<serde_json::Value>,
+    /// `[{"type": "CVSS_V3", "score": "CVSS:3.1/…"}]`; read leniently.
+    #[serde(default)]
+    severity: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -37,6 +40,10 @@ struct RecordAffected {
     versions: Vec<String>,
     #[serde(default)]
     database_specific: Option<serde_json::Value>,
+    #[serde(default)]
+    ecosystem_specific: Option<serde_json::Value>,
+    #[serde(default)]
+    severity: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +195,31 @@ pub fn affects(
     }
 }
 
+/// The lowest `fixed` event above `version` in the ranges that compare
+/// versions (a `GIT` range's fixes are commits), as the advisory writes it.
+pub fn nearest_fix(ecosystem: &Ecosystem, ranges: &[Range], version: &str) -> Option<String> {
+    let mut best: Option<(Version, &str)> = None;
+    for r in ranges.iter().filter(|r| r.kind != RangeKind::Git) {
+        let used = scheme_parse(r.kind, ecosystem, version.trim())?;
+        for e in &r.events {
+            let Event::Fixed(fixed) = e else { continue };
+            let Some(v) = scheme_parse(r.kind, ecosystem, fixed) else {
+                continue;
+            };
+            if v.compare(&used) != Some(Ordering::Greater) {
+                continue;
+            }
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| v.compare(b) == Some(Ordering::Less))
+            {
+                best = Some((v, fixed));
+            }
+        }
+    }
+    best.map(|(_, text)| text.to_string())
+}
+
 /// The OSV ecosystem names chainrisk judges (`Debian:12` → `Debian`).
 pub fn ecosystem(name: &str) -> Ecosystem {
     let base = name.split(':').next().unwrap_or(name);
@@ -206,6 +238,31 @@ pub fn ecosystem(name: &str) -> Ecosystem {
 
 fn informational(v: &Option<serde_json::Value>) -> Option<&str> {
     v.as_ref()?.get("informational")?.as_str()
+}
+
+/// The CVSS vectors of an OSV `severity` list (entries of other types, such
+/// as `Ubuntu`, carry a word, which [`stated_severity`] reads instead).
+fn cvss_vectors(v: &Option<serde_json::Value>, out: &mut Vec<String>) {
+    let Some(list) = v.as_ref().and_then(|v| v.as_array()) else {
+        return;
+    };
+    for entry in list {
+        let kind = entry.get("type").and_then(|t| t.as_str()).unwrap_or("");
+        if let Some(score) = entry.get("score").and_then(|s| s.as_str())
+            && kind.starts_with("CVSS")
+            && !score.trim().is_empty()
+            && !out.iter().any(|v| v == score.trim())
+        {
+            out.push(score.trim().to_string());
+        }
+    }
+}
+
+/// A severity in words: `database_specific.severity` (GHSA) or
+/// `ecosystem_specific.severity` (distributions).
+fn stated_severity(v: &Option<serde_json::Value>) -> Option<String> {
+    let s = v.as_ref()?.get("severity")?.as_str()?.trim();
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 /// Reads one OSV file; `Ok(None)` for a withdrawn advisory.
@@ -235,10 +292,20 @@ pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> 
     let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|n| n + 1);
     let top_kind = informational(&record.database_specific);
     let mut kind = Kind::from_informational(top_kind);
+    let mut severity = AdvisorySeverity {
+        cvss: Vec::new(),
+        stated: stated_severity(&record.database_specific),
+    };
+    cvss_vectors(&record.severity, &mut severity.cvss);
     let mut packages = Vec::with_capacity(record.affected.len());
     for a in record.affected {
         if kind == Kind::Vulnerability {
             kind = Kind::from_informational(informational(&a.database_specific));
+        }
+        cvss_vectors(&a.severity, &mut severity.cvss);
+        if severity.stated.is_none() {
+            severity.stated = stated_severity(&a.database_specific)
+                .or_else(|| stated_severity(&a.ecosystem_specific));
         }
         let mut ranges = Vec::with_capacity(a.ranges.len());
         for r in a.ranges {
@@ -314,6 +381,7 @@ pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> 
         aliases: record.aliases,
         title: record.summary,
         file: file.to_string(),
+        severity,
         packages,
     }))
 }

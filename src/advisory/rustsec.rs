@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{Advisory, AdvisoryError, Affected, AffectedPackage, Kind};
+use super::{Advisory, AdvisoryError, AdvisorySeverity, Affected, AffectedPackage, Kind};
 use crate::model::Ecosystem;
 
 #[derive(Deserialize)]
@@ -28,6 +28,9 @@ struct AdvisoryTable {
     aliases: Vec<String>,
     #[serde(default)]
     title: Option<String>,
+    /// A CVSS vector (`CVSS:3.1/…`, `CVSS:4.0/…`).
+    #[serde(default)]
+    cvss: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -148,6 +151,15 @@ pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> 
         aliases: a.aliases,
         title,
         file: file.to_string(),
+        severity: AdvisorySeverity {
+            cvss: a
+                .cvss
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .into_iter()
+                .collect(),
+            stated: None,
+        },
         packages: vec![AffectedPackage {
             ecosystem: Ecosystem::Cargo,
             name: a.package,

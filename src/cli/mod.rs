@@ -261,7 +261,7 @@ pub struct ScanArgs {
     #[arg(long, requires = "baseline")]
     pub only_new: bool,
     /// An advisory database directory: RustSec (`crates/<name>/RUSTSEC-*.md`) or OSV JSON
-    /// (one advisory per `.json` file). Repeatable. Enables UNM-01 and UNM-06.
+    /// (one advisory per `.json` file). Repeatable. Enables UNM-01, UNM-06 and DEL-10.
     #[arg(long = "advisories", value_name = "DIR")]
     pub advisories: Vec<PathBuf>,
 }

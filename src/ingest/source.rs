@@ -61,13 +61,24 @@ fn split_rev(url: &str) -> (String, Option<String>) {
     (base.to_string(), rev)
 }
 
+/// A Cargo-style git URL that names a branch or tag in its query
+/// (`?branch=main`, as cargo-cyclonedx copies Cargo's source into `vcs_url`):
+/// the commit after it is only where that branch or tag pointed.
+fn follows_branch_or_tag(url: &str) -> bool {
+    url.split_once('?').is_some_and(|(_, query)| {
+        query
+            .split('&')
+            .any(|pair| matches!(pair.split_once('=').map(|(k, _)| k), Some("branch" | "tag")))
+    })
+}
+
 /// Classifies one location URL or path.
 pub fn classify_location(loc: &str) -> SourceKind {
     let loc = loc.trim();
     let lower = loc.to_ascii_lowercase();
     if is_vcs_url(loc) {
         let (url, rev) = split_rev(loc);
-        let pinned = rev.as_deref().is_some_and(is_commit_id);
+        let pinned = rev.as_deref().is_some_and(is_commit_id) && !follows_branch_or_tag(&url);
         return SourceKind::Git { url, rev, pinned };
     }
     if lower.starts_with("file:")
@@ -142,6 +153,41 @@ mod tests {
                 pinned: false,
                 ..
             }
+        ));
+    }
+
+    #[test]
+    fn a_commit_behind_a_cargo_branch_or_tag_query_is_not_pinned() {
+        // cargo-cyclonedx writes Cargo's source with `#` turned into `@`.
+        for (loc, pinned) in [
+            (
+                "git+https://git.example/x/y?branch=main@0123456789abcdef0123456789abcdef01234567",
+                false,
+            ),
+            (
+                "git+https://git.example/x/y?tag=v1.0.0@0123456789abcdef0123456789abcdef01234567",
+                false,
+            ),
+            (
+                "git+https://git.example/x/y?rev=0123456@0123456789abcdef0123456789abcdef01234567",
+                true,
+            ),
+        ] {
+            match classify_location(loc) {
+                SourceKind::Git { rev, pinned: p, .. } => {
+                    assert_eq!(p, pinned, "{loc}");
+                    assert_eq!(
+                        rev.as_deref(),
+                        Some("0123456789abcdef0123456789abcdef01234567")
+                    );
+                }
+                other => panic!("{loc}: {other:?}"),
+            }
+        }
+        let p = parse_purl("pkg:cargo/gitdep@0.3.0?vcs_url=git%2Bhttps%3A%2F%2Fgit.example%2Fx%2Fy%3Fbranch%3Dmain%400123456789abcdef0123456789abcdef01234567").unwrap();
+        assert!(matches!(
+            from_purl(&p, &Ecosystem::Cargo),
+            SourceKind::Git { pinned: false, .. }
         ));
     }
 

@@ -235,7 +235,9 @@ pub enum SourceKind {
         url: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rev: Option<String>,
-        /// True when `rev` is a full commit id (immutable); a branch or tag can move.
+        /// True when the input fixes the source to one commit. False for a
+        /// branch or tag, which can move, even when a lockfile recorded the
+        /// commit it pointed at (then `rev` is that commit).
         pinned: bool,
     },
     /// A local path (workspace member, `file:` or `link:` dependency).
@@ -244,6 +246,10 @@ pub enum SourceKind {
     Url { url: String },
     /// Copied into the product's own tree.
     Vendored,
+    /// Not from the ecosystem's default registry, though the input does not
+    /// say where from; `note` says how that is known (cargo-sbom writes a
+    /// purl for crates.io crates only).
+    Elsewhere { note: String },
     #[default]
     Unknown,
 }
@@ -256,6 +262,7 @@ impl SourceKind {
             SourceKind::Path { .. } => "path",
             SourceKind::Url { .. } => "url",
             SourceKind::Vendored => "vendored",
+            SourceKind::Elsewhere { .. } => "elsewhere",
             SourceKind::Unknown => "unknown",
         }
     }

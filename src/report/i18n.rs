@@ -296,6 +296,8 @@ pub static MESSAGES: &[Message] = &[
     ("rule.DEL-06.summary", "the used version was published less than `min_release_age_days` (7) before the scan", "所用版本在扫描前不足 `min_release_age_days`（7）天发布"),
     ("rule.DEL-07.name", "new publisher", "新发布者"),
     ("rule.DEL-07.summary", "the used version was published by an account that published no earlier version", "所用版本由从未发布过早期版本的账号发布"),
+    ("rule.DEL-10.name", "security fix not applied", "未应用安全修复"),
+    ("rule.DEL-10.summary", "a vulnerability advisory affects the used version and a fixed version exists", "漏洞安全公告影响所用版本，且已有修复版本"),
     ("rule.SBM-01.name", "supplier missing", "缺少供应商"),
     ("rule.SBM-01.summary", "the component has no supplier, manufacturer or author", "组件没有供应商、制造商或作者"),
     ("rule.SBM-02.name", "version missing", "缺少版本"),

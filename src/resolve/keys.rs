@@ -29,7 +29,7 @@ pub fn package_key(c: &Component) -> Option<(Ecosystem, String)> {
     match c.source {
         SourceKind::Registry { .. } | SourceKind::Unknown => {}
         SourceKind::Git { .. } | SourceKind::Path { .. } | SourceKind::Url { .. } => return None,
-        SourceKind::Vendored => return None,
+        SourceKind::Vendored | SourceKind::Elsewhere { .. } => return None,
     }
     let namespace = c
         .namespace

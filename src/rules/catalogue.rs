@@ -6,7 +6,7 @@ use crate::model::{Category, Severity};
 
 /// Version of the rule set: bumped when a rule's meaning, default severity or
 /// default threshold changes, so reports say which rules judged them.
-pub const RULESET_VERSION: &str = "2026.11.1";
+pub const RULESET_VERSION: &str = "2026.11.2";
 
 /// What a rule needs beyond the SBOM. Rules whose needs are not met in a
 /// scan are reported as not evaluated, never as passed.
@@ -389,6 +389,18 @@ pub static RULES: &[RuleInfo] = &[
         "A new publisher may be a takeover. Check that the change of hands is legitimate."
     ),
     rule!(
+        "DEL-10",
+        "security fix not applied",
+        Delivery,
+        High,
+        Component,
+        Advisories,
+        [],
+        ["M10(1)"],
+        "a vulnerability advisory affects the used version and a fixed version exists; critical when the advisory rates it critical",
+        "A known vulnerability is fixed upstream, but the fix is not in the product. Upgrade to the nearest fixed version the finding names, or record why the vulnerable code is not reached. Advisories without a fix are UNM-06; unmaintained, unsound and other informational notices are not vulnerabilities and stay with UNM-01 and UNM-06."
+    ),
+    rule!(
         "SBM-01",
         "supplier missing",
         Completeness,
@@ -494,7 +506,7 @@ mod tests {
             assert!(!r.maps_to.is_empty(), "{} maps to nothing", r.id);
             assert!(!r.doc.is_empty() && !r.summary.is_empty());
         }
-        assert_eq!(RULES.len(), 32);
+        assert_eq!(RULES.len(), 33);
     }
 
     #[test]

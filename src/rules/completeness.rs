@@ -272,6 +272,7 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
             ],
             sourced: Vec::new(),
             key: Some(key),
+            severity: None,
         }));
     }
     if out.is_empty() {

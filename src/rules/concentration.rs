@@ -155,6 +155,7 @@ pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
                 ],
                 sourced: Vec::new(),
                 key: Some(s.supplier.clone()),
+                severity: None,
             })
         })
         .collect();
@@ -236,6 +237,10 @@ pub fn irregular_channel(c: &Component, ctx: &Ctx) -> Verdict {
                 "git repository {url}{}",
                 match (rev, pinned) {
                     (Some(r), true) => format!(" at commit {r}"),
+                    // A lockfile recorded the commit a branch or tag pointed at.
+                    (Some(r), false) if super::is_full_commit(r) => {
+                        format!(" at commit {r}, following a branch or tag")
+                    }
                     (Some(r), false) => format!(" at movable revision {r}"),
                     (None, _) => " with no revision".to_string(),
                 }
@@ -245,6 +250,15 @@ pub fn irregular_channel(c: &Component, ctx: &Ctx) -> Verdict {
         SourceKind::Path { path } => (format!("local path {path}"), path.clone()),
         SourceKind::Url { url } => (format!("direct download {url}"), url.clone()),
         SourceKind::Vendored => ("a vendored copy".to_string(), "vendored".to_string()),
+        SourceKind::Elsewhere { note } => {
+            return Verdict::fire(
+                format!(
+                    "{} does not come from its ecosystem's default registry: {note}",
+                    c.display_name()
+                ),
+                vec![("source", format!("{}: {note}", c.source.label()))],
+            );
+        }
     };
     Verdict::fire(
         format!(
@@ -503,6 +517,45 @@ mod tests {
             run(irregular_channel, Component::named("a")),
             Verdict::NotEvaluated(_)
         ));
+    }
+
+    #[test]
+    fn con04_fires_on_a_source_known_only_to_be_off_the_default_registry() {
+        let mut c = Component::named("gitdep");
+        c.version = Some("0.3.0".into());
+        c.source = SourceKind::Elsewhere {
+            note: "cargo-sbom writes a purl for crates.io crates only".into(),
+        };
+        match run(irregular_channel, c) {
+            Verdict::Fire(f) => {
+                assert_eq!(
+                    f.message,
+                    "gitdep@0.3.0 does not come from its ecosystem's default registry: cargo-sbom writes a purl for crates.io crates only"
+                );
+                assert_eq!(
+                    f.evidence[0].1,
+                    "elsewhere: cargo-sbom writes a purl for crates.io crates only"
+                );
+            }
+            v => panic!("{v:?}"),
+        }
+        // A commit a lockfile recorded for a branch: named as such.
+        let mut c = Component::named("a");
+        c.source = SourceKind::Git {
+            url: "git+https://git.example/a".into(),
+            rev: Some("0123456789abcdef0123456789abcdef01234567".into()),
+            pinned: false,
+        };
+        match run(irregular_channel, c) {
+            Verdict::Fire(f) => assert!(
+                f.message.contains(
+                    "at commit 0123456789abcdef0123456789abcdef01234567, following a branch or tag"
+                ),
+                "{}",
+                f.message
+            ),
+            v => panic!("{v:?}"),
+        }
     }
 
     #[test]

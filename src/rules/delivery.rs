@@ -1,9 +1,11 @@
 //! DEL: delivery integrity. Can the delivered component be verified and was it
 //! pinned and fetched over a safe channel?
 
+use super::advisories::{NO_DATABASE, affecting, fire};
 use super::facts::{self, evidence, input_evidence, threshold};
 use super::{Ctx, Verdict};
-use crate::model::{Component, HashAlg, RefKind, SourceKind};
+use crate::advisory::Kind;
+use crate::model::{Component, Evidence, EvidenceSource, HashAlg, RefKind, Severity, SourceKind};
 
 /// DEL-01: no hash at all. A vendored copy shipped inside a parent package
 /// (npm bundled dependencies) is covered by the parent's hash.
@@ -215,15 +217,28 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
     } = &c.source
     {
         let what = match rev {
+            // A lockfile recorded the commit; the branch or tag it follows moves on update.
+            Some(r) if super::is_full_commit(r) => {
+                format!("git following a branch or tag that can move (now at commit {r})")
+            }
             Some(r) => format!("git revision {r:?}, a branch or tag that can move"),
             None => "git with no revision (the default branch)".to_string(),
         };
+        let mut evidence = vec![
+            ("source", url.clone()),
+            ("revision", rev.clone().unwrap_or_else(|| "absent".into())),
+        ];
+        // The location as the input wrote it names the branch or tag (Cargo's `?branch=main`).
+        for r in c
+            .references
+            .iter()
+            .filter(|r| r.kind == RefKind::Vcs && r.url != *url)
+        {
+            evidence.push(("declared as", r.url.clone()));
+        }
         return Verdict::fire(
             format!("{} is taken from {what}", c.display_name()),
-            vec![
-                ("source", url.clone()),
-                ("revision", rev.clone().unwrap_or_else(|| "absent".into())),
-            ],
+            evidence,
         );
     }
     if let (None, Some(req)) = (&c.version, &c.constraint) {
@@ -293,6 +308,63 @@ pub fn insecure_source(c: &Component, _: &Ctx) -> Verdict {
         ),
         urls.iter().map(|u| ("url", u.to_string())).collect(),
     )
+}
+
+/// DEL-10: a vulnerability advisory affects the used version and a fixed
+/// version exists: the fix is not applied. The advisory rules partition what
+/// affects a version: an unmaintained notice is UNM-01's; an advisory with no
+/// fix at all is UNM-06's; a vulnerability with a fix is this rule's; other
+/// informational notices (unsound, notice) with a fix are no rule's, since
+/// they report no vulnerability. Critical when the advisory rates itself
+/// critical (in words, or a CVSS v3 base score of 9.0 or more).
+pub fn security_fix_not_applied(c: &Component, ctx: &Ctx) -> Verdict {
+    let Some(db) = ctx.advisories else {
+        return Verdict::not_evaluated(NO_DATABASE);
+    };
+    let hits = match affecting(c, db, |a, p| a.kind == Kind::Vulnerability && p.has_fix()) {
+        Err(why) => return Verdict::NotEvaluated(why),
+        Ok(hits) if hits.is_empty() => return Verdict::Pass,
+        Ok(hits) => hits,
+    };
+    let version = c.version.as_deref().unwrap_or_default();
+    let mut extra = Vec::new();
+    let mut critical = false;
+    let mut parts = Vec::with_capacity(hits.len());
+    for (adv, pkg) in &hits {
+        let src = EvidenceSource::advisory(&adv.id);
+        critical |= adv.severity.rating() == Some(Severity::Critical);
+        let severity = adv.severity.describe();
+        if let Some(s) = &severity {
+            extra.push(Evidence::new("severity", s.clone(), src.clone()));
+        }
+        let nearest = pkg.nearest_fix(version);
+        extra.push(Evidence::new(
+            "nearest fix",
+            nearest
+                .clone()
+                .unwrap_or_else(|| "none above the used version".into()),
+            src,
+        ));
+        let rated = severity
+            .map(|s| format!(" (severity {s})"))
+            .unwrap_or_default();
+        parts.push(match nearest {
+            Some(fix) => format!("{}{rated}, fixed in {fix}", adv.id),
+            None => format!(
+                "{}{rated}, fixed only in other release lines ({})",
+                adv.id,
+                pkg.fixes()
+            ),
+        });
+    }
+    let mut found = fire(
+        format!("{} is affected by {}", c.display_name(), parts.join("; ")),
+        c,
+        &hits,
+        extra,
+    );
+    found.severity = critical.then_some(Severity::Critical);
+    found.into()
 }
 
 #[cfg(test)]
@@ -413,6 +485,37 @@ mod tests {
     }
 
     #[test]
+    fn del04_names_a_locked_commit_of_a_moving_branch() {
+        let mut c = Component::named("gitdep");
+        c.version = Some("0.3.0".into());
+        c.source = SourceKind::Git {
+            url: "git+https://git.example/org/gitdep".into(),
+            rev: Some("0123456789abcdef0123456789abcdef01234567".into()),
+            pinned: false,
+        };
+        c.add_reference(
+            RefKind::Vcs,
+            "git+https://git.example/org/gitdep?branch=main#0123456789abcdef0123456789abcdef01234567",
+        );
+        match run(unpinned, c) {
+            Verdict::Fire(f) => {
+                assert_eq!(
+                    f.message,
+                    "gitdep@0.3.0 is taken from git following a branch or tag that can move (now at commit 0123456789abcdef0123456789abcdef01234567)"
+                );
+                assert!(
+                    f.evidence
+                        .iter()
+                        .any(|(k, v)| k == "declared as" && v.contains("?branch=main")),
+                    "{:?}",
+                    f.evidence
+                );
+            }
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
     fn del05_insecure() {
         let mut c = Component::named("a");
         c.add_reference(RefKind::Distribution, "http://example.com/a-1.0.tgz");
@@ -442,7 +545,236 @@ mod tests {
     }
 
     use super::super::testing::resolved;
+    use crate::advisory::{Advisory, AdvisorySet};
     use crate::model::{Ecosystem, Hash};
+
+    /// A RustSec advisory against `time`, shaped as RUSTSEC-2026-0009.
+    fn time_advisory(extra: &str, patched: &str) -> Advisory {
+        let text = format!(
+            "```toml\n[advisory]\nid = \"RUSTSEC-2026-0009\"\npackage = \"time\"\ndate = \"2026-02-05\"\n{extra}\n\n[versions]\npatched = [{patched}]\nunaffected = [\"< 0.3.6\"]\n```\n\n# Denial of Service via Stack Exhaustion\n"
+        );
+        crate::advisory::rustsec::parse("crates/time/RUSTSEC-2026-0009.md", &text)
+            .unwrap()
+            .unwrap()
+    }
+
+    fn time_at(version: &str) -> Component {
+        let mut c = Component::named("time");
+        c.ecosystem = Ecosystem::Cargo;
+        c.version = Some(version.into());
+        c
+    }
+
+    fn judge(rule: super::super::ComponentRule, c: Component, db: Option<&AdvisorySet>) -> Verdict {
+        let inv = super::super::testing::inventory(vec![c]);
+        let t = super::super::Thresholds::default();
+        rule(
+            &inv.components[0],
+            &Ctx {
+                inv: &inv,
+                thresholds: &t,
+                now: super::super::testing::NOW,
+                advisories: db,
+            },
+        )
+    }
+
+    const CVSS4: &str =
+        "cvss = \"CVSS:4.0/AV:N/AC:H/AT:N/PR:L/UI:A/VC:N/VI:N/VA:H/SC:N/SI:N/SA:H\"";
+
+    #[test]
+    fn del10_names_the_advisory_its_severity_and_the_nearest_fix() {
+        let db = AdvisorySet::new(Vec::new(), vec![time_advisory(CVSS4, "\">= 0.3.47\"")]);
+        match judge(security_fix_not_applied, time_at("0.3.45"), Some(&db)) {
+            Verdict::Fire(f) => {
+                assert_eq!(
+                    f.message,
+                    "time@0.3.45 is affected by RUSTSEC-2026-0009 (severity CVSS:4.0/AV:N/AC:H/AT:N/PR:L/UI:A/VC:N/VI:N/VA:H/SC:N/SI:N/SA:H), fixed in 0.3.47"
+                );
+                // A CVSS 4.0 vector gives no rating here: the rule's default, high.
+                assert_eq!(f.severity, None);
+                assert_eq!(f.key.as_deref(), Some("RUSTSEC-2026-0009"));
+                let nearest = f.sourced.iter().find(|e| e.key == "nearest fix").unwrap();
+                assert_eq!(nearest.value, "0.3.47");
+                assert_eq!(nearest.source.0, "advisory:RUSTSEC-2026-0009");
+            }
+            v => panic!("{v:?}"),
+        }
+        // The fixed version and the unaffected ones pass.
+        for version in ["0.3.47", "0.4.0", "0.3.5"] {
+            assert_eq!(
+                judge(security_fix_not_applied, time_at(version), Some(&db)),
+                Verdict::Pass,
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn del10_is_critical_when_the_advisory_rates_it_so() {
+        let critical = AdvisorySet::new(
+            Vec::new(),
+            vec![time_advisory(
+                "cvss = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"",
+                "\">= 0.3.47\"",
+            )],
+        );
+        match judge(security_fix_not_applied, time_at("0.3.45"), Some(&critical)) {
+            Verdict::Fire(f) => {
+                assert_eq!(f.severity, Some(Severity::Critical));
+                assert!(f.message.contains("(9.8 critical)"), "{}", f.message);
+            }
+            v => panic!("{v:?}"),
+        }
+        let medium = AdvisorySet::new(
+            Vec::new(),
+            vec![time_advisory(
+                "cvss = \"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:H\"",
+                "\">= 0.3.47\"",
+            )],
+        );
+        match judge(security_fix_not_applied, time_at("0.3.45"), Some(&medium)) {
+            Verdict::Fire(f) => assert_eq!(f.severity, None, "never below the rule's high"),
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn del10_picks_the_lowest_fix_above_the_used_version() {
+        // Backports: 0.3.x fixed in 0.3.20, 0.4.x in 0.4.5.
+        let db = AdvisorySet::new(
+            Vec::new(),
+            vec![time_advisory("", "\">= 0.3.20, < 0.4.0\", \">= 0.4.5\"")],
+        );
+        let nearest =
+            |version: &str| match judge(security_fix_not_applied, time_at(version), Some(&db)) {
+                Verdict::Fire(f) => f.message,
+                v => panic!("{version}: {v:?}"),
+            };
+        assert!(
+            nearest("0.3.10").ends_with("fixed in 0.3.20"),
+            "{}",
+            nearest("0.3.10")
+        );
+        assert!(
+            nearest("0.4.1").ends_with("fixed in 0.4.5"),
+            "{}",
+            nearest("0.4.1")
+        );
+        // Only an older line is fixed: said so, with the fixes as written.
+        let old_line_only = AdvisorySet::new(
+            Vec::new(),
+            vec![time_advisory("", "\">= 0.3.20, < 0.4.0\"")],
+        );
+        match judge(
+            security_fix_not_applied,
+            time_at("0.4.1"),
+            Some(&old_line_only),
+        ) {
+            Verdict::Fire(f) => assert!(
+                f.message
+                    .ends_with("fixed only in other release lines (>=0.3.20, <0.4.0)"),
+                "{}",
+                f.message
+            ),
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn advisory_rules_partition_what_affects_a_version() {
+        use super::super::unmaintained::{declared_unmaintained, unfixed_advisory};
+        let rules: [(&str, super::super::ComponentRule); 3] = [
+            ("UNM-01", declared_unmaintained),
+            ("UNM-06", unfixed_advisory),
+            ("DEL-10", security_fix_not_applied),
+        ];
+        let cases = [
+            ("", "\">= 0.3.47\"", Some("DEL-10")),
+            ("", "", Some("UNM-06")),
+            ("informational = \"unsound\"", "", Some("UNM-06")),
+            ("informational = \"notice\"", "", Some("UNM-06")),
+            ("informational = \"unmaintained\"", "", Some("UNM-01")),
+            (
+                "informational = \"unmaintained\"",
+                "\">= 0.3.47\"",
+                Some("UNM-01"),
+            ),
+            // Informational with a fix: not a vulnerability, so not DEL-10.
+            ("informational = \"unsound\"", "\">= 0.3.47\"", None),
+            ("informational = \"notice\"", "\">= 0.3.47\"", None),
+        ];
+        for (informational, patched, expected) in cases {
+            let db = AdvisorySet::new(Vec::new(), vec![time_advisory(informational, patched)]);
+            let fired: Vec<&str> = rules
+                .iter()
+                .filter(|(_, rule)| {
+                    matches!(judge(*rule, time_at("0.3.45"), Some(&db)), Verdict::Fire(_))
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            assert_eq!(
+                fired,
+                expected.into_iter().collect::<Vec<_>>(),
+                "{informational:?} patched [{patched}]"
+            );
+        }
+    }
+
+    #[test]
+    fn del10_needs_a_database_that_covers_the_ecosystem() {
+        assert!(matches!(
+            judge(security_fix_not_applied, time_at("0.3.45"), None),
+            Verdict::NotEvaluated(_)
+        ));
+        let db = AdvisorySet::new(Vec::new(), vec![time_advisory("", "\">= 0.3.47\"")]);
+        let mut npm = time_at("0.3.45");
+        npm.ecosystem = Ecosystem::Npm;
+        assert!(matches!(
+            judge(security_fix_not_applied, npm, Some(&db)),
+            Verdict::NotEvaluated(_)
+        ));
+        let mut unversioned = time_at("0.3.45");
+        unversioned.version = None;
+        assert!(matches!(
+            judge(security_fix_not_applied, unversioned, Some(&db)),
+            Verdict::NotEvaluated(_)
+        ));
+    }
+
+    #[test]
+    fn del10_reads_osv_fixed_events_and_stated_severity() {
+        let text = r#"{"id": "GHSA-xxxx-yyyy-zzzz", "modified": "2026-03-01T00:00:00Z",
+            "summary": "Prototype pollution",
+            "database_specific": {"severity": "CRITICAL"},
+            "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+              "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.1"}]},
+                         {"type": "SEMVER", "events": [{"introduced": "2.0.0"}, {"fixed": "2.0.4"}]}]}]}"#;
+        let adv = crate::advisory::osv::parse("osv/GHSA-xxxx-yyyy-zzzz.json", text)
+            .unwrap()
+            .unwrap();
+        let db = AdvisorySet::new(Vec::new(), vec![adv]);
+        let mut c = Component::named("left-pad");
+        c.ecosystem = Ecosystem::Npm;
+        c.version = Some("1.2.0".into());
+        match judge(security_fix_not_applied, c.clone(), Some(&db)) {
+            Verdict::Fire(f) => {
+                assert_eq!(
+                    f.message,
+                    "left-pad@1.2.0 is affected by GHSA-xxxx-yyyy-zzzz (severity CRITICAL), fixed in 1.3.1"
+                );
+                assert_eq!(f.severity, Some(Severity::Critical));
+            }
+            v => panic!("{v:?}"),
+        }
+        c.version = Some("2.0.1".into());
+        match judge(security_fix_not_applied, c.clone(), Some(&db)) {
+            Verdict::Fire(f) => assert!(f.message.ends_with("fixed in 2.0.4"), "{}", f.message),
+            v => panic!("{v:?}"),
+        }
+        c.version = Some("1.3.1".into());
+        assert_eq!(judge(security_fix_not_applied, c, Some(&db)), Verdict::Pass);
+    }
 
     fn sha(alg: HashAlg, v: &str) -> Hash {
         Hash {

@@ -3,6 +3,7 @@
 //! data it needs is missing. Not-evaluated results are counted per rule and
 //! reported as known unknowns, never as passes.
 
+mod advisories;
 pub mod catalogue;
 mod completeness;
 mod concentration;
@@ -46,6 +47,15 @@ pub struct Fire {
     pub sourced: Vec<Evidence>,
     /// For product rules that fire more than once: what tells the findings apart.
     pub key: Option<String>,
+    /// A severity other than the rule's default, where the rule's doc says
+    /// when (DEL-10: critical when the advisory rates it so).
+    pub severity: Option<Severity>,
+}
+
+impl From<Fire> for Verdict {
+    fn from(fire: Fire) -> Verdict {
+        Verdict::Fire(fire)
+    }
 }
 
 impl Verdict {
@@ -58,6 +68,7 @@ impl Verdict {
                 .collect(),
             sourced: Vec::new(),
             key: None,
+            severity: None,
         })
     }
     /// A finding whose evidence entries each name their source.
@@ -67,6 +78,7 @@ impl Verdict {
             evidence: Vec::new(),
             sourced: evidence,
             key: None,
+            severity: None,
         })
     }
     pub fn not_evaluated(reason: impl Into<Cow<'static, str>>) -> Verdict {
@@ -119,6 +131,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("DEL-05", delivery::insecure_source),
     ("DEL-06", delivery::fresh_release),
     ("DEL-07", delivery::new_publisher),
+    ("DEL-10", delivery::security_fix_not_applied),
 ];
 const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[
     ("SBM-04", completeness::graph_missing_or_broken),
@@ -175,7 +188,7 @@ fn finding(
     };
     Finding {
         rule: rule.id.to_string(),
-        severity: rule.severity,
+        severity: fire.severity.unwrap_or(rule.severity),
         category: rule.category,
         component: component.map(|c| c.id),
         message: fire.message,
@@ -194,6 +207,12 @@ fn finding(
         exception: None,
         baseline: None,
     }
+}
+
+/// A full git commit id (SHA-1 or SHA-256 object name), as opposed to a
+/// branch or tag name.
+fn is_full_commit(rev: &str) -> bool {
+    (rev.len() == 40 || rev.len() == 64) && rev.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Where a component's evidence was read.

@@ -1,132 +1,16 @@
 //! UNM: unmaintained components (technical support). Most of this family
 //! needs registry or advisory data; what an input itself records is judged here.
 
-use std::borrow::Cow;
-
+use super::advisories::{NO_DATABASE, affecting, fire, ids};
 use super::facts::{self, evidence, input_evidence, threshold};
-use super::{Ctx, Fire, Verdict};
-use crate::advisory::{Advisory, AdvisorySet, AffectedPackage, Kind, Match};
-use crate::model::{Component, Ecosystem, Evidence, EvidenceSource, Version};
+use super::{Ctx, Verdict};
+use crate::advisory::Kind;
+use crate::model::{Component, Ecosystem, Version};
 
 /// Why UNM-01 has no answer without an advisory database. The manifest part
 /// (Cargo `badges.maintenance`) is never read: `cargo metadata` does not report
 /// badges, and lockfiles and SBOMs do not carry them.
 const UNM01_NO_DATABASE: &str = "needs an advisory database (--advisories); none was given. The manifest's maintenance badge is not read: cargo metadata does not report badges";
-const UNM06_NO_DATABASE: &str = "needs an advisory database (--advisories); none was given";
-
-/// The advisories of `db` that affect the component's version, filtered by
-/// `wanted`; `Err` when there is no answer (database silent on the
-/// ecosystem, no version, a version the advisory cannot be compared with).
-fn affecting<'a>(
-    c: &Component,
-    db: &'a AdvisorySet,
-    wanted: impl Fn(&Advisory, &AffectedPackage) -> bool,
-) -> Result<Vec<(&'a Advisory, &'a AffectedPackage)>, Cow<'static, str>> {
-    if !db.covers(&c.ecosystem) {
-        return Err(not_covered(&c.ecosystem));
-    }
-    let Some(version) = c.version.as_deref() else {
-        return Err(Cow::Borrowed(
-            "no version to match advisories against (see SBM-02)",
-        ));
-    };
-    let mut hits: Vec<(&Advisory, &AffectedPackage)> = Vec::new();
-    let mut unknown = None;
-    for (adv, pkg) in db.for_component(c) {
-        if !wanted(adv, pkg) {
-            continue;
-        }
-        match pkg.matches(version) {
-            // An OSV record may list one package in several `affected` entries.
-            Match::Affected if hits.iter().any(|(a, _)| a.id == adv.id) => {}
-            Match::Affected => hits.push((adv, pkg)),
-            Match::NotAffected => {}
-            Match::Unknown(why) => unknown = Some(format!("advisory {}: {why}", adv.id)),
-        }
-    }
-    match (hits.is_empty(), unknown) {
-        (true, Some(why)) => Err(Cow::Owned(why)),
-        _ => Ok(hits),
-    }
-}
-
-/// Why a database says nothing about a component: a fixed text for the
-/// common ecosystems, so judging many components allocates nothing.
-fn not_covered(ecosystem: &Ecosystem) -> Cow<'static, str> {
-    Cow::Borrowed(match ecosystem {
-        Ecosystem::Cargo => "no advisory database given covers the cargo ecosystem",
-        Ecosystem::Npm => "no advisory database given covers the npm ecosystem",
-        Ecosystem::Pypi => "no advisory database given covers the pypi ecosystem",
-        Ecosystem::Golang => "no advisory database given covers the golang ecosystem",
-        Ecosystem::Maven => "no advisory database given covers the maven ecosystem",
-        Ecosystem::Nuget => "no advisory database given covers the nuget ecosystem",
-        Ecosystem::Gem => "no advisory database given covers the gem ecosystem",
-        Ecosystem::Unknown => {
-            "the component's ecosystem is unknown, so no advisory database can speak for it"
-        }
-        other => {
-            return Cow::Owned(format!(
-                "no advisory database given covers the {} ecosystem",
-                other.as_str()
-            ));
-        }
-    })
-}
-
-/// Evidence naming each advisory (`advisory:<id>`): id, kind, date, title, fixes.
-fn advisory_evidence(hits: &[(&Advisory, &AffectedPackage)]) -> Vec<Evidence> {
-    let mut out = Vec::new();
-    for (adv, pkg) in hits {
-        let src = EvidenceSource::advisory(&adv.id);
-        out.push(Evidence::new("advisory", adv.id.clone(), src.clone()));
-        out.push(Evidence::new("kind", adv.kind.as_str(), src.clone()));
-        if let Some(date) = &adv.date {
-            out.push(Evidence::new("date", date.clone(), src.clone()));
-        }
-        if let Some(title) = &adv.title {
-            out.push(Evidence::new("title", title.clone(), src.clone()));
-        }
-        let fixes = pkg.fixes();
-        out.push(Evidence::new(
-            "patched",
-            if fixes.is_empty() {
-                "none".to_string()
-            } else {
-                fixes
-            },
-            src.clone(),
-        ));
-        out.push(Evidence::new("file", adv.file.clone(), src));
-    }
-    out
-}
-
-fn fire(message: String, c: &Component, hits: &[(&Advisory, &AffectedPackage)]) -> Verdict {
-    Verdict::Fire(Fire {
-        message,
-        evidence: vec![("version".to_string(), c.version.clone().unwrap_or_default())],
-        sourced: advisory_evidence(hits),
-        // The advisories are part of the finding's identity: a new advisory
-        // on an already flagged package is a new finding for a baseline,
-        // while a version bump within the same advisory is not.
-        key: Some({
-            let mut ids: Vec<&str> = hits.iter().map(|(a, _)| a.id.as_str()).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids.join(",")
-        }),
-    })
-}
-
-fn ids(hits: &[(&Advisory, &AffectedPackage)]) -> String {
-    hits.iter()
-        .map(|(a, _)| match &a.date {
-            Some(d) => format!("{} ({d})", a.id),
-            None => a.id.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// UNM-01: an advisory marks the package unmaintained for the used version.
 pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
@@ -150,7 +34,9 @@ pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
             ),
             c,
             &hits,
-        ),
+            Vec::new(),
+        )
+        .into(),
     }
 }
 
@@ -159,7 +45,7 @@ pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
 /// fix by nature, and counting it twice would double the same signal.
 pub fn unfixed_advisory(c: &Component, ctx: &Ctx) -> Verdict {
     let Some(db) = ctx.advisories else {
-        return Verdict::not_evaluated(UNM06_NO_DATABASE);
+        return Verdict::not_evaluated(NO_DATABASE);
     };
     match affecting(c, db, |a, p| !p.has_fix() && a.kind != Kind::Unmaintained) {
         Err(why) => Verdict::NotEvaluated(why),
@@ -175,7 +61,9 @@ pub fn unfixed_advisory(c: &Component, ctx: &Ctx) -> Verdict {
             ),
             c,
             &hits,
-        ),
+            Vec::new(),
+        )
+        .into(),
     }
 }
 
@@ -365,6 +253,7 @@ pub fn version_lag(c: &Component, ctx: &Ctx) -> Verdict {
 mod tests {
     use super::super::testing::{NOW, inventory, run};
     use super::*;
+    use crate::advisory::{Advisory, AdvisorySet};
 
     fn rustsec(informational: &str, patched: &str) -> Advisory {
         let text = format!(

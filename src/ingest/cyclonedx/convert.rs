@@ -4,7 +4,9 @@
 use super::model::{self as cdx, Bom};
 use crate::ingest::lenient::{non_empty, take_non_empty};
 use crate::ingest::{ParsedDoc, source};
-use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope};
+use crate::model::{
+    Component, Ecosystem, Format, License, LicenseKind, RefKind, Scope, SourceKind,
+};
 
 /// How positions are written: JSON pointers or XML paths.
 #[derive(Clone, Copy)]
@@ -71,6 +73,7 @@ pub fn finish(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc)
     if let Some(meta) = bom.metadata {
         read_metadata(meta, &mut doc, style);
     }
+    mark_cargo_sbom_sources(&mut doc);
     doc.meta.has_dependency_graph = !bom.dependencies.is_empty();
     for dep in bom.dependencies {
         let Some(from) = non_empty(dep.reference.as_deref()) else {
@@ -83,6 +86,41 @@ pub fn finish(bom: Bom, format: Format, style: PointerStyle, mut doc: ParsedDoc)
         }
     }
     doc
+}
+
+/// Why a purl-less crate of a cargo-sbom BOM is known not to come from crates.io.
+const CARGO_SBOM_NOTE: &str = "cargo-sbom writes a purl for crates.io crates only, and this crate has none: it came from git, a local path or another registry";
+
+/// cargo-sbom gives a purl to crates.io crates only, and nothing else about
+/// a crate's source: its `vcs` references are the crates' `repository`
+/// fields, which registry crates carry alike. So in its BOMs a crate without
+/// a purl came from git, a path or another registry. The workspace's own
+/// crates (nested in the primary component, and repeated in `components`
+/// under the same bom-ref when another member depends on them) are the
+/// product itself and are left alone.
+fn mark_cargo_sbom_sources(doc: &mut ParsedDoc) {
+    let by_cargo_sbom = doc.meta.tools.iter().any(|t| {
+        let name = t.split(' ').next().unwrap_or(t);
+        name.rsplit('/').next() == Some("cargo-sbom")
+    });
+    if !by_cargo_sbom {
+        return;
+    }
+    let roots = &doc.roots;
+    for c in doc.components.iter_mut() {
+        let own = c.bom_ref.as_ref().is_some_and(|r| roots.contains(r));
+        if !own
+            && c.purl.is_none()
+            && c.invalid_purl.is_none()
+            && c.source == SourceKind::Unknown
+            && !c.name.is_empty()
+        {
+            c.ecosystem = Ecosystem::Cargo;
+            c.source = SourceKind::Elsewhere {
+                note: CARGO_SBOM_NOTE.to_string(),
+            };
+        }
+    }
 }
 
 fn party_name(p: &Option<cdx::Party>) -> Option<String> {

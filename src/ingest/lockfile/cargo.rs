@@ -353,7 +353,16 @@ fn classify_source(raw: &str) -> Result<CargoSource, String> {
                     }
                     GitReference::DefaultBranch => None,
                 });
-            let pinned = rev.as_deref().is_some_and(is_commit_id);
+            // Pinned only when the manifest names a commit: a branch, a tag
+            // or the default branch moves on `cargo update`, whatever commit
+            // the lockfile recorded for it now.
+            let pinned = rev.as_deref().is_some_and(is_commit_id)
+                && match reference {
+                    GitReference::Rev(r) => is_commit_prefix(r),
+                    GitReference::Branch(_)
+                    | GitReference::Tag(_)
+                    | GitReference::DefaultBranch => false,
+                };
             let vcs_url = match &rev {
                 Some(r) => format!("{url}@{r}"),
                 None => url.clone(),
@@ -384,6 +393,12 @@ fn classify_source(raw: &str) -> Result<CargoSource, String> {
         LockSourceKind::Directory => plain(SourceKind::Vendored),
         _ => plain(SourceKind::Unknown),
     })
+}
+
+/// A `rev = "…"` that names a commit: hexadecimal, at least 7 digits (git's
+/// shortest abbreviation). Anything else (`refs/pull/1/head`) is a ref that can move.
+fn is_commit_prefix(rev: &str) -> bool {
+    rev.len() >= 7 && rev.len() <= 64 && rev.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Percent-encodes what a purl part must not carry raw (`+` in a semver build
@@ -1328,7 +1343,8 @@ unknown_key = [1, 2]
                     rev.as_deref(),
                     Some("0123456789abcdef0123456789abcdef01234567")
                 );
-                assert!(pinned);
+                // `?branch=main`: the lockfile records a commit, the manifest follows a branch.
+                assert!(!pinned);
             }
             other => panic!("{other:?}"),
         }
@@ -1438,6 +1454,64 @@ source = "git+https://git.example/y?branch=feature%2Fone#c887c803"
             SourceKind::Git { rev: Some(r), pinned: false, .. } if r == "c887c803"
         ));
         assert!(doc.roots.is_empty());
+    }
+
+    #[test]
+    fn git_sources_are_pinned_only_by_a_commit_rev() {
+        let text = r#"version = 4
+
+[[package]]
+name = "branch"
+version = "1.0.0"
+source = "git+https://git.example/branch?branch=main#0123456789abcdef0123456789abcdef01234567"
+
+[[package]]
+name = "tag"
+version = "1.0.0"
+source = "git+https://git.example/tag?tag=v1.0.0#0123456789abcdef0123456789abcdef01234567"
+
+[[package]]
+name = "head"
+version = "1.0.0"
+source = "git+https://git.example/head#0123456789abcdef0123456789abcdef01234567"
+
+[[package]]
+name = "short-rev"
+version = "1.0.0"
+source = "git+https://git.example/short?rev=0123456#0123456789abcdef0123456789abcdef01234567"
+
+[[package]]
+name = "full-rev"
+version = "1.0.0"
+source = "git+https://git.example/full?rev=0123456789abcdef0123456789abcdef01234567#0123456789abcdef0123456789abcdef01234567"
+
+[[package]]
+name = "ref-rev"
+version = "1.0.0"
+source = "git+https://git.example/pr?rev=refs%2Fpull%2F1%2Fhead#0123456789abcdef0123456789abcdef01234567"
+"#;
+        let doc = lock(text).unwrap();
+        for (name, expect) in [
+            ("branch", false),
+            ("tag", false),
+            ("head", false),
+            ("short-rev", true),
+            ("full-rev", true),
+            ("ref-rev", false),
+        ] {
+            match &find(&doc, name).source {
+                SourceKind::Git { rev, pinned, .. } => {
+                    assert_eq!(*pinned, expect, "{name}");
+                    // The commit built is the one the lockfile recorded.
+                    assert_eq!(
+                        rev.as_deref(),
+                        Some("0123456789abcdef0123456789abcdef01234567"),
+                        "{name}"
+                    );
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
     }
 
     #[test]
@@ -1703,9 +1777,10 @@ checksum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
             Scope::Required,
             "normal through lib wins over dev from app"
         );
+        // `?branch=main`: the recorded commit, but a branch that moves on update.
         assert!(matches!(
             find(&doc, "shared").source,
-            SourceKind::Git { pinned: true, .. }
+            SourceKind::Git { pinned: false, .. }
         ));
 
         assert_eq!(doc.edges.len(), 6);

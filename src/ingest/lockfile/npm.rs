@@ -492,6 +492,102 @@ struct Package {
     peer_dependencies: Vec<(String, String)>,
     #[serde(default, rename = "devDependencies", deserialize_with = "dep_map")]
     dev_dependencies: Vec<(String, String)>,
+    /// The root's `workspaces` globs, copied from its package.json.
+    #[serde(default, deserialize_with = "workspace_globs")]
+    workspaces: Vec<String>,
+}
+
+/// `workspaces` as npm reads it from package.json: a list of globs, or
+/// yarn's `{"packages": [...]}`; any other shape is no workspaces.
+fn workspace_globs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    let list = match &value {
+        serde_json::Value::Object(o) => o.get("packages"),
+        v => Some(v),
+    };
+    Ok(list
+        .and_then(|l| l.as_array())
+        .map(|l| {
+            l.iter()
+                .filter_map(|g| g.as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Whether the folder entry at `path` is one of the project's workspaces:
+/// a folder the root's `workspaces` globs name. Any other folder entry (npm
+/// writes one for each `file:` dependency on a directory, `../lib` as much
+/// as `vendor/lib`) is a dependency reached by path, not the project itself.
+fn is_own_workspace(globs: &[String], path: &str) -> bool {
+    if path.contains("node_modules/") {
+        return false;
+    }
+    let tidy = |p: &str| {
+        p.trim()
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_string()
+    };
+    let path = tidy(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    // Later patterns win, as npm applies `!` exclusions in order.
+    let mut own = false;
+    for glob in globs {
+        let (exclude, glob) = match glob.trim().strip_prefix('!') {
+            Some(g) => (true, g),
+            None => (false, glob.as_str()),
+        };
+        let glob = tidy(glob);
+        let parts: Vec<&str> = glob.split('/').collect();
+        if glob_matches(&parts, &segments) {
+            own = !exclude;
+        }
+    }
+    own
+}
+
+/// Path segments against glob segments: `**` spans any number of segments,
+/// `*` any run of characters within one. Dynamic programming over
+/// (glob, path) positions, so no pattern takes more than their product.
+fn glob_matches(glob: &[&str], path: &[&str]) -> bool {
+    // matches[i][j]: glob[i..] matches path[j..].
+    let mut matches = vec![vec![false; path.len() + 1]; glob.len() + 1];
+    matches[glob.len()][path.len()] = true;
+    for i in (0..glob.len()).rev() {
+        for j in (0..=path.len()).rev() {
+            matches[i][j] = if glob[i] == "**" {
+                matches[i + 1][j] || (j < path.len() && matches[i][j + 1])
+            } else {
+                j < path.len() && segment_matches(glob[i], path[j]) && matches[i + 1][j + 1]
+            };
+        }
+    }
+    matches[0][0]
+}
+
+/// One segment against a pattern where `*` matches any run of characters.
+fn segment_matches(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&b| b == b'*')
 }
 
 /// One entry of v1 `dependencies` (nested entries read apart).
@@ -904,7 +1000,7 @@ fn build(
     doc.components.reserve(entries.len());
     for ((e, parent), pointer) in entries.iter().zip(parents).zip(pointers) {
         let p = &e.package;
-        let is_workspace = !e.path.contains("node_modules/");
+        let is_folder = !e.path.contains("node_modules/");
         let name = p
             .name
             .as_deref()
@@ -931,7 +1027,7 @@ fn build(
             classify_resolved(loc)
         } else if e.bundled {
             SourceKind::Vendored
-        } else if is_workspace {
+        } else if is_folder {
             SourceKind::Path {
                 path: e.path.clone(),
             }
@@ -1014,14 +1110,16 @@ fn build(
             }
             continue;
         }
-        let is_workspace = !e.path.contains("node_modules/");
-        edge(&mut edges, &e.path, &e.path, p, is_workspace);
+        // A workspace's own development dependencies are installed; those of a
+        // `file:` dependency are not.
+        let own = is_own_workspace(&root.workspaces, &e.path);
+        edge(&mut edges, &e.path, &e.path, p, own);
     }
 
     // Workspace packages are the project's own: roots beside the root project.
     let workspaces: Vec<String> = entries
         .iter()
-        .filter(|e| !e.path.contains("node_modules/") && !e.package.link)
+        .filter(|e| !e.package.link && is_own_workspace(&root.workspaces, &e.path))
         .map(|e| e.path.clone())
         .collect();
 
@@ -1294,6 +1392,72 @@ mod tests {
 
     fn v3() -> String {
         V3.replace("SHA512_A", SHA512_A).replace("SHA1_A", SHA1_A)
+    }
+
+    #[test]
+    fn file_dependencies_on_folders_are_path_sources_not_workspaces() {
+        let text = r#"{
+  "name": "app", "version": "1.0.0", "lockfileVersion": 3,
+  "packages": {
+    "": {"name": "app", "version": "1.0.0", "workspaces": ["packages/*", "!packages/skip"],
+         "dependencies": {"lib": "file:../lib", "inner": "file:vendor/inner", "w": "*"}},
+    "../lib": {"name": "lib", "version": "2.0.0", "devDependencies": {"tool": "^1.0.0"}},
+    "node_modules/lib": {"resolved": "../lib", "link": true},
+    "vendor/inner": {"name": "inner", "version": "0.1.0"},
+    "node_modules/inner": {"resolved": "vendor/inner", "link": true},
+    "packages/w": {"name": "w", "version": "0.1.0"},
+    "node_modules/w": {"resolved": "packages/w", "link": true},
+    "packages/skip": {"name": "skip", "version": "0.1.0"}
+  }
+}"#;
+        let d = parse_str(text);
+        // Only the folders the root's `workspaces` globs name are the project's own.
+        assert_eq!(
+            d.roots,
+            vec![ROOT_REF.to_string(), "packages/w".to_string()]
+        );
+        assert_eq!(
+            d.by_ref("../lib").source,
+            SourceKind::Path {
+                path: "../lib".into()
+            }
+        );
+        assert_eq!(
+            d.by_ref("node_modules/lib").source,
+            SourceKind::Path {
+                path: "../lib".into()
+            }
+        );
+        assert_eq!(
+            d.by_ref("node_modules/lib").version.as_deref(),
+            Some("2.0.0")
+        );
+        assert!(matches!(
+            d.by_ref("vendor/inner").source,
+            SourceKind::Path { .. }
+        ));
+        // A `file:` dependency's development dependencies are not installed.
+        assert!(!d.edges.iter().any(|(f, _)| f == "../lib"), "{:?}", d.edges);
+    }
+
+    #[test]
+    fn workspace_globs_match_as_npm_expands_them() {
+        let globs = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let ws = globs(&["packages/*", "./apps/**", "tools/cli", "!packages/old-*"]);
+        assert!(is_own_workspace(&ws, "packages/a"));
+        assert!(!is_own_workspace(&ws, "packages/a/b"));
+        assert!(is_own_workspace(&ws, "apps/web/site"));
+        assert!(is_own_workspace(&ws, "tools/cli"));
+        assert!(!is_own_workspace(&ws, "packages/old-x"));
+        assert!(!is_own_workspace(&ws, "../lib"));
+        assert!(!is_own_workspace(&ws, "node_modules/packages/a"));
+        assert!(!is_own_workspace(&[], "packages/a"));
+        // Many `**` against a deep path: answered at once.
+        let deep = vec!["**"; 200].join("/") + "/x";
+        let path = vec!["d"; 200].join("/");
+        assert!(!is_own_workspace(&[deep], &path));
+        assert!(segment_matches("a*b*c", "aXXbYYc"));
+        assert!(!segment_matches("a*b", "aXXc"));
     }
 
     #[test]
