@@ -358,42 +358,34 @@ fn blank_comments_and_literals(text: &str) -> String {
                 blank(&mut out, c[i]);
                 i += 1;
             }
-        } else if c[i] == '"' {
-            out.push(' ');
-            i += 1;
-            while i < c.len() && c[i] != '"' {
-                if c[i] == '\\' {
-                    blank(&mut out, c[i]);
-                    i += 1;
-                }
-                if i < c.len() {
-                    blank(&mut out, c[i]);
-                    i += 1;
-                }
-            }
-            out.push(' ');
-            i += 1;
-        } else if c[i] == '\'' && is_char_literal(&c, i) {
-            out.push(' ');
-            i += 1;
-            while i < c.len() && c[i] != '\'' {
-                if c[i] == '\\' {
-                    out.push(' ');
-                    i += 1;
-                }
-                if i < c.len() {
-                    blank(&mut out, c[i]);
-                    i += 1;
-                }
-            }
-            out.push(' ');
-            i += 1;
+        } else if c[i] == '"' || (c[i] == '\'' && is_char_literal(&c, i)) {
+            i = blank_quoted(&c, i, &mut out);
         } else {
             out.push(c[i]);
             i += 1;
         }
     }
     out
+}
+
+/// Blanks the string or character literal whose opening quote is at `i`
+/// (escapes included) and returns the index after its closing quote.
+fn blank_quoted(c: &[char], mut i: usize, out: &mut String) -> usize {
+    let quote = c[i];
+    out.push(' ');
+    i += 1;
+    while i < c.len() && c[i] != quote {
+        if c[i] == '\\' {
+            out.push(' ');
+            i += 1;
+        }
+        if i < c.len() {
+            out.push(if c[i] == '\n' { '\n' } else { ' ' });
+            i += 1;
+        }
+    }
+    out.push(' ');
+    i + 1
 }
 
 /// The number of `#` of a raw string starting at `i` (`r"`, `r#"`, `br"`),

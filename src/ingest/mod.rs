@@ -20,6 +20,8 @@ mod merge;
 mod source;
 mod spdx;
 mod spdx3;
+#[cfg(test)]
+mod test_corpus;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};

@@ -542,18 +542,9 @@ mod tests {
     use super::*;
     use crate::model::{Ecosystem, HashAlg, SourceKind};
 
-    fn corpus(name: &str) -> Option<Vec<u8>> {
-        let path = format!(
-            "{}/../shared/corpus/spdx3/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        match std::fs::read(&path) {
-            Ok(b) => Some(b),
-            Err(_) => {
-                eprintln!("skipped: {path} is not available");
-                None
-            }
-        }
+    /// A file of the corpus subset in fixtures/corpus.
+    fn corpus(name: &str) -> Vec<u8> {
+        crate::ingest::test_corpus::file(&format!("spdx3/{name}")).1
     }
 
     #[test]
@@ -562,7 +553,7 @@ mod tests {
             ("example11-rust-hello-server.spdx3.json", 4),
             ("spec-package-sbom.spdx3.json", 1),
         ] {
-            let Some(bytes) = corpus(name) else { continue };
+            let bytes = corpus(name);
             let doc = parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(doc.components.len(), count, "{name}");
             assert_eq!(doc.spec_version.as_deref(), Some("SPDX-3.0.1"), "{name}");
@@ -572,9 +563,7 @@ mod tests {
 
     #[test]
     fn corpus_example11_graph_and_licences() {
-        let Some(bytes) = corpus("example11-rust-hello-server.spdx3.json") else {
-            return;
-        };
+        let bytes = corpus("example11-rust-hello-server.spdx3.json");
         let doc = parse(&bytes).unwrap();
         let base =
             "https://spdx.org/spdxdocs/k8s-releng-bom-7c6a33ab-bd76-4b06-b291-a850e0815b07-specv3/";
@@ -627,9 +616,7 @@ mod tests {
 
     #[test]
     fn corpus_spec_package_sbom() {
-        let Some(bytes) = corpus("spec-package-sbom.spdx3.json") else {
-            return;
-        };
+        let bytes = corpus("spec-package-sbom.spdx3.json");
         let doc = parse(&bytes).unwrap();
         assert_eq!(
             doc.meta.serial.as_deref(),

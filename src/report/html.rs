@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
-use super::view::{Conformance, FAMILIES, FindingRow, View, display_name};
+use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View, display_name};
 use crate::model::{Category, ExceptionState, Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
@@ -192,17 +192,6 @@ fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
         inputs.join("<br>")
     );
 }
-
-const SECTIONS: [(&str, &str); 8] = [
-    ("summary", "sec.summary"),
-    ("conformance", "sec.conformance"),
-    ("review-matrix", "sec.matrix"),
-    ("findings", "sec.findings"),
-    ("known-unknowns", "sec.unknowns"),
-    ("policy", "sec.policy"),
-    ("inventory", "sec.inventory"),
-    ("reproducibility", "sec.reproducibility"),
-];
 
 fn contents(t: Tr, out: &mut String) {
     w!(

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
-use super::view::{FACTORS, FAMILIES, FindingRow, View, display_name};
+use super::view::{FACTORS, FAMILIES, FindingRow, SECTIONS, View, display_name};
 use crate::model::{Category, ExceptionReport, untrusted};
 
 /// Appends a formatted line; writing to a `String` cannot fail.
@@ -116,17 +116,6 @@ fn cover(v: &View, t: Tr, out: &mut String) {
         cell(&a.tool.version)
     );
 }
-
-const SECTIONS: [(&str, &str); 8] = [
-    ("summary", "sec.summary"),
-    ("conformance", "sec.conformance"),
-    ("review-matrix", "sec.matrix"),
-    ("findings", "sec.findings"),
-    ("known-unknowns", "sec.unknowns"),
-    ("policy", "sec.policy"),
-    ("inventory", "sec.inventory"),
-    ("reproducibility", "sec.reproducibility"),
-];
 
 fn section(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<a id=\"{anchor}\"></a>\n\n## {title}\n");

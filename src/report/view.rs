@@ -14,6 +14,19 @@ use crate::model::{
 use crate::rules::Thresholds;
 use crate::rules::catalogue::{self, RuleInfo};
 
+/// The report's sections after the cover, in order: (anchor, title key).
+/// Markdown and HTML both list them in their table of contents.
+pub const SECTIONS: [(&str, &str); 8] = [
+    ("summary", "sec.summary"),
+    ("conformance", "sec.conformance"),
+    ("review-matrix", "sec.matrix"),
+    ("findings", "sec.findings"),
+    ("known-unknowns", "sec.unknowns"),
+    ("policy", "sec.policy"),
+    ("inventory", "sec.inventory"),
+    ("reproducibility", "sec.reproducibility"),
+];
+
 /// Rule families, in the order of RULES.md: the review matrix's columns.
 pub const FAMILIES: [&str; 5] = ["UNM", "OPQ", "CON", "DEL", "SBM"];
 

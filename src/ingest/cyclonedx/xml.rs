@@ -805,9 +805,9 @@ fn flatten_dependency(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::test_corpus;
     use crate::model::{Ecosystem, HashAlg, LicenseKind, RefKind, Scope};
     use proptest::prelude::*;
-    use std::path::PathBuf;
 
     const FULL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <!-- every field the reader maps -->
@@ -1086,25 +1086,15 @@ mod tests {
         );
     }
 
-    fn corpus(name: &str) -> Option<Vec<u8>> {
-        let path: PathBuf = [
-            env!("CARGO_MANIFEST_DIR"),
-            "..",
-            "shared",
-            "corpus",
-            "cyclonedx",
-            "xml",
-            name,
-        ]
-        .iter()
-        .collect();
-        match std::fs::read(&path) {
-            Ok(b) => Some(b),
-            Err(_) => {
-                eprintln!("skipped: {} is not available", path.display());
-                None
-            }
-        }
+    /// A CycloneDX XML file of the corpus subset in fixtures/corpus.
+    fn subset(name: &str) -> Vec<u8> {
+        test_corpus::file(&format!("cyclonedx/xml/{name}")).1
+    }
+
+    /// A file only the full corpus holds (its one CycloneDX 1.4 XML), when
+    /// it is present.
+    fn full(name: &str) -> Option<Vec<u8>> {
+        test_corpus::full_file(&format!("cyclonedx/xml/{name}")).map(|(_, b)| b)
     }
 
     #[test]
@@ -1115,8 +1105,15 @@ mod tests {
             ("perl-container-syft.cdx14.xml", "1.4", 419),
             ("laravel-7.12.0.cdx11.xml", "1.1", 62),
         ];
-        for (name, version, count) in cases {
-            let Some(bytes) = corpus(name) else { continue };
+        let subset = cases
+            .iter()
+            .filter(|(name, _, _)| !name.starts_with("perl"))
+            .map(|&(name, version, count)| (name, version, count, subset(name)));
+        let full = cases
+            .iter()
+            .filter(|(name, _, _)| name.starts_with("perl"))
+            .filter_map(|&(name, version, count)| full(name).map(|b| (name, version, count, b)));
+        for (name, version, count, bytes) in subset.chain(full) {
             let doc = parse_xml(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(doc.spec_version.as_deref(), Some(version), "{name}");
             assert_eq!(doc.components.len(), count, "{name}");
@@ -1131,7 +1128,8 @@ mod tests {
 
     #[test]
     fn corpus_details() {
-        if let Some(bytes) = corpus("cern-lhc-vdm-editor.cdx12.xml") {
+        {
+            let bytes = subset("cern-lhc-vdm-editor.cdx12.xml");
             let doc = parse_xml(&bytes).unwrap();
             assert_eq!(
                 doc.meta.tools,
@@ -1154,14 +1152,15 @@ mod tests {
                 43
             );
         }
-        if let Some(bytes) = corpus("npm-bundled-dependencies-bare.cdx13.xml") {
+        {
+            let bytes = subset("npm-bundled-dependencies-bare.cdx13.xml");
             let doc = parse_xml(&bytes).unwrap();
             assert_eq!(doc.meta.tools.len(), 3);
             assert!(doc.meta.has_dependency_graph);
             assert!(!doc.edges.is_empty());
             assert!(doc.parents.iter().any(Option::is_some), "bundled = nested");
         }
-        if let Some(bytes) = corpus("perl-container-syft.cdx14.xml") {
+        if let Some(bytes) = full("perl-container-syft.cdx14.xml") {
             let doc = parse_xml(&bytes).unwrap();
             assert_eq!(doc.meta.authors, vec!["RKVST, Inc".to_string()]);
             assert_eq!(doc.meta.subject_supplier.as_deref(), Some("dockerhub"));
@@ -1184,7 +1183,8 @@ mod tests {
                 .count();
             assert_eq!(unlicensed, 154);
         }
-        if let Some(bytes) = corpus("laravel-7.12.0.cdx11.xml") {
+        {
+            let bytes = subset("laravel-7.12.0.cdx11.xml");
             let doc = parse_xml(&bytes).unwrap();
             let first = &doc.components[0];
             assert_eq!(first.namespace.as_deref(), Some("asm89"));

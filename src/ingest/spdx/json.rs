@@ -503,18 +503,32 @@ pub(crate) mod tests {
         }
     }
 
-    fn corpus(path: &str) -> Option<ParsedDoc> {
-        let full = format!("{}/../shared/corpus/{path}", env!("CARGO_MANIFEST_DIR"));
-        let Ok(bytes) = std::fs::read(&full) else {
-            eprintln!("skipped: {full} is not available");
-            return None;
-        };
+    /// A file of the corpus subset in fixtures/corpus.
+    fn subset(path: &str) -> ParsedDoc {
+        let (_, bytes) = crate::ingest::test_corpus::file(path);
+        parse_json(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A file only the full corpus holds, when it is present.
+    fn full(path: &str) -> Option<ParsedDoc> {
+        let (_, bytes) = crate::ingest::test_corpus::full_file(path)?;
         Some(parse_json(&bytes).unwrap_or_else(|e| panic!("{path}: {e}")))
     }
 
     #[test]
     fn corpus_details() {
-        if let Some(doc) = corpus("malformed/psreadline-2.2.6-trailing-text.spdx.json") {
+        {
+            let doc = subset("malformed/example10-trailing-text.spdx.json");
+            assert_eq!(doc.components.len(), 1);
+            assert_eq!(
+                doc.warnings,
+                vec![
+                    "line 129, column 1: trailing data after the JSON document was ignored"
+                        .to_string()
+                ]
+            );
+        }
+        if let Some(doc) = full("malformed/psreadline-2.2.6-trailing-text.spdx.json") {
             assert_eq!(doc.components.len(), 97);
             assert_eq!(
                 doc.warnings,
@@ -538,7 +552,7 @@ pub(crate) mod tests {
             );
             assert_eq!(doc.meta.authors, vec!["Microsoft".to_string()]);
         }
-        if let Some(doc) = corpus("spdx/json/julia-manual.spdx.json") {
+        if let Some(doc) = full("spdx/json/julia-manual.spdx.json") {
             let julia = &doc.components[0];
             assert_eq!(julia.name, "Julia");
             assert!(matches!(
@@ -567,7 +581,7 @@ pub(crate) mod tests {
                 .filter(|c| matches!(c.source, SourceKind::Url { .. }));
             assert_eq!(url.count(), 5);
         }
-        if let Some(doc) = corpus("spdx/json/kibana-opendistro-container-trivy.spdx.json") {
+        if let Some(doc) = full("spdx/json/kibana-opendistro-container-trivy.spdx.json") {
             assert_eq!(
                 doc.components
                     .iter()
@@ -588,7 +602,7 @@ pub(crate) mod tests {
                 Some("SPDXRef-ContainerImage-d0afc8f918be7669")
             );
         }
-        if let Some(doc) = corpus("spdx/json/grafana-arm32v7-container-syft.spdx.json") {
+        if let Some(doc) = full("spdx/json/grafana-arm32v7-container-syft.spdx.json") {
             // 1059 package -> file CONTAINS are not component edges; 35 DEPENDENCY_OF are.
             assert_eq!(doc.edges.len(), 35);
             assert!(doc.meta.has_dependency_graph);
@@ -604,7 +618,7 @@ pub(crate) mod tests {
                 24
             );
         }
-        if let Some(doc) = corpus("spdx/json/jx-darwin-arm64.tar.gz.sbom") {
+        if let Some(doc) = full("spdx/json/jx-darwin-arm64.tar.gz.sbom") {
             // CONTAINS from an element the document never defines: kept for the merge to report.
             assert_eq!(doc.edges.len(), 84);
             assert!(
@@ -613,7 +627,8 @@ pub(crate) mod tests {
                     .all(|(f, _)| f.starts_with("SPDXRef-6f70465f231d"))
             );
         }
-        if let Some(doc) = corpus("spdx/json/SPDXJSONExample-v2.3.spdx.json") {
+        {
+            let doc = subset("spdx/json/SPDXJSONExample-v2.3.spdx.json");
             assert_eq!(doc.roots, vec!["SPDXRef-Package".to_string()]);
             assert_eq!(doc.edges, vec![e("Package", "Saxon")]);
             let glibc = &doc.components[0];

@@ -16,30 +16,21 @@ mod tests {
     use super::*;
     use crate::ingest::ParsedDoc;
 
-    fn corpus(path: &str) -> Option<Vec<u8>> {
-        let full = format!("{}/../shared/corpus/{path}", env!("CARGO_MANIFEST_DIR"));
-        match std::fs::read(&full) {
-            Ok(b) => Some(b),
-            Err(_) => {
-                eprintln!("skipped: {full} is not available");
-                None
-            }
-        }
-    }
+    use crate::ingest::test_corpus;
 
-    fn read(path: &str) -> Option<ParsedDoc> {
-        let bytes = corpus(path)?;
+    fn read(path: &str, bytes: &[u8]) -> ParsedDoc {
         let doc = if path.contains("tag-value") {
-            parse_tag_value(&bytes)
+            parse_tag_value(bytes)
         } else {
-            parse_json(&bytes)
+            parse_json(bytes)
         };
-        Some(doc.unwrap_or_else(|e| panic!("{path}: {e}")))
+        doc.unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     #[test]
     fn corpus_package_counts() {
-        let cases = [
+        // The subset in fixtures/corpus: always read.
+        let subset = [
             ("spdx/json/SPDXJSONExample-v2.3.spdx.json", "SPDX-2.3", 4),
             (
                 "spdx/json/example10-python-hello-source.spdx.json",
@@ -51,6 +42,22 @@ mod tests {
                 "SPDX-2.3",
                 4,
             ),
+            ("spdx/json/tools-java-wrongversion.spdx.json", "SPDX-2.2", 4),
+            (
+                "spdx/json/example11-rust-hello-server.tar.gz.sbom",
+                "SPDX-2.3",
+                4,
+            ),
+            ("spdx/tag-value/SPDXTagExample-v2.3.spdx", "SPDX-2.3", 4),
+            (
+                "spdx/tag-value/SPDXTagExample-v2.3-declared-2.1.spdx",
+                "SPDX-2.1",
+                4,
+            ),
+            ("malformed/example10-trailing-text.spdx.json", "SPDX-2.3", 1),
+        ];
+        // Files only the full corpus holds: read when it is present.
+        let full = [
             ("spdx/json/chronicle-v0.3.0-syft.spdx.json", "SPDX-2.2", 575),
             ("spdx/json/julia-manual.spdx.json", "SPDX-2.2", 34),
             (
@@ -63,9 +70,7 @@ mod tests {
                 "SPDX-2.3",
                 171,
             ),
-            ("spdx/json/tools-java-wrongversion.spdx.json", "SPDX-2.2", 4),
             ("spdx/json/jx-darwin-arm64.tar.gz.sbom", "SPDX-2.2", 84),
-            ("spdx/tag-value/SPDXTagExample-v2.3.spdx", "SPDX-2.3", 4),
             ("spdx/tag-value/flux-0.26.3-syft.spdx", "SPDX-2.2", 244),
             (
                 "spdx/tag-value/k8s-v1.25.4-release-bom.spdx",
@@ -79,8 +84,14 @@ mod tests {
                 97,
             ),
         ];
-        for (path, version, count) in cases {
-            let Some(doc) = read(path) else { continue };
+        let read_subset = subset
+            .into_iter()
+            .map(|(path, version, count)| (path, version, count, test_corpus::file(path).1));
+        let read_full = full.into_iter().filter_map(|(path, version, count)| {
+            test_corpus::full_file(path).map(|(_, bytes)| (path, version, count, bytes))
+        });
+        for (path, version, count, bytes) in read_subset.chain(read_full) {
+            let doc = read(path, &bytes);
             eprintln!(
                 "{path}: {} packages, {} edges, roots {:?}, primary {:?}, graph {}, complete {}, warnings {:?}",
                 doc.components.len(),
@@ -107,7 +118,9 @@ mod tests {
     #[ignore = "a measurement, run by hand in release mode"]
     fn timing_of_the_largest_corpus_file() {
         let path = "spdx/json/kibana-opendistro-container-trivy.spdx.json";
-        let Some(bytes) = corpus(path) else { return };
+        let Some((_, bytes)) = test_corpus::full_file(path) else {
+            return;
+        };
         let runs = 50;
         let start = std::time::Instant::now();
         for _ in 0..runs {

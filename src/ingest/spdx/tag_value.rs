@@ -259,6 +259,7 @@ fn package_field(p: &mut Package, tag: &str, value: &str, n: usize, w: &mut Line
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::test_corpus;
     use crate::model::{Component, Ecosystem};
     use proptest::prelude::*;
 
@@ -494,30 +495,22 @@ ExternalRef: SECURITY cpe23Type
         assert!(doc.warnings.last().unwrap().starts_with("80 more line(s)"));
     }
 
-    fn corpus(name: &str) -> Option<ParsedDoc> {
-        let path = format!(
-            "{}/../shared/corpus/spdx/tag-value/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let Ok(bytes) = std::fs::read(&path) else {
-            eprintln!("skipped: {path} is not available");
-            return None;
-        };
+    /// A tag-value file of the corpus subset in fixtures/corpus.
+    fn subset(name: &str) -> ParsedDoc {
+        let (_, bytes) = test_corpus::file(&format!("spdx/tag-value/{name}"));
+        parse_tag_value(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// A tag-value file only the full corpus holds, when it is present.
+    fn full(name: &str) -> Option<ParsedDoc> {
+        let (_, bytes) = test_corpus::full_file(&format!("spdx/tag-value/{name}"))?;
         Some(parse_tag_value(&bytes).unwrap_or_else(|e| panic!("{name}: {e}")))
     }
 
     #[test]
     fn corpus_spec_example_matches_its_json_twin() {
-        let Some(tv) = corpus("SPDXTagExample-v2.3.spdx") else {
-            return;
-        };
-        let path = format!(
-            "{}/../shared/corpus/spdx/json/SPDXJSONExample-v2.3.spdx.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let Ok(bytes) = std::fs::read(&path) else {
-            return;
-        };
+        let tv = subset("SPDXTagExample-v2.3.spdx");
+        let (_, bytes) = test_corpus::file("spdx/json/SPDXJSONExample-v2.3.spdx.json");
         let json = super::super::json::parse_json(&bytes).unwrap();
         assert!(tv.warnings.is_empty(), "{:?}", tv.warnings);
         assert_eq!(tv.components[0].locations[0].pointer, "line 71");
@@ -534,7 +527,15 @@ ExternalRef: SECURITY cpe23Type
 
     #[test]
     fn corpus_details() {
-        if let Some(doc) = corpus("flux-0.26.3-syft.spdx") {
+        {
+            // The subset's stand-in for usbutils: a version outside 2.2–2.3.
+            let doc = subset("SPDXTagExample-v2.3-declared-2.1.spdx");
+            assert_eq!(doc.spec_version.as_deref(), Some("SPDX-2.1"));
+            assert_eq!(doc.components.len(), 4);
+            assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+            assert!(doc.warnings[0].contains("outside the supported"));
+        }
+        if let Some(doc) = full("flux-0.26.3-syft.spdx") {
             assert_eq!(doc.components.len(), 244);
             assert!(
                 doc.components
@@ -544,7 +545,7 @@ ExternalRef: SECURITY cpe23Type
             assert!(!doc.meta.has_dependency_graph);
             assert_eq!(doc.meta.tools, vec!["syft-0.33.0".to_string()]);
         }
-        if let Some(doc) = corpus("k8s-v1.25.4-release-bom.spdx") {
+        if let Some(doc) = full("k8s-v1.25.4-release-bom.spdx") {
             assert_eq!(doc.components.len(), 130);
             assert!(
                 doc.components
@@ -559,7 +560,7 @@ ExternalRef: SECURITY cpe23Type
             );
             assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
         }
-        if let Some(doc) = corpus("usbutils-reuse-v2.1.spdx") {
+        if let Some(doc) = full("usbutils-reuse-v2.1.spdx") {
             assert!(doc.components.is_empty());
             assert!(doc.roots.is_empty(), "the described elements are files");
             assert_eq!(doc.meta.authors.len(), 2);

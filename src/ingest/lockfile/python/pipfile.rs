@@ -242,12 +242,8 @@ mod tests {
 
     #[test]
     fn corpus_lock() {
-        let full = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus/lockfiles/python/pipenv-with-urls/Pipfile.lock");
-        let Ok(bytes) = std::fs::read(&full) else {
-            eprintln!("skipped: {} is not available", full.display());
-            return;
-        };
+        let (full, bytes) =
+            crate::ingest::test_corpus::file("lockfiles/python/pipenv-with-urls/Pipfile.lock");
         let d = crate::ingest::read_as(parse, &full, &bytes).unwrap();
         assert_eq!(d.components.len(), 7);
         let git = d

@@ -875,27 +875,21 @@ mod tests {
         }
     }
 
-    fn corpus(path: &str) -> Option<ParsedDoc> {
-        let full = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus/lockfiles/python")
-            .join(path);
-        let Ok(bytes) = std::fs::read(&full) else {
-            eprintln!("skipped: {} is not available", full.display());
-            return None;
-        };
-        Some(
-            parse(&Input {
-                path: &full,
-                bytes: &bytes,
-                options: &IngestOptions::default(),
-            })
-            .unwrap(),
-        )
+    /// A file of the corpus subset in fixtures/corpus.
+    fn corpus(path: &str) -> ParsedDoc {
+        let (full, bytes) = crate::ingest::test_corpus::file(&format!("lockfiles/python/{path}"));
+        parse(&Input {
+            path: &full,
+            bytes: &bytes,
+            options: &IngestOptions::default(),
+        })
+        .unwrap()
     }
 
     #[test]
     fn corpus_files() {
-        if let Some(d) = corpus("requirements-with-hashes.txt") {
+        {
+            let d = corpus("requirements-with-hashes.txt");
             assert_eq!(d.components.len(), 5);
             let hashed = d.components.iter().filter(|c| !c.hashes.is_empty()).count();
             assert_eq!(hashed, 4, "`something` has only an invalid hash");
@@ -904,7 +898,8 @@ mod tests {
             assert!(matches!(colorama.source, SourceKind::Url { .. }));
             assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
         }
-        if let Some(d) = corpus("requirements-with-urls.txt") {
+        {
+            let d = corpus("requirements-with-urls.txt");
             assert_eq!(d.components.len(), 8);
             let git = |pinned: bool| {
                 d.components
@@ -923,7 +918,8 @@ mod tests {
             assert_eq!(urls, 3);
             assert!(d.warnings.is_empty(), "{:?}", d.warnings);
         }
-        if let Some(d) = corpus("requirements-unpinned.txt") {
+        {
+            let d = corpus("requirements-unpinned.txt");
             assert_eq!(d.components.len(), 3);
             assert!(
                 d.components

@@ -523,12 +523,7 @@ source = { path = "../wheels/orphan-1.0-py3-none-any.whl" }
 
     #[test]
     fn corpus_lock() {
-        let full = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus/lockfiles/python/uv-via-uv/uv.lock");
-        let Ok(bytes) = std::fs::read(&full) else {
-            eprintln!("skipped: {} is not available", full.display());
-            return;
-        };
+        let (full, bytes) = crate::ingest::test_corpus::file("lockfiles/python/uv-via-uv/uv.lock");
         let d = crate::ingest::read_as(parse, &full, &bytes).unwrap();
         assert_eq!(d.components.len(), 3);
         assert_eq!(d.meta.primary.as_deref(), Some("via-uv@0.1.0"));
