@@ -111,7 +111,12 @@ pub struct FindingRef {
 pub fn read_report(path: &Path) -> Result<Assessment, String> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+    parse_report(&bytes, &shown.to_string())
+}
+
+/// Parses a chainrisk JSON report's bytes; `shown` names the file in errors.
+pub fn parse_report(bytes: &[u8], shown: &str) -> Result<Assessment, String> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
     let parsed: Result<Assessment, _> = serde_path_to_error::deserialize(de);
     let a = match parsed {
         Ok(a) => a,
@@ -121,7 +126,7 @@ pub fn read_report(path: &Path) -> Result<Assessment, String> {
             let what = inner.to_string();
             let what = what.strip_suffix(&position).unwrap_or(&what);
             // Valid JSON of another kind (an SBOM, another tool's report): say so first.
-            let kind = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            let kind = match serde_json::from_slice::<serde_json::Value>(bytes) {
                 Ok(v) => match v.get("schema").and_then(|s| s.as_str()) {
                     Some(s) if s == super::SCHEMA => String::new(),
                     Some(s) => format!("its \"schema\" is {s:?}; "),
