@@ -10,6 +10,7 @@
 
 mod cyclonedx;
 mod detect;
+pub mod distro;
 mod duplicate_keys;
 mod error;
 mod include;
@@ -320,5 +321,7 @@ pub fn ingest_with(paths: &[PathBuf], options: &IngestOptions) -> Inventory {
             ),
         })
         .collect();
-    merge::merge(parsed)
+    let mut inv = merge::merge(parsed);
+    distro::assign(&mut inv);
+    inv
 }

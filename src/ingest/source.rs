@@ -118,7 +118,12 @@ pub fn from_purl(p: &ParsedPurl, eco: &Ecosystem) -> SourceKind {
             k => return k,
         }
     }
-    if eco.has_registry() || matches!(eco, Ecosystem::Deb | Ecosystem::Rpm | Ecosystem::Apk) {
+    if eco.has_registry()
+        || matches!(
+            eco,
+            Ecosystem::Deb | Ecosystem::Rpm | Ecosystem::Apk | Ecosystem::Opkg
+        )
+    {
         return SourceKind::Registry {
             url: p.qualifier("repository_url").map(str::to_string),
         };

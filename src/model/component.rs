@@ -23,6 +23,8 @@ pub enum Ecosystem {
     Deb,
     Rpm,
     Apk,
+    /// OpenWrt and Yocto packages (`opkg`), ordered like dpkg's.
+    Opkg,
     Github,
     Docker,
     Oci,
@@ -64,6 +66,7 @@ impl Ecosystem {
             "deb" => Ecosystem::Deb,
             "rpm" => Ecosystem::Rpm,
             "apk" | "alpine" => Ecosystem::Apk,
+            "opkg" => Ecosystem::Opkg,
             "github" => Ecosystem::Github,
             "docker" => Ecosystem::Docker,
             "oci" => Ecosystem::Oci,
@@ -85,6 +88,7 @@ impl Ecosystem {
             Ecosystem::Deb => "deb",
             Ecosystem::Rpm => "rpm",
             Ecosystem::Apk => "apk",
+            Ecosystem::Opkg => "opkg",
             Ecosystem::Github => "github",
             Ecosystem::Docker => "docker",
             Ecosystem::Oci => "oci",
@@ -366,6 +370,13 @@ pub struct Component {
     /// instead of one version (an unpinned manifest line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<String>,
+    /// Distribution packages: the release the package was built for, when
+    /// the input or the delivered product tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<super::distro::DistroRelease>,
+    /// Distribution packages: the source package it was built from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_package: Option<super::distro::SourcePackage>,
     /// The input declares nested components or an external BOM for this component.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_own_bom: bool,

@@ -3,6 +3,7 @@
 //! and what the rules found ([`Finding`]).
 
 mod component;
+mod distro;
 pub mod encode;
 mod finding;
 mod graph;
@@ -19,6 +20,7 @@ pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
     Scope, SourceKind,
 };
+pub use distro::{ArchiveBuild, ArchiveFacts, Channel, DistroRelease, SourcePackage};
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;

@@ -114,6 +114,9 @@ pub struct PackageFacts {
     pub license: Option<String>,
     #[serde(default)]
     pub versions: Vec<ReleaseFacts>,
+    /// Distribution packages: what the release's archive publishes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<super::distro::ArchiveFacts>,
     /// Limits met while reading (a capped body, an unparsable version line…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -162,6 +165,9 @@ pub struct Origin {
     pub install_scripts: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdist_only: Option<bool>,
+    /// Distribution packages: what the release's archive publishes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<super::distro::ArchiveFacts>,
     pub source: FactSource,
 }
 

@@ -45,6 +45,7 @@ pub fn origin(facts: &PackageFacts, version: Option<&str>, source: FactSource) -
         checksums: release.map(|r| r.checksums.clone()).unwrap_or_default(),
         install_scripts: release.and_then(|r| r.install_scripts),
         sdist_only: release.and_then(|r| r.sdist_only),
+        archive: facts.archive.clone(),
         source,
     }
 }

@@ -534,6 +534,7 @@ mod tests {
             checksums: Vec::new(),
             install_scripts: None,
             sdist_only: None,
+            archive: None,
             source: FactSource::Live {
                 fetched_at: "2026-11-24T00:00:00Z".into(),
             },

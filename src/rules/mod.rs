@@ -471,6 +471,7 @@ pub(crate) mod testing {
             checksums: Vec::new(),
             install_scripts: None,
             sdist_only: None,
+            archive: None,
             source: crate::model::FactSource::Live {
                 fetched_at: "2026-11-23T12:00:00Z".into(),
             },
