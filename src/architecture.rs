@@ -12,13 +12,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ingest", &["model"]),
     ("resolve", &["model"]),
     ("advisory", &["model"]),
-    ("rules", &["model", "advisory"]),
+    ("lifecycle", &["model"]),
+    ("rules", &["model", "advisory", "lifecycle"]),
     ("policy", &["model", "rules"]),
     ("report", &["model", "rules"]),
     (
         "cli",
         &[
-            "model", "ingest", "resolve", "advisory", "rules", "policy", "report",
+            "model",
+            "ingest",
+            "resolve",
+            "advisory",
+            "lifecycle",
+            "rules",
+            "policy",
+            "report",
         ],
     ),
 ];

@@ -7,6 +7,7 @@
 pub mod advisory;
 pub mod cli;
 pub mod ingest;
+pub mod lifecycle;
 pub mod model;
 pub mod policy;
 pub mod report;

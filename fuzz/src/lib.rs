@@ -14,7 +14,10 @@ const NOWHERE: &str = "/nonexistent-chainrisk-fuzz";
 /// Runs the reader of `format` on `data`, as if read from a file called `name`.
 pub fn read_as(format: Format, name: &str, data: &[u8]) {
     let path = Path::new(NOWHERE).join(name);
-    let options = IngestOptions { offline: true };
+    let options = IngestOptions {
+        offline: true,
+        ..IngestOptions::default()
+    };
     let input = Input {
         path: &path,
         bytes: data,

@@ -264,6 +264,12 @@ pub struct ScanArgs {
     /// (one advisory per `.json` file). Repeatable. Enables UNM-01, UNM-06 and DEL-10.
     #[arg(long = "advisories", value_name = "DIR")]
     pub advisories: Vec<PathBuf>,
+    /// Where the distributions' lifecycle data is read (distro-info-data's
+    /// `usr/share/distro-info/*.csv`, Debian's `usr/share/debian-security-support/`):
+    /// under this root, else the copy built into chainrisk; `bundled` uses only that copy,
+    /// for reports that do not depend on the scanning machine. Feeds UNM-07 and UNM-08.
+    #[arg(long, value_name = "ROOT|bundled", default_value = "/")]
+    pub lifecycle_data: String,
 }
 
 #[derive(clap::Args, Debug)]

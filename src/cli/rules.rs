@@ -56,6 +56,7 @@ fn evaluated_here(r: &RuleInfo) -> &'static str {
         catalogue::Needs::Artifacts => "package artifacts",
         catalogue::Needs::Lockfile => "lockfile",
         catalogue::Needs::Policy => "policy list",
+        catalogue::Needs::Lifecycle => "lifecycle data",
     }
 }
 

@@ -61,6 +61,20 @@ pub fn run(args: &ScanArgs) -> u8 {
         include_roots: args.resolve.include_roots.clone(),
     };
     let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
+    let lifecycle = match args.lifecycle_data.as_str() {
+        "bundled" => crate::lifecycle::Lifecycle::bundled(),
+        root => crate::lifecycle::Lifecycle::load(std::path::Path::new(root)),
+    };
+    let uses_distribution = inventory
+        .components
+        .iter()
+        .any(|c| c.release.is_some() || c.ecosystem.is_distribution());
+    if uses_distribution {
+        for w in &lifecycle.warnings {
+            stderr_line!("warning: lifecycle data: {w}");
+        }
+        lifecycle.complete_inventory(&mut inventory);
+    }
     let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);
     for w in &outcome.warnings {
         stderr_line!("warning: {w}");
@@ -69,7 +83,8 @@ pub fn run(args: &ScanArgs) -> u8 {
     for e in &outcome.resolution.errors {
         stderr_line!("warning: registry: {e}");
     }
-    let mut evaluation = rules::evaluate(&inventory, thresholds, now, advisories.as_ref());
+    let mut evaluation =
+        rules::evaluate_with(&inventory, thresholds, now, advisories.as_ref(), &lifecycle);
     let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
     let (policy_info, baseline_info) = policy::apply(
         &loaded,
@@ -88,6 +103,9 @@ pub fn run(args: &ScanArgs) -> u8 {
     assessment.baseline = baseline_info;
     if let Some(set) = &advisories {
         assessment.advisories = set.databases.clone();
+    }
+    if uses_distribution {
+        assessment.lifecycle = lifecycle.files.clone();
     }
 
     let opts = RenderOptions {

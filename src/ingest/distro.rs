@@ -7,20 +7,16 @@
 
 use crate::model::{Component, DistroRelease, Ecosystem, Inventory, SourcePackage, parse_purl};
 
-/// Whether the ecosystem's packages are built by a distribution for one release.
-pub fn is_distribution(eco: &Ecosystem) -> bool {
-    matches!(
-        eco,
-        Ecosystem::Deb | Ecosystem::Rpm | Ecosystem::Apk | Ecosystem::Opkg
-    )
-}
-
 /// Fills `release` and `source_package` where the inputs tell.
 pub fn assign(inv: &mut Inventory) {
     let os = operating_systems(inv);
     let sources = source_links(inv);
     for (i, c) in inv.components.iter_mut().enumerate() {
-        if !is_distribution(&c.ecosystem) {
+        if c.release.is_none() && is_operating_system(c) {
+            c.release = os_release(c);
+            continue;
+        }
+        if !c.ecosystem.is_distribution() {
             continue;
         }
         let Some(purl) = c.purl.as_deref().and_then(|p| parse_purl(p).ok()) else {
@@ -114,16 +110,18 @@ fn operating_systems(inv: &Inventory) -> Vec<DistroRelease> {
     let mut out: Vec<DistroRelease> = inv
         .components
         .iter()
-        .filter(|c| {
-            c.kind
-                .as_deref()
-                .is_some_and(|k| k.replace('_', "-") == "operating-system")
-        })
+        .filter(|c| is_operating_system(c))
         .filter_map(os_release)
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+fn is_operating_system(c: &Component) -> bool {
+    c.kind
+        .as_deref()
+        .is_some_and(|k| k.replace('_', "-").eq_ignore_ascii_case("operating-system"))
 }
 
 fn os_release(c: &Component) -> Option<DistroRelease> {
@@ -163,7 +161,7 @@ fn source_links(inv: &Inventory) -> Vec<Option<SourcePackage>> {
         let (Some(from), Some(to)) = (inv.components.get(e.from), inv.components.get(e.to)) else {
             continue;
         };
-        if is_distribution(&from.ecosystem) && from.ecosystem == to.ecosystem && is_source(to) {
+        if from.ecosystem.is_distribution() && from.ecosystem == to.ecosystem && is_source(to) {
             found[e.from].push(e.to);
         }
     }
@@ -271,6 +269,11 @@ mod tests {
             &[],
         );
         assign(&mut inv);
+        assert_eq!(
+            inv.components[0].release,
+            rel("debian", Some("12"), None),
+            "the OS is the release"
+        );
         assert_eq!(inv.components[1].release, rel("debian", Some("12"), None));
         assert_eq!(
             inv.components[2].release, None,

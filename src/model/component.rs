@@ -98,6 +98,14 @@ impl Ecosystem {
         }
     }
 
+    /// Packages a distribution builds for one release (deb, rpm, apk, opkg).
+    pub fn is_distribution(&self) -> bool {
+        matches!(
+            self,
+            Ecosystem::Deb | Ecosystem::Rpm | Ecosystem::Apk | Ecosystem::Opkg
+        )
+    }
+
     /// Ecosystems whose packages normally come from a package registry, so that
     /// anything else (git, path, URL) is an irregular delivery channel.
     pub fn has_registry(&self) -> bool {

@@ -114,6 +114,10 @@ impl EvidenceSource {
     pub fn advisory(id: &str) -> EvidenceSource {
         EvidenceSource(format!("advisory:{id}"))
     }
+    /// `lifecycle:<file>@<date>`: a distribution's published lifecycle data.
+    pub fn lifecycle(file: &str, as_of: Option<&str>) -> EvidenceSource {
+        EvidenceSource(format!("lifecycle:{file}@{}", as_of.unwrap_or("unknown")))
+    }
     /// `registry:<ecosystem>@<fetched>` or `snapshot:<file>@<created>`.
     pub fn facts(
         source: &super::origin::FactSource,

@@ -34,6 +34,6 @@ pub use provenance::{REPORT_SCHEMA, Tool, format_time};
 pub use purl::{ParsedPurl, parse_purl, pep503};
 pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
-    PolicyInfo, RulePolicy,
+    LifecycleData, PolicyInfo, RulePolicy,
 };
 pub use version::Version;

@@ -103,6 +103,19 @@ pub struct BaselineInfo {
     pub resolved: usize,
 }
 
+/// A distribution lifecycle file that was read (distro-info-data, the
+/// security-support lists), with its age like an advisory database's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifecycleData {
+    /// The file's name (`debian.csv`, `security-support-ended.deb12`).
+    pub file: String,
+    /// Where it was read: a path on the scanning machine, or `bundled`.
+    pub path: String,
+    /// The data's date (`YYYY-MM-DD`): the bundled copy's package date, or the file's modification date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
 /// An advisory database that was read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdvisoryDatabase {

@@ -234,6 +234,11 @@ pub static MESSAGES: &[Message] = &[
     ("reason.registry", "needs registry metadata; registry resolution is not part of this scan", "需要注册表元数据；本次扫描未进行注册表解析"),
     ("reason.advisories", "needs an advisory database; none was given", "需要安全公告数据库；未提供"),
     ("reason.artifacts", "needs the package artifacts; artifact inspection is not part of this scan", "需要软件包制品；本次扫描未进行制品检查"),
+    ("reason.lifecycle", "needs the distributions' lifecycle data", "需要发行版的生命周期数据"),
+    ("reason.no_release", "the distribution release the package was built for is unknown (no purl `distro` qualifier, operating-system component or os-release)", "无法确定该软件包所针对的发行版版本（没有 purl `distro` 限定符、操作系统组件或 os-release）"),
+    ("reason.release_not_listed", "the distribution's lifecycle data does not list this release", "发行版的生命周期数据中没有此版本"),
+    ("reason.no_source_package", "the package's source package is unknown (the lists are by source package)", "该软件包的源码包未知（这些列表按源码包列出）"),
+    ("reason.no_support_lists", "no security-support list is published for this release or distribution", "此版本或发行版没有公布安全支持列表"),
     ("reason.lockfile", "needs a lockfile or manifest of the same product beside the SBOM", "需要与 SBOM 同一产品的锁文件或清单文件"),
     ("reason.policy", "needs a user-supplied list in the policy file; none was given", "需要策略文件中由用户提供的列表；未提供"),
     ("reason.no_channel", "the SBOM does not say where the component came from", "SBOM 未说明组件的来源"),
@@ -257,6 +262,10 @@ pub static MESSAGES: &[Message] = &[
     ("rule.UNM-05.name", "version lag", "版本滞后"),
     ("rule.UNM-05.summary", "the used version is `max_major_lag` (2) majors behind the latest, or released `max_version_age_months` (36) before it", "所用版本落后最新版本 `max_major_lag`（2）个主版本，或比最新版本早 `max_version_age_months`（36）个月发布"),
     ("rule.UNM-06.name", "unfixed advisory", "未修复的安全公告"),
+    ("rule.UNM-07.name", "distribution release out of support", "发行版版本已停止支持"),
+    ("rule.UNM-07.summary", "the OS release the product is built on is past the end of its regular security support by the distribution's own published dates", "产品所基于的操作系统发行版本，按发行版自己公布的日期，已过常规安全支持期"),
+    ("rule.UNM-08.name", "security support ended or limited", "安全支持已结束或受限"),
+    ("rule.UNM-08.summary", "the distribution declares that security support for the package's source in this release has ended or is limited", "发行版声明该软件包的源码包在此版本中的安全支持已结束或受限"),
     ("rule.UNM-06.summary", "a known advisory affects the used version and no fixed version exists", "已知安全公告影响所用版本，且没有已修复的版本"),
     ("rule.OPQ-01.name", "no source repository", "无源代码仓库"),
     ("rule.OPQ-01.summary", "no VCS reference in the SBOM and none at the registry", "SBOM 和注册表中均无版本控制引用"),
@@ -511,7 +520,9 @@ mod tests {
     #[test]
     fn every_needs_reason_is_translated() {
         use Needs::*;
-        for n in [Sbom, Registry, Advisories, Artifacts, Lockfile, Policy] {
+        for n in [
+            Sbom, Registry, Advisories, Artifacts, Lockfile, Policy, Lifecycle,
+        ] {
             let zh = Tr(Lang::ZhCn).reason(n.unmet_reason());
             assert_ne!(zh, n.unmet_reason(), "{n:?} has no Chinese reason");
         }

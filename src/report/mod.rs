@@ -17,8 +17,8 @@ pub mod view;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AdvisoryDatabase, BaselineInfo, Component, Document, Edge, Finding, Inventory, PolicyInfo,
-    Resolution, Subject,
+    AdvisoryDatabase, BaselineInfo, Component, Document, Edge, Finding, Inventory, LifecycleData,
+    PolicyInfo, Resolution, Subject,
 };
 use crate::rules::{Evaluation, NotEvaluated};
 pub use summary::{Coverage, Share, Summary};
@@ -53,6 +53,9 @@ pub struct Assessment {
     pub baseline: Option<BaselineInfo>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub advisories: Vec<AdvisoryDatabase>,
+    /// The distribution lifecycle files read, when the product has distribution packages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lifecycle: Vec<LifecycleData>,
     /// The command line and mode of the scan, for the reproducibility block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invocation: Option<Invocation>,
@@ -84,6 +87,7 @@ impl Assessment {
             policy: None,
             baseline: None,
             advisories: Vec::new(),
+            lifecycle: Vec::new(),
             invocation: None,
         }
     }

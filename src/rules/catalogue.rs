@@ -6,7 +6,7 @@ use crate::model::{Category, Severity};
 
 /// Version of the rule set: bumped when a rule's meaning, default severity or
 /// default threshold changes, so reports say which rules judged them.
-pub const RULESET_VERSION: &str = "2026.11.2";
+pub const RULESET_VERSION: &str = "2026.12.1";
 
 /// What a rule needs beyond the SBOM. Rules whose needs are not met in a
 /// scan are reported as not evaluated, never as passed.
@@ -24,6 +24,8 @@ pub enum Needs {
     Lockfile,
     /// A user-supplied list in the policy file.
     Policy,
+    /// The distributions' published lifecycle data (release dates, security-support lists).
+    Lifecycle,
 }
 
 impl Needs {
@@ -40,6 +42,7 @@ impl Needs {
             }
             Needs::Lockfile => "needs a lockfile or manifest of the same product beside the SBOM",
             Needs::Policy => "needs a user-supplied list in the policy file; none was given",
+            Needs::Lifecycle => "needs the distributions' lifecycle data",
         }
     }
 }
@@ -159,6 +162,30 @@ pub static RULES: &[RuleInfo] = &[
         ["M10(1)", "M10(2)"],
         "a known advisory (other than an unmaintained notice, which is UNM-01) affects the used version and no fixed version exists",
         "There is nothing to upgrade to: mitigate, replace the package, or accept the risk with a reason."
+    ),
+    rule!(
+        "UNM-07",
+        "distribution release out of support",
+        Unmaintained,
+        High,
+        Product,
+        Lifecycle,
+        [],
+        ["M4(2)", "M10(2)"],
+        "the OS release the product is built on is past the end of its regular security support by the distribution's own published dates; one finding per release in use, critical once every published support period has ended",
+        "The distribution's security team no longer fixes this release: every package built for it stops getting regular security updates. Plan the upgrade to a supported release, or show that an LTS or extended support period the finding names covers the product for its service life."
+    ),
+    rule!(
+        "UNM-08",
+        "security support ended or limited",
+        Unmaintained,
+        High,
+        Component,
+        Lifecycle,
+        [],
+        ["M4(2)", "M10(2)"],
+        "the distribution declares that security support for the package's source in this release has ended (high) or is limited (medium), in Debian's security-support lists",
+        "The distribution has said it will not (or cannot fully) fix this package's security problems in this release. Read the details the finding quotes: replace or remove the package, confine it to the uses that stay supported, or record why the risk is accepted."
     ),
     rule!(
         "OPQ-01",
@@ -506,7 +533,7 @@ mod tests {
             assert!(!r.maps_to.is_empty(), "{} maps to nothing", r.id);
             assert!(!r.doc.is_empty() && !r.summary.is_empty());
         }
-        assert_eq!(RULES.len(), 33);
+        assert_eq!(RULES.len(), 35);
     }
 
     #[test]

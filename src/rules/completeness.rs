@@ -335,6 +335,7 @@ mod tests {
                 thresholds: &Thresholds::default(),
                 now: super::super::testing::NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             },
         )
     }
@@ -416,6 +417,7 @@ mod tests {
             thresholds: &t,
             now: super::super::testing::NOW,
             advisories: None,
+            lifecycle: crate::rules::bundled_lifecycle(),
         });
         let messages: Vec<String> = out
             .iter()
@@ -440,6 +442,7 @@ mod tests {
                 thresholds: &t,
                 now: super::super::testing::NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             })[0],
             Verdict::NotEvaluated(_)
         ));

@@ -459,6 +459,7 @@ mod tests {
             thresholds: &t,
             now: super::super::testing::NOW,
             advisories: None,
+            lifecycle: crate::rules::bundled_lifecycle(),
         });
         assert_eq!(out.len(), 1);
         match &out[0] {
@@ -483,6 +484,7 @@ mod tests {
                 thresholds: &t,
                 now: super::super::testing::NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             }),
             vec![Verdict::Pass]
         );
@@ -493,6 +495,7 @@ mod tests {
                 thresholds: &t,
                 now: super::super::testing::NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             })[0],
             Verdict::NotEvaluated(_)
         ));
@@ -635,6 +638,7 @@ mod tests {
                 thresholds: &t,
                 now: super::super::testing::NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             },
         )
     }

@@ -399,6 +399,7 @@ mod tests {
                     thresholds: &t,
                     now: super::super::testing::NOW,
                     advisories: None,
+                    lifecycle: crate::rules::bundled_lifecycle(),
                 }
             ),
             Verdict::Pass
@@ -411,6 +412,7 @@ mod tests {
                 thresholds: &t,
                 now: super::super::testing::NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             }
         )));
     }
@@ -575,6 +577,7 @@ mod tests {
                 thresholds: &t,
                 now: super::super::testing::NOW,
                 advisories: db,
+                lifecycle: crate::rules::bundled_lifecycle(),
             },
         )
     }

@@ -551,6 +551,7 @@ mod tests {
             thresholds: &t,
             now: NOW,
             advisories,
+            lifecycle: crate::rules::bundled_lifecycle(),
         })
     }
 

@@ -11,6 +11,7 @@ pub mod config;
 mod delivery;
 mod facts;
 mod fan_in;
+mod lifecycle;
 mod opaque;
 mod unmaintained;
 
@@ -20,6 +21,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::advisory::AdvisorySet;
+use crate::lifecycle::Lifecycle;
 use crate::model::{
     Component, ComponentId, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
 };
@@ -94,6 +96,8 @@ pub struct Ctx<'a> {
     pub now: jiff::Timestamp,
     /// The advisory databases given (`--advisories`); `None`: advisory rules are not evaluated.
     pub advisories: Option<&'a AdvisorySet>,
+    /// The distributions' lifecycle data (the system's or the bundled copy).
+    pub lifecycle: &'a Lifecycle,
 }
 
 type ComponentRule = fn(&Component, &Ctx) -> Verdict;
@@ -112,6 +116,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("UNM-04", unmaintained::no_recent_release),
     ("UNM-05", unmaintained::version_lag),
     ("UNM-06", unmaintained::unfixed_advisory),
+    ("UNM-08", lifecycle::security_support_ended),
     ("SBM-01", completeness::supplier_missing),
     ("SBM-02", completeness::version_missing),
     ("SBM-03", completeness::no_identifier),
@@ -140,6 +145,7 @@ const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[
 ];
 const PRODUCT_RULES: &[(&str, ProductRule)] = &[
     ("CON-03", concentration::supplier_concentration),
+    ("UNM-07", lifecycle::release_out_of_support),
     ("SBM-07", completeness::drift),
 ];
 
@@ -260,11 +266,30 @@ pub fn evaluate(
     now: jiff::Timestamp,
     advisories: Option<&AdvisorySet>,
 ) -> Evaluation {
+    evaluate_with(inv, thresholds, now, advisories, bundled_lifecycle())
+}
+
+/// The lifecycle data built into chainrisk, parsed once.
+pub(crate) fn bundled_lifecycle() -> &'static Lifecycle {
+    static BUNDLED: std::sync::LazyLock<Lifecycle> = std::sync::LazyLock::new(Lifecycle::bundled);
+    &BUNDLED
+}
+
+/// [`evaluate`] with the lifecycle data the scan read (the system's files
+/// where present); `evaluate` uses the bundled copy.
+pub fn evaluate_with(
+    inv: &Inventory,
+    thresholds: &Thresholds,
+    now: jiff::Timestamp,
+    advisories: Option<&AdvisorySet>,
+    lifecycle: &Lifecycle,
+) -> Evaluation {
     let ctx = Ctx {
         inv,
         thresholds,
         now,
         advisories,
+        lifecycle,
     };
     let subject = inv.subject.name.as_str();
     let judged: Vec<&Component> = inv
@@ -510,6 +535,7 @@ pub(crate) mod testing {
                 thresholds: &t,
                 now: NOW,
                 advisories: None,
+                lifecycle: crate::rules::bundled_lifecycle(),
             },
         )
     }

@@ -281,6 +281,7 @@ mod tests {
                 thresholds: &t,
                 now: NOW,
                 advisories: db,
+                lifecycle: crate::rules::bundled_lifecycle(),
             },
         )
     }

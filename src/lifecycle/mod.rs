@@ -1,0 +1,391 @@
+//! Distribution lifecycle data: each release's support periods
+//! (distro-info-data) and the packages whose security support ended early or
+//! is limited (Debian's security-support lists). Read from the scanning
+//! machine where its files are present, else from the copy built into
+//! chainrisk (`data/`), whose date the report gives like an advisory
+//! database's age. Unknown stays unknown: a release the data does not list
+//! is not judged.
+
+pub mod distro_info;
+pub mod security_support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::model::{DistroRelease, Inventory, LifecycleData};
+pub use distro_info::{Period, ReleaseLife};
+pub use security_support::SupportEntry;
+
+/// Date of the bundled copies (see `data/README.md`).
+const BUNDLED_DISTRO_INFO_AS_OF: &str = "2026-04-25";
+const BUNDLED_SECURITY_SUPPORT_AS_OF: &str = "2026-06-30";
+/// The Debian release the bundled `security-support-limited` was published for.
+const BUNDLED_LIMITED_FOR: &str = "12";
+
+const BUNDLED_DISTRO_INFO: &[(&str, &str)] = &[
+    ("debian", include_str!("data/debian.csv")),
+    ("ubuntu", include_str!("data/ubuntu.csv")),
+];
+const BUNDLED_ENDED: &[(&str, &str)] = &[
+    ("9", include_str!("data/security-support-ended.deb9")),
+    ("10", include_str!("data/security-support-ended.deb10")),
+    ("11", include_str!("data/security-support-ended.deb11")),
+    ("12", include_str!("data/security-support-ended.deb12")),
+];
+const BUNDLED_LIMITED: &str = include_str!("data/security-support-limited");
+
+/// Where the system keeps the files, relative to the root read.
+const SYSTEM_DISTRO_INFO: &str = "usr/share/distro-info";
+const SYSTEM_SECURITY_SUPPORT: &str = "usr/share/debian-security-support";
+
+/// What a security-support list says about one source package in one release.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecuritySupport<'a> {
+    /// Support ended (on or before the scan date) or ends (after it).
+    Ended {
+        entry: &'a SupportEntry,
+        evidence: &'a LifecycleData,
+    },
+    Limited {
+        entry: &'a SupportEntry,
+        evidence: &'a LifecycleData,
+    },
+}
+
+/// The lifecycle data one scan reads.
+#[derive(Clone, Debug, Default)]
+pub struct Lifecycle {
+    releases: Vec<(ReleaseLife, usize)>,
+    /// Debian major version → its `ended` list and which data file it is.
+    ended: BTreeMap<String, (Vec<SupportEntry>, usize)>,
+    /// The `limited` list, the Debian release it is for, and its data file.
+    limited: Option<(String, Vec<SupportEntry>, usize)>,
+    /// The files read, in the order the report lists them.
+    pub files: Vec<LifecycleData>,
+    /// System files that could not be used (the bundled copy was used instead).
+    pub warnings: Vec<String>,
+}
+
+impl Lifecycle {
+    /// The built-in copies only: what a scan uses when told to ignore the system.
+    pub fn bundled() -> Lifecycle {
+        Lifecycle::load_from(None)
+    }
+
+    /// The files under `root` (normally `/`), each replaced by the bundled
+    /// copy when absent or unreadable.
+    pub fn load(root: &Path) -> Lifecycle {
+        Lifecycle::load_from(Some(root))
+    }
+
+    fn load_from(root: Option<&Path>) -> Lifecycle {
+        let mut lc = Lifecycle::default();
+        for (distro, bundled) in BUNDLED_DISTRO_INFO {
+            let file = format!("{distro}.csv");
+            let system = root.map(|r| r.join(SYSTEM_DISTRO_INFO).join(&file));
+            let (text, data) =
+                read_or_bundled(system.as_deref(), &file, bundled, BUNDLED_DISTRO_INFO_AS_OF);
+            let (parsed, data) = match distro_info::parse(distro, &data.path, &text) {
+                Ok(p) => (p, data),
+                Err(e) => {
+                    lc.warnings.push(format!("{e}; using the bundled copy"));
+                    let p = distro_info::parse(distro, &file, bundled).unwrap_or_default();
+                    (p, bundled_data(&file, BUNDLED_DISTRO_INFO_AS_OF))
+                }
+            };
+            let index = lc.push_file(data);
+            for r in parsed {
+                lc.releases.push((r, index));
+            }
+        }
+        let system_limited_for = root.and_then(host_debian_version);
+        for (version, bundled) in BUNDLED_ENDED {
+            let file = format!("security-support-ended.deb{version}");
+            let system = root.map(|r| r.join(SYSTEM_SECURITY_SUPPORT).join(&file));
+            let (text, data) = read_or_bundled(
+                system.as_deref(),
+                &file,
+                bundled,
+                BUNDLED_SECURITY_SUPPORT_AS_OF,
+            );
+            let (list, data) = match security_support::parse_ended(&data.path, &text) {
+                Ok(l) => (l, data),
+                Err(e) => {
+                    lc.warnings.push(format!("{e}; using the bundled copy"));
+                    let l = security_support::parse_ended(&file, bundled).unwrap_or_default();
+                    (l, bundled_data(&file, BUNDLED_SECURITY_SUPPORT_AS_OF))
+                }
+            };
+            let index = lc.push_file(data);
+            lc.ended.insert(version.to_string(), (list, index));
+        }
+        let file = "security-support-limited";
+        let system = root.map(|r| r.join(SYSTEM_SECURITY_SUPPORT).join(file));
+        let (text, data) = read_or_bundled(
+            system.as_deref(),
+            file,
+            BUNDLED_LIMITED,
+            BUNDLED_SECURITY_SUPPORT_AS_OF,
+        );
+        let for_release = if data.path == "bundled" {
+            Some(BUNDLED_LIMITED_FOR.to_string())
+        } else {
+            system_limited_for
+        };
+        if let Some(for_release) = for_release {
+            let index = lc.push_file(data);
+            lc.limited = Some((for_release, security_support::parse_limited(&text), index));
+        }
+        lc
+    }
+
+    fn push_file(&mut self, data: LifecycleData) -> usize {
+        self.files.push(data);
+        self.files.len() - 1
+    }
+
+    /// The release's published lifecycle, when the data lists it.
+    pub fn release(&self, r: &DistroRelease) -> Option<(&ReleaseLife, &LifecycleData)> {
+        self.releases
+            .iter()
+            .find(|(life, _)| names_release(life, r))
+            .map(|(life, i)| (life, &self.files[*i]))
+    }
+
+    /// Fills a release's number from its codename and the other way round.
+    pub fn complete(&self, r: &mut DistroRelease) {
+        let Some((life, _)) = self.release(r) else {
+            return;
+        };
+        if r.codename.is_none() {
+            r.codename = Some(life.codename.clone());
+        }
+        if r.version.is_none() {
+            r.version = life.version.clone();
+        }
+    }
+
+    /// Completes every component's release (see [`Lifecycle::complete`]).
+    pub fn complete_inventory(&self, inv: &mut Inventory) {
+        for c in &mut inv.components {
+            if let Some(r) = c.release.as_mut() {
+                self.complete(r);
+            }
+        }
+    }
+
+    /// What Debian's security-support lists say about a source package, or
+    /// `None` when the lists say nothing (or there is no list for the release).
+    pub fn security_support(&self, r: &DistroRelease, source: &str) -> Option<SecuritySupport<'_>> {
+        let major = debian_major(r)?;
+        if let Some((list, i)) = self.ended.get(&major)
+            && let Some(entry) = list.iter().find(|e| e.matches(source))
+        {
+            return Some(SecuritySupport::Ended {
+                entry,
+                evidence: &self.files[*i],
+            });
+        }
+        let (for_release, list, i) = self.limited.as_ref()?;
+        if *for_release != major {
+            return None;
+        }
+        list.iter()
+            .find(|e| e.matches(source))
+            .map(|entry| SecuritySupport::Limited {
+                entry,
+                evidence: &self.files[*i],
+            })
+    }
+
+    /// Whether there are security-support lists for the release at all.
+    pub fn has_security_support_lists(&self, r: &DistroRelease) -> bool {
+        debian_major(r).is_some_and(|m| self.ended.contains_key(&m))
+    }
+}
+
+/// The Debian major version of a release (`12` for `12`, `12.4`), else `None`.
+fn debian_major(r: &DistroRelease) -> Option<String> {
+    if !r.distro.eq_ignore_ascii_case("debian") {
+        return None;
+    }
+    r.version
+        .as_deref()
+        .map(|v| v.split('.').next().unwrap_or(v).to_string())
+}
+
+fn names_release(life: &ReleaseLife, r: &DistroRelease) -> bool {
+    if !life.distro.eq_ignore_ascii_case(&r.distro) {
+        return false;
+    }
+    let by_codename = r
+        .codename
+        .as_deref()
+        .map(|c| c.eq_ignore_ascii_case(&life.codename));
+    let by_version = r.version.as_deref().map(|v| match &life.version {
+        // Debian point releases (`12.4`) belong to their major release.
+        Some(lv) if life.distro == "debian" => v == lv || v.starts_with(&format!("{lv}.")),
+        Some(lv) => v == lv,
+        None => false,
+    });
+    match (by_codename, by_version) {
+        (Some(a), Some(b)) => a && b,
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => false,
+    }
+}
+
+fn bundled_data(file: &str, as_of: &str) -> LifecycleData {
+    LifecycleData {
+        file: file.to_string(),
+        path: "bundled".to_string(),
+        as_of: Some(as_of.to_string()),
+    }
+}
+
+/// The system file's text and description when it is a readable regular
+/// file, else the bundled copy's.
+fn read_or_bundled(
+    system: Option<&Path>,
+    file: &str,
+    bundled: &str,
+    as_of: &str,
+) -> (String, LifecycleData) {
+    // Lifecycle files are a few kilobytes; a larger one is not the real file.
+    const MAX: u64 = 4 << 20;
+    let from_system = system.and_then(|p| {
+        let meta = std::fs::metadata(p)
+            .ok()
+            .filter(|m| m.is_file() && m.len() <= MAX)?;
+        let text = std::fs::read_to_string(p).ok()?;
+        let as_of = meta
+            .modified()
+            .ok()
+            .and_then(|t| jiff::Timestamp::try_from(t).ok())
+            .map(|t| jiff::tz::TimeZone::UTC.to_datetime(t).date().to_string());
+        Some((
+            text,
+            LifecycleData {
+                file: file.to_string(),
+                path: p.display().to_string(),
+                as_of,
+            },
+        ))
+    });
+    from_system.unwrap_or_else(|| (bundled.to_string(), bundled_data(file, as_of)))
+}
+
+/// The Debian major version of the system under `root` (`etc/debian_version`),
+/// which the system's `security-support-limited` was installed for.
+fn host_debian_version(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("etc/debian_version")).ok()?;
+    let major = text.trim().split('.').next()?.to_string();
+    major
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then_some(major)
+        .filter(|m| !m.is_empty())
+}
+
+/// Whether `today` is past the end of the period.
+pub fn ended(end: Date, today: Date) -> bool {
+    today > end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(distro: &str, version: Option<&str>, codename: Option<&str>) -> DistroRelease {
+        DistroRelease {
+            distro: distro.into(),
+            version: version.map(Into::into),
+            codename: codename.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn codenames_and_numbers_complete_each_other() {
+        let lc = Lifecycle::bundled();
+        let mut a = rel("debian", None, Some("bookworm"));
+        lc.complete(&mut a);
+        assert_eq!(a, rel("debian", Some("12"), Some("bookworm")));
+        let mut b = rel("ubuntu", Some("22.04"), None);
+        lc.complete(&mut b);
+        assert_eq!(b.codename.as_deref(), Some("jammy"));
+        let mut point = rel("debian", Some("12.4"), None);
+        lc.complete(&mut point);
+        assert_eq!(point.codename.as_deref(), Some("bookworm"));
+        let mut unknown = rel("debian", Some("99"), None);
+        lc.complete(&mut unknown);
+        assert_eq!(
+            unknown,
+            rel("debian", Some("99"), None),
+            "unknown stays unknown"
+        );
+        assert!(
+            lc.release(&rel("debian", Some("12"), Some("trixie")))
+                .is_none(),
+            "a contradiction names no release"
+        );
+    }
+
+    #[test]
+    fn security_support_lists_answer_by_source_package_and_release() {
+        let lc = Lifecycle::bundled();
+        let deb12 = rel("debian", Some("12"), Some("bookworm"));
+        assert!(matches!(
+            lc.security_support(&deb12, "wolfssl"),
+            Some(SecuritySupport::Ended { .. })
+        ));
+        assert!(matches!(
+            lc.security_support(&deb12, "binutils"),
+            Some(SecuritySupport::Limited { .. })
+        ));
+        assert_eq!(lc.security_support(&deb12, "openssl"), None);
+        let deb11 = rel("debian", Some("11"), None);
+        assert_eq!(
+            lc.security_support(&deb11, "binutils"),
+            None,
+            "the limited list is Debian 12's"
+        );
+        assert_eq!(
+            lc.security_support(&rel("ubuntu", Some("22.04"), None), "wolfssl"),
+            None
+        );
+        assert!(!lc.has_security_support_lists(&rel("debian", Some("13"), None)));
+    }
+
+    #[test]
+    fn the_systems_files_are_preferred_and_a_broken_one_falls_back_with_a_warning() {
+        let root = tempfile::tempdir().unwrap();
+        let di = root.path().join(SYSTEM_DISTRO_INFO);
+        std::fs::create_dir_all(&di).unwrap();
+        std::fs::write(
+            di.join("debian.csv"),
+            "version,codename,series,created,release,eol\n42,Test,testrel,2030-01-01,2031-01-01,2034-01-01\n",
+        )
+        .unwrap();
+        std::fs::write(di.join("ubuntu.csv"), "not,a,header\n").unwrap();
+        let lc = Lifecycle::load(root.path());
+        assert!(lc.release(&rel("debian", Some("42"), None)).is_some());
+        assert!(
+            lc.release(&rel("debian", Some("12"), None)).is_none(),
+            "the system's file replaces the bundled one"
+        );
+        assert!(
+            lc.release(&rel("ubuntu", Some("22.04"), None)).is_some(),
+            "the broken file's bundled copy"
+        );
+        assert_eq!(lc.warnings.len(), 1, "{:?}", lc.warnings);
+        assert!(
+            lc.warnings[0].contains("ubuntu.csv:1:"),
+            "{:?}",
+            lc.warnings
+        );
+        assert!(lc.files[0].path.ends_with("debian.csv") && lc.files[0].path != "bundled");
+        assert_eq!(lc.files[1].path, "bundled");
+    }
+}

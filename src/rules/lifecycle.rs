@@ -1,0 +1,365 @@
+//! Distribution lifecycle (technical support): UNM-07, the OS release past its
+//! regular security support, and UNM-08, a package whose security support the
+//! distribution declares ended or limited. Both read the distributions' own
+//! published data (`crate::lifecycle`); a release or package the data does
+//! not list is not evaluated, never passed. Components of other ecosystems
+//! are not applicable: no verdict at all.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Fire, Verdict};
+use crate::lifecycle::{Period, SecuritySupport};
+use crate::model::{Component, DistroRelease, Evidence, EvidenceSource, Severity};
+
+const NO_RELEASE: &str = "the distribution release the package was built for is unknown (no purl `distro` qualifier, operating-system component or os-release)";
+const RELEASE_NOT_LISTED: &str = "the distribution's lifecycle data does not list this release";
+const NO_SOURCE: &str = "the package's source package is unknown (the lists are by source package)";
+const NO_LISTS: &str = "no security-support list is published for this release or distribution";
+
+/// UNM-07: one verdict per release in use, from the packages built for it
+/// and the operating-system components.
+pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
+    let today = jiff::tz::TimeZone::UTC.to_datetime(ctx.now).date();
+    let mut in_use: BTreeMap<DistroRelease, usize> = BTreeMap::new();
+    let mut unknown = 0usize;
+    for c in &ctx.inv.components {
+        match (&c.release, c.ecosystem.is_distribution()) {
+            (Some(r), true) => *in_use.entry(r.clone()).or_default() += 1,
+            (Some(r), false) => {
+                in_use.entry(r.clone()).or_default();
+            }
+            (None, true) => unknown += 1,
+            (None, false) => {}
+        }
+    }
+    let mut out: Vec<Verdict> = Vec::new();
+    if unknown > 0 && in_use.is_empty() {
+        out.push(Verdict::not_evaluated(NO_RELEASE));
+    }
+    for (release, packages) in in_use {
+        let Some((life, data)) = ctx.lifecycle.release(&release) else {
+            out.push(Verdict::not_evaluated(RELEASE_NOT_LISTED));
+            continue;
+        };
+        let Some(&(_, regular_end)) = life.periods.iter().find(|(p, _)| *p == Period::Regular)
+        else {
+            // A development release (sid) or one the data gives no end for.
+            out.push(Verdict::Pass);
+            continue;
+        };
+        if today <= regular_end {
+            out.push(Verdict::Pass);
+            continue;
+        }
+        let source = EvidenceSource::lifecycle(&data.file, data.as_of.as_deref());
+        let running: Vec<String> = life
+            .periods
+            .iter()
+            .filter(|(p, end)| *p != Period::Regular && today <= *end)
+            .map(|(p, end)| format!("{} until {end}", p.label()))
+            .collect();
+        let label = release.label();
+        let tail = if running.is_empty() {
+            "; every published support period has ended".to_string()
+        } else {
+            format!("; still running: {}", running.join(", "))
+        };
+        let mut evidence = vec![
+            Evidence::new("release", label.clone(), source.clone()),
+            Evidence::new(
+                "regular security support ended",
+                regular_end.to_string(),
+                source.clone(),
+            ),
+        ];
+        for (p, end) in life.periods.iter().filter(|(p, _)| *p != Period::Regular) {
+            evidence.push(Evidence::new(
+                format!("{} ends", p.label()),
+                end.to_string(),
+                source.clone(),
+            ));
+        }
+        evidence.push(Evidence::new(
+            "packages built for it",
+            packages.to_string(),
+            EvidenceSource::inventory(),
+        ));
+        out.push(Verdict::Fire(Fire {
+            message: format!(
+                "{label} is past the end of its regular security support ({regular_end}){tail}; {packages} package{} of the product {} built for it",
+                if packages == 1 { "" } else { "s" },
+                if packages == 1 { "is" } else { "are" },
+            ),
+            evidence: Vec::new(),
+            sourced: evidence,
+            key: Some(label),
+            severity: running.is_empty().then_some(Severity::Critical),
+        }));
+    }
+    out
+}
+
+/// UNM-08: Debian's security-support lists name the package's source.
+pub fn security_support_ended(c: &Component, ctx: &Ctx) -> Verdict {
+    if !c.ecosystem.is_distribution() {
+        return Verdict::Pass;
+    }
+    let Some(release) = &c.release else {
+        return Verdict::not_evaluated(NO_RELEASE);
+    };
+    if !ctx.lifecycle.has_security_support_lists(release) {
+        return Verdict::not_evaluated(NO_LISTS);
+    }
+    let Some(source) = &c.source_package else {
+        return Verdict::not_evaluated(NO_SOURCE);
+    };
+    let today = jiff::tz::TimeZone::UTC.to_datetime(ctx.now).date();
+    let label = release.label();
+    let (message, severity, entry, data) =
+        match ctx.lifecycle.security_support(release, &source.name) {
+            None => return Verdict::Pass,
+            Some(SecuritySupport::Ended { entry, evidence }) => {
+                let ends = entry.ends.map(|d| d.to_string()).unwrap_or_default();
+                let past = entry.ends.is_some_and(|d| d <= today);
+                let verb = if past { "ended on" } else { "ends on" };
+                (
+                    format!(
+                        "security support for source package {} in {label} {verb} {ends}{}",
+                        source.name,
+                        details(&entry.details)
+                    ),
+                    if past {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    },
+                    entry,
+                    evidence,
+                )
+            }
+            Some(SecuritySupport::Limited { entry, evidence }) => (
+                format!(
+                    "security support for source package {} in {label} is limited{}",
+                    source.name,
+                    details(&entry.details)
+                ),
+                Severity::Medium,
+                entry,
+                evidence,
+            ),
+        };
+    let lc = EvidenceSource::lifecycle(&data.file, data.as_of.as_deref());
+    let mut sourced = vec![Evidence::new(
+        "source package",
+        source.name.clone(),
+        lc.clone(),
+    )];
+    if let Some(v) = &entry.last_version {
+        sourced.push(Evidence::new(
+            "last supported version",
+            v.clone(),
+            lc.clone(),
+        ));
+    }
+    if let Some(d) = entry.ends {
+        sourced.push(Evidence::new("support ends", d.to_string(), lc.clone()));
+    }
+    if !entry.details.is_empty() {
+        sourced.push(Evidence::new("details", entry.details.clone(), lc));
+    }
+    Verdict::Fire(Fire {
+        message,
+        evidence: Vec::new(),
+        sourced,
+        key: None,
+        severity: Some(severity),
+    })
+}
+
+fn details(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Ecosystem, Inventory, SourcePackage};
+    use crate::rules::Thresholds;
+
+    fn deb(name: &str, release: Option<(&str, &str)>, source: Option<&str>) -> Component {
+        let mut c = Component::named(name);
+        c.ecosystem = Ecosystem::Deb;
+        c.version = Some("1.0-1".into());
+        c.release = release.map(|(d, v)| DistroRelease {
+            distro: d.into(),
+            version: Some(v.into()),
+            codename: None,
+        });
+        c.source_package = source.map(|s| SourcePackage {
+            name: s.into(),
+            version: None,
+        });
+        c
+    }
+
+    fn at(date: &str) -> jiff::Timestamp {
+        format!("{date}T12:00:00Z").parse().unwrap()
+    }
+
+    fn run<T>(inv: &Inventory, now: &str, f: impl Fn(&Ctx) -> T) -> T {
+        let thresholds = Thresholds::default();
+        let lifecycle = crate::lifecycle::Lifecycle::bundled();
+        let ctx = Ctx {
+            inv,
+            thresholds: &thresholds,
+            now: at(now),
+            advisories: None,
+            lifecycle: &lifecycle,
+        };
+        f(&ctx)
+    }
+
+    fn inv(components: Vec<Component>) -> Inventory {
+        Inventory {
+            components,
+            ..Inventory::default()
+        }
+    }
+
+    #[test]
+    fn unm07_fires_after_regular_support_and_names_what_still_runs() {
+        let inv = inv(vec![
+            deb("bash", Some(("debian", "12")), None),
+            deb("libc6", Some(("debian", "12")), None),
+            deb("zlib1g", Some(("debian", "13")), None),
+        ]);
+        let v = run(&inv, "2026-12-03", release_out_of_support);
+        assert_eq!(v.len(), 2, "one verdict per release in use");
+        let Verdict::Fire(f) = &v[0] else {
+            panic!("{v:?}")
+        };
+        assert_eq!(
+            f.message,
+            "debian 12 is past the end of its regular security support (2026-07-11); still running: LTS until 2028-06-30, Extended LTS until 2033-06-30; 2 packages of the product are built for it"
+        );
+        assert_eq!(f.severity, None, "high while a period still runs");
+        assert_eq!(f.key.as_deref(), Some("debian 12"));
+        assert!(
+            f.sourced
+                .iter()
+                .any(|e| e.source.0 == "lifecycle:debian.csv@2026-04-25")
+        );
+        assert_eq!(v[1], Verdict::Pass, "Debian 13 is still supported");
+    }
+
+    #[test]
+    fn unm07_is_critical_once_every_period_has_ended_and_quiet_before_the_end() {
+        let inv = inv(vec![deb("bash", Some(("debian", "9")), None)]);
+        let Verdict::Fire(f) = &run(&inv, "2027-07-01", release_out_of_support)[0] else {
+            panic!()
+        };
+        assert_eq!(f.severity, Some(Severity::Critical));
+        assert!(
+            f.message
+                .contains("every published support period has ended"),
+            "{}",
+            f.message
+        );
+        let inv = crate::model::Inventory {
+            components: vec![deb("bash", Some(("debian", "12")), None)],
+            ..Default::default()
+        };
+        assert_eq!(
+            run(&inv, "2026-07-11", release_out_of_support),
+            vec![Verdict::Pass],
+            "the end day itself is supported"
+        );
+    }
+
+    #[test]
+    fn unm07_does_not_guess_a_release_it_does_not_know() {
+        let unknown = inv(vec![deb("bash", None, None)]);
+        assert_eq!(
+            run(&unknown, "2026-12-03", release_out_of_support),
+            vec![Verdict::not_evaluated(NO_RELEASE)]
+        );
+        let unlisted = inv(vec![deb("bash", Some(("debian", "99")), None)]);
+        assert_eq!(
+            run(&unlisted, "2026-12-03", release_out_of_support),
+            vec![Verdict::not_evaluated(RELEASE_NOT_LISTED)]
+        );
+        let mut npm = Component::named("left-pad");
+        npm.ecosystem = Ecosystem::Npm;
+        assert!(
+            run(&inv(vec![npm]), "2026-12-03", release_out_of_support).is_empty(),
+            "not applicable"
+        );
+    }
+
+    #[test]
+    fn unm08_ended_is_high_limited_medium_and_unlisted_passes() {
+        let inventory = inv(Vec::new());
+        let judge = |c: &Component| {
+            run(&inventory, "2026-12-03", |ctx| {
+                security_support_ended(c, ctx)
+            })
+        };
+        let Verdict::Fire(ended) = judge(&deb(
+            "libwolfssl35",
+            Some(("debian", "12")),
+            Some("wolfssl"),
+        )) else {
+            panic!()
+        };
+        assert_eq!(ended.severity, Some(Severity::High));
+        assert!(ended.message.starts_with("security support for source package wolfssl in debian 12 ended on 2026-06-12: Crypto library"), "{}", ended.message);
+        assert!(
+            ended
+                .sourced
+                .iter()
+                .any(|e| e.key == "last supported version" && e.value == "5.5.4-2+deb12u2")
+        );
+        let Verdict::Fire(limited) =
+            judge(&deb("binutils", Some(("debian", "12")), Some("binutils")))
+        else {
+            panic!()
+        };
+        assert_eq!(limited.severity, Some(Severity::Medium));
+        assert_eq!(
+            judge(&deb("libssl3", Some(("debian", "12")), Some("openssl"))),
+            Verdict::Pass
+        );
+        assert_eq!(
+            judge(&deb("libssl3", Some(("debian", "12")), None)),
+            Verdict::not_evaluated(NO_SOURCE)
+        );
+        assert_eq!(
+            judge(&deb("libssl3", Some(("ubuntu", "22.04")), Some("openssl"))),
+            Verdict::not_evaluated(NO_LISTS)
+        );
+        assert_eq!(
+            judge(&deb("libssl3", None, Some("openssl"))),
+            Verdict::not_evaluated(NO_RELEASE)
+        );
+        let mut npm = Component::named("wolfssl");
+        npm.ecosystem = Ecosystem::Npm;
+        assert_eq!(judge(&npm), Verdict::Pass, "not applicable");
+    }
+
+    #[test]
+    fn unm08_a_future_end_is_medium() {
+        let inventory = inv(Vec::new());
+        let c = deb("libwolfssl35", Some(("debian", "12")), Some("wolfssl"));
+        let Verdict::Fire(f) = run(&inventory, "2026-01-01", |ctx| {
+            security_support_ended(&c, ctx)
+        }) else {
+            panic!()
+        };
+        assert_eq!(f.severity, Some(Severity::Medium));
+        assert!(f.message.contains("ends on 2026-06-12"), "{}", f.message);
+    }
+}
