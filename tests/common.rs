@@ -56,6 +56,8 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
     let isolated = isolated_dir();
     env.extend([
         ("SOURCE_DATE_EPOCH", Some("1764000000".into())),
+        // The lifecycle data built in, not this machine's distro-info-data.
+        ("CHAINRISK_LIFECYCLE_DATA", Some("bundled".into())),
         ("npm_config_userconfig", Some(isolated.join("npmrc").into())),
         ("XDG_CONFIG_HOME", Some(isolated.join("config").into())),
         ("XDG_CONFIG_DIRS", Some(isolated.join("config-dirs").into())),

@@ -268,7 +268,12 @@ pub struct ScanArgs {
     /// `usr/share/distro-info/*.csv`, Debian's `usr/share/debian-security-support/`):
     /// under this root, else the copy built into chainrisk; `bundled` uses only that copy,
     /// for reports that do not depend on the scanning machine. Feeds UNM-07 and UNM-08.
-    #[arg(long, value_name = "ROOT|bundled", default_value = "/")]
+    #[arg(
+        long,
+        value_name = "ROOT|bundled",
+        default_value = "/",
+        env = "CHAINRISK_LIFECYCLE_DATA"
+    )]
     pub lifecycle_data: String,
 }
 

@@ -36,7 +36,7 @@ pub fn assign(inv: &mut Inventory) {
             };
         }
         if c.source_package.is_none() {
-            c.source_package = if purl.qualifier("arch") == Some("source") {
+            c.source_package = if c.is_source_package() {
                 Some(SourcePackage {
                     name: c.name.clone(),
                     version: c.version.clone(),
@@ -149,19 +149,15 @@ fn os_release(c: &Component) -> Option<DistroRelease> {
 /// links them). With several (Built-Using), the one of the binary's own
 /// version, else none is guessed.
 fn source_links(inv: &Inventory) -> Vec<Option<SourcePackage>> {
-    let is_source = |c: &Component| {
-        c.purl.as_deref().is_some_and(|p| p.contains("arch=source"))
-            && c.purl
-                .as_deref()
-                .and_then(|p| parse_purl(p).ok())
-                .is_some_and(|p| p.qualifier("arch") == Some("source"))
-    };
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); inv.components.len()];
     for e in &inv.edges {
         let (Some(from), Some(to)) = (inv.components.get(e.from), inv.components.get(e.to)) else {
             continue;
         };
-        if from.ecosystem.is_distribution() && from.ecosystem == to.ecosystem && is_source(to) {
+        if from.ecosystem.is_distribution()
+            && from.ecosystem == to.ecosystem
+            && to.is_source_package()
+        {
             found[e.from].push(e.to);
         }
     }

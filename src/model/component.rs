@@ -408,6 +408,15 @@ impl Component {
         }
     }
 
+    /// A distribution's source package (purl `arch=source`), as opposed to
+    /// the binary packages built from it and installed.
+    pub fn is_source_package(&self) -> bool {
+        self.purl.as_deref().is_some_and(|p| {
+            p.contains("arch=source")
+                && parse_purl(p).is_ok_and(|p| p.qualifier("arch") == Some("source"))
+        })
+    }
+
     /// Sets the purl when it parses (and fills ecosystem, namespace, version
     /// and name where the input did not give them); keeps it as `invalid_purl`
     /// otherwise. Returns the parsed purl (`None` for empty input) so callers

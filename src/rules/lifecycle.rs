@@ -17,15 +17,16 @@ const NO_SOURCE: &str = "the package's source package is unknown (the lists are 
 const NO_LISTS: &str = "no security-support list is published for this release or distribution";
 
 /// UNM-07: one verdict per release in use, from the packages built for it
-/// and the operating-system components.
+/// and the operating-system components; the count is of binary packages
+/// (what is installed), not the source packages an SBOM may list too.
 pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
     let today = jiff::tz::TimeZone::UTC.to_datetime(ctx.now).date();
     let mut in_use: BTreeMap<DistroRelease, usize> = BTreeMap::new();
     let mut unknown = 0usize;
     for c in &ctx.inv.components {
         match (&c.release, c.ecosystem.is_distribution()) {
-            (Some(r), true) => *in_use.entry(r.clone()).or_default() += 1,
-            (Some(r), false) => {
+            (Some(r), true) if !c.is_source_package() => *in_use.entry(r.clone()).or_default() += 1,
+            (Some(r), _) => {
                 in_use.entry(r.clone()).or_default();
             }
             (None, true) => unknown += 1,

@@ -259,6 +259,9 @@ pub fn document_to_doc(d: Document, format: Format, mut doc: ParsedDoc) -> Parse
         graph.root(id);
     }
     let mut misspelt = false;
+    // `source GENERATES binary`: how distribution SBOMs (debsbom) link a
+    // binary package to its source package. Not a dependency edge.
+    let mut generates: Vec<(&str, &str)> = Vec::new();
     for r in &d.relationships {
         let (Some(a), Some(ty), Some(b)) = (
             r.element.as_deref(),
@@ -268,6 +271,10 @@ pub fn document_to_doc(d: Document, format: Format, mut doc: ParsedDoc) -> Parse
             continue;
         };
         let (a, b) = (a.trim(), b.trim());
+        if ty.trim().eq_ignore_ascii_case("GENERATES") {
+            generates.push((a, b));
+            continue;
+        }
         let Some(rel) = classify_v2(ty) else { continue };
         match rel {
             Rel::Forward(scope) => graph.edge(&mut doc, a, b, scope),
@@ -287,7 +294,43 @@ pub fn document_to_doc(d: Document, format: Format, mut doc: ParsedDoc) -> Parse
         }
     }
     graph.finish(&mut doc);
+    link_source_packages(&mut doc, &ids, &generates);
     doc
+}
+
+/// Sets each binary's source package from `GENERATES` relationships between
+/// two distribution packages (a binary with several is left alone).
+fn link_source_packages(
+    doc: &mut ParsedDoc,
+    ids: &HashMap<String, Node>,
+    generates: &[(&str, &str)],
+) {
+    let mut found: HashMap<usize, Option<usize>> = HashMap::new();
+    for (src, bin) in generates {
+        let (Some(Node::Package(s)), Some(Node::Package(b))) = (ids.get(*src), ids.get(*bin))
+        else {
+            continue;
+        };
+        found
+            .entry(*b)
+            .and_modify(|e| *e = None)
+            .or_insert(Some(*s));
+    }
+    for (b, s) in found {
+        let Some(s) = s else { continue };
+        let (src, bin) = (&doc.components[s], &doc.components[b]);
+        if !bin.ecosystem.is_distribution()
+            || src.ecosystem != bin.ecosystem
+            || bin.source_package.is_some()
+        {
+            continue;
+        }
+        let source = crate::model::SourcePackage {
+            name: src.name.clone(),
+            version: src.version.clone(),
+        };
+        doc.components[b].source_package = Some(source);
+    }
 }
 
 #[cfg(test)]
