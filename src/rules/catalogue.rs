@@ -188,6 +188,18 @@ pub static RULES: &[RuleInfo] = &[
         "The distribution has said it will not (or cannot fully) fix this package's security problems in this release. Read the details the finding quotes: replace or remove the package, confine it to the uses that stay supported, or record why the risk is accepted."
     ),
     rule!(
+        "UNM-09",
+        "dropped by the distribution",
+        Unmaintained,
+        Medium,
+        Component,
+        Registry,
+        [],
+        ["M4(2)", "M10(2)"],
+        "the package's source is in neither of the distribution's development suites (Debian testing and unstable), or its maintainer is the distribution's QA team (orphaned)",
+        "The distribution will not carry this package into its next release, or nobody in it maintains the package any more: security fixes depend on whoever still cares. Plan a replacement before the upgrade to the next release, or take over its maintenance."
+    ),
+    rule!(
         "OPQ-01",
         "no source repository",
         Opaque,
@@ -416,6 +428,18 @@ pub static RULES: &[RuleInfo] = &[
         "A new publisher may be a takeover. Check that the change of hands is legitimate."
     ),
     rule!(
+        "DEL-08",
+        "distribution update not applied",
+        Delivery,
+        Medium,
+        Component,
+        Registry,
+        [],
+        ["M10(1)", "M10(2)"],
+        "a newer build of the same package is published for the same release (Debian -security, -updates or a point release; Ubuntu -security/-updates; the Alpine branch; an RPM updates repository); high when it came through the security channel",
+        "The distribution has published an update the product does not carry. A build from the security channel fixes a known vulnerability: apply it, or show why the product is not exposed. Other updates fix bugs; take them with the next maintenance release."
+    ),
+    rule!(
         "DEL-10",
         "security fix not applied",
         Delivery,
@@ -533,7 +557,7 @@ mod tests {
             assert!(!r.maps_to.is_empty(), "{} maps to nothing", r.id);
             assert!(!r.doc.is_empty() && !r.summary.is_empty());
         }
-        assert_eq!(RULES.len(), 35);
+        assert_eq!(RULES.len(), 37);
     }
 
     #[test]

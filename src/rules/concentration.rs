@@ -274,6 +274,9 @@ pub fn irregular_channel(c: &Component, ctx: &Ctx) -> Verdict {
 /// or ships malice. A package the registry says an organisation owns is not
 /// one person's.
 pub fn single_maintainer(c: &Component, _: &Ctx) -> Verdict {
+    if c.ecosystem.is_distribution() {
+        return super::archive::single_maintainer(c);
+    }
     let o = match super::facts::found(c) {
         Ok(o) => o,
         Err(v) => return v,

@@ -46,7 +46,16 @@ pub fn hash_mismatch(c: &Component, ctx: &Ctx) -> Verdict {
         Ok(o) => o,
         Err(v) => return v,
     };
-    if o.checksums.is_empty() {
+    // A distribution package's checksum is its own build's in the archive index.
+    let archive_checksums;
+    let checksums = match &o.archive {
+        Some(a) if c.ecosystem.is_distribution() => {
+            archive_checksums = super::archive::checksums(c, a);
+            &archive_checksums
+        }
+        _ => &o.checksums,
+    };
+    if checksums.is_empty() {
         return Verdict::not_evaluated("the registry gives no checksum for this version");
     }
     let mut compared = false;
@@ -54,8 +63,7 @@ pub fn hash_mismatch(c: &Component, ctx: &Ctx) -> Verdict {
         if matches!(h.alg, HashAlg::Other(_)) {
             continue;
         }
-        let theirs: Vec<&str> = o
-            .checksums
+        let theirs: Vec<&str> = checksums
             .iter()
             .filter(|r| r.alg == h.alg)
             .map(|r| r.value.as_str())

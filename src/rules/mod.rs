@@ -4,6 +4,7 @@
 //! reported as known unknowns, never as passes.
 
 mod advisories;
+mod archive;
 pub mod catalogue;
 mod completeness;
 mod concentration;
@@ -117,6 +118,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("UNM-05", unmaintained::version_lag),
     ("UNM-06", unmaintained::unfixed_advisory),
     ("UNM-08", lifecycle::security_support_ended),
+    ("UNM-09", archive::dropped_by_distribution),
     ("SBM-01", completeness::supplier_missing),
     ("SBM-02", completeness::version_missing),
     ("SBM-03", completeness::no_identifier),
@@ -136,6 +138,7 @@ const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
     ("DEL-05", delivery::insecure_source),
     ("DEL-06", delivery::fresh_release),
     ("DEL-07", delivery::new_publisher),
+    ("DEL-08", archive::update_not_applied),
     ("DEL-10", delivery::security_fix_not_applied),
 ];
 const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[

@@ -16,6 +16,9 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
     if has_source_reference(c) {
         return Verdict::Pass;
     }
+    if c.ecosystem.is_distribution() {
+        return super::archive::no_source_repository(c);
+    }
     let o = match facts::found(c) {
         Ok(o) => o,
         Err(Verdict::NotEvaluated(why)) => {
@@ -47,6 +50,9 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
 /// registry: a private package leaked into the SBOM, a typo, or a name open to
 /// dependency confusion.
 pub fn unknown_to_registry(c: &Component, _: &Ctx) -> Verdict {
+    if c.ecosystem.is_distribution() {
+        return super::archive::not_built_by_distribution(c);
+    }
     let o = match facts::known(c) {
         Ok(o) => o,
         Err(v) => return v,
