@@ -53,9 +53,21 @@ fn identity_purl(purl: &str) -> String {
     let Some((base, query)) = main.split_once('?') else {
         return purl.to_string();
     };
+    let distribution = ["pkg:deb/", "pkg:rpm/", "pkg:apk/", "pkg:opkg/"]
+        .iter()
+        .any(|t| base.starts_with(t));
     let kept: Vec<&str> = query
         .split('&')
-        .filter(|kv| !SOURCE_QUALIFIERS.contains(&kv.split('=').next().unwrap_or("")))
+        .filter(|kv| {
+            let key = kv.split('=').next().unwrap_or("");
+            // A distribution package is one file of the archive's pool, named
+            // by name, version and arch: generators spell its release
+            // (`distro=bookworm`, `distro=debian-12`) and source (`upstream`)
+            // differently, or not at all, for the same file.
+            let source_only = SOURCE_QUALIFIERS.contains(&key)
+                || (distribution && matches!(key, "distro" | "upstream"));
+            !source_only
+        })
         .collect();
     let mut out = base.to_string();
     if !kept.is_empty() {
@@ -387,6 +399,17 @@ mod tests {
         assert_eq!(
             identity_purl("pkg:deb/debian/curl@7.74.0?arch=amd64&repository_url=https:%2F%2Fx"),
             "pkg:deb/debian/curl@7.74.0?arch=amd64"
+        );
+        assert_eq!(
+            identity_purl(
+                "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl"
+            ),
+            identity_purl("pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=bookworm"),
+            "one file of the pool, however the release is spelt"
+        );
+        assert_ne!(
+            identity_purl("pkg:generic/x@1?distro=a"),
+            identity_purl("pkg:generic/x@1?distro=b")
         );
         assert_eq!(
             identity_purl("pkg:golang/a/b@v1#sub/dir"),

@@ -18,6 +18,7 @@ mod json;
 mod lenient;
 mod lockfile;
 mod merge;
+pub mod product;
 mod source;
 mod spdx;
 mod spdx3;
@@ -171,6 +172,9 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
         path: path.display().to_string(),
         ..Document::default()
     };
+    if path.is_dir() {
+        return read_product(path, record);
+    }
     let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {
@@ -189,6 +193,22 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
             record.format = doc.format;
             record.spec_version = doc.spec_version.clone();
             record.components_read = doc.components.len() - doc.meta.primary_parts;
+            record.warnings = doc.warnings.clone();
+            (record, Some(doc))
+        }
+        Err(e) => {
+            record.error = Some(e.to_string());
+            (record, None)
+        }
+    }
+}
+
+/// A root filesystem, read in place (see [`product`]).
+fn read_product(path: &Path, mut record: Document) -> (Document, Option<ParsedDoc>) {
+    match product::read_root(path) {
+        Ok(doc) => {
+            record.format = doc.format;
+            record.components_read = doc.components.len();
             record.warnings = doc.warnings.clone();
             (record, Some(doc))
         }
@@ -255,7 +275,8 @@ fn is_sbom_name(name: &str) -> bool {
 fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     for p in paths {
-        if !p.is_dir() {
+        // A delivered product's root filesystem is one input, read as a whole.
+        if !p.is_dir() || product::is_root_filesystem(p) {
             out.push(Ok(p.clone()));
             continue;
         }
@@ -291,7 +312,7 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
         if out.len() == before {
             out.push(Err((
                 p.clone(),
-                "is a directory with no SBOM, manifest or lockfile at its top (looked for Cargo.toml, package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, uv.lock, Pipfile.lock, requirements.txt, go.mod, *.cdx.json, *.spdx.json…)".to_string(),
+                "is a directory with no SBOM, manifest or lockfile at its top, and not a root filesystem (looked for etc/os-release, var/lib/dpkg/status, Cargo.toml, package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, uv.lock, Pipfile.lock, requirements.txt, go.mod, *.cdx.json, *.spdx.json…)".to_string(),
             )));
         }
     }

@@ -35,6 +35,10 @@ pub enum Format {
     GoMod,
     /// `go.sum` alone.
     GoSum,
+    /// A delivered product's root filesystem (a directory): its os-release
+    /// and installed-package databases.
+    #[serde(rename = "rootfs")]
+    RootFilesystem,
 }
 
 impl Format {
@@ -57,6 +61,7 @@ impl Format {
             Format::PipfileLock => "pipfile-lock",
             Format::GoMod => "go-mod",
             Format::GoSum => "go-sum",
+            Format::RootFilesystem => "rootfs",
         }
     }
 }

@@ -178,9 +178,32 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
             "needs an SBOM and a lockfile or manifest of the same product scanned together",
         )];
     }
+    // What the SBOM is held against: a build's lockfiles, or the delivered product itself.
+    let delivered =
+        |d: &crate::model::Document| d.format == Some(crate::model::Format::RootFilesystem);
+    let others = inv
+        .documents
+        .iter()
+        .filter(|d| d.error.is_none() && d.format.is_some_and(|f| !f.is_sbom()));
+    let (products, lockfiles) =
+        others.fold(
+            (0, 0),
+            |(p, l), d| if delivered(d) { (p + 1, l) } else { (p, l + 1) },
+        );
+    let other = match (products, lockfiles) {
+        (0, _) => "the lockfile",
+        (_, 0) => "the delivered product",
+        _ => "the lockfiles and delivered product",
+    };
+    let other_versions = format!("{} versions", other.trim_start_matches("the "));
     // Per package identity: the versions each side lists, and a name to show.
+    // Source packages are never installed: only binaries can drift.
     let mut sides: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, String)> = BTreeMap::new();
-    for c in inv.components.iter().filter(|c| !c.root) {
+    for c in inv
+        .components
+        .iter()
+        .filter(|c| !c.root && !c.is_source_package())
+    {
         let entry = sides.entry(drift_key(c)).or_insert_with(|| {
             (
                 BTreeSet::new(),
@@ -209,15 +232,12 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
     for (key, (sbom, lock, name)) in sides {
         let (message, kind) = match (sbom.is_empty(), lock.is_empty()) {
             (false, true) => (
-                format!(
-                    "{name} {} is in the SBOM but not in the lockfile",
-                    list(&sbom)
-                ),
+                format!("{name} {} is in the SBOM but not in {other}", list(&sbom)),
                 "in SBOM only",
             ),
             (true, false) => (
                 format!(
-                    "{name} {} is in the lockfile but missing from the SBOM",
+                    "{name} {} is in {other} but missing from the SBOM",
                     list(&lock)
                 ),
                 "in lockfile only",
@@ -240,7 +260,7 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
                 };
                 (
                     format!(
-                        "{name} is at {} in the SBOM but {} in the lockfile{shared}",
+                        "{name} is at {} in the SBOM but {} in {other}{shared}",
                         side(&only_sbom),
                         side(&only_lock)
                     ),
@@ -262,7 +282,7 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
                     },
                 ),
                 (
-                    "lockfile versions".into(),
+                    other_versions.clone(),
                     if lock.is_empty() {
                         "absent".into()
                     } else {

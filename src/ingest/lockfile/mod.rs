@@ -27,6 +27,9 @@ pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
         Format::PipfileLock => python::parse_pipfile(input),
         Format::GoMod => golang::parse_go_mod(input),
         Format::GoSum => golang::parse_go_sum(input),
+        Format::RootFilesystem => Err(IngestError::new(
+            "a root filesystem is read from its directory, not from one file's bytes",
+        )),
         sbom => Err(IngestError::new(format!(
             "{sbom} is an SBOM format, not a lockfile"
         ))),

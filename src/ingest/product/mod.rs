@@ -1,0 +1,285 @@
+//! Delivered products read as delivered. This slice: a root filesystem
+//! directory — its `os-release` and its dpkg database. Each installed
+//! package becomes a component with its release and source package; the
+//! operating system is the primary component and contains them all.
+//! Everything is read through [`root_path`], so no path leaves the root.
+
+pub mod dpkg;
+pub mod os_release;
+pub mod root_path;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use super::{IngestError, ParsedDoc};
+use crate::model::{Component, DistroRelease, Ecosystem, Format, SourcePackage};
+use os_release::OsRelease;
+
+/// Paths whose presence makes a directory a root filesystem.
+const ROOT_MARKERS: &[&str] = &[
+    "var/lib/dpkg/status",
+    "var/lib/dpkg/status.d",
+    "lib/apk/db/installed",
+    "usr/lib/sysimage/rpm",
+    "var/lib/rpm",
+    "usr/lib/opkg/status",
+    "etc/os-release",
+    "usr/lib/os-release",
+];
+
+/// Largest package database or os-release file read (a real dpkg status of
+/// a full desktop is a few megabytes).
+const MAX_DATABASE_BYTES: u64 = 256 << 20;
+
+/// Whether `dir` is the root of an installed system.
+pub fn is_root_filesystem(dir: &Path) -> bool {
+    ROOT_MARKERS
+        .iter()
+        .any(|m| root_path::resolve(dir, m).is_some_and(|p| p.exists()))
+}
+
+/// Reads a root filesystem. Package databases chainrisk does not read yet are
+/// named in a warning, never silently skipped.
+pub fn read_root(root: &Path) -> Result<ParsedDoc, IngestError> {
+    let mut doc = ParsedDoc::new(Format::RootFilesystem);
+    let os = ["etc/os-release", "usr/lib/os-release"]
+        .iter()
+        .find_map(|rel| Some((rel, root_path::regular_file(root, rel)?)))
+        .and_then(|(rel, p)| match read_text(&p, rel, MAX_DATABASE_BYTES) {
+            Ok((_, text)) => Some(OsRelease::parse(&text)),
+            Err(e) => {
+                doc.warnings.push(e);
+                None
+            }
+        });
+    let release = os.as_ref().and_then(OsRelease::release);
+    if os.is_none() {
+        doc.warnings.push(
+            "no os-release (etc/os-release, usr/lib/os-release): the release the packages were built for is unknown".to_string(),
+        );
+    }
+    let os_ref = "os".to_string();
+    let mut os_component = Component::named(
+        os.as_ref()
+            .and_then(|o| o.id.clone())
+            .unwrap_or_else(|| "unknown".to_string()),
+    );
+    os_component.kind = Some("operating-system".to_string());
+    os_component.version = os.as_ref().and_then(|o| o.version_id.clone());
+    os_component.release = release.clone();
+    os_component.bom_ref = Some(os_ref.clone());
+    os_component.root = true;
+    let pointer = if os.is_some() { "etc/os-release" } else { "/" };
+    doc.push(os_component, pointer.to_string(), None);
+    doc.roots.push(os_ref.clone());
+    doc.meta.primary = Some(os_ref.clone());
+    doc.meta.subject_name = os
+        .as_ref()
+        .and_then(|o| o.name.clone().or_else(|| o.pretty_name.clone()));
+    doc.meta.subject_version = os.as_ref().and_then(|o| o.version_id.clone());
+
+    let namespace = os
+        .as_ref()
+        .and_then(|o| o.id.clone())
+        .unwrap_or_else(|| "debian".to_string());
+    let mut installed = Vec::new();
+    for file in dpkg::status_files(root, MAX_DATABASE_BYTES) {
+        match file {
+            Ok((rel, text)) => {
+                let read = dpkg::parse_status(&rel, &text);
+                doc.warnings.extend(read.warnings);
+                installed.extend(read.installed);
+            }
+            Err(e) => doc.warnings.push(e),
+        }
+    }
+    add_dpkg_packages(&mut doc, &installed, &namespace, release.as_ref(), &os_ref);
+    for (marker, what) in [
+        ("lib/apk/db/installed", "apk"),
+        ("usr/lib/sysimage/rpm", "rpm"),
+        ("var/lib/rpm", "rpm"),
+        ("usr/lib/opkg/status", "opkg"),
+    ] {
+        if root_path::resolve(root, marker).is_some_and(|p| p.exists()) {
+            doc.warnings.push(format!(
+                "{marker}: the {what} package database is not read yet; its packages are not in this report"
+            ));
+        }
+    }
+    doc.meta.has_dependency_graph = !installed.is_empty();
+    Ok(doc)
+}
+
+fn add_dpkg_packages(
+    doc: &mut ParsedDoc,
+    installed: &[dpkg::Installed],
+    namespace: &str,
+    release: Option<&DistroRelease>,
+    os_ref: &str,
+) {
+    // `name` and `name:arch` both name a package in relations.
+    let by_name: HashMap<&str, usize> = installed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    let refs: Vec<String> = installed
+        .iter()
+        .map(|p| format!("deb:{}:{}", p.name, p.architecture.as_deref().unwrap_or("")))
+        .collect();
+    let mut depended_on = vec![false; installed.len()];
+    for (i, p) in installed.iter().enumerate() {
+        let mut c = Component::named(p.name.clone());
+        let mut purl = format!(
+            "pkg:deb/{namespace}/{}@{}",
+            p.name,
+            encode_version(&p.version)
+        );
+        let mut qualifiers = Vec::new();
+        if let Some(a) = &p.architecture {
+            qualifiers.push(format!("arch={a}"));
+        }
+        if let Some(r) = release {
+            match (&r.version, &r.codename) {
+                (Some(v), _) => qualifiers.push(format!("distro={}-{v}", r.distro)),
+                (None, Some(c)) => qualifiers.push(format!("distro={c}")),
+                _ => {}
+            }
+        }
+        if !qualifiers.is_empty() {
+            purl.push('?');
+            purl.push_str(&qualifiers.join("&"));
+        }
+        if let Err(e) = c.set_purl(&purl) {
+            doc.warnings.push(format!("{}: {e}", p.pointer));
+        }
+        c.ecosystem = Ecosystem::Deb;
+        c.version = Some(p.version.clone());
+        // The maintainer's name, as SBOM generators give it (the address is contact data).
+        c.supplier = p
+            .maintainer
+            .as_deref()
+            .map(|m| m.split('<').next().unwrap_or(m).trim().to_string())
+            .filter(|m| !m.is_empty());
+        c.release = release.cloned();
+        c.source_package = Some(SourcePackage {
+            name: p.source.clone(),
+            version: Some(p.source_version.clone()),
+        });
+        c.bom_ref = Some(refs[i].clone());
+        doc.push(c, p.pointer.clone(), None);
+        for group in &p.depends {
+            if let Some(&j) = group.iter().find_map(|n| by_name.get(n.as_str()))
+                && j != i
+            {
+                doc.edges.push((refs[i].clone(), refs[j].clone()));
+                depended_on[j] = true;
+            }
+        }
+    }
+    // The system's top: what no installed package depends on.
+    for (i, r) in refs.iter().enumerate() {
+        if !depended_on[i] {
+            doc.edges.push((os_ref.to_string(), r.clone()));
+        }
+    }
+}
+
+/// A version as a purl writes it: `+` and `:` percent-encoded.
+fn encode_version(v: &str) -> String {
+    v.replace('%', "%25")
+        .replace('+', "%2B")
+        .replace(':', "%3A")
+}
+
+/// A whole file's text, at most `max` bytes; errors name the root-relative path.
+pub(crate) fn read_text(path: &Path, rel: &str, max: u64) -> Result<(String, String), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{rel}: cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{rel}: cannot read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "{rel}: larger than the {max} byte limit for a package database; not read"
+        ));
+    }
+    Ok((
+        rel.to_string(),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rootfs() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::create_dir_all(r.join("usr/lib")).unwrap();
+        std::fs::create_dir_all(r.join("etc")).unwrap();
+        std::fs::create_dir_all(r.join("var/lib/dpkg")).unwrap();
+        std::fs::write(
+            r.join("usr/lib/os-release"),
+            "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("../usr/lib/os-release", r.join("etc/os-release")).unwrap();
+        std::fs::write(
+            r.join("var/lib/dpkg/status"),
+            "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nSource: glibc\nVersion: 2.36-9+deb12u13\n\n\
+             Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b8\nPre-Depends: libc6 (>= 2.36)\n",
+        )
+        .unwrap();
+        root
+    }
+
+    #[test]
+    fn a_debian_root_gives_its_packages_release_and_graph() {
+        let root = rootfs();
+        assert!(is_root_filesystem(root.path()));
+        let doc = read_root(root.path()).unwrap();
+        assert_eq!(doc.components.len(), 3);
+        let libc = doc.by_ref("deb:libc6:amd64");
+        assert_eq!(
+            libc.purl.as_deref(),
+            Some("pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12")
+        );
+        assert_eq!(libc.source_package.as_ref().unwrap().name, "glibc");
+        assert_eq!(
+            libc.release.as_ref().unwrap().codename.as_deref(),
+            Some("bookworm")
+        );
+        assert!(doc.has_edge("deb:bash:amd64", "deb:libc6:amd64"));
+        assert!(doc.has_edge("os", "deb:bash:amd64"));
+        assert!(
+            !doc.has_edge("os", "deb:libc6:amd64"),
+            "libc6 is depended on"
+        );
+        assert_eq!(
+            doc.meta.subject_name.as_deref(),
+            Some("Debian GNU/Linux 12 (bookworm)"),
+            "no NAME: PRETTY_NAME"
+        );
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+    }
+
+    #[test]
+    fn a_directory_without_markers_is_not_a_root_and_unread_databases_are_named() {
+        let plain = tempfile::tempdir().unwrap();
+        assert!(!is_root_filesystem(plain.path()));
+        let root = rootfs();
+        std::fs::create_dir_all(root.path().join("lib/apk/db")).unwrap();
+        std::fs::write(root.path().join("lib/apk/db/installed"), "P:musl\n").unwrap();
+        let doc = read_root(root.path()).unwrap();
+        assert!(
+            doc.warnings
+                .iter()
+                .any(|w| w.contains("apk package database is not read yet")),
+            "{:?}",
+            doc.warnings
+        );
+    }
+}
