@@ -151,3 +151,102 @@ fn the_distribution_fields_are_in_the_report_schema() {
         assert!(report["lifecycle"].is_array() && report["components"][1]["release"].is_object());
     }
 }
+
+/// A small root with one package whose files were changed, edited and removed.
+fn tampered_root() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    for d in ["etc", "usr/bin", "usr/share/doc/tool", "var/lib/dpkg/info"] {
+        std::fs::create_dir_all(r.join(d)).unwrap();
+    }
+    std::fs::write(r.join("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n").unwrap();
+    // md5("hello\n") = b1946ac92492d2347c6235b4d2611184
+    std::fs::write(r.join("usr/bin/tool"), b"hello\n").unwrap();
+    std::fs::write(r.join("usr/bin/toolctl"), b"hello, patched\n").unwrap();
+    std::fs::write(r.join("etc/tool.conf"), b"edited\n").unwrap();
+    std::fs::write(
+        r.join("var/lib/dpkg/status"),
+        "Package: tool\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\
+         Conffiles:\n /etc/tool.conf b1946ac92492d2347c6235b4d2611184\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("var/lib/dpkg/info/tool.md5sums"),
+        "b1946ac92492d2347c6235b4d2611184  usr/bin/tool\n\
+         b1946ac92492d2347c6235b4d2611184  usr/bin/toolctl\n\
+         b1946ac92492d2347c6235b4d2611184  usr/share/doc/tool/README\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("var/lib/dpkg/info/tool.list"),
+        "/.\n/usr\n/usr/bin\n/usr/bin/tool\n/usr/bin/toolctl\n/usr/share/doc/tool\n/usr/share/doc/tool/README\n/etc/tool.conf\n",
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn del09_tells_changed_files_edited_conffiles_and_missing_files_apart() {
+    let root = tampered_root();
+    let report = scan(&[root.path().to_str().unwrap()]);
+    let mut del09: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DEL-09")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    del09.sort();
+    assert_eq!(
+        del09,
+        vec![
+            (
+                "high",
+                "tool 1.0-1: 1 installed files differ from the digests its package database recorded: /usr/bin/toolctl"
+            ),
+            (
+                "low",
+                "tool 1.0-1: 1 configuration files differ from the digests its package database recorded: /etc/tool.conf"
+            ),
+            (
+                "low",
+                "tool 1.0-1: 1 installed files are missing: /usr/share/doc/tool/README"
+            ),
+        ]
+    );
+    let changed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DEL-09" && f["severity"] == "high")
+        .unwrap();
+    let ev = &changed["evidence"][0];
+    assert_eq!(ev["key"], "/usr/bin/toolctl");
+    assert!(
+        ev["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("md5 recorded b1946ac92492d2347c6235b4d2611184, found ")
+    );
+    assert!(
+        ev["source"].as_str().unwrap().starts_with("product:")
+            && ev["source"].as_str().unwrap().ends_with("/usr/bin/toolctl")
+    );
+}
+
+#[test]
+fn no_verify_files_leaves_del09_not_evaluated() {
+    let root = tampered_root();
+    let report = scan(&[root.path().to_str().unwrap(), "--no-verify-files"]);
+    assert!(rules(&report, "DEL-09").is_empty());
+    let ne = report["not_evaluated"].as_array().unwrap();
+    assert!(
+        ne.iter().any(|n| n["rule"] == "DEL-09" && n["count"] == 1),
+        "{ne:?}"
+    );
+}

@@ -275,6 +275,10 @@ pub struct ScanArgs {
         env = "CHAINRISK_LIFECYCLE_DATA"
     )]
     pub lifecycle_data: String,
+    /// Delivered products: do not hash the installed files against the digests their
+    /// package databases recorded (skips DEL-09, which then is not evaluated).
+    #[arg(long)]
+    pub no_verify_files: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -52,6 +52,8 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             &crate::ingest::IngestOptions {
                 offline: args.resolve.offline,
                 include_roots: args.resolve.include_roots.clone(),
+                // A snapshot needs the package list, not the files' digests.
+                no_verify_files: true,
             },
         );
         for d in &inventory.documents {

@@ -385,6 +385,10 @@ pub struct Component {
     /// Distribution packages: the source package it was built from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_package: Option<super::distro::SourcePackage>,
+    /// Delivered products: the package's installed files checked against the
+    /// digests its package database recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<super::installed::FileVerification>,
     /// The input declares nested components or an external BOM for this component.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_own_bom: bool,

@@ -7,6 +7,7 @@ mod distro;
 pub mod encode;
 mod finding;
 mod graph;
+mod installed;
 mod inventory;
 mod license;
 mod origin;
@@ -24,6 +25,7 @@ pub use distro::{ArchiveBuild, ArchiveFacts, Channel, DistroRelease, SourcePacka
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;
+pub use installed::{FileDiff, FileVerification};
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
 pub use origin::{

@@ -311,6 +311,8 @@ pub static MESSAGES: &[Message] = &[
     ("rule.DEL-08.summary", "a newer build of the same package is published for the same release; high when it came through the security channel", "同一发行版本已发布该软件包的更新构建；若来自安全更新渠道则为高风险"),
     ("reason.archive_not_resolved", "needs the release's archive indexes; the distribution archive was not resolved (see the report's resolution block)", "需要该版本的归档索引；未解析发行版归档（见报告的解析部分）"),
     ("reason.no_development_indexes", "needs the distribution's development suites (testing, unstable); they were not read", "需要发行版的开发套件（testing、unstable）；未读取"),
+    ("rule.DEL-09.name", "delivered file differs from its package", "交付的文件与其软件包不一致"),
+    ("rule.DEL-09.summary", "a file installed by a package differs from the digest the package database recorded for it; changed configuration files and missing files are reported at low", "软件包安装的文件与软件包数据库记录的摘要不一致；变更的配置文件和缺失的文件以低风险单独报告"),
     ("rule.DEL-10.name", "security fix not applied", "未应用安全修复"),
     ("rule.DEL-10.summary", "a vulnerability advisory affects the used version and a fixed version exists", "漏洞安全公告影响所用版本，且已有修复版本"),
     ("rule.SBM-01.name", "supplier missing", "缺少供应商"),

@@ -440,6 +440,18 @@ pub static RULES: &[RuleInfo] = &[
         "The distribution has published an update the product does not carry. A build from the security channel fixes a known vulnerability: apply it, or show why the product is not exposed. Other updates fix bugs; take them with the next maintenance release."
     ),
     rule!(
+        "DEL-09",
+        "delivered file differs from its package",
+        Delivery,
+        High,
+        Component,
+        Artifacts,
+        [],
+        ["M10(1)"],
+        "(delivered product) a file installed by a package differs from the digest the package database recorded for it (dpkg md5sums); changed configuration files and missing files are reported separately, at low",
+        "What was delivered is not what the package installed: a changed executable or library may be a local patch, a failed update or tampering. Compare the file with the package's, find out who changed it and why, and reinstall the package or document the change."
+    ),
+    rule!(
         "DEL-10",
         "security fix not applied",
         Delivery,
@@ -557,7 +569,7 @@ mod tests {
             assert!(!r.maps_to.is_empty(), "{} maps to nothing", r.id);
             assert!(!r.doc.is_empty() && !r.summary.is_empty());
         }
-        assert_eq!(RULES.len(), 37);
+        assert_eq!(RULES.len(), 38);
     }
 
     #[test]

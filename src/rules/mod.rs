@@ -14,6 +14,7 @@ mod facts;
 mod fan_in;
 mod lifecycle;
 mod opaque;
+mod product;
 mod unmaintained;
 
 use rayon::prelude::*;
@@ -152,7 +153,10 @@ const PRODUCT_RULES: &[(&str, ProductRule)] = &[
     ("SBM-07", completeness::drift),
 ];
 
-const GRAPH_RULES: &[(&str, GraphRule)] = &[("CON-02", fan_in::critical_single_point)];
+const GRAPH_RULES: &[(&str, GraphRule)] = &[
+    ("CON-02", fan_in::critical_single_point),
+    ("DEL-09", product::file_integrity),
+];
 
 /// Rules with no implementation in this build, whatever data is given.
 fn implemented(id: &str) -> bool {

@@ -18,6 +18,8 @@ pub struct Installed {
     pub homepage: Option<String>,
     /// Names of the packages it depends on (first alternative of each), without version or arch.
     pub depends: Vec<Vec<String>>,
+    /// Conffiles and the MD5 dpkg recorded for each (obsolete ones left out).
+    pub conffiles: Vec<(String, String)>,
     /// Where it was read: `<file>:line <n>`.
     pub pointer: String,
 }
@@ -74,6 +76,22 @@ pub fn parse_status(file: &str, text: &str) -> StatusRead {
                 depends.extend(relations(d));
             }
         }
+        let conffiles = get("Conffiles")
+            .map(|c| {
+                c.lines()
+                    .filter_map(|l| {
+                        let mut parts = l.split_whitespace();
+                        let (path, digest) = (parts.next()?, parts.next()?);
+                        // `newconffile` stands where no digest is recorded yet.
+                        let recorded =
+                            digest.len() == 32 && digest.bytes().all(|b| b.is_ascii_hexdigit());
+                        let dropped = parts.any(|f| f == "obsolete" || f == "remove-on-upgrade");
+                        (recorded && !dropped && path.starts_with('/'))
+                            .then(|| (path.to_string(), digest.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         out.installed.push(Installed {
             name: name.to_string(),
             version: version.to_string(),
@@ -83,6 +101,7 @@ pub fn parse_status(file: &str, text: &str) -> StatusRead {
             maintainer: get("Maintainer").map(str::to_string),
             homepage: get("Homepage").map(str::to_string),
             depends,
+            conffiles,
             pointer: format!("{file}:line {line}"),
         });
     }
@@ -178,7 +197,7 @@ mod tests {
 
     const STATUS: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\n\
 Source: openssl (3.0.11-1~deb12u2)\nVersion: 3.0.11-1~deb12u2+b1\nMaintainer: Debian OpenSSL Team <team@example.org>\n\
-Depends: libc6 (>= 2.34)\nDescription: Secure Sockets Layer toolkit\n multi-line\n .\n more\n\n\
+Depends: libc6 (>= 2.34)\nConffiles:\n /etc/ssl/openssl.cnf 5ab3c1a0e3ef8d2e6c8ac1c4e8d3b1a2\n /etc/old.conf 00000000000000000000000000000000 obsolete\nDescription: Secure Sockets Layer toolkit\n multi-line\n .\n more\n\n\
 Package: removed-one\nStatus: deinstall ok config-files\nVersion: 1.0\n\n\
 Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n\
 Pre-Depends: libc6 (>= 2.36), libtinfo6 (>= 6)\nDepends: base-files (>= 2.1.12), debianutils (>= 5.6-0.1) | foo:any\n\n\
@@ -199,6 +218,13 @@ Version: 9\n";
             ("openssl", "3.0.11-1~deb12u2")
         );
         assert_eq!(ssl.pointer, "var/lib/dpkg/status:line 1");
+        assert_eq!(
+            ssl.conffiles,
+            vec![(
+                "/etc/ssl/openssl.cnf".to_string(),
+                "5ab3c1a0e3ef8d2e6c8ac1c4e8d3b1a2".to_string()
+            )]
+        );
         let bash = &read.installed[1];
         assert_eq!(
             (bash.source.as_str(), bash.source_version.as_str()),
@@ -215,7 +241,7 @@ Version: 9\n";
         );
         assert_eq!(
             read.warnings,
-            ["var/lib/dpkg/status:24: a paragraph with no Package field; skipped"]
+            ["var/lib/dpkg/status:27: a paragraph with no Package field; skipped"]
         );
     }
 }

@@ -5,6 +5,7 @@
 //! Everything is read through [`root_path`], so no path leaves the root.
 
 pub mod dpkg;
+pub mod dpkg_verify;
 pub mod os_release;
 pub mod root_path;
 
@@ -30,7 +31,7 @@ const ROOT_MARKERS: &[&str] = &[
 
 /// Largest package database or os-release file read (a real dpkg status of
 /// a full desktop is a few megabytes).
-const MAX_DATABASE_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_DATABASE_BYTES: u64 = 256 << 20;
 
 /// Whether `dir` is the root of an installed system.
 pub fn is_root_filesystem(dir: &Path) -> bool {
@@ -41,7 +42,9 @@ pub fn is_root_filesystem(dir: &Path) -> bool {
 
 /// Reads a root filesystem. Package databases chainrisk does not read yet are
 /// named in a warning, never silently skipped.
-pub fn read_root(root: &Path) -> Result<ParsedDoc, IngestError> {
+/// With `verify_files`, every file the package databases recorded a digest
+/// for is hashed and compared (DEL-09), in parallel.
+pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
     let mut doc = ParsedDoc::new(Format::RootFilesystem);
     let os = ["etc/os-release", "usr/lib/os-release"]
         .iter()
@@ -94,7 +97,19 @@ pub fn read_root(root: &Path) -> Result<ParsedDoc, IngestError> {
             Err(e) => doc.warnings.push(e),
         }
     }
+    let first = doc.components.len();
     add_dpkg_packages(&mut doc, &installed, &namespace, release.as_ref(), &os_ref);
+    if verify_files {
+        use rayon::prelude::*;
+        let diversions = dpkg_verify::Diversions::read(root);
+        let checked: Vec<_> = installed
+            .par_iter()
+            .map(|p| dpkg_verify::verify(root, p, &diversions))
+            .collect();
+        for (c, v) in doc.components[first..].iter_mut().zip(checked) {
+            c.files = v;
+        }
+    }
     for (marker, what) in [
         ("lib/apk/db/installed", "apk"),
         ("usr/lib/sysimage/rpm", "rpm"),
@@ -240,7 +255,7 @@ mod tests {
     fn a_debian_root_gives_its_packages_release_and_graph() {
         let root = rootfs();
         assert!(is_root_filesystem(root.path()));
-        let doc = read_root(root.path()).unwrap();
+        let doc = read_root(root.path(), true).unwrap();
         assert_eq!(doc.components.len(), 3);
         let libc = doc.by_ref("deb:libc6:amd64");
         assert_eq!(
@@ -273,7 +288,7 @@ mod tests {
         let root = rootfs();
         std::fs::create_dir_all(root.path().join("lib/apk/db")).unwrap();
         std::fs::write(root.path().join("lib/apk/db/installed"), "P:musl\n").unwrap();
-        let doc = read_root(root.path()).unwrap();
+        let doc = read_root(root.path(), true).unwrap();
         assert!(
             doc.warnings
                 .iter()

@@ -55,6 +55,20 @@ pub fn regular_file(root: &Path, rel: &str) -> Option<PathBuf> {
         .map(|_| p)
 }
 
+/// Whether `rel` exists inside the root without following its last
+/// component (as `lstat` does): a dangling symlink a package installed exists.
+pub fn exists_no_follow(root: &Path, rel: &str) -> bool {
+    let rel = rel.trim_start_matches('/');
+    let (parent, last) = match rel.rsplit_once('/') {
+        Some((p, l)) => (p, l),
+        None => ("", rel),
+    };
+    if last.is_empty() || last == "." || last == ".." {
+        return resolve(root, rel).is_some_and(|p| std::fs::symlink_metadata(p).is_ok());
+    }
+    resolve(root, parent).is_some_and(|p| std::fs::symlink_metadata(p.join(last)).is_ok())
+}
+
 fn split(path: &str) -> Vec<String> {
     Path::new(path)
         .components()

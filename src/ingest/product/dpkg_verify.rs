@@ -1,0 +1,240 @@
+//! DEL-09's evidence for dpkg packages, as `dpkg --verify` checks them: each
+//! file listed in `var/lib/dpkg/info/<package>[:<arch>].md5sums`, and each
+//! conffile the status database records, hashed and compared with the MD5
+//! dpkg recorded at install time; every path of `<package>.list` that is
+//! gone is missing. A path another package diverted (`dpkg-divert`) is
+//! checked where dpkg moved this package's file.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
+
+use md5::{Digest, Md5};
+
+use super::dpkg::Installed;
+use super::root_path;
+use crate::model::{FileDiff, FileVerification};
+
+/// dpkg's diversions: a path → where its package's file was moved, and the
+/// package that diverted it (`None`: a local diversion).
+#[derive(Debug, Default)]
+pub struct Diversions(HashMap<String, (String, Option<String>)>);
+
+impl Diversions {
+    /// Reads `var/lib/dpkg/diversions` (three lines per diversion).
+    pub fn read(root: &Path) -> Diversions {
+        let Some(path) = root_path::regular_file(root, "var/lib/dpkg/diversions") else {
+            return Diversions::default();
+        };
+        let Ok((_, text)) =
+            super::read_text(&path, "var/lib/dpkg/diversions", super::MAX_DATABASE_BYTES)
+        else {
+            return Diversions::default();
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        Diversions(
+            lines
+                .chunks_exact(3)
+                .map(|d| {
+                    let by = (d[2] != ":").then(|| d[2].to_string());
+                    (d[0].to_string(), (d[1].to_string(), by))
+                })
+                .collect(),
+        )
+    }
+
+    /// Where `pkg`'s file for `path` is: moved aside when another package
+    /// (or the administrator) diverted the path.
+    fn locate<'a>(&'a self, path: &'a str, pkg: &str) -> &'a str {
+        match self.0.get(path) {
+            Some((to, by)) if by.as_deref() != Some(pkg) => to,
+            _ => path,
+        }
+    }
+}
+
+/// The database files of one package: `<name>:<arch>.<ext>` or `<name>.<ext>`.
+fn info_file(root: &Path, pkg: &Installed, ext: &str) -> Option<(String, std::path::PathBuf)> {
+    let mut candidates = Vec::new();
+    if let Some(a) = &pkg.architecture {
+        candidates.push(format!("var/lib/dpkg/info/{}:{a}.{ext}", pkg.name));
+    }
+    candidates.push(format!("var/lib/dpkg/info/{}.{ext}", pkg.name));
+    candidates
+        .into_iter()
+        .find_map(|rel| Some((rel.clone(), root_path::regular_file(root, &rel)?)))
+}
+
+/// The verification of one installed package, or `None` when its database
+/// records nothing to check (no md5sums, no file list, no conffiles).
+pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<FileVerification> {
+    let md5sums = info_file(root, pkg, "md5sums");
+    let list = info_file(root, pkg, "list");
+    if md5sums.is_none() && list.is_none() && pkg.conffiles.is_empty() {
+        return None;
+    }
+    if md5sums.is_none() && pkg.conffiles.is_empty() {
+        return None;
+    }
+    let mut out = FileVerification::default();
+    if let Some((rel, path)) = md5sums {
+        out.database = rel.clone();
+        match super::read_text(&path, &rel, super::MAX_DATABASE_BYTES) {
+            Ok((_, text)) => {
+                for line in text.lines() {
+                    // `<md5>  <path relative to the root>`
+                    let Some((digest, file)) = line.split_once(char::is_whitespace) else {
+                        continue;
+                    };
+                    let file = file.trim_start();
+                    if digest.len() != 32 || file.is_empty() {
+                        continue;
+                    }
+                    let file = format!("/{}", file.trim_start_matches('/'));
+                    check(
+                        root,
+                        diversions.locate(&file, &pkg.name),
+                        digest,
+                        &mut out,
+                        false,
+                    );
+                }
+            }
+            Err(e) => out.unreadable.push(e),
+        }
+    } else {
+        out.database = "var/lib/dpkg/status".to_string();
+    }
+    for (file, digest) in &pkg.conffiles {
+        check(
+            root,
+            diversions.locate(file, &pkg.name),
+            digest,
+            &mut out,
+            true,
+        );
+    }
+    // Everything the package installed (directories too) must still exist.
+    if let Some((rel, path)) = list
+        && let Ok((_, text)) = super::read_text(&path, &rel, super::MAX_DATABASE_BYTES)
+    {
+        let already: HashSet<String> = out.missing.iter().cloned().collect();
+        for line in text.lines() {
+            let file = line.trim_end();
+            if file.is_empty() || file == "/." || already.contains(file) {
+                continue;
+            }
+            let located = diversions.locate(file, &pkg.name);
+            if !root_path::exists_no_follow(root, located) {
+                out.missing.push(located.to_string());
+            }
+        }
+    }
+    Some(out)
+}
+
+fn check(root: &Path, file: &str, recorded: &str, out: &mut FileVerification, conffile: bool) {
+    let rel = file.trim_start_matches('/');
+    let shown = format!("/{rel}");
+    out.checked += 1;
+    let Some(path) = root_path::resolve(root, rel) else {
+        out.missing.push(shown);
+        return;
+    };
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(_) => {
+            out.missing.push(shown);
+            return;
+        }
+    };
+    if !meta.is_file() {
+        out.unreadable.push(shown);
+        return;
+    }
+    let Some(actual) = md5_of(&path) else {
+        out.unreadable.push(shown);
+        return;
+    };
+    if !actual.eq_ignore_ascii_case(recorded) {
+        let diff = FileDiff {
+            path: shown,
+            algorithm: "md5".to_string(),
+            recorded: recorded.to_ascii_lowercase(),
+            actual,
+        };
+        if conffile {
+            out.changed_conffiles.push(diff);
+        } else {
+            out.changed.push(diff);
+        }
+    }
+}
+
+fn md5_of(path: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Md5::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Some(crate::model::encode::hex(&h.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_missing_and_conffile_changes_are_told_apart() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::create_dir_all(r.join("usr/bin")).unwrap();
+        std::fs::create_dir_all(r.join("etc")).unwrap();
+        std::fs::create_dir_all(r.join("var/lib/dpkg/info")).unwrap();
+        std::os::unix::fs::symlink("usr/bin", r.join("bin")).unwrap();
+        std::fs::write(r.join("usr/bin/tool"), b"hello\n").unwrap();
+        std::fs::write(r.join("usr/bin/other"), b"changed\n").unwrap();
+        std::fs::write(r.join("etc/tool.conf"), b"edited=1\n").unwrap();
+        // md5("hello\n") = b1946ac92492d2347c6235b4d2611184
+        std::fs::write(
+            r.join("var/lib/dpkg/info/tool:amd64.md5sums"),
+            "b1946ac92492d2347c6235b4d2611184  bin/tool\n\
+             b1946ac92492d2347c6235b4d2611184  usr/bin/other\n\
+             b1946ac92492d2347c6235b4d2611184  usr/bin/gone\n",
+        )
+        .unwrap();
+        let pkg = Installed {
+            name: "tool".into(),
+            architecture: Some("amd64".into()),
+            conffiles: vec![(
+                "/etc/tool.conf".into(),
+                "b1946ac92492d2347c6235b4d2611184".into(),
+            )],
+            ..Installed::default()
+        };
+        let v = verify(r, &pkg, &Diversions::default()).unwrap();
+        assert_eq!(v.database, "var/lib/dpkg/info/tool:amd64.md5sums");
+        assert_eq!(v.checked, 4);
+        assert_eq!(v.changed.len(), 1);
+        assert_eq!(v.changed[0].path, "/usr/bin/other");
+        assert_eq!(v.changed[0].recorded, "b1946ac92492d2347c6235b4d2611184");
+        assert_eq!(v.changed_conffiles[0].path, "/etc/tool.conf");
+        assert_eq!(v.missing, ["/usr/bin/gone"]);
+        assert!(
+            verify(
+                r,
+                &Installed {
+                    name: "none".into(),
+                    ..Installed::default()
+                },
+                &Diversions::default()
+            )
+            .is_none()
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Delivered products (a root filesystem scanned as delivered): DEL-09, a
+//! delivered file that differs from its package. Separate findings per
+//! package for changed files (high), changed configuration files (low) and
+//! missing files (low): an edited conffile is often intended, a missing file
+//! often an image's documented trimming, a changed binary never.
+
+use super::{Ctx, Fire, Verdict};
+use crate::model::{ComponentId, Evidence, EvidenceSource, FileDiff, Format, Severity};
+
+/// Files named in a message before "and N more".
+const NAMED_IN_MESSAGE: usize = 5;
+
+const NOT_VERIFIED: &str = "the package's files were not checked: its database records no digests, or --no-verify-files was given";
+
+/// DEL-09 for every package read from a delivered product.
+pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
+    let inv = ctx.inv;
+    let mut out = Vec::new();
+    for c in &inv.components {
+        let Some(root) = c.locations.iter().find_map(|l| {
+            inv.documents
+                .get(l.input)
+                .filter(|d| d.format == Some(Format::RootFilesystem))
+                .map(|d| d.path.as_str())
+        }) else {
+            continue;
+        };
+        if !c.ecosystem.is_distribution() {
+            continue;
+        }
+        let Some(v) = &c.files else {
+            out.push((c.id, Verdict::not_evaluated(NOT_VERIFIED)));
+            continue;
+        };
+        let source =
+            |path: &str| EvidenceSource(format!("product:{}{path}", root.trim_end_matches('/')));
+        let mut fired = false;
+        for (diffs, what, key, severity) in [
+            (
+                &v.changed,
+                "installed files differ",
+                "changed",
+                Severity::High,
+            ),
+            (
+                &v.changed_conffiles,
+                "configuration files differ",
+                "conffiles",
+                Severity::Low,
+            ),
+        ] {
+            if diffs.is_empty() {
+                continue;
+            }
+            fired = true;
+            out.push((
+                c.id,
+                Verdict::Fire(Fire {
+                    message: format!(
+                        "{} {}: {} {what} from the digests its package database recorded: {}",
+                        c.name,
+                        c.version.as_deref().unwrap_or(""),
+                        diffs.len(),
+                        named(diffs.iter().map(|d| d.path.as_str()))
+                    ),
+                    evidence: Vec::new(),
+                    sourced: diffs
+                        .iter()
+                        .map(|d| diff_evidence(d, source(&d.path)))
+                        .collect(),
+                    key: Some(key.to_string()),
+                    severity: Some(severity),
+                }),
+            ));
+        }
+        if !v.missing.is_empty() {
+            fired = true;
+            out.push((
+                c.id,
+                Verdict::Fire(Fire {
+                    message: format!(
+                        "{} {}: {} installed files are missing: {}",
+                        c.name,
+                        c.version.as_deref().unwrap_or(""),
+                        v.missing.len(),
+                        named(v.missing.iter().map(String::as_str))
+                    ),
+                    evidence: Vec::new(),
+                    sourced: v
+                        .missing
+                        .iter()
+                        .map(|p| Evidence::new(p.clone(), "missing", source(p)))
+                        .collect(),
+                    key: Some("missing".to_string()),
+                    severity: Some(Severity::Low),
+                }),
+            ));
+        }
+        if !fired {
+            out.push((c.id, Verdict::Pass));
+        }
+    }
+    out
+}
+
+fn diff_evidence(d: &FileDiff, source: EvidenceSource) -> Evidence {
+    Evidence::new(
+        d.path.clone(),
+        format!(
+            "{} recorded {}, found {}",
+            d.algorithm, d.recorded, d.actual
+        ),
+        source,
+    )
+}
+
+fn named<'a>(paths: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = paths.len();
+    let shown: Vec<&str> = paths.take(NAMED_IN_MESSAGE).collect();
+    if total > shown.len() {
+        format!("{} and {} more", shown.join(", "), total - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
