@@ -49,6 +49,7 @@ pub fn render(a: &Assessment, opts: TableOptions) -> String {
     header(a, &mut out);
     inputs(a, &mut out);
     advisory_databases(a, &mut out);
+    lifecycle_data(a, &mut out);
     if a.components.is_empty() && a.findings.is_empty() {
         let _ = writeln!(
             out,
@@ -171,6 +172,42 @@ fn advisory_databases(a: &Assessment, out: &mut String) {
             )
         );
     }
+}
+
+/// The lifecycle data read, one entry per kind and origin: the system's
+/// files or the bundled copy, with their date.
+fn lifecycle_data(a: &Assessment, out: &mut String) {
+    if a.lifecycle.is_empty() {
+        return;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for f in &a.lifecycle {
+        let kind = if f.file.ends_with(".csv") {
+            "distro-info-data"
+        } else {
+            "security-support lists"
+        };
+        let origin = match f.path.as_str() {
+            "bundled" => "bundled".to_string(),
+            p => p.rsplit_once('/').map_or(p, |(dir, _)| dir).to_string(),
+        };
+        let entry = format!(
+            "{kind} ({origin}, {})",
+            f.as_of.as_deref().unwrap_or("undated")
+        );
+        if !seen.contains(&entry) {
+            seen.push(entry);
+        }
+    }
+    let ok = paint(
+        Style::new().fg_color(Some(AnsiColor::Green.into())),
+        "ok   ",
+    );
+    let _ = writeln!(
+        out,
+        "  {ok}  lifecycle data  {}",
+        paint(DIM, &escape(&seen.join(" · ")))
+    );
 }
 
 fn counts(a: &Assessment, out: &mut String) {
