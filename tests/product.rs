@@ -250,3 +250,44 @@ fn no_verify_files_leaves_del09_not_evaluated() {
         "{ne:?}"
     );
 }
+
+/// The same root as a directory and as tarballs made by GNU tar, plain and
+/// compressed: the same packages, and the same DEL-09 findings.
+#[test]
+fn a_tarball_of_a_root_reads_like_the_directory() {
+    let root = tampered_root();
+    let dir = tempfile::tempdir().unwrap();
+    let summary = |report: &Value| {
+        let mut v: Vec<String> = report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {}", c["purl"], c["version"]))
+            .chain(
+                report["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| format!("{} {}", f["rule"], f["message"])),
+            )
+            .collect();
+        v.sort();
+        v
+    };
+    let want = summary(&scan(&[root.path().to_str().unwrap()]));
+    for (name, flag) in [("root.tar", ""), ("root.tar.gz", "z"), ("root.tar.xz", "J")] {
+        let tarball = dir.path().join(name);
+        let made = std::process::Command::new("tar")
+            .arg(format!("-c{flag}f"))
+            .arg(&tarball)
+            .arg("-C")
+            .arg(root.path())
+            .arg(".")
+            .status()
+            .expect("GNU tar is on the machine");
+        assert!(made.success());
+        let report = scan(&[tarball.to_str().unwrap()]);
+        assert_eq!(report["inputs"][0]["format"], "rootfs", "{name}");
+        assert_eq!(summary(&report), want, "{name}");
+    }
+}

@@ -175,7 +175,7 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
         path: path.display().to_string(),
         ..Document::default()
     };
-    if path.is_dir() {
+    if path.is_dir() || product::archive::is_tarball(path) {
         return read_product(path, record, options);
     }
     let bytes = match read_file(path) {
@@ -212,7 +212,12 @@ fn read_product(
     mut record: Document,
     options: &IngestOptions,
 ) -> (Document, Option<ParsedDoc>) {
-    match product::read_root(path, !options.no_verify_files) {
+    let read = if path.is_dir() {
+        product::read_root(path, !options.no_verify_files)
+    } else {
+        product::read_tarball(path, !options.no_verify_files)
+    };
+    match read {
         Ok(doc) => {
             record.format = doc.format;
             record.components_read = doc.components.len();

@@ -3,7 +3,7 @@
 //! installed package (`Status: … installed`) becomes one installed package
 //! record with its source package and its `Depends`/`Pre-Depends`.
 
-use std::path::Path;
+use super::tree::Tree;
 
 /// One installed package as the status database records it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -162,33 +162,24 @@ fn paragraphs(text: &str) -> Vec<(usize, Vec<(&str, String)>)> {
     out
 }
 
-/// Every status file of the database under `root`: `status`, then the
-/// distroless `status.d/*` in name order, as (path relative to the root, text).
-pub fn status_files(root: &Path, max_bytes: u64) -> Vec<Result<(String, String), String>> {
-    let mut out = Vec::new();
-    if let Some(p) = super::root_path::regular_file(root, "var/lib/dpkg/status") {
-        out.push(super::read_text(&p, "var/lib/dpkg/status", max_bytes));
-    }
-    if let Some(dir) = super::root_path::resolve(root, "var/lib/dpkg/status.d")
-        && dir.is_dir()
-    {
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
+/// Every status file of the database: `status`, then the distroless
+/// `status.d/*` in name order, as (path relative to the root, text).
+pub fn status_files(tree: &dyn Tree, max_bytes: u64) -> Vec<Result<(String, String), String>> {
+    let mut rels = vec!["var/lib/dpkg/status".to_string()];
+    rels.extend(
+        tree.list_dir("var/lib/dpkg/status.d")
             .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
             // distroless also keeps `<pkg>.md5sums` here.
             .filter(|n| !n.ends_with(".md5sums"))
-            .collect();
-        names.sort();
-        for n in names {
-            let rel = format!("var/lib/dpkg/status.d/{n}");
-            if let Some(p) = super::root_path::regular_file(root, &rel) {
-                out.push(super::read_text(&p, &rel, max_bytes));
-            }
-        }
-    }
-    out
+            .map(|n| format!("var/lib/dpkg/status.d/{n}")),
+    );
+    rels.into_iter()
+        .filter_map(|rel| match tree.read(&rel, max_bytes) {
+            Ok(Some(bytes)) => Some(Ok((rel, String::from_utf8_lossy(&bytes).into_owned()))),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,13 +6,9 @@
 //! checked where dpkg moved this package's file.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
-use std::path::Path;
-
-use md5::{Digest, Md5};
 
 use super::dpkg::Installed;
-use super::root_path;
+use super::tree::{FileState, Tree};
 use crate::model::{FileDiff, FileVerification};
 
 /// dpkg's diversions: a path → where its package's file was moved, and the
@@ -22,15 +18,12 @@ pub struct Diversions(HashMap<String, (String, Option<String>)>);
 
 impl Diversions {
     /// Reads `var/lib/dpkg/diversions` (three lines per diversion).
-    pub fn read(root: &Path) -> Diversions {
-        let Some(path) = root_path::regular_file(root, "var/lib/dpkg/diversions") else {
-            return Diversions::default();
-        };
-        let Ok((_, text)) =
-            super::read_text(&path, "var/lib/dpkg/diversions", super::MAX_DATABASE_BYTES)
+    pub fn read(tree: &dyn Tree) -> Diversions {
+        let Ok(Some(bytes)) = tree.read("var/lib/dpkg/diversions", super::MAX_DATABASE_BYTES)
         else {
             return Diversions::default();
         };
+        let text = String::from_utf8_lossy(&bytes);
         let lines: Vec<&str> = text.lines().collect();
         Diversions(
             lines
@@ -54,7 +47,11 @@ impl Diversions {
 }
 
 /// The database files of one package: `<name>:<arch>.<ext>` or `<name>.<ext>`.
-fn info_file(root: &Path, pkg: &Installed, ext: &str) -> Option<(String, std::path::PathBuf)> {
+fn info_file(
+    tree: &dyn Tree,
+    pkg: &Installed,
+    ext: &str,
+) -> Option<(String, Result<String, String>)> {
     let mut candidates = Vec::new();
     if let Some(a) = &pkg.architecture {
         candidates.push(format!("var/lib/dpkg/info/{}:{a}.{ext}", pkg.name));
@@ -62,14 +59,22 @@ fn info_file(root: &Path, pkg: &Installed, ext: &str) -> Option<(String, std::pa
     candidates.push(format!("var/lib/dpkg/info/{}.{ext}", pkg.name));
     candidates
         .into_iter()
-        .find_map(|rel| Some((rel.clone(), root_path::regular_file(root, &rel)?)))
+        .find_map(|rel| match tree.read(&rel, super::MAX_DATABASE_BYTES) {
+            Ok(Some(b)) => Some((rel, Ok(String::from_utf8_lossy(&b).into_owned()))),
+            Ok(None) => None,
+            Err(e) => Some((rel, Err(e))),
+        })
 }
 
 /// The verification of one installed package, or `None` when its database
 /// records nothing to check (no md5sums, no file list, no conffiles).
-pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<FileVerification> {
-    let md5sums = info_file(root, pkg, "md5sums");
-    let list = info_file(root, pkg, "list");
+pub fn verify(
+    tree: &dyn Tree,
+    pkg: &Installed,
+    diversions: &Diversions,
+) -> Option<FileVerification> {
+    let md5sums = info_file(tree, pkg, "md5sums");
+    let list = info_file(tree, pkg, "list");
     if md5sums.is_none() && list.is_none() && pkg.conffiles.is_empty() {
         return None;
     }
@@ -77,10 +82,10 @@ pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<F
         return None;
     }
     let mut out = FileVerification::default();
-    if let Some((rel, path)) = md5sums {
+    if let Some((rel, text)) = md5sums {
         out.database = rel.clone();
-        match super::read_text(&path, &rel, super::MAX_DATABASE_BYTES) {
-            Ok((_, text)) => {
+        match text {
+            Ok(text) => {
                 for line in text.lines() {
                     // `<md5>  <path relative to the root>`
                     let Some((digest, file)) = line.split_once(char::is_whitespace) else {
@@ -92,7 +97,7 @@ pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<F
                     }
                     let file = format!("/{}", file.trim_start_matches('/'));
                     check(
-                        root,
+                        tree,
                         diversions.locate(&file, &pkg.name),
                         digest,
                         &mut out,
@@ -107,7 +112,7 @@ pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<F
     }
     for (file, digest) in &pkg.conffiles {
         check(
-            root,
+            tree,
             diversions.locate(file, &pkg.name),
             digest,
             &mut out,
@@ -115,9 +120,7 @@ pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<F
         );
     }
     // Everything the package installed (directories too) must still exist.
-    if let Some((rel, path)) = list
-        && let Ok((_, text)) = super::read_text(&path, &rel, super::MAX_DATABASE_BYTES)
-    {
+    if let Some((_, Ok(text))) = list {
         let already: HashSet<String> = out.missing.iter().cloned().collect();
         for line in text.lines() {
             let file = line.trim_end();
@@ -125,7 +128,7 @@ pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<F
                 continue;
             }
             let located = diversions.locate(file, &pkg.name);
-            if !root_path::exists_no_follow(root, located) {
+            if !tree.exists_no_follow(located) {
                 out.missing.push(located.to_string());
             }
         }
@@ -133,28 +136,20 @@ pub fn verify(root: &Path, pkg: &Installed, diversions: &Diversions) -> Option<F
     Some(out)
 }
 
-fn check(root: &Path, file: &str, recorded: &str, out: &mut FileVerification, conffile: bool) {
+fn check(tree: &dyn Tree, file: &str, recorded: &str, out: &mut FileVerification, conffile: bool) {
     let rel = file.trim_start_matches('/');
     let shown = format!("/{rel}");
     out.checked += 1;
-    let Some(path) = root_path::resolve(root, rel) else {
-        out.missing.push(shown);
-        return;
-    };
-    let meta = match std::fs::metadata(&path) {
-        Ok(m) => m,
-        Err(_) => {
+    let actual = match tree.md5(rel) {
+        FileState::Missing => {
             out.missing.push(shown);
             return;
         }
-    };
-    if !meta.is_file() {
-        out.unreadable.push(shown);
-        return;
-    }
-    let Some(actual) = md5_of(&path) else {
-        out.unreadable.push(shown);
-        return;
+        FileState::NotRegular => {
+            out.unreadable.push(shown);
+            return;
+        }
+        FileState::Md5(d) => d,
     };
     if !actual.eq_ignore_ascii_case(recorded) {
         let diff = FileDiff {
@@ -169,20 +164,6 @@ fn check(root: &Path, file: &str, recorded: &str, out: &mut FileVerification, co
             out.changed.push(diff);
         }
     }
-}
-
-fn md5_of(path: &Path) -> Option<String> {
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut h = Md5::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Some(crate::model::encode::hex(&h.finalize()))
 }
 
 #[cfg(test)]
@@ -217,7 +198,8 @@ mod tests {
             )],
             ..Installed::default()
         };
-        let v = verify(r, &pkg, &Diversions::default()).unwrap();
+        let tree = super::super::tree::DirTree::new(r);
+        let v = verify(&tree, &pkg, &Diversions::default()).unwrap();
         assert_eq!(v.database, "var/lib/dpkg/info/tool:amd64.md5sums");
         assert_eq!(v.checked, 4);
         assert_eq!(v.changed.len(), 1);
@@ -227,7 +209,7 @@ mod tests {
         assert_eq!(v.missing, ["/usr/bin/gone"]);
         assert!(
             verify(
-                r,
+                &tree,
                 &Installed {
                     name: "none".into(),
                     ..Installed::default()

@@ -1,17 +1,20 @@
-//! Delivered products read as delivered. This slice: a root filesystem
-//! directory — its `os-release` and its dpkg database. Each installed
+//! Delivered products read as delivered: a root filesystem as a directory
+//! or as a tarball — its `os-release` and its dpkg database. Each installed
 //! package becomes a component with its release and source package; the
 //! operating system is the primary component and contains them all.
-//! Everything is read through [`root_path`], so no path leaves the root.
+//! Everything is read through a [`tree::Tree`], so no path leaves the root.
 
+pub mod archive;
 pub mod dpkg;
 pub mod dpkg_verify;
 pub mod os_release;
 pub mod root_path;
+pub mod tree;
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
+
+use tree::Tree;
 
 use super::{IngestError, ParsedDoc};
 use crate::model::{Component, DistroRelease, Ecosystem, Format, SourcePackage};
@@ -40,17 +43,29 @@ pub fn is_root_filesystem(dir: &Path) -> bool {
         .any(|m| root_path::resolve(dir, m).is_some_and(|p| p.exists()))
 }
 
-/// Reads a root filesystem. Package databases chainrisk does not read yet are
-/// named in a warning, never silently skipped.
-/// With `verify_files`, every file the package databases recorded a digest
-/// for is hashed and compared (DEL-09), in parallel.
+/// Reads a root filesystem directory (see [`read_tree`]).
 pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
+    read_tree(&tree::DirTree::new(root), verify_files)
+}
+
+/// Reads a root filesystem tarball, streamed once (see [`archive`]).
+pub fn read_tarball(path: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
+    let tree = archive::ArchiveTree::open(path).map_err(IngestError::new)?;
+    let mut doc = read_tree(&tree, verify_files)?;
+    doc.warnings.splice(0..0, tree.warnings.iter().cloned());
+    Ok(doc)
+}
+
+/// Reads a product's tree. Package databases chainrisk does not read yet are
+/// named in a warning, never silently skipped. With `verify_files`, every
+/// file the package databases recorded a digest for is compared (DEL-09), in parallel.
+pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, IngestError> {
     let mut doc = ParsedDoc::new(Format::RootFilesystem);
     let os = ["etc/os-release", "usr/lib/os-release"]
         .iter()
-        .find_map(|rel| Some((rel, root_path::regular_file(root, rel)?)))
-        .and_then(|(rel, p)| match read_text(&p, rel, MAX_DATABASE_BYTES) {
-            Ok((_, text)) => Some(OsRelease::parse(&text)),
+        .find_map(|rel| match root.read(rel, MAX_DATABASE_BYTES) {
+            Ok(Some(bytes)) => Some(OsRelease::parse(&String::from_utf8_lossy(&bytes))),
+            Ok(None) => None,
             Err(e) => {
                 doc.warnings.push(e);
                 None
@@ -116,7 +131,7 @@ pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestErr
         ("var/lib/rpm", "rpm"),
         ("usr/lib/opkg/status", "opkg"),
     ] {
-        if root_path::resolve(root, marker).is_some_and(|p| p.exists()) {
+        if root.exists(marker) {
             doc.warnings.push(format!(
                 "{marker}: the {what} package database is not read yet; its packages are not in this report"
             ));
@@ -206,24 +221,6 @@ fn encode_version(v: &str) -> String {
     v.replace('%', "%25")
         .replace('+', "%2B")
         .replace(':', "%3A")
-}
-
-/// A whole file's text, at most `max` bytes; errors name the root-relative path.
-pub(crate) fn read_text(path: &Path, rel: &str, max: u64) -> Result<(String, String), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{rel}: cannot read: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{rel}: cannot read: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!(
-            "{rel}: larger than the {max} byte limit for a package database; not read"
-        ));
-    }
-    Ok((
-        rel.to_string(),
-        String::from_utf8_lossy(&bytes).into_owned(),
-    ))
 }
 
 #[cfg(test)]

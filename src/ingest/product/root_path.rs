@@ -8,9 +8,16 @@ use std::path::{Component, Path, PathBuf};
 /// Symlinks followed for one path before it is given up (Linux's own limit).
 const MAX_HOPS: usize = 40;
 
-/// The real path of `rel` (relative to the product's root) inside `root`,
-/// or `None` when it does not exist, loops, or is not reachable.
-pub fn resolve(root: &Path, rel: &str) -> Option<PathBuf> {
+/// What a lookup of one path inside a tree found.
+pub enum Lookup {
+    Missing,
+    Symlink(String),
+    Present,
+}
+
+/// Resolves `rel` inside any tree, given how to look one path up: the
+/// components of the real path, or `None` when it does not exist or loops.
+pub fn resolve_with(rel: &str, lookup: impl Fn(&[String]) -> Lookup) -> Option<Vec<String>> {
     let mut pending: Vec<String> = split(rel);
     pending.reverse();
     let mut done: Vec<String> = Vec::new();
@@ -24,26 +31,43 @@ pub fn resolve(root: &Path, rel: &str) -> Option<PathBuf> {
             }
             _ => {}
         }
-        let here = join(root, &done).join(&part);
-        let meta = std::fs::symlink_metadata(&here).ok()?;
-        if meta.file_type().is_symlink() {
-            hops += 1;
-            if hops > MAX_HOPS {
-                return None;
+        done.push(part);
+        match lookup(&done) {
+            Lookup::Missing => return None,
+            Lookup::Present => {}
+            Lookup::Symlink(target) => {
+                done.pop();
+                hops += 1;
+                if hops > MAX_HOPS {
+                    return None;
+                }
+                if target.starts_with('/') {
+                    done.clear();
+                }
+                let mut parts = split(&target);
+                parts.reverse();
+                pending.extend(parts);
             }
-            let target = std::fs::read_link(&here).ok()?;
-            let target = target.to_string_lossy().into_owned();
-            if target.starts_with('/') {
-                done.clear();
-            }
-            let mut parts = split(&target);
-            parts.reverse();
-            pending.extend(parts);
-        } else {
-            done.push(part);
         }
     }
-    Some(join(root, &done))
+    Some(done)
+}
+
+/// The real path of `rel` (relative to the product's root) inside `root`,
+/// or `None` when it does not exist, loops, or is not reachable.
+pub fn resolve(root: &Path, rel: &str) -> Option<PathBuf> {
+    let parts = resolve_with(rel, |parts| {
+        let here = join(root, parts);
+        match std::fs::symlink_metadata(&here) {
+            Err(_) => Lookup::Missing,
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&here) {
+                Ok(t) => Lookup::Symlink(t.to_string_lossy().into_owned()),
+                Err(_) => Lookup::Missing,
+            },
+            Ok(_) => Lookup::Present,
+        }
+    })?;
+    Some(join(root, &parts))
 }
 
 /// A regular file at `rel` inside the root, resolved as above.
@@ -69,7 +93,7 @@ pub fn exists_no_follow(root: &Path, rel: &str) -> bool {
     resolve(root, parent).is_some_and(|p| std::fs::symlink_metadata(p.join(last)).is_ok())
 }
 
-fn split(path: &str) -> Vec<String> {
+pub fn split(path: &str) -> Vec<String> {
     Path::new(path)
         .components()
         .filter_map(|c| match c {

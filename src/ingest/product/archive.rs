@@ -1,0 +1,476 @@
+//! A root filesystem delivered as a tarball (`.tar`, `.tar.gz`, `.tar.xz`,
+//! `.tar.zst`), read once as a stream and never extracted: every entry's path,
+//! type and link target go into an index, every regular file's MD5 is
+//! computed on the way, and only the package databases and os-release are
+//! kept in memory. Archives are hostile until proven otherwise: paths that
+//! climb out of the root are dropped with a warning, devices are never
+//! opened, and entry count, decompressed size and kept bytes are capped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::Path;
+
+use md5::{Digest, Md5};
+
+use super::root_path::{self, Lookup};
+use super::tree::{FileState, Tree};
+
+/// Entries indexed before the archive is refused.
+const MAX_ENTRIES: usize = 4_000_000;
+/// Decompressed bytes read before the archive is refused.
+const MAX_DECOMPRESSED: u64 = 64 << 30;
+/// Bytes of kept files (package databases, os-release) in all.
+const MAX_KEPT: u64 = 1 << 30;
+/// Longest entry path accepted.
+const MAX_PATH: usize = 4096;
+
+#[derive(Clone, Debug)]
+enum Entry {
+    Dir,
+    File {
+        md5: String,
+        content: Option<Vec<u8>>,
+    },
+    Symlink(String),
+    /// A device, FIFO or socket: listed, never read.
+    Special,
+}
+
+/// The index of one archive's tree.
+#[derive(Debug, Default)]
+pub struct ArchiveTree {
+    origin: String,
+    entries: HashMap<String, Entry>,
+    /// Directory → its names (from entries and their parents).
+    children: BTreeMap<String, Vec<String>>,
+    /// What was dropped or capped while reading.
+    pub warnings: Vec<String>,
+}
+
+/// The compression a file starts with, from its magic bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Xz,
+    Zstd,
+}
+
+impl Compression {
+    pub fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Compression::Xz
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn reader<'a>(self, r: impl Read + 'a) -> std::io::Result<Box<dyn Read + 'a>> {
+        Ok(match self {
+            Compression::None => Box::new(r),
+            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
+            Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(r)),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
+        })
+    }
+}
+
+/// Whether the file is a (possibly compressed) tar archive: its first block,
+/// decompressed, carries the `ustar` magic.
+pub fn is_tarball(path: &Path) -> bool {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; 8];
+    let Ok(n) = f.read(&mut head) else {
+        return false;
+    };
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut r) = Compression::sniff(&head[..n]).reader(f) else {
+        return false;
+    };
+    let mut block = [0u8; 512];
+    r.read_exact(&mut block).is_ok() && &block[257..262] == b"ustar"
+}
+
+/// Paths whose content the package readers need.
+fn keep(path: &str) -> bool {
+    path == "etc/os-release"
+        || path == "usr/lib/os-release"
+        || path.starts_with("var/lib/dpkg/")
+        || path.starts_with("lib/apk/db/")
+        || path.starts_with("usr/lib/opkg/")
+}
+
+/// `./usr/bin/x`, `/usr/bin/x`, `usr/bin/x/` → `usr/bin/x`; `None` for a
+/// path that climbs out of the root.
+fn normalize(raw: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in raw.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => return None,
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl ArchiveTree {
+    /// Reads the archive at `path` (compression detected from its bytes).
+    pub fn open(path: &Path) -> Result<ArchiveTree, String> {
+        let shown = path.display().to_string();
+        let mut head = [0u8; 8];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| format!("cannot read: {e}"))?;
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+        let reader = Compression::sniff(&head[..n])
+            .reader(std::io::BufReader::new(file))
+            .map_err(|e| format!("cannot decompress: {e}"))?;
+        ArchiveTree::read(&shown, reader)
+    }
+
+    /// Indexes a tar stream.
+    pub fn read(origin: &str, stream: impl Read) -> Result<ArchiveTree, String> {
+        let mut tree = ArchiveTree {
+            origin: origin.to_string(),
+            ..ArchiveTree::default()
+        };
+        let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        let counted = CountingReader {
+            inner: stream,
+            read: read.clone(),
+        };
+        let mut archive = tar::Archive::new(counted);
+        let mut kept = 0u64;
+        let entries = archive
+            .entries()
+            .map_err(|e| format!("not a tar archive: {e}"))?;
+        for (i, entry) in entries.enumerate() {
+            if i >= MAX_ENTRIES {
+                return Err(format!("more than {MAX_ENTRIES} entries; refused"));
+            }
+            let mut entry = entry.map_err(|e| format!("entry {}: {e}", i + 1))?;
+            let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            if raw.len() > MAX_PATH {
+                tree.warnings.push(format!(
+                    "entry {}: a path over {MAX_PATH} bytes; skipped",
+                    i + 1
+                ));
+                continue;
+            }
+            let Some(path) = normalize(&raw) else {
+                tree.warnings
+                    .push(format!("{raw}: climbs out of the root; skipped"));
+                continue;
+            };
+            if path.is_empty() {
+                continue;
+            }
+            let kind = entry.header().entry_type();
+            let value = if kind.is_dir() {
+                Entry::Dir
+            } else if kind.is_symlink() {
+                let target = entry
+                    .link_name_bytes()
+                    .map(|t| String::from_utf8_lossy(&t).into_owned())
+                    .unwrap_or_default();
+                Entry::Symlink(target)
+            } else if kind.is_hard_link() {
+                let target = entry
+                    .link_name_bytes()
+                    .and_then(|t| normalize(&String::from_utf8_lossy(&t)));
+                match target.and_then(|t| tree.entries.get(&t).cloned()) {
+                    Some(e) => e,
+                    None => {
+                        tree.warnings.push(format!(
+                            "{path}: a hard link to an entry not seen before; skipped"
+                        ));
+                        continue;
+                    }
+                }
+            } else if kind.is_file() || kind == tar::EntryType::Continuous {
+                let wanted = keep(&path) && kept + entry.size() <= MAX_KEPT;
+                let mut h = Md5::new();
+                let mut content = wanted.then(Vec::new);
+                let mut buf = vec![0u8; 64 << 10];
+                loop {
+                    let n = entry.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
+                    if n == 0 {
+                        break;
+                    }
+                    h.update(&buf[..n]);
+                    if let Some(c) = content.as_mut() {
+                        c.extend_from_slice(&buf[..n]);
+                    }
+                }
+                if let Some(c) = &content {
+                    kept += c.len() as u64;
+                }
+                Entry::File {
+                    md5: crate::model::encode::hex(&h.finalize()),
+                    content,
+                }
+            } else {
+                Entry::Special
+            };
+            drop(entry);
+            if read.get() > MAX_DECOMPRESSED {
+                return Err(format!(
+                    "more than {MAX_DECOMPRESSED} bytes decompressed; refused"
+                ));
+            }
+            tree.insert(path, value);
+        }
+        Ok(tree)
+    }
+
+    /// Adds an entry; a later entry for the same path replaces the earlier one, as extraction would.
+    fn insert(&mut self, path: String, value: Entry) {
+        let mut child = path.as_str();
+        while let Some((parent, name)) = child.rsplit_once('/') {
+            let names = self.children.entry(parent.to_string()).or_default();
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+            self.entries.entry(parent.to_string()).or_insert(Entry::Dir);
+            child = parent;
+        }
+        let top = self.children.entry(String::new()).or_default();
+        if !top.iter().any(|n| n == child) {
+            top.push(child.to_string());
+        }
+        self.entries.insert(path, value);
+    }
+
+    fn lookup(&self, parts: &[String]) -> Lookup {
+        match self.entries.get(&parts.join("/")) {
+            None => Lookup::Missing,
+            Some(Entry::Symlink(t)) => Lookup::Symlink(t.clone()),
+            Some(_) => Lookup::Present,
+        }
+    }
+
+    fn resolve(&self, rel: &str) -> Option<(String, &Entry)> {
+        let parts = root_path::resolve_with(rel, |p| self.lookup(p))?;
+        let key = parts.join("/");
+        if key.is_empty() {
+            return Some((key, &Entry::Dir));
+        }
+        let e = self.entries.get(&key)?;
+        Some((key, e))
+    }
+}
+
+impl Tree for ArchiveTree {
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, String> {
+        match self.resolve(rel) {
+            Some((
+                _,
+                Entry::File {
+                    content: Some(c), ..
+                },
+            )) if c.len() as u64 > max => {
+                Err(format!("{rel}: larger than the {max} byte limit; not read"))
+            }
+            Some((
+                _,
+                Entry::File {
+                    content: Some(c), ..
+                },
+            )) => Ok(Some(c.clone())),
+            Some((_, Entry::File { content: None, .. })) => Err(format!(
+                "{rel}: not kept while reading the archive (too large)"
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        self.resolve(rel).is_some()
+    }
+
+    fn exists_no_follow(&self, rel: &str) -> bool {
+        let rel = rel.trim_start_matches('/');
+        let (parent, last) = rel.rsplit_once('/').unwrap_or(("", rel));
+        match self.resolve(parent) {
+            Some((dir, _)) => {
+                let key = if dir.is_empty() {
+                    last.to_string()
+                } else {
+                    format!("{dir}/{last}")
+                };
+                self.entries.contains_key(&key)
+            }
+            None => false,
+        }
+    }
+
+    fn list_dir(&self, rel: &str) -> Vec<String> {
+        let Some((dir, Entry::Dir)) = self.resolve(rel) else {
+            return Vec::new();
+        };
+        let mut names = self.children.get(&dir).cloned().unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    fn md5(&self, rel: &str) -> FileState {
+        match self.resolve(rel) {
+            None => FileState::Missing,
+            Some((_, Entry::File { md5, .. })) => FileState::Md5(md5.clone()),
+            Some(_) => FileState::NotRegular,
+        }
+    }
+}
+
+/// Counts the decompressed bytes the tar reader pulls.
+struct CountingReader<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tar with a regular file, a symlink, a hard link, a device and an escaping path.
+    fn sample() -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut add = |path: &str, kind: tar::EntryType, link: Option<&str>, data: &[u8]| {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(kind);
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            if let Some(l) = link {
+                h.set_link_name(l).unwrap();
+            }
+            // Written raw so that hostile names reach the reader unchanged.
+            let name = path.as_bytes();
+            h.as_old_mut().name[..name.len()].copy_from_slice(name);
+            h.set_cksum();
+            b.append(&h, data).unwrap();
+        };
+        add(
+            "./usr/lib/os-release",
+            tar::EntryType::Regular,
+            None,
+            b"ID=debian\n",
+        );
+        add(
+            "./etc/os-release",
+            tar::EntryType::Symlink,
+            Some("../usr/lib/os-release"),
+            b"",
+        );
+        add("./usr/bin/hello", tar::EntryType::Regular, None, b"hello\n");
+        add("./bin", tar::EntryType::Symlink, Some("usr/bin"), b"");
+        add(
+            "./usr/bin/hi",
+            tar::EntryType::Link,
+            Some("./usr/bin/hello"),
+            b"",
+        );
+        add("./dev/sda", tar::EntryType::Block, None, b"");
+        add(
+            "../../etc/passwd",
+            tar::EntryType::Regular,
+            None,
+            b"root:x\n",
+        );
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn an_archive_is_indexed_without_leaving_its_root() {
+        let t = ArchiveTree::read("img.tar", &sample()[..]).unwrap();
+        assert_eq!(
+            t.read("etc/os-release", 1024).unwrap().unwrap(),
+            b"ID=debian\n"
+        );
+        assert_eq!(
+            t.md5("bin/hello"),
+            FileState::Md5("b1946ac92492d2347c6235b4d2611184".into())
+        );
+        assert_eq!(
+            t.md5("usr/bin/hi"),
+            t.md5("usr/bin/hello"),
+            "a hard link is its target"
+        );
+        assert_eq!(
+            t.md5("dev/sda"),
+            FileState::NotRegular,
+            "a device is never read"
+        );
+        assert_eq!(t.md5("etc/passwd"), FileState::Missing);
+        assert!(
+            t.warnings
+                .iter()
+                .any(|w| w.contains("climbs out of the root")),
+            "{:?}",
+            t.warnings
+        );
+        assert_eq!(t.list_dir("usr"), ["bin", "lib"]);
+        assert!(t.exists_no_follow("/bin") && !t.exists("usr/sbin"));
+        assert_eq!(
+            t.read("usr/bin/hello", 1024).unwrap_err(),
+            "usr/bin/hello: not kept while reading the archive (too large)"
+        );
+    }
+
+    #[test]
+    fn every_compression_is_read_and_garbage_is_an_error() {
+        let tar = sample();
+        let gz = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut e, &tar).unwrap();
+            e.finish().unwrap()
+        };
+        let xz = {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+            std::io::Write::write_all(&mut e, &tar).unwrap();
+            e.finish().unwrap()
+        };
+        let zst = zstd::stream::encode_all(&tar[..], 1).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            ("a.tar", &tar),
+            ("a.tar.gz", &gz),
+            ("a.tar.xz", &xz),
+            ("a.tar.zst", &zst),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            assert!(is_tarball(&p), "{name}");
+            let t = ArchiveTree::open(&p).unwrap();
+            assert!(t.exists("etc/os-release"), "{name}");
+        }
+        let junk = dir.path().join("junk.tar.gz");
+        std::fs::write(&junk, &gz[..gz.len() / 2]).unwrap();
+        assert!(
+            ArchiveTree::open(&junk).is_err(),
+            "a truncated archive is an error, not a partial tree"
+        );
+        std::fs::write(&junk, b"not an archive at all").unwrap();
+        assert!(!is_tarball(&junk));
+    }
+}
