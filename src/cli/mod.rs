@@ -100,7 +100,7 @@ pub enum CacheCommand {
 #[derive(clap::Args, Debug)]
 pub struct CacheArgs {
     /// The cache file (default: the user's cache directory, chainrisk/cache.sqlite3).
-    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE")]
+    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE", value_parser = cache_path_arg)]
     pub cache: Option<PathBuf>,
 }
 
@@ -114,7 +114,7 @@ pub struct ResolveArgs {
     #[arg(long = "registry", value_name = "ECO=URL")]
     pub registries: Vec<String>,
     /// The cache file of registry facts (default: the user's cache directory, chainrisk/cache.sqlite3).
-    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE")]
+    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE", value_parser = cache_path_arg)]
     pub cache: Option<PathBuf>,
     /// Hours a cached fact is used without asking the registry again. A lookup that failed after its retries is not asked again for 10 minutes, or these hours if fewer.
     #[arg(long, value_name = "HOURS", default_value_t = 24.0, value_parser = parse_hours)]
@@ -370,6 +370,23 @@ fn emit(text: &str, path: Option<&std::path::Path>, color: ColorChoice) -> Resul
             }
         }
     }
+}
+
+/// A `--cache` value: a file path. A URL (`postgres://…`) would otherwise
+/// become a directory named after its scheme; a shared cache server is not
+/// supported yet, so it is a usage error.
+fn cache_path_arg(value: &str) -> Result<PathBuf, String> {
+    if let Some((scheme, _)) = value.split_once("://")
+        && !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return Err(format!(
+            "`{scheme}://…` is a URL; a shared cache server is not supported yet: give a file path"
+        ));
+    }
+    Ok(PathBuf::from(value))
 }
 
 #[cfg(test)]

@@ -240,6 +240,10 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     if meta.is_dir() {
         return Err("is a directory".to_string());
     }
+    // A FIFO, socket or device would block or never end: only regular files are read.
+    if !meta.is_file() {
+        return Err("is not a regular file (a FIFO, socket or device); refused".to_string());
+    }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(format!(
             "file is {} bytes, larger than the {} byte limit for one input",

@@ -82,6 +82,10 @@ impl Compression {
 /// Whether the file is a (possibly compressed) tar archive: its first block,
 /// decompressed, carries the `ustar` magic.
 pub fn is_tarball(path: &Path) -> bool {
+    // Opening a FIFO would block: only regular files are looked at.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(mut f) = std::fs::File::open(path) else {
         return false;
     };
