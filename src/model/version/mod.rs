@@ -7,11 +7,16 @@ use std::cmp::Ordering;
 
 use super::Ecosystem;
 
+mod dpkg;
+pub use dpkg::DpkgVersion;
+
 /// A version parsed under its ecosystem's rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Version {
     Semver(semver::Version),
     Pep440(pep440_rs::Version),
+    /// deb and opkg: dpkg's order.
+    Dpkg(DpkgVersion),
     Segments(Vec<Segment>),
 }
 
@@ -35,6 +40,7 @@ impl Version {
                 .ok()
                 .map(Version::Semver),
             Ecosystem::Pypi => text.parse::<pep440_rs::Version>().ok().map(Version::Pep440),
+            Ecosystem::Deb | Ecosystem::Opkg => DpkgVersion::parse(text).map(Version::Dpkg),
             _ => segments(text).map(Version::Segments),
         }
     }
@@ -72,6 +78,7 @@ impl Version {
         match self {
             Version::Semver(s) => !s.pre.is_empty(),
             Version::Pep440(p) => p.any_prerelease(),
+            Version::Dpkg(d) => d.upstream.contains('~'),
             Version::Segments(_) => false,
         }
     }
@@ -84,6 +91,7 @@ impl Version {
             Version::Semver(s) if s.major == 0 => (0, s.minor),
             Version::Semver(s) => (s.major, 0),
             Version::Pep440(p) => (p.release().first().copied().unwrap_or(0), 0),
+            Version::Dpkg(d) => (d.major(), 0),
             Version::Segments(seg) => match seg.first() {
                 Some(Segment::Number(n)) => (*n, 0),
                 _ => (0, 0),
@@ -112,6 +120,7 @@ impl Version {
         match (self, other) {
             (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
+            (Version::Dpkg(a), Version::Dpkg(b)) => Some(a.cmp(b)),
             (Version::Segments(a), Version::Segments(b)) => Some(a.cmp(b)),
             _ => None,
         }
