@@ -64,3 +64,60 @@ fn a_url_as_cache_is_a_usage_error_and_creates_nothing() {
         "no `postgres:` directory"
     );
 }
+
+#[test]
+fn an_output_never_overwrites_what_the_scan_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::root().join("fixtures/demo/gsutil-5.29.cdx.json");
+    let sbom = dir.path().join("bom.cdx.json");
+    std::fs::copy(&demo, &sbom).unwrap();
+    let before = std::fs::read(&sbom).unwrap();
+    let link = dir.path().join("same.json");
+    std::os::unix::fs::symlink(&sbom, &link).unwrap();
+    let policy = dir.path().join("chainrisk.toml");
+    std::fs::write(&policy, "[thresholds]\n").unwrap();
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    for (args, what) in [
+        (
+            vec![
+                "--format".into(),
+                "json".into(),
+                "-o".into(),
+                s(&sbom),
+                s(&sbom),
+            ],
+            "is the input",
+        ),
+        (
+            vec![
+                "--format".into(),
+                "json".into(),
+                "-o".into(),
+                s(&link),
+                s(&sbom),
+            ],
+            "is the input",
+        ),
+        (
+            vec![
+                "--format".into(),
+                "json".into(),
+                "-o".into(),
+                s(&policy),
+                "--policy".into(),
+                s(&policy),
+                s(&sbom),
+            ],
+            "is the policy",
+        ),
+    ] {
+        bin()
+            .arg("scan")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(what));
+    }
+    assert_eq!(std::fs::read(&sbom).unwrap(), before, "the SBOM is intact");
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), "[thresholds]\n");
+}

@@ -19,6 +19,7 @@ mod init;
 mod output;
 mod resolve;
 mod rules;
+mod same_file;
 mod scan;
 mod snapshot;
 
@@ -353,7 +354,7 @@ fn emit(text: &str, path: Option<&std::path::Path>, color: ColorChoice) -> Resul
         Some(p) => {
             // Files never get colour codes.
             let plain = anstream::adapter::strip_str(text).to_string();
-            std::fs::write(p, plain).map_err(|e| format!("cannot write {}: {e}", p.display()))
+            crate::model::atomic_write::write_atomically(p, plain.as_bytes())
         }
         None => {
             let choice = match color {

@@ -24,6 +24,30 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let outputs: Vec<&std::path::Path> = plan
+        .iter()
+        .filter_map(|(_, t)| match t {
+            Target::File(p) => Some(p.as_path()),
+            Target::Stdout => None,
+        })
+        .collect();
+    let mut read: Vec<(&std::path::Path, &str)> =
+        args.inputs.iter().map(|p| (p.as_path(), "input")).collect();
+    read.extend(args.policy.as_deref().map(|p| (p, "policy")));
+    // A policy found by discovery (chainrisk.toml above the working directory) too.
+    let discovered = loaded.file.as_deref().map(std::path::Path::new);
+    read.extend(discovered.map(|p| (p, "policy")));
+    read.extend(args.baseline.as_deref().map(|p| (p, "baseline")));
+    read.extend(args.snapshot.as_deref().map(|p| (p, "snapshot")));
+    read.extend(
+        args.advisories
+            .iter()
+            .map(|p| (p.as_path(), "advisory database")),
+    );
+    if let Err(e) = super::same_file::refuse_overwriting(&outputs, &read) {
+        stderr_line!("error: {e}");
+        return EXIT_USAGE;
+    }
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {

@@ -2,6 +2,7 @@
 //! ([`Inventory`], [`Component`]), what the registries say about it ([`Origin`]),
 //! and what the rules found ([`Finding`]).
 
+pub mod atomic_write;
 mod component;
 mod distro;
 pub mod encode;

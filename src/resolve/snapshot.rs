@@ -104,7 +104,7 @@ impl Snapshot {
         let mut text = serde_json::to_string_pretty(self)
             .map_err(|e| format!("cannot serialise the snapshot: {e}"))?;
         text.push('\n');
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        crate::model::atomic_write::write_atomically(path, text.as_bytes())
     }
 }
 
