@@ -121,3 +121,82 @@ fn an_output_never_overwrites_what_the_scan_reads() {
     assert_eq!(std::fs::read(&sbom).unwrap(), before, "the SBOM is intact");
     assert_eq!(std::fs::read_to_string(&policy).unwrap(), "[thresholds]\n");
 }
+
+/// The demo SBOM re-encoded: UTF-16 in both byte orders, with and without a mark.
+#[test]
+fn utf16_sboms_are_read_like_their_utf8() {
+    let demo = common::root().join("fixtures/demo/gsutil-5.29.cdx.json");
+    let text = std::fs::read_to_string(&demo).unwrap();
+    let count = |path: &std::path::Path| {
+        let out = bin()
+            .args(["scan", "--format", "json"])
+            .arg(path)
+            .assert()
+            .success();
+        let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        (
+            report["components"].as_array().unwrap().len(),
+            report["inputs"][0]["warnings"].to_string(),
+        )
+    };
+    let (want, _) = count(&demo);
+    let dir = tempfile::tempdir().unwrap();
+    for (little, bom) in [(true, true), (true, false), (false, true), (false, false)] {
+        let mut bytes = Vec::new();
+        if bom {
+            bytes.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+        }
+        for u in text.encode_utf16() {
+            bytes.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        let p = dir.path().join(format!("bom-{little}-{bom}.json"));
+        std::fs::write(&p, bytes).unwrap();
+        let (got, warnings) = count(&p);
+        assert_eq!(got, want, "little={little} bom={bom}");
+        assert!(warnings.contains("UTF-16"), "{warnings}");
+    }
+}
+
+#[test]
+fn a_utf8_bom_is_accepted_in_baselines_diffs_and_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::root().join("fixtures/demo/gsutil-5.29.cdx.json");
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&demo)
+        .assert()
+        .success();
+    let mut report = b"\xEF\xBB\xBF".to_vec();
+    report.extend(&out.get_output().stdout);
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(&baseline, &report).unwrap();
+    bin()
+        .args(["scan"])
+        .arg(&demo)
+        .arg("--baseline")
+        .arg(&baseline)
+        .assert()
+        .success();
+    bin()
+        .args(["diff"])
+        .arg(&baseline)
+        .arg(&baseline)
+        .assert()
+        .success();
+    let mut snapshot = b"\xEF\xBB\xBF".to_vec();
+    snapshot.extend(
+        std::fs::read(common::root().join("fixtures/demo/gsutil-5.29.snapshot.json")).unwrap(),
+    );
+    let snap = dir.path().join("snapshot.json");
+    std::fs::write(&snap, &snapshot).unwrap();
+    bin()
+        .args(["scan", "--offline", "--snapshot"])
+        .arg(&snap)
+        .arg(&demo)
+        .assert()
+        .success();
+}

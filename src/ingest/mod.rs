@@ -137,14 +137,22 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
 
 /// Parses one input: detects the format and runs its reader.
 pub fn parse_input(input: &Input) -> Result<ParsedDoc, IngestError> {
+    // UTF-16 (Windows tools) is read as the UTF-8 it encodes, with a warning.
+    let decoded = crate::model::text::decode_utf16(input.bytes);
+    let raw = match &decoded {
+        Some((text, _)) => text.as_bytes(),
+        None => input.bytes,
+    };
     // A UTF-8 byte-order mark is not content; readers never see it.
-    let bytes = input
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(input.bytes);
+    let bytes = crate::model::text::strip_utf8_bom(raw);
     let input = &Input { bytes, ..*input };
     let format = detect_input(input.path, bytes)?;
     let mut doc = parse_as(format, input)?;
+    if let Some((_, how)) = decoded {
+        doc.warnings.push(format!(
+            "the file is {how}; read as the text it encodes (positions count UTF-8 bytes)"
+        ));
+    }
     if doc.components.is_empty() {
         doc.warnings
             .push("the input lists no components: the report is empty for this input".into());

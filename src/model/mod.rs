@@ -15,6 +15,7 @@ mod origin;
 mod provenance;
 mod purl;
 mod review;
+pub mod text;
 pub mod untrusted;
 mod version;
 

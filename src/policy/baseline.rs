@@ -35,6 +35,7 @@ impl Baseline {
     }
 
     pub fn parse(bytes: &[u8], shown: &str) -> Result<Baseline, String> {
+        let bytes = crate::model::text::strip_utf8_bom(bytes);
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
             format!(
                 "{shown}:{}:{}: the baseline is not JSON ({e}); expected a report written by `chainrisk scan --format json`",

@@ -116,6 +116,7 @@ pub fn read_report(path: &Path) -> Result<Assessment, String> {
 
 /// Parses a chainrisk JSON report's bytes; `shown` names the file in errors.
 pub fn parse_report(bytes: &[u8], shown: &str) -> Result<Assessment, String> {
+    let bytes = crate::model::text::strip_utf8_bom(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let parsed: Result<Assessment, _> = serde_path_to_error::deserialize(de);
     let a = match parsed {

@@ -210,6 +210,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 }
 
 pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Check the format first: another version's layout would otherwise fail
     // with a confusing message about some field deep inside.
     let mut de = serde_json::Deserializer::from_str(text);
