@@ -200,3 +200,62 @@ fn a_utf8_bom_is_accepted_in_baselines_diffs_and_snapshots() {
         .assert()
         .success();
 }
+
+/// Item 6: documents read whole are capped, the cap names its flag, and the
+/// flag raises it; an include over the cap is refused the same way.
+#[test]
+fn documents_over_the_input_size_limit_are_refused_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::root().join("fixtures/demo/gsutil-5.29.cdx.json");
+    let size = std::fs::metadata(&demo).unwrap().len();
+    let under = (size - 1).to_string();
+    bin()
+        .args([
+            "scan",
+            "--offline",
+            "--no-cache",
+            "--max-input-size",
+            &under,
+        ])
+        .arg(&demo)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "larger than the {under} byte limit for one input (raise it with --max-input-size)"
+        )));
+    bin()
+        .args(["scan", "--offline", "--no-cache", "--max-input-size", "1M"])
+        .arg(&demo)
+        .assert()
+        .code(0);
+    bin()
+        .env("CHAINRISK_MAX_INPUT_SIZE", "2x")
+        .args(["scan", "--offline", "--no-cache"])
+        .arg(&demo)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not a size"));
+
+    // A policy and a baseline over the limit, too.
+    let policy = dir.path().join("chainrisk.toml");
+    std::fs::write(&policy, format!("# {}\n", "x".repeat(4096))).unwrap();
+    bin()
+        .args(["scan", "--offline", "--no-cache", "--max-input-size", "4K"])
+        .arg("--policy")
+        .arg(&policy)
+        .arg(&demo)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("byte limit for one input"));
+
+    // An include: the requirements file is small, what it pulls in is not.
+    std::fs::write(dir.path().join("req.txt"), "-r big.txt\n").unwrap();
+    std::fs::write(dir.path().join("big.txt"), "six==1.16.0\n".repeat(1000)).unwrap();
+    bin()
+        .args(["scan", "--offline", "--no-cache", "--max-input-size", "2K"])
+        .arg(dir.path().join("req.txt"))
+        .assert()
+        .stdout(predicates::str::contains(
+            "big.txt could not be read (larger than the 2048 byte limit for one input",
+        ));
+}

@@ -40,6 +40,16 @@ use crate::model::Severity;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Largest document read whole (SBOM, lockfile, policy, baseline, snapshot), e.g. 2G, 512M
+    #[arg(
+        long,
+        global = true,
+        value_name = "SIZE",
+        env = "CHAINRISK_MAX_INPUT_SIZE",
+        default_value = "1G",
+        value_parser = crate::model::document_read::parse_size
+    )]
+    pub max_input_size: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -334,6 +344,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
+    crate::model::document_read::set_max_input_bytes(cli.max_input_size);
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),

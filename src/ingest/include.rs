@@ -4,10 +4,10 @@
 //! environment into a report. Such a file is read only when it is a regular
 //! file inside the input's directory tree or a directory the user allowed.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{IngestOptions, MAX_INPUT_BYTES};
+use super::IngestOptions;
+use crate::model::document_read::{ReadError, read_document};
 
 /// Where files named by `input` may be read from: its own directory and the
 /// directories the user added, all canonical.
@@ -42,7 +42,11 @@ impl std::fmt::Display for Refused {
                 "outside the input's directory; allow its directory with --include-root DIR",
             ),
             Refused::NotRegular => f.write_str("not a regular file"),
-            Refused::TooLarge => write!(f, "larger than {MAX_INPUT_BYTES} bytes"),
+            Refused::TooLarge => write!(
+                f,
+                "larger than the {} byte limit for one input (raise it with --max-input-size)",
+                crate::model::document_read::max_input_bytes()
+            ),
             Refused::Io(e) => f.write_str(e),
         }
     }
@@ -57,23 +61,12 @@ pub fn read(path: &Path, roots: &[PathBuf]) -> Result<Vec<u8>, Refused> {
     if !roots.iter().any(|r| real.starts_with(r)) {
         return Err(Refused::Outside);
     }
-    let meta = std::fs::metadata(&real).map_err(|e| Refused::Io(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(Refused::NotRegular);
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(Refused::TooLarge);
-    }
-    // The size may change after the check; the read is bounded all the same.
-    let file = std::fs::File::open(&real).map_err(|e| Refused::Io(e.to_string()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Refused::Io(e.to_string()))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Refused::TooLarge);
-    }
-    Ok(bytes)
+    read_document(&real).map_err(|e| match e {
+        ReadError::NotFound => Refused::NotFound,
+        ReadError::IsDirectory | ReadError::NotRegular => Refused::NotRegular,
+        ReadError::TooLarge { .. } => Refused::TooLarge,
+        other => Refused::Io(other.to_string()),
+    })
 }
 
 #[cfg(test)]

@@ -34,10 +34,6 @@ use crate::model::{Component, Document, DocumentMeta, Format, Inventory};
 pub use detect::{detect, detect_input};
 pub use error::{IngestError, Position};
 
-/// Largest input we read, so a mistaken path to a disk image fails fast
-/// instead of exhausting memory.
-pub const MAX_INPUT_BYTES: u64 = 1 << 30;
-
 /// One document as a reader returns it, before merging: components and edges
 /// still refer to each other by the document's own references.
 #[derive(Debug, Default)]
@@ -240,26 +236,7 @@ fn read_product(
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    })?;
-    if meta.is_dir() {
-        return Err("is a directory".to_string());
-    }
-    // A FIFO, socket or device would block or never end: only regular files are read.
-    if !meta.is_file() {
-        return Err("is not a regular file (a FIFO, socket or device); refused".to_string());
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(format!(
-            "file is {} bytes, larger than the {} byte limit for one input",
-            meta.len(),
-            MAX_INPUT_BYTES
-        ));
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
+    crate::model::document_read::read_document(path).map_err(|e| e.to_string())
 }
 
 /// What a directory given as input stands for: the package managers' files

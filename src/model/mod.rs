@@ -5,6 +5,7 @@
 pub mod atomic_write;
 mod component;
 mod distro;
+pub mod document_read;
 pub mod encode;
 mod finding;
 mod graph;

@@ -29,7 +29,7 @@ struct OldFinding {
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path)
+        let bytes = crate::model::document_read::read_document(path)
             .map_err(|e| format!("{shown}: cannot read the baseline report: {e}"))?;
         Baseline::parse(&bytes, &shown)
     }

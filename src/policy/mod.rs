@@ -137,7 +137,7 @@ pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
 /// Reads and parses a policy file.
 pub fn load(path: &Path) -> Result<LoadedPolicy, PolicyError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| PolicyError {
+    let bytes = crate::model::document_read::read_document(path).map_err(|e| PolicyError {
         file: shown.clone(),
         position: None,
         message: format!("cannot read the policy file: {e}"),

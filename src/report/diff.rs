@@ -110,7 +110,8 @@ pub struct FindingRef {
 /// Reads a chainrisk JSON report, or says which file is not one and where.
 pub fn read_report(path: &Path) -> Result<Assessment, String> {
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let bytes = crate::model::document_read::read_document(path)
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
     parse_report(&bytes, &shown.to_string())
 }
 

@@ -205,7 +205,8 @@ impl Loaded {
 /// JSON or a field of the wrong shape, the line, column and field path.
 pub fn load(path: &Path) -> Result<Loaded, String> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+    let text = crate::model::document_read::read_text_document(path)
+        .map_err(|e| format!("{file}: cannot read: {e}"))?;
     parse(&file, &text)
 }
 

@@ -1134,7 +1134,9 @@ pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, IngestError> {
     let manifest = std::fs::canonicalize(&manifest).unwrap_or(manifest);
     let offline = input.options.offline;
     let (lock_path, looked) = find_lockfile(&manifest);
-    let lock_bytes = lock_path.as_ref().and_then(|p| std::fs::read(p).ok());
+    let lock_bytes = lock_path
+        .as_ref()
+        .and_then(|p| crate::model::document_read::read_document(p).ok());
     let mut doc = ParsedDoc::new(Format::CargoMetadata);
 
     match run_metadata(&manifest, lock_path.is_some(), offline, false) {
