@@ -47,6 +47,8 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         "PIP_INDEX_URL",
         "PIP_CONFIG_FILE",
         "GOPROXY",
+        "CHAINRISK_REGISTRY_DEB",
+        "CHAINRISK_REGISTRY_DEB_SECURITY",
     ]
     .into_iter()
     .map(|name| (name, None))
@@ -62,6 +64,8 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         ("XDG_CONFIG_HOME", Some(isolated.join("config").into())),
         ("XDG_CONFIG_DIRS", Some(isolated.join("config-dirs").into())),
         ("GOENV", Some("off".into())),
+        // An apt configuration directory with no sources: not this machine's archives.
+        ("CHAINRISK_APT_ETC", Some(isolated.join("apt").into())),
         ("CHAINRISK_CACHE", Some(fresh_cache().into())),
     ]);
     env

@@ -26,8 +26,8 @@ pub fn options(
     let defaults = ClientOptions::default();
     Ok(ResolveOptions {
         offline: args.offline,
-        endpoints: discovered.endpoints,
-        endpoint_problems: discovered.problems,
+        endpoints: discovered.endpoints.clone(),
+        endpoint_problems: discovered.problems.clone(),
         client: ClientOptions {
             concurrency: args.concurrency as usize,
             timeout: Duration::from_secs(args.timeout),
@@ -40,6 +40,7 @@ pub fn options(
         max_snapshot_age_days: i64::from(policy.thresholds.max_snapshot_age_days),
         now,
         progress: std::io::stderr().is_terminal(),
+        archives: discovered.archives,
     })
 }
 

@@ -114,9 +114,24 @@ pub struct ArchiveFacts {
     /// The indexes read, as evidence: `archive:<suite>/<index>@<fetched>`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<String>,
+    /// Binary indexes of the release that could not be read: a build may be
+    /// missing from `builds`, so absence proves nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
     /// Whether every index read had a verified signature; `None` when not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+}
+
+/// One archive index a scan read (or tried to), for the report's account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveIndex {
+    /// `archive:<suite>/<path>@<fetched>` (`archive:<suite>/Release` for a suite's Release file).
+    pub index: String,
+    pub url: String,
+    /// Why it was not used (not found, a checksum that does not match…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[cfg(test)]

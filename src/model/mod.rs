@@ -24,7 +24,7 @@ pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
     Scope, SourceKind,
 };
-pub use distro::{ArchiveBuild, ArchiveFacts, Channel, DistroRelease, SourcePackage};
+pub use distro::{ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, SourcePackage};
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;

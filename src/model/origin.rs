@@ -191,6 +191,12 @@ pub struct EcosystemResolution {
     /// Why this ecosystem (or part of it) was not resolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Distribution archives: every archive and its suites (`URL suites (configured by)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub archives: Vec<String>,
+    /// Distribution archives: the indexes read this scan, with their fetch times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<super::distro::ArchiveIndex>,
 }
 
 /// The snapshot a scan read, with its age.

@@ -90,7 +90,7 @@ impl Default for ClientOptions {
 
 /// The configured registries, ready to fetch from.
 pub struct Registries {
-    http: Http,
+    http: Arc<Http>,
     endpoints: Vec<(Endpoint, Arc<Semaphore>)>,
 }
 
@@ -100,7 +100,7 @@ impl Registries {
             return Err("registry concurrency must be at least 1".to_string());
         }
         let limit = options.concurrency;
-        let http = Http::new(options)?;
+        let http = Arc::new(Http::new(options)?);
         Ok(Registries {
             http,
             endpoints: endpoints
@@ -108,6 +108,11 @@ impl Registries {
                 .map(|e| (e, Arc::new(Semaphore::new(limit))))
                 .collect(),
         })
+    }
+
+    /// The shared HTTP client, for the index-based archive clients.
+    pub fn http(&self) -> Arc<Http> {
+        Arc::clone(&self.http)
     }
 
     pub fn endpoint(&self, ecosystem: &Ecosystem) -> Option<&Endpoint> {

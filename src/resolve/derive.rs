@@ -11,7 +11,11 @@ use crate::model::{Ecosystem, FactSource, Origin, PackageFacts, Presence, Releas
 pub fn origin(facts: &PackageFacts, version: Option<&str>, source: FactSource) -> Origin {
     let found = facts.presence == Presence::Found;
     let release = version.and_then(|v| find_release(facts, v));
-    let version_listed = version.map(|_| found && release.is_some());
+    // A distribution's suite index keeps only its newest build: an older
+    // version missing from it is superseded (DEL-08), not unpublished.
+    let version_listed = version
+        .filter(|_| !facts.ecosystem.is_distribution())
+        .map(|_| found && release.is_some());
     let latest_version = if found {
         facts
             .latest

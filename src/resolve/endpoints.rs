@@ -39,6 +39,8 @@ pub struct Discovered {
     /// (unreadable, malformed, a value that is not a URL), with why: they
     /// stay without an endpoint, and no other ecosystem is held up.
     pub problems: Vec<(Ecosystem, String)>,
+    /// The distribution archives (deb), from flags, environment, policy or apt.
+    pub archives: Vec<super::archive::apt_sources::AptSource>,
 }
 
 /// Everything [`discover`] reads, passed in so tests control it.
@@ -156,6 +158,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
     Ok(Discovered {
         endpoints: chosen.into_values().collect(),
         problems,
+        archives: Vec::new(),
     })
 }
 

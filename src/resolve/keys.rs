@@ -12,7 +12,7 @@ use crate::model::{Component, Ecosystem, SourceKind, pep503};
 pub fn has_client(ecosystem: &Ecosystem) -> bool {
     matches!(
         ecosystem,
-        Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Pypi | Ecosystem::Golang
+        Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Pypi | Ecosystem::Golang | Ecosystem::Deb
     )
 }
 
@@ -45,6 +45,11 @@ pub fn package_key(c: &Component) -> Option<(Ecosystem, String)> {
             Some(ns) => format!("{}/{}", ns.trim_end_matches('/'), name),
             None => name.to_string(),
         },
+        // A binary package of a known release; source packages are judged
+        // through their binaries.
+        Ecosystem::Deb if !c.is_source_package() => {
+            super::archive::package_name(c.release.as_ref()?, name)?
+        }
         _ => return None,
     };
     Some((c.ecosystem.clone(), key))

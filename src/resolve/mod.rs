@@ -7,6 +7,7 @@
 //! `offline` nothing is fetched: a stale cache entry is used as it is. What
 //! was fetched is written to the cache in one transaction at the end.
 
+pub mod archive;
 pub mod cache;
 pub mod cargo_index;
 pub mod client;
@@ -69,6 +70,8 @@ pub struct ResolveOptions {
     pub now: jiff::Timestamp,
     /// Draw a progress bar (when stderr is a terminal).
     pub progress: bool,
+    /// The distribution archives (deb) and the suites to read there.
+    pub archives: Vec<archive::apt_sources::AptSource>,
 }
 
 impl Default for ResolveOptions {
@@ -84,6 +87,7 @@ impl Default for ResolveOptions {
             max_snapshot_age_days: DEFAULT_MAX_SNAPSHOT_AGE_DAYS,
             now: jiff::Timestamp::now(),
             progress: false,
+            archives: Vec::new(),
         }
     }
 }
@@ -98,13 +102,60 @@ pub fn discover_endpoints(
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let home = dirs::home_dir();
     let env = |name: &str| std::env::var(name).ok();
-    endpoints::discover(&endpoints::EndpointSources {
-        flags,
-        policy,
+    let is_archive = |key: &str| matches!(key.trim(), "deb" | "deb-security");
+    let mut archive_flags = Vec::new();
+    let mut other_flags = Vec::new();
+    for flag in flags {
+        match flag.split_once('=') {
+            Some((key, url)) if is_archive(key) => {
+                archive_flags.push((key.trim().to_string(), url.trim().to_string()))
+            }
+            _ => other_flags.push(flag.clone()),
+        }
+    }
+    let archive_policy: Vec<(String, String)> = policy
+        .iter()
+        .filter(|(k, _)| is_archive(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let other_policy: BTreeMap<String, String> = policy
+        .iter()
+        .filter(|(k, _)| !is_archive(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut found = endpoints::discover(&endpoints::EndpointSources {
+        flags: &other_flags,
+        policy: &other_policy,
         env: &env,
         cwd: &cwd,
         home: home.as_deref(),
-    })
+    })?;
+    // apt's configuration directory (`Dir::Etc`); tests and labs point it elsewhere.
+    let apt_etc = env("CHAINRISK_APT_ETC").unwrap_or_else(|| "/etc/apt".to_string());
+    let apt =
+        archive::apt_sources::discover(&archive_flags, &archive_policy, &env, Path::new(&apt_etc))?;
+    found
+        .problems
+        .extend(apt.problems.into_iter().map(|p| (Ecosystem::Deb, p)));
+    // The archive the cache names deb facts after: the first that is not a security archive.
+    let main = apt
+        .sources
+        .iter()
+        .find(|s| {
+            !s.suites
+                .iter()
+                .all(|x| x.ends_with("-security") || x.ends_with("/updates"))
+        })
+        .or(apt.sources.first());
+    if let Some(main) = main {
+        found.endpoints.push(Endpoint {
+            ecosystem: Ecosystem::Deb,
+            url: main.uri.clone(),
+            configured_by: main.configured_by.clone(),
+        });
+    }
+    found.archives = apt.sources;
+    Ok(found)
 }
 
 /// One package's facts and where they came from.
@@ -154,6 +205,8 @@ pub fn resolve(inventory: &mut Inventory, options: &ResolveOptions) -> Outcome {
 struct Wanted {
     versions: BTreeSet<String>,
     components: Vec<ComponentId>,
+    /// Distribution packages: the architectures in use (purl `arch`).
+    architectures: BTreeSet<String>,
 }
 
 /// What to do about one package after snapshot and cache were consulted.
@@ -179,8 +232,16 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                 let w = wanted.entry(key).or_insert_with(|| Wanted {
                     versions: BTreeSet::new(),
                     components: Vec::new(),
+                    architectures: BTreeSet::new(),
                 });
                 w.versions.extend(c.version.clone());
+                if c.ecosystem.is_distribution()
+                    && let Some(purl) = c.purl.as_deref()
+                    && let Ok(p) = crate::model::parse_purl(purl)
+                    && let Some(arch) = p.qualifier("arch")
+                {
+                    w.architectures.insert(arch.to_string());
+                }
                 w.components.push(c.id);
             }
             None if !c.root
@@ -350,6 +411,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         .map(|(i, _)| i)
         .collect();
     let mut fetched: BTreeMap<usize, Fetched> = BTreeMap::new();
+    let mut archive_indexes = Vec::new();
     if !to_fetch.is_empty() {
         let jobs: Vec<Job> = to_fetch
             .iter()
@@ -363,22 +425,22 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                     .filter(|v| !v.is_empty()),
                     _ => None,
                 };
-                let versions = wanted[&(eco.clone(), name.clone())]
-                    .versions
-                    .iter()
-                    .cloned()
-                    .collect();
+                let w = &wanted[&(eco.clone(), name.clone())];
                 Job {
                     index: i,
                     ecosystem: eco.clone(),
                     name: name.clone(),
-                    versions,
+                    versions: w.versions.iter().cloned().collect(),
                     validators,
+                    architectures: w.architectures.clone(),
                 }
             })
             .collect();
         match fetch_all(jobs, options) {
-            Ok(results) => fetched = results,
+            Ok((results, indexes)) => {
+                fetched = results;
+                archive_indexes = indexes;
+            }
             Err(e) => {
                 for &i in &to_fetch {
                     fetched.insert(i, Fetched::Failed(e.clone()));
@@ -534,6 +596,20 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         if let Some(e) = configured {
             stats.registry = Some(e.url.to_string());
             stats.configured_by = Some(e.configured_by.clone());
+            if *eco == Ecosystem::Deb {
+                stats.archives = options
+                    .archives
+                    .iter()
+                    .map(|a| format!("{} {} ({})", a.uri, a.suites.join(" "), a.configured_by))
+                    .collect();
+                stats.indexes = std::mem::take(&mut archive_indexes);
+                // An index not used can hide an update: say so where failures are listed.
+                errors.extend(stats.indexes.iter().filter_map(|i| {
+                    i.error
+                        .as_ref()
+                        .map(|e| format!("deb: {} ({}): {e}", i.index, i.url))
+                }));
+            }
         } else if let Some(registry) = used_registry.get(eco) {
             stats.registry = Some(registry.clone());
             stats.configured_by = Some("the cache (no endpoint configured)".to_string());
@@ -692,10 +768,13 @@ struct Job {
     name: String,
     versions: Vec<String>,
     validators: Option<Validators>,
+    architectures: BTreeSet<String>,
 }
 
 /// Runs the fetches on one multi-thread runtime; results by plan index.
-fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<BTreeMap<usize, Fetched>, String> {
+type Answers = (BTreeMap<usize, Fetched>, Vec<crate::model::ArchiveIndex>);
+
+fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -704,8 +783,26 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<BTreeMap<usize,
         options.endpoints.clone(),
         options.client.clone(),
     )?);
+    let (deb_jobs, jobs): (Vec<Job>, Vec<Job>) = jobs
+        .into_iter()
+        .partition(|j| j.ecosystem == Ecosystem::Deb);
     let bar = progress::Progress::new(jobs.len() as u64, options.progress);
-    let results = runtime.block_on(async {
+    let (results, indexes) = runtime.block_on(async {
+        // The archives answer from their indexes, all packages of a release at once.
+        let archive_task = (!deb_jobs.is_empty()).then(|| {
+            let http = registries.http();
+            let sources = Arc::new(options.archives.clone());
+            let jobs = deb_jobs
+                .into_iter()
+                .map(|j| archive::DebJob {
+                    index: j.index,
+                    name: j.name,
+                    architectures: j.architectures,
+                })
+                .collect();
+            let fetched_at = report_time(jiff::Timestamp::now());
+            tokio::spawn(archive::fetch(http, sources, jobs, fetched_at))
+        });
         let mut set = tokio::task::JoinSet::new();
         for job in jobs {
             let registries = Arc::clone(&registries);
@@ -729,10 +826,17 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<BTreeMap<usize,
                 results.insert(i, answer);
             }
         }
-        results
+        let mut indexes = Vec::new();
+        if let Some(task) = archive_task
+            && let Ok((answers, reads)) = task.await
+        {
+            results.extend(answers);
+            indexes = reads;
+        }
+        (results, indexes)
     });
     bar.finish();
-    Ok(results)
+    Ok((results, indexes))
 }
 
 fn report_time(t: jiff::Timestamp) -> String {
@@ -748,6 +852,9 @@ fn how_to_configure(eco: &Ecosystem) -> String {
         Ecosystem::Pypi => "pip's index-url (pip.conf or PIP_INDEX_URL)",
         Ecosystem::Cargo => "Cargo's source replacement (.cargo/config.toml)",
         Ecosystem::Golang => "GOPROXY",
+        Ecosystem::Deb => {
+            return "set --registry deb=URL (and deb-security=URL for the security archive), CHAINRISK_REGISTRY_DEB or apt's sources (sources.list, *.sources)".to_string();
+        }
         _ => "the package manager's configuration",
     };
     format!("set --registry {name}=URL, CHAINRISK_REGISTRY_{upper} or {own}")
@@ -782,6 +889,7 @@ mod tests {
         Wanted {
             versions: versions.iter().map(|v| v.to_string()).collect(),
             components: Vec::new(),
+            architectures: BTreeSet::new(),
         }
     }
 

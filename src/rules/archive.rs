@@ -22,6 +22,10 @@ const NO_BUILDS: &str =
 
 /// The component's archive facts, or why a distribution rule cannot judge it.
 pub fn facts(c: &Component) -> Result<(&Origin, &ArchiveFacts), Verdict> {
+    // A source package is judged through the binaries built from it.
+    if c.is_source_package() {
+        return Err(Verdict::Pass);
+    }
     if c.release.is_none() {
         return Err(Verdict::not_evaluated(NO_RELEASE));
     }
@@ -169,6 +173,16 @@ pub fn not_built_by_distribution(c: &Component) -> Verdict {
     let Some(installed) = c.version.as_deref() else {
         return Verdict::not_evaluated("the component has no version");
     };
+    let listed = a
+        .builds
+        .iter()
+        .any(|b| compare(c, &b.version, installed) == Some(Ordering::Equal));
+    if !listed && !a.unread.is_empty() {
+        return Verdict::not_evaluated(format!(
+            "some of the release's indexes could not be read ({}); the build in use may be in them",
+            a.unread.join("; ")
+        ));
+    }
     if a.builds
         .iter()
         .any(|b| compare(c, &b.version, installed) == Some(Ordering::Equal))
@@ -514,6 +528,28 @@ mod tests {
         let mut gone = deb("x", "1.0-1", None);
         gone.origin.as_mut().unwrap().presence = Presence::NotFound;
         assert!(matches!(not_built_by_distribution(&gone), Verdict::Fire(_)));
+    }
+
+    #[test]
+    fn opq02_is_not_evaluated_when_an_index_of_the_release_was_not_read() {
+        // Only the security suite was read; the point release's newer build
+        // may be in the unread release index: no "vendor rebuild" claim.
+        let mut a = archive(vec![build(
+            "bookworm-security",
+            Channel::Security,
+            "2.36-9+deb12u7",
+        )]);
+        a.unread = vec!["bookworm/main/binary-amd64/Packages.xz: truncated".into()];
+        let v = not_built_by_distribution(&deb("libc6", "2.36-9+deb12u14", Some(a.clone())));
+        assert!(
+            matches!(v, Verdict::NotEvaluated(ref why) if why.contains("truncated")),
+            "{v:?}"
+        );
+        // A build the read indexes do list is still judged.
+        assert_eq!(
+            not_built_by_distribution(&deb("libc6", "2.36-9+deb12u7", Some(a))),
+            Verdict::Pass
+        );
     }
 
     #[test]

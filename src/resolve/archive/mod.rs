@@ -1,0 +1,763 @@
+//! Distribution archives, read through their indexes: for each release in
+//! use, the `Release` file of every suite the configured archives publish
+//! for it (the release, `-updates`, `-security`), the `Packages` indexes of
+//! the architectures in use and the `Sources` indexes, and — for Debian —
+//! the `unstable` Sources, which say whether a package is still in
+//! development. Each index is fetched once per scan, checked against the
+//! SHA-256 and size its Release file gives, decompressed as a stream and
+//! kept only for the packages in use.
+
+pub mod apt_sources;
+pub mod deb_index;
+pub mod release_file;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use sha2::Digest;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use apt_sources::AptSource;
+use deb_index::{BinaryStanza, SourceStanza};
+use release_file::ReleaseFile;
+
+use super::client::Fetched;
+use super::http::{Got, Http, Target};
+use crate::model::{
+    ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, PackageFacts, Presence,
+    SourcePackage,
+};
+
+/// The development suite read for Debian: a package dropped from it is on its way out.
+const DEBIAN_DEVELOPMENT: &str = "unstable";
+
+/// The cache and report name of a distribution package: `debian/bookworm/libssl3`.
+pub fn package_name(release: &DistroRelease, binary: &str) -> Option<String> {
+    let codename = release.codename.as_deref()?;
+    Some(format!(
+        "{}/{}/{binary}",
+        release.distro.to_ascii_lowercase(),
+        codename.to_ascii_lowercase()
+    ))
+}
+
+/// One package to look up: its plan index, its key name and the
+/// architectures its components use.
+pub struct DebJob {
+    pub index: usize,
+    pub name: String,
+    pub architectures: BTreeSet<String>,
+}
+
+/// The channel a suite publishes, from its name; `None` for suites that are
+/// not the release's publications (`-proposed`).
+pub fn channel_of(codename: &str, suite: &str) -> Option<Channel> {
+    let rest = suite.strip_prefix(codename)?;
+    match rest {
+        "" => Some(Channel::Release),
+        "-updates" => Some(Channel::Updates),
+        "-security" | "/updates" => Some(Channel::Security),
+        r if r.starts_with("-backports") => Some(Channel::Backports),
+        _ => None,
+    }
+}
+
+/// The Debian architecture of this machine, for components that name none.
+fn host_architecture() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "i386",
+        "arm" => "armhf",
+        "powerpc64" => "ppc64el",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        other => other,
+    }
+}
+
+/// One suite of one archive, for one release.
+#[derive(Clone)]
+struct Suite {
+    source: usize,
+    name: String,
+    channel: Option<Channel>,
+}
+
+/// A suite whose Release file was read.
+struct ReadSuite {
+    suite: Suite,
+    release: ReleaseFile,
+    base: Url,
+}
+
+/// Everything the indexes said about one release's wanted packages.
+#[derive(Default)]
+struct Found {
+    /// (suite, channel, stanza, the index that listed it).
+    binaries: Vec<(String, Option<Channel>, BinaryStanza, String)>,
+    /// (stanza, the index that listed it).
+    sources: Vec<(SourceStanza, String)>,
+    /// Source names in the development suites, and the indexes read for them.
+    development: Option<BTreeMap<String, String>>,
+    development_indexes: Vec<String>,
+    failed: Vec<String>,
+}
+
+/// Looks up every job in the archives of `sources`.
+pub async fn fetch(
+    http: Arc<Http>,
+    sources: Arc<Vec<AptSource>>,
+    jobs: Vec<DebJob>,
+    fetched_at: String,
+) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
+    let mut out = BTreeMap::new();
+    let mut reads = Vec::new();
+    // Jobs per release.
+    let mut releases: BTreeMap<(String, String), Vec<(DebJob, String)>> = BTreeMap::new();
+    for job in jobs {
+        let mut parts = job.name.splitn(3, '/');
+        let (Some(distro), Some(codename), Some(binary)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            out.insert(
+                job.index,
+                Fetched::Failed(format!("{}: not a distribution package name", job.name)),
+            );
+            continue;
+        };
+        let key = (distro.to_string(), codename.to_string());
+        let binary = binary.to_string();
+        releases.entry(key).or_default().push((job, binary));
+    }
+    for ((distro, codename), jobs) in releases {
+        let found = read_release(&http, &sources, &distro, &codename, &jobs, &fetched_at).await;
+        let (found, release_reads) = match found {
+            Ok(f) => f,
+            Err(why) => {
+                for (job, _) in &jobs {
+                    out.insert(job.index, why.clone());
+                }
+                continue;
+            }
+        };
+        reads.extend(release_reads);
+        let release = DistroRelease {
+            distro: distro.clone(),
+            version: None,
+            codename: Some(codename.clone()),
+        };
+        for (job, binary) in jobs {
+            out.insert(job.index, facts_for(&release, &binary, &found));
+        }
+    }
+    (out, reads)
+}
+
+/// Reads the Release files and indexes of one release.
+async fn read_release(
+    http: &Arc<Http>,
+    sources: &[AptSource],
+    distro: &str,
+    codename: &str,
+    jobs: &[(DebJob, String)],
+    fetched_at: &str,
+) -> Result<(Found, Vec<ArchiveIndex>), Fetched> {
+    let mut suites: Vec<Suite> = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        for name in s.suites_for(codename) {
+            if let Some(channel) = channel_of(codename, &name) {
+                suites.push(Suite {
+                    source: i,
+                    name,
+                    channel: Some(channel),
+                });
+            }
+        }
+    }
+    if suites.is_empty() {
+        return Err(Fetched::Failed(format!(
+            "no configured archive publishes {distro} {codename}: apt's sources list no {codename} suite; set --registry deb=URL"
+        )));
+    }
+    // Debian's development suite, at the archive of the release suite.
+    let development = (distro == "debian")
+        .then(|| {
+            suites
+                .iter()
+                .find(|s| s.channel == Some(Channel::Release))
+                .map(|s| Suite {
+                    source: s.source,
+                    name: DEBIAN_DEVELOPMENT.to_string(),
+                    channel: Some(Channel::Development),
+                })
+        })
+        .flatten();
+    let mut all_suites = suites.clone();
+    all_suites.extend(development);
+
+    let limit = Arc::new(Semaphore::new(http.options().concurrency));
+    let mut set = tokio::task::JoinSet::new();
+    for suite in all_suites {
+        let http = Arc::clone(http);
+        let limit = Arc::clone(&limit);
+        let base = sources[suite.source].uri.clone();
+        set.spawn(async move {
+            let got = get_release(&http, &limit, &base, &suite.name).await;
+            (suite, base, got)
+        });
+    }
+    let mut read: Vec<ReadSuite> = Vec::new();
+    let mut reads = Vec::new();
+    let mut release_failure: Option<Fetched> = None;
+    while let Some(joined) = set.join_next().await {
+        let Ok((suite, base, got)) = joined else {
+            continue;
+        };
+        match got {
+            Ok(release) => {
+                if let Some(origin) = release.distro()
+                    && origin != distro
+                {
+                    reads.push(ArchiveIndex {
+                        index: format!("archive:{}/Release", suite.name),
+                        url: base.to_string(),
+                        error: Some(format!(
+                            "the suite's Origin is {origin}, not {distro}: not read"
+                        )),
+                    });
+                    continue;
+                }
+                read.push(ReadSuite {
+                    suite,
+                    release,
+                    base,
+                });
+            }
+            Err((url, why)) => {
+                reads.push(ArchiveIndex {
+                    index: format!("archive:{}/Release", suite.name),
+                    url,
+                    error: Some(message(&why)),
+                });
+                if suite.channel == Some(Channel::Release) {
+                    release_failure = Some(why);
+                }
+            }
+        }
+    }
+    if let Some(why) = release_failure {
+        return Err(why);
+    }
+    read.sort_by(|a, b| (a.suite.channel, &a.suite.name).cmp(&(b.suite.channel, &b.suite.name)));
+
+    let binaries: BTreeSet<String> = jobs.iter().map(|(_, b)| b.clone()).collect();
+    let mut architectures: BTreeSet<String> = jobs
+        .iter()
+        .flat_map(|(j, _)| j.architectures.iter().cloned())
+        .filter(|a| a != "all" && a != "source")
+        .collect();
+    if architectures.is_empty() {
+        architectures.insert(host_architecture().to_string());
+    }
+
+    // The binary indexes first: they name the source packages to look for.
+    let mut found = Found::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    for rs in read
+        .iter()
+        .filter(|r| r.suite.channel != Some(Channel::Development))
+    {
+        let source = &sources[rs.suite.source];
+        for component in components(source, &rs.release) {
+            let mut archs: Vec<String> = architectures
+                .iter()
+                .filter(|a| source.architectures.is_empty() || source.architectures.contains(a))
+                .cloned()
+                .collect();
+            if !rs.release.all_in_arch_indexes {
+                archs.push("all".to_string());
+            }
+            for arch in archs {
+                let base = format!("{component}/binary-{arch}/Packages");
+                let Some((path, sum)) = rs.release.best_index(&base) else {
+                    continue;
+                };
+                let job = IndexJob {
+                    url: index_url(&rs.base, &rs.suite.name, &path, &rs.release, &sum.0),
+                    by_path: rs
+                        .release
+                        .by_hash
+                        .then(|| format!("{}dists/{}/{path}", rs.base, rs.suite.name)),
+                    evidence: format!("archive:{}/{path}@{fetched_at}", rs.suite.name),
+                    path,
+                    sum: sum.clone(),
+                    suite: rs.suite.name.clone(),
+                    channel: rs.suite.channel,
+                };
+                let http = Arc::clone(http);
+                let limit = Arc::clone(&limit);
+                let wanted = binaries.clone();
+                tasks.spawn(async move {
+                    let got = get_index(&http, &limit, &job).await;
+                    let parsed = match got {
+                        Ok(bytes) => {
+                            let path = job.path.clone();
+                            tokio::task::spawn_blocking(move || {
+                                deb_index::read_packages(
+                                    deb_index::decompress(&path, &bytes),
+                                    &path,
+                                    &|n| wanted.contains(n),
+                                )
+                            })
+                            .await
+                            .unwrap_or_else(|e| Err(format!("the index reader stopped: {e}")))
+                        }
+                        Err(e) => Err(e),
+                    };
+                    (job, parsed.map(Parsed::Binaries))
+                });
+            }
+        }
+    }
+    collect(&mut tasks, &mut found, &mut reads).await;
+
+    // Then the source indexes, for the sources those binaries come from.
+    let wanted_sources: BTreeSet<String> = found
+        .binaries
+        .iter()
+        .map(|(_, _, b, _)| b.source.name.clone())
+        .chain(binaries.iter().cloned())
+        .collect();
+    let mut development_ok = true;
+    let mut development_read = false;
+    for rs in &read {
+        let source = &sources[rs.suite.source];
+        for component in components(source, &rs.release) {
+            let Some((path, sum)) = rs
+                .release
+                .best_index(&format!("{component}/source/Sources"))
+            else {
+                continue;
+            };
+            let job = IndexJob {
+                url: index_url(&rs.base, &rs.suite.name, &path, &rs.release, &sum.0),
+                by_path: rs
+                    .release
+                    .by_hash
+                    .then(|| format!("{}dists/{}/{path}", rs.base, rs.suite.name)),
+                evidence: format!("archive:{}/{path}@{fetched_at}", rs.suite.name),
+                path,
+                sum: sum.clone(),
+                suite: rs.suite.name.clone(),
+                channel: rs.suite.channel,
+            };
+            if job.channel == Some(Channel::Development) {
+                development_read = true;
+            }
+            let http = Arc::clone(http);
+            let limit = Arc::clone(&limit);
+            let wanted = wanted_sources.clone();
+            tasks.spawn(async move {
+                let got = get_index(&http, &limit, &job).await;
+                let parsed = match got {
+                    Ok(bytes) => {
+                        let path = job.path.clone();
+                        tokio::task::spawn_blocking(move || {
+                            deb_index::read_sources(
+                                deb_index::decompress(&path, &bytes),
+                                &path,
+                                &|n| wanted.contains(n),
+                            )
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(format!("the index reader stopped: {e}")))
+                    }
+                    Err(e) => Err(e),
+                };
+                (job, parsed.map(Parsed::Sources))
+            });
+        }
+    }
+    let development_failed = collect(&mut tasks, &mut found, &mut reads).await;
+    if development_failed || !development_read {
+        development_ok = false;
+    }
+    if development_ok {
+        found.development.get_or_insert_with(BTreeMap::new);
+        found.development_indexes.sort();
+    } else {
+        found.development = None;
+    }
+    Ok((found, reads))
+}
+
+fn components<'a>(source: &'a AptSource, release: &'a ReleaseFile) -> Vec<&'a str> {
+    if source.components.is_empty() {
+        // Security suites name theirs `updates/main`; the indexes are under `main/`.
+        release
+            .components
+            .iter()
+            .map(|c| c.rsplit('/').next().unwrap_or(c))
+            .collect()
+    } else {
+        // apt names components as the suite does; `updates/main` on old security suites.
+        source
+            .components
+            .iter()
+            .map(String::as_str)
+            .filter(|c| {
+                release.components.is_empty()
+                    || release
+                        .components
+                        .iter()
+                        .any(|r| r == c || r.ends_with(&format!("/{c}")))
+            })
+            .collect()
+    }
+}
+
+/// Where an index is fetched: by its hash when the suite publishes so (as
+/// apt does: a file that changes during an archive update cannot then
+/// mismatch its Release file), else by its path.
+fn index_url(base: &Url, suite: &str, path: &str, release: &ReleaseFile, sha256: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, _)) if release.by_hash => {
+            format!("{base}dists/{suite}/{dir}/by-hash/SHA256/{sha256}")
+        }
+        _ => format!("{base}dists/{suite}/{path}"),
+    }
+}
+
+/// One index to fetch and check.
+struct IndexJob {
+    url: String,
+    /// The index by its path, when `url` is by hash.
+    by_path: Option<String>,
+    evidence: String,
+    path: String,
+    sum: (String, u64),
+    suite: String,
+    channel: Option<Channel>,
+}
+
+enum Parsed {
+    Binaries(Vec<BinaryStanza>),
+    Sources(Vec<SourceStanza>),
+}
+
+/// Gathers finished index tasks into `found`; true when a development index failed.
+async fn collect(
+    tasks: &mut tokio::task::JoinSet<(IndexJob, Result<Parsed, String>)>,
+    found: &mut Found,
+    reads: &mut Vec<ArchiveIndex>,
+) -> bool {
+    let mut development_failed = false;
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((job, parsed)) = joined else {
+            continue;
+        };
+        let error = parsed.as_ref().err().cloned();
+        match parsed {
+            Ok(Parsed::Binaries(list)) => {
+                found.binaries.extend(
+                    list.into_iter()
+                        .map(|b| (job.suite.clone(), job.channel, b, job.evidence.clone())),
+                );
+            }
+            Ok(Parsed::Sources(list)) => {
+                if job.channel == Some(Channel::Development) {
+                    found.development_indexes.push(job.evidence.clone());
+                    found
+                        .development
+                        .get_or_insert_with(BTreeMap::new)
+                        .extend(list.into_iter().map(|s| (s.name, job.evidence.clone())));
+                } else {
+                    found
+                        .sources
+                        .extend(list.into_iter().map(|s| (s, job.evidence.clone())));
+                }
+            }
+            Err(e) => {
+                if job.channel == Some(Channel::Development) {
+                    development_failed = true;
+                } else {
+                    found.failed.push(format!("{}: {e}", job.url));
+                }
+            }
+        }
+        reads.push(ArchiveIndex {
+            index: job.evidence,
+            url: job.url,
+            error,
+        });
+    }
+    development_failed
+}
+
+fn message(f: &Fetched) -> String {
+    match f {
+        Fetched::Failed(why) | Fetched::Unavailable(why) => why.clone(),
+        Fetched::NotFound => "not found".to_string(),
+        Fetched::NotModified => "not modified".to_string(),
+        Fetched::Facts { .. } => "read".to_string(),
+    }
+}
+
+/// GETs `dists/<suite>/InRelease`, else `Release`, and parses it.
+async fn get_release(
+    http: &Http,
+    limit: &Semaphore,
+    base: &Url,
+    suite: &str,
+) -> Result<ReleaseFile, (String, Fetched)> {
+    let target = Target { http, limit, base };
+    for name in ["InRelease", "Release"] {
+        let url = format!("{base}dists/{suite}/{name}");
+        let Ok(parsed_url) = Url::parse(&url) else {
+            return Err((url.clone(), Fetched::Failed(format!("{url}: not a URL"))));
+        };
+        match target.get(&parsed_url, None).await {
+            Got::Body { bytes, .. } => {
+                let text = String::from_utf8_lossy(&bytes);
+                let body = match release_file::split_clearsigned(&text) {
+                    Some((signed, _signature)) => signed,
+                    None if name == "InRelease" => {
+                        return Err((
+                            url.clone(),
+                            Fetched::Failed(format!("GET {url}: not a clearsigned message")),
+                        ));
+                    }
+                    None => text.into_owned(),
+                };
+                return release_file::parse(&body, &url)
+                    .map_err(|e| (url.clone(), Fetched::Failed(e)));
+            }
+            Got::NotFound => continue,
+            Got::NotModified => {
+                return Err((
+                    url.clone(),
+                    Fetched::Failed(format!("GET {url}: 304 to an unconditional request")),
+                ));
+            }
+            Got::Failed(why) => return Err((url, Fetched::Failed(why))),
+            Got::Unavailable(why) => return Err((url, Fetched::Unavailable(why))),
+        }
+    }
+    let url = format!("{base}dists/{suite}/");
+    Err((
+        url.clone(),
+        Fetched::Failed(format!("{url}: neither InRelease nor Release exists")),
+    ))
+}
+
+/// GETs one index and checks it against its Release file's SHA-256 and size.
+async fn get_index(http: &Http, limit: &Semaphore, job: &IndexJob) -> Result<Vec<u8>, String> {
+    let url = Url::parse(&job.url).map_err(|e| format!("{}: {e}", job.url))?;
+    let target = Target {
+        http,
+        limit,
+        base: &url,
+    };
+    let mut got = target.get(&url, None).await;
+    // A mirror caught between two archive updates may lack the by-hash
+    // file: the file by its path is tried, and checked all the same.
+    if got == Got::NotFound
+        && let Some(by_path) = job.by_path.as_deref().and_then(|u| Url::parse(u).ok())
+    {
+        got = target.get(&by_path, None).await;
+    }
+    match got {
+        Got::Body { bytes, .. } => {
+            let (want, size) = &job.sum;
+            if bytes.len() as u64 != *size {
+                return Err(format!(
+                    "{} bytes where the Release file says {size}: not used",
+                    bytes.len()
+                ));
+            }
+            let have = crate::model::encode::hex(&sha2::Sha256::digest(&bytes));
+            if have != *want {
+                return Err(format!(
+                    "SHA-256 {have} where the Release file says {want}: not used"
+                ));
+            }
+            Ok(bytes)
+        }
+        Got::NotFound => Err("not found, although the Release file lists it".to_string()),
+        Got::NotModified => Err("304 to an unconditional request".to_string()),
+        Got::Failed(why) | Got::Unavailable(why) => Err(why),
+    }
+}
+
+/// The facts of one binary package from what its release's indexes said.
+fn facts_for(release: &DistroRelease, binary: &str, found: &Found) -> Fetched {
+    let builds: Vec<&(String, Option<Channel>, BinaryStanza, String)> = found
+        .binaries
+        .iter()
+        .filter(|(_, _, b, _)| b.name == binary)
+        .collect();
+    if builds.is_empty() {
+        if !found.failed.is_empty() {
+            return Fetched::Failed(format!(
+                "not in the indexes read, and {} could not be read: {}",
+                if found.failed.len() == 1 {
+                    "one index"
+                } else {
+                    "some indexes"
+                },
+                found.failed.join("; ")
+            ));
+        }
+        return Fetched::NotFound;
+    }
+    // The newest build of the release channels names the source and maintainer.
+    let newest = builds
+        .iter()
+        .filter(|(_, ch, _, _)| ch != &Some(Channel::Backports))
+        .max_by(|a, b| {
+            let va = crate::model::Version::parse(&crate::model::Ecosystem::Deb, &a.2.version);
+            let vb = crate::model::Version::parse(&crate::model::Ecosystem::Deb, &b.2.version);
+            match (va, vb) {
+                (Some(x), Some(y)) => x.compare(&y).unwrap_or(std::cmp::Ordering::Equal),
+                _ => std::cmp::Ordering::Equal,
+            }
+        })
+        .or(builds.first())
+        .map(|b| &b.2);
+    let source: Option<SourcePackage> = newest.map(|b| b.source.clone());
+    let source_entry = source.as_ref().and_then(|s| {
+        found
+            .sources
+            .iter()
+            .filter(|(st, _)| st.name == s.name)
+            .find(|(st, _)| Some(&st.version) == s.version.as_ref())
+            .or_else(|| found.sources.iter().find(|(st, _)| st.name == s.name))
+    });
+    let source_stanza = source_entry.map(|(st, _)| st);
+    let maintainer = source_stanza
+        .and_then(|s| s.maintainer.clone())
+        .or_else(|| newest.and_then(|b| b.maintainer.clone()));
+    let homepage = source_stanza
+        .and_then(|s| s.homepage.clone())
+        .or_else(|| newest.and_then(|b| b.homepage.clone()));
+    // Evidence: the indexes that listed the package, its source, and its
+    // presence in (or, every index read, its absence from) the development suites.
+    let mut indexes: Vec<String> = builds.iter().map(|b| b.3.clone()).collect();
+    indexes.extend(source_entry.map(|(_, e)| e.clone()));
+    let in_development = match (&found.development, &source) {
+        (Some(dev), Some(s)) => match dev.get(&s.name) {
+            Some(index) => {
+                indexes.push(index.clone());
+                Some(true)
+            }
+            None => {
+                indexes.extend(found.development_indexes.iter().cloned());
+                Some(false)
+            }
+        },
+        _ => None,
+    };
+    let mut seen = BTreeSet::new();
+    indexes.retain(|i| seen.insert(i.clone()));
+    let archive = ArchiveFacts {
+        release: release.clone(),
+        builds: builds
+            .iter()
+            .map(|(suite, channel, b, _)| ArchiveBuild {
+                suite: suite.clone(),
+                channel: *channel,
+                version: b.version.clone(),
+                architecture: b.architecture.clone(),
+                sha256: b.sha256.clone(),
+                built: None,
+            })
+            .collect(),
+        source,
+        maintainer,
+        uploaders: source_stanza
+            .map(|s| s.uploaders.clone())
+            .unwrap_or_default(),
+        homepage: homepage.clone(),
+        vcs: source_stanza.map(|s| s.vcs.clone()).unwrap_or_default(),
+        in_development,
+        indexes,
+        unread: found.failed.clone(),
+        verified: None,
+    };
+    let repository = archive
+        .vcs
+        .iter()
+        .find_map(|v| v.strip_prefix("Vcs-Browser: "))
+        .or_else(|| {
+            archive
+                .vcs
+                .iter()
+                .find_map(|v| v.split_once(": ").map(|(_, u)| u))
+        })
+        .map(str::to_string);
+    let mut notes: Vec<String> = found
+        .failed
+        .iter()
+        .map(|f| format!("index not read: {f}"))
+        .collect();
+    notes.sort();
+    Fetched::Facts {
+        facts: PackageFacts {
+            presence: Presence::Found,
+            latest: newest.map(|b| b.version.clone()),
+            repository,
+            archive: Some(archive),
+            notes,
+            ..PackageFacts::default()
+        },
+        validators: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suites_map_to_channels() {
+        assert_eq!(channel_of("bookworm", "bookworm"), Some(Channel::Release));
+        assert_eq!(
+            channel_of("bookworm", "bookworm-updates"),
+            Some(Channel::Updates)
+        );
+        assert_eq!(
+            channel_of("bookworm", "bookworm-security"),
+            Some(Channel::Security)
+        );
+        assert_eq!(
+            channel_of("buster", "buster/updates"),
+            Some(Channel::Security)
+        );
+        assert_eq!(
+            channel_of("bookworm", "bookworm-backports"),
+            Some(Channel::Backports)
+        );
+        assert_eq!(channel_of("jammy", "jammy-proposed"), None);
+        assert_eq!(channel_of("bookworm", "trixie"), None);
+    }
+
+    #[test]
+    fn package_names_carry_the_release() {
+        let r = DistroRelease {
+            distro: "Debian".into(),
+            version: Some("12".into()),
+            codename: Some("bookworm".into()),
+        };
+        assert_eq!(
+            package_name(&r, "libssl3").as_deref(),
+            Some("debian/bookworm/libssl3")
+        );
+        let no_codename = DistroRelease {
+            codename: None,
+            ..r
+        };
+        assert_eq!(package_name(&no_codename, "x"), None);
+    }
+}

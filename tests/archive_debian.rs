@@ -1,0 +1,382 @@
+//! The Debian archive client against a loopback archive serving real index
+//! stanzas (fixtures/archive/README.md): endpoints from flags and from apt's
+//! own configuration, Release checksums, the distribution rules on what the
+//! indexes say, the cache, and the archive's faults.
+//!
+//! What the rules should find is worked out independently: the expected
+//! DEL-08 set is every installed package for which `dpkg --compare-versions`
+//! says an index of the updates or security suite has a newer version.
+
+mod common;
+#[path = "support/mock_registry.rs"]
+mod mock_registry;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::bin;
+use mock_registry::{Fault, MockRegistry, Reply};
+use serde_json::Value;
+
+const CDX: &str = "fixtures/debian/minbase-bookworm.cdx.json";
+
+/// Serves every file of fixtures/archive/{debian,debian-security} at its path.
+fn archive() -> MockRegistry {
+    let mock = MockRegistry::start();
+    let root = common::root().join("fixtures/archive");
+    for top in ["debian", "debian-security"] {
+        for file in walk(&root.join(top)) {
+            let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
+            mock.route(
+                &format!("/{rel}"),
+                vec![Reply::new(200, std::fs::read(&file).unwrap())],
+            );
+        }
+    }
+    mock
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn flags(mock: &MockRegistry) -> Vec<String> {
+    vec![
+        "--registry".into(),
+        format!("deb={}", mock.url("debian")),
+        "--registry".into(),
+        format!("deb-security={}", mock.url("debian-security")),
+    ]
+}
+
+fn scan(args: &[String]) -> Value {
+    let out = bin()
+        .args(["scan", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn component_name(report: &Value, f: &Value) -> String {
+    let id = f["component"].as_u64().unwrap() as usize;
+    report["components"][id]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn deb(report: &Value) -> &Value {
+    report["resolution"]["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ecosystem"] == "deb")
+        .expect("a deb resolution entry")
+}
+
+/// name → version of every binary package an index file lists.
+fn index_versions(path: &str) -> BTreeMap<String, String> {
+    let out = std::process::Command::new("xz")
+        .args(["-dc"])
+        .arg(common::root().join("fixtures/archive").join(path))
+        .output()
+        .expect("xz is installed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut map = BTreeMap::new();
+    for para in text.split("\n\n") {
+        let field = |name: &str| {
+            para.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                .map(str::to_string)
+        };
+        if let (Some(p), Some(v)) = (field("Package"), field("Version")) {
+            map.insert(p, v);
+        }
+    }
+    map
+}
+
+fn dpkg_newer(a: &str, b: &str) -> bool {
+    std::process::Command::new("dpkg")
+        .args(["--compare-versions", a, "gt", b])
+        .status()
+        .expect("dpkg is installed")
+        .success()
+}
+
+/// The binaries of the SBOM (name → version).
+fn installed(report: &Value) -> BTreeMap<String, String> {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ecosystem"] == "deb" && !c["purl"].as_str().unwrap().contains("arch=source"))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["version"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_debian_system_is_judged_against_its_archive_and_then_from_the_cache() {
+    let mock = archive();
+    let cache = common::fresh_cache();
+    let mut args = flags(&mock);
+    args.extend(["--cache".into(), cache.display().to_string(), CDX.into()]);
+    let report = scan(&args);
+
+    common::assert_valid_report(&report, "a Debian system resolved against its archive");
+    let d = deb(&report);
+    assert_eq!(d["packages"], 88, "{d}");
+    assert_eq!(d["live"], 88, "{d}");
+    assert_eq!(d["failed"], 0, "{d}");
+    assert_eq!(d["configured_by"], "--registry");
+    let indexes = d["indexes"].as_array().unwrap();
+    assert!(
+        indexes.iter().all(|i| i.get("error").is_none()),
+        "{indexes:?}"
+    );
+    assert!(
+        indexes.iter().any(|i| i["index"]
+            .as_str()
+            .unwrap()
+            .starts_with("archive:unstable/main/source/Sources.xz@")),
+        "the development suite is read: {indexes:?}"
+    );
+
+    // DEL-08, worked out with dpkg from the indexes themselves.
+    let security: BTreeMap<String, String> =
+        index_versions("debian-security/dists/bookworm-security/main/binary-amd64/Packages.xz")
+            .into_iter()
+            .chain(index_versions(
+                "debian-security/dists/bookworm-security/main/binary-all/Packages.xz",
+            ))
+            .collect();
+    let updates = index_versions("debian/dists/bookworm-updates/main/binary-amd64/Packages.xz");
+    let mut expected = BTreeMap::new();
+    for (name, version) in installed(&report) {
+        if security.get(&name).is_some_and(|v| dpkg_newer(v, &version)) {
+            expected.insert(name, "high");
+        } else if updates.get(&name).is_some_and(|v| dpkg_newer(v, &version)) {
+            expected.insert(name, "medium");
+        }
+    }
+    assert!(
+        expected.len() >= 10,
+        "the fixture has security updates: {expected:?}"
+    );
+    let del08 = findings(&report, "DEL-08");
+    let got: BTreeMap<String, &str> = del08
+        .iter()
+        .map(|f| (component_name(&report, f), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, expected);
+    let evidence = del08[0]["evidence"].to_string();
+    assert!(
+        evidence.contains("archive:bookworm-security/main/binary-"),
+        "{evidence}"
+    );
+
+    // Every package is the archive's own build: no OPQ-02, and UNM-09 finds
+    // every source in unstable.
+    assert!(
+        findings(&report, "OPQ-02").is_empty(),
+        "{:?}",
+        findings(&report, "OPQ-02")
+    );
+    assert!(findings(&report, "UNM-09").is_empty());
+    let not_evaluated = report["not_evaluated"].to_string();
+    for rule in ["\"UNM-09\"", "\"OPQ-02\"", "\"DEL-08\""] {
+        assert!(
+            !not_evaluated.contains(rule),
+            "{rule} not evaluated: {not_evaluated}"
+        );
+    }
+
+    // Again, offline: the same verdicts from the cache, no request.
+    let before = mock.requests();
+    let mut offline = vec!["--offline".to_string()];
+    offline.extend(args.iter().cloned());
+    let again = scan(&offline);
+    assert_eq!(mock.requests(), before);
+    assert_eq!(deb(&again)["cached"], 88);
+    let got_again: BTreeSet<String> = findings(&again, "DEL-08")
+        .iter()
+        .map(|f| component_name(&again, f))
+        .collect();
+    assert_eq!(got_again, expected.keys().cloned().collect());
+}
+
+#[test]
+fn apt_sources_configure_the_archives() {
+    let mock = archive();
+    let etc = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(etc.path().join("sources.list.d")).unwrap();
+    std::fs::write(
+        etc.path().join("sources.list.d/debian.sources"),
+        format!(
+            "Types: deb\nURIs: {}\nSuites: bookworm bookworm-updates\nComponents: main\n\n\
+             Types: deb\nURIs: {}\nSuites: bookworm-security\nComponents: main\n",
+            mock.url("debian"),
+            mock.url("debian-security")
+        ),
+    )
+    .unwrap();
+    let out = bin()
+        .env("CHAINRISK_APT_ETC", etc.path())
+        .args(["scan", "--no-cache", "--format", "json", CDX])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = deb(&report);
+    assert_eq!(d["live"], 88, "{d}");
+    assert!(
+        d["configured_by"]
+            .as_str()
+            .unwrap()
+            .ends_with("debian.sources:1"),
+        "{d}"
+    );
+    assert!(!findings(&report, "DEL-08").is_empty());
+}
+
+#[test]
+fn without_an_archive_the_distribution_rules_say_how_to_configure_one() {
+    let report = scan(&["--no-cache".into(), CDX.into()]);
+    let d = deb(&report);
+    assert_eq!(d["live"], 0);
+    let note = d["note"].as_str().unwrap();
+    assert!(
+        note.contains("--registry deb=URL") && note.contains("sources.list"),
+        "{note}"
+    );
+}
+
+#[test]
+fn an_index_that_does_not_match_its_release_file_is_not_used() {
+    let mock = archive();
+    let path = "/debian-security/dists/bookworm-security/main/binary-amd64/Packages.xz";
+    let mut bytes =
+        std::fs::read(common::root().join("fixtures/archive").join(&path[1..])).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    mock.route(path, vec![Reply::new(200, bytes)]);
+    let mut args = flags(&mock);
+    args.extend(["--no-cache".into(), CDX.into()]);
+    let report = scan(&args);
+    common::assert_valid_report(&report, "an index not used");
+    let indexes = deb(&report)["indexes"].to_string();
+    assert!(indexes.contains("where the Release file says"), "{indexes}");
+    let errors = report["resolution"]["errors"].to_string();
+    assert!(
+        errors.contains("bookworm-security/main/binary-amd64/Packages.xz"),
+        "{errors}"
+    );
+    // Nothing from that index: no security update of an amd64 package is claimed.
+    for f in findings(&report, "DEL-08") {
+        assert!(
+            !f["evidence"]
+                .to_string()
+                .contains("bookworm-security/main/binary-amd64"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_package_or_version_the_archive_does_not_publish_is_opq_02() {
+    let mock = archive();
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = common::write(
+        dir.path(),
+        "vendor.cdx.json",
+        br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+          {"type":"library","name":"vendor-agent","version":"1.0-1","purl":"pkg:deb/debian/vendor-agent@1.0-1?arch=amd64&distro=debian-12"},
+          {"type":"library","name":"bash","version":"5.2.15-2+b99","purl":"pkg:deb/debian/bash@5.2.15-2+b99?arch=amd64&distro=debian-12"},
+          {"type":"library","name":"dash","version":"0.5.12-2","purl":"pkg:deb/debian/dash@0.5.12-2?arch=amd64&distro=debian-12"}
+        ]}"#,
+    );
+    let mut args = flags(&mock);
+    args.extend(["--no-cache".into(), sbom.display().to_string()]);
+    let report = scan(&args);
+    let opq: BTreeMap<String, String> = findings(&report, "OPQ-02")
+        .iter()
+        .map(|f| {
+            (
+                component_name(&report, f),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        opq["vendor-agent"].contains("not in the archive of debian 12"),
+        "{opq:?}"
+    );
+    assert!(opq["bash"].contains("a vendor or local rebuild"), "{opq:?}");
+    assert!(!opq.contains_key("dash"), "{opq:?}");
+    assert_eq!(deb(&report)["not_found"], 1);
+}
+
+#[test]
+fn an_archive_that_fails_leaves_the_packages_unresolved_with_the_reason() {
+    let mock = archive();
+    mock.route("/debian/dists/bookworm/InRelease", vec![Reply::status(503)]);
+    mock.route("/debian/dists/bookworm/Release", vec![Reply::status(503)]);
+    let mut args = flags(&mock);
+    args.extend([
+        "--no-cache".into(),
+        "--timeout".into(),
+        "5".into(),
+        CDX.into(),
+    ]);
+    let report = scan(&args);
+    let d = deb(&report);
+    assert_eq!(d["failed"], 88, "{d}");
+    let errors = report["resolution"]["errors"].to_string();
+    assert!(errors.contains("503"), "{errors}");
+    assert!(findings(&report, "DEL-08").is_empty());
+
+    // A truncated index: the packages it would have listed are failures, not "unknown to the archive".
+    let mock = archive();
+    let path = "/debian/dists/bookworm/main/binary-amd64/Packages.xz";
+    let bytes = std::fs::read(common::root().join("fixtures/archive").join(&path[1..])).unwrap();
+    mock.route(path, vec![Reply::new(200, bytes).fault(Fault::Truncate)]);
+    let mut args = flags(&mock);
+    args.extend(["--no-cache".into(), CDX.into()]);
+    let report = scan(&args);
+    assert!(
+        findings(&report, "OPQ-02").is_empty(),
+        "{:?}",
+        findings(&report, "OPQ-02")
+    );
+    assert_eq!(deb(&report)["not_found"], 0);
+}
