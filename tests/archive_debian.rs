@@ -380,3 +380,29 @@ fn an_archive_that_fails_leaves_the_packages_unresolved_with_the_reason() {
     );
     assert_eq!(deb(&report)["not_found"], 0);
 }
+
+/// The README's Debian demo: the bundled snapshot, recorded from the same
+/// archive, gives the same distribution verdicts offline with no endpoint.
+#[test]
+fn the_bundled_archive_snapshot_gives_the_same_verdicts_offline() {
+    let mock = archive();
+    let mut args = flags(&mock);
+    args.extend(["--no-cache".into(), CDX.into()]);
+    let live = scan(&args);
+    let out = bin()
+        .env("SOURCE_DATE_EPOCH", "1796385600")
+        .args(["scan", "--offline", "--no-cache", "--format", "json"])
+        .args(["--snapshot", "fixtures/debian/minbase-bookworm.snapshot.json", CDX])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(deb(&offline)["from_snapshot"], 88);
+    for rule in ["DEL-08", "OPQ-02", "UNM-09", "CON-01", "OPQ-01"] {
+        let names = |r: &Value| -> BTreeSet<String> {
+            findings(r, rule).iter().map(|f| component_name(r, f)).collect()
+        };
+        assert_eq!(names(&live), names(&offline), "{rule}");
+    }
+    assert_eq!(findings(&offline, "DEL-08").len(), 12);
+}

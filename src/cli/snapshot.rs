@@ -47,7 +47,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
         }
         all
     } else {
-        let inventory = crate::ingest::ingest_with(
+        let mut inventory = crate::ingest::ingest_with(
             &args.inputs,
             &crate::ingest::IngestOptions {
                 offline: args.resolve.offline,
@@ -62,6 +62,13 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
                 code = EXIT_USAGE;
             }
         }
+        // Distribution packages are keyed by their release's codename.
+        let lifecycle = match std::env::var("CHAINRISK_LIFECYCLE_DATA").as_deref() {
+            Ok("bundled") => crate::lifecycle::Lifecycle::bundled(),
+            Ok(root) => crate::lifecycle::Lifecycle::load(std::path::Path::new(root)),
+            Err(_) => crate::lifecycle::Lifecycle::load(std::path::Path::new("/")),
+        };
+        lifecycle.complete_inventory(&mut inventory);
         let outcome = crate::resolve::resolve_packages(&inventory, &options);
         for w in &outcome.warnings {
             stderr_line!("warning: {w}");

@@ -81,7 +81,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
         })?;
         let slot = slot_of(eco.trim()).ok_or_else(|| {
             format!(
-                "--registry {flag:?}: unknown ecosystem {:?}; expected cargo, npm, pypi or golang",
+                "--registry {flag:?}: unknown ecosystem {:?}; expected cargo, npm, pypi, golang, deb or deb-security",
                 eco.trim()
             )
         })?;
@@ -118,7 +118,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
     for (key, value) in src.policy {
         let slot = slot_of(key).ok_or_else(|| {
             format!(
-                "chainrisk.toml [registries]: unknown ecosystem {key:?}; expected cargo, npm, pypi or golang"
+                "chainrisk.toml [registries]: unknown ecosystem {key:?}; expected cargo, npm, pypi, golang, deb or deb-security"
             )
         })?;
         let url = endpoint_url(&RESOLVABLE[slot], value.trim())
