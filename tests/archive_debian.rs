@@ -392,15 +392,27 @@ fn the_bundled_archive_snapshot_gives_the_same_verdicts_offline() {
     let out = bin()
         .env("SOURCE_DATE_EPOCH", "1796385600")
         .args(["scan", "--offline", "--no-cache", "--format", "json"])
-        .args(["--snapshot", "fixtures/debian/minbase-bookworm.snapshot.json", CDX])
+        .args([
+            "--snapshot",
+            "fixtures/debian/minbase-bookworm.snapshot.json",
+            CDX,
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(deb(&offline)["from_snapshot"], 88);
     for rule in ["DEL-08", "OPQ-02", "UNM-09", "CON-01", "OPQ-01"] {
         let names = |r: &Value| -> BTreeSet<String> {
-            findings(r, rule).iter().map(|f| component_name(r, f)).collect()
+            findings(r, rule)
+                .iter()
+                .map(|f| component_name(r, f))
+                .collect()
         };
         assert_eq!(names(&live), names(&offline), "{rule}");
     }

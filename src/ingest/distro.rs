@@ -1,7 +1,10 @@
 //! The release and the source package of each distribution package (deb,
 //! rpm, apk, opkg), from what the inputs say: the purl's `distro` qualifier,
 //! its `upstream` qualifier and `arch=source` components linked to binaries,
-//! else the SBOM's operating-system component. Codename ↔ number mapping
+//! else the SBOM's operating-system component, else the one release every
+//! other package of the same distribution names (debsbom leaves `distro`
+//! off the packages apt no longer lists — the superseded and the foreign
+//! ones — while naming it on all others). Codename ↔ number mapping
 //! needs the distributions' own data and is left to the lifecycle stage;
 //! here a release is what the input wrote, nothing guessed.
 
@@ -46,6 +49,46 @@ pub fn assign(inv: &mut Inventory) {
             } else {
                 sources[i].clone()
             };
+        }
+    }
+    infer_from_siblings(inv);
+}
+
+/// A distribution package with no release (or only the distribution's
+/// name) takes the release the other packages of its distribution and
+/// ecosystem name, when they name exactly one; several: none is chosen.
+fn infer_from_siblings(inv: &mut Inventory) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let known_release = |r: &DistroRelease| r.version.is_some() || r.codename.is_some();
+    let mut named: BTreeMap<(Ecosystem, String), BTreeSet<DistroRelease>> = BTreeMap::new();
+    for c in &inv.components {
+        if let Some(r) = c.release.as_ref().filter(|r| known_release(r))
+            && c.ecosystem.is_distribution()
+        {
+            named
+                .entry((c.ecosystem.clone(), r.distro.clone()))
+                .or_default()
+                .insert(r.clone());
+        }
+    }
+    for c in &mut inv.components {
+        if !c.ecosystem.is_distribution() || c.release.as_ref().is_some_and(known_release) {
+            continue;
+        }
+        let distro = match &c.release {
+            Some(r) => Some(r.distro.clone()),
+            None => c
+                .purl
+                .as_deref()
+                .and_then(|p| parse_purl(p).ok())
+                .and_then(|p| p.namespace.map(|n| n.to_ascii_lowercase()))
+                .or_else(|| default_distro(&c.ecosystem).map(str::to_string)),
+        };
+        let Some(distro) = distro else { continue };
+        if let Some(set) = named.get(&(c.ecosystem.clone(), distro))
+            && set.len() == 1
+        {
+            c.release = set.iter().next().cloned();
         }
     }
 }
@@ -275,6 +318,41 @@ mod tests {
             inv.components[2].release, None,
             "a Debian system says nothing of a Fedora package"
         );
+    }
+
+    #[test]
+    fn a_package_without_a_release_takes_the_one_its_siblings_name() {
+        // debsbom: `distro` on the packages apt lists, not on the others.
+        let mut inv = inventory(
+            vec![
+                comp("pkg:deb/debian/bash@5.2.15-2%2Bb13?arch=amd64&distro=bookworm"),
+                comp("pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=bookworm"),
+                comp("pkg:deb/debian/base-files@12.4%2Bdeb12u11?arch=amd64"),
+                comp("pkg:deb/ubuntu/curl@8.5.0-2ubuntu10?arch=amd64"),
+            ],
+            &[],
+        );
+        assign(&mut inv);
+        assert_eq!(
+            inv.components[2].release,
+            rel("debian", None, Some("bookworm"))
+        );
+        assert_eq!(
+            inv.components[3].release, None,
+            "no Ubuntu package names a release"
+        );
+
+        // Two releases named: none is chosen.
+        let mut mixed = inventory(
+            vec![
+                comp("pkg:deb/debian/bash@5.2.15-2?arch=amd64&distro=bookworm"),
+                comp("pkg:deb/debian/bash@5.2.37-2?arch=amd64&distro=trixie"),
+                comp("pkg:deb/debian/base-files@12.4?arch=amd64"),
+            ],
+            &[],
+        );
+        assign(&mut mixed);
+        assert_eq!(mixed.components[2].release, None);
     }
 
     #[test]
