@@ -30,6 +30,21 @@ pub fn std_bin() -> std::process::Command {
     c
 }
 
+/// [`std_bin`] run by `sh` under `ulimit -v KIB` (an address-space limit).
+pub fn std_bin_with_address_limit(kib: u64) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin("chainrisk"));
+    for (name, value) in hermetic_env() {
+        match value {
+            Some(v) => c.env(name, v),
+            None => c.env_remove(name),
+        };
+    }
+    c
+}
+
 /// The variables [`bin`] sets (`Some`) or removes (`None`).
 fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
     let mut env: Vec<(&'static str, Option<std::ffi::OsString>)> = [

@@ -259,3 +259,85 @@ fn documents_over_the_input_size_limit_are_refused_naming_the_flag() {
             "big.txt could not be read (larger than the 2048 byte limit for one input",
         ));
 }
+
+/// Item 7: memory. Under a 512 MiB address-space limit, a million `{}`
+/// components (3 MB) and a 20 MB name are read in little memory, and an
+/// input that needs more than the limit ends in exit 2 with a message, not
+/// an abort.
+#[test]
+fn memory_stays_near_the_input_and_running_out_is_exit_2_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = |components: &str| {
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{components}]}}"#)
+    };
+    let empty = common::write(
+        dir.path(),
+        "empty.cdx.json",
+        bom(&vec!["{}"; 1_000_000].join(",")).as_bytes(),
+    );
+    let long = common::write(
+        dir.path(),
+        "long.cdx.json",
+        bom(&format!(
+            r#"{{"name":"{}","version":"1.0"}}"#,
+            "a".repeat(20_000_000)
+        ))
+        .as_bytes(),
+    );
+    let many: Vec<String> = (0..60_000)
+        .map(|i| format!(r#"{{"name":"c{i}"}}"#))
+        .collect();
+    let many = common::write(dir.path(), "many.cdx.json", bom(&many.join(",")).as_bytes());
+    let limit = 512 * 1024;
+    let out_file = dir.path().join("report.json");
+    let run = |input: &std::path::Path| {
+        common::std_bin_with_address_limit(limit)
+            .args(["scan", "--offline", "--no-cache", "--format", "json", "-o"])
+            .arg(&out_file)
+            .arg(input)
+            .output()
+            .unwrap()
+    };
+
+    let o = run(&empty);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(report["components"].as_array().unwrap().len(), 0);
+    assert!(
+        report["inputs"][0]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("1000000 component(s) with no name"),
+        "{}",
+        report["inputs"][0]["warnings"]
+    );
+
+    let o = run(&long);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        text.len() < 1_000_000,
+        "the report repeats the name: {} bytes",
+        text.len()
+    );
+    assert!(
+        text.contains("…[sha256:"),
+        "the name is shortened with its digest"
+    );
+
+    let o = run(&many);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error: out of memory"), "{err}");
+}

@@ -12,7 +12,9 @@ mod cyclonedx;
 mod detect;
 pub mod distro;
 mod duplicate_keys;
+mod empty_components;
 mod error;
+pub mod field_limits;
 mod include;
 mod json;
 mod lenient;
@@ -34,6 +36,10 @@ use crate::model::{Component, Document, DocumentMeta, Format, Inventory};
 pub use detect::{detect, detect_input};
 pub use error::{IngestError, Position};
 
+/// Warnings kept per input: beyond these, a count (a million broken
+/// components must not make a million report lines).
+pub const MAX_WARNINGS: usize = 1000;
+
 /// One document as a reader returns it, before merging: components and edges
 /// still refer to each other by the document's own references.
 #[derive(Debug, Default)]
@@ -51,6 +57,8 @@ pub struct ParsedDoc {
     /// Local references of the roots (primary component, SPDX `DESCRIBES`).
     pub roots: Vec<String>,
     pub warnings: Vec<String>,
+    /// Components a reader skipped because they identify nothing (`{}`).
+    pub skipped_empty: usize,
 }
 
 impl ParsedDoc {
@@ -144,6 +152,15 @@ pub fn parse_input(input: &Input) -> Result<ParsedDoc, IngestError> {
     let input = &Input { bytes, ..*input };
     let format = detect_input(input.path, bytes)?;
     let mut doc = parse_as(format, input)?;
+    field_limits::apply(&mut doc);
+    empty_components::drop(&mut doc);
+    if doc.warnings.len() > MAX_WARNINGS {
+        let more = doc.warnings.len() - MAX_WARNINGS;
+        doc.warnings.truncate(MAX_WARNINGS);
+        doc.warnings.push(format!(
+            "… and {more} more warnings for this input, not listed"
+        ));
+    }
     if let Some((_, how)) = decoded {
         doc.warnings.push(format!(
             "the file is {how}; read as the text it encodes (positions count UTF-8 bytes)"

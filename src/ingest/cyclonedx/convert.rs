@@ -50,8 +50,25 @@ pub fn bom_to_doc(
 /// Converts the top-level component at `index` of the BOM's list (and the
 /// components nested in it).
 pub fn push_top_level(c: cdx::Component, index: usize, style: PointerStyle, doc: &mut ParsedDoc) {
+    // `{}`: nothing to identify; counted, not converted (see `empty_components`).
+    if identifies_nothing(&c) {
+        doc.skipped_empty += 1;
+        return;
+    }
     let pointer = style.child(style.root(), index);
     push_component(c, pointer, None, style, doc);
+}
+
+fn identifies_nothing(c: &cdx::Component) -> bool {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+    blank(&c.name)
+        && blank(&c.bom_ref)
+        && blank(&c.version)
+        && blank(&c.purl)
+        && blank(&c.cpe)
+        && c.swid.is_none()
+        && c.hashes.is_empty()
+        && c.components.is_empty()
 }
 
 /// Everything but the component list: version, metadata, dependencies. The
