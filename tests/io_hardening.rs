@@ -341,3 +341,86 @@ fn memory_stays_near_the_input_and_running_out_is_exit_2_with_a_message() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("error: out of memory"), "{err}");
 }
+
+/// Item 15: a CycloneDX report written into a scanned directory is not read
+/// back as an input by the next scan of that directory.
+#[test]
+fn a_report_written_into_a_scanned_directory_is_not_an_input_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root().join("fixtures/demo/gsutil-5.29.cdx.json"),
+        dir.path().join("bom.cdx.json"),
+    )
+    .unwrap();
+    bin()
+        .args([
+            "scan",
+            "--offline",
+            "--no-cache",
+            "--format",
+            "cyclonedx",
+            "-o",
+        ])
+        .arg(dir.path().join("chainrisk.cdx.json"))
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    assert!(dir.path().join("chainrisk.cdx.json").is_file());
+    let report = common::scan_json(&["--offline", "--no-cache", dir.path().to_str().unwrap()]);
+    let inputs = report["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 1, "{inputs:?}");
+    assert!(
+        inputs[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("bom.cdx.json")
+    );
+    // Named directly, it is still read: the user asked for it.
+    let direct = common::scan_json(&[
+        "--offline",
+        "--no-cache",
+        dir.path().join("chainrisk.cdx.json").to_str().unwrap(),
+    ]);
+    assert!(!direct["components"].as_array().unwrap().is_empty());
+}
+
+/// Item 1, for the other writers: `diff -o` and `snapshot export -o` refuse
+/// an output that is one of the files they read, and leave it as it was.
+#[test]
+fn diff_and_snapshot_export_never_overwrite_what_they_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("bom.cdx.json");
+    std::fs::copy(
+        common::root().join("fixtures/demo/gsutil-5.29.cdx.json"),
+        &sbom,
+    )
+    .unwrap();
+    let report = dir.path().join("report.json");
+    bin()
+        .args(["scan", "--offline", "--no-cache", "--format", "json", "-o"])
+        .arg(&report)
+        .arg(&sbom)
+        .assert()
+        .code(0);
+    let before = std::fs::read(&report).unwrap();
+    bin()
+        .arg("diff")
+        .arg(&report)
+        .arg(&report)
+        .arg("-o")
+        .arg(&report)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("refusing to overwrite"));
+    assert_eq!(std::fs::read(&report).unwrap(), before);
+
+    let sbom_before = std::fs::read(&sbom).unwrap();
+    bin()
+        .args(["snapshot", "export", "--offline", "-o"])
+        .arg(&sbom)
+        .arg(&sbom)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is the input"));
+    assert_eq!(std::fs::read(&sbom).unwrap(), sbom_before);
+}

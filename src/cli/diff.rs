@@ -4,6 +4,21 @@ use super::{ColorChoice, DiffArgs, DiffFormat, EXIT_USAGE, emit};
 use crate::report::diff;
 
 pub fn run(args: &DiffArgs) -> u8 {
+    if let Some(out) = args
+        .output
+        .as_deref()
+        .filter(|p| *p != std::path::Path::new("-"))
+        && let Err(e) = super::same_file::refuse_overwriting(
+            &[out],
+            &[
+                (args.old.as_path(), "old report"),
+                (args.new.as_path(), "new report"),
+            ],
+        )
+    {
+        stderr_line!("error: {e}");
+        return EXIT_USAGE;
+    }
     let read = |p: &std::path::Path| diff::read_report(p);
     let (old, new) = match (read(&args.old), read(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),

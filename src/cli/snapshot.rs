@@ -16,6 +16,9 @@ pub fn export(args: &SnapshotExportArgs) -> u8 {
 }
 
 fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
+    let inputs: Vec<(&std::path::Path, &str)> =
+        args.inputs.iter().map(|p| (p.as_path(), "input")).collect();
+    super::same_file::refuse_overwriting(&[args.output.as_path()], &inputs)?;
     let now = report::scan_timestamp();
     // The policy of the current directory, for its [registries].
     let loaded = crate::policy::discover(None).map_err(|e| e.to_string())?;

@@ -288,6 +288,21 @@ fn is_sbom_name(name: &str) -> bool {
     .any(|s| n.ends_with(s))
 }
 
+/// Whether `path` is a CycloneDX report chainrisk wrote (`--format
+/// cyclonedx`): its subject carries the reference `chainrisk:subject`. A
+/// report written into a scanned directory is not an input of the next scan.
+fn is_own_report(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(16 * 1024);
+    if file.take(16 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    head.windows(19).any(|w| w == b"\"chainrisk:subject\"")
+}
+
 /// Expands directories into the inputs they hold; a directory with none is
 /// an input that fails with a message saying what was looked for.
 fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
@@ -323,6 +338,7 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
                 f.is_file()
                     && f.file_name()
                         .is_some_and(|n| is_sbom_name(&n.to_string_lossy()))
+                    && !is_own_report(f)
             })
             .collect();
         sboms.sort();
