@@ -49,8 +49,13 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// The key the fixture archive's InRelease files are signed with.
+const KEY: &str = "fixtures/archive/test-archive-key.asc";
+
 fn flags(mock: &MockRegistry) -> Vec<String> {
     vec![
+        "--archive-keyring".into(),
+        KEY.into(),
         "--registry".into(),
         format!("deb={}", mock.url("debian")),
         "--registry".into(),
@@ -243,10 +248,11 @@ fn apt_sources_configure_the_archives() {
     std::fs::write(
         etc.path().join("sources.list.d/debian.sources"),
         format!(
-            "Types: deb\nURIs: {}\nSuites: bookworm bookworm-updates\nComponents: main\n\n\
-             Types: deb\nURIs: {}\nSuites: bookworm-security\nComponents: main\n",
+            "Types: deb\nURIs: {}\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: {key}\n\n\
+             Types: deb\nURIs: {}\nSuites: bookworm-security\nComponents: main\nSigned-By: {key}\n",
             mock.url("debian"),
-            mock.url("debian-security")
+            mock.url("debian-security"),
+            key = common::root().join(KEY).display()
         ),
     )
     .unwrap();
@@ -350,7 +356,6 @@ fn a_package_or_version_the_archive_does_not_publish_is_opq_02() {
 fn an_archive_that_fails_leaves_the_packages_unresolved_with_the_reason() {
     let mock = archive();
     mock.route("/debian/dists/bookworm/InRelease", vec![Reply::status(503)]);
-    mock.route("/debian/dists/bookworm/Release", vec![Reply::status(503)]);
     let mut args = flags(&mock);
     args.extend([
         "--no-cache".into(),
@@ -417,4 +422,77 @@ fn the_bundled_archive_snapshot_gives_the_same_verdicts_offline() {
         assert_eq!(names(&live), names(&offline), "{rule}");
     }
     assert_eq!(findings(&offline, "DEL-08").len(), 12);
+}
+
+/// A suite is used only when its InRelease verifies: a forged Release (its
+/// text changed, the signature kept), an unsigned archive and a key that is
+/// not the archive's all leave the packages unresolved, with the reason.
+#[test]
+fn a_suite_whose_signature_does_not_verify_is_not_used() {
+    let root = common::root().join("fixtures/archive");
+    let signed = std::fs::read_to_string(root.join("debian/dists/bookworm/InRelease")).unwrap();
+    let forged = signed.replacen("Version: 12.15", "Version: 12.99", 1);
+    assert_ne!(forged, signed);
+    let cases: Vec<(&str, Option<Reply>, Vec<String>)> = vec![
+        ("does not verify", Some(Reply::new(200, forged)), vec![]),
+        (
+            "an unsigned Release is not used",
+            Some(Reply::status(404)),
+            vec![],
+        ),
+        (
+            "no archive key",
+            None,
+            vec!["--archive-keyring".into(), "/nonexistent/key.gpg".into()],
+        ),
+    ];
+    for (why, reply, extra) in cases {
+        let mock = archive();
+        if let Some(r) = reply {
+            mock.route("/debian/dists/bookworm/InRelease", vec![r]);
+        }
+        let mut args = if extra.is_empty() {
+            flags(&mock)
+        } else {
+            let mut a = extra.clone();
+            a.extend(["--registry".into(), format!("deb={}", mock.url("debian"))]);
+            a
+        };
+        args.extend(["--no-cache".into(), CDX.into()]);
+        let report = scan(&args);
+        let d = deb(&report);
+        assert_eq!(d["failed"], 88, "{why}: {d}");
+        let errors = report["resolution"]["errors"].to_string();
+        assert!(errors.contains(why), "{why}: {errors}");
+        assert!(findings(&report, "DEL-08").is_empty(), "{why}");
+        assert!(findings(&report, "OPQ-02").is_empty(), "{why}");
+    }
+}
+
+/// A suite past its Release's `Valid-Until` (the security suite's, in the
+/// fixture, is 2026-12-08) is not used: its updates are not claimed.
+#[test]
+fn a_suite_past_its_valid_until_is_not_used() {
+    let mock = archive();
+    let mut args = flags(&mock);
+    args.extend(["--no-cache".into(), CDX.into()]);
+    let out = bin()
+        .env("SOURCE_DATE_EPOCH", "1796774400")
+        .args(["scan", "--format", "json"])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = report["resolution"]["errors"].to_string();
+    assert!(
+        errors.contains("bookworm-security/InRelease") && errors.contains("Valid-Until"),
+        "{errors}"
+    );
+    for f in findings(&report, "DEL-08") {
+        assert!(
+            !f["message"].as_str().unwrap().contains("bookworm-security"),
+            "{f}"
+        );
+    }
 }

@@ -145,6 +145,11 @@ pub struct ResolveArgs {
     /// Also read files an input names (requirements `-r`/`-c` includes, files beside a lockfile) from inside DIR; by default only the input's own directory tree. Repeatable.
     #[arg(long = "include-root", value_name = "DIR")]
     pub include_roots: Vec<PathBuf>,
+    /// An OpenPGP keyring (binary or armored) whose keys may sign a Debian suite's InRelease,
+    /// besides apt's Signed-By and trusted keyrings; repeatable. A suite whose signature does
+    /// not verify is not used.
+    #[arg(long = "archive-keyring", value_name = "FILE")]
+    pub archive_keyrings: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]

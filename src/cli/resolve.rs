@@ -41,6 +41,8 @@ pub fn options(
         now,
         progress: std::io::stderr().is_terminal(),
         archives: discovered.archives,
+        apt_etc: discovered.apt_etc.clone(),
+        archive_keyrings: args.archive_keyrings.clone(),
     })
 }
 

@@ -132,6 +132,9 @@ pub struct ArchiveIndex {
     /// Why it was not used (not found, a checksum that does not match…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For a suite's `InRelease`: the key whose signature verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub struct Discovered {
     pub problems: Vec<(Ecosystem, String)>,
     /// The distribution archives (deb), from flags, environment, policy or apt.
     pub archives: Vec<super::archive::apt_sources::AptSource>,
+    /// apt's configuration directory the archives were read from.
+    pub apt_etc: PathBuf,
 }
 
 /// Everything [`discover`] reads, passed in so tests control it.
@@ -159,6 +161,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
         endpoints: chosen.into_values().collect(),
         problems,
         archives: Vec::new(),
+        apt_etc: PathBuf::new(),
     })
 }
 

@@ -72,6 +72,10 @@ pub struct ResolveOptions {
     pub progress: bool,
     /// The distribution archives (deb) and the suites to read there.
     pub archives: Vec<archive::apt_sources::AptSource>,
+    /// apt's configuration directory, for its trusted keyrings.
+    pub apt_etc: PathBuf,
+    /// `--archive-keyring`: keys that may sign any archive's InRelease.
+    pub archive_keyrings: Vec<PathBuf>,
 }
 
 impl Default for ResolveOptions {
@@ -88,6 +92,8 @@ impl Default for ResolveOptions {
             now: jiff::Timestamp::now(),
             progress: false,
             archives: Vec::new(),
+            apt_etc: PathBuf::from("/etc/apt"),
+            archive_keyrings: Vec::new(),
         }
     }
 }
@@ -155,6 +161,7 @@ pub fn discover_endpoints(
         });
     }
     found.archives = apt.sources;
+    found.apt_etc = PathBuf::from(apt_etc);
     Ok(found)
 }
 
@@ -792,6 +799,19 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
         let archive_task = (!deb_jobs.is_empty()).then(|| {
             let http = registries.http();
             let sources = Arc::new(options.archives.clone());
+            let keyrings = Arc::new(
+                options
+                    .archives
+                    .iter()
+                    .map(|a| {
+                        archive::signature::Keyring::for_source(
+                            a.signed_by.as_deref(),
+                            &options.apt_etc,
+                            &options.archive_keyrings,
+                        )
+                    })
+                    .collect(),
+            );
             let jobs = deb_jobs
                 .into_iter()
                 .map(|j| archive::DebJob {
@@ -801,7 +821,14 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                 })
                 .collect();
             let fetched_at = report_time(jiff::Timestamp::now());
-            tokio::spawn(archive::fetch(http, sources, jobs, fetched_at))
+            tokio::spawn(archive::fetch(
+                http,
+                sources,
+                keyrings,
+                jobs,
+                fetched_at,
+                options.now,
+            ))
         });
         let mut set = tokio::task::JoinSet::new();
         for job in jobs {

@@ -10,6 +10,7 @@
 pub mod apt_sources;
 pub mod deb_index;
 pub mod release_file;
+pub mod signature;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -77,6 +78,13 @@ fn host_architecture() -> &'static str {
     }
 }
 
+/// The configured archives, each with its keyring, and the HTTP client.
+struct Archives {
+    http: Arc<Http>,
+    sources: Arc<Vec<AptSource>>,
+    keyrings: Arc<Vec<signature::Keyring>>,
+}
+
 /// One suite of one archive, for one release.
 #[derive(Clone)]
 struct Suite {
@@ -109,9 +117,16 @@ struct Found {
 pub async fn fetch(
     http: Arc<Http>,
     sources: Arc<Vec<AptSource>>,
+    keyrings: Arc<Vec<signature::Keyring>>,
     jobs: Vec<DebJob>,
     fetched_at: String,
+    now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
+    let archives = Archives {
+        http,
+        sources,
+        keyrings,
+    };
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
     // Jobs per release.
@@ -132,7 +147,7 @@ pub async fn fetch(
         releases.entry(key).or_default().push((job, binary));
     }
     for ((distro, codename), jobs) in releases {
-        let found = read_release(&http, &sources, &distro, &codename, &jobs, &fetched_at).await;
+        let found = read_release(&archives, &distro, &codename, &jobs, &fetched_at, now).await;
         let (found, release_reads) = match found {
             Ok(f) => f,
             Err(why) => {
@@ -157,13 +172,14 @@ pub async fn fetch(
 
 /// Reads the Release files and indexes of one release.
 async fn read_release(
-    http: &Arc<Http>,
-    sources: &[AptSource],
+    archives: &Archives,
     distro: &str,
     codename: &str,
     jobs: &[(DebJob, String)],
     fetched_at: &str,
+    now: jiff::Timestamp,
 ) -> Result<(Found, Vec<ArchiveIndex>), Fetched> {
+    let (http, sources, keyrings) = (&archives.http, &archives.sources[..], &archives.keyrings);
     let mut suites: Vec<Suite> = Vec::new();
     for (i, s) in sources.iter().enumerate() {
         for name in s.suites_for(codename) {
@@ -203,8 +219,10 @@ async fn read_release(
         let http = Arc::clone(http);
         let limit = Arc::clone(&limit);
         let base = sources[suite.source].uri.clone();
+        let keyrings = Arc::clone(keyrings);
         set.spawn(async move {
-            let got = get_release(&http, &limit, &base, &suite.name).await;
+            let ring = &keyrings[suite.source];
+            let got = get_release(&http, &limit, &base, &suite.name, ring).await;
             (suite, base, got)
         });
     }
@@ -215,17 +233,29 @@ async fn read_release(
         let Ok((suite, base, got)) = joined else {
             continue;
         };
+        // A Release past its Valid-Until is a stale mirror or a replay: not used.
+        let got = got.and_then(|(release, url, by)| match expired(&release, now) {
+            Some(why) => Err((url.clone(), Problem::Failed(format!("{url}: {why}")))),
+            None => Ok((release, url, by)),
+        });
         match got {
-            Ok(release) => {
+            Ok((release, url, signed_by)) => {
+                reads.push(ArchiveIndex {
+                    index: format!("archive:{}/InRelease@{fetched_at}", suite.name),
+                    url,
+                    error: None,
+                    signed_by: Some(signed_by),
+                });
                 if let Some(origin) = release.distro()
                     && origin != distro
                 {
                     reads.push(ArchiveIndex {
-                        index: format!("archive:{}/Release", suite.name),
+                        index: format!("archive:{}/InRelease", suite.name),
                         url: base.to_string(),
                         error: Some(format!(
                             "the suite's Origin is {origin}, not {distro}: not read"
                         )),
+                        signed_by: None,
                     });
                     continue;
                 }
@@ -237,12 +267,13 @@ async fn read_release(
             }
             Err((url, why)) => {
                 reads.push(ArchiveIndex {
-                    index: format!("archive:{}/Release", suite.name),
+                    index: format!("archive:{}/InRelease", suite.name),
                     url,
-                    error: Some(message(&why)),
+                    error: Some(why.message()),
+                    signed_by: None,
                 });
                 if suite.channel == Some(Channel::Release) {
-                    release_failure = Some(why);
+                    release_failure = Some(why.fetched());
                 }
             }
         }
@@ -491,65 +522,88 @@ async fn collect(
             index: job.evidence,
             url: job.url,
             error,
+            signed_by: None,
         });
     }
     development_failed
 }
 
-fn message(f: &Fetched) -> String {
-    match f {
-        Fetched::Failed(why) | Fetched::Unavailable(why) => why.clone(),
-        Fetched::NotFound => "not found".to_string(),
-        Fetched::NotModified => "not modified".to_string(),
-        Fetched::Facts { .. } => "read".to_string(),
+/// Why a Release file is expired at `now`, if it is.
+fn expired(release: &ReleaseFile, now: jiff::Timestamp) -> Option<String> {
+    let text = release.valid_until.as_deref()?;
+    let until = jiff::fmt::rfc2822::parse(text.trim())
+        .map(|z| z.timestamp())
+        .or_else(|_| {
+            text.trim()
+                .replace(" UTC", " +0000")
+                .parse::<jiff::Timestamp>()
+        })
+        .ok();
+    match until {
+        Some(t) if t < now => Some(format!(
+            "its Valid-Until ({text}) has passed: a stale mirror or a replayed Release, not used"
+        )),
+        Some(_) => None,
+        None => Some(format!("its Valid-Until ({text}) is not a date: not used")),
     }
 }
 
-/// GETs `dists/<suite>/InRelease`, else `Release`, and parses it.
+/// Why a suite's Release could not be used: for good, or for now.
+#[derive(Clone, Debug)]
+enum Problem {
+    Failed(String),
+    Unavailable(String),
+}
+
+impl Problem {
+    fn message(&self) -> String {
+        match self {
+            Problem::Failed(why) | Problem::Unavailable(why) => why.clone(),
+        }
+    }
+
+    fn fetched(self) -> Fetched {
+        match self {
+            Problem::Failed(why) => Fetched::Failed(why),
+            Problem::Unavailable(why) => Fetched::Unavailable(why),
+        }
+    }
+}
+
+/// GETs `dists/<suite>/InRelease`, verifies its signature with `ring`
+/// and parses it: the Release file, its URL and the key that signed it.
 async fn get_release(
     http: &Http,
     limit: &Semaphore,
     base: &Url,
     suite: &str,
-) -> Result<ReleaseFile, (String, Fetched)> {
+    ring: &signature::Keyring,
+) -> Result<(ReleaseFile, String, String), (String, Problem)> {
     let target = Target { http, limit, base };
-    for name in ["InRelease", "Release"] {
-        let url = format!("{base}dists/{suite}/{name}");
-        let Ok(parsed_url) = Url::parse(&url) else {
-            return Err((url.clone(), Fetched::Failed(format!("{url}: not a URL"))));
-        };
-        match target.get(&parsed_url, None).await {
-            Got::Body { bytes, .. } => {
-                let text = String::from_utf8_lossy(&bytes);
-                let body = match release_file::split_clearsigned(&text) {
-                    Some((signed, _signature)) => signed,
-                    None if name == "InRelease" => {
-                        return Err((
-                            url.clone(),
-                            Fetched::Failed(format!("GET {url}: not a clearsigned message")),
-                        ));
-                    }
-                    None => text.into_owned(),
-                };
-                return release_file::parse(&body, &url)
-                    .map_err(|e| (url.clone(), Fetched::Failed(e)));
-            }
-            Got::NotFound => continue,
-            Got::NotModified => {
-                return Err((
-                    url.clone(),
-                    Fetched::Failed(format!("GET {url}: 304 to an unconditional request")),
-                ));
-            }
-            Got::Failed(why) => return Err((url, Fetched::Failed(why))),
-            Got::Unavailable(why) => return Err((url, Fetched::Unavailable(why))),
+    let url = format!("{base}dists/{suite}/InRelease");
+    let failed = |why: String| (url.clone(), Problem::Failed(format!("{url}: {why}")));
+    let Ok(parsed_url) = Url::parse(&url) else {
+        return Err(failed("not a URL".to_string()));
+    };
+    match target.get(&parsed_url, None).await {
+        Got::Body { bytes, .. } => {
+            let text = String::from_utf8_lossy(&bytes);
+            let Some((signed, _)) = release_file::split_clearsigned(&text) else {
+                return Err(failed("not a clearsigned message".to_string()));
+            };
+            let signed_by = signature::verify(&text, ring)
+                .map_err(|e| failed(format!("signature not verified, the suite is not used: {e}")))?;
+            let release = release_file::parse(&signed, &url).map_err(|e| (url.clone(), Problem::Failed(e)))?;
+            Ok((release, url.clone(), signed_by))
         }
+        Got::NotFound => Err(failed(
+            "not found: chainrisk reads suites with a signed InRelease (an unsigned Release is not used)"
+                .to_string(),
+        )),
+        Got::NotModified => Err(failed("304 to an unconditional request".to_string())),
+        Got::Failed(why) => Err((url, Problem::Failed(why))),
+        Got::Unavailable(why) => Err((url, Problem::Unavailable(why))),
     }
-    let url = format!("{base}dists/{suite}/");
-    Err((
-        url.clone(),
-        Fetched::Failed(format!("{url}: neither InRelease nor Release exists")),
-    ))
 }
 
 /// GETs one index and checks it against its Release file's SHA-256 and size.
@@ -684,7 +738,8 @@ fn facts_for(release: &DistroRelease, binary: &str, found: &Found) -> Fetched {
         in_development,
         indexes,
         unread: found.failed.clone(),
-        verified: None,
+        // Only suites whose InRelease verified are read.
+        verified: Some(true),
     };
     let repository = archive
         .vcs
@@ -741,6 +796,24 @@ mod tests {
         );
         assert_eq!(channel_of("jammy", "jammy-proposed"), None);
         assert_eq!(channel_of("bookworm", "trixie"), None);
+    }
+
+    #[test]
+    fn a_release_past_its_valid_until_is_expired() {
+        let r = ReleaseFile {
+            valid_until: Some("Tue, 08 Dec 2026 19:40:00 UTC".into()),
+            ..ReleaseFile::default()
+        };
+        let before: jiff::Timestamp = "2026-12-08T19:00:00Z".parse().unwrap();
+        let after: jiff::Timestamp = "2026-12-08T20:00:00Z".parse().unwrap();
+        assert_eq!(expired(&r, before), None);
+        assert!(expired(&r, after).unwrap().contains("has passed"));
+        assert_eq!(expired(&ReleaseFile::default(), after), None);
+        let bad = ReleaseFile {
+            valid_until: Some("soon".into()),
+            ..ReleaseFile::default()
+        };
+        assert!(expired(&bad, before).unwrap().contains("not a date"));
     }
 
     #[test]

@@ -1,0 +1,196 @@
+//! The OpenPGP signature of a suite's `InRelease`, checked with the keys
+//! apt would use: the source's `Signed-By` (keyring files or an inline key),
+//! else apt's trusted keyrings (`trusted.gpg`, `trusted.gpg.d/`), else the
+//! keyrings given with `--archive-keyring`. A suite whose signature does not
+//! verify is not used: its checksums, and so its indexes, could be anyone's.
+//!
+//! rPGP (the `pgp` crate, pure Rust) does the cryptography; the README's
+//! Dependencies section says why it was chosen.
+
+use std::path::{Path, PathBuf};
+
+use pgp::composed::{CleartextSignedMessage, PublicOrSecret, SignedPublicKey};
+
+/// Keys a suite may be signed with, and where they came from.
+#[derive(Clone, Debug, Default)]
+pub struct Keyring {
+    keys: Vec<SignedPublicKey>,
+    /// The files (or `Signed-By (inline)`) the keys were read from.
+    pub sources: Vec<String>,
+    /// Files that could not be read or parsed, with why.
+    pub problems: Vec<String>,
+}
+
+/// Most bytes of one keyring file (Debian's whole archive keyring is 56 KB).
+const MAX_KEYRING_BYTES: u64 = 16 << 20;
+
+impl Keyring {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The keyring for a source: its `Signed-By` when it has one, else
+    /// apt's trusted keyrings under `apt_etc`, plus `extra` (`--archive-keyring`).
+    pub fn for_source(signed_by: Option<&str>, apt_etc: &Path, extra: &[PathBuf]) -> Keyring {
+        let mut ring = Keyring::default();
+        match signed_by.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(inline) if inline.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----") => {
+                ring.add_bytes(inline.as_bytes(), "Signed-By (inline key)");
+            }
+            Some(paths) => {
+                for p in paths.split([',', ' ', '\n']).filter(|p| !p.is_empty()) {
+                    if p.starts_with('/') || p.starts_with('.') {
+                        ring.add_file(Path::new(p));
+                    } else {
+                        // A fingerprint: apt would look it up in its trusted keyrings.
+                        ring.add_trusted(apt_etc);
+                    }
+                }
+            }
+            None => ring.add_trusted(apt_etc),
+        }
+        for p in extra {
+            ring.add_file(p);
+        }
+        ring
+    }
+
+    fn add_trusted(&mut self, apt_etc: &Path) {
+        let single = apt_etc.join("trusted.gpg");
+        if single.is_file() {
+            self.add_file(&single);
+        }
+        if let Ok(dir) = std::fs::read_dir(apt_etc.join("trusted.gpg.d")) {
+            let mut files: Vec<PathBuf> = dir
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("gpg" | "asc")))
+                .collect();
+            files.sort();
+            for f in files {
+                self.add_file(&f);
+            }
+        }
+    }
+
+    pub fn add_file(&mut self, path: &Path) {
+        let shown = path.display().to_string();
+        if self.sources.contains(&shown) {
+            return;
+        }
+        match crate::model::document_read::read_document_within(path, MAX_KEYRING_BYTES) {
+            Ok(bytes) => self.add_bytes(&bytes, &shown),
+            Err(e) => self.problems.push(format!("{shown}: {e}")),
+        }
+    }
+
+    fn add_bytes(&mut self, bytes: &[u8], shown: &str) {
+        let before = self.keys.len();
+        match PublicOrSecret::from_reader_many(bytes) {
+            Ok((keys, _)) => {
+                for key in keys {
+                    match key {
+                        Ok(PublicOrSecret::Public(k)) => self.keys.push(k),
+                        Ok(PublicOrSecret::Secret(k)) => self.keys.push(k.to_public_key()),
+                        // One unreadable key does not lose the others.
+                        Err(_) => {}
+                    }
+                }
+            }
+            Err(e) => {
+                self.problems
+                    .push(format!("{shown}: not an OpenPGP keyring: {e}"));
+                return;
+            }
+        }
+        if self.keys.len() > before {
+            self.sources.push(shown.to_string());
+        } else {
+            self.problems.push(format!("{shown}: no public key in it"));
+        }
+    }
+}
+
+/// Verifies a clearsigned `InRelease`; `Ok` names the key that signed it.
+pub fn verify(text: &str, ring: &Keyring) -> Result<String, String> {
+    if ring.is_empty() {
+        let mut why = "no archive key to check its signature against (give apt's Signed-By keyring, or --archive-keyring FILE)".to_string();
+        if !ring.problems.is_empty() {
+            why.push_str(&format!("; {}", ring.problems.join("; ")));
+        }
+        return Err(why);
+    }
+    let (message, _) = CleartextSignedMessage::from_string(text)
+        .map_err(|e| format!("not a readable clearsigned message: {e}"))?;
+    for key in &ring.keys {
+        if message.verify(&key.primary_key).is_ok() {
+            return Ok(key_label(key));
+        }
+        for sub in &key.public_subkeys {
+            if message.verify(&sub.key).is_ok() {
+                return Ok(key_label(key));
+            }
+        }
+    }
+    Err(format!(
+        "the signature does not verify with any of the {} key(s) of {}",
+        ring.keys.len(),
+        ring.sources.join(", ")
+    ))
+}
+
+/// `FINGERPRINT (user id)`.
+fn key_label(key: &SignedPublicKey) -> String {
+    use pgp::types::KeyDetails;
+    let fingerprint = format!("{:X}", key.primary_key.fingerprint());
+    match key.details.users.first() {
+        Some(u) => format!("{fingerprint} ({})", String::from_utf8_lossy(u.id.id())),
+        None => fingerprint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/archive")
+            .join(rel)
+    }
+
+    #[test]
+    fn a_signed_release_verifies_with_its_key_and_not_without_it() {
+        let text = std::fs::read_to_string(fixture("debian/dists/bookworm/InRelease")).unwrap();
+        let none = tempfile::tempdir().unwrap();
+        let mut ring = Keyring::for_source(None, none.path(), &[fixture("test-archive-key.asc")]);
+        let by = verify(&text, &ring).unwrap();
+        assert!(by.contains("chainrisk test archive key"), "{by}");
+
+        // One changed byte of the signed text.
+        let forged = text.replacen("Codename: bookworm", "Codename: bookwork", 1);
+        assert!(
+            verify(&forged, &ring)
+                .unwrap_err()
+                .contains("does not verify")
+        );
+
+        // Another key.
+        ring = Keyring::for_source(None, none.path(), &[]);
+        assert!(verify(&text, &ring).unwrap_err().contains("no archive key"));
+    }
+
+    #[test]
+    fn unreadable_keyrings_are_problems_not_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.gpg");
+        std::fs::write(&junk, b"\x99\x01\x0d garbage").unwrap();
+        let ring = Keyring::for_source(
+            Some(&format!("{},/nonexistent.gpg", junk.display())),
+            dir.path(),
+            &[],
+        );
+        assert!(ring.is_empty());
+        assert_eq!(ring.problems.len(), 2, "{:?}", ring.problems);
+    }
+}
