@@ -1,5 +1,6 @@
 //! Versions as each ecosystem orders them: semver for Cargo and npm, semver
-//! with a `v` prefix for Go, PEP 440 for PyPI, and a segment-wise order
+//! with a `v` prefix for Go, PEP 440 for PyPI, dpkg's for deb and opkg,
+//! rpmvercmp for rpm, and a segment-wise order
 //! (numbers numerically, words alphabetically) for the rest. The one version
 //! model of the crate: advisories, registry facts and rules all compare here.
 
@@ -8,7 +9,9 @@ use std::cmp::Ordering;
 use super::Ecosystem;
 
 mod dpkg;
+mod rpm;
 pub use dpkg::DpkgVersion;
+pub use rpm::RpmVersion;
 
 /// A version parsed under its ecosystem's rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +20,8 @@ pub enum Version {
     Pep440(pep440_rs::Version),
     /// deb and opkg: dpkg's order.
     Dpkg(DpkgVersion),
+    /// rpm: rpmvercmp's order.
+    Rpm(RpmVersion),
     Segments(Vec<Segment>),
 }
 
@@ -41,6 +46,7 @@ impl Version {
                 .map(Version::Semver),
             Ecosystem::Pypi => text.parse::<pep440_rs::Version>().ok().map(Version::Pep440),
             Ecosystem::Deb | Ecosystem::Opkg => DpkgVersion::parse(text).map(Version::Dpkg),
+            Ecosystem::Rpm => RpmVersion::parse(text).map(Version::Rpm),
             _ => segments(text).map(Version::Segments),
         }
     }
@@ -79,6 +85,7 @@ impl Version {
             Version::Semver(s) => !s.pre.is_empty(),
             Version::Pep440(p) => p.any_prerelease(),
             Version::Dpkg(d) => d.upstream.contains('~'),
+            Version::Rpm(r) => r.version.contains('~'),
             Version::Segments(_) => false,
         }
     }
@@ -92,6 +99,7 @@ impl Version {
             Version::Semver(s) => (s.major, 0),
             Version::Pep440(p) => (p.release().first().copied().unwrap_or(0), 0),
             Version::Dpkg(d) => (d.major(), 0),
+            Version::Rpm(r) => (r.major(), 0),
             Version::Segments(seg) => match seg.first() {
                 Some(Segment::Number(n)) => (*n, 0),
                 _ => (0, 0),
@@ -121,6 +129,7 @@ impl Version {
             (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
             (Version::Dpkg(a), Version::Dpkg(b)) => Some(a.cmp(b)),
+            (Version::Rpm(a), Version::Rpm(b)) => Some(a.cmp(b)),
             (Version::Segments(a), Version::Segments(b)) => Some(a.cmp(b)),
             _ => None,
         }
