@@ -291,3 +291,76 @@ fn a_tarball_of_a_root_reads_like_the_directory() {
         assert_eq!(summary(&report), want, "{name}");
     }
 }
+
+fn names(report: &Value) -> std::collections::BTreeSet<String> {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Container images (fixtures/images, built by make-images.py from the
+/// minbase root): an OCI archive and a `docker save` archive read as the
+/// root their two layers make. Layer 2 makes `etc/` opaque (the older
+/// `etc/os-release` of layer 1 is gone, so `usr/lib/os-release` says 12),
+/// whites out `var/lib/dpkg/status.d` (its `vendor-agent` is gone) and
+/// replaces the dpkg database with one that lacks zlib1g.
+#[test]
+fn container_images_are_read_as_their_layers_make_them() {
+    let dir = names(&scan(&[ROOT]));
+    for image in [
+        "fixtures/images/minbase.oci.tar",
+        "fixtures/images/minbase.docker.tar",
+    ] {
+        let report = scan(&[image]);
+        let got = names(&report);
+        assert!(
+            !got.contains("zlib1g"),
+            "{image}: layer 2's database is the one read"
+        );
+        assert!(
+            !got.contains("vendor-agent"),
+            "{image}: the whiteout removed status.d"
+        );
+        let missing: Vec<&String> = dir.difference(&got).collect();
+        assert_eq!(missing, ["zlib1g"], "{image}");
+        let releases: std::collections::BTreeSet<String> = report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["release"]["version"].as_str().unwrap_or("-").to_string())
+            .collect();
+        assert_eq!(
+            releases,
+            ["12".to_string()].into(),
+            "{image}: the opaque etc/ hid release 11"
+        );
+    }
+
+    // Several platforms: linux/amd64 is chosen and said; without it, an error naming them.
+    let multi = scan(&["fixtures/images/minbase-multi.oci.tar"]);
+    assert!(
+        multi["inputs"][0]["warnings"]
+            .to_string()
+            .contains("read linux/amd64")
+    );
+    assert_eq!(
+        names(&multi),
+        names(&scan(&["fixtures/images/minbase.oci.tar"]))
+    );
+    bin()
+        .args([
+            "scan",
+            "--offline",
+            "--no-cache",
+            "fixtures/images/minbase-arm-only.oci.tar",
+        ])
+        .current_dir(common::root())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "none is linux/amd64: linux/arm64, linux/s390x",
+        ));
+}

@@ -143,10 +143,25 @@ impl ArchiveTree {
 
     /// Indexes a tar stream.
     pub fn read(origin: &str, stream: impl Read) -> Result<ArchiveTree, String> {
-        let mut tree = ArchiveTree {
+        let mut tree = ArchiveTree::empty(origin);
+        tree.add_layer(stream, false)?;
+        Ok(tree)
+    }
+
+    /// A tree with nothing in it yet, for [`ArchiveTree::add_layer`].
+    pub fn empty(origin: &str) -> ArchiveTree {
+        ArchiveTree {
             origin: origin.to_string(),
             ..ArchiveTree::default()
-        };
+        }
+    }
+
+    /// Applies one tar stream over what is there. With `whiteouts` (a
+    /// container image's layer), `.wh.NAME` removes NAME and `.wh..wh..opq`
+    /// empties its directory, of the layers below only.
+    pub fn add_layer(&mut self, stream: impl Read, whiteouts: bool) -> Result<(), String> {
+        let tree = self;
+        let mut this_layer: std::collections::HashSet<String> = std::collections::HashSet::new();
         let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
         let counted = CountingReader {
             inner: stream,
@@ -177,6 +192,22 @@ impl ArchiveTree {
             };
             if path.is_empty() {
                 continue;
+            }
+            if whiteouts {
+                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
+                if name == ".wh..wh..opq" {
+                    tree.remove_below(dir, &this_layer, false);
+                    continue;
+                }
+                if let Some(hidden) = name.strip_prefix(".wh.") {
+                    let target = if dir.is_empty() {
+                        hidden.to_string()
+                    } else {
+                        format!("{dir}/{hidden}")
+                    };
+                    tree.remove_below(&target, &this_layer, true);
+                    continue;
+                }
             }
             let kind = entry.header().entry_type();
             let value = if kind.is_dir() {
@@ -231,9 +262,40 @@ impl ArchiveTree {
                     "more than {MAX_DECOMPRESSED} bytes decompressed; refused"
                 ));
             }
+            if whiteouts {
+                this_layer.insert(path.clone());
+            }
             tree.insert(path, value);
         }
-        Ok(tree)
+        Ok(())
+    }
+
+    /// Removes what lower layers put under `path` (and `path` itself when
+    /// `itself`); entries of the current layer stay.
+    fn remove_below(
+        &mut self,
+        path: &str,
+        this_layer: &std::collections::HashSet<String>,
+        itself: bool,
+    ) {
+        let prefix = format!("{path}/");
+        let gone: Vec<String> = self
+            .entries
+            .keys()
+            .filter(|k| {
+                (k.starts_with(&prefix) || path.is_empty() || (itself && k.as_str() == path))
+                    && !this_layer.contains(k.as_str())
+            })
+            .cloned()
+            .collect();
+        for k in gone {
+            self.entries.remove(&k);
+            self.children.remove(&k);
+            let (parent, name) = k.rsplit_once('/').unwrap_or(("", k.as_str()));
+            if let Some(names) = self.children.get_mut(parent) {
+                names.retain(|n| n != name);
+            }
+        }
     }
 
     /// Adds an entry; a later entry for the same path replaces the earlier one, as extraction would.
@@ -402,6 +464,46 @@ mod tests {
             b"root:x\n",
         );
         b.into_inner().unwrap()
+    }
+
+    fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, data) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, *data).unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn whiteouts_remove_what_the_layers_below_put_there() {
+        let mut tree = ArchiveTree::empty("image");
+        let lower = tar_of(&[
+            ("etc/a", b"a"),
+            ("etc/sub/b", b"b"),
+            ("opt/x/y", b"y"),
+            ("opt/keep", b"k"),
+        ]);
+        tree.add_layer(&lower[..], true).unwrap();
+        // The opaque marker comes after a file of the same layer: that file stays.
+        let upper = tar_of(&[
+            ("etc/new", b"n"),
+            ("etc/.wh..wh..opq", b""),
+            ("opt/.wh.x", b""),
+        ]);
+        tree.add_layer(&upper[..], true).unwrap();
+        assert!(tree.exists("etc/new"));
+        assert!(!tree.exists("etc/a") && !tree.exists("etc/sub/b") && !tree.exists("etc/sub"));
+        assert!(!tree.exists("opt/x/y") && !tree.exists("opt/x"));
+        assert!(tree.exists("opt/keep"));
+        assert_eq!(tree.list_dir("opt"), ["keep"]);
+        assert_eq!(tree.list_dir("etc"), ["new"]);
+        // Without whiteouts (a plain root tarball), `.wh.` names are files.
+        let plain = ArchiveTree::read("root", &tar_of(&[("opt/.wh.x", b"")])[..]).unwrap();
+        assert!(plain.exists("opt/.wh.x"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod dpkg;
 pub mod dpkg_verify;
+pub mod image;
 pub mod os_release;
 pub mod root_path;
 pub mod tree;
@@ -48,9 +49,15 @@ pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestErr
     read_tree(&tree::DirTree::new(root), verify_files)
 }
 
-/// Reads a root filesystem tarball, streamed once (see [`archive`]).
+/// Reads a root filesystem tarball, streamed once (see [`archive`]), or a
+/// container image archive, its layers applied in order (see [`image`]).
 pub fn read_tarball(path: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
-    let tree = archive::ArchiveTree::open(path).map_err(IngestError::new)?;
+    let tree = if image::is_image_archive(path) {
+        image::read(path)
+    } else {
+        archive::ArchiveTree::open(path)
+    }
+    .map_err(IngestError::new)?;
     let mut doc = read_tree(&tree, verify_files)?;
     doc.warnings.splice(0..0, tree.warnings.iter().cloned());
     Ok(doc)

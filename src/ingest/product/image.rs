@@ -1,0 +1,252 @@
+//! Container images as delivered: an OCI image archive (`oci-layout`,
+//! `index.json`, `blobs/sha256/…`) or a `docker save` archive
+//! (`manifest.json`), read as the root filesystem their layers make when
+//! applied in order, whiteouts honoured. The outer tar is indexed once;
+//! each layer is then read in place (seek, length), decompressed as a
+//! stream, never extracted.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::archive::{ArchiveTree, Compression};
+
+/// Most entries of the outer archive (blobs and metadata).
+const MAX_OUTER_ENTRIES: usize = 100_000;
+/// Most layers applied.
+const MAX_LAYERS: usize = 512;
+/// Largest metadata document (index, manifest, config) read.
+const MAX_JSON: u64 = 16 << 20;
+
+/// Where a member of the outer archive is: data offset and length.
+type Members = HashMap<String, (u64, u64)>;
+
+/// Whether the tar at `path` is an image archive rather than a root filesystem.
+pub fn is_image_archive(path: &Path) -> bool {
+    members(path).is_ok_and(|m| {
+        m.contains_key("manifest.json")
+            || (m.contains_key("index.json") && m.contains_key("oci-layout"))
+    })
+}
+
+fn members(path: &Path) -> Result<Members, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut archive = tar::Archive::new(file);
+    let mut out = Members::new();
+    let entries = archive
+        .entries_with_seek()
+        .map_err(|e| format!("not a tar archive: {e}"))?;
+    for (i, entry) in entries.enumerate() {
+        if i >= MAX_OUTER_ENTRIES {
+            return Err(format!("more than {MAX_OUTER_ENTRIES} entries; refused"));
+        }
+        let entry = entry.map_err(|e| format!("entry {}: {e}", i + 1))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&entry.path_bytes())
+            .trim_start_matches("./")
+            .to_string();
+        out.insert(name, (entry.raw_file_position(), entry.size()));
+    }
+    Ok(out)
+}
+
+fn member<'a>(file: &'a std::fs::File, at: (u64, u64)) -> Result<impl Read + 'a, String> {
+    let mut f = file;
+    f.seek(SeekFrom::Start(at.0))
+        .map_err(|e| format!("cannot seek: {e}"))?;
+    Ok(f.take(at.1))
+}
+
+fn json<T: for<'de> Deserialize<'de>>(
+    file: &std::fs::File,
+    members: &Members,
+    name: &str,
+) -> Result<T, String> {
+    let at = *members
+        .get(name)
+        .ok_or_else(|| format!("{name}: not in the archive"))?;
+    if at.1 > MAX_JSON {
+        return Err(format!("{name}: larger than {MAX_JSON} bytes"));
+    }
+    let mut bytes = Vec::new();
+    member(file, at)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name}: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{name}: {e}"))
+}
+
+#[derive(Deserialize)]
+struct DockerManifest {
+    #[serde(rename = "Layers", default)]
+    layers: Vec<String>,
+    #[serde(rename = "RepoTags", default)]
+    repo_tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct Descriptor {
+    #[serde(rename = "mediaType", default)]
+    media_type: String,
+    digest: String,
+    #[serde(default)]
+    platform: Option<Platform>,
+}
+
+#[derive(Deserialize, Clone)]
+struct Platform {
+    #[serde(default)]
+    os: String,
+    #[serde(default)]
+    architecture: String,
+    #[serde(default)]
+    variant: Option<String>,
+}
+
+impl Platform {
+    fn label(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}/{}/{v}", self.os, self.architecture),
+            None => format!("{}/{}", self.os, self.architecture),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Index {
+    #[serde(default)]
+    manifests: Vec<Descriptor>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    #[serde(default)]
+    layers: Vec<Descriptor>,
+}
+
+fn blob_path(digest: &str) -> Result<String, String> {
+    let (alg, hex) = digest
+        .split_once(':')
+        .ok_or_else(|| format!("{digest:?} is not a digest"))?;
+    if alg.is_empty()
+        || hex.is_empty()
+        || !alg.bytes().all(|b| b.is_ascii_alphanumeric())
+        || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Err(format!("{digest:?} is not a digest"));
+    }
+    Ok(format!("blobs/{alg}/{hex}"))
+}
+
+fn is_index(media_type: &str) -> bool {
+    media_type.contains("image.index") || media_type.contains("manifest.list")
+}
+
+/// The layers of the image an OCI index names: one platform, else
+/// `linux/amd64`, else an error listing the platforms.
+fn oci_layers(
+    file: &std::fs::File,
+    members: &Members,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let mut index: Index = json(file, members, "index.json")?;
+    // An index may name another index (multi-platform images): descend.
+    for _ in 0..4 {
+        let images: Vec<&Descriptor> = index.manifests.iter().collect();
+        let chosen = match images.as_slice() {
+            [] => return Err("index.json names no image".to_string()),
+            [one] => *one,
+            many => {
+                let platforms: Vec<String> = many
+                    .iter()
+                    .filter_map(|d| d.platform.as_ref().map(Platform::label))
+                    .collect();
+                match many.iter().find(|d| {
+                    d.platform
+                        .as_ref()
+                        .is_some_and(|p| p.os == "linux" && p.architecture == "amd64")
+                }) {
+                    Some(d) => {
+                        warnings.push(format!(
+                            "the image has {} platforms ({}); read linux/amd64",
+                            many.len(),
+                            platforms.join(", ")
+                        ));
+                        *d
+                    }
+                    None => {
+                        return Err(format!(
+                            "the image has several platforms and none is linux/amd64: {}",
+                            platforms.join(", ")
+                        ));
+                    }
+                }
+            }
+        };
+        let path = blob_path(&chosen.digest)?;
+        if is_index(&chosen.media_type) {
+            index = json(file, members, &path)?;
+            continue;
+        }
+        let manifest: Manifest = json(file, members, &path)?;
+        return manifest
+            .layers
+            .iter()
+            .map(|l| blob_path(&l.digest))
+            .collect();
+    }
+    Err("index.json: image indexes nested too deep".to_string())
+}
+
+/// Reads an image archive as the root filesystem its layers make.
+pub fn read(path: &Path) -> Result<ArchiveTree, String> {
+    let members = members(path)?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut warnings = Vec::new();
+    let layers = if members.contains_key("manifest.json") {
+        let images: Vec<DockerManifest> = json(&file, &members, "manifest.json")?;
+        let Some(first) = images.first() else {
+            return Err("manifest.json names no image".to_string());
+        };
+        if images.len() > 1 {
+            warnings.push(format!(
+                "the archive holds {} images; read the first ({})",
+                images.len(),
+                first
+                    .repo_tags
+                    .as_ref()
+                    .and_then(|t| t.first().cloned())
+                    .unwrap_or_else(|| "untagged".to_string())
+            ));
+        }
+        first.layers.clone()
+    } else {
+        oci_layers(&file, &members, &mut warnings)?
+    };
+    if layers.len() > MAX_LAYERS {
+        return Err(format!(
+            "{} layers, more than {MAX_LAYERS}; refused",
+            layers.len()
+        ));
+    }
+    let mut tree = ArchiveTree::empty(&path.display().to_string());
+    for (i, layer) in layers.iter().enumerate() {
+        let at = *members
+            .get(layer.trim_start_matches("./"))
+            .ok_or_else(|| format!("layer {} ({layer}): not in the archive", i + 1))?;
+        let mut head = [0u8; 8];
+        let n = member(&file, at)?
+            .read(&mut head)
+            .map_err(|e| format!("layer {}: {e}", i + 1))?;
+        let reader = Compression::sniff(&head[..n])
+            .reader(std::io::BufReader::new(member(&file, at)?))
+            .map_err(|e| format!("layer {} ({layer}): cannot decompress: {e}", i + 1))?;
+        tree.add_layer(reader, true)
+            .map_err(|e| format!("layer {} ({layer}): {e}", i + 1))?;
+    }
+    tree.warnings.splice(0..0, warnings);
+    Ok(tree)
+}
