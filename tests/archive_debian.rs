@@ -496,3 +496,39 @@ fn a_suite_past_its_valid_until_is_not_used() {
         );
     }
 }
+
+/// A Sources index that cannot be read leaves maintainers unknown — CON-01
+/// is not evaluated rather than calling every package single-maintainer
+/// from Packages' Maintainer alone — and changes nothing else.
+#[test]
+fn a_sources_index_not_read_leaves_maintainers_unknown_and_nothing_else() {
+    let mock = archive();
+    let mut args = flags(&mock);
+    args.extend(["--no-cache".into(), CDX.into()]);
+    let full = scan(&args);
+    mock.route(
+        "/debian/dists/bookworm/main/source/Sources.xz",
+        vec![Reply::status(404)],
+    );
+    let partial = scan(&args);
+    let names = |r: &Value, rule: &str| -> BTreeSet<String> {
+        findings(r, rule)
+            .iter()
+            .map(|f| component_name(r, f))
+            .collect()
+    };
+    assert_eq!(names(&partial, "DEL-08"), names(&full, "DEL-08"));
+    assert!(names(&partial, "OPQ-02").is_empty());
+    let con_full = names(&full, "CON-01");
+    let con_partial = names(&partial, "CON-01");
+    assert!(!con_full.is_empty());
+    assert!(con_partial.is_subset(&con_full), "{con_partial:?}");
+    assert!(con_partial.len() < con_full.len());
+    assert!(
+        partial["not_evaluated"]
+            .to_string()
+            .contains("the archive index gives no maintainer"),
+        "{}",
+        partial["not_evaluated"]
+    );
+}

@@ -513,9 +513,11 @@ async fn collect(
             Err(e) => {
                 if job.channel == Some(Channel::Development) {
                     development_failed = true;
-                } else {
+                } else if job.path.contains("/binary-") {
                     found.failed.push(format!("{}: {e}", job.url));
                 }
+                // A Sources index not read leaves its packages' maintainers
+                // unknown (they are taken from Sources only); nothing else.
             }
         }
         reads.push(ArchiveIndex {
@@ -690,9 +692,10 @@ fn facts_for(release: &DistroRelease, binary: &str, found: &Found) -> Fetched {
             .or_else(|| found.sources.iter().find(|(st, _)| st.name == s.name))
     });
     let source_stanza = source_entry.map(|(st, _)| st);
-    let maintainer = source_stanza
-        .and_then(|s| s.maintainer.clone())
-        .or_else(|| newest.and_then(|b| b.maintainer.clone()));
+    // Maintainer and Uploaders together, from Sources: Packages has no
+    // Uploaders, so its Maintainer alone would make every package look
+    // single-maintainer (CON-01) whenever Sources was not read.
+    let maintainer = source_stanza.and_then(|s| s.maintainer.clone());
     let homepage = source_stanza
         .and_then(|s| s.homepage.clone())
         .or_else(|| newest.and_then(|b| b.homepage.clone()));
