@@ -361,6 +361,31 @@ fn container_images_are_read_as_their_layers_make_them() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "none is linux/amd64: linux/arm64, linux/s390x",
+            "none is linux/amd64 (choose one with --platform): linux/arm64, linux/s390x",
+        ));
+    // --platform chooses; a platform the image lacks is an error naming those it has.
+    let arm = scan(&[
+        "--platform",
+        "linux/arm64",
+        "fixtures/images/minbase-arm-only.oci.tar",
+    ]);
+    assert_eq!(
+        names(&arm),
+        names(&scan(&["fixtures/images/minbase.oci.tar"]))
+    );
+    bin()
+        .args([
+            "scan",
+            "--offline",
+            "--no-cache",
+            "--platform",
+            "linux/ppc64le",
+        ])
+        .arg("fixtures/images/minbase-multi.oci.tar")
+        .current_dir(common::root())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the image has no linux/ppc64le platform: linux/arm64, linux/amd64",
         ));
 }

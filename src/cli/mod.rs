@@ -295,6 +295,10 @@ pub struct ScanArgs {
     /// package databases recorded (skips DEL-09, which then is not evaluated).
     #[arg(long)]
     pub no_verify_files: bool,
+    /// Container images with several platforms: the one to read, as OS/ARCH[/VARIANT]
+    /// (e.g. linux/arm64). Default: the only one, else linux/amd64.
+    #[arg(long, value_name = "OS/ARCH")]
+    pub platform: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

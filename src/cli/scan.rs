@@ -84,6 +84,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         offline: args.resolve.offline,
         include_roots: args.resolve.include_roots.clone(),
         no_verify_files: args.no_verify_files,
+        platform: args.platform.clone(),
     };
     let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
     let lifecycle = match args.lifecycle_data.as_str() {

@@ -57,6 +57,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
                 include_roots: args.resolve.include_roots.clone(),
                 // A snapshot needs the package list, not the files' digests.
                 no_verify_files: true,
+                platform: None,
             },
         );
         for d in &inventory.documents {

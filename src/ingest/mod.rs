@@ -120,6 +120,9 @@ pub struct IngestOptions {
     /// Delivered products: do not hash installed files against their
     /// package databases (DEL-09 is then not evaluated).
     pub no_verify_files: bool,
+    /// Container images with several platforms: the one to read
+    /// (`linux/arm64`, `linux/arm/v7`); `None`: the only one, else linux/amd64.
+    pub platform: Option<String>,
 }
 
 /// One input as a reader sees it.
@@ -236,7 +239,7 @@ fn read_product(
     let read = if path.is_dir() {
         product::read_root(path, !options.no_verify_files)
     } else {
-        product::read_tarball(path, !options.no_verify_files)
+        product::read_tarball(path, !options.no_verify_files, options.platform.as_deref())
     };
     match read {
         Ok(doc) => {

@@ -145,25 +145,41 @@ fn is_index(media_type: &str) -> bool {
     media_type.contains("image.index") || media_type.contains("manifest.list")
 }
 
-/// The layers of the image an OCI index names: one platform, else
-/// `linux/amd64`, else an error listing the platforms.
+/// The layers of the image an OCI index names: the platform asked for, else
+/// the only one, else `linux/amd64`, else an error listing the platforms.
 fn oci_layers(
     file: &std::fs::File,
     members: &Members,
+    platform: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, String> {
     let mut index: Index = json(file, members, "index.json")?;
     // An index may name another index (multi-platform images): descend.
     for _ in 0..4 {
         let images: Vec<&Descriptor> = index.manifests.iter().collect();
-        let chosen = match images.as_slice() {
-            [] => return Err("index.json names no image".to_string()),
-            [one] => *one,
-            many => {
-                let platforms: Vec<String> = many
-                    .iter()
-                    .filter_map(|d| d.platform.as_ref().map(Platform::label))
-                    .collect();
+        let platforms = || -> Vec<String> {
+            images
+                .iter()
+                .filter_map(|d| d.platform.as_ref().map(Platform::label))
+                .collect()
+        };
+        let asked = platform.and_then(|want| {
+            images
+                .iter()
+                .find(|d| d.platform.as_ref().is_some_and(|p| p.label() == want))
+        });
+        let chosen = match (images.as_slice(), platform, asked) {
+            (_, Some(_), Some(d)) => *d,
+            (many, Some(want), None) if many.iter().any(|d| d.platform.is_some()) => {
+                return Err(format!(
+                    "the image has no {want} platform: {}",
+                    platforms().join(", ")
+                ));
+            }
+            ([], _, _) => return Err("index.json names no image".to_string()),
+            ([one], _, _) => *one,
+            (many, _, _) => {
+                let platforms = platforms();
                 match many.iter().find(|d| {
                     d.platform
                         .as_ref()
@@ -179,7 +195,7 @@ fn oci_layers(
                     }
                     None => {
                         return Err(format!(
-                            "the image has several platforms and none is linux/amd64: {}",
+                            "the image has several platforms and none is linux/amd64 (choose one with --platform): {}",
                             platforms.join(", ")
                         ));
                     }
@@ -202,7 +218,7 @@ fn oci_layers(
 }
 
 /// Reads an image archive as the root filesystem its layers make.
-pub fn read(path: &Path) -> Result<ArchiveTree, String> {
+pub fn read(path: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> {
     let members = members(path)?;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut warnings = Vec::new();
@@ -224,7 +240,7 @@ pub fn read(path: &Path) -> Result<ArchiveTree, String> {
         }
         first.layers.clone()
     } else {
-        oci_layers(&file, &members, &mut warnings)?
+        oci_layers(&file, &members, platform, &mut warnings)?
     };
     if layers.len() > MAX_LAYERS {
         return Err(format!(

@@ -51,9 +51,13 @@ pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestErr
 
 /// Reads a root filesystem tarball, streamed once (see [`archive`]), or a
 /// container image archive, its layers applied in order (see [`image`]).
-pub fn read_tarball(path: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
+pub fn read_tarball(
+    path: &Path,
+    verify_files: bool,
+    platform: Option<&str>,
+) -> Result<ParsedDoc, IngestError> {
     let tree = if image::is_image_archive(path) {
-        image::read(path)
+        image::read(path, platform)
     } else {
         archive::ArchiveTree::open(path)
     }
