@@ -339,6 +339,22 @@ fn container_images_are_read_as_their_layers_make_them() {
         );
     }
 
+    // The same image as an OCI layout directory.
+    let layout = tempfile::tempdir().unwrap();
+    let untar = std::process::Command::new("tar")
+        .arg("xf")
+        .arg(common::root().join("fixtures/images/minbase.oci.tar"))
+        .arg("-C")
+        .arg(layout.path())
+        .status()
+        .unwrap();
+    assert!(untar.success());
+    let from_layout = scan(&[layout.path().to_str().unwrap()]);
+    assert_eq!(
+        names(&from_layout),
+        names(&scan(&["fixtures/images/minbase.oci.tar"]))
+    );
+
     // Several platforms: linux/amd64 is chosen and said; without it, an error naming them.
     let multi = scan(&["fixtures/images/minbase-multi.oci.tar"]);
     assert!(

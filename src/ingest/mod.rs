@@ -236,7 +236,9 @@ fn read_product(
     mut record: Document,
     options: &IngestOptions,
 ) -> (Document, Option<ParsedDoc>) {
-    let read = if path.is_dir() {
+    let read = if path.is_dir() && product::image::is_image_layout(path) {
+        product::read_layout(path, !options.no_verify_files, options.platform.as_deref())
+    } else if path.is_dir() {
         product::read_root(path, !options.no_verify_files)
     } else {
         product::read_tarball(path, !options.no_verify_files, options.platform.as_deref())
@@ -312,7 +314,7 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     for p in paths {
         // A delivered product's root filesystem is one input, read as a whole.
-        if !p.is_dir() || product::is_root_filesystem(p) {
+        if !p.is_dir() || product::is_root_filesystem(p) || product::image::is_image_layout(p) {
             out.push(Ok(p.clone()));
             continue;
         }

@@ -23,6 +23,50 @@ const MAX_JSON: u64 = 16 << 20;
 /// Where a member of the outer archive is: data offset and length.
 type Members = HashMap<String, (u64, u64)>;
 
+/// An image as stored: an archive indexed once, or an OCI layout directory.
+enum Store {
+    Tar {
+        file: std::fs::File,
+        members: Members,
+    },
+    Dir(std::path::PathBuf),
+}
+
+impl Store {
+    fn contains(&self, name: &str) -> bool {
+        match self {
+            Store::Tar { members, .. } => members.contains_key(name),
+            Store::Dir(root) => super::root_path::regular_file(root, name).is_some(),
+        }
+    }
+
+    /// The member's bytes as a stream, and its length.
+    fn open(&self, name: &str) -> Result<(Box<dyn Read + '_>, u64), String> {
+        let name = name.trim_start_matches("./");
+        match self {
+            Store::Tar { file, members } => {
+                let at = *members
+                    .get(name)
+                    .ok_or_else(|| format!("{name}: not in the archive"))?;
+                Ok((Box::new(member(file, at)?), at.1))
+            }
+            Store::Dir(root) => {
+                // Inside the layout only: a blob path never leaves it.
+                let path = super::root_path::regular_file(root, name)
+                    .ok_or_else(|| format!("{name}: not in the image layout"))?;
+                let f = std::fs::File::open(&path).map_err(|e| format!("{name}: {e}"))?;
+                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+                Ok((Box::new(f), len))
+            }
+        }
+    }
+}
+
+/// Whether `dir` is an OCI image layout (`oci-layout` and `index.json`).
+pub fn is_image_layout(dir: &Path) -> bool {
+    dir.join("oci-layout").is_file() && dir.join("index.json").is_file()
+}
+
 /// Whether the tar at `path` is an image archive rather than a root filesystem.
 pub fn is_image_archive(path: &Path) -> bool {
     members(path).is_ok_and(|m| {
@@ -61,21 +105,19 @@ fn member<'a>(file: &'a std::fs::File, at: (u64, u64)) -> Result<impl Read + 'a,
     Ok(f.take(at.1))
 }
 
-fn json<T: for<'de> Deserialize<'de>>(
-    file: &std::fs::File,
-    members: &Members,
-    name: &str,
-) -> Result<T, String> {
-    let at = *members
-        .get(name)
-        .ok_or_else(|| format!("{name}: not in the archive"))?;
-    if at.1 > MAX_JSON {
+fn json<T: for<'de> Deserialize<'de>>(store: &Store, name: &str) -> Result<T, String> {
+    let (reader, len) = store.open(name)?;
+    if len > MAX_JSON {
         return Err(format!("{name}: larger than {MAX_JSON} bytes"));
     }
     let mut bytes = Vec::new();
-    member(file, at)?
+    reader
+        .take(MAX_JSON + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() as u64 > MAX_JSON {
+        return Err(format!("{name}: larger than {MAX_JSON} bytes"));
+    }
     serde_json::from_slice(&bytes).map_err(|e| format!("{name}: {e}"))
 }
 
@@ -148,12 +190,11 @@ fn is_index(media_type: &str) -> bool {
 /// The layers of the image an OCI index names: the platform asked for, else
 /// the only one, else `linux/amd64`, else an error listing the platforms.
 fn oci_layers(
-    file: &std::fs::File,
-    members: &Members,
+    store: &Store,
     platform: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, String> {
-    let mut index: Index = json(file, members, "index.json")?;
+    let mut index: Index = json(store, "index.json")?;
     // An index may name another index (multi-platform images): descend.
     for _ in 0..4 {
         let images: Vec<&Descriptor> = index.manifests.iter().collect();
@@ -204,10 +245,10 @@ fn oci_layers(
         };
         let path = blob_path(&chosen.digest)?;
         if is_index(&chosen.media_type) {
-            index = json(file, members, &path)?;
+            index = json(store, &path)?;
             continue;
         }
-        let manifest: Manifest = json(file, members, &path)?;
+        let manifest: Manifest = json(store, &path)?;
         return manifest
             .layers
             .iter()
@@ -219,11 +260,26 @@ fn oci_layers(
 
 /// Reads an image archive as the root filesystem its layers make.
 pub fn read(path: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> {
-    let members = members(path)?;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let store = Store::Tar {
+        members: members(path)?,
+        file: std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?,
+    };
+    read_store(&store, &path.display().to_string(), platform)
+}
+
+/// Reads an OCI image layout directory as the root filesystem its layers make.
+pub fn read_layout(dir: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> {
+    read_store(
+        &Store::Dir(dir.to_path_buf()),
+        &dir.display().to_string(),
+        platform,
+    )
+}
+
+fn read_store(store: &Store, origin: &str, platform: Option<&str>) -> Result<ArchiveTree, String> {
     let mut warnings = Vec::new();
-    let layers = if members.contains_key("manifest.json") {
-        let images: Vec<DockerManifest> = json(&file, &members, "manifest.json")?;
+    let layers = if store.contains("manifest.json") {
+        let images: Vec<DockerManifest> = json(store, "manifest.json")?;
         let Some(first) = images.first() else {
             return Err("manifest.json names no image".to_string());
         };
@@ -240,7 +296,7 @@ pub fn read(path: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> 
         }
         first.layers.clone()
     } else {
-        oci_layers(&file, &members, platform, &mut warnings)?
+        oci_layers(store, platform, &mut warnings)?
     };
     if layers.len() > MAX_LAYERS {
         return Err(format!(
@@ -248,17 +304,18 @@ pub fn read(path: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> 
             layers.len()
         ));
     }
-    let mut tree = ArchiveTree::empty(&path.display().to_string());
+    let mut tree = ArchiveTree::empty(origin);
     for (i, layer) in layers.iter().enumerate() {
-        let at = *members
-            .get(layer.trim_start_matches("./"))
-            .ok_or_else(|| format!("layer {} ({layer}): not in the archive", i + 1))?;
         let mut head = [0u8; 8];
-        let n = member(&file, at)?
+        let n = store
+            .open(layer)
+            .map_err(|e| format!("layer {}: {e}", i + 1))?
+            .0
             .read(&mut head)
             .map_err(|e| format!("layer {}: {e}", i + 1))?;
+        let (body, _) = store.open(layer)?;
         let reader = Compression::sniff(&head[..n])
-            .reader(std::io::BufReader::new(member(&file, at)?))
+            .reader(std::io::BufReader::new(body))
             .map_err(|e| format!("layer {} ({layer}): cannot decompress: {e}", i + 1))?;
         tree.add_layer(reader, true)
             .map_err(|e| format!("layer {} ({layer}): {e}", i + 1))?;

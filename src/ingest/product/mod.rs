@@ -67,6 +67,18 @@ pub fn read_tarball(
     Ok(doc)
 }
 
+/// Reads an OCI image layout directory, its layers applied in order (see [`image`]).
+pub fn read_layout(
+    dir: &Path,
+    verify_files: bool,
+    platform: Option<&str>,
+) -> Result<ParsedDoc, IngestError> {
+    let tree = image::read_layout(dir, platform).map_err(IngestError::new)?;
+    let mut doc = read_tree(&tree, verify_files)?;
+    doc.warnings.splice(0..0, tree.warnings.iter().cloned());
+    Ok(doc)
+}
+
 /// Reads a product's tree. Package databases chainrisk does not read yet are
 /// named in a warning, never silently skipped. With `verify_files`, every
 /// file the package databases recorded a digest for is compared (DEL-09), in parallel.
