@@ -606,6 +606,7 @@ fn run_metadata(
     locked: bool,
     offline: bool,
     no_deps: bool,
+    platform: Option<&str>,
 ) -> Result<Metadata, MetadataFailure> {
     let mut cmd = MetadataCommand::new();
     // cargo reads `.cargo/config.toml` and rustup reads `rust-toolchain.toml`
@@ -626,12 +627,30 @@ fn run_metadata(
     if offline {
         options.push("--offline".to_string());
     }
+    if let Some(p) = platform {
+        options.push("--filter-platform".to_string());
+        options.push(p.to_string());
+    }
     cmd.other_options(options);
     cmd.exec().map_err(|e| match e {
         cargo_metadata::Error::CargoMetadata { stderr } => MetadataFailure::Failed(stderr),
         cargo_metadata::Error::Io(io) => MetadataFailure::NoCargo(io.to_string()),
         other => MetadataFailure::Failed(other.to_string()),
     })
+}
+
+/// The platform cargo builds for here (`host:` of `cargo -vV`).
+fn host_platform() -> Option<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .arg("-vV")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(|h| h.trim().to_string())
 }
 
 /// Cargo's status lines (`Updating`, `Downloading`…) come before the error.
@@ -1139,7 +1158,21 @@ pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, IngestError> {
         .and_then(|p| crate::model::document_read::read_document(p).ok());
     let mut doc = ParsedDoc::new(Format::CargoMetadata);
 
-    match run_metadata(&manifest, lock_path.is_some(), offline, false) {
+    let mut result = run_metadata(&manifest, lock_path.is_some(), offline, false, None);
+    // Offline, cargo needs every platform's dependencies downloaded; a machine
+    // that built for its own platform only has those: list them, and say so.
+    if offline
+        && let Err(MetadataFailure::Failed(stderr)) = &result
+        && (stderr.contains("--offline was specified") || stderr.contains("failed to download"))
+        && let Some(host) = host_platform()
+        && let Ok(meta) = run_metadata(&manifest, lock_path.is_some(), offline, false, Some(&host))
+    {
+        doc.warnings.push(format!(
+            "offline, cargo has not downloaded the dependencies of other platforms: the packages listed are those of {host}, the platform of this machine"
+        ));
+        result = Ok(meta);
+    }
+    match result {
         Ok(meta) => {
             let lock = match &lock_bytes {
                 Some(b) => match read_lock(b) {
@@ -1184,7 +1217,7 @@ pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, IngestError> {
             let members = match &failure {
                 MetadataFailure::NoCargo(_) => None,
                 MetadataFailure::Failed(_) => {
-                    run_metadata(&manifest, lock_path.is_some(), offline, true).ok()
+                    run_metadata(&manifest, lock_path.is_some(), offline, true, None).ok()
                 }
             };
             match (&lock_bytes, members) {
