@@ -532,3 +532,35 @@ fn a_sources_index_not_read_leaves_maintainers_unknown_and_nothing_else() {
         partial["not_evaluated"]
     );
 }
+
+/// Packages missing because an index could not be read are failures that
+/// are remembered briefly, like an archive that is down: the next scan
+/// within the window does not read every index again for them.
+#[test]
+fn packages_an_unread_index_may_hold_are_asked_again_only_later() {
+    let mock = archive();
+    let path = "/debian/dists/bookworm/main/binary-amd64/Packages.xz";
+    let bytes = std::fs::read(common::root().join("fixtures/archive").join(&path[1..])).unwrap();
+    mock.route(path, vec![Reply::new(200, bytes).fault(Fault::Truncate)]);
+    let cache = common::fresh_cache();
+    let mut args = flags(&mock);
+    args.extend(["--cache".into(), cache.display().to_string(), CDX.into()]);
+    let first = scan(&args);
+    let failed = deb(&first)["failed"].as_u64().unwrap();
+    assert!(failed > 0, "{}", deb(&first));
+    let before = mock.requests_to(path);
+    let second = scan(&args);
+    assert_eq!(
+        mock.requests_to(path),
+        before,
+        "not asked again within the window"
+    );
+    assert_eq!(deb(&second)["failed"].as_u64().unwrap(), failed);
+    assert!(
+        second["resolution"]["errors"]
+            .to_string()
+            .contains("not asked again"),
+        "{}",
+        second["resolution"]["errors"]
+    );
+}

@@ -655,8 +655,11 @@ fn facts_for(release: &DistroRelease, binary: &str, found: &Found) -> Fetched {
         .filter(|(_, _, b, _)| b.name == binary)
         .collect();
     if builds.is_empty() {
+        // A mirror caught mid-update answers differently later: remembered
+        // briefly like an archive that is down, so each scan does not read
+        // every index again for these packages.
         if !found.failed.is_empty() {
-            return Fetched::Failed(format!(
+            return Fetched::Unavailable(format!(
                 "not in the indexes read, and {} could not be read: {}",
                 if found.failed.len() == 1 {
                     "one index"
