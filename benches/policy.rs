@@ -196,12 +196,13 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    // `../shared` beside the main checkout, `../../shared` beside a worktree.
+    // A full RustSec snapshot under `$CHAINRISK_SHARED` when set, else the
+    // subset in fixtures.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let db = ["../shared", "../../shared"]
-        .iter()
-        .map(|s| root.join(s).join("data/rustsec-advisory-db"))
-        .find(|d| d.join("crates").is_dir());
+    let db = std::env::var_os("CHAINRISK_SHARED")
+        .map(|s| PathBuf::from(s).join("data/rustsec-advisory-db"))
+        .filter(|d| d.join("crates").is_dir())
+        .or_else(|| Some(root.join("fixtures/advisories/rustsec")));
     let crates = crate_names(db.as_ref());
     let inv = inventory(&crates);
     let now = jiff::Timestamp::from_second(1_764_000_000).unwrap();

@@ -4,7 +4,7 @@
 //! of the database (TOML front matter → `informational`, `package`,
 //! `patched` / `unaffected` with `semver`), not by chainrisk's own parser.
 //! The database is the subset in `fixtures/advisories/rustsec`, and the full
-//! snapshot in `../shared/data/rustsec-advisory-db` as well when present.
+//! snapshot under `$CHAINRISK_SHARED/data/rustsec-advisory-db` as well when that is set.
 
 mod common;
 

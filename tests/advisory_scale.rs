@@ -1,21 +1,20 @@
 //! Cost of the advisory rules at 100,000 components (ignored by default; run
 //! `cargo test --release --test advisory_scale -- --ignored --nocapture`):
-//! loading the RustSec database (the full snapshot in ../shared when present,
-//! else the subset in fixtures), and evaluating all rules with and without
+//! loading the RustSec database (a full snapshot under `$CHAINRISK_SHARED`
+//! when that is set, else the subset in fixtures), and evaluating all rules with and without
 //! it, so the advisory rules' share is visible.
 
 use chainrisk::model::{Component, Document, Edge, Inventory, Location};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// The full RustSec snapshot beside the repository, else the subset in
+/// A full RustSec snapshot under `$CHAINRISK_SHARED`, else the subset in
 /// `fixtures/advisories/rustsec`.
 fn database() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../shared"), root.join("../../shared")]
-        .into_iter()
-        .map(|s| s.join("data/rustsec-advisory-db"))
-        .find(|p| p.exists())
+    std::env::var_os("CHAINRISK_SHARED")
+        .map(|s| PathBuf::from(s).join("data/rustsec-advisory-db"))
+        .filter(|p| p.exists())
         .unwrap_or_else(|| root.join("fixtures/advisories/rustsec"))
 }
 

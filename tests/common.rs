@@ -127,14 +127,13 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/<rel>` beside the repository, or beside the folder of git
-/// worktrees (`/work/wt/NAME` next to `/work/shared`), if present. What the
-/// tests need from it is also in `fixtures/`; this is the larger extra.
+/// `<rel>` of the larger data set named by `CHAINRISK_SHARED` (the open
+/// corpus, a full RustSec snapshot), when that variable is set: an opt-in
+/// extra. Every test needs only `fixtures/`; none looks beside the clone.
 pub fn shared(rel: &str) -> Option<PathBuf> {
-    [root().join("../shared"), root().join("../../shared")]
-        .into_iter()
-        .map(|s| s.join(rel))
-        .find(|p| p.exists())
+    std::env::var_os("CHAINRISK_SHARED")
+        .map(|s| PathBuf::from(s).join(rel))
+        .filter(|p| p.exists())
 }
 
 /// The subset of the open corpus kept in the repository, with its own
@@ -143,7 +142,7 @@ pub fn corpus() -> PathBuf {
     root().join("fixtures/corpus")
 }
 
-/// The full open corpus (`../shared/corpus`), if present.
+/// The full open corpus (`$CHAINRISK_SHARED/corpus`), when asked for.
 pub fn full_corpus() -> Option<PathBuf> {
     shared("corpus").filter(|p| p.join("SOURCES.md").exists())
 }

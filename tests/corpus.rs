@@ -1,7 +1,7 @@
 //! The open corpus: every SBOM ingests with the component count SOURCES.md
 //! gives, the deliberate failures fail clearly, and the JSON report of each
 //! file validates against the report schema. The subset in `fixtures/corpus`
-//! is always walked; the full corpus in `../shared/corpus` too when present.
+//! is always walked; the full corpus under `$CHAINRISK_SHARED/corpus` too when that is set.
 
 mod common;
 use common::*;

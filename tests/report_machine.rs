@@ -1,7 +1,7 @@
 //! The machine reports (SARIF 2.1.0, CycloneDX 1.6, CSV): snapshots on the
 //! demo product, validation against the official schemas (`fixtures/schemas`)
 //! on the demo and on every file of the open corpus (the subset in
-//! `fixtures/corpus`, and `../shared/corpus` when present), and CSV formula
+//! `fixtures/corpus`, and `$CHAINRISK_SHARED/corpus` when set), and CSV formula
 //! injection.
 
 mod common;

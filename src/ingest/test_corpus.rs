@@ -1,6 +1,6 @@
 //! Test data for the readers' unit tests: the corpus subset kept in
-//! `fixtures/corpus`, which every checkout has, and the full open corpus in
-//! `../shared/corpus`, read as an extra where it is present.
+//! `fixtures/corpus`, which every checkout has, and the full open corpus
+//! under `$CHAINRISK_SHARED/corpus`, an opt-in extra.
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +14,12 @@ pub fn file(rel: &str) -> (PathBuf, Vec<u8>) {
     (path, bytes)
 }
 
-/// `<rel>` of the full corpus beside the repository (or beside the folder of
-/// git worktrees), when it is there: files of unstated licence that the
-/// subset stands in for with derived ones.
+/// `<rel>` of the full corpus under `$CHAINRISK_SHARED/corpus`, when that
+/// variable is set: files of unstated licence that the subset stands in for
+/// with derived ones. Nothing is read from beside the clone.
 pub fn full_file(rel: &str) -> Option<(PathBuf, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|c| root.join(c).join(rel))
-        .find_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+    let p = PathBuf::from(std::env::var_os("CHAINRISK_SHARED")?)
+        .join("corpus")
+        .join(rel);
+    std::fs::read(&p).ok().map(|b| (p, b))
 }
