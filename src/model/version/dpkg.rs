@@ -43,14 +43,19 @@ impl DpkgVersion {
 
     /// The first number of the upstream version: the release line.
     pub fn major(&self) -> u64 {
-        let digits: String = self
-            .upstream
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        digits.parse().unwrap_or(0)
+        first_number(&self.upstream)
     }
+}
+
+/// The first run of digits in `text` as a number (0 when none): a
+/// distribution version's release line.
+pub(super) fn first_number(text: &str) -> u64 {
+    let digits: String = text
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().unwrap_or(0)
 }
 
 impl Ord for DpkgVersion {

@@ -44,13 +44,7 @@ impl RpmVersion {
 
     /// The first number of the version: the release line.
     pub fn major(&self) -> u64 {
-        let digits: String = self
-            .version
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        digits.parse().unwrap_or(0)
+        super::dpkg::first_number(&self.version)
     }
 }
 
