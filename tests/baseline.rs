@@ -196,12 +196,22 @@ fn baseline_marks_new_known_and_counts_resolved() {
         "--fail-on",
         "medium",
     ];
-    let (_, code, _) = scan(
+    let (_, code, stderr) = scan(
         dir.path(),
         std::slice::from_ref(&p),
         &[&args[..], &["--only-new"]].concat(),
     );
     assert_eq!(code, 1);
+    // The gate names the one new finding, not the known ones.
+    assert!(
+        stderr.contains("error: 1 new finding at or above medium (--fail-on medium)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("medium ")).count(),
+        1,
+        "{stderr}"
+    );
     // …known findings alone do not, though they would without --only-new.
     let (_, code, _) = scan(dir.path(), &[app()], &[&args[..], &["--only-new"]].concat());
     assert_eq!(code, 0);

@@ -121,12 +121,55 @@ fn output_file_gets_the_report_without_colour() {
 
 #[test]
 fn fail_on_sets_exit_code() {
-    // The demo's worst finding is high.
+    // The demo's worst finding is high. A failed gate says why on stderr:
+    // each finding at or above the threshold, then the threshold and count,
+    // counted from the JSON report of the same scan.
+    let out = bin()
+        .args(["scan", "--fail-on", "high", "--format", "json"])
+        .arg(demo())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let high: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| matches!(f["severity"].as_str(), Some("high" | "critical")))
+        .collect();
+    assert!(!high.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for f in &high {
+        let line = format!(
+            "{:<8} {}  ",
+            f["severity"].as_str().unwrap(),
+            f["rule"].as_str().unwrap()
+        );
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&line) && l.ends_with(f["message"].as_str().unwrap())),
+            "{line}… missing from:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.lines().last().unwrap().starts_with(&format!(
+            "error: {} findings at or above high (--fail-on high)",
+            high.len()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("medium "),
+        "only findings at or above the threshold: {stderr}"
+    );
+    // A passing gate prints nothing.
     bin()
-        .args(["scan", "--fail-on", "high"])
+        .args(["scan", "--fail-on", "critical"])
         .arg(demo())
         .assert()
-        .code(1);
+        .code(0)
+        .stderr(predicate::str::contains("--fail-on").not());
     bin()
         .args(["scan", "--fail-on", "medium"])
         .arg(demo())

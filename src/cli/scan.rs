@@ -170,13 +170,65 @@ pub fn run(args: &ScanArgs) -> u8 {
         return EXIT_USAGE;
     }
     // Accepted findings never fail a build; with --only-new, known ones neither.
-    match (
-        args.fail_on,
-        policy::gating_worst(&assessment.findings, args.only_new),
-    ) {
-        (Some(limit), Some(worst)) if worst >= limit => 1,
-        _ => 0,
+    let Some(limit) = args.fail_on else {
+        return 0;
+    };
+    let failing: Vec<&crate::model::Finding> = policy::gating(&assessment.findings, args.only_new)
+        .filter(|f| f.severity >= limit)
+        .collect();
+    if failing.is_empty() {
+        return 0;
     }
+    report_gate(&assessment, &failing, limit, args.only_new);
+    1
+}
+
+/// Findings printed on stderr when `--fail-on` fails the scan; the rest are in the report.
+const GATE_SHOWN: usize = 50;
+
+/// Why the scan failed: each finding at or above the threshold (worst first,
+/// one line: severity, rule, component, message) and a last line naming the
+/// threshold and the count, whatever the report format.
+fn report_gate(
+    a: &Assessment,
+    failing: &[&crate::model::Finding],
+    limit: crate::model::Severity,
+    only_new: bool,
+) {
+    let mut sorted = failing.to_vec();
+    // Worst first; within a severity, the report's order (stable sort).
+    sorted.sort_by(|x, y| y.severity.cmp(&x.severity));
+    for f in sorted.iter().take(GATE_SHOWN) {
+        // Messages name their component; one that does not gets it in front.
+        let subject = f
+            .component
+            .and_then(|id| a.components.get(id))
+            .map(|c| c.display_name())
+            .filter(|name| !f.message.contains(name.as_str()))
+            .map(|name| format!("{name}: "))
+            .unwrap_or_default();
+        stderr_line!(
+            "{:<8} {}  {}{}",
+            f.severity.as_str(),
+            f.rule,
+            crate::model::untrusted::escape(&subject),
+            crate::model::untrusted::escape(&f.message)
+        );
+    }
+    if sorted.len() > GATE_SHOWN {
+        stderr_line!(
+            "… and {} more (every finding is in the report: --format json)",
+            sorted.len() - GATE_SHOWN
+        );
+    }
+    stderr_line!(
+        "error: {} {}finding{} at or above {} (--fail-on {}); accepted findings do not count",
+        sorted.len(),
+        if only_new { "new " } else { "" },
+        if sorted.len() == 1 { "" } else { "s" },
+        limit.as_str(),
+        limit.as_str(),
+    );
 }
 
 /// One stderr line per expired or unused exception, with its `file:line`:

@@ -229,12 +229,15 @@ fn listed_entry(f: &Finding) -> Option<usize> {
 /// The worst severity that counts for `--fail-on`: accepted findings never
 /// count, and with `only_new` neither do findings known to the baseline.
 pub fn gating_worst(findings: &[Finding], only_new: bool) -> Option<Severity> {
+    gating(findings, only_new).map(|f| f.severity).max()
+}
+
+/// The findings that count for `--fail-on` (see [`gating_worst`]).
+pub fn gating(findings: &[Finding], only_new: bool) -> impl Iterator<Item = &Finding> {
     findings
         .iter()
         .filter(|f| f.exception.is_none())
-        .filter(|f| !only_new || f.baseline != Some(BaselineState::Known))
-        .map(|f| f.severity)
-        .max()
+        .filter(move |f| !only_new || f.baseline != Some(BaselineState::Known))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use crate::model::Severity;
 use crate::rules::Thresholds;
-pub use apply::{apply, gating_worst};
+pub use apply::{apply, gating, gating_worst};
 pub use baseline::Baseline;
 pub use exceptions::{Exception, PackagePattern, VersionRange, normalise};
 pub use init::default_policy_text;
