@@ -240,6 +240,22 @@ fn readme_first_command_shows_every_category_offline() {
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("36 of 36 components resolved"), "{text}");
+    // A fact the SBOM lacks for every component (no hash, no supplier) is one
+    // grouped line, not a line under each riskiest component; what differs
+    // per component (a registry's deprecation) stays under it.
+    let (riskiest, rest) = text
+        .split_once("Riskiest components")
+        .unwrap()
+        .1
+        .split_once("Widespread findings")
+        .expect("a widespread section");
+    assert!(
+        riskiest.contains("UNM-02  is deprecated at its registry"),
+        "{riskiest}"
+    );
+    assert!(!riskiest.contains("has no hash"), "{riskiest}");
+    assert!(rest.contains("DEL-01  36 components, e.g."), "{rest}");
+    assert!(rest.contains("SBM-01  36 components, e.g."), "{rest}");
 
     let out = bin()
         .arg("scan")

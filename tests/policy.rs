@@ -414,6 +414,26 @@ fn exceptions_in_each_state() {
         "{stderr}"
     );
     assert!(!stderr.contains("exceptions.toml:5:"), "{stderr}");
+    // The riskiest list ranks by open findings: left-pad's DEL-01 is
+    // accepted, so it comes after tiny and orphan and is labelled so.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let riskiest: Vec<&str> = text
+        .split_once("Riskiest components")
+        .unwrap()
+        .1
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .collect();
+    assert_eq!(riskiest.len(), 3, "{text}");
+    assert!(
+        riskiest[2].starts_with("  accepted  left-pad@1.3.0"),
+        "{text}"
+    );
+    assert!(text.contains("DEL-01  (accepted) has no hash"), "{text}");
     // …but accepted findings alone never fail it: SBM-04 (high) is accepted.
     let (_, code) = scan_files(
         &[app()],

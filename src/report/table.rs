@@ -60,6 +60,7 @@ pub fn render(a: &Assessment, opts: TableOptions) -> String {
     counts(a, &mut out);
     coverage(a, &mut out);
     riskiest(a, opts, &mut out);
+    widespread(a, &mut out);
     document_findings(a, &mut out);
     unknowns(a, &mut out);
     out
@@ -427,6 +428,11 @@ fn registry_facts(a: &Assessment, out: &mut String) {
     );
 }
 
+/// Messages shown under each of the riskiest components; the rest are counted.
+const MESSAGES_SHOWN: usize = 3;
+/// Width a message is cut to in the riskiest list.
+const MESSAGE_WIDTH: usize = 110;
+
 fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
     let mut per: BTreeMap<ComponentId, Vec<&Finding>> = BTreeMap::new();
     for f in &a.findings {
@@ -437,13 +443,24 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
     if per.is_empty() {
         return;
     }
+    // Accepted findings stay visible but rank nothing: a component is as
+    // risky as its worst open finding (none open ranks below every open one).
+    let worst_open = |fs: &[&Finding]| {
+        fs.iter()
+            .filter(|f| f.exception.is_none())
+            .map(|f| f.severity)
+            .max()
+    };
+    let open = |fs: &[&Finding]| fs.iter().filter(|f| f.exception.is_none()).count();
     let mut ranked: Vec<(ComponentId, Vec<&Finding>)> = per.into_iter().collect();
-    // Worst severity first, then most findings, then input order.
+    // Worst open severity first, then most open findings, then input order.
     ranked.sort_by(|(ia, fa), (ib, fb)| {
-        let wa = fa.iter().map(|f| f.severity).max();
-        let wb = fb.iter().map(|f| f.severity).max();
-        wb.cmp(&wa).then(fb.len().cmp(&fa.len())).then(ia.cmp(ib))
+        worst_open(fb)
+            .cmp(&worst_open(fa))
+            .then(open(fb).cmp(&open(fa)))
+            .then(ia.cmp(ib))
     });
+    let widespread = widespread_rules(a);
     let total = ranked.len();
     let shown = if opts.top == 0 {
         total
@@ -456,12 +473,7 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
         paint(BOLD, "Riskiest components"),
         paint(DIM, &format!("{shown} of {total} with findings"))
     );
-    for (id, fs) in ranked.into_iter().take(shown) {
-        let worst = fs
-            .iter()
-            .map(|f| f.severity)
-            .max()
-            .unwrap_or(Severity::Info);
+    for (id, mut fs) in ranked.into_iter().take(shown) {
         let name = a
             .components
             .get(id)
@@ -470,14 +482,122 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
         let mut rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
         rules.sort_unstable();
         rules.dedup();
+        let label = match worst_open(&fs) {
+            Some(worst) => paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
+            None => paint(DIM, &format!("{:<8}", "accepted")),
+        };
         let _ = writeln!(
             out,
-            "  {}  {:<40} {}",
-            paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
+            "  {label}  {:<40} {}",
             truncate(&escape(&name), 40),
             paint(DIM, &escape(&rules.join(" ")))
         );
+        // Open findings first, worst first, then the report's order; a
+        // widespread rule is told once in its own section, not per component.
+        fs.retain(|f| !widespread.contains_key(f.rule.as_str()));
+        fs.sort_by_key(|f| (f.exception.is_some(), std::cmp::Reverse(f.severity)));
+        for f in fs.iter().take(MESSAGES_SHOWN) {
+            let text = without_subject(&f.message, a.components.get(id));
+            let message = if f.exception.is_some() {
+                format!("(accepted) {text}")
+            } else {
+                text.to_string()
+            };
+            let _ = writeln!(
+                out,
+                "            {}  {}",
+                paint(severity_style(f.severity), &format!("{:<6}", f.rule)),
+                truncate(&escape(&message), MESSAGE_WIDTH)
+            );
+        }
+        if fs.len() > MESSAGES_SHOWN {
+            let _ = writeln!(
+                out,
+                "            {}",
+                paint(DIM, &format!("… {} more", fs.len() - MESSAGES_SHOWN))
+            );
+        }
     }
+}
+
+/// A rule that fires on at least this many components…
+const WIDESPREAD_MIN: usize = 10;
+/// …and on at least this share of them is shown once, grouped.
+const WIDESPREAD_SHARE: f64 = 0.25;
+
+/// Rules that repeat one fact over many components (no hash, no supplier,
+/// no licence): each with its component findings, in rule order.
+fn widespread_rules(a: &Assessment) -> BTreeMap<&str, Vec<&Finding>> {
+    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in a.findings.iter().filter(|f| f.component.is_some()) {
+        by_rule.entry(f.rule.as_str()).or_default().push(f);
+    }
+    let n = a.components.len();
+    // Only rules on the SBOM's own data (no hash, no supplier, no licence)
+    // repeat one fact; a registry or graph finding says something different
+    // about each component and stays under it.
+    let sbom_data = |rule: &str| {
+        crate::rules::catalogue::find(rule).is_some_and(|r| {
+            r.needs == crate::rules::catalogue::Needs::Sbom
+                && r.subject == crate::rules::catalogue::Subject::Component
+        })
+    };
+    by_rule.retain(|rule, fs| {
+        sbom_data(rule)
+            && fs.len() >= WIDESPREAD_MIN
+            && fs.len() as f64 >= WIDESPREAD_SHARE * n as f64
+    });
+    by_rule
+}
+
+/// The widespread rules, one line each: how many components, the worst
+/// severity, and one message as the example.
+fn widespread(a: &Assessment, out: &mut String) {
+    let rules = widespread_rules(a);
+    if rules.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}  {}",
+        paint(BOLD, "Widespread findings"),
+        paint(
+            DIM,
+            "one fact over many components; each is listed in the JSON report"
+        )
+    );
+    for (rule, fs) in rules {
+        let worst = fs
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        let example = fs[0];
+        let _ = writeln!(
+            out,
+            "  {}  {:<6}  {} components, e.g. {}",
+            paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
+            escape(rule),
+            fs.len(),
+            truncate(&escape(&example.message), MESSAGE_WIDTH)
+        );
+    }
+}
+
+/// A message without the component name it starts with, for a line under
+/// that name.
+fn without_subject<'m>(message: &'m str, c: Option<&crate::model::Component>) -> &'m str {
+    let Some(c) = c else {
+        return message;
+    };
+    for prefix in [c.display_name(), c.name.clone()] {
+        if let Some(rest) = message.strip_prefix(prefix.as_str()) {
+            if let Some(rest) = rest.strip_prefix(' ').or_else(|| rest.strip_prefix(": ")) {
+                return rest;
+            }
+        }
+    }
+    message
 }
 
 fn document_findings(a: &Assessment, out: &mut String) {
