@@ -478,3 +478,26 @@ fn a_5000_package_lock_parses_within_3x_of_bare_json() {
         "package-lock reader took {ours:?}, bare serde_json::Value {bare:?} (limit {limit}x)"
     );
 }
+
+/// The SBM rules judge SBOM entries: a lockfile's packages carry no
+/// supplier field to fill, so SBM-01 does not fire on them; CON-05 asks the
+/// registry instead, and without one it is a known unknown, not a finding.
+#[test]
+fn sbom_completeness_rules_do_not_judge_lockfile_packages() {
+    let report = scan_json(&root().join("fixtures/lockfiles/npm/demo/package-lock.json"));
+    assert!(report["components"].as_array().unwrap().len() > 5);
+    for rule in ["SBM-01", "SBM-02", "SBM-03"] {
+        assert!(
+            fired_on(&report, rule).is_empty(),
+            "{rule} fired on a lockfile"
+        );
+    }
+    assert!(fired_on(&report, "CON-05").is_empty());
+    let con05 = report["not_evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["rule"] == "CON-05")
+        .expect("CON-05 is a known unknown without registry facts");
+    assert!(con05["count"].as_u64().unwrap() > 0, "{con05}");
+}

@@ -472,8 +472,8 @@ pub static RULES: &[RuleInfo] = &[
         Sbom,
         [],
         ["NTIA", "BSI"],
-        "the component has no supplier, manufacturer or author",
-        "NTIA and BSI TR-03183-2 require the supplier of every component. Fill it in the SBOM generator's configuration or metadata."
+        "an SBOM entry has no supplier, manufacturer or author",
+        "NTIA and BSI TR-03183-2 require the supplier of every component. Fill it in the SBOM generator's configuration or metadata. Components read only from lockfiles or a product's package database are not SBOM entries: CON-05 asks their registry instead."
     ),
     rule!(
         "SBM-02",
@@ -484,7 +484,7 @@ pub static RULES: &[RuleInfo] = &[
         Sbom,
         [],
         ["NTIA", "BSI"],
-        "the component has no version",
+        "an SBOM entry has no version",
         "Without a version nothing about the component can be checked: advisories, releases, hashes. Regenerate the SBOM from the built product."
     ),
     rule!(
@@ -496,7 +496,7 @@ pub static RULES: &[RuleInfo] = &[
         Sbom,
         [],
         ["NTIA", "BSI"],
-        "no valid purl, CPE or SWID tag id",
+        "an SBOM entry has no valid purl, CPE or SWID tag id",
         "Without an identifier the component cannot be matched to advisories or registries. Add a purl."
     ),
     rule!(

@@ -5,9 +5,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Ctx, Fire, Verdict};
 use crate::model::{Component, Document, Ecosystem, pep503};
 
+/// Whether an SBOM describes the component. The SBM rules judge what an
+/// SBOM says; a component read only from a lockfile or a product's package
+/// database is not an SBOM entry, so they do not apply to it (CON-05 asks
+/// the registry for its supplier instead). A component with no recorded
+/// location is judged, to be safe.
+fn described_by_sbom(c: &Component, ctx: &Ctx) -> bool {
+    c.locations.is_empty()
+        || c.locations.iter().any(|l| {
+            ctx.inv
+                .documents
+                .get(l.input)
+                .and_then(|d| d.format)
+                .is_none_or(|f| f.is_sbom())
+        })
+}
+
 /// SBM-01: no supplier, manufacturer or author.
-pub fn supplier_missing(c: &Component, _: &Ctx) -> Verdict {
-    if c.responsible_party().is_some() {
+pub fn supplier_missing(c: &Component, ctx: &Ctx) -> Verdict {
+    if !described_by_sbom(c, ctx) || c.responsible_party().is_some() {
         return Verdict::Pass;
     }
     Verdict::fire(
@@ -20,8 +36,8 @@ pub fn supplier_missing(c: &Component, _: &Ctx) -> Verdict {
 }
 
 /// SBM-02: no version.
-pub fn version_missing(c: &Component, _: &Ctx) -> Verdict {
-    if c.version.is_some() {
+pub fn version_missing(c: &Component, ctx: &Ctx) -> Verdict {
+    if !described_by_sbom(c, ctx) || c.version.is_some() {
         return Verdict::Pass;
     }
     Verdict::fire(
@@ -31,8 +47,8 @@ pub fn version_missing(c: &Component, _: &Ctx) -> Verdict {
 }
 
 /// SBM-03: no valid purl, CPE or SWID tag id.
-pub fn no_identifier(c: &Component, _: &Ctx) -> Verdict {
-    if c.purl.is_some() || c.cpe.is_some() || c.swid.is_some() {
+pub fn no_identifier(c: &Component, ctx: &Ctx) -> Verdict {
+    if !described_by_sbom(c, ctx) || c.purl.is_some() || c.cpe.is_some() || c.swid.is_some() {
         return Verdict::Pass;
     }
     match &c.invalid_purl {
