@@ -286,6 +286,29 @@ fn readme_first_command_shows_every_category_offline() {
             .unwrap()
             .to_string()
     };
+    // OPQ-05 reads the registry's licence where the SBOM's (a trove
+    // classifier) is not SPDX: it fires only where neither is, saying so.
+    let opq05: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["rule"] == "OPQ-05").collect();
+    assert_eq!(opq05.len(), 2, "{opq05:?}");
+    for f in &opq05 {
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("the registry's licence \"Apache"),
+            "{f}"
+        );
+        assert!(
+            f["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["key"] == "registry licence"
+                    && e["source"].as_str().unwrap().starts_with("snapshot:")),
+            "{f}"
+        );
+    }
     let yanked: Vec<&serde_json::Value> =
         findings.iter().filter(|f| f["rule"] == "UNM-03").collect();
     assert_eq!(yanked.len(), 1);

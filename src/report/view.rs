@@ -332,12 +332,7 @@ impl<'a> View<'a> {
                         None => Relation::Unknown,
                     }
                 },
-                licences: c
-                    .licenses
-                    .iter()
-                    .map(|l| l.expression.as_deref().unwrap_or(&l.raw))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                licences: licences(c),
                 hashes: c
                     .hashes
                     .iter()
@@ -578,6 +573,32 @@ fn conformance(a: &Assessment, defs: &'static [ElementDef]) -> Vec<ElementRow> {
             }
         })
         .collect()
+}
+
+/// The input's licences; where none of them is a valid SPDX expression and
+/// the registry's is, the registry's, marked as such (OPQ-05 reads it too).
+fn licences(c: &Component) -> String {
+    let own = c
+        .licenses
+        .iter()
+        .map(|l| l.expression.as_deref().unwrap_or(&l.raw))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if c.licenses.iter().any(|l| l.is_known()) {
+        return own;
+    }
+    let registry = c
+        .origin
+        .as_deref()
+        .filter(|o| o.presence == crate::model::Presence::Found)
+        .and_then(|o| o.license.as_deref())
+        .map(|l| crate::model::License::new(crate::model::LicenseKind::Declared, l))
+        .filter(|l| l.is_known());
+    match registry {
+        Some(l) if own.is_empty() => format!("{} (registry)", l.expression.unwrap_or(l.raw)),
+        Some(l) => format!("{own}; {} (registry)", l.expression.unwrap_or(l.raw)),
+        None => own,
+    }
 }
 
 #[cfg(test)]

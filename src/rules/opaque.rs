@@ -146,6 +146,17 @@ pub fn licence_unknown(c: &Component, _: &Ctx) -> Verdict {
     if c.licenses.iter().any(|l| l.is_known()) {
         return Verdict::Pass;
     }
+    // The registry's licence answers where the input has none usable.
+    let resolved = c
+        .origin
+        .as_deref()
+        .filter(|o| o.presence == crate::model::Presence::Found)
+        .and_then(|o| o.license.as_deref().map(|l| (o, l)));
+    if let Some((_, l)) = resolved {
+        if crate::model::License::new(crate::model::LicenseKind::Declared, l).is_known() {
+            return Verdict::Pass;
+        }
+    }
     let asserted: Vec<&str> = c
         .licenses
         .iter()
@@ -179,7 +190,18 @@ pub fn licence_unknown(c: &Component, _: &Ctx) -> Verdict {
             asserted.join(", "),
         )
     };
-    Verdict::fire(message, vec![("licence", value)])
+    match resolved {
+        Some((o, l)) => Verdict::Fire(super::Fire {
+            message: format!(
+                "{message}; the registry's licence {l:?} is not a valid SPDX expression either"
+            ),
+            evidence: vec![("licence".to_string(), value)],
+            sourced: vec![super::facts::evidence(c, o, "registry licence", l)],
+            key: None,
+            severity: None,
+        }),
+        None => Verdict::fire(message, vec![("licence", value)]),
+    }
 }
 
 /// Words in licence text that mark closed terms.
