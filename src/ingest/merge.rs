@@ -129,6 +129,7 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
                 Some(id) => {
                     ids.push(id);
                     first.push(false);
+                    record.merged += 1;
                 }
                 None => {
                     if let Some(k) = key {

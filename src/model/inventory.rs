@@ -138,6 +138,10 @@ pub struct Document {
     /// Entries of the document's component list (CycloneDX `components` with
     /// nested ones, SPDX packages), before merging with other inputs.
     pub components_read: usize,
+    /// Entries that name a package already read (here or in an earlier
+    /// input) and were merged into that component.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub merged: usize,
     pub warnings: Vec<String>,
     /// Why the input could not be read; `None` when it was.
     pub error: Option<String>,
@@ -178,4 +182,8 @@ impl Inventory {
         let doc = self.documents.get(loc.input)?;
         Some((doc.path.as_str(), loc.pointer.as_str()))
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

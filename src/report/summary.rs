@@ -47,6 +47,9 @@ pub struct Summary {
     pub transitive: usize,
     /// Components whose input has no dependency graph to tell.
     pub directness_unknown: usize,
+    /// The product itself: with the three above, the parts sum to `components`.
+    #[serde(default)]
+    pub roots: usize,
     pub findings: usize,
     pub findings_by_severity: IndexMap<Severity, usize>,
     pub findings_by_category: IndexMap<Category, usize>,
@@ -75,9 +78,10 @@ impl Summary {
         suppliers.shares.truncate(TOP_SUPPLIERS);
         Summary {
             components: n,
-            direct: count(&|c| c.direct == Some(true)),
-            transitive: count(&|c| c.direct == Some(false)),
+            direct: count(&|c| !c.root && c.direct == Some(true)),
+            transitive: count(&|c| !c.root && c.direct == Some(false)),
             directness_unknown: count(&|c| c.direct.is_none() && !c.root),
+            roots: count(&|c| c.root),
             findings: eval.findings.len(),
             findings_by_severity: by_sev,
             findings_by_category: by_cat,

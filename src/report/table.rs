@@ -73,15 +73,20 @@ fn header(a: &Assessment, out: &mut String) {
         None => a.subject.name.clone(),
     };
     let subject = escape(&subject);
+    let roots = match s.roots {
+        0 => String::new(),
+        1 => "1 root, ".to_string(),
+        n => format!("{n} roots, "),
+    };
     let _ = writeln!(
         out,
-        "{} {} · {} · {} input{} · {} components ({} direct, {} transitive, {} unknown)",
+        "{} {} · {} · {} input{} · {} ({roots}{} direct, {} transitive, {} unknown)",
         paint(BOLD, &a.tool.name),
         a.tool.version,
         paint(BOLD, &subject),
         a.inputs.len(),
         if a.inputs.len() == 1 { "" } else { "s" },
-        s.components,
+        plural(s.components, "component"),
         s.direct,
         s.transitive,
         s.directness_unknown
@@ -115,11 +120,21 @@ fn inputs(a: &Assessment, out: &mut String) {
                     Some(v) => format!("{format} {}", escape(v)),
                     None => format.to_string(),
                 };
+                let merged = match d.merged {
+                    0 => String::new(),
+                    n => format!(", {n} merged as the same package as another entry"),
+                };
                 let _ = writeln!(
                     out,
                     "  {status}  {}  {}",
                     escape(&d.path),
-                    paint(DIM, &format!("{format}, {} components", d.components_read))
+                    paint(
+                        DIM,
+                        &format!(
+                            "{format}, {}{merged}",
+                            plural(d.components_read, "component")
+                        )
+                    )
                 );
                 const SHOWN: usize = 3;
                 for w in d.warnings.iter().take(SHOWN) {
@@ -302,7 +317,7 @@ fn coverage(a: &Assessment, out: &mut String) {
             .collect();
         let _ = writeln!(
             out,
-            "{}  HHI {:.0} over {} components with a known supplier; largest: {}",
+            "{}  HHI {:.0} over {} components with a supplier, namespace or repository owner; largest: {}",
             paint(BOLD, "Suppliers"),
             sup.hhi,
             sup.with_supplier,
@@ -638,6 +653,15 @@ fn unknowns(a: &Assessment, out: &mut String) {
         rules.len(),
         escape(&rules.join(" "))
     );
+}
+
+/// `1 component`, `2 components`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn truncate(s: &str, width: usize) -> String {

@@ -97,10 +97,11 @@ pub fn supplier_shares(inv: &Inventory) -> SupplierStats {
             .cmp(&a.components)
             .then_with(|| a.supplier.cmp(&b.supplier))
     });
+    // A fold from +0.0: `sum` of no floats is -0.0, which JSON writes as `-0.0`.
     let hhi = shares
         .iter()
         .map(|s| (s.share * 100.0).powi(2))
-        .sum::<f64>();
+        .fold(0.0, |a, b| a + b);
     SupplierStats {
         components,
         with_supplier,
@@ -448,6 +449,17 @@ mod tests {
         let mut c = Component::named(name);
         c.supplier = Some(supplier.into());
         c
+    }
+
+    #[test]
+    fn no_supplier_is_an_hhi_of_plus_zero() {
+        let stats = supplier_shares(&inventory(vec![Component::named("a")]));
+        assert_eq!(stats.with_supplier, 0);
+        assert!(
+            stats.hhi == 0.0 && stats.hhi.is_sign_positive(),
+            "{}",
+            stats.hhi
+        );
     }
 
     #[test]
