@@ -87,3 +87,50 @@ fn a_file_name_quoted_on_stderr_shows_controls_as_escapes() {
         "{stderr}"
     );
 }
+
+/// Every pip requirements file at a directory's top is an input; what a
+/// development or test file lists is dev scope, and a plain requirements
+/// file's entries are direct.
+#[test]
+fn every_requirements_file_at_the_top_is_read_and_dev_files_are_dev_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", b"requests==2.32.3\n");
+    write(dir.path(), "requirements-dev.txt", b"pytest==8.0.0\n");
+    write(dir.path(), "test-requirements.txt", b"hypothesis==6.0.0\n");
+    write(dir.path(), "notes.txt", b"not a requirements file\n");
+    let out = bin()
+        .args(["scan", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_valid_report(&report, "requirements directory");
+    let inputs: Vec<&str> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            "requirements-dev.txt",
+            "requirements.txt",
+            "test-requirements.txt"
+        ]
+    );
+    let scope = |name: &str| {
+        report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))["scope"]
+            .clone()
+    };
+    assert_eq!(scope("requests"), "required");
+    assert_eq!(scope("pytest"), "dev");
+    assert_eq!(scope("hypothesis"), "dev");
+    assert_eq!(report["summary"]["direct"], 3);
+    assert_eq!(report["summary"]["directness_unknown"], 0);
+}

@@ -211,11 +211,16 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
             for loc in &mut c.locations {
                 loc.input = input;
             }
+            // A reader that knows directness without a graph (a requirements
+            // file) says so in `direct`; a graph, below, has the last word.
             if is_first {
                 c.id = id;
+                direct.push(c.direct);
                 inv.components.push(c);
-                direct.push(None);
             } else {
+                if c.direct == Some(true) || direct[id].is_none() {
+                    direct[id] = c.direct.or(direct[id]);
+                }
                 inv.components[id].absorb(c);
             }
         }

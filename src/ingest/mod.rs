@@ -273,9 +273,15 @@ const DIRECTORY_FILES: &[&[&str]] = &[
     &["poetry.lock"],
     &["uv.lock"],
     &["Pipfile.lock"],
-    &["requirements.txt"],
     &["go.mod", "go.sum"],
 ];
+
+/// pip requirements files a directory holds at its top (`requirements.txt`,
+/// `requirements-dev.txt`, `dev-requirements.txt`…), in name order.
+fn is_requirements_file_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.ends_with(".txt") && (n.starts_with("requirements") || n.ends_with("requirements.txt"))
+}
 
 /// SBOM file names looked for in a directory.
 fn is_sbom_name(name: &str) -> bool {
@@ -334,6 +340,19 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
         if p.join("package.json").is_file() && !npm_locks.iter().any(|l| p.join(l).is_file()) {
             out.push(Ok(p.join("package.json")));
         }
+        let mut requirements: Vec<PathBuf> = std::fs::read_dir(p)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|f| {
+                f.is_file()
+                    && f.file_name()
+                        .is_some_and(|n| is_requirements_file_name(&n.to_string_lossy()))
+            })
+            .collect();
+        requirements.sort();
+        out.extend(requirements.into_iter().map(Ok));
         let mut sboms: Vec<PathBuf> = std::fs::read_dir(p)
             .into_iter()
             .flatten()
@@ -351,7 +370,7 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
         if out.len() == before {
             out.push(Err((
                 p.clone(),
-                "is a directory with no SBOM, manifest or lockfile at its top, and not a root filesystem (looked for etc/os-release, var/lib/dpkg/status, Cargo.toml, package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, uv.lock, Pipfile.lock, requirements.txt, go.mod, *.cdx.json, *.spdx.json…)".to_string(),
+                "is a directory with no SBOM, manifest or lockfile at its top, and not a root filesystem (looked for etc/os-release, var/lib/dpkg/status, Cargo.toml, package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, uv.lock, Pipfile.lock, requirements*.txt, go.mod, *.cdx.json, *.spdx.json…)".to_string(),
             )));
         }
     }

@@ -66,7 +66,113 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
     reader.read(&text, base.as_deref(), None, 0, false);
     let constraints = std::mem::take(&mut reader.constraints);
     apply_constraints(&mut doc, &constraints);
+    mark_direct(&mut doc, &text);
+    if is_development_file(input.path) {
+        for c in &mut doc.components {
+            c.scope = crate::model::Scope::Dev;
+        }
+    }
     Ok(doc)
+}
+
+/// A requirements file for development or tests by its conventional name
+/// (`requirements-dev.txt`, `dev-requirements.txt`, `requirements_test.txt`,
+/// `test-requirements.txt`): what it lists is not shipped.
+fn is_development_file(path: &Path) -> bool {
+    let Some(name) = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    let stem = name.trim_end_matches(".txt").trim_end_matches(".in");
+    stem.split(['-', '_', '.']).any(|w| {
+        matches!(
+            w,
+            "dev" | "develop" | "development" | "test" | "tests" | "testing" | "lint" | "docs"
+        )
+    })
+}
+
+/// Directness. A requirements file lists what the project asks for, so its
+/// entries are direct — unless a resolver wrote it and says why each entry
+/// is there: `pip-compile` and `uv pip compile` annotate each pin with
+/// `# via -r requirements.in` (asked for) or `# via <package>` (pulled in).
+/// In an annotated file an entry with a `-r` reason is direct, one with
+/// package reasons only is transitive. Constraint-only entries stay unknown.
+fn mark_direct(doc: &mut ParsedDoc, text: &str) {
+    let via = via_annotations(text);
+    for c in &mut doc.components {
+        let line = c
+            .locations
+            .first()
+            .and_then(|l| l.pointer.strip_prefix("line "))
+            .and_then(|n| n.parse::<usize>().ok());
+        c.direct = match line.and_then(|n| via.get(&n)) {
+            Some(reasons) => Some(reasons.iter().any(|r| is_asked_for(r))),
+            None => Some(true),
+        };
+    }
+}
+
+/// A `# via` reason that is the project's own request: an input file
+/// (`-r requirements.in`) or the project named with its manifest
+/// (`demo (pyproject.toml)`, `demo (pyproject.toml:dev)`, `demo (setup.py)`).
+fn is_asked_for(reason: &str) -> bool {
+    reason.starts_with("-r")
+        || reason
+            .split_once(" (")
+            .is_some_and(|(_, file)| file.ends_with(')') && file.contains('.'))
+}
+
+/// `# via` reasons by the line of the requirement they annotate, from the
+/// main file: inline (`pkg==1  # via x`, older pip-compile) or on the
+/// comment lines that follow (`    # via` then `    #   x`).
+fn via_annotations(text: &str) -> HashMap<usize, Vec<String>> {
+    let mut out: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut current: Option<usize> = None;
+    let mut in_via = false;
+    for (n, line) in logical_lines(text) {
+        let t = line.trim();
+        if let Some(body) = t.strip_prefix('#') {
+            let body = body.trim();
+            if let Some(rest) = body.strip_prefix("via") {
+                in_via = rest.is_empty() || rest.starts_with(' ');
+                if in_via && !rest.trim().is_empty() {
+                    add_reasons(&mut out, current, rest);
+                }
+            } else if in_via && line.starts_with(char::is_whitespace) && !body.is_empty() {
+                add_reasons(&mut out, current, body);
+            } else {
+                in_via = false;
+            }
+            continue;
+        }
+        in_via = false;
+        if t.is_empty() {
+            continue;
+        }
+        current = (!t.starts_with('-') || t.starts_with("-e") || t.starts_with("--editable"))
+            .then_some(n);
+        if let Some((_, rest)) = line.split_once("# via") {
+            in_via = true;
+            if !rest.trim().is_empty() {
+                add_reasons(&mut out, current, rest);
+            }
+        }
+    }
+    out
+}
+
+fn add_reasons(out: &mut HashMap<usize, Vec<String>>, line: Option<usize>, reasons: &str) {
+    let Some(line) = line else {
+        return;
+    };
+    // Older pip-compile writes several on one line: `# via a, b`.
+    let entry = out.entry(line).or_default();
+    for r in reasons.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+        entry.push(r.to_string());
+    }
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -619,6 +725,43 @@ mod tests {
             .iter()
             .find(|c| c.name == n)
             .unwrap_or_else(|| panic!("no {n} in {:?}", d.components))
+    }
+
+    #[test]
+    fn a_plain_requirements_file_lists_direct_requirements() {
+        let d = read("requests==2.32.3\n# a comment\nflask>=3\n");
+        assert!(d.components.iter().all(|c| c.direct == Some(true)));
+    }
+
+    #[test]
+    fn a_resolvers_via_annotations_tell_direct_from_transitive() {
+        // pip-compile 7 / uv layout, and the older inline one.
+        let d = read(concat!(
+            "# This file is autogenerated by pip-compile with Python 3.12\n",
+            "certifi==2024.2.2\n",
+            "    # via requests\n",
+            "idna==3.7\n",
+            "    # via\n",
+            "    #   -r requirements.in\n",
+            "    #   requests\n",
+            "requests==2.32.3\n",
+            "    # via -r requirements.in\n",
+            "urllib3==2.2.1           # via requests, botocore\n",
+            "--index-url https://registry.example/simple\n",
+            "six==1.16.0  # via -r requirements.in\n",
+            "pytest==8.0.0\n",
+            "    # via demo (pyproject.toml:dev)\n",
+            "pluggy==1.5.0\n",
+            "    # via pytest\n",
+        ));
+        let direct = |n: &str| by_name(&d, n).direct;
+        assert_eq!(direct("pytest"), Some(true));
+        assert_eq!(direct("pluggy"), Some(false));
+        assert_eq!(direct("certifi"), Some(false));
+        assert_eq!(direct("idna"), Some(true));
+        assert_eq!(direct("requests"), Some(true));
+        assert_eq!(direct("urllib3"), Some(false));
+        assert_eq!(direct("six"), Some(true));
     }
 
     #[test]
