@@ -239,3 +239,85 @@ fn own_style_len(s: &str) -> Option<usize> {
     let end = params.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
     params[end..].starts_with('m').then_some(2 + end + 1)
 }
+
+/// The numbers of a JSON report add up: the parts of every count sum to the
+/// whole, and each summary agrees with the findings and components it
+/// summarises. Returns what does not, one line each.
+pub fn inconsistencies(report: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(u64::MAX);
+    let s = &report["summary"];
+    let components = report["components"].as_array().map_or(0, |a| a.len()) as u64;
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let mut check = |what: &str, got: u64, want: u64| {
+        if got != want {
+            out.push(format!("{what}: {got}, expected {want}"));
+        }
+    };
+    check("summary.components", n(&s["components"]), components);
+    check(
+        "roots + direct + transitive + unknown",
+        n(&s["roots"]) + n(&s["direct"]) + n(&s["transitive"]) + n(&s["directness_unknown"]),
+        components,
+    );
+    let count_where = |f: &dyn Fn(&serde_json::Value) -> bool| {
+        report["components"]
+            .as_array()
+            .map_or(0, |a| a.iter().filter(|c| f(c)).count()) as u64
+    };
+    check(
+        "summary.roots",
+        n(&s["roots"]),
+        count_where(&|c| c["root"] == true),
+    );
+    check(
+        "summary.direct",
+        n(&s["direct"]),
+        count_where(&|c| c["root"] != true && c["direct"] == true),
+    );
+    check("summary.findings", n(&s["findings"]), findings.len() as u64);
+    for (key, field) in [
+        ("findings_by_severity", "severity"),
+        ("findings_by_category", "category"),
+    ] {
+        let map = s[key].as_object().cloned().unwrap_or_default();
+        check(
+            &format!("sum of {key}"),
+            map.values().map(n).sum(),
+            findings.len() as u64,
+        );
+        for (k, v) in &map {
+            let actual = findings.iter().filter(|f| f[field] == k.as_str()).count() as u64;
+            check(&format!("{key}.{k}"), n(v), actual);
+        }
+    }
+    let unknowns: u64 = report["not_evaluated"]
+        .as_array()
+        .map_or(0, |a| a.iter().map(|u| n(&u["count"])).sum());
+    check("summary.not_evaluated", n(&s["not_evaluated"]), unknowns);
+    for (k, v) in s["coverage"].as_object().cloned().unwrap_or_default() {
+        if n(&v["count"]) > components {
+            out.push(format!("coverage.{k}: {} of {components}", v["count"]));
+        }
+    }
+    let sup = &s["suppliers"];
+    if n(&sup["with_supplier"]) > components {
+        out.push(format!("suppliers.with_supplier over {components}"));
+    }
+    if sup["hhi"].as_f64().is_some_and(|h| h.is_sign_negative()) {
+        out.push(format!("suppliers.hhi is {}", sup["hhi"]));
+    }
+    // Each input's entries, less those merged into an earlier one, never
+    // exceed what the report lists.
+    let fresh: u64 = report["inputs"].as_array().map_or(0, |a| {
+        a.iter()
+            .map(|d| n(&d["components_read"]).saturating_sub(d["merged"].as_u64().unwrap_or(0)))
+            .sum()
+    });
+    if fresh > components {
+        out.push(format!(
+            "inputs read {fresh} distinct entries, the report lists {components} components"
+        ));
+    }
+    out
+}

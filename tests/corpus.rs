@@ -210,6 +210,65 @@ fn report_validates(corpus: &Path, rel: &str) {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{rel}: no JSON report: {e}"));
     assert_valid_report(&report, rel);
+    let wrong = inconsistencies(&report);
+    assert!(
+        wrong.is_empty(),
+        "{rel}: the report's numbers do not add up:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// Every fixture chainrisk reads as an input (SBOMs, lockfiles, a root
+/// filesystem, images): its report's numbers add up.
+#[test]
+fn every_fixture_report_adds_up() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut stack = vec![root().join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            // Deliberately damaged inputs, registry answers and keys are no products.
+            if [
+                "malformed",
+                "registry",
+                "archive",
+                "tls",
+                "advisories",
+                "schemas",
+                "injection",
+            ]
+            .contains(&name.as_str())
+            {
+                continue;
+            }
+            if p.is_dir() && !p.join("etc/os-release").exists() {
+                stack.push(p);
+                continue;
+            }
+            let out = bin()
+                .args(["scan", "--offline", "--format", "json"])
+                .arg(&p)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{}: {stderr}", p.display());
+            let Ok(report) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
+                continue;
+            };
+            if report["inputs"][0]["error"].is_string() {
+                continue; // not an input chainrisk reads
+            }
+            checked += 1;
+            let wrong = inconsistencies(&report);
+            if !wrong.is_empty() {
+                failures.push(format!("{}:\n  {}", p.display(), wrong.join("\n  ")));
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} fixture inputs found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
@@ -299,5 +358,34 @@ fn deprecations_recorded_in_npm_lockfiles_fire_unm02() {
             .unwrap()
             .to_string();
         assert!(source.starts_with("lockfile:"), "{source}");
+    }
+}
+
+/// The consistency check can fail: a report whose parts miss one root.
+#[test]
+fn the_consistency_check_catches_a_count_that_does_not_add_up() {
+    let out = bin()
+        .args(["scan", "--offline", "--format", "json"])
+        .arg(
+            corpus()
+                .join("spdx/tag-value")
+                .read_dir()
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path(),
+        )
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(inconsistencies(&report).is_empty());
+    for (field, value) in [("roots", 7), ("findings", 0), ("not_evaluated", 1)] {
+        let mut bad = report.clone();
+        bad["summary"][field] = serde_json::json!(value);
+        assert!(
+            !inconsistencies(&bad).is_empty(),
+            "{field} = {value} passed"
+        );
     }
 }
