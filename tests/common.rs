@@ -79,6 +79,9 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         ("XDG_CONFIG_HOME", Some(isolated.join("config").into())),
         ("XDG_CONFIG_DIRS", Some(isolated.join("config-dirs").into())),
         ("GOENV", Some("off".into())),
+        // No package manager is asked for its built-in (public) default;
+        // the tests of that layer turn it back on.
+        ("CHAINRISK_PACKAGE_MANAGERS", Some("off".into())),
         // An apt configuration directory with no sources: not this machine's archives.
         ("CHAINRISK_APT_ETC", Some(isolated.join("apt").into())),
         ("CHAINRISK_CACHE", Some(fresh_cache().into())),

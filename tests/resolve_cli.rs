@@ -1176,3 +1176,145 @@ fn a_failing_registry_is_remembered_briefly_and_reported_as_a_failure() {
     scan(&[&args[..], &["--cache-ttl", "0"]].concat());
     assert!(mock.requests_to("/npm/broken") > tries);
 }
+
+/// The endpoint and its origin as the report's resolution block gives them.
+fn endpoint_of(report: &Value, eco: &str) -> (String, String) {
+    let e = report["resolution"]["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ecosystem"] == eco)
+        .unwrap_or_else(|| panic!("{eco} not in resolution"));
+    (
+        e["registry"].as_str().unwrap_or("").to_string(),
+        e["configured_by"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+/// With nothing configured where chainrisk reads configuration itself, the
+/// package managers are asked: npm reports the registry of its global
+/// `$prefix/etc/npmrc`, pip the index of its site `pip.conf` (a virtual
+/// environment's), and Cargo's index directory names the sparse index it
+/// uses. The terminal names each endpoint's origin.
+#[test]
+fn package_managers_are_asked_for_the_registry_they_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let reqs = write(dir.path(), "requirements.txt", b"Requests==2.31.0\n");
+    let mock = registry_with(&["left-pad"]);
+    mock.route(
+        "/pypi/requests/json",
+        vec![Reply::json(
+            json!({"info": {"name": "Requests", "version": "2.31.0", "license": "Apache-2.0"},
+                   "releases": {"2.31.0": [{"packagetype": "bdist_wheel",
+                       "upload_time_iso_8601": "2023-05-22T15:12:42Z", "yanked": false,
+                       "digests": {"sha256": "ab".repeat(32)}}]}})
+            .to_string(),
+        )],
+    );
+    // npm: a global npmrc under a prefix of our own.
+    let prefix = dir.path().join("npm-prefix");
+    std::fs::create_dir_all(prefix.join("etc")).unwrap();
+    write(
+        &prefix.join("etc"),
+        "npmrc",
+        format!("registry={}\n", mock.url("npm/")).as_bytes(),
+    );
+    // pip: a virtual environment over this machine's Python, with a site pip.conf.
+    let venv = dir.path().join("venv");
+    let made = std::process::Command::new("python3")
+        .args(["-m", "venv", "--without-pip", "--system-site-packages"])
+        .arg(&venv)
+        .status()
+        .expect("python3 is installed (.ci/run installs it)");
+    assert!(made.success());
+    write(
+        &venv,
+        "pip.conf",
+        format!("[global]\nindex-url = {}\n", mock.url("simple/")).as_bytes(),
+    );
+    let path = format!(
+        "{}:{}",
+        venv.join("bin").display(),
+        std::env::var("PATH").unwrap()
+    );
+    let run = |format: &str| {
+        bin()
+            .current_dir(dir.path())
+            .env("CHAINRISK_PACKAGE_MANAGERS", "on")
+            .env("npm_config_prefix", &prefix)
+            .env("PATH", &path)
+            .env("CARGO_HOME", dir.path().join("cargo-home"))
+            .args(["scan", "--format", format])
+            .arg(&lock)
+            .arg(&reqs)
+            .output()
+            .unwrap()
+    };
+    let out = run("json");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (npm, npm_by) = endpoint_of(&report, "npm");
+    assert_eq!(npm, mock.url("npm/"));
+    assert_eq!(npm_by, "`npm config get registry`");
+    let (pypi, pypi_by) = endpoint_of(&report, "pypi");
+    assert_eq!(pypi, mock.url("pypi/"));
+    assert_eq!(pypi_by, "`python3 -m pip config list`");
+    assert_eq!(
+        component(&report, "left-pad")["origin"]["presence"],
+        "found"
+    );
+    assert_eq!(
+        component(&report, "requests")["origin"]["presence"],
+        "found"
+    );
+    let text = String::from_utf8_lossy(&run("table").stdout).to_string();
+    assert!(text.contains("`npm config get registry`"), "{text}");
+    assert!(text.contains("`python3 -m pip config list`"), "{text}");
+
+    // Turned off, nothing is asked and nothing resolves.
+    let out = bin()
+        .current_dir(dir.path())
+        .env("npm_config_prefix", &prefix)
+        .env("PATH", &path)
+        .args(["scan", "--format", "json"])
+        .arg(&lock)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(endpoint_of(&report, "npm").0, "");
+}
+
+/// Cargo's built-in registry is the sparse index it keeps under
+/// `$CARGO_HOME/registry/index/<host>-<hash>/`: named with its origin
+/// (the fetch itself fails here: nothing serves https on loopback).
+#[test]
+fn cargos_own_sparse_index_directory_names_its_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = write(
+        dir.path(),
+        "Cargo.lock",
+        b"version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"registry+https://registry.example/index\"\n",
+    );
+    let index = dir
+        .path()
+        .join("cargo-home/registry/index/127.0.0.1-0123456789abcdef");
+    std::fs::create_dir_all(&index).unwrap();
+    write(&index, "config.json", b"{}");
+    let out = bin()
+        .current_dir(dir.path())
+        .env("CHAINRISK_PACKAGE_MANAGERS", "on")
+        .env("CARGO_HOME", dir.path().join("cargo-home"))
+        .args(["scan", "--format", "json"])
+        .arg(&lock)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (url, by) = endpoint_of(&report, "cargo");
+    assert_eq!(url, "https://127.0.0.1/");
+    assert!(
+        by.ends_with("127.0.0.1-0123456789abcdef (the sparse index Cargo uses)"),
+        "{by}"
+    );
+}

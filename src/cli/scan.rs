@@ -70,7 +70,7 @@ pub fn run(args: &ScanArgs) -> u8 {
             }
         }
     };
-    let resolve_options =
+    let mut resolve_options =
         match super::resolve::options(&args.resolve, args.snapshot.as_deref(), now, &loaded.policy)
         {
             Ok(o) => o,
@@ -101,6 +101,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         }
         lifecycle.complete_inventory(&mut inventory);
     }
+    crate::resolve::ask_package_managers(&mut resolve_options, &inventory);
     let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);
     for w in &outcome.warnings {
         stderr_line!("warning: {w}");

@@ -420,19 +420,31 @@ fn registry_facts(a: &Assessment, out: &mut String) {
                 how.push(format!("{n} {what}"));
             }
         }
+        let from = match (&e.registry, &e.configured_by) {
+            (Some(url), Some(by)) => format!(" from {} ({})", escape(url), escape(by)),
+            (Some(url), None) => format!(" from {}", escape(url)),
+            _ => String::new(),
+        };
         parts.push(format!(
-            "{} {got}/{} ({})",
+            "{} {got}/{} ({}){from}",
             escape(e.ecosystem.as_str()),
             e.packages,
             how.join(", ")
         ));
     }
     let cov = a.summary.coverage.origin_resolved;
+    // A run that asked no registry is not called online.
+    let asked = r.ecosystems.iter().any(|e| e.live + e.failed > 0);
+    let mode = if r.mode == "online" && !asked {
+        "online, no registry asked"
+    } else {
+        r.mode.as_str()
+    };
     let _ = writeln!(
         out,
         "{}  {} · {} of {} components resolved{}",
         paint(BOLD, "Registry facts"),
-        r.mode,
+        mode,
         cov.count,
         a.summary.components,
         if parts.is_empty() {
@@ -441,6 +453,22 @@ fn registry_facts(a: &Assessment, out: &mut String) {
             format!(" · {}", parts.join(" · "))
         }
     );
+    // What stayed unresolved, and the one setting that fixes it: a reader
+    // must not take "0 high" for a clean bill when nothing was looked up.
+    for e in &r.ecosystems {
+        let resolved = e.live + e.cached + e.from_snapshot;
+        if let Some(note) = e.note.as_deref().filter(|_| resolved < e.packages) {
+            let _ = writeln!(
+                out,
+                "  {}  {}: {} of {} packages not resolved, so their registry rules were not evaluated: {}",
+                paint(severity_style(Severity::High), "!"),
+                escape(e.ecosystem.as_str()),
+                e.packages - resolved,
+                e.packages,
+                escape(note)
+            );
+        }
+    }
 }
 
 /// Messages shown under each of the riskiest components; the rest are counted.

@@ -17,6 +17,7 @@ pub mod goproxy;
 pub mod http;
 pub mod keys;
 pub mod npm;
+pub mod package_managers;
 pub mod progress;
 pub mod pypi;
 pub mod snapshot;
@@ -163,6 +164,50 @@ pub fn discover_endpoints(
     found.archives = apt.sources;
     found.apt_etc = PathBuf::from(apt_etc);
     Ok(found)
+}
+
+/// The last layer of endpoint discovery, run once the inventory is known:
+/// for each ecosystem it has packages of and nothing configured an endpoint
+/// for, its package manager's own default (see [`package_managers`]). Not
+/// offline (the cache's facts are used without an endpoint there), and not
+/// when `CHAINRISK_PACKAGE_MANAGERS=off`.
+pub fn ask_package_managers(options: &mut ResolveOptions, inventory: &crate::model::Inventory) {
+    let env = |name: &str| std::env::var(name).ok();
+    if options.offline || !package_managers::enabled(&env) {
+        return;
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cargo_home = env("CARGO_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|h| h.join(".cargo")));
+    for eco in endpoints::RESOLVABLE {
+        let used = inventory
+            .components
+            .iter()
+            .any(|c| !c.root && c.ecosystem == eco);
+        if !used || options.endpoints.iter().any(|e| e.ecosystem == eco) {
+            continue;
+        }
+        // A configuration file that could not be used is not papered over by a default.
+        if options.endpoint_problems.iter().any(|(e, _)| *e == eco) {
+            continue;
+        }
+        match package_managers::ask(&eco, &cwd, cargo_home.as_deref()) {
+            Ok(Some(answer)) => match endpoints::endpoint_url(&eco, &answer.url) {
+                Ok(url) => options.endpoints.push(Endpoint {
+                    ecosystem: eco,
+                    url,
+                    configured_by: answer.asked,
+                }),
+                Err(e) => options
+                    .endpoint_problems
+                    .push((eco, format!("{}: {e}", answer.asked))),
+            },
+            Ok(None) => {}
+            Err(why) => options.endpoint_problems.push((eco, why)),
+        }
+    }
 }
 
 /// One package's facts and where they came from.
