@@ -198,7 +198,7 @@ fn report_gate(
 ) {
     let mut sorted = failing.to_vec();
     // Worst first; within a severity, the report's order (stable sort).
-    sorted.sort_by(|x, y| y.severity.cmp(&x.severity));
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in sorted.iter().take(GATE_SHOWN) {
         // Messages name their component; one that does not gets it in front.
         let subject = f

@@ -634,10 +634,10 @@ fn without_subject<'m>(message: &'m str, c: Option<&crate::model::Component>) ->
         return message;
     };
     for prefix in [c.display_name(), c.name.clone()] {
-        if let Some(rest) = message.strip_prefix(prefix.as_str()) {
-            if let Some(rest) = rest.strip_prefix(' ').or_else(|| rest.strip_prefix(": ")) {
-                return rest;
-            }
+        if let Some(rest) = message.strip_prefix(prefix.as_str())
+            && let Some(rest) = rest.strip_prefix(' ').or_else(|| rest.strip_prefix(": "))
+        {
+            return rest;
         }
     }
     message

@@ -152,10 +152,10 @@ pub fn licence_unknown(c: &Component, _: &Ctx) -> Verdict {
         .as_deref()
         .filter(|o| o.presence == crate::model::Presence::Found)
         .and_then(|o| o.license.as_deref().map(|l| (o, l)));
-    if let Some((_, l)) = resolved {
-        if crate::model::License::new(crate::model::LicenseKind::Declared, l).is_known() {
-            return Verdict::Pass;
-        }
+    if let Some((_, l)) = resolved
+        && crate::model::License::new(crate::model::LicenseKind::Declared, l).is_known()
+    {
+        return Verdict::Pass;
     }
     let asserted: Vec<&str> = c
         .licenses
