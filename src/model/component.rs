@@ -308,6 +308,18 @@ pub enum BuildCode {
     SourceDistribution,
 }
 
+impl BuildCode {
+    /// In words, for messages and evidence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BuildCode::InstallScript => "install script",
+            BuildCode::BuildScript => "build script",
+            BuildCode::ProcMacro => "procedural macro",
+            BuildCode::SourceDistribution => "source distribution built at install time",
+        }
+    }
+}
+
 /// Where a component was read: the input (index into [`Inventory::documents`](super::Inventory))
 /// and a JSON pointer, XML path or `line N` inside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -360,6 +360,25 @@ pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
     })
 }
 
+/// The singular of the plural nouns the English messages count.
+fn singular(word: &str) -> &str {
+    match word {
+        "components" => "component",
+        "findings" => "finding",
+        "packages" => "package",
+        "checks" => "check",
+        "rules" => "rule",
+        "exceptions" => "exception",
+        "inputs" => "input",
+        "suppliers" => "supplier",
+        "days" => "day",
+        "months" => "month",
+        "entries" => "entry",
+        "advisories" => "advisory",
+        other => other,
+    }
+}
+
 /// A translator for one language, passed by value through the renderers.
 #[derive(Clone, Copy, Debug)]
 pub struct Tr(pub Lang);
@@ -380,14 +399,36 @@ impl Tr {
 
     /// A message with one `{n}` placeholder.
     pub fn n(self, key: &str, n: usize) -> String {
-        self.t(key).replace("{n}", &n.to_string())
+        self.count(self.t(key), "{n}", n)
     }
 
     /// A message with `{a}` and `{b}` placeholders.
     pub fn n2(self, key: &str, a: usize, b: usize) -> String {
-        self.t(key)
-            .replace("{a}", &a.to_string())
-            .replace("{b}", &b.to_string())
+        let text = self.count(self.t(key), "{a}", a);
+        self.count(&text, "{b}", b)
+    }
+
+    /// `placeholder` replaced by `n`; in English a plural noun right after a
+    /// count of one loses its `s` ("1 component", not "1 components").
+    fn count(self, text: &str, placeholder: &str, n: usize) -> String {
+        let mut text = text.to_string();
+        if n == 1 && matches!(self.0, Lang::En) {
+            let marked = format!("{placeholder} ");
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(&marked) {
+                let after = &rest[at + marked.len()..];
+                let word_len = after
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(after.len());
+                out.push_str(&rest[..at + marked.len()]);
+                out.push_str(singular(&after[..word_len]));
+                rest = &after[word_len..];
+            }
+            out.push_str(rest);
+            text = out;
+        }
+        text.replace(placeholder, &n.to_string())
     }
 
     pub fn sev(self, s: Severity) -> &'static str {
@@ -476,6 +517,18 @@ mod tests {
     use crate::report::view::{BSI, FACTORS, FAMILIES, NTIA};
     use crate::rules::catalogue::{Needs, RULES};
     use std::collections::HashSet;
+
+    #[test]
+    fn a_count_of_one_takes_the_singular_in_english() {
+        let en = Tr(Lang::En);
+        assert_eq!(en.n("inventory.summary", 1), "All 1 component");
+        assert_eq!(en.n("inventory.summary", 2), "All 2 components");
+        assert!(
+            en.n2("sum.with_supplier", 1, 1)
+                .starts_with("1 of 1 component have")
+        );
+        assert_eq!(Tr(Lang::ZhCn).n("inventory.summary", 1), "全部 1 个组件");
+    }
 
     #[test]
     fn every_key_has_both_languages_once() {

@@ -37,6 +37,16 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
 /// formatting characters become visible escapes first (a newline would end a
 /// row), then Markdown punctuation is backslash-escaped and `<`, `>` and `&`
 /// become entities, so no raw HTML reaches the page.
+/// chainrisk's own text (rule summaries, written with `code` spans): its
+/// code spans stay Markdown; only what would break a line or a table cell
+/// is escaped. Never for text read from an input: that is [`cell`].
+fn own_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+}
+
 pub fn cell(s: &str) -> Cow<'_, str> {
     let s = untrusted::escape(s);
     // Most values need no escaping: hand them back without copying.
@@ -368,7 +378,7 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
         out,
         "- **{}**: {}",
         t.t("f.summary"),
-        cell(&t.rule_summary(&f.rule))
+        own_text(&t.rule_summary(&f.rule))
     );
     w!(
         out,

@@ -317,10 +317,10 @@ fn coverage(a: &Assessment, out: &mut String) {
             .collect();
         let _ = writeln!(
             out,
-            "{}  HHI {:.0} over {} components with a supplier, namespace or repository owner; largest: {}",
+            "{}  HHI {:.0} over {} with a supplier, namespace or repository owner; largest: {}",
             paint(BOLD, "Suppliers"),
             sup.hhi,
-            sup.with_supplier,
+            plural(sup.with_supplier, "component"),
             top.join(", ")
         );
     }

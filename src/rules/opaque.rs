@@ -77,13 +77,15 @@ pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
         None => build_time_code_at_registry(c),
         Some(codes) if codes.is_empty() => Verdict::Pass,
         Some(codes) => {
-            let what: Vec<&str> = codes
+            let what: Vec<String> = codes
                 .iter()
-                .map(|b| match b {
-                    BuildCode::InstallScript => "an install script",
-                    BuildCode::BuildScript => "a build script",
-                    BuildCode::ProcMacro => "a procedural macro",
-                    BuildCode::SourceDistribution => "a source distribution built at install time",
+                .map(|b| {
+                    let article = if *b == BuildCode::InstallScript {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    format!("{article} {}", b.describe())
                 })
                 .collect();
             Verdict::fire(
@@ -94,7 +96,7 @@ pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
                 ),
                 codes
                     .iter()
-                    .map(|b| ("build-time code", format!("{b:?}")))
+                    .map(|b| ("build-time code", b.describe().to_string()))
                     .collect(),
             )
         }
