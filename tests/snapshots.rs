@@ -37,3 +37,30 @@ fn demo_terminal_summary() {
     let text = scan(&[]).replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!("demo-table", text);
 }
+
+/// A report or an SBOM given where a snapshot belongs is named for what it
+/// is, not as a snapshot missing a field.
+#[test]
+fn a_report_or_sbom_given_as_snapshot_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    bin()
+        .args(["scan", "--offline", "--format", "json", "-o"])
+        .arg(&report)
+        .arg(demo())
+        .assert()
+        .success();
+    for (file, what) in [
+        (
+            report.as_path(),
+            "is a chainrisk report, not a registry snapshot",
+        ),
+        (demo().as_path(), "is an SBOM, not a registry snapshot"),
+    ] {
+        let out = bin().args(["snapshot", "info"]).arg(file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(what), "{stderr}");
+        assert!(stderr.contains("chainrisk snapshot export"), "{stderr}");
+    }
+}

@@ -171,6 +171,16 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    pub const ALL: [OutputFormat; 7] = [
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
+        OutputFormat::Sarif,
+        OutputFormat::Cyclonedx,
+        OutputFormat::Csv,
+    ];
+
     /// The file name `-o DIR` gives this format.
     pub fn file_name(self) -> &'static str {
         match self {

@@ -43,6 +43,20 @@ pub fn plan(
         ));
     }
     let dir = output.unwrap_or(Path::new("."));
+    // A new directory named like a report (`-o out.json`) is a mistake, not a directory.
+    let report_like = dir.extension().is_some_and(|ext| {
+        OutputFormat::ALL.iter().any(|f| {
+            f.file_name()
+                .ends_with(&format!(".{}", ext.to_string_lossy()))
+        })
+    });
+    if !dir.exists() && report_like {
+        return Err(format!(
+            "-o {}: looks like a file name, and several formats ({}) are written into a directory, one file each: give -o DIR",
+            dir.display(),
+            names.join(",")
+        ));
+    }
     if dir.exists() && !dir.is_dir() {
         return Err(format!(
             "-o {}: is a file; with several formats ({}) -o names a directory",
@@ -105,6 +119,19 @@ pub fn prepare(target: &Target) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_formats_refuse_a_new_file_like_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let formats = [OutputFormat::Json, OutputFormat::Html];
+        let e = plan(&formats, Some(&dir.path().join("out.json"))).unwrap_err();
+        assert!(e.contains("looks like a file name"), "{e}");
+        assert!(!dir.path().join("out.json").exists());
+        // A directory that exists is used whatever its name; a new plain name is created.
+        std::fs::create_dir(dir.path().join("reports.json")).unwrap();
+        assert!(plan(&formats, Some(&dir.path().join("reports.json"))).is_ok());
+        assert!(plan(&formats, Some(&dir.path().join("reports"))).is_ok());
+    }
 
     #[test]
     fn one_format_goes_to_stdout_or_the_file() {

@@ -216,10 +216,12 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
     // with a confusing message about some field deep inside.
     let mut de = serde_json::Deserializer::from_str(text);
     let head: Head = serde_path_to_error::deserialize(&mut de).map_err(|e| located(file, e))?;
-    if head.format != FORMAT {
+    let Some(format) = head.format.as_deref() else {
+        return Err(head.not_a_snapshot(file));
+    };
+    if format != FORMAT {
         return Err(format!(
-            "{file}: unsupported snapshot format {:?}; expected {FORMAT:?}",
-            head.format
+            "{file}: unsupported snapshot format {format:?}; expected {FORMAT:?}"
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
@@ -286,7 +288,31 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
 /// The part of a snapshot read before anything else.
 #[derive(Deserialize)]
 struct Head {
-    format: String,
+    format: Option<String>,
+    /// What tells another JSON document apart, for a message that says what it is.
+    schema: Option<String>,
+    #[serde(rename = "bomFormat")]
+    bom_format: Option<String>,
+    #[serde(rename = "spdxVersion")]
+    spdx_version: Option<String>,
+}
+
+impl Head {
+    /// Why a document without a snapshot's `format` is not a snapshot, by what it is.
+    fn not_a_snapshot(&self, file: &str) -> String {
+        let what = if self
+            .schema
+            .as_deref()
+            .is_some_and(|s| s.starts_with("chainrisk.report/"))
+        {
+            "is a chainrisk report, not a registry snapshot"
+        } else if self.bom_format.is_some() || self.spdx_version.is_some() {
+            "is an SBOM, not a registry snapshot"
+        } else {
+            "has no \"format\" field: it is not a chainrisk registry snapshot"
+        };
+        format!("{file}: {what} (make one with `chainrisk snapshot export -o FILE INPUT…`)")
+    }
 }
 
 fn located(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> String {
