@@ -84,27 +84,102 @@ fn thresholds_shown(r: &RuleInfo, policy: &Policy) -> String {
 }
 
 fn list(rules: &[&RuleInfo], policy: &Policy) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<7} {:<13} {:<9} {:<36} {:<18} {:<22} thresholds",
-        "id", "category", "severity", "name", "needs", "maps to"
-    );
-    for r in rules {
-        let _ = writeln!(
-            out,
-            "{:<7} {:<13} {:<9} {:<36} {:<18} {:<22} {}",
+    list_in(rules, policy, terminal_width())
+}
+
+/// The table in one line per rule when that fits `width`, else the fixed
+/// columns on the rule's line and its review mappings and thresholds
+/// wrapped beneath it.
+fn list_in(rules: &[&RuleInfo], policy: &Policy, width: usize) -> String {
+    let row = |r: &RuleInfo| {
+        format!(
+            "{:<7} {:<13} {:<9} {:<36} {:<18}",
             r.id,
             r.category.as_str(),
             severity_shown(r, policy),
             r.name,
-            evaluated_here(r),
-            r.maps_to.join(", "),
-            thresholds_shown(r, policy)
+            evaluated_here(r)
+        )
+    };
+    let wide = rules.iter().all(|r| {
+        let extra = r.maps_to.join(", ").len().max(22) + 1 + thresholds_shown(r, policy).len();
+        row(r).len() + 1 + extra <= width
+    });
+    let mut out = String::new();
+    let head = format!(
+        "{:<7} {:<13} {:<9} {:<36} {:<18}",
+        "id", "category", "severity", "name", "needs"
+    );
+    if wide {
+        let _ = writeln!(out, "{head} {:<22} thresholds", "maps to");
+    } else {
+        let _ = writeln!(out, "{:<7} {:<13} {:<9} name", "id", "category", "severity");
+    }
+    for r in rules {
+        let maps = r.maps_to.join(", ");
+        let thresholds = thresholds_shown(r, policy);
+        if wide {
+            let _ = writeln!(out, "{} {maps:<22} {thresholds}", row(r));
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{:<7} {:<13} {:<9} {}",
+            r.id,
+            r.category.as_str(),
+            severity_shown(r, policy),
+            r.name
         );
+        let details = format!("needs {} · maps to {maps}", evaluated_here(r));
+        for line in wrap(&details, width.saturating_sub(8).max(20)) {
+            let _ = writeln!(out, "        {line}");
+        }
+        if !thresholds.is_empty() {
+            for line in wrap(&thresholds, width.saturating_sub(8).max(20)) {
+                let _ = writeln!(out, "        {line}");
+            }
+        }
     }
     let _ = writeln!(out, "\n`chainrisk rules ID` explains one rule.");
     out
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The terminal's width: `COLUMNS`, else the terminal standard output is,
+/// else 100 (a pipe or a file).
+fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        return n;
+    }
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct we pass.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let got = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
+    if got == 0 && size.ws_col > 0 {
+        usize::from(size.ws_col)
+    } else {
+        100
+    }
 }
 
 fn explain(r: &RuleInfo, policy: &Policy) -> String {
@@ -152,4 +227,23 @@ fn to_json(r: &RuleInfo, policy: &Policy) -> serde_json::Value {
         "summary": r.summary,
         "doc": r.doc,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_list_fits_the_width_it_is_given() {
+        let rules: Vec<&RuleInfo> = RULES.iter().collect();
+        let policy = Policy::default();
+        for width in [80, 100, 120] {
+            let text = list_in(&rules, &policy, width);
+            let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
+            assert!(longest <= width, "{width}: a line of {longest}");
+            assert!(text.contains("max_release_age_months = 24 months"));
+        }
+        let wide = list_in(&rules, &policy, 400);
+        assert_eq!(wide.lines().count(), RULES.len() + 3);
+    }
 }
