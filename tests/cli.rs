@@ -376,3 +376,65 @@ fn graph_without_primary_measures_directness_from_its_tops() {
             .any(|f| f["rule"] == "SBM-04")
     );
 }
+
+/// docs/rules.md is the catalogue as `chainrisk rules --format markdown`
+/// writes it with the default policy: regenerate it when a rule changes.
+#[test]
+fn docs_rules_md_is_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert!(
+        written == String::from_utf8(out.stdout).unwrap(),
+        "docs/rules.md is stale: run `chainrisk rules --format markdown > docs/rules.md` outside a directory with a chainrisk.toml"
+    );
+    let json = bin()
+        .current_dir(dir.path())
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(written.matches("\n### ").count(), rules.len());
+}
+
+/// Every relative link of the README and docs/ points at a file in the
+/// repository: a clone has nothing beside it.
+#[test]
+fn readme_and_docs_link_only_inside_the_repository() {
+    let mut files = vec![root().join("README.md")];
+    for e in std::fs::read_dir(root().join("docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            files.push(p);
+        }
+    }
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, _) in text.match_indices("](") {
+            let target: String = text[i + 2..].chars().take_while(|c| *c != ')').collect();
+            let path = target.split('#').next().unwrap();
+            if path.is_empty() || path.contains("://") || path.starts_with("mailto:") {
+                continue;
+            }
+            let resolved = file.parent().unwrap().join(path);
+            let inside = resolved
+                .canonicalize()
+                .is_ok_and(|p| p.starts_with(root().canonicalize().unwrap()));
+            if !inside {
+                broken.push(format!("{}: {target}", file.display()));
+            }
+        }
+        assert!(
+            !text.contains("../shared"),
+            "{} names ../shared",
+            file.display()
+        );
+    }
+    assert!(broken.is_empty(), "links out of the repository: {broken:?}");
+}

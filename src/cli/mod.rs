@@ -212,6 +212,8 @@ impl OutputFormat {
 pub enum RulesFormat {
     Table,
     Json,
+    /// The catalogue as Markdown (what `docs/rules.md` is).
+    Markdown,
 }
 
 /// Formats of `chainrisk diff`.

@@ -36,6 +36,7 @@ pub fn run(args: &RulesArgs) -> u8 {
             s.push('\n');
             s
         }
+        RulesFormat::Markdown => markdown(&selected, policy),
         RulesFormat::Table if args.id.is_some() => explain(selected[0], policy),
         RulesFormat::Table => list(&selected, policy),
     };
@@ -180,6 +181,53 @@ fn terminal_width() -> usize {
     } else {
         100
     }
+}
+
+/// The catalogue as a Markdown document: a table per family, then each
+/// rule's doc. `docs/rules.md` is this output with the default policy.
+fn markdown(rules: &[&RuleInfo], policy: &Policy) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# chainrisk rules\n");
+    let _ = writeln!(
+        out,
+        "Written by `chainrisk rules --format markdown` from the rule catalogue (rule set {}); the thresholds are the defaults, which `chainrisk.toml` can change. A rule returns a finding, a pass, or *not evaluated* with the reason when the data it needs is missing: never a pass for lack of data.\n",
+        catalogue::RULESET_VERSION
+    );
+    let _ = writeln!(
+        out,
+        "\"Maps to\" feeds the report's review matrix: **M4(2)** risk throughout R&D, delivery and technical support; **M10(1)** illegal control, interference or tampering; **M10(2)** interruption of supply and business continuity; **M10(3)** security, openness, transparency, diversity of sources and reliability of supply channels; **NTIA** minimum elements; **BSI** TR-03183-2; **Scorecard** OpenSSF Scorecard checks.\n"
+    );
+    let mut family = "";
+    for r in rules {
+        let prefix = &r.id[..3];
+        if prefix != family {
+            family = prefix;
+            let _ = writeln!(out, "## {} — {}\n", prefix, r.category.as_str());
+            let _ = writeln!(
+                out,
+                "| id | name | severity | needs | maps to | thresholds |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|---|---|");
+            for q in rules.iter().filter(|q| q.id.starts_with(prefix)) {
+                let _ = writeln!(
+                    out,
+                    "| [{id}](#{anchor}) | {} | {} | {} | {} | {} |",
+                    q.name,
+                    severity_shown(q, policy),
+                    evaluated_here(q),
+                    q.maps_to.join(", "),
+                    thresholds_shown(q, policy).replace('|', "\\|"),
+                    id = q.id,
+                    anchor = q.id.to_ascii_lowercase(),
+                );
+            }
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "### {}\n", r.id);
+        let _ = writeln!(out, "**{}.** Fires when {}.\n", r.name, r.summary);
+        let _ = writeln!(out, "{}\n", r.doc);
+    }
+    out
 }
 
 fn explain(r: &RuleInfo, policy: &Policy) -> String {
