@@ -133,4 +133,49 @@ fn every_requirements_file_at_the_top_is_read_and_dev_files_are_dev_scope() {
     assert_eq!(scope("hypothesis"), "dev");
     assert_eq!(report["summary"]["direct"], 3);
     assert_eq!(report["summary"]["directness_unknown"], 0);
+    assert_eq!(report["summary"]["dev"], 2);
+
+    // The terminal shows them apart; --scope shipped leaves them out.
+    let text = bin()
+        .args(["scan", "--offline"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("of which 2 development or test dependencies"),
+        "{text}"
+    );
+    let out = bin()
+        .args([
+            "scan",
+            "--offline",
+            "--scope",
+            "shipped",
+            "--format",
+            "json",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("2 development or test dependencies left out")
+    );
+    let shipped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&shipped, "--scope shipped");
+    let names: Vec<&str> = shipped["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["requests"]);
+    assert!(
+        shipped["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["component"].as_u64().is_none_or(|i| i == 0))
+    );
 }

@@ -207,6 +207,15 @@ impl OutputFormat {
     }
 }
 
+/// `--scope`: the components a scan judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanScope {
+    /// Every component the inputs name.
+    All,
+    /// What is delivered: development and test dependencies are left out.
+    Shipped,
+}
+
 /// Formats of `chainrisk rules`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
@@ -311,6 +320,11 @@ pub struct ScanArgs {
     /// (e.g. linux/arm64). Default: the only one, else linux/amd64.
     #[arg(long, value_name = "OS/ARCH")]
     pub platform: Option<String>,
+    /// Which components to judge: `all`, or `shipped` to leave out development
+    /// and test dependencies (npm devDependencies, Pipfile develop, dev
+    /// requirements files, Cargo dev-dependencies).
+    #[arg(long, value_enum, default_value_t = ScanScope::All, env = "CHAINRISK_SCOPE")]
+    pub scope: ScanScope,
 }
 
 #[derive(clap::Args, Debug)]

@@ -87,6 +87,14 @@ pub fn run(args: &ScanArgs) -> u8 {
         platform: args.platform.clone(),
     };
     let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
+    if args.scope == super::ScanScope::Shipped {
+        let left_out = inventory.retain_components(|c| c.scope != crate::model::Scope::Dev);
+        if left_out > 0 {
+            stderr_line!(
+                "note: --scope shipped: {left_out} development or test dependencies left out"
+            );
+        }
+    }
     let lifecycle = match args.lifecycle_data.as_str() {
         "bundled" => crate::lifecycle::Lifecycle::bundled(),
         root => crate::lifecycle::Lifecycle::load(std::path::Path::new(root)),

@@ -182,8 +182,84 @@ impl Inventory {
         let doc = self.documents.get(loc.input)?;
         Some((doc.path.as_str(), loc.pointer.as_str()))
     }
+
+    /// Keeps the components `keep` accepts (and every root), renumbering
+    /// them and their edges, parents and roots; returns how many were left out.
+    pub fn retain_components(&mut self, keep: impl Fn(&Component) -> bool) -> usize {
+        let mut new_id: Vec<Option<ComponentId>> = Vec::with_capacity(self.components.len());
+        let mut next = 0;
+        for c in &self.components {
+            if c.root || keep(c) {
+                new_id.push(Some(next));
+                next += 1;
+            } else {
+                new_id.push(None);
+            }
+        }
+        let left_out = self.components.len() - next;
+        if left_out == 0 {
+            return 0;
+        }
+        let components = std::mem::take(&mut self.components);
+        self.components = components
+            .into_iter()
+            .zip(&new_id)
+            .filter_map(|(mut c, id)| {
+                c.id = (*id)?;
+                c.parent = c.parent.and_then(|p| new_id[p]);
+                Some(c)
+            })
+            .collect();
+        self.edges = self
+            .edges
+            .iter()
+            .filter_map(|e| {
+                Some(Edge {
+                    from: new_id[e.from]?,
+                    to: new_id[e.to]?,
+                })
+            })
+            .collect();
+        self.roots = self.roots.iter().filter_map(|r| new_id[*r]).collect();
+        left_out
+    }
 }
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retained_components_are_renumbered_with_their_edges_parents_and_roots() {
+        let mut inv = Inventory::default();
+        for (i, name) in ["app", "dev-tool", "lib", "lib-part"].iter().enumerate() {
+            let mut c = Component::named(*name);
+            c.id = i;
+            inv.components.push(c);
+        }
+        inv.components[0].root = true;
+        inv.components[3].parent = Some(2);
+        inv.roots = vec![0];
+        inv.edges = vec![
+            Edge { from: 0, to: 1 },
+            Edge { from: 0, to: 2 },
+            Edge { from: 1, to: 2 },
+        ];
+        // Roots stay even when `keep` refuses them.
+        let left_out = inv.retain_components(|c| c.name != "dev-tool" && c.name != "app");
+        assert_eq!(left_out, 1);
+        let names: Vec<(usize, &str)> = inv
+            .components
+            .iter()
+            .map(|c| (c.id, c.name.as_str()))
+            .collect();
+        assert_eq!(names, [(0, "app"), (1, "lib"), (2, "lib-part")]);
+        assert_eq!(inv.components[2].parent, Some(1));
+        assert_eq!(inv.edges, [Edge { from: 0, to: 1 }]);
+        assert_eq!(inv.roots, [0]);
+    }
 }

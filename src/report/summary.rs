@@ -50,6 +50,10 @@ pub struct Summary {
     /// The product itself: with the three above, the parts sum to `components`.
     #[serde(default)]
     pub roots: usize,
+    /// Development and test dependencies among `components` (`--scope
+    /// shipped` leaves them out).
+    #[serde(default)]
+    pub dev: usize,
     pub findings: usize,
     pub findings_by_severity: IndexMap<Severity, usize>,
     pub findings_by_category: IndexMap<Category, usize>,
@@ -82,6 +86,7 @@ impl Summary {
             transitive: count(&|c| !c.root && c.direct == Some(false)),
             directness_unknown: count(&|c| c.direct.is_none() && !c.root),
             roots: count(&|c| c.root),
+            dev: count(&|c| c.scope == crate::model::Scope::Dev),
             findings: eval.findings.len(),
             findings_by_severity: by_sev,
             findings_by_category: by_cat,

@@ -91,6 +91,19 @@ fn header(a: &Assessment, out: &mut String) {
         s.transitive,
         s.directness_unknown
     );
+    if s.dev > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                &format!(
+                    "  of which {} development or test dependencies, marked (dev) below; --scope shipped leaves them out",
+                    s.dev
+                )
+            )
+        );
+    }
 }
 
 fn inputs(a: &Assessment, out: &mut String) {
@@ -529,6 +542,11 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
             Some(worst) => paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
             None => paint(DIM, &format!("{:<8}", "accepted")),
         };
+        let dev = a
+            .components
+            .get(id)
+            .is_some_and(|c| c.scope == crate::model::Scope::Dev);
+        let name = if dev { format!("{name} (dev)") } else { name };
         let _ = writeln!(
             out,
             "  {label}  {:<40} {}",
