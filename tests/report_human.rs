@@ -60,6 +60,60 @@ fn demo_html_chinese() {
     insta::assert_snapshot!("demo-html-zh-CN", stable(html::render(&a, Lang::ZhCn)));
 }
 
+/// A fact the SBOM lacks for every component (no hash, no supplier) is one
+/// grouped entry with its components collapsed, each still carrying its
+/// finding's anchor; the findings come before conformance and the matrix.
+#[test]
+fn widespread_findings_are_one_collapsed_entry_each() {
+    let out = bin()
+        .current_dir(root())
+        .args([
+            "scan",
+            "fixtures/demo/gsutil-5.29.cdx.json",
+            "--snapshot",
+            "fixtures/demo/gsutil-5.29.snapshot.json",
+            "--offline",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let a = json::read(&out.stdout).expect("the JSON report reads back");
+    let del01 = a.findings.iter().filter(|f| f.rule == "DEL-01").count();
+    assert_eq!(del01, 36);
+    let md = markdown::render(&a, Lang::En);
+    let page = html::render(&a, Lang::En);
+    for text in [&md, &page] {
+        for n in 1..=a.findings.len() {
+            assert!(text.contains(&format!("id=\"f{n}\"")), "F{n} has no anchor");
+        }
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("no {s}"));
+        assert!(at("id=\"findings\"") < at("id=\"conformance\""));
+        assert!(at("id=\"conformance\"") < at("id=\"review-matrix\""));
+    }
+    assert_eq!(
+        md.matches(" · DEL-01 hash missing · 36 components").count(),
+        1
+    );
+    assert_eq!(
+        md.matches("has no hash in its SBOM").count(),
+        1,
+        "one example message"
+    );
+    assert_eq!(
+        page.matches("<details><summary>36 components</summary>")
+            .count(),
+        2
+    );
+    // Each finding of a non-widespread rule keeps its own row.
+    let single = a
+        .findings
+        .iter()
+        .filter(|f| f.rule != "DEL-01" && f.rule != "SBM-01")
+        .count();
+    assert_eq!(page.matches("<tr class=\"finding ").count(), single + 2);
+}
+
 #[test]
 fn markdown_and_html_show_the_same_findings() {
     let a = assess(DEMO);

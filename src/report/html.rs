@@ -106,9 +106,9 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     cover(&v, t, &subject, &mut out);
     contents(t, &mut out);
     summary(&v, t, &mut out);
+    findings(&v, t, &mut out);
     conformance(&v, t, &mut out);
     matrix(&v, t, &mut out);
-    findings(&v, t, &mut out);
     unknowns(&v, t, &mut out);
     policy(&v, t, &mut out);
     inventory(&v, t, &mut out);
@@ -586,12 +586,77 @@ fn findings(v: &View, t: Tr, out: &mut String) {
             badge(t, g.severity),
             g.rows.len()
         );
-        for r in &g.rows {
+        let (single, grouped) = g.split(&v.widespread);
+        for r in &single {
             finding_rows(r, t, out);
+        }
+        for rg in &grouped {
+            grouped_rows(rg, t, out);
         }
         w!(out, "</tbody>\n");
     }
     w!(out, "</table>\n</section>\n");
+}
+
+/// One entry for a widespread rule: the range of finding numbers, the
+/// components collapsed (each with its finding's anchor, which opens the
+/// list when followed), and the first message as the example.
+fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
+    let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
+    let sev = sev_class(rg.rows[0].finding.severity);
+    let mut open = 0;
+    let mut accepted = 0;
+    for r in &rg.rows {
+        if r.exception.is_some() {
+            accepted += 1;
+        } else {
+            open += 1;
+        }
+    }
+    let mut status = Vec::new();
+    if open > 0 {
+        status.push(format!(
+            "<span class=\"status open\">{} {open}</span>",
+            esc(t.t("status.open"))
+        ));
+    }
+    if accepted > 0 {
+        status.push(format!(
+            "<span class=\"status accepted\">{} {accepted}</span>",
+            esc(t.t("exc.accepted"))
+        ));
+    }
+    let names: Vec<String> = rg
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "<span class=\"comp\" id=\"{}\">{}</span>",
+                r.anchor(),
+                esc(&component_label(r, t))
+            )
+        })
+        .collect();
+    w!(
+        out,
+        "<tr class=\"finding grouped {sev}\" data-rule=\"{rule}\">\
+         <td class=\"n\"><a href=\"#f{first}\">F{first}–F{last}</a></td><td><code class=\"id\">{rule}</code></td>\
+         <td>{title}</td><td><details><summary>{count}</summary>{names}</details></td><td>{status}</td></tr>\n",
+        rule = esc(rg.rule),
+        title = esc(&t.rule_name(rg.rule)),
+        count = esc(&t.n("f.grouped", rg.rows.len())),
+        names = names.join(", "),
+        status = status.join(" "),
+    );
+    w!(
+        out,
+        "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
+        esc(t.t("f.grouped_note")),
+        esc(t.t("f.example")),
+        esc(&rg.rows[0].finding.message),
+        esc(t.t("f.summary")),
+        code_spans(&esc(&t.rule_summary(rg.rule))),
+    );
 }
 
 fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {

@@ -23,9 +23,9 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     cover(&v, t, &mut out);
     contents(t, &mut out);
     summary(&v, t, &mut out);
+    findings(&v, t, &mut out);
     conformance(&v, t, &mut out);
     matrix(&v, t, &mut out);
-    findings(&v, t, &mut out);
     unknowns(&v, t, &mut out);
     policy(&v, t, &mut out);
     inventory(&v, t, &mut out);
@@ -33,10 +33,6 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     out
 }
 
-/// Text safe inside a table cell or a line of prose: control and invisible
-/// formatting characters become visible escapes first (a newline would end a
-/// row), then Markdown punctuation is backslash-escaped and `<`, `>` and `&`
-/// become entities, so no raw HTML reaches the page.
 /// chainrisk's own text (rule summaries, written with `code` spans): its
 /// code spans stay Markdown; only what would break a line or a table cell
 /// is escaped. Never for text read from an input: that is [`cell`].
@@ -47,6 +43,10 @@ fn own_text(s: &str) -> String {
         .replace('|', "\\|")
 }
 
+/// Text safe inside a table cell or a line of prose: control and invisible
+/// formatting characters become visible escapes first (a newline would end a
+/// row), then Markdown punctuation is backslash-escaped and `<`, `>` and `&`
+/// become entities, so no raw HTML reaches the page.
 pub fn cell(s: &str) -> Cow<'_, str> {
     let s = untrusted::escape(s);
     // Most values need no escaping: hand them back without copying.
@@ -322,6 +322,7 @@ fn findings(v: &View, t: Tr, out: &mut String) {
         return;
     }
     for g in &v.groups {
+        let (single, grouped) = g.split(&v.widespread);
         w!(out, "### {} ({})\n", t.sev(g.severity), g.rows.len());
         table_head(
             out,
@@ -334,7 +335,7 @@ fn findings(v: &View, t: Tr, out: &mut String) {
                 t.t("conf.status"),
             ],
         );
-        for r in &g.rows {
+        for r in &single {
             let component = r
                 .component
                 .map(display_name)
@@ -351,11 +352,91 @@ fn findings(v: &View, t: Tr, out: &mut String) {
                 n = r.number,
             );
         }
+        for rg in &grouped {
+            let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
+            w!(
+                out,
+                "| [F{first}–F{last}](#f{first}) | {} | {} | {} | | {} |",
+                cell(rg.rule),
+                t.rule_name(rg.rule),
+                t.n("f.grouped", rg.rows.len()),
+                group_status(&rg.rows, t),
+            );
+        }
         w!(out);
-        for r in &g.rows {
+        for r in &single {
             finding_detail(r, t, out);
         }
+        for rg in &grouped {
+            grouped_detail(rg, t, out);
+        }
     }
+}
+
+/// How many of a group's findings are open, accepted or known.
+fn group_status(rows: &[&FindingRow], t: Tr) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for r in rows {
+        let s = finding_status(r, t);
+        match counts.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One entry for a widespread rule: the first message as the example, the
+/// rule's summary, and every component, collapsed, each with its finding's anchor.
+fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
+    let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
+    w!(
+        out,
+        "#### F{first}–F{last} · {} {} · {}\n",
+        cell(rg.rule),
+        t.rule_name(rg.rule),
+        t.n("f.grouped", rg.rows.len())
+    );
+    w!(out, "{}\n", t.t("f.grouped_note"));
+    w!(
+        out,
+        "- **{}**: {}",
+        t.t("f.example"),
+        cell(&rg.rows[0].finding.message)
+    );
+    w!(
+        out,
+        "- **{}**: {}",
+        t.t("f.summary"),
+        own_text(&t.rule_summary(rg.rule))
+    );
+    w!(
+        out,
+        "- **{}**: {}\n",
+        t.t("f.components"),
+        group_status(&rg.rows, t)
+    );
+    w!(
+        out,
+        "<details><summary>{}</summary>\n",
+        t.n("f.grouped", rg.rows.len())
+    );
+    let names: Vec<String> = rg
+        .rows
+        .iter()
+        .map(|r| {
+            let name = r
+                .component
+                .map(display_name)
+                .unwrap_or_else(|| t.t("f.product").to_string());
+            format!("<a id=\"f{}\"></a>F{} {}", r.number, r.number, cell(&name))
+        })
+        .collect();
+    w!(out, "{}\n\n</details>\n", names.join(" · "));
 }
 
 fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {

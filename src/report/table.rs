@@ -516,7 +516,7 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
             .then(open(fb).cmp(&open(fa)))
             .then(ia.cmp(ib))
     });
-    let widespread = widespread_rules(a);
+    let widespread = super::view::widespread_rules(a);
     let total = ranked.len();
     let shown = if opts.top == 0 {
         total
@@ -555,7 +555,7 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
         );
         // Open findings first, worst first, then the report's order; a
         // widespread rule is told once in its own section, not per component.
-        fs.retain(|f| !widespread.contains_key(f.rule.as_str()));
+        fs.retain(|f| !widespread.contains(f.rule.as_str()));
         fs.sort_by_key(|f| (f.exception.is_some(), std::cmp::Reverse(f.severity)));
         for f in fs.iter().take(MESSAGES_SHOWN) {
             let text = without_subject(&f.message, a.components.get(id));
@@ -581,42 +581,18 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
     }
 }
 
-/// A rule that fires on at least this many components…
-const WIDESPREAD_MIN: usize = 10;
-/// …and on at least this share of them is shown once, grouped.
-const WIDESPREAD_SHARE: f64 = 0.25;
-
-/// Rules that repeat one fact over many components (no hash, no supplier,
-/// no licence): each with its component findings, in rule order.
-fn widespread_rules(a: &Assessment) -> BTreeMap<&str, Vec<&Finding>> {
-    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in a.findings.iter().filter(|f| f.component.is_some()) {
-        by_rule.entry(f.rule.as_str()).or_default().push(f);
-    }
-    let n = a.components.len();
-    // Only rules on the SBOM's own data (no hash, no supplier, no licence)
-    // repeat one fact; a registry or graph finding says something different
-    // about each component and stays under it.
-    let sbom_data = |rule: &str| {
-        crate::rules::catalogue::find(rule).is_some_and(|r| {
-            r.needs == crate::rules::catalogue::Needs::Sbom
-                && r.subject == crate::rules::catalogue::Subject::Component
-        })
-    };
-    by_rule.retain(|rule, fs| {
-        sbom_data(rule)
-            && fs.len() >= WIDESPREAD_MIN
-            && fs.len() as f64 >= WIDESPREAD_SHARE * n as f64
-    });
-    by_rule
-}
-
 /// The widespread rules, one line each: how many components, the worst
 /// severity, and one message as the example.
 fn widespread(a: &Assessment, out: &mut String) {
-    let rules = widespread_rules(a);
-    if rules.is_empty() {
+    let widespread = super::view::widespread_rules(a);
+    if widespread.is_empty() {
         return;
+    }
+    let mut rules: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in a.findings.iter().filter(|f| f.component.is_some()) {
+        if widespread.contains(f.rule.as_str()) {
+            rules.entry(f.rule.as_str()).or_default().push(f);
+        }
     }
     let _ = writeln!(
         out,

@@ -2,7 +2,7 @@
 //! computed once from an [`Assessment`] so the two formats never disagree.
 //! Labels are message keys (see `i18n`); values stay as the data gave them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
@@ -18,9 +18,11 @@ use crate::rules::catalogue::{self, RuleInfo};
 /// Markdown and HTML both list them in their table of contents.
 pub const SECTIONS: [(&str, &str); 8] = [
     ("summary", "sec.summary"),
+    // The risks first; conformance and the review matrix are what a reviewer
+    // checks after reading them.
+    ("findings", "sec.findings"),
     ("conformance", "sec.conformance"),
     ("review-matrix", "sec.matrix"),
-    ("findings", "sec.findings"),
     ("known-unknowns", "sec.unknowns"),
     ("policy", "sec.policy"),
     ("inventory", "sec.inventory"),
@@ -152,6 +154,68 @@ pub struct SeverityGroup<'a> {
     pub rows: Vec<FindingRow<'a>>,
 }
 
+/// The findings of one widespread rule within a severity group, shown as one entry.
+pub struct RuleGroup<'v, 'a> {
+    pub rule: &'a str,
+    pub rows: Vec<&'v FindingRow<'a>>,
+}
+
+impl<'a> SeverityGroup<'a> {
+    /// The rows shown one by one, and the widespread rules' rows grouped
+    /// per rule (in rule order), for the human reports.
+    pub fn split<'v>(
+        &'v self,
+        widespread: &BTreeSet<String>,
+    ) -> (Vec<&'v FindingRow<'a>>, Vec<RuleGroup<'v, 'a>>) {
+        let mut single = Vec::new();
+        let mut grouped: Vec<RuleGroup<'v, 'a>> = Vec::new();
+        for r in &self.rows {
+            let rule = r.finding.rule.as_str();
+            if !widespread.contains(rule) {
+                single.push(r);
+                continue;
+            }
+            match grouped.iter_mut().find(|g| g.rule == rule) {
+                Some(g) => g.rows.push(r),
+                None => grouped.push(RuleGroup {
+                    rule,
+                    rows: vec![r],
+                }),
+            }
+        }
+        (single, grouped)
+    }
+}
+
+/// A rule that fires on at least this many components…
+const WIDESPREAD_MIN: usize = 10;
+/// …and on at least this share of them is shown once, grouped.
+const WIDESPREAD_SHARE: f64 = 0.25;
+
+/// Rules that repeat one fact over many components (no hash, no supplier,
+/// no licence): shown once, grouped, in the terminal, Markdown and HTML;
+/// complete, one finding each, in JSON, SARIF and CSV. Only rules on the
+/// SBOM's own data qualify: a registry or graph finding says something
+/// different about each component.
+pub fn widespread_rules(a: &Assessment) -> BTreeSet<String> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for f in a.findings.iter().filter(|f| f.component.is_some()) {
+        *count.entry(f.rule.as_str()).or_default() += 1;
+    }
+    let n = a.components.len() as f64;
+    count
+        .into_iter()
+        .filter(|(rule, k)| {
+            *k >= WIDESPREAD_MIN
+                && *k as f64 >= WIDESPREAD_SHARE * n
+                && catalogue::find(rule).is_some_and(|r| {
+                    r.needs == catalogue::Needs::Sbom && r.subject == catalogue::Subject::Component
+                })
+        })
+        .map(|(rule, _)| rule.to_string())
+        .collect()
+}
+
 pub struct UnknownRow<'a> {
     pub rule: &'a str,
     pub info: Option<&'static RuleInfo>,
@@ -209,6 +273,8 @@ pub struct View<'a> {
     pub matrix: Vec<MatrixRow>,
     /// Non-empty groups only, most severe first.
     pub groups: Vec<SeverityGroup<'a>>,
+    /// See [`widespread_rules`].
+    pub widespread: BTreeSet<String>,
     pub unknowns: Vec<UnknownRow<'a>>,
     pub inventory: Vec<InventoryRow<'a>>,
     /// `online` / `offline` / how resolution ran; `None` when not recorded.
@@ -358,6 +424,7 @@ impl<'a> View<'a> {
             bsi: conformance(a, BSI),
             matrix,
             groups,
+            widespread: widespread_rules(a),
             unknowns,
             inventory,
             mode,
