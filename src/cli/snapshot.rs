@@ -22,7 +22,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
     let now = report::scan_timestamp();
     // The policy of the current directory, for its [registries].
     let loaded = crate::policy::discover(None).map_err(|e| e.to_string())?;
-    let options = super::resolve::options(&args.resolve, None, now, &loaded.policy)?;
+    let mut options = super::resolve::options(&args.resolve, None, now, &loaded.policy)?;
     let mut code = 0;
     let packages: Vec<SnapshotPackage> = if args.inputs.is_empty() {
         // The whole cache, as it is: no input, nothing to resolve.
@@ -73,6 +73,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             Err(_) => crate::lifecycle::Lifecycle::load(std::path::Path::new("/")),
         };
         lifecycle.complete_inventory(&mut inventory);
+        crate::resolve::ask_package_managers(&mut options, &inventory);
         let outcome = crate::resolve::resolve_packages(&inventory, &options);
         for w in &outcome.warnings {
             stderr_line!("warning: {w}");
