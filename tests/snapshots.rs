@@ -64,3 +64,41 @@ fn a_report_or_sbom_given_as_snapshot_is_named_for_what_it_is() {
         assert!(stderr.contains("chainrisk snapshot export"), "{stderr}");
     }
 }
+
+#[path = "../benches/support/gapped_bom.rs"]
+mod gapped_bom;
+
+/// The JSON report of the render bench's 10,000-component document, built
+/// through the real ingest and rules at a fixed time: its content (keys
+/// sorted, whitespace and the temporary directory left out) hashes to the
+/// golden digest captured before the report writer was changed for speed
+/// (issue 12). A change of content on purpose updates
+/// `fixtures/golden/report-10k.sha256` and says why in the commit.
+#[test]
+fn the_10k_report_content_is_the_golden_one() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom-10000.cdx.json");
+    std::fs::write(&path, gapped_bom::synthetic_bom(10_000)).unwrap();
+    let inv = chainrisk::ingest::ingest(std::slice::from_ref(&path));
+    let now = jiff::Timestamp::from_second(1_764_000_000).unwrap();
+    let eval =
+        chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default(), now, None);
+    let a = chainrisk::Assessment::new(inv, eval, chainrisk::report::format_time(now));
+    let mut bytes = Vec::new();
+    chainrisk::report::json::write(&a, &mut bytes).unwrap();
+    let text = String::from_utf8(bytes)
+        .unwrap()
+        .replace(&format!("{}/", dir.path().display()), "");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let canonical = serde_json::to_vec(&value).unwrap();
+    let digest = chainrisk::model::encode::hex(&sha2::Sha256::digest(&canonical));
+    let golden = std::fs::read_to_string(root().join("fixtures/golden/report-10k.sha256")).unwrap();
+    let golden = golden.split_whitespace().next().unwrap();
+    assert_eq!(
+        digest,
+        golden,
+        "the 10,000-component report's content changed ({} findings)",
+        a.findings.len()
+    );
+}
