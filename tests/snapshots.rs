@@ -85,8 +85,10 @@ fn the_10k_report_content_is_the_golden_one() {
     let eval =
         chainrisk::rules::evaluate(&inv, &chainrisk::rules::Thresholds::default(), now, None);
     let a = chainrisk::Assessment::new(inv, eval, chainrisk::report::format_time(now));
+    // The compact form `scan --format json` streams since; the golden was
+    // captured from the pretty one: the content must not differ.
     let mut bytes = Vec::new();
-    chainrisk::report::json::write(&a, &mut bytes).unwrap();
+    chainrisk::report::json::write_as(&a, &mut bytes, false).unwrap();
     let text = String::from_utf8(bytes)
         .unwrap()
         .replace(&format!("{}/", dir.path().display()), "");
@@ -101,4 +103,27 @@ fn the_10k_report_content_is_the_golden_one() {
         "the 10,000-component report's content changed ({} findings)",
         a.findings.len()
     );
+}
+
+/// `--format json` is one compact line; `--pretty` indents it for people;
+/// the content is the same (and `-o FILE` writes the same bytes as stdout).
+#[test]
+fn json_is_compact_by_default_and_pretty_on_request() {
+    let compact = scan(&["--format", "json"]);
+    let pretty = scan(&["--format", "json", "--pretty"]);
+    assert_eq!(compact.lines().count(), 1);
+    assert!(pretty.lines().count() > 100);
+    // The same content; only the recorded command line differs.
+    let content = |text: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v.as_object_mut().unwrap().remove("invocation");
+        v
+    };
+    assert_eq!(content(&compact), content(&pretty));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    scan(&["--format", "json", "-o", file.to_str().unwrap()]);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written.lines().count(), 1);
+    assert_eq!(content(&written), content(&compact));
 }

@@ -325,6 +325,10 @@ pub struct ScanArgs {
     /// requirements files, Cargo dev-dependencies).
     #[arg(long, value_enum, default_value_t = ScanScope::All, env = "CHAINRISK_SCOPE")]
     pub scope: ScanScope,
+    /// Indent the JSON report for people (it is one compact line by default;
+    /// the content is the same).
+    #[arg(long)]
+    pub pretty: bool,
 }
 
 #[derive(clap::Args, Debug)]

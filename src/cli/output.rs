@@ -103,6 +103,30 @@ pub fn render(
     })
 }
 
+/// Writes the JSON report straight into its target through a buffer: to a
+/// temporary file renamed over the target (as every report), or to
+/// standard output (a closed pipe is not an error).
+pub fn stream_json(a: &Assessment, target: &Target, pretty: bool) -> Result<(), String> {
+    use std::io::Write;
+    const BUFFER: usize = 1 << 20;
+    match target {
+        Target::File(path) => crate::model::atomic_write::write_with(path, |file| {
+            let mut out = std::io::BufWriter::with_capacity(BUFFER, file);
+            report::json::write_as(a, &mut out, pretty)?;
+            out.flush()
+        }),
+        Target::Stdout => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(BUFFER, stdout.lock());
+            match report::json::write_as(a, &mut out, pretty).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write to standard output: {e}")),
+            }
+        }
+    }
+}
+
 /// Creates the directory a report file goes into, when it is missing.
 pub fn prepare(target: &Target) -> Result<(), String> {
     if let Target::File(p) = target

@@ -148,14 +148,20 @@ pub fn run(args: &ScanArgs) -> u8 {
         lang: args.lang,
     };
     for (format, target) in &plan {
-        let written = output::render(*format, &assessment, &opts).and_then(|text| {
-            output::prepare(target)?;
-            let path = match target {
-                Target::Stdout => None,
-                Target::File(p) => Some(p.as_path()),
-            };
-            emit(&text, path, args.color)
-        });
+        let written = if *format == super::OutputFormat::Json {
+            // Streamed into the file or standard output, never held whole.
+            output::prepare(target)
+                .and_then(|()| output::stream_json(&assessment, target, args.pretty))
+        } else {
+            output::render(*format, &assessment, &opts).and_then(|text| {
+                output::prepare(target)?;
+                let path = match target {
+                    Target::Stdout => None,
+                    Target::File(p) => Some(p.as_path()),
+                };
+                emit(&text, path, args.color)
+            })
+        };
         if let Err(e) = written {
             stderr_line!("error: {e}");
             return EXIT_USAGE;

@@ -1,11 +1,24 @@
-//! The JSON report: the assessment as it is, pretty-printed.
+//! The JSON report: the assessment as it is, serialised straight into the
+//! writer (no intermediate tree or string). Compact by default; pretty for
+//! people (`--pretty`). The content is the same either way.
 
 use std::io::Write;
 
 use super::Assessment;
 
+/// Pretty-printed, as people read it.
 pub fn write(a: &Assessment, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, a)?;
+    write_as(a, out, true)
+}
+
+/// Compact (`pretty: false`: one line, the default of `scan --format json`)
+/// or pretty-printed. Give a buffered writer: serde writes small pieces.
+pub fn write_as(a: &Assessment, out: &mut dyn Write, pretty: bool) -> std::io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, a)?;
+    } else {
+        serde_json::to_writer(&mut *out, a)?;
+    }
     out.write_all(b"\n")
 }
 
