@@ -405,3 +405,75 @@ fn container_images_are_read_as_their_layers_make_them() {
             "the image has no linux/ppc64le platform: linux/arm64, linux/amd64",
         ));
 }
+
+/// A firmware-style squashfs image (fixtures/images/make-squashfs.sh) is
+/// read in place like the directory it was made from: the same packages, the
+/// release from an os-release reached through a symlink, DEL-09 for the one
+/// file changed after installation and not for the one that matches, and a
+/// device node listed but never read.
+#[test]
+fn a_squashfs_image_is_read_in_place_like_its_directory() {
+    let image = "fixtures/images/rootfs.squashfs";
+    let report = scan(&[image]);
+    assert_eq!(report["inputs"][0]["format"], "rootfs");
+    assert_eq!(
+        report["inputs"][0]["warnings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        report["inputs"][0]
+    );
+    assert_eq!(names(&report), names(&scan(&[ROOT])));
+    let releases: std::collections::BTreeSet<String> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["release"]["version"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(releases, ["12".to_string()].into());
+    let del09 = rules(&report, "DEL-09");
+    assert_eq!(del09.len(), 1, "{del09:?}");
+    assert!(
+        del09[0].starts_with("base-files 12.4+deb12u15:") && del09[0].ends_with(": /etc/issue"),
+        "{del09:?}"
+    );
+}
+
+/// A damaged image is this input's clear error (exit 2), never a crash: cut
+/// short, only the magic bytes of one, its tables zeroed, or an unknown
+/// compressor.
+#[test]
+fn a_damaged_squashfs_image_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(common::root().join("fixtures/images/rootfs.squashfs")).unwrap();
+    let cases = [
+        ("cut.squashfs", whole[..whole.len() / 2].to_vec()),
+        ("magic-only.squashfs", b"hsqs\0\0\0\0garbage".to_vec()),
+        ("zeroed-after-superblock.squashfs", {
+            let mut b = whole.clone();
+            b[96..].fill(0);
+            b
+        }),
+        ("unknown-compressor.squashfs", {
+            // Superblock offset 20: the compressor id (u16, little-endian).
+            let mut b = whole.clone();
+            b[20] = 99;
+            b
+        }),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = bin()
+            .args(["scan", "--offline"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains("squashfs"),
+            "{name}: {stderr}"
+        );
+    }
+}

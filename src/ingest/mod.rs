@@ -199,7 +199,7 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
         path: path.display().to_string(),
         ..Document::default()
     };
-    if path.is_dir() || product::archive::is_tarball(path) {
+    if path.is_dir() || product::archive::is_tarball(path) || product::squashfs::is_squashfs(path) {
         return read_product(path, record, options);
     }
     let bytes = match read_file(path) {

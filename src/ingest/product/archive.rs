@@ -16,9 +16,9 @@ use super::root_path::{self, Lookup};
 use super::tree::{FileState, Tree};
 
 /// Entries indexed before the archive is refused.
-const MAX_ENTRIES: usize = 4_000_000;
+pub(super) const MAX_ENTRIES: usize = 4_000_000;
 /// Decompressed bytes read before the archive is refused.
-const MAX_DECOMPRESSED: u64 = 64 << 30;
+pub(super) const MAX_DECOMPRESSED: u64 = 64 << 30;
 /// Bytes of kept files (package databases, os-release) in all.
 const MAX_KEPT: u64 = 1 << 30;
 /// Longest entry path accepted.
@@ -30,6 +30,19 @@ enum Entry {
     File {
         md5: String,
         content: Option<Vec<u8>>,
+    },
+    Symlink(String),
+    /// A device, FIFO or socket: listed, never read.
+    Special,
+}
+
+/// One node of a filesystem image, for [`ArchiveTree::add_node`].
+pub(super) enum ImageNode<'r> {
+    Dir,
+    /// A regular file: its content as a stream, and the size the image states.
+    File {
+        data: &'r mut dyn Read,
+        size: u64,
     },
     Symlink(String),
     /// A device, FIFO or socket: listed, never read.
@@ -268,6 +281,63 @@ impl ArchiveTree {
             tree.insert(path, value);
         }
         Ok(())
+    }
+
+    /// Adds one node of a filesystem image (see `squashfs.rs`): the path as the
+    /// image names it, normalised and kept inside the root as tar entries
+    /// are; a file's content is hashed on the way and kept only when the
+    /// package readers need it. Returns the bytes read.
+    pub(super) fn add_node(
+        &mut self,
+        raw: &str,
+        node: ImageNode,
+        kept: &mut u64,
+    ) -> Result<u64, String> {
+        if raw.len() > MAX_PATH {
+            self.warnings
+                .push(format!("a path over {MAX_PATH} bytes; skipped"));
+            return Ok(0);
+        }
+        let Some(path) = normalize(raw) else {
+            self.warnings
+                .push(format!("{raw}: climbs out of the root; skipped"));
+            return Ok(0);
+        };
+        if path.is_empty() {
+            return Ok(0);
+        }
+        let mut read = 0u64;
+        let value = match node {
+            ImageNode::Dir => Entry::Dir,
+            ImageNode::Symlink(target) => Entry::Symlink(target),
+            ImageNode::Special => Entry::Special,
+            ImageNode::File { data, size } => {
+                let wanted = keep(&path) && *kept + size <= MAX_KEPT;
+                let mut h = Md5::new();
+                let mut content = wanted.then(Vec::new);
+                let mut buf = vec![0u8; 64 << 10];
+                loop {
+                    let n = data.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
+                    if n == 0 {
+                        break;
+                    }
+                    read += n as u64;
+                    h.update(&buf[..n]);
+                    if let Some(c) = content.as_mut() {
+                        c.extend_from_slice(&buf[..n]);
+                    }
+                }
+                if let Some(c) = &content {
+                    *kept += c.len() as u64;
+                }
+                Entry::File {
+                    md5: crate::model::encode::hex(&h.finalize()),
+                    content,
+                }
+            }
+        };
+        self.insert(path, value);
+        Ok(read)
     }
 
     /// Removes what lower layers put under `path` (and `path` itself when

@@ -10,6 +10,7 @@ pub mod dpkg_verify;
 pub mod image;
 pub mod os_release;
 pub mod root_path;
+pub mod squashfs;
 pub mod tree;
 
 use std::collections::HashMap;
@@ -58,6 +59,8 @@ pub fn read_tarball(
 ) -> Result<ParsedDoc, IngestError> {
     let tree = if image::is_image_archive(path) {
         image::read(path, platform)
+    } else if squashfs::is_squashfs(path) {
+        squashfs::read(path)
     } else {
         archive::ArchiveTree::open(path)
     }
