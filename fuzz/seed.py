@@ -154,6 +154,7 @@ def main():
         "report": (reports, "json"),
         "rustsec": (files(rustsec, "crates/*/*.md", "rust/*/*.md"), None),
         "osv": (files(fx, "advisories/osv/*.json"), "json"),
+        "product_squashfs": (files(fx, "images/*.squashfs"), None),
     }
     everything = []
     for target, (paths, kind) in plan.items():

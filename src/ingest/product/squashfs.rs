@@ -7,7 +7,7 @@
 //! read, node count and decompressed bytes are capped like a tarball's, and
 //! a reader panic on a damaged image is an error naming the image, not a crash.
 
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::Path;
 
 use backhand::{FilesystemReader, InnerNode, SquashfsFileReader};
@@ -31,20 +31,29 @@ pub fn is_squashfs(path: &Path) -> bool {
 
 /// Reads the image at `path` into an [`ArchiveTree`].
 pub fn read(path: &Path) -> Result<ArchiveTree, String> {
-    let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    read_from(&path.display().to_string(), BufReader::new(file))
+}
+
+/// Reads an image from any buffered, seekable reader (a file, or bytes in
+/// memory for the fuzz target). `origin` names it in the tree.
+pub fn read_from<R: BufRead + Seek + Send + 'static>(
+    origin: &str,
+    reader: R,
+) -> Result<ArchiveTree, String> {
     // backhand trusts more of the image than it should in places; a panic
     // on a damaged image becomes this input's error.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        index(&shown, BufReader::new(file))
-    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index(origin, reader)));
     match outcome {
         Ok(result) => result,
         Err(_) => Err("a damaged squashfs image (its tables are inconsistent)".to_string()),
     }
 }
 
-fn index(shown: &str, reader: BufReader<std::fs::File>) -> Result<ArchiveTree, String> {
+fn index<R: BufRead + Seek + Send + 'static>(
+    shown: &str,
+    reader: R,
+) -> Result<ArchiveTree, String> {
     let fs = FilesystemReader::from_reader(reader)
         .map_err(|e| format!("not a readable squashfs 4.0 image: {e}"))?;
     let mut tree = ArchiveTree::empty(shown);
