@@ -207,15 +207,15 @@ fn del09_tells_changed_files_edited_conffiles_and_missing_files_apart() {
         vec![
             (
                 "high",
-                "tool 1.0-1: 1 installed files differ from the digests its package database recorded: /usr/bin/toolctl"
+                "tool 1.0-1: 1 installed file differs from the digests its package database recorded: /usr/bin/toolctl"
             ),
             (
                 "low",
-                "tool 1.0-1: 1 configuration files differ from the digests its package database recorded: /etc/tool.conf"
+                "tool 1.0-1: 1 configuration file differs from the digests its package database recorded: /etc/tool.conf"
             ),
             (
                 "low",
-                "tool 1.0-1: 1 installed files are missing: /usr/share/doc/tool/README"
+                "tool 1.0-1: 1 installed file is missing: /usr/share/doc/tool/README"
             ),
         ]
     );

@@ -35,20 +35,21 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
         let source =
             |path: &str| EvidenceSource(format!("product:{}{path}", root.trim_end_matches('/')));
         let mut fired = false;
-        for (diffs, what, key, severity) in [
+        for (diffs, (one, many), key, severity) in [
             (
                 &v.changed,
-                "installed files differ",
+                ("installed file differs", "installed files differ"),
                 "changed",
                 Severity::High,
             ),
             (
                 &v.changed_conffiles,
-                "configuration files differ",
+                ("configuration file differs", "configuration files differ"),
                 "conffiles",
                 Severity::Low,
             ),
         ] {
+            let what = if diffs.len() == 1 { one } else { many };
             if diffs.is_empty() {
                 continue;
             }
@@ -79,10 +80,15 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
                 c.id,
                 Verdict::Fire(Fire {
                     message: format!(
-                        "{} {}: {} installed files are missing: {}",
+                        "{} {}: {} installed {} missing: {}",
                         c.name,
                         c.version.as_deref().unwrap_or(""),
                         v.missing.len(),
+                        if v.missing.len() == 1 {
+                            "file is"
+                        } else {
+                            "files are"
+                        },
                         named(v.missing.iter().map(String::as_str))
                     ),
                     evidence: Vec::new(),
