@@ -546,3 +546,28 @@ fn outdated_lockfile_is_read_as_is_with_a_warning() {
     assert_eq!(name_versions(&report), demo_expected());
     assert_eq!(std::fs::read(dir.path().join("Cargo.lock")).unwrap(), lock);
 }
+
+/// A Cargo.lock records no licences, and the crates index none either: a
+/// lockfile scan cannot tell a crate's licence, so OPQ-05 is a known
+/// unknown, never "has no licence". `cargo metadata` (the manifest) knows them.
+#[test]
+fn a_lockfile_without_licences_leaves_opq05_not_evaluated() {
+    let report = scan_json(&demo_dir().join("Cargo.lock"));
+    let opq05 = |r: &serde_json::Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "OPQ-05")
+            .count()
+    };
+    assert_eq!(opq05(&report), 0);
+    let unknown: u64 = report["not_evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["rule"] == "OPQ-05")
+        .map(|u| u["count"].as_u64().unwrap())
+        .sum();
+    assert!(unknown > 5, "{unknown}");
+}

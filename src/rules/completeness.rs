@@ -10,7 +10,7 @@ use crate::model::{Component, Document, Ecosystem, pep503};
 /// database is not an SBOM entry, so they do not apply to it (CON-05 asks
 /// the registry for its supplier instead). A component with no recorded
 /// location is judged, to be safe.
-fn described_by_sbom(c: &Component, ctx: &Ctx) -> bool {
+pub(super) fn described_by_sbom(c: &Component, ctx: &Ctx) -> bool {
     c.locations.is_empty()
         || c.locations.iter().any(|l| {
             ctx.inv

@@ -144,9 +144,27 @@ fn build_time_code_at_registry(c: &Component) -> Verdict {
 }
 
 /// OPQ-05: no licence, NOASSERTION only, or no valid SPDX expression.
-pub fn licence_unknown(c: &Component, _: &Ctx) -> Verdict {
+pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
     if c.licenses.iter().any(|l| l.is_known()) {
         return Verdict::Pass;
+    }
+    // A lockfile that records no licence says nothing about one: without
+    // the registry's facts the licence is unknown to us, not absent.
+    if c.licenses.is_empty() && !super::completeness::described_by_sbom(c, ctx) {
+        let found = c
+            .origin
+            .as_deref()
+            .is_some_and(|o| o.presence == crate::model::Presence::Found);
+        if !found {
+            return Verdict::not_evaluated(
+                "the input records no licence for it, and there are no registry facts to ask",
+            );
+        }
+        if !super::facts::registry_describes_packages(&c.ecosystem) {
+            return Verdict::not_evaluated(
+                "the input records no licence for it, and its registry's index does not record licences",
+            );
+        }
     }
     // The registry's licence answers where the input has none usable.
     let resolved = c
