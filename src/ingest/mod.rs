@@ -314,6 +314,19 @@ fn is_own_report(path: &Path) -> bool {
     head.windows(19).any(|w| w == b"\"chainrisk:subject\"")
 }
 
+/// The regular files at the top of `dir` whose names `wanted` accepts, in name order.
+fn files_at_top(dir: &Path, wanted: fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| f.is_file() && f.file_name().is_some_and(|n| wanted(&n.to_string_lossy())))
+        .collect();
+    found.sort();
+    found
+}
+
 /// Expands directories into the inputs they hold; a directory with none is
 /// an input that fails with a message saying what was looked for.
 fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
@@ -340,33 +353,13 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
         if p.join("package.json").is_file() && !npm_locks.iter().any(|l| p.join(l).is_file()) {
             out.push(Ok(p.join("package.json")));
         }
-        let mut requirements: Vec<PathBuf> = std::fs::read_dir(p)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|f| {
-                f.is_file()
-                    && f.file_name()
-                        .is_some_and(|n| is_requirements_file_name(&n.to_string_lossy()))
-            })
-            .collect();
-        requirements.sort();
-        out.extend(requirements.into_iter().map(Ok));
-        let mut sboms: Vec<PathBuf> = std::fs::read_dir(p)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|f| {
-                f.is_file()
-                    && f.file_name()
-                        .is_some_and(|n| is_sbom_name(&n.to_string_lossy()))
-                    && !is_own_report(f)
-            })
-            .collect();
-        sboms.sort();
-        out.extend(sboms.into_iter().map(Ok));
+        out.extend(
+            files_at_top(p, is_requirements_file_name)
+                .into_iter()
+                .map(Ok),
+        );
+        let sboms = files_at_top(p, is_sbom_name);
+        out.extend(sboms.into_iter().filter(|f| !is_own_report(f)).map(Ok));
         if out.len() == before {
             out.push(Err((
                 p.clone(),

@@ -116,6 +116,36 @@ pub fn is_tarball(path: &Path) -> bool {
     r.read_exact(&mut block).is_ok() && &block[257..262] == b"ustar"
 }
 
+/// A regular file's entry: its MD5, and its content when `wanted` (counted
+/// in `kept`); also the bytes read.
+fn hash_file(
+    path: &str,
+    data: &mut dyn Read,
+    wanted: bool,
+    kept: &mut u64,
+) -> Result<(Entry, u64), String> {
+    let mut h = Md5::new();
+    let mut content = wanted.then(Vec::new);
+    let mut buf = vec![0u8; 64 << 10];
+    let mut read = 0u64;
+    loop {
+        let n = data.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        read += n as u64;
+        h.update(&buf[..n]);
+        if let Some(c) = content.as_mut() {
+            c.extend_from_slice(&buf[..n]);
+        }
+    }
+    if let Some(c) = &content {
+        *kept += c.len() as u64;
+    }
+    let md5 = crate::model::encode::hex(&h.finalize());
+    Ok((Entry::File { md5, content }, read))
+}
+
 /// Paths whose content the package readers need.
 fn keep(path: &str) -> bool {
     path == "etc/os-release"
@@ -246,26 +276,8 @@ impl ArchiveTree {
                 }
             } else if kind.is_file() || kind == tar::EntryType::Continuous {
                 let wanted = keep(&path) && kept + entry.size() <= MAX_KEPT;
-                let mut h = Md5::new();
-                let mut content = wanted.then(Vec::new);
-                let mut buf = vec![0u8; 64 << 10];
-                loop {
-                    let n = entry.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
-                    if n == 0 {
-                        break;
-                    }
-                    h.update(&buf[..n]);
-                    if let Some(c) = content.as_mut() {
-                        c.extend_from_slice(&buf[..n]);
-                    }
-                }
-                if let Some(c) = &content {
-                    kept += c.len() as u64;
-                }
-                Entry::File {
-                    md5: crate::model::encode::hex(&h.finalize()),
-                    content,
-                }
+                let (file, _) = hash_file(&path, &mut entry, wanted, &mut kept)?;
+                file
             } else {
                 Entry::Special
             };
@@ -313,27 +325,9 @@ impl ArchiveTree {
             ImageNode::Special => Entry::Special,
             ImageNode::File { data, size } => {
                 let wanted = keep(&path) && *kept + size <= MAX_KEPT;
-                let mut h = Md5::new();
-                let mut content = wanted.then(Vec::new);
-                let mut buf = vec![0u8; 64 << 10];
-                loop {
-                    let n = data.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
-                    if n == 0 {
-                        break;
-                    }
-                    read += n as u64;
-                    h.update(&buf[..n]);
-                    if let Some(c) = content.as_mut() {
-                        c.extend_from_slice(&buf[..n]);
-                    }
-                }
-                if let Some(c) = &content {
-                    *kept += c.len() as u64;
-                }
-                Entry::File {
-                    md5: crate::model::encode::hex(&h.finalize()),
-                    content,
-                }
+                let (file, n) = hash_file(&path, data, wanted, kept)?;
+                read = n;
+                file
             }
         };
         self.insert(path, value);
