@@ -312,7 +312,7 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
             Ok(o) => o,
             Err(Verdict::NotEvaluated(why)) => {
                 return Verdict::not_evaluated(format!(
-                    "no supplier, namespace or repository owner in the SBOM, and the registry's publisher is not known: {why}"
+                    "no supplier, namespace or repository owner in the input, and the registry's publisher is not known: {why}"
                 ));
             }
             Err(v) => return v,
@@ -325,7 +325,7 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
         }
         if !super::facts::registry_describes_packages(&c.ecosystem) {
             return Verdict::not_evaluated(
-                "no supplier, namespace or repository owner in the SBOM, and the registry's index does not record publishers",
+                "no supplier, namespace or repository owner in the input, and the registry's index does not record publishers",
             );
         }
         let ev = |k: &str| super::facts::evidence(c, o, k, "absent");
