@@ -197,6 +197,12 @@ fn is_url(s: &str) -> bool {
 /// when it is not installed, fails, or takes longer than [`TOOL_TIMEOUT`]
 /// (then it is killed).
 fn run(program: &str, args: &[&str], cwd: &Path) -> Option<String> {
+    run_within(program, args, cwd, TOOL_TIMEOUT)
+}
+
+/// [`run`] with its time limit, which also bounds the wait for the output
+/// to end (a process the tool left behind may hold the pipe open).
+fn run_within(program: &str, args: &[&str], cwd: &Path, limit: Duration) -> Option<String> {
     let mut child = Command::new(program)
         .args(args)
         .current_dir(cwd)
@@ -207,18 +213,17 @@ fn run(program: &str, args: &[&str], cwd: &Path) -> Option<String> {
         .ok()?;
     let stdout = child.stdout.take()?;
     // Read on a thread, so a chatty tool never blocks on a full pipe.
-    let reader = std::thread::spawn(move || {
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut out = Vec::new();
         let _ = stdout.take(MAX_OUTPUT).read_to_end(&mut out);
-        out
+        let _ = sender.send(out);
     });
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() < TOOL_TIMEOUT => {
-                std::thread::sleep(Duration::from_millis(10))
-            }
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(10)),
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -226,7 +231,9 @@ fn run(program: &str, args: &[&str], cwd: &Path) -> Option<String> {
             }
         }
     };
-    let out = reader.join().ok()?;
+    let out = received
+        .recv_timeout(limit.saturating_sub(started.elapsed()))
+        .ok()?;
     status
         .success()
         .then(|| String::from_utf8_lossy(&out).into_owned())
@@ -297,6 +304,24 @@ mod tests {
         assert_eq!(run("chainrisk-no-such-tool", &[], &cwd), None);
         assert_eq!(run("false", &[], &cwd), None);
         assert_eq!(run("echo", &["hi"], &cwd).as_deref(), Some("hi\n"));
+    }
+
+    #[test]
+    fn a_tool_that_leaves_its_output_open_is_given_up_on_in_time() {
+        let cwd = std::env::temp_dir();
+        let started = Instant::now();
+        let got = run_within(
+            "sh",
+            &["-c", "sleep 5 & echo hi"],
+            &cwd,
+            Duration::from_millis(500),
+        );
+        assert_eq!(got, None);
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
