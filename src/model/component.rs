@@ -464,6 +464,17 @@ impl Component {
         }
     }
 
+    /// The licence the component's registry states, parsed, when the
+    /// registry knows the package (OPQ-05 and the inventory read it).
+    pub fn registry_licence(&self) -> Option<License> {
+        let o = self
+            .origin
+            .as_deref()
+            .filter(|o| o.presence == super::origin::Presence::Found)?;
+        let raw = o.license.as_deref()?;
+        Some(License::new(super::license::LicenseKind::Declared, raw))
+    }
+
     /// The supplier, else the first author: who answers for this component.
     pub fn responsible_party(&self) -> Option<&str> {
         self.supplier

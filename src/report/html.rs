@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
-use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View, display_name};
+use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View};
 use crate::model::{Category, ExceptionState, Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
@@ -558,12 +558,6 @@ fn matrix(v: &View, t: Tr, out: &mut String) {
     w!(out, "</ul>\n</section>\n");
 }
 
-fn component_label(r: &FindingRow, t: Tr) -> String {
-    r.component
-        .map(display_name)
-        .unwrap_or_else(|| t.t("f.product").to_string())
-}
-
 fn findings(v: &View, t: Tr, out: &mut String) {
     section_start(out, "findings", t.t("sec.findings"));
     if v.groups.is_empty() {
@@ -633,7 +627,7 @@ fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
             format!(
                 "<span class=\"comp\" id=\"{}\">{}</span>",
                 r.anchor(),
-                esc(&component_label(r, t))
+                esc(&r.component_label(t))
             )
         })
         .collect();
@@ -692,7 +686,7 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
         rule = esc(&f.rule),
         fp = esc(&f.fingerprint),
         title = esc(&t.rule_name(&f.rule)),
-        comp = esc(&component_label(r, t)),
+        comp = esc(&r.component_label(t)),
         purl = purl
             .map(|p| format!("<br><code class=\"purl\">{}</code>", esc(p)))
             .unwrap_or_default(),

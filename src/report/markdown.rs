@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
-use super::view::{FACTORS, FAMILIES, FindingRow, SECTIONS, View, display_name};
+use super::view::{FACTORS, FAMILIES, FindingRow, SECTIONS, View};
 use crate::model::{Category, ExceptionReport, untrusted};
 
 /// Appends a formatted line; writing to a `String` cannot fail.
@@ -336,10 +336,7 @@ fn findings(v: &View, t: Tr, out: &mut String) {
             ],
         );
         for r in &single {
-            let component = r
-                .component
-                .map(display_name)
-                .unwrap_or_else(|| t.t("f.product").to_string());
+            let component = r.component_label(t);
             let purl = r.component.and_then(|c| c.purl.as_deref()).unwrap_or("");
             w!(
                 out,
@@ -429,10 +426,7 @@ fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
         .rows
         .iter()
         .map(|r| {
-            let name = r
-                .component
-                .map(display_name)
-                .unwrap_or_else(|| t.t("f.product").to_string());
+            let name = r.component_label(t);
             format!("<a id=\"f{}\"></a>F{} {}", r.number, r.number, cell(&name))
         })
         .collect();
@@ -441,10 +435,7 @@ fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
 
 fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
     let f = r.finding;
-    let component = r
-        .component
-        .map(display_name)
-        .unwrap_or_else(|| t.t("f.product").to_string());
+    let component = r.component_label(t);
     w!(
         out,
         "#### <a id=\"{}\"></a>F{} · {} {} · {}\n",

@@ -5,7 +5,7 @@
 //! through [`escape`] before it is styled, so it cannot drive the terminal.
 
 use anstyle::{AnsiColor, Style};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::Assessment;
@@ -59,8 +59,9 @@ pub fn render(a: &Assessment, opts: TableOptions) -> String {
     }
     counts(a, &mut out);
     coverage(a, &mut out);
-    riskiest(a, opts, &mut out);
-    widespread(a, &mut out);
+    let widespread_rules = super::view::widespread_rules(a);
+    riskiest(a, opts, &widespread_rules, &mut out);
+    widespread(a, &widespread_rules, &mut out);
     document_findings(a, &mut out);
     unknowns(a, &mut out);
     out
@@ -489,7 +490,7 @@ const MESSAGES_SHOWN: usize = 3;
 /// Width a message is cut to in the riskiest list.
 const MESSAGE_WIDTH: usize = 110;
 
-fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
+fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, out: &mut String) {
     let mut per: BTreeMap<ComponentId, Vec<&Finding>> = BTreeMap::new();
     for f in &a.findings {
         if let Some(c) = f.component {
@@ -516,7 +517,6 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
             .then(open(fb).cmp(&open(fa)))
             .then(ia.cmp(ib))
     });
-    let widespread = super::view::widespread_rules(a);
     let total = ranked.len();
     let shown = if opts.top == 0 {
         total
@@ -583,8 +583,7 @@ fn riskiest(a: &Assessment, opts: TableOptions, out: &mut String) {
 
 /// The widespread rules, one line each: how many components, the worst
 /// severity, and one message as the example.
-fn widespread(a: &Assessment, out: &mut String) {
-    let widespread = super::view::widespread_rules(a);
+fn widespread(a: &Assessment, widespread: &BTreeSet<String>, out: &mut String) {
     if widespread.is_empty() {
         return;
     }

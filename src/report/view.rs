@@ -147,6 +147,13 @@ impl FindingRow<'_> {
     pub fn anchor(&self) -> String {
         format!("f{}", self.number)
     }
+
+    /// The component's name with its version, or what stands for the product.
+    pub fn component_label(&self, t: super::i18n::Tr) -> String {
+        self.component
+            .map(display_name)
+            .unwrap_or_else(|| t.t("f.product").to_string())
+    }
 }
 
 pub struct SeverityGroup<'a> {
@@ -654,13 +661,7 @@ fn licences(c: &Component) -> String {
     if c.licenses.iter().any(|l| l.is_known()) {
         return own;
     }
-    let registry = c
-        .origin
-        .as_deref()
-        .filter(|o| o.presence == crate::model::Presence::Found)
-        .and_then(|o| o.license.as_deref())
-        .map(|l| crate::model::License::new(crate::model::LicenseKind::Declared, l))
-        .filter(|l| l.is_known());
+    let registry = c.registry_licence().filter(|l| l.is_known());
     match registry {
         Some(l) if own.is_empty() => format!("{} (registry)", l.expression.unwrap_or(l.raw)),
         Some(l) => format!("{own}; {} (registry)", l.expression.unwrap_or(l.raw)),

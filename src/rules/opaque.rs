@@ -151,11 +151,7 @@ pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
     // A lockfile that records no licence says nothing about one: without
     // the registry's facts the licence is unknown to us, not absent.
     if c.licenses.is_empty() && !super::completeness::described_by_sbom(c, ctx) {
-        let found = c
-            .origin
-            .as_deref()
-            .is_some_and(|o| o.presence == crate::model::Presence::Found);
-        if !found {
+        if super::facts::found(c).is_err() {
             return Verdict::not_evaluated(
                 "the input records no licence for it, and there are no registry facts to ask",
             );
@@ -167,14 +163,8 @@ pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
         }
     }
     // The registry's licence answers where the input has none usable.
-    let resolved = c
-        .origin
-        .as_deref()
-        .filter(|o| o.presence == crate::model::Presence::Found)
-        .and_then(|o| o.license.as_deref().map(|l| (o, l)));
-    if let Some((_, l)) = resolved
-        && crate::model::License::new(crate::model::LicenseKind::Declared, l).is_known()
-    {
+    let resolved = c.registry_licence();
+    if resolved.as_ref().is_some_and(|l| l.is_known()) {
         return Verdict::Pass;
     }
     let asserted: Vec<&str> = c
@@ -210,13 +200,14 @@ pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
             asserted.join(", "),
         )
     };
-    match resolved {
-        Some((o, l)) => Verdict::Fire(super::Fire {
+    match resolved.zip(c.origin.as_deref()) {
+        Some((l, o)) => Verdict::Fire(super::Fire {
             message: format!(
-                "{message}; the registry's licence {l:?} is not a valid SPDX expression either"
+                "{message}; the registry's licence {:?} is not a valid SPDX expression either",
+                l.raw
             ),
             evidence: vec![("licence".to_string(), value)],
-            sourced: vec![super::facts::evidence(c, o, "registry licence", l)],
+            sourced: vec![super::facts::evidence(c, o, "registry licence", l.raw)],
             key: None,
             severity: None,
         }),
