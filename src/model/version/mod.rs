@@ -1,6 +1,6 @@
 //! Versions as each ecosystem orders them: semver for Cargo and npm, semver
 //! with a `v` prefix for Go, PEP 440 for PyPI, dpkg's for deb and opkg,
-//! rpmvercmp for rpm, and a segment-wise order
+//! rpmvercmp for rpm, apk-tools' for apk, and a segment-wise order
 //! (numbers numerically, words alphabetically) for the rest. The one version
 //! model of the crate: advisories, registry facts and rules all compare here.
 
@@ -8,8 +8,10 @@ use std::cmp::Ordering;
 
 use super::Ecosystem;
 
+mod apk;
 mod dpkg;
 mod rpm;
+pub use apk::ApkVersion;
 pub use dpkg::DpkgVersion;
 pub use rpm::RpmVersion;
 
@@ -22,6 +24,8 @@ pub enum Version {
     Dpkg(DpkgVersion),
     /// rpm: rpmvercmp's order.
     Rpm(RpmVersion),
+    /// apk: apk-tools' order.
+    Apk(ApkVersion),
     Segments(Vec<Segment>),
 }
 
@@ -47,6 +51,7 @@ impl Version {
             Ecosystem::Pypi => text.parse::<pep440_rs::Version>().ok().map(Version::Pep440),
             Ecosystem::Deb | Ecosystem::Opkg => DpkgVersion::parse(text).map(Version::Dpkg),
             Ecosystem::Rpm => RpmVersion::parse(text).map(Version::Rpm),
+            Ecosystem::Apk => ApkVersion::parse(text).map(Version::Apk),
             _ => segments(text).map(Version::Segments),
         }
     }
@@ -86,6 +91,9 @@ impl Version {
             Version::Pep440(p) => p.any_prerelease(),
             Version::Dpkg(d) => d.upstream.contains('~'),
             Version::Rpm(r) => r.version.contains('~'),
+            Version::Apk(a) => ["_alpha", "_beta", "_pre", "_rc"]
+                .iter()
+                .any(|s| a.0.contains(s)),
             Version::Segments(_) => false,
         }
     }
@@ -100,6 +108,7 @@ impl Version {
             Version::Pep440(p) => (p.release().first().copied().unwrap_or(0), 0),
             Version::Dpkg(d) => (d.major(), 0),
             Version::Rpm(r) => (r.major(), 0),
+            Version::Apk(a) => (a.major(), 0),
             Version::Segments(seg) => match seg.first() {
                 Some(Segment::Number(n)) => (*n, 0),
                 _ => (0, 0),
@@ -130,6 +139,7 @@ impl Version {
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
             (Version::Dpkg(a), Version::Dpkg(b)) => Some(a.cmp(b)),
             (Version::Rpm(a), Version::Rpm(b)) => Some(a.cmp(b)),
+            (Version::Apk(a), Version::Apk(b)) => Some(a.cmp(b)),
             (Version::Segments(a), Version::Segments(b)) => Some(a.cmp(b)),
             _ => None,
         }
