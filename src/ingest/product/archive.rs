@@ -1,7 +1,7 @@
 //! A root filesystem delivered as a tarball (`.tar`, `.tar.gz`, `.tar.xz`,
 //! `.tar.zst`), read once as a stream and never extracted: every entry's path,
-//! type and link target go into an index, every regular file's MD5 is
-//! computed on the way, and only the package databases and os-release are
+//! type and link target go into an index, every regular file's MD5, SHA-1
+//! and SHA-256 (what dpkg, apk and rpm record) are computed on the way, and only the package databases and os-release are
 //! kept in memory. Archives are hostile until proven otherwise: paths that
 //! climb out of the root are dropped with a warning, devices are never
 //! opened, and entry count, decompressed size and kept bytes are capped.
@@ -10,10 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
-use md5::{Digest, Md5};
-
 use super::root_path::{self, Lookup};
-use super::tree::{FileState, Tree};
+use super::tree::{DigestAlg, FileDigests, FileState, Tree};
 
 /// Entries indexed before the archive is refused.
 pub(super) const MAX_ENTRIES: usize = 4_000_000;
@@ -28,7 +26,7 @@ const MAX_PATH: usize = 4096;
 enum Entry {
     Dir,
     File {
-        md5: String,
+        digests: Box<FileDigests>,
         content: Option<Vec<u8>>,
     },
     Symlink(String),
@@ -116,34 +114,31 @@ pub fn is_tarball(path: &Path) -> bool {
     r.read_exact(&mut block).is_ok() && &block[257..262] == b"ustar"
 }
 
-/// A regular file's entry: its MD5, and its content when `wanted` (counted
-/// in `kept`); also the bytes read.
+/// A regular file's entry: its digests, and its content when `wanted`
+/// (counted in `kept`); also the bytes read.
 fn hash_file(
     path: &str,
     data: &mut dyn Read,
     wanted: bool,
     kept: &mut u64,
 ) -> Result<(Entry, u64), String> {
-    let mut h = Md5::new();
     let mut content = wanted.then(Vec::new);
-    let mut buf = vec![0u8; 64 << 10];
-    let mut read = 0u64;
-    loop {
-        let n = data.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        read += n as u64;
-        h.update(&buf[..n]);
+    let (digests, read) = FileDigests::of_stream(data, |chunk| {
         if let Some(c) = content.as_mut() {
-            c.extend_from_slice(&buf[..n]);
+            c.extend_from_slice(chunk);
         }
-    }
+    })
+    .map_err(|e| format!("{path}: {e}"))?;
     if let Some(c) = &content {
         *kept += c.len() as u64;
     }
-    let md5 = crate::model::encode::hex(&h.finalize());
-    Ok((Entry::File { md5, content }, read))
+    Ok((
+        Entry::File {
+            digests: Box::new(digests),
+            content,
+        },
+        read,
+    ))
 }
 
 /// Paths whose content the package readers need.
@@ -456,10 +451,10 @@ impl Tree for ArchiveTree {
         names
     }
 
-    fn md5(&self, rel: &str) -> FileState {
+    fn digest(&self, rel: &str, alg: DigestAlg) -> FileState {
         match self.resolve(rel) {
             None => FileState::Missing,
-            Some((_, Entry::File { md5, .. })) => FileState::Md5(md5.clone()),
+            Some((_, Entry::File { digests, .. })) => FileState::Digest(digests.hex(alg)),
             Some(_) => FileState::NotRegular,
         }
     }
@@ -578,20 +573,31 @@ mod tests {
             b"ID=debian\n"
         );
         assert_eq!(
-            t.md5("bin/hello"),
-            FileState::Md5("b1946ac92492d2347c6235b4d2611184".into())
+            t.digest("bin/hello", DigestAlg::Md5),
+            FileState::Digest("b1946ac92492d2347c6235b4d2611184".into())
+        );
+        // `printf 'hello\n' | sha1sum`, `| sha256sum`
+        assert_eq!(
+            t.digest("bin/hello", DigestAlg::Sha1),
+            FileState::Digest("f572d396fae9206628714fb2ce00f72e94f2258f".into())
         );
         assert_eq!(
-            t.md5("usr/bin/hi"),
-            t.md5("usr/bin/hello"),
+            t.digest("bin/hello", DigestAlg::Sha256),
+            FileState::Digest(
+                "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03".into()
+            )
+        );
+        assert_eq!(
+            t.digest("usr/bin/hi", DigestAlg::Md5),
+            t.digest("usr/bin/hello", DigestAlg::Md5),
             "a hard link is its target"
         );
         assert_eq!(
-            t.md5("dev/sda"),
+            t.digest("dev/sda", DigestAlg::Sha1),
             FileState::NotRegular,
             "a device is never read"
         );
-        assert_eq!(t.md5("etc/passwd"), FileState::Missing);
+        assert_eq!(t.digest("etc/passwd", DigestAlg::Md5), FileState::Missing);
         assert!(
             t.warnings
                 .iter()

@@ -32,6 +32,25 @@ pub struct StatusRead {
     pub warnings: Vec<String>,
 }
 
+impl Installed {
+    /// The package as every database reader describes it.
+    pub fn package(&self) -> super::package::Package {
+        super::package::Package {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            architecture: self.architecture.clone(),
+            source: crate::model::SourcePackage {
+                name: self.source.clone(),
+                version: Some(self.source_version.clone()),
+            },
+            maintainer: self.maintainer.clone(),
+            depends: self.depends.clone(),
+            pointer: self.pointer.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 /// Reads one status file's text; `file` names it in pointers and warnings.
 pub fn parse_status(file: &str, text: &str) -> StatusRead {
     let mut out = StatusRead::default();

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dpkg::Installed;
-use super::tree::{FileState, Tree};
+use super::tree::{DigestAlg, FileState, Tree};
 use crate::model::{FileDiff, FileVerification};
 
 /// dpkg's diversions: a path → where its package's file was moved, and the
@@ -140,7 +140,7 @@ fn check(tree: &dyn Tree, file: &str, recorded: &str, out: &mut FileVerification
     let rel = file.trim_start_matches('/');
     let shown = format!("/{rel}");
     out.checked += 1;
-    let actual = match tree.md5(rel) {
+    let actual = match tree.digest(rel, DigestAlg::Md5) {
         FileState::Missing => {
             out.missing.push(shown);
             return;
@@ -149,7 +149,7 @@ fn check(tree: &dyn Tree, file: &str, recorded: &str, out: &mut FileVerification
             out.unreadable.push(shown);
             return;
         }
-        FileState::Md5(d) => d,
+        FileState::Digest(d) => d,
     };
     if !actual.eq_ignore_ascii_case(recorded) {
         let diff = FileDiff {

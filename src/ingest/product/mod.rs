@@ -9,17 +9,17 @@ pub mod dpkg;
 pub mod dpkg_verify;
 pub mod image;
 pub mod os_release;
+pub mod package;
 pub mod root_path;
 pub mod squashfs;
 pub mod tree;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use tree::Tree;
 
 use super::{IngestError, ParsedDoc};
-use crate::model::{Component, DistroRelease, Ecosystem, Format, SourcePackage};
+use crate::model::{Component, Ecosystem, Format};
 use os_release::OsRelease;
 
 /// Paths whose presence makes a directory a root filesystem.
@@ -138,8 +138,15 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
             Err(e) => doc.warnings.push(e),
         }
     }
-    let first = doc.components.len();
-    add_dpkg_packages(&mut doc, &installed, &namespace, release.as_ref(), &os_ref);
+    let packages: Vec<package::Package> = installed.iter().map(dpkg::Installed::package).collect();
+    let first = package::add_packages(
+        &mut doc,
+        Ecosystem::Deb,
+        &packages,
+        &namespace,
+        release.as_ref(),
+        &os_ref,
+    );
     if verify_files {
         use rayon::prelude::*;
         let diversions = dpkg_verify::Diversions::read(root);
@@ -165,88 +172,6 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
     }
     doc.meta.has_dependency_graph = !installed.is_empty();
     Ok(doc)
-}
-
-fn add_dpkg_packages(
-    doc: &mut ParsedDoc,
-    installed: &[dpkg::Installed],
-    namespace: &str,
-    release: Option<&DistroRelease>,
-    os_ref: &str,
-) {
-    // `name` and `name:arch` both name a package in relations.
-    let by_name: HashMap<&str, usize> = installed
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.name.as_str(), i))
-        .collect();
-    let refs: Vec<String> = installed
-        .iter()
-        .map(|p| format!("deb:{}:{}", p.name, p.architecture.as_deref().unwrap_or("")))
-        .collect();
-    let mut depended_on = vec![false; installed.len()];
-    for (i, p) in installed.iter().enumerate() {
-        let mut c = Component::named(p.name.clone());
-        let mut purl = format!(
-            "pkg:deb/{namespace}/{}@{}",
-            p.name,
-            encode_version(&p.version)
-        );
-        let mut qualifiers = Vec::new();
-        if let Some(a) = &p.architecture {
-            qualifiers.push(format!("arch={a}"));
-        }
-        if let Some(r) = release {
-            match (&r.version, &r.codename) {
-                (Some(v), _) => qualifiers.push(format!("distro={}-{v}", r.distro)),
-                (None, Some(c)) => qualifiers.push(format!("distro={c}")),
-                _ => {}
-            }
-        }
-        if !qualifiers.is_empty() {
-            purl.push('?');
-            purl.push_str(&qualifiers.join("&"));
-        }
-        if let Err(e) = c.set_purl(&purl) {
-            doc.warnings.push(format!("{}: {e}", p.pointer));
-        }
-        c.ecosystem = Ecosystem::Deb;
-        c.version = Some(p.version.clone());
-        // The maintainer's name, as SBOM generators give it (the address is contact data).
-        c.supplier = p
-            .maintainer
-            .as_deref()
-            .map(|m| m.split('<').next().unwrap_or(m).trim().to_string())
-            .filter(|m| !m.is_empty());
-        c.release = release.cloned();
-        c.source_package = Some(SourcePackage {
-            name: p.source.clone(),
-            version: Some(p.source_version.clone()),
-        });
-        c.bom_ref = Some(refs[i].clone());
-        doc.push(c, p.pointer.clone(), None);
-        for group in &p.depends {
-            if let Some(&j) = group.iter().find_map(|n| by_name.get(n.as_str()))
-                && j != i
-            {
-                doc.edges.push((refs[i].clone(), refs[j].clone()));
-                depended_on[j] = true;
-            }
-        }
-    }
-    // The system's top: what no installed package depends on.
-    for (i, r) in refs.iter().enumerate() {
-        if !depended_on[i] {
-            doc.edges.push((os_ref.to_string(), r.clone()));
-        }
-    }
-}
-
-/// A version as a purl writes it: `+` and `:` percent-encoded.
-fn encode_version(v: &str) -> String {
-    v.replace('%', "%25")
-        .replace('+', "%2B")
-        .replace(':', "%3A")
 }
 
 #[cfg(test)]

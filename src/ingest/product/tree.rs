@@ -14,7 +14,78 @@ pub enum FileState {
     Missing,
     /// Present, but not a regular file (a directory, a device, a dangling link).
     NotRegular,
-    Md5(String),
+    /// The file's digest, in lower-case hex.
+    Digest(String),
+}
+
+/// The digests package databases record for their files: dpkg and opkg
+/// MD5, apk SHA-1, rpm SHA-256 (or MD5 in old databases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DigestAlg {
+    Md5,
+    Sha1,
+    Sha256,
+}
+
+impl DigestAlg {
+    /// The name evidence uses (`md5`, `sha1`, `sha256`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DigestAlg::Md5 => "md5",
+            DigestAlg::Sha1 => "sha1",
+            DigestAlg::Sha256 => "sha256",
+        }
+    }
+}
+
+/// The three digests of one file, computed in one pass over its bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileDigests {
+    pub md5: [u8; 16],
+    pub sha1: [u8; 20],
+    pub sha256: [u8; 32],
+}
+
+impl FileDigests {
+    /// Hashes a stream to its end; also returns the bytes read. `each`
+    /// sees every chunk (to keep a copy).
+    pub fn of_stream(
+        data: &mut dyn std::io::Read,
+        mut each: impl FnMut(&[u8]),
+    ) -> std::io::Result<(FileDigests, u64)> {
+        use sha2::Digest;
+        let (mut md5, mut sha1, mut sha256) =
+            (md5::Md5::new(), sha1::Sha1::new(), sha2::Sha256::new());
+        let mut buf = vec![0u8; 64 << 10];
+        let mut read = 0u64;
+        loop {
+            let n = data.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            read += n as u64;
+            md5.update(&buf[..n]);
+            sha1.update(&buf[..n]);
+            sha256.update(&buf[..n]);
+            each(&buf[..n]);
+        }
+        Ok((
+            FileDigests {
+                md5: md5.finalize().into(),
+                sha1: sha1.finalize().into(),
+                sha256: sha256.finalize().into(),
+            },
+            read,
+        ))
+    }
+
+    pub fn hex(&self, alg: DigestAlg) -> String {
+        crate::model::encode::hex(match alg {
+            DigestAlg::Md5 => &self.md5,
+            DigestAlg::Sha1 => &self.sha1,
+            DigestAlg::Sha256 => &self.sha256,
+        })
+    }
 }
 
 pub trait Tree: Sync {
@@ -29,8 +100,8 @@ pub trait Tree: Sync {
     fn exists_no_follow(&self, rel: &str) -> bool;
     /// The names in a directory, sorted; empty when it is not one.
     fn list_dir(&self, rel: &str) -> Vec<String>;
-    /// The MD5 of a regular file's content.
-    fn md5(&self, rel: &str) -> FileState;
+    /// A regular file's digest.
+    fn digest(&self, rel: &str, alg: DigestAlg) -> FileState;
 }
 
 /// A root filesystem that is a directory on this machine.
@@ -91,33 +162,39 @@ impl Tree for DirTree {
         names
     }
 
-    fn md5(&self, rel: &str) -> FileState {
+    fn digest(&self, rel: &str, alg: DigestAlg) -> FileState {
         let Some(path) = root_path::resolve(&self.root, rel) else {
             return FileState::Missing;
         };
         match std::fs::metadata(&path) {
             Err(_) => FileState::Missing,
             Ok(m) if !m.is_file() => FileState::NotRegular,
-            Ok(_) => match md5_of_file(&path) {
-                Some(d) => FileState::Md5(d),
+            Ok(_) => match digest_of_file(&path, alg) {
+                Some(d) => FileState::Digest(d),
                 None => FileState::NotRegular,
             },
         }
     }
 }
 
-fn md5_of_file(path: &Path) -> Option<String> {
-    use md5::{Digest, Md5};
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut h = Md5::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
+fn digest_of_file(path: &Path, alg: DigestAlg) -> Option<String> {
+    fn hash<D: sha2::Digest>(mut f: std::fs::File) -> Option<String> {
+        use std::io::Read;
+        let mut h = D::new();
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            let n = f.read(&mut buf).ok()?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
         }
-        h.update(&buf[..n]);
+        Some(crate::model::encode::hex(&h.finalize()))
     }
-    Some(crate::model::encode::hex(&h.finalize()))
+    let f = std::fs::File::open(path).ok()?;
+    match alg {
+        DigestAlg::Md5 => hash::<md5::Md5>(f),
+        DigestAlg::Sha1 => hash::<sha1::Sha1>(f),
+        DigestAlg::Sha256 => hash::<sha2::Sha256>(f),
+    }
 }
