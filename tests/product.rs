@@ -477,3 +477,87 @@ fn a_damaged_squashfs_image_is_an_error_naming_it() {
         );
     }
 }
+
+/// An Alpine root (fixtures/rootfs/make-alpine.py): apk's installed
+/// database read as components with their origin, relations through what
+/// packages provide, and every file checked as `apk audit` checks it.
+#[test]
+fn an_alpine_root_is_read_as_its_apk_packages() {
+    const ALPINE: &str = "fixtures/rootfs/alpine-3.20-mini";
+    let report = scan(&[ALPINE]);
+    let comps = report["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 9, "the system and 8 packages");
+    let by_name = |n: &str| comps.iter().find(|c| c["name"] == n).unwrap();
+    let binsh = by_name("busybox-binsh");
+    assert_eq!(
+        binsh["purl"],
+        "pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3"
+    );
+    assert_eq!(binsh["source_package"]["name"], "busybox");
+    assert_eq!(binsh["release"]["version"], "3.20.3");
+    assert_eq!(by_name("zlib")["licenses"][0]["expression"], "Zlib");
+    let edge = |from: &str, to: &str| {
+        let (f, t) = (&by_name(from)["id"], &by_name(to)["id"]);
+        report["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| &d["from"] == f && &d["to"] == t)
+    };
+    assert!(edge("busybox-binsh", "busybox"), "by name");
+    assert!(
+        edge("apk-tools", "zlib"),
+        "through `so:libz.so.1`, which zlib provides"
+    );
+    assert!(
+        edge("alpine-baselayout", "busybox-binsh"),
+        "through `/bin/sh`"
+    );
+    let mut del09 = rules(&report, "DEL-09");
+    del09.sort();
+    assert_eq!(
+        del09,
+        [
+            "alpine-baselayout-data 3.6.5-r0: 1 configuration file differs from the digests its package database recorded: /etc/hostname",
+            "busybox 1.36.1-r29: 1 installed file differs from the digests its package database recorded: /bin/busybox",
+            "zlib 1.3.1-r1: 1 installed file is missing: /usr/lib/libz.so.1.3.1",
+        ],
+        "the symlinks /bin/sh and libz.so.1 match: apk digests their target paths"
+    );
+    let changed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DEL-09" && f["severity"] == "high")
+        .unwrap();
+    assert!(
+        changed["evidence"][0]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha1 recorded "),
+        "{changed}"
+    );
+    assert!(
+        rules(&report, "DEL-01").is_empty(),
+        "an installed package is no download to hash: DEL-09 judges its files"
+    );
+    assert_eq!(report["inputs"][0]["warnings"], serde_json::json!([]));
+
+    // The same root as a compressed tarball: the archive index computes SHA-1 too.
+    let dir = tempfile::tempdir().unwrap();
+    let tarball = dir.path().join("alpine.tar.gz");
+    let made = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(common::root().join(ALPINE))
+        .arg(".")
+        .status()
+        .expect("GNU tar is on the machine");
+    assert!(made.success());
+    let from_tar = scan(&[tarball.to_str().unwrap()]);
+    let mut again = rules(&from_tar, "DEL-09");
+    again.sort();
+    assert_eq!(again, del09);
+    assert_eq!(names(&from_tar), names(&report));
+}

@@ -1,10 +1,18 @@
 //! Text encodings inputs arrive in: a UTF-8 byte-order mark is not content,
 //! and Windows tools write UTF-16 (with or without a mark), which every
-//! reader would otherwise take for binary data.
+//! reader would otherwise take for binary data; input quoted in messages is clipped.
 
 /// The bytes without a leading UTF-8 byte-order mark.
 pub fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// At most `max` characters of `s`, with `…` when cut: for quoting input in messages.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// UTF-16 text as UTF-8, with what was recognised (`UTF-16LE with a

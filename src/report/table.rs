@@ -626,7 +626,11 @@ fn without_subject<'m>(message: &'m str, c: Option<&crate::model::Component>) ->
     let Some(c) = c else {
         return message;
     };
-    for prefix in [c.display_name(), c.name.clone()] {
+    let name_version = c.version.as_ref().map(|v| format!("{} {v}", c.name));
+    for prefix in [Some(c.display_name()), name_version, Some(c.name.clone())]
+        .into_iter()
+        .flatten()
+    {
         if let Some(rest) = message.strip_prefix(prefix.as_str())
             && let Some(rest) = rest.strip_prefix(' ').or_else(|| rest.strip_prefix(": "))
         {

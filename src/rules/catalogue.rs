@@ -352,7 +352,7 @@ pub static RULES: &[RuleInfo] = &[
         Sbom,
         [],
         ["M4(2)", "BSI"],
-        "no hash for the component in the SBOM or lockfile",
+        "no hash for the component in the SBOM or lockfile (a package read only from a delivered product's package database is judged by DEL-09 instead)",
         "Without a hash nobody can verify that the delivered component is the one reviewed. Generate the SBOM with hashes."
     ),
     rule!(

@@ -8,9 +8,11 @@ use crate::advisory::Kind;
 use crate::model::{Component, Evidence, EvidenceSource, HashAlg, RefKind, Severity, SourceKind};
 
 /// DEL-01: no hash at all. A vendored copy shipped inside a parent package
-/// (npm bundled dependencies) is covered by the parent's hash.
+/// (npm bundled dependencies) is covered by the parent's hash. A package
+/// read only from a delivered product's package database is no download to
+/// hash: its installed files are what DEL-09 verifies.
 pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
-    if !c.hashes.is_empty() {
+    if !c.hashes.is_empty() || read_only_from_product(c, ctx) {
         return Verdict::Pass;
     }
     let parent_hashed = c
@@ -32,6 +34,15 @@ pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
         format!("{} has no hash in its {input}", c.display_name()),
         vec![("hashes", "absent".into())],
     )
+}
+
+/// Whether every place the component was read is a delivered product.
+fn read_only_from_product(c: &Component, ctx: &Ctx) -> bool {
+    !c.locations.is_empty()
+        && c.locations.iter().all(|l| {
+            ctx.inv.documents.get(l.input).and_then(|d| d.format)
+                == Some(crate::model::Format::RootFilesystem)
+        })
 }
 
 /// DEL-02: a hash the SBOM or lockfile gives differs from every checksum

@@ -383,6 +383,19 @@ impl ArchiveTree {
         }
     }
 
+    /// The entry at `rel`, its parents resolved but not its last component.
+    fn entry_no_follow(&self, rel: &str) -> Option<&Entry> {
+        let rel = rel.trim_start_matches('/');
+        let (parent, last) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let (dir, _) = self.resolve(parent)?;
+        let key = if dir.is_empty() {
+            last.to_string()
+        } else {
+            format!("{dir}/{last}")
+        };
+        self.entries.get(&key)
+    }
+
     fn resolve(&self, rel: &str) -> Option<(String, &Entry)> {
         let parts = root_path::resolve_with(rel, |p| self.lookup(p))?;
         let key = parts.join("/");
@@ -427,18 +440,13 @@ impl Tree for ArchiveTree {
     }
 
     fn exists_no_follow(&self, rel: &str) -> bool {
-        let rel = rel.trim_start_matches('/');
-        let (parent, last) = rel.rsplit_once('/').unwrap_or(("", rel));
-        match self.resolve(parent) {
-            Some((dir, _)) => {
-                let key = if dir.is_empty() {
-                    last.to_string()
-                } else {
-                    format!("{dir}/{last}")
-                };
-                self.entries.contains_key(&key)
-            }
-            None => false,
+        self.entry_no_follow(rel).is_some()
+    }
+
+    fn link_target(&self, rel: &str) -> Option<String> {
+        match self.entry_no_follow(rel)? {
+            Entry::Symlink(target) => Some(target.clone()),
+            _ => None,
         }
     }
 
@@ -607,6 +615,16 @@ mod tests {
         );
         assert_eq!(t.list_dir("usr"), ["bin", "lib"]);
         assert!(t.exists_no_follow("/bin") && !t.exists("usr/sbin"));
+        assert_eq!(
+            t.link_target("usr/bin/hi"),
+            None,
+            "a hard link is no symlink"
+        );
+        assert_eq!(
+            t.link_target("/etc/os-release").as_deref(),
+            Some("../usr/lib/os-release"),
+            "the link itself is not followed"
+        );
         assert_eq!(
             t.read("usr/bin/hello", 1024).unwrap_err(),
             "usr/bin/hello: not kept while reading the archive (too large)"

@@ -4,6 +4,7 @@
 //! operating system is the primary component and contains them all.
 //! Everything is read through a [`tree::Tree`], so no path leaves the root.
 
+pub mod apk;
 pub mod archive;
 pub mod dpkg;
 pub mod dpkg_verify;
@@ -97,6 +98,7 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
                 None
             }
         });
+    let os = os.or_else(|| older_release_file(root));
     let release = os.as_ref().and_then(OsRelease::release);
     if os.is_none() {
         doc.warnings.push(
@@ -158,8 +160,30 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
             c.files = v;
         }
     }
+    let apk_installed = read_apk(root, &mut doc);
+    let apk_packages: Vec<package::Package> =
+        apk_installed.iter().map(|p| p.package.clone()).collect();
+    let apk_first = package::add_packages(
+        &mut doc,
+        Ecosystem::Apk,
+        &apk_packages,
+        os.as_ref()
+            .and_then(|o| o.id.as_deref())
+            .unwrap_or("alpine"),
+        release.as_ref(),
+        &os_ref,
+    );
+    if verify_files {
+        use rayon::prelude::*;
+        let checked: Vec<_> = apk_installed
+            .par_iter()
+            .map(|p| apk::verify(root, p))
+            .collect();
+        for (c, v) in doc.components[apk_first..].iter_mut().zip(checked) {
+            c.files = v;
+        }
+    }
     for (marker, what) in [
-        ("lib/apk/db/installed", "apk"),
         ("usr/lib/sysimage/rpm", "rpm"),
         ("var/lib/rpm", "rpm"),
         ("usr/lib/opkg/status", "opkg"),
@@ -170,8 +194,54 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
             ));
         }
     }
-    doc.meta.has_dependency_graph = !installed.is_empty();
+    doc.meta.has_dependency_graph = !installed.is_empty() || !apk_installed.is_empty();
     Ok(doc)
+}
+
+/// The release files systems wrote before os-release: Alpine's
+/// `etc/alpine-release` (`3.19.1`), OpenWrt's `etc/openwrt_release`
+/// (shell assignments `DISTRIB_ID`, `DISTRIB_RELEASE`).
+fn older_release_file(root: &dyn Tree) -> Option<OsRelease> {
+    let read = |rel: &str| {
+        root.read(rel, MAX_DATABASE_BYTES)
+            .ok()
+            .flatten()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    if let Some(text) = read("etc/alpine-release") {
+        let version = text.lines().next().unwrap_or("").trim().to_string();
+        return Some(OsRelease {
+            id: Some("alpine".to_string()),
+            name: Some("Alpine Linux".to_string()),
+            version_id: (!version.is_empty()).then_some(version),
+            ..OsRelease::default()
+        });
+    }
+    let text = read("etc/openwrt_release")?;
+    let mut out = OsRelease::parse(
+        &text
+            .replace("DISTRIB_ID=", "ID=")
+            .replace("DISTRIB_RELEASE=", "VERSION_ID="),
+    );
+    out.id.get_or_insert_with(|| "openwrt".to_string());
+    out.name = Some("OpenWrt".to_string());
+    Some(out)
+}
+
+/// apk's installed packages, when the root has an apk database.
+fn read_apk(root: &dyn Tree, doc: &mut ParsedDoc) -> Vec<apk::Installed> {
+    match root.read(apk::DATABASE, MAX_DATABASE_BYTES) {
+        Ok(Some(bytes)) => {
+            let read = apk::parse_installed(apk::DATABASE, &String::from_utf8_lossy(&bytes));
+            doc.warnings.extend(read.warnings);
+            read.installed
+        }
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            doc.warnings.push(e);
+            Vec::new()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -234,13 +304,12 @@ mod tests {
         let plain = tempfile::tempdir().unwrap();
         assert!(!is_root_filesystem(plain.path()));
         let root = rootfs();
-        std::fs::create_dir_all(root.path().join("lib/apk/db")).unwrap();
-        std::fs::write(root.path().join("lib/apk/db/installed"), "P:musl\n").unwrap();
+        std::fs::create_dir_all(root.path().join("var/lib/rpm")).unwrap();
         let doc = read_root(root.path(), true).unwrap();
         assert!(
             doc.warnings
                 .iter()
-                .any(|w| w.contains("apk package database is not read yet")),
+                .any(|w| w.contains("var/lib/rpm: the rpm package database is not read yet")),
             "{:?}",
             doc.warnings
         );

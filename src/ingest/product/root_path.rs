@@ -93,6 +93,18 @@ pub fn exists_no_follow(root: &Path, rel: &str) -> bool {
     resolve(root, parent).is_some_and(|p| std::fs::symlink_metadata(p.join(last)).is_ok())
 }
 
+/// The target a symlink at `rel` names, as written (its parents resolved
+/// inside the root, the link itself not followed); `None` when it is not one.
+pub fn link_target(root: &Path, rel: &str) -> Option<String> {
+    let rel = rel.trim_start_matches('/');
+    let (parent, last) = rel.rsplit_once('/').unwrap_or(("", rel));
+    if last.is_empty() || last == "." || last == ".." {
+        return None;
+    }
+    let target = std::fs::read_link(resolve(root, parent)?.join(last)).ok()?;
+    Some(target.to_string_lossy().into_owned())
+}
+
 pub fn split(path: &str) -> Vec<String> {
     Path::new(path)
         .components()

@@ -98,6 +98,9 @@ pub trait Tree: Sync {
     fn exists(&self, rel: &str) -> bool;
     /// Whether the path exists without following its last component.
     fn exists_no_follow(&self, rel: &str) -> bool;
+    /// The target of the symlink at the path (its last component not
+    /// followed), as written; `None` when it is not a symlink.
+    fn link_target(&self, rel: &str) -> Option<String>;
     /// The names in a directory, sorted; empty when it is not one.
     fn list_dir(&self, rel: &str) -> Vec<String>;
     /// A regular file's digest.
@@ -146,6 +149,10 @@ impl Tree for DirTree {
 
     fn exists_no_follow(&self, rel: &str) -> bool {
         root_path::exists_no_follow(&self.root, rel)
+    }
+
+    fn link_target(&self, rel: &str) -> Option<String> {
+        root_path::link_target(&self.root, rel)
     }
 
     fn list_dir(&self, rel: &str) -> Vec<String> {
