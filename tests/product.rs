@@ -561,3 +561,51 @@ fn an_alpine_root_is_read_as_its_apk_packages() {
     assert_eq!(again, del09);
     assert_eq!(names(&from_tar), names(&report));
 }
+
+/// An OpenWrt root (fixtures/rootfs/make-openwrt.py): opkg's status with
+/// its control files, SHA-256 conffile digests and file lists.
+#[test]
+fn an_openwrt_root_is_read_as_its_opkg_packages() {
+    let report = scan(&["fixtures/rootfs/openwrt-23.05-mini"]);
+    let comps = report["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 8, "the system and 7 packages");
+    assert_eq!(comps[0]["kind"], "operating-system");
+    assert_eq!(comps[0]["release"]["distro"], "openwrt");
+    let ubus = comps
+        .iter()
+        .find(|c| c["name"] == "libubus20230605")
+        .unwrap();
+    assert_eq!(
+        ubus["purl"],
+        "pkg:opkg/openwrt/libubus20230605@2023.06.05~f787c97b-1?arch=mipsel_24kc&distro=openwrt-23.05.5"
+    );
+    assert_eq!(
+        ubus["source_package"]["name"], "ubus",
+        "from the control file's SourceName"
+    );
+    assert_eq!(ubus["licenses"][0]["expression"], "LGPL-2.1");
+    let mut del09 = rules(&report, "DEL-09");
+    del09.sort();
+    assert_eq!(
+        del09,
+        [
+            "dnsmasq 2.90-2: 1 installed file is missing: /usr/sbin/dnsmasq",
+            "dropbear 2022.82-6: 1 configuration file differs from the digests its package database recorded: /etc/config/dropbear",
+        ],
+        "the untouched conffile /etc/config/dhcp matches its SHA-256"
+    );
+    let edited = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DEL-09" && f["message"].as_str().unwrap().contains("dropbear"))
+        .unwrap();
+    assert!(
+        edited["evidence"][0]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256 recorded "),
+        "{edited}"
+    );
+    assert_eq!(report["inputs"][0]["warnings"], serde_json::json!([]));
+}

@@ -18,7 +18,8 @@ pub struct Installed {
     pub homepage: Option<String>,
     /// Names of the packages it depends on (first alternative of each), without version or arch.
     pub depends: Vec<Vec<String>>,
-    /// Conffiles and the MD5 dpkg recorded for each (obsolete ones left out).
+    /// Conffiles and the digest recorded for each (dpkg: MD5; opkg: MD5 or
+    /// SHA-256), obsolete ones left out.
     pub conffiles: Vec<(String, String)>,
     /// Where it was read: `<file>:line <n>`.
     pub pointer: String,
@@ -101,9 +102,10 @@ pub fn parse_status(file: &str, text: &str) -> StatusRead {
                     .filter_map(|l| {
                         let mut parts = l.split_whitespace();
                         let (path, digest) = (parts.next()?, parts.next()?);
-                        // `newconffile` stands where no digest is recorded yet.
-                        let recorded =
-                            digest.len() == 32 && digest.bytes().all(|b| b.is_ascii_hexdigit());
+                        // `newconffile` stands where no digest is recorded yet;
+                        // opkg records SHA-256 (64 digits) where dpkg records MD5.
+                        let recorded = matches!(digest.len(), 32 | 64)
+                            && digest.bytes().all(|b| b.is_ascii_hexdigit());
                         let dropped = parts.any(|f| f == "obsolete" || f == "remove-on-upgrade");
                         (recorded && !dropped && path.starts_with('/'))
                             .then(|| (path.to_string(), digest.to_string()))

@@ -136,11 +136,23 @@ pub fn verify(
     Some(out)
 }
 
-fn check(tree: &dyn Tree, file: &str, recorded: &str, out: &mut FileVerification, conffile: bool) {
+/// Compares one file with its recorded MD5 (or SHA-256, 64 digits, as opkg records).
+pub(super) fn check(
+    tree: &dyn Tree,
+    file: &str,
+    recorded: &str,
+    out: &mut FileVerification,
+    conffile: bool,
+) {
     let rel = file.trim_start_matches('/');
     let shown = format!("/{rel}");
     out.checked += 1;
-    let actual = match tree.digest(rel, DigestAlg::Md5) {
+    let alg = if recorded.len() == 64 {
+        DigestAlg::Sha256
+    } else {
+        DigestAlg::Md5
+    };
+    let actual = match tree.digest(rel, alg) {
         FileState::Missing => {
             out.missing.push(shown);
             return;
@@ -154,7 +166,7 @@ fn check(tree: &dyn Tree, file: &str, recorded: &str, out: &mut FileVerification
     if !actual.eq_ignore_ascii_case(recorded) {
         let diff = FileDiff {
             path: shown,
-            algorithm: "md5".to_string(),
+            algorithm: alg.name().to_string(),
             recorded: recorded.to_ascii_lowercase(),
             actual,
         };

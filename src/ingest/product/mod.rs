@@ -1,5 +1,6 @@
 //! Delivered products read as delivered: a root filesystem as a directory
-//! or as a tarball — its `os-release` and its dpkg database. Each installed
+//! or as a tarball — its `os-release` and its package databases (dpkg,
+//! apk, opkg). Each installed
 //! package becomes a component with its release and source package; the
 //! operating system is the primary component and contains them all.
 //! Everything is read through a [`tree::Tree`], so no path leaves the root.
@@ -9,6 +10,7 @@ pub mod archive;
 pub mod dpkg;
 pub mod dpkg_verify;
 pub mod image;
+pub mod opkg;
 pub mod os_release;
 pub mod package;
 pub mod root_path;
@@ -20,7 +22,7 @@ use std::path::Path;
 use tree::Tree;
 
 use super::{IngestError, ParsedDoc};
-use crate::model::{Component, Ecosystem, Format};
+use crate::model::{Component, DistroRelease, Ecosystem, FileVerification, Format};
 use os_release::OsRelease;
 
 /// Paths whose presence makes a directory a root filesystem.
@@ -125,10 +127,12 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
         .and_then(|o| o.name.clone().or_else(|| o.pretty_name.clone()));
     doc.meta.subject_version = os.as_ref().and_then(|o| o.version_id.clone());
 
-    let namespace = os
-        .as_ref()
-        .and_then(|o| o.id.clone())
-        .unwrap_or_else(|| "debian".to_string());
+    let place = Placement {
+        os_id: os.as_ref().and_then(|o| o.id.as_deref()),
+        release: release.as_ref(),
+        os_ref: &os_ref,
+        verify_files,
+    };
     let mut installed = Vec::new();
     for file in dpkg::status_files(root, MAX_DATABASE_BYTES) {
         match file {
@@ -140,62 +144,81 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
             Err(e) => doc.warnings.push(e),
         }
     }
-    let packages: Vec<package::Package> = installed.iter().map(dpkg::Installed::package).collect();
-    let first = package::add_packages(
+    let diversions = dpkg_verify::Diversions::read(root);
+    let mut read = place.add(
         &mut doc,
-        Ecosystem::Deb,
-        &packages,
-        &namespace,
-        release.as_ref(),
-        &os_ref,
+        (Ecosystem::Deb, "debian"),
+        &installed,
+        dpkg::Installed::package,
+        |p| dpkg_verify::verify(root, p, &diversions),
     );
-    if verify_files {
-        use rayon::prelude::*;
-        let diversions = dpkg_verify::Diversions::read(root);
-        let checked: Vec<_> = installed
-            .par_iter()
-            .map(|p| dpkg_verify::verify(root, p, &diversions))
-            .collect();
-        for (c, v) in doc.components[first..].iter_mut().zip(checked) {
-            c.files = v;
-        }
-    }
     let apk_installed = read_apk(root, &mut doc);
-    let apk_packages: Vec<package::Package> =
-        apk_installed.iter().map(|p| p.package.clone()).collect();
-    let apk_first = package::add_packages(
+    read += place.add(
         &mut doc,
-        Ecosystem::Apk,
-        &apk_packages,
-        os.as_ref()
-            .and_then(|o| o.id.as_deref())
-            .unwrap_or("alpine"),
-        release.as_ref(),
-        &os_ref,
+        (Ecosystem::Apk, "alpine"),
+        &apk_installed,
+        |p| p.package.clone(),
+        |p| apk::verify(root, p),
     );
-    if verify_files {
-        use rayon::prelude::*;
-        let checked: Vec<_> = apk_installed
-            .par_iter()
-            .map(|p| apk::verify(root, p))
-            .collect();
-        for (c, v) in doc.components[apk_first..].iter_mut().zip(checked) {
-            c.files = v;
-        }
-    }
-    for (marker, what) in [
-        ("usr/lib/sysimage/rpm", "rpm"),
-        ("var/lib/rpm", "rpm"),
-        ("usr/lib/opkg/status", "opkg"),
-    ] {
+    let (opkg_installed, opkg_warnings) = opkg::read(root, MAX_DATABASE_BYTES);
+    doc.warnings.extend(opkg_warnings);
+    read += place.add(
+        &mut doc,
+        (Ecosystem::Opkg, "openwrt"),
+        &opkg_installed,
+        |(_, p)| p.clone(),
+        |(p, _)| opkg::verify(root, p),
+    );
+    for (marker, what) in [("usr/lib/sysimage/rpm", "rpm"), ("var/lib/rpm", "rpm")] {
         if root.exists(marker) {
             doc.warnings.push(format!(
                 "{marker}: the {what} package database is not read yet; its packages are not in this report"
             ));
         }
     }
-    doc.meta.has_dependency_graph = !installed.is_empty() || !apk_installed.is_empty();
+    doc.meta.has_dependency_graph = read > 0;
     Ok(doc)
+}
+
+/// Where a product's packages go: under its operating system, with its release.
+struct Placement<'a> {
+    os_id: Option<&'a str>,
+    release: Option<&'a DistroRelease>,
+    os_ref: &'a str,
+    verify_files: bool,
+}
+
+impl Placement<'_> {
+    /// Adds one database's packages as components of `ecosystem` (purl
+    /// namespace: the os-release id, else `default_namespace`) and, with
+    /// file verification on, each one's [`FileVerification`], checked in
+    /// parallel. Returns how many were added.
+    fn add<T: Sync>(
+        &self,
+        doc: &mut ParsedDoc,
+        (ecosystem, default_namespace): (Ecosystem, &str),
+        installed: &[T],
+        package: impl Fn(&T) -> package::Package,
+        verify: impl Fn(&T) -> Option<FileVerification> + Sync,
+    ) -> usize {
+        use rayon::prelude::*;
+        let packages: Vec<package::Package> = installed.iter().map(package).collect();
+        let first = package::add_packages(
+            doc,
+            ecosystem,
+            &packages,
+            self.os_id.unwrap_or(default_namespace),
+            self.release,
+            self.os_ref,
+        );
+        if self.verify_files {
+            let checked: Vec<_> = installed.par_iter().map(&verify).collect();
+            for (c, v) in doc.components[first..].iter_mut().zip(checked) {
+                c.files = v;
+            }
+        }
+        packages.len()
+    }
 }
 
 /// The release files systems wrote before os-release: Alpine's
