@@ -609,3 +609,123 @@ fn an_openwrt_root_is_read_as_its_opkg_packages() {
     );
     assert_eq!(report["inputs"][0]["warnings"], serde_json::json!([]));
 }
+
+/// A root whose rpm database rpm itself wrote (fixtures/rootfs/make-rpm.sh),
+/// read without rpm, and held against `rpm -qa` and `rpm -Va` on a copy.
+#[test]
+fn an_rpm_root_is_read_as_rpm_itself_reads_it() {
+    const FEDORA: &str = "fixtures/rootfs/fedora-40-mini";
+    let report = scan(&[FEDORA]);
+    let comps = report["components"].as_array().unwrap();
+    let libs = comps.iter().find(|c| c["name"] == "fixture-libs").unwrap();
+    assert_eq!(
+        libs["purl"],
+        "pkg:rpm/fedora/fixture-libs@2.3-4.fc40?arch=noarch&distro=fedora-40&epoch=1"
+    );
+    assert_eq!(libs["version"], "1:2.3-4.fc40");
+    assert_eq!(
+        libs["source_package"]["name"], "fixture-base",
+        "a subpackage of fixture-base's source rpm"
+    );
+    let named = |i: &Value| {
+        comps[i.as_u64().unwrap() as usize]["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let edges: std::collections::BTreeSet<(String, String)> = report["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (named(&d["from"]), named(&d["to"])))
+        .collect();
+    assert!(
+        edges.contains(&("fixture-base".into(), "fixture-shell".into())),
+        "`/bin/sh` is a file fixture-shell owns: {edges:?}"
+    );
+    assert!(
+        edges.contains(&("fixture-base".into(), "fixture-libs".into())),
+        "{edges:?}"
+    );
+    assert_eq!(report["inputs"][0]["warnings"], serde_json::json!([]));
+    let del09: std::collections::BTreeSet<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DEL-09")
+        .flat_map(|f| f["evidence"].as_array().unwrap().clone())
+        .map(|e| {
+            let v = e["value"].as_str().unwrap();
+            let what = if v == "missing" { "missing" } else { "digest" };
+            (e["key"].as_str().unwrap().to_string(), what.to_string())
+        })
+        .collect();
+
+    if std::process::Command::new("rpm")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return common::skip("rpm is not installed (Debian: apt install rpm)");
+    }
+    // rpm writes lock and journal files beside its database: work on a copy.
+    let copy = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(common::root().join(FEDORA).join("."))
+        .arg(copy.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rpm = |args: &[&str]| {
+        let out = std::process::Command::new("rpm")
+            .arg("--root")
+            .arg(copy.path())
+            .args(["--dbpath", "/usr/lib/sysimage/rpm"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let listed: std::collections::BTreeSet<String> = rpm(&[
+        "-qa",
+        "--qf",
+        "%{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{ARCH}\\n",
+    ])
+    .lines()
+    .map(str::to_string)
+    .collect();
+    let ours: std::collections::BTreeSet<String> = comps[1..]
+        .iter()
+        .map(|c| {
+            let arch = c["purl"]
+                .as_str()
+                .unwrap()
+                .split("arch=")
+                .nth(1)
+                .unwrap()
+                .split('&')
+                .next()
+                .unwrap();
+            format!(
+                "{} {} {arch}",
+                c["name"].as_str().unwrap(),
+                c["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(ours, listed, "the packages rpm -qa lists");
+    // `rpm -V`: `..5......  c /path` (content differs), `missing   d /path`.
+    let verified: std::collections::BTreeSet<(String, String)> = rpm(&["-Va", "--nodeps"])
+        .lines()
+        .filter_map(|l| {
+            let path = l.split_whitespace().last()?.to_string();
+            if l.starts_with("missing") {
+                Some((path, "missing".to_string()))
+            } else {
+                (l.as_bytes().get(2) == Some(&b'5')).then(|| (path, "digest".to_string()))
+            }
+        })
+        .collect();
+    assert_eq!(del09, verified, "the files rpm -V finds changed or missing");
+}

@@ -148,6 +148,9 @@ fn keep(path: &str) -> bool {
         || path.starts_with("var/lib/dpkg/")
         || path.starts_with("lib/apk/db/")
         || path.starts_with("usr/lib/opkg/")
+        || path == "etc/alpine-release"
+        || path == "etc/openwrt_release"
+        || super::rpm::is_database_path(path)
 }
 
 /// `./usr/bin/x`, `/usr/bin/x`, `usr/bin/x/` → `usr/bin/x`; `None` for a

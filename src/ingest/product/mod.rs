@@ -1,6 +1,6 @@
 //! Delivered products read as delivered: a root filesystem as a directory
 //! or as a tarball — its `os-release` and its package databases (dpkg,
-//! apk, opkg). Each installed
+//! apk, opkg, rpm). Each installed
 //! package becomes a component with its release and source package; the
 //! operating system is the primary component and contains them all.
 //! Everything is read through a [`tree::Tree`], so no path leaves the root.
@@ -14,6 +14,8 @@ pub mod opkg;
 pub mod os_release;
 pub mod package;
 pub mod root_path;
+pub mod rpm;
+pub mod rpm_header;
 pub mod squashfs;
 pub mod tree;
 
@@ -169,13 +171,15 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
         |(_, p)| p.clone(),
         |(p, _)| opkg::verify(root, p),
     );
-    for (marker, what) in [("usr/lib/sysimage/rpm", "rpm"), ("var/lib/rpm", "rpm")] {
-        if root.exists(marker) {
-            doc.warnings.push(format!(
-                "{marker}: the {what} package database is not read yet; its packages are not in this report"
-            ));
-        }
-    }
+    let (rpm_installed, rpm_warnings) = rpm::read(root, MAX_DATABASE_BYTES);
+    doc.warnings.extend(rpm_warnings);
+    read += place.add(
+        &mut doc,
+        (Ecosystem::Rpm, "redhat"),
+        &rpm_installed,
+        |p| p.package.clone(),
+        |p| rpm::verify(root, p),
+    );
     doc.meta.has_dependency_graph = read > 0;
     Ok(doc)
 }
@@ -328,11 +332,12 @@ mod tests {
         assert!(!is_root_filesystem(plain.path()));
         let root = rootfs();
         std::fs::create_dir_all(root.path().join("var/lib/rpm")).unwrap();
+        std::fs::write(root.path().join("var/lib/rpm/Packages"), b"\0\x06\x15\x61").unwrap();
         let doc = read_root(root.path(), true).unwrap();
         assert!(
-            doc.warnings
-                .iter()
-                .any(|w| w.contains("var/lib/rpm: the rpm package database is not read yet")),
+            doc.warnings.iter().any(|w| w.starts_with(
+                "var/lib/rpm/Packages: an rpm database in the Berkeley DB format, which chainrisk does not read"
+            )),
             "{:?}",
             doc.warnings
         );

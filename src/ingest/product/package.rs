@@ -13,6 +13,8 @@ use crate::model::{Component, DistroRelease, Ecosystem, License, LicenseKind, So
 pub struct Package {
     pub name: String,
     pub version: String,
+    /// The version the purl writes, when it differs (rpm: without the epoch).
+    pub purl_version: Option<String>,
     pub architecture: Option<String>,
     /// The source package it was built from (the package itself when the database names none).
     pub source: SourcePackage,
@@ -105,7 +107,8 @@ pub fn add_packages(
 
 /// `pkg:<type>/<namespace>/<name>@<version>?arch=…&distro=<id>-<version>`.
 fn purl(kind: &str, namespace: &str, p: &Package, release: Option<&DistroRelease>) -> String {
-    let mut purl = format!("pkg:{kind}/{namespace}/{}@{}", p.name, encode(&p.version));
+    let version = p.purl_version.as_deref().unwrap_or(&p.version);
+    let mut purl = format!("pkg:{kind}/{namespace}/{}@{}", p.name, encode(version));
     let mut qualifiers = Vec::new();
     if let Some(a) = &p.architecture {
         qualifiers.push(format!("arch={}", encode(a)));
