@@ -218,7 +218,7 @@ fn rules_lists_and_explains() {
         .stderr(predicate::str::contains("no rule"));
     let out = bin().args(["rules", "--format", "json"]).assert().success();
     let list: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 38);
+    assert_eq!(list.as_array().unwrap().len(), 39);
 }
 
 /// The README's first command: the real demo product with its registry

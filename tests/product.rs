@@ -729,3 +729,86 @@ fn an_rpm_root_is_read_as_rpm_itself_reads_it() {
         .collect();
     assert_eq!(del09, verified, "the files rpm -V finds changed or missing");
 }
+
+/// A product's binaries (fixtures/images/make-binaries.sh): one listed by
+/// dpkg through the usrmerge symlink, a Go binary and a cargo-auditable
+/// binary whose build records become components, and one ELF nothing
+/// accounts for (OPQ-07); the same from the tarball and its extracted tree.
+#[test]
+fn a_products_binaries_are_accounted_for_or_named() {
+    const TARBALL: &str = "fixtures/images/binaries-rootfs.tar.xz";
+    let extracted = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("tar")
+        .arg("-xJf")
+        .arg(common::root().join(TARBALL))
+        .arg("-C")
+        .arg(extracted.path())
+        .status()
+        .expect("GNU tar is on the machine");
+    assert!(status.success());
+    for input in [TARBALL, extracted.path().to_str().unwrap()] {
+        let report = scan(&[input]);
+        let census = &report["inputs"][0]["document"]["executables"];
+        assert_eq!(census["binaries"], 4, "{input}: {census}");
+        assert_eq!(
+            census["owned_by_packages"], 1,
+            "{input}: libsupport.so.1, listed as /lib/…"
+        );
+        assert_eq!(
+            census["with_build_record"], 2,
+            "{input}: the Go and the Rust binary"
+        );
+        let opq07 = rules(&report, "OPQ-07");
+        assert_eq!(opq07.len(), 1, "{input}: {opq07:?}");
+        assert!(
+            opq07[0].starts_with("/usr/local/bin/vendor-daemon: an ELF shared object"),
+            "{input}: a PIE executable is ELF type DYN: {opq07:?}"
+        );
+        let comps = report["components"].as_array().unwrap();
+        let named = |n: &str| {
+            comps
+                .iter()
+                .find(|c| c["name"] == n)
+                .unwrap_or_else(|| panic!("{input}: no {n}"))
+        };
+        // As `go version -m` printed it when the fixture was made.
+        let greet = named("greet");
+        assert_eq!(greet["purl"], "pkg:golang/example.com/greet@v1.4.2");
+        assert_eq!(
+            greet["hashes"][0]["value"],
+            "1YpYDzb/KDJJ2E3L2T7Jwccb5+EqfB9HpdrJvYU5Yl4="
+        );
+        assert_eq!(named("gateway-agent")["kind"], "application");
+        let itoa = named("itoa");
+        assert_eq!(itoa["purl"], "pkg:cargo/itoa@1.0.11");
+        assert_eq!(named("rust-tool")["version"], "0.3.1");
+        let id = |n: &str| named(n)["id"].clone();
+        let edge = |from: &str, to: &str| {
+            report["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["from"] == id(from) && d["to"] == id(to))
+        };
+        assert!(
+            edge("gateway-agent", "greet") && edge("rust-tool", "itoa"),
+            "{input}"
+        );
+        assert!(
+            edge("debian", "gateway-agent"),
+            "{input}: an unpackaged binary hangs under the system"
+        );
+    }
+    let unexamined = scan(&[TARBALL, "--no-verify-files"]);
+    assert!(rules(&unexamined, "OPQ-07").is_empty());
+    assert!(unexamined["inputs"][0]["document"]["executables"].is_null());
+    assert!(
+        unexamined["not_evaluated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["rule"] == "OPQ-07"),
+        "{}",
+        unexamined["not_evaluated"]
+    );
+}

@@ -34,3 +34,29 @@ pub struct FileVerification {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<String>,
 }
+
+/// A delivered product's ELF executables and shared libraries, and those
+/// that nothing accounts for (OPQ-07): no package database lists them and
+/// they carry no build record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutableCensus {
+    /// Binaries found.
+    pub binaries: usize,
+    /// Of those, listed by a package database.
+    pub owned_by_packages: usize,
+    /// Of the others, carrying a build record (Go build information, cargo-auditable).
+    pub with_build_record: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unaccounted: Vec<UnaccountedBinary>,
+}
+
+/// One binary nothing accounts for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnaccountedBinary {
+    /// Path inside the product's root, with a leading `/`.
+    pub path: String,
+    /// `ELF executable`, `ELF shared object (library or PIE executable)`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}

@@ -125,6 +125,10 @@ pub struct DocumentMeta {
     /// Components no root reaches through the graph (filled when merging).
     #[serde(default)]
     pub unreachable: usize,
+    /// A delivered product's binaries and those nothing accounts for
+    /// (OPQ-07); `None` for other inputs, or when files were not examined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executables: Option<super::ExecutableCensus>,
 }
 
 /// One input of the scan, as the report lists it.

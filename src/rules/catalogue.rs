@@ -272,6 +272,18 @@ pub static RULES: &[RuleInfo] = &[
         "What is inside a closed component cannot be assessed. Ask its supplier for an SBOM of it and attach it (nested components or an external `bom` reference)."
     ),
     rule!(
+        "OPQ-07",
+        "unaccounted executable",
+        Opaque,
+        Medium,
+        Product,
+        Artifacts,
+        [],
+        ["M10(1)", "M10(3)"],
+        "(delivered product) an ELF executable or shared library in the product that no package database lists and that carries no build record (Go build information, cargo-auditable)",
+        "Nobody has said what this binary is built from, so nothing about it can be checked. Ask the supplier which source and build it comes from, and for an SBOM of it; or ship it as a package, or build it with its build record embedded."
+    ),
+    rule!(
         "CON-01",
         "single maintainer",
         Concentration,
@@ -448,7 +460,7 @@ pub static RULES: &[RuleInfo] = &[
         Artifacts,
         [],
         ["M10(1)"],
-        "(delivered product) a file installed by a package differs from the digest the package database recorded for it (dpkg md5sums); changed configuration files and missing files are reported separately, at low",
+        "(delivered product) a file installed by a package differs from the digest the package database recorded for it (dpkg md5sums, apk Z: checksums, rpm file digests, opkg conffile digests); changed configuration files and missing files are reported separately, at low",
         "What was delivered is not what the package installed: a changed executable or library may be a local patch, a failed update or tampering. Compare the file with the package's, find out who changed it and why, and reinstall the package or document the change."
     ),
     rule!(
@@ -569,7 +581,7 @@ mod tests {
             assert!(!r.maps_to.is_empty(), "{} maps to nothing", r.id);
             assert!(!r.doc.is_empty() && !r.summary.is_empty());
         }
-        assert_eq!(RULES.len(), 38);
+        assert_eq!(RULES.len(), 39, "the 39 rules of the catalogue");
     }
 
     #[test]

@@ -151,6 +151,7 @@ const PRODUCT_RULES: &[(&str, ProductRule)] = &[
     ("CON-03", concentration::supplier_concentration),
     ("UNM-07", lifecycle::release_out_of_support),
     ("SBM-07", completeness::drift),
+    ("OPQ-07", product::unaccounted_executables),
 ];
 
 const GRAPH_RULES: &[(&str, GraphRule)] = &[

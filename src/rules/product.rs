@@ -1,5 +1,6 @@
 //! Delivered products (a root filesystem scanned as delivered): DEL-09, a
-//! delivered file that differs from its package. Separate findings per
+//! delivered file that differs from its package, and OPQ-07, a binary
+//! nothing accounts for. Separate findings per
 //! package for changed files (high), changed configuration files (low) and
 //! missing files (low): an edited conffile is often intended, a missing file
 //! often an image's documented trimming, a changed binary never.
@@ -128,4 +129,53 @@ fn named<'a>(paths: impl ExactSizeIterator<Item = &'a str>) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// OPQ-07: each binary in a delivered product that no package database
+/// lists and that carries no build record, one finding per file.
+pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
+    let products: Vec<_> = ctx
+        .inv
+        .documents
+        .iter()
+        .filter(|d| d.error.is_none() && d.format == Some(Format::RootFilesystem))
+        .collect();
+    let mut out = Vec::new();
+    for d in products {
+        let Some(census) = &d.meta.executables else {
+            out.push(Verdict::not_evaluated(
+                "the product's files were not examined (--no-verify-files)",
+            ));
+            continue;
+        };
+        if census.unaccounted.is_empty() {
+            out.push(Verdict::Pass);
+        }
+        for b in &census.unaccounted {
+            let source = EvidenceSource(format!(
+                "product:{}{}",
+                d.path.trim_end_matches('/'),
+                b.path
+            ));
+            let mut sourced = vec![Evidence::new("kind", b.kind.clone(), source.clone())];
+            if let Some(h) = &b.sha256 {
+                sourced.push(Evidence::new("sha256", h.clone(), source.clone()));
+            }
+            out.push(Verdict::Fire(Fire {
+                message: format!(
+                    "{}: an {} that no package database lists and that carries no build record ({} binaries in the product: {} from packages, {} with a build record)",
+                    b.path,
+                    b.kind,
+                    census.binaries,
+                    census.owned_by_packages,
+                    census.with_build_record
+                ),
+                evidence: Vec::new(),
+                sourced,
+                key: Some(b.path.clone()),
+                severity: None,
+            }));
+        }
+    }
+    out
 }

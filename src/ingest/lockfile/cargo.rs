@@ -409,7 +409,11 @@ fn purl_encode<'a>(s: &'a str, keep: &[u8]) -> Cow<'a, str> {
     })
 }
 
-fn cargo_purl(name: &str, version: &str, qualifier: Option<&(&'static str, String)>) -> String {
+pub(crate) fn cargo_purl(
+    name: &str,
+    version: &str,
+    qualifier: Option<&(&'static str, String)>,
+) -> String {
     let mut purl = format!(
         "pkg:cargo/{}@{}",
         purl_encode(name, b""),

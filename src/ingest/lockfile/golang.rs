@@ -175,7 +175,7 @@ fn beside_sum(input: &Input, warnings: &mut Vec<String>) -> HashMap<(String, Str
 /// A Go module as a component: the module path split into purl namespace
 /// and name (`github.com/spf13/cobra` → `github.com/spf13` / `cobra`), its
 /// case kept in the component (the purl lower-cases the namespace).
-fn go_component(path: &str, version: Option<&str>) -> Component {
+pub(crate) fn go_component(path: &str, version: Option<&str>) -> Component {
     let (ns, name) = match path.rsplit_once('/') {
         Some((ns, n)) => (Some(ns), n),
         None => (None, path),
@@ -195,7 +195,7 @@ fn go_component(path: &str, version: Option<&str>) -> Component {
 }
 
 /// Adds a go.sum `h1:` value (base64, kept as written: it is case-sensitive).
-fn add_go_hash(c: &mut Component, value: &str) {
+pub(crate) fn add_go_hash(c: &mut Component, value: &str) {
     let h = Hash {
         alg: HashAlg::parse("GO-H1"),
         value: value.to_string(),

@@ -2,8 +2,8 @@
 //! One file per ecosystem; each produces the same [`ParsedDoc`] an SBOM reader
 //! does, with the dependency graph, scopes and sources the lockfile records.
 
-mod cargo;
-mod golang;
+pub(crate) mod cargo;
+pub(crate) mod golang;
 mod npm;
 mod npm_manifest;
 mod pnpm;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
+use super::binary::{self, Binary, BinaryKind};
 use super::root_path::{self, Lookup};
 use super::tree::{DigestAlg, FileDigests, FileState, Tree};
 
@@ -28,6 +29,8 @@ enum Entry {
     File {
         digests: Box<FileDigests>,
         content: Option<Vec<u8>>,
+        /// An ELF executable or shared library, with its build records.
+        binary: Option<Box<Binary>>,
     },
     Symlink(String),
     /// A device, FIFO or socket: listed, never read.
@@ -114,8 +117,13 @@ pub fn is_tarball(path: &Path) -> bool {
     r.read_exact(&mut block).is_ok() && &block[257..262] == b"ustar"
 }
 
-/// A regular file's entry: its digests, and its content when `wanted`
-/// (counted in `kept`); also the bytes read.
+/// Largest binary held in memory to read its build records; a larger one is
+/// still listed, with that said.
+const MAX_BINARY: usize = 512 << 20;
+
+/// A regular file's entry: its digests, its content when `wanted` (counted
+/// in `kept`), and for an ELF binary its kind and build records (the binary
+/// is held only while it is read); also the bytes read.
 fn hash_file(
     path: &str,
     data: &mut dyn Read,
@@ -123,19 +131,57 @@ fn hash_file(
     kept: &mut u64,
 ) -> Result<(Entry, u64), String> {
     let mut content = wanted.then(Vec::new);
+    // The first bytes say whether this is a binary; then all of it is kept until read.
+    let mut head: Vec<u8> = Vec::with_capacity(binary::HEAD);
+    let mut elf: Option<(BinaryKind, Vec<u8>)> = None;
+    let mut too_large = false;
     let (digests, read) = FileDigests::of_stream(data, |chunk| {
         if let Some(c) = content.as_mut() {
             c.extend_from_slice(chunk);
+        }
+        if head.len() < binary::HEAD {
+            let before = head.len();
+            head.extend_from_slice(&chunk[..chunk.len().min(binary::HEAD - before)]);
+            if head.len() == binary::HEAD {
+                elf = BinaryKind::sniff(&head).map(|k| (k, head.clone()));
+                if let Some((_, bytes)) = elf.as_mut() {
+                    bytes.extend_from_slice(&chunk[binary::HEAD - before..]);
+                }
+            }
+        } else if let Some((_, bytes)) = elf.as_mut()
+            && !too_large
+        {
+            if bytes.len() + chunk.len() > MAX_BINARY {
+                too_large = true;
+                *bytes = Vec::new();
+            } else {
+                bytes.extend_from_slice(chunk);
+            }
         }
     })
     .map_err(|e| format!("{path}: {e}"))?;
     if let Some(c) = &content {
         *kept += c.len() as u64;
     }
+    let binary = elf.map(|(kind, bytes)| {
+        Box::new(if too_large {
+            Binary {
+                kind,
+                go: None,
+                rust: None,
+                problem: Some(format!(
+                    "larger than the {MAX_BINARY} byte limit for reading build records; not read"
+                )),
+            }
+        } else {
+            binary::inspect(kind, &bytes[..])
+        })
+    });
     Ok((
         Entry::File {
             digests: Box::new(digests),
             content,
+            binary,
         },
         read,
     ))
@@ -468,6 +514,25 @@ impl Tree for ArchiveTree {
             Some((_, Entry::File { digests, .. })) => FileState::Digest(digests.hex(alg)),
             Some(_) => FileState::NotRegular,
         }
+    }
+
+    fn canonical(&self, rel: &str) -> Option<String> {
+        self.resolve(rel).map(|(key, _)| key)
+    }
+
+    fn binaries(&self) -> Vec<(String, Binary)> {
+        let mut out: Vec<(String, Binary)> = self
+            .entries
+            .iter()
+            .filter_map(|(path, e)| match e {
+                Entry::File {
+                    binary: Some(b), ..
+                } => Some((path.clone(), (**b).clone())),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 }
 

@@ -7,8 +7,11 @@
 
 pub mod apk;
 pub mod archive;
+pub mod binary;
+pub mod census;
 pub mod dpkg;
 pub mod dpkg_verify;
+pub mod go_buildinfo;
 pub mod image;
 pub mod opkg;
 pub mod os_release;
@@ -19,6 +22,7 @@ pub mod rpm_header;
 pub mod squashfs;
 pub mod tree;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tree::Tree;
@@ -181,7 +185,63 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
         |p| rpm::verify(root, p),
     );
     doc.meta.has_dependency_graph = read > 0;
+    if verify_files {
+        let owned = owned_files(
+            root,
+            &installed,
+            &apk_installed,
+            &opkg_installed,
+            &rpm_installed,
+        );
+        doc.meta.executables = Some(census::take(root, owned, &mut doc, &os_ref));
+    }
     Ok(doc)
+}
+
+/// Every file a package database lists, with the reference of its package.
+fn owned_files(
+    root: &dyn Tree,
+    dpkg: &[dpkg::Installed],
+    apk: &[apk::Installed],
+    opkg: &[(dpkg::Installed, package::Package)],
+    rpm: &[rpm::Installed],
+) -> Vec<(String, String)> {
+    let by_name = |eco: Ecosystem, packages: Vec<package::Package>| -> HashMap<String, String> {
+        packages
+            .iter()
+            .map(|p| (p.name.clone(), p.reference(&eco)))
+            .collect()
+    };
+    let mut out = Vec::new();
+    let deb = by_name(
+        Ecosystem::Deb,
+        dpkg.iter().map(dpkg::Installed::package).collect(),
+    );
+    for dir in ["var/lib/dpkg/info", "var/lib/dpkg/status.d"] {
+        out.extend(
+            package::listed_files(root, dir)
+                .into_iter()
+                .filter_map(|(path, name)| Some((path, deb.get(&name)?.clone()))),
+        );
+    }
+    let ipk = by_name(
+        Ecosystem::Opkg,
+        opkg.iter().map(|(_, p)| p.clone()).collect(),
+    );
+    out.extend(
+        package::listed_files(root, "usr/lib/opkg/info")
+            .into_iter()
+            .filter_map(|(path, name)| Some((path, ipk.get(&name)?.clone()))),
+    );
+    for p in apk {
+        let r = p.package.reference(&Ecosystem::Apk);
+        out.extend(p.files.iter().map(|(path, _)| (path.clone(), r.clone())));
+    }
+    for p in rpm {
+        let r = p.package.reference(&Ecosystem::Rpm);
+        out.extend(p.files.iter().map(|f| (f.path.clone(), r.clone())));
+    }
+    out
 }
 
 /// Where a product's packages go: under its operating system, with its release.

@@ -137,3 +137,38 @@ fn encode(v: &str) -> String {
     crate::model::encode::percent_encode(v, |_, c| crate::model::encode::is_unreserved(c))
         .into_owned()
 }
+
+/// Every file the per-package lists in `dir` name, with the package each
+/// list belongs to (`<name>[:<arch>].<ext>`): dpkg and opkg `*.list`
+/// (one path per line), dpkg `*.md5sums` (`<md5>  <path>`).
+pub fn listed_files(tree: &dyn super::tree::Tree, dir: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in tree.list_dir(dir) {
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            continue;
+        };
+        if ext != "list" && ext != "md5sums" {
+            continue;
+        }
+        let package = stem.split(':').next().unwrap_or(stem).to_string();
+        let Ok(Some(bytes)) = tree.read(&format!("{dir}/{name}"), super::MAX_DATABASE_BYTES) else {
+            continue;
+        };
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            let path = if ext == "md5sums" {
+                line.split_once(char::is_whitespace)
+                    .map(|(_, p)| p.trim_start())
+                    .unwrap_or("")
+            } else {
+                line.trim_end()
+            };
+            if !path.is_empty() && path != "/." {
+                out.push((
+                    format!("/{}", path.trim_start_matches('/')),
+                    package.clone(),
+                ));
+            }
+        }
+    }
+    out
+}

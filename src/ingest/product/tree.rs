@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use super::binary::{Binary, BinaryKind};
 use super::root_path;
 
 /// What one path holds, as a file check needs it.
@@ -105,6 +106,13 @@ pub trait Tree: Sync {
     fn list_dir(&self, rel: &str) -> Vec<String>;
     /// A regular file's digest.
     fn digest(&self, rel: &str, alg: DigestAlg) -> FileState;
+    /// The path with every symlink on it followed inside the root, relative
+    /// to the root; `None` when it leads nowhere.
+    fn canonical(&self, rel: &str) -> Option<String>;
+    /// Every ELF executable and shared library in the product, by path
+    /// relative to the root (sorted), with the build records it carries.
+    /// Other mounted filesystems are not entered.
+    fn binaries(&self) -> Vec<(String, Binary)>;
 }
 
 /// A root filesystem that is a directory on this machine.
@@ -155,6 +163,32 @@ impl Tree for DirTree {
         root_path::link_target(&self.root, rel)
     }
 
+    fn canonical(&self, rel: &str) -> Option<String> {
+        let path = root_path::resolve(&self.root, rel)?;
+        std::fs::symlink_metadata(&path).ok()?;
+        let inside = path.strip_prefix(&self.root).ok()?;
+        Some(inside.to_string_lossy().into_owned())
+    }
+
+    fn binaries(&self) -> Vec<(String, Binary)> {
+        use rayon::prelude::*;
+        let files = regular_files(&self.root);
+        let mut out: Vec<(String, Binary)> = files
+            .par_iter()
+            .filter_map(|rel| {
+                let path = self.root.join(rel);
+                let mut file = std::fs::File::open(&path).ok()?;
+                let mut head = [0u8; super::binary::HEAD];
+                std::io::Read::read_exact(&mut file, &mut head).ok()?;
+                let kind = BinaryKind::sniff(&head)?;
+                let cache = object::read::ReadCache::new(file);
+                Some((rel.clone(), super::binary::inspect(kind, &cache)))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
     fn list_dir(&self, rel: &str) -> Vec<String> {
         let Some(dir) = root_path::resolve(&self.root, rel) else {
             return Vec::new();
@@ -182,6 +216,42 @@ impl Tree for DirTree {
             },
         }
     }
+}
+
+/// Most entries walked in a directory tree.
+const MAX_WALK: usize = 4_000_000;
+
+/// Every regular file under `root` large enough to be a binary, relative to
+/// it: symlinks are not followed, and directories on another device than
+/// the root (`/proc`, `/sys`, `/dev`, `/run`, other mounts) are not entered.
+fn regular_files(root: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(top) = std::fs::metadata(root) else {
+        return Vec::new();
+    };
+    let device = top.dev();
+    let mut out = Vec::new();
+    let mut stack = vec![std::path::PathBuf::new()];
+    let mut walked = 0usize;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            walked += 1;
+            if walked > MAX_WALK {
+                return out;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            let rel = dir.join(e.file_name());
+            if meta.is_dir() && meta.dev() == device {
+                stack.push(rel);
+            } else if meta.is_file() && meta.len() >= super::binary::HEAD as u64 {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
 }
 
 fn digest_of_file(path: &Path, alg: DigestAlg) -> Option<String> {

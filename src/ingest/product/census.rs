@@ -1,0 +1,155 @@
+//! What the product's binaries are made of and who accounts for them
+//! (OPQ-07). Every ELF executable and shared library is matched, by its
+//! real path (symlinks followed inside the root), against the files the
+//! package databases list; one that no database lists and that carries no
+//! build record is unaccounted. The modules and crates a build record names
+//! (Go build information, cargo-auditable) join the inventory as components
+//! under the binary's own component, itself under the package that owns the
+//! binary, else under the operating system.
+
+use std::collections::HashMap;
+
+use super::super::ParsedDoc;
+use super::binary::Binary;
+use super::go_buildinfo::GoBuild;
+use super::tree::{DigestAlg, FileState, Tree};
+use crate::ingest::lockfile::{cargo::cargo_purl, golang};
+use crate::model::{Component, Ecosystem, ExecutableCensus, Scope, SourceKind, UnaccountedBinary};
+
+/// Counts the product's binaries, names the unaccounted ones, and adds the
+/// components their build records list. `owned` gives each file a package
+/// database lists (as the database wrote it) with the reference of its package.
+pub fn take(
+    tree: &dyn Tree,
+    owned: impl IntoIterator<Item = (String, String)>,
+    doc: &mut ParsedDoc,
+    os_ref: &str,
+) -> ExecutableCensus {
+    let owners: HashMap<String, String> = owned
+        .into_iter()
+        .filter_map(|(path, owner)| Some((tree.canonical(path.trim_start_matches('/'))?, owner)))
+        .collect();
+    let mut census = ExecutableCensus::default();
+    for (path, binary) in tree.binaries() {
+        census.binaries += 1;
+        let owner = owners.get(&path);
+        if let Some(problem) = &binary.problem {
+            doc.warnings.push(format!("/{path}: {problem}"));
+        }
+        if owner.is_some() {
+            census.owned_by_packages += 1;
+        } else if binary.has_build_record() {
+            census.with_build_record += 1;
+        } else {
+            census.unaccounted.push(UnaccountedBinary {
+                path: format!("/{path}"),
+                kind: binary.kind.describe().to_string(),
+                sha256: match tree.digest(&path, DigestAlg::Sha256) {
+                    FileState::Digest(d) => Some(d),
+                    _ => None,
+                },
+            });
+        }
+        add_build_record(doc, &path, &binary, owner.map_or(os_ref, String::as_str));
+    }
+    census
+}
+
+/// The components a binary's build record lists, under `parent`.
+fn add_build_record(doc: &mut ParsedDoc, path: &str, binary: &Binary, parent: &str) {
+    let pointer = format!("/{path}");
+    if let Some(go) = &binary.go {
+        add_go(doc, &pointer, go, parent);
+    }
+    if let Some(info) = &binary.rust {
+        add_rust(doc, &pointer, info, parent);
+    }
+}
+
+fn add_go(doc: &mut ParsedDoc, pointer: &str, go: &GoBuild, parent: &str) {
+    let Some(main) = &go.main else {
+        return;
+    };
+    let main_ref = format!("bin:{pointer}");
+    let version = (main.version != "(devel)").then_some(main.version.as_str());
+    let mut c = golang::go_component(&main.path, version);
+    c.kind = Some("application".to_string());
+    c.bom_ref = Some(main_ref.clone());
+    doc.push(c, pointer.to_string(), None);
+    doc.edges.push((parent.to_string(), main_ref.clone()));
+    for dep in &go.deps {
+        // A module replaced by a local directory has no identity beyond its path.
+        let local = dep.path.starts_with('.') || dep.path.starts_with('/');
+        let version = (dep.version != "(devel)").then_some(dep.version.as_str());
+        let mut c = if local {
+            let mut c = Component::named(dep.path.clone());
+            c.ecosystem = Ecosystem::Golang;
+            c.source = SourceKind::Path {
+                path: dep.path.clone(),
+            };
+            c
+        } else {
+            golang::go_component(&dep.path, version)
+        };
+        if let Some(sum) = dep.sum.as_deref().and_then(|s| s.strip_prefix("h1:")) {
+            golang::add_go_hash(&mut c, sum);
+        }
+        let dep_ref = format!("{main_ref}:go:{}@{}", dep.path, dep.version);
+        c.bom_ref = Some(dep_ref.clone());
+        doc.push(c, format!("{pointer} (Go build information)"), None);
+        doc.edges.push((main_ref.clone(), dep_ref));
+    }
+}
+
+fn add_rust(doc: &mut ParsedDoc, pointer: &str, info: &auditable_serde::VersionInfo, parent: &str) {
+    use auditable_serde::{DependencyKind, Source};
+    let refs: Vec<String> = info
+        .packages
+        .iter()
+        .map(|p| format!("bin:{pointer}:cargo:{}@{}", p.name, p.version))
+        .collect();
+    for (i, p) in info.packages.iter().enumerate() {
+        let version = p.version.to_string();
+        let mut c = Component::named(p.name.clone());
+        c.ecosystem = Ecosystem::Cargo;
+        c.version = Some(version.clone());
+        c.source = match &p.source {
+            // The program itself: where its code came from is the product's own build.
+            _ if p.root => SourceKind::Unknown,
+            Source::CratesIo => SourceKind::Registry { url: None },
+            Source::Local => SourceKind::Path {
+                path: String::new(),
+            },
+            Source::Git => SourceKind::Elsewhere {
+                note: "a git repository (cargo-auditable records no URL)".to_string(),
+            },
+            Source::Registry => SourceKind::Elsewhere {
+                note: "a registry other than crates.io (cargo-auditable records no URL)"
+                    .to_string(),
+            },
+            _ => SourceKind::Unknown,
+        };
+        if matches!(p.source, Source::CratesIo) {
+            let _ = c.set_purl(&cargo_purl(&p.name, &version, None));
+        }
+        if p.kind == DependencyKind::Build {
+            c.scope = Scope::Build;
+        }
+        if p.root {
+            c.kind = Some("application".to_string());
+            doc.edges.push((parent.to_string(), refs[i].clone()));
+        }
+        c.bom_ref = Some(refs[i].clone());
+        let where_ = if p.root {
+            pointer.to_string()
+        } else {
+            format!("{pointer} (cargo-auditable)")
+        };
+        doc.push(c, where_, None);
+        for &d in &p.dependencies {
+            if let Some(to) = refs.get(d) {
+                doc.edges.push((refs[i].clone(), to.clone()));
+            }
+        }
+    }
+}
