@@ -44,14 +44,19 @@ pub fn take(
             census.unaccounted.push(UnaccountedBinary {
                 path: format!("/{path}"),
                 kind: binary.kind.describe().to_string(),
-                sha256: match tree.digest(&path, DigestAlg::Sha256) {
-                    FileState::Digest(d) => Some(d),
-                    _ => None,
-                },
+                sha256: None,
             });
         }
         add_build_record(doc, &path, &binary, owner.map_or(os_ref, String::as_str));
     }
+    // Each unaccounted binary's SHA-256 identifies it in the evidence: hashed in parallel.
+    use rayon::prelude::*;
+    census.unaccounted.par_iter_mut().for_each(|u| {
+        if let FileState::Digest(d) = tree.digest(u.path.trim_start_matches('/'), DigestAlg::Sha256)
+        {
+            u.sha256 = Some(d);
+        }
+    });
     census
 }
 
