@@ -812,3 +812,61 @@ fn a_products_binaries_are_accounted_for_or_named() {
         unexamined["not_evaluated"]
     );
 }
+
+/// A single executable given as the input: the file with its SHA-256, and
+/// what its build record says it was built from; one with no build record
+/// is OPQ-07; a damaged one is read as far as it goes, without a panic.
+#[test]
+fn a_single_executable_is_read_with_its_build_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("tar")
+        .arg("-xJf")
+        .arg(common::root().join("fixtures/images/binaries-rootfs.tar.xz"))
+        .arg("-C")
+        .arg(dir.path())
+        .arg("./usr/bin/gateway-agent")
+        .arg("./usr/local/bin/vendor-daemon")
+        .status()
+        .expect("GNU tar is on the machine");
+    assert!(status.success());
+    let go = dir.path().join("usr/bin/gateway-agent");
+    let report = scan(&[go.to_str().unwrap()]);
+    assert_eq!(report["inputs"][0]["format"], "executable");
+    let comps = report["components"].as_array().unwrap();
+    let names: Vec<&str> = comps.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["gateway-agent", "gateway-agent", "greet"],
+        "the file, the program, its module"
+    );
+    assert_eq!(comps[0]["kind"], "file");
+    assert_eq!(
+        comps[0]["hashes"][0]["value"].as_str().unwrap(),
+        report["inputs"][0]["sha256"].as_str().unwrap()
+    );
+    assert_eq!(
+        comps[2]["hashes"][0]["value"],
+        "1YpYDzb/KDJJ2E3L2T7Jwccb5+EqfB9HpdrJvYU5Yl4="
+    );
+    assert!(rules(&report, "OPQ-07").is_empty());
+
+    let daemon = dir.path().join("usr/local/bin/vendor-daemon");
+    let report = scan(&[daemon.to_str().unwrap()]);
+    assert_eq!(
+        rules(&report, "OPQ-07"),
+        [
+            "/vendor-daemon: an ELF shared object (library or PIE executable) that no package database lists and that carries no build record"
+        ]
+    );
+
+    let bytes = std::fs::read(&go).unwrap();
+    let cut = dir.path().join("cut-agent");
+    std::fs::write(&cut, &bytes[..4096]).unwrap();
+    let report = scan(&[cut.to_str().unwrap()]);
+    assert_eq!(report["inputs"][0]["format"], "executable");
+    assert_eq!(
+        rules(&report, "OPQ-07").len(),
+        1,
+        "its build record cannot be read"
+    );
+}

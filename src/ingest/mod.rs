@@ -202,6 +202,21 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
     if path.is_dir() || product::archive::is_tarball(path) || product::squashfs::is_squashfs(path) {
         return read_product(path, record, options);
     }
+    if let Some(kind) = product::executable::sniff(path) {
+        return match product::executable::read(path, kind) {
+            Ok((doc, sha256)) => {
+                record.sha256 = Some(sha256);
+                record.format = doc.format;
+                record.components_read = doc.components.len();
+                record.warnings = doc.warnings.clone();
+                (record, Some(doc))
+            }
+            Err(e) => {
+                record.error = Some(e.to_string());
+                (record, None)
+            }
+        };
+    }
     let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {

@@ -39,6 +39,8 @@ pub enum Format {
     /// and installed-package databases.
     #[serde(rename = "rootfs")]
     RootFilesystem,
+    /// A single delivered executable (ELF) and the build records it carries.
+    Executable,
 }
 
 impl Format {
@@ -62,6 +64,7 @@ impl Format {
             Format::GoMod => "go-mod",
             Format::GoSum => "go-sum",
             Format::RootFilesystem => "rootfs",
+            Format::Executable => "executable",
         }
     }
 }
@@ -78,6 +81,14 @@ impl Format {
                 | Format::SpdxTagValue
                 | Format::Spdx3JsonLd
         )
+    }
+}
+
+impl Format {
+    /// What was delivered itself (a root filesystem, an image, an
+    /// executable), as opposed to a document about it.
+    pub fn is_delivered(self) -> bool {
+        matches!(self, Format::RootFilesystem | Format::Executable)
     }
 }
 

@@ -196,7 +196,7 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
     }
     // What the SBOM is held against: a build's lockfiles, or the delivered product itself.
     let delivered =
-        |d: &crate::model::Document| d.format == Some(crate::model::Format::RootFilesystem);
+        |d: &crate::model::Document| d.format.is_some_and(crate::model::Format::is_delivered);
     let others = inv
         .documents
         .iter()

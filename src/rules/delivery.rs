@@ -40,8 +40,11 @@ pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
 fn read_only_from_product(c: &Component, ctx: &Ctx) -> bool {
     !c.locations.is_empty()
         && c.locations.iter().all(|l| {
-            ctx.inv.documents.get(l.input).and_then(|d| d.format)
-                == Some(crate::model::Format::RootFilesystem)
+            ctx.inv
+                .documents
+                .get(l.input)
+                .and_then(|d| d.format)
+                .is_some_and(crate::model::Format::is_delivered)
         })
 }
 

@@ -138,7 +138,7 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
         .inv
         .documents
         .iter()
-        .filter(|d| d.error.is_none() && d.format == Some(Format::RootFilesystem))
+        .filter(|d| d.error.is_none() && d.format.is_some_and(Format::is_delivered))
         .collect();
     let mut out = Vec::new();
     for d in products {
@@ -161,14 +161,18 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
             if let Some(h) = &b.sha256 {
                 sourced.push(Evidence::new("sha256", h.clone(), source.clone()));
             }
+            let context = if census.binaries > 1 {
+                format!(
+                    " ({} binaries in the product: {} from packages, {} with a build record)",
+                    census.binaries, census.owned_by_packages, census.with_build_record
+                )
+            } else {
+                String::new()
+            };
             out.push(Verdict::Fire(Fire {
                 message: format!(
-                    "{}: an {} that no package database lists and that carries no build record ({} binaries in the product: {} from packages, {} with a build record)",
-                    b.path,
-                    b.kind,
-                    census.binaries,
-                    census.owned_by_packages,
-                    census.with_build_record
+                    "{}: an {} that no package database lists and that carries no build record{context}",
+                    b.path, b.kind
                 ),
                 evidence: Vec::new(),
                 sourced,

@@ -27,8 +27,8 @@ pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
         Format::PipfileLock => python::parse_pipfile(input),
         Format::GoMod => golang::parse_go_mod(input),
         Format::GoSum => golang::parse_go_sum(input),
-        Format::RootFilesystem => Err(IngestError::new(
-            "a root filesystem is read from its directory, not from one file's bytes",
+        Format::RootFilesystem | Format::Executable => Err(IngestError::new(
+            "a delivered product is read in place, not from one file's bytes",
         )),
         sbom => Err(IngestError::new(format!(
             "{sbom} is an SBOM format, not a lockfile"

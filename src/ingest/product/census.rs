@@ -61,7 +61,7 @@ pub fn take(
 }
 
 /// The components a binary's build record lists, under `parent`.
-fn add_build_record(doc: &mut ParsedDoc, path: &str, binary: &Binary, parent: &str) {
+pub(super) fn add_build_record(doc: &mut ParsedDoc, path: &str, binary: &Binary, parent: &str) {
     let pointer = format!("/{path}");
     if let Some(go) = &binary.go {
         add_go(doc, &pointer, go, parent);

@@ -11,6 +11,7 @@ pub mod binary;
 pub mod census;
 pub mod dpkg;
 pub mod dpkg_verify;
+pub mod executable;
 pub mod go_buildinfo;
 pub mod image;
 pub mod opkg;

@@ -1,0 +1,89 @@
+//! A single delivered executable given as an input (`chainrisk scan
+//! ./agent`): the file itself becomes the product's component, with its
+//! SHA-256, and the build records it carries (Go build information,
+//! cargo-auditable) the components it was built from. One that carries none
+//! is an unaccounted binary (OPQ-07). The file is read through `object`'s
+//! cache: only its headers and the sections asked for, and once for its digest.
+
+use std::io::Read;
+use std::path::Path;
+
+use sha2::Digest;
+
+use super::super::{IngestError, ParsedDoc};
+use super::binary::{self, BinaryKind};
+use crate::model::{Component, ExecutableCensus, Format, Hash, HashAlg, UnaccountedBinary};
+
+/// The kind of ELF binary at `path`, when it is one.
+pub fn sniff(path: &Path) -> Option<BinaryKind> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut head = [0u8; binary::HEAD];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    BinaryKind::sniff(&head)
+}
+
+/// Reads one executable; returns the document and the file's SHA-256.
+pub fn read(path: &Path, kind: BinaryKind) -> Result<(ParsedDoc, String), IngestError> {
+    let open =
+        || std::fs::File::open(path).map_err(|e| IngestError::new(format!("cannot read: {e}")));
+    let sha256 = {
+        let (mut file, mut h) = (open()?, sha2::Sha256::new());
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            let n = file
+                .read(&mut buf)
+                .map_err(|e| IngestError::new(format!("cannot read: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+        }
+        crate::model::encode::hex(&h.finalize())
+    };
+    let cache = object::read::ReadCache::new(open()?);
+    let found = binary::inspect(kind, &cache);
+    let mut doc = ParsedDoc::new(Format::Executable);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let shown = format!("/{name}");
+    let file_ref = format!("file:{shown}");
+    let mut c = Component::named(name.clone());
+    c.kind = Some("file".to_string());
+    c.hashes.push(Hash {
+        alg: HashAlg::parse("SHA-256"),
+        value: sha256.clone(),
+    });
+    c.bom_ref = Some(file_ref.clone());
+    c.root = true;
+    doc.push(c, shown.clone(), None);
+    doc.roots.push(file_ref.clone());
+    doc.meta.primary = Some(file_ref.clone());
+    doc.meta.subject_name = Some(name.clone());
+    if let Some(problem) = &found.problem {
+        doc.warnings.push(problem.clone());
+    }
+    let mut census = ExecutableCensus {
+        binaries: 1,
+        ..ExecutableCensus::default()
+    };
+    if found.has_build_record() {
+        census.with_build_record = 1;
+        super::census::add_build_record(&mut doc, &name, &found, &file_ref);
+        doc.meta.has_dependency_graph = true;
+    } else {
+        doc.warnings.push(
+            "carries no build record (Go build information, cargo-auditable): what it was built from is unknown".to_string(),
+        );
+        census.unaccounted.push(UnaccountedBinary {
+            path: shown,
+            kind: kind.describe().to_string(),
+            sha256: Some(sha256.clone()),
+        });
+    }
+    doc.meta.executables = Some(census);
+    Ok((doc, sha256))
+}
