@@ -870,3 +870,46 @@ fn a_single_executable_is_read_with_its_build_record() {
         "its build record cannot be read"
     );
 }
+
+/// The language layer of a product (fixtures/rootfs/make-languages.sh): a
+/// Python distribution pip installed, with DEL-09 from its RECORD, and an
+/// npm application's node_modules, linked as Node resolves them.
+#[test]
+fn python_and_npm_packages_in_a_product_are_components() {
+    let root = "fixtures/rootfs/languages";
+    let report = scan(&[root]);
+    let comps = report["components"].as_array().unwrap();
+    let named = |n: &str| {
+        comps
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap_or_else(|| panic!("no {n}"))
+    };
+    let six = named("six");
+    assert_eq!(six["purl"], "pkg:pypi/six@1.16.0");
+    assert_eq!(six["licenses"][0]["expression"], "MIT");
+    assert_eq!(named("debug")["purl"], "pkg:npm/debug@4.3.4");
+    assert_eq!(named("ms")["version"], "2.1.2");
+    let id = |n: &str| named(n)["id"].clone();
+    assert!(
+        report["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["from"] == id("debug") && d["to"] == id("ms")),
+        "debug requires ms, found in the enclosing node_modules"
+    );
+    assert_eq!(
+        rules(&report, "DEL-09"),
+        [
+            "six 1.16.0: 1 installed file differs from the digests its package database recorded: /usr/local/lib/python3.11/site-packages/six.py"
+        ],
+        "the METADATA re-hashed in RECORD matches; six.py was changed"
+    );
+    assert_eq!(
+        report["summary"]["directness_unknown"], 0,
+        "{}",
+        report["summary"]
+    );
+    assert_eq!(report["inputs"][0]["warnings"], serde_json::json!([]));
+}

@@ -83,8 +83,9 @@ fn scanning_this_machine_agrees_with_dpkg_query_and_dpkg_verify() {
         })
         .collect();
     let mut we_say: BTreeSet<(String, String)> = BTreeSet::new();
+    // dpkg verifies its own packages; Python's RECORD files are checked too, but not by dpkg.
     for c in report["components"].as_array().unwrap() {
-        let Some(files) = c.get("files") else {
+        let Some(files) = c.get("files").filter(|_| c["ecosystem"] == "deb") else {
             continue;
         };
         for key in ["changed", "changed_conffiles"] {

@@ -26,7 +26,8 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
         }) else {
             continue;
         };
-        if !c.ecosystem.is_distribution() {
+        // Language packages are judged where a record of their files was read (Python RECORD).
+        if !c.ecosystem.is_distribution() && c.files.is_none() {
             continue;
         }
         let Some(v) = &c.files else {

@@ -197,6 +197,9 @@ fn keep(path: &str) -> bool {
         || path == "etc/alpine-release"
         || path == "etc/openwrt_release"
         || super::rpm::is_database_path(path)
+        || super::python_dist::is_metadata(path)
+        || path.ends_with(".dist-info/RECORD")
+        || super::node_modules::is_package_json(path)
 }
 
 /// `./usr/bin/x`, `/usr/bin/x`, `usr/bin/x/` → `usr/bin/x`; `None` for a
@@ -518,6 +521,17 @@ impl Tree for ArchiveTree {
 
     fn canonical(&self, rel: &str) -> Option<String> {
         self.resolve(rel).map(|(key, _)| key)
+    }
+
+    fn files_matching(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(path, e)| matches!(e, Entry::File { .. }) && wanted(path))
+            .map(|(path, _)| path.clone())
+            .collect();
+        out.sort();
+        out
     }
 
     fn binaries(&self) -> Vec<(String, Binary)> {

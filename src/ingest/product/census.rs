@@ -16,23 +16,41 @@ use super::tree::{DigestAlg, FileState, Tree};
 use crate::ingest::lockfile::{cargo::cargo_purl, golang};
 use crate::model::{Component, Ecosystem, ExecutableCensus, Scope, SourceKind, UnaccountedBinary};
 
-/// Counts the product's binaries, names the unaccounted ones, and adds the
-/// components their build records list. `owned` gives each file a package
-/// database lists (as the database wrote it) with the reference of its package.
-pub fn take(
+/// Files as a package database wrote them (`/bin/bash`), each with the
+/// reference of its package, by their real path in the product (`usr/bin/bash`).
+pub fn owners(
     tree: &dyn Tree,
     owned: impl IntoIterator<Item = (String, String)>,
+) -> HashMap<String, String> {
+    owned
+        .into_iter()
+        .filter_map(|(path, owner)| Some((tree.canonical(path.trim_start_matches('/'))?, owner)))
+        .collect()
+}
+
+/// Counts the product's binaries, names the unaccounted ones, and adds the
+/// components their build records list. `owners` maps the real path of each
+/// file a package lists to the package's reference; `owner_dirs` gives
+/// directories that belong whole to a package (an npm package's), deepest first.
+pub fn take(
+    tree: &dyn Tree,
+    owners: &HashMap<String, String>,
+    owner_dirs: &[(String, String)],
     doc: &mut ParsedDoc,
     os_ref: &str,
 ) -> ExecutableCensus {
-    let owners: HashMap<String, String> = owned
-        .into_iter()
-        .filter_map(|(path, owner)| Some((tree.canonical(path.trim_start_matches('/'))?, owner)))
-        .collect();
     let mut census = ExecutableCensus::default();
     for (path, binary) in tree.binaries() {
         census.binaries += 1;
-        let owner = owners.get(&path);
+        let owner = owners.get(&path).or_else(|| {
+            owner_dirs
+                .iter()
+                .find(|(dir, _)| {
+                    path.strip_prefix(dir.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+                })
+                .map(|(_, r)| r)
+        });
         if let Some(problem) = &binary.problem {
             doc.warnings.push(format!("/{path}: {problem}"));
         }

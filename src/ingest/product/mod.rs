@@ -14,9 +14,12 @@ pub mod dpkg_verify;
 pub mod executable;
 pub mod go_buildinfo;
 pub mod image;
+pub mod language;
+pub mod node_modules;
 pub mod opkg;
 pub mod os_release;
 pub mod package;
+pub mod python_dist;
 pub mod root_path;
 pub mod rpm;
 pub mod rpm_header;
@@ -186,15 +189,18 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
         |p| rpm::verify(root, p),
     );
     doc.meta.has_dependency_graph = read > 0;
+    let owned = owned_files(
+        root,
+        &installed,
+        &apk_installed,
+        &opkg_installed,
+        &rpm_installed,
+    );
+    let mut owners = census::owners(root, owned);
+    let owner_dirs = language::add(root, &mut doc, &mut owners, &os_ref, verify_files);
+    doc.meta.has_dependency_graph |= !doc.edges.is_empty();
     if verify_files {
-        let owned = owned_files(
-            root,
-            &installed,
-            &apk_installed,
-            &opkg_installed,
-            &rpm_installed,
-        );
-        doc.meta.executables = Some(census::take(root, owned, &mut doc, &os_ref));
+        doc.meta.executables = Some(census::take(root, &owners, &owner_dirs, &mut doc, &os_ref));
     }
     Ok(doc)
 }

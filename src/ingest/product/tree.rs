@@ -113,12 +113,17 @@ pub trait Tree: Sync {
     /// relative to the root (sorted), with the build records it carries.
     /// Other mounted filesystems are not entered.
     fn binaries(&self) -> Vec<(String, Binary)>;
+    /// Every regular file whose path (relative to the root) `wanted`
+    /// accepts, sorted; other mounted filesystems are not entered.
+    fn files_matching(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<String>;
 }
 
 /// A root filesystem that is a directory on this machine.
 pub struct DirTree {
     root: std::path::PathBuf,
     shown: String,
+    /// Every regular file and its size, walked once when first asked.
+    files: std::sync::OnceLock<Vec<(String, u64)>>,
 }
 
 impl DirTree {
@@ -126,7 +131,12 @@ impl DirTree {
         DirTree {
             root: root.to_path_buf(),
             shown: root.display().to_string(),
+            files: std::sync::OnceLock::new(),
         }
+    }
+
+    fn walked(&self) -> &[(String, u64)] {
+        self.files.get_or_init(|| regular_files(&self.root))
     }
 }
 
@@ -170,12 +180,24 @@ impl Tree for DirTree {
         Some(inside.to_string_lossy().into_owned())
     }
 
+    fn files_matching(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .walked()
+            .iter()
+            .filter(|(rel, _)| wanted(rel))
+            .map(|(rel, _)| rel.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     fn binaries(&self) -> Vec<(String, Binary)> {
         use rayon::prelude::*;
-        let files = regular_files(&self.root);
-        let mut out: Vec<(String, Binary)> = files
+        let mut out: Vec<(String, Binary)> = self
+            .walked()
             .par_iter()
-            .filter_map(|rel| {
+            .filter(|(_, size)| *size >= super::binary::HEAD as u64)
+            .filter_map(|(rel, _)| {
                 let path = self.root.join(rel);
                 let mut file = std::fs::File::open(&path).ok()?;
                 let mut head = [0u8; super::binary::HEAD];
@@ -221,10 +243,10 @@ impl Tree for DirTree {
 /// Most entries walked in a directory tree.
 const MAX_WALK: usize = 4_000_000;
 
-/// Every regular file under `root` large enough to be a binary, relative to
-/// it: symlinks are not followed, and directories on another device than
-/// the root (`/proc`, `/sys`, `/dev`, `/run`, other mounts) are not entered.
-fn regular_files(root: &Path) -> Vec<String> {
+/// Every regular file under `root` and its size, relative to it: symlinks
+/// are not followed, and directories on another device than the root
+/// (`/proc`, `/sys`, `/dev`, `/run`, other mounts) are not entered.
+fn regular_files(root: &Path) -> Vec<(String, u64)> {
     use std::os::unix::fs::MetadataExt;
     let Ok(top) = std::fs::metadata(root) else {
         return Vec::new();
@@ -246,8 +268,8 @@ fn regular_files(root: &Path) -> Vec<String> {
             let rel = dir.join(e.file_name());
             if meta.is_dir() && meta.dev() == device {
                 stack.push(rel);
-            } else if meta.is_file() && meta.len() >= super::binary::HEAD as u64 {
-                out.push(rel.to_string_lossy().into_owned());
+            } else if meta.is_file() {
+                out.push((rel.to_string_lossy().into_owned(), meta.len()));
             }
         }
     }

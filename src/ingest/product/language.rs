@@ -1,0 +1,180 @@
+//! The language layer of a product: Python distributions and npm packages
+//! installed outside any distribution package. One that a distribution
+//! package installed (its metadata is in that package's file list) is the
+//! distribution's and is not listed twice. Each becomes a component of its
+//! ecosystem, linked by what it requires within its environment; those
+//! nothing requires hang under the operating system. Their files belong to
+//! them (OPQ-07): Python's by RECORD, npm's by directory.
+
+use std::collections::HashMap;
+
+use super::super::ParsedDoc;
+use super::node_modules;
+use super::python_dist;
+use super::tree::Tree;
+use crate::model::{Component, Ecosystem, License, LicenseKind, RefKind};
+
+/// Largest metadata file read.
+const MAX_METADATA: u64 = 16 << 20;
+
+/// Adds the product's Python and npm packages to `doc`; `owners` (real path
+/// → package reference) gains the files Python's RECORDs list. Returns the
+/// npm packages' directories with their references, deepest first.
+pub fn add(
+    tree: &dyn Tree,
+    doc: &mut ParsedDoc,
+    owners: &mut HashMap<String, String>,
+    os_ref: &str,
+    verify_files: bool,
+) -> Vec<(String, String)> {
+    add_python(tree, doc, owners, os_ref, verify_files);
+    add_npm(tree, doc, owners, os_ref)
+}
+
+fn add_python(
+    tree: &dyn Tree,
+    doc: &mut ParsedDoc,
+    owners: &mut HashMap<String, String>,
+    os_ref: &str,
+    verify_files: bool,
+) {
+    let mut dists = Vec::new();
+    for rel in tree.files_matching(&python_dist::is_metadata) {
+        if owners.contains_key(&rel) {
+            continue;
+        }
+        match python_dist::read(tree, &rel, MAX_METADATA) {
+            Ok(d) => dists.push(d),
+            Err(e) => doc.warnings.push(e),
+        }
+    }
+    let refs: Vec<String> = dists.iter().map(|d| format!("pypi:/{}", d.dir)).collect();
+    // Within one environment (site directory), by normalised name.
+    let by_name: HashMap<(&str, String), usize> = dists
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.site(), python_dist::normalize(&d.name)), i))
+        .collect();
+    let mut required = vec![false; dists.len()];
+    for (i, d) in dists.iter().enumerate() {
+        let mut c = Component::named(d.name.clone());
+        c.ecosystem = Ecosystem::Pypi;
+        c.version = Some(d.version.clone());
+        let _ = c.set_purl(&format!(
+            "pkg:pypi/{}@{}",
+            python_dist::normalize(&d.name),
+            crate::model::encode::percent_encode(&d.version, |_, ch| {
+                crate::model::encode::is_unreserved(ch)
+            })
+        ));
+        if let Some(l) = &d.licence {
+            c.licenses.push(License::new(LicenseKind::Declared, l));
+        }
+        c.supplier = d.author.clone();
+        if let Some(h) = &d.home_page {
+            c.add_reference(RefKind::Website, h);
+        }
+        if verify_files {
+            c.files = python_dist::verify(tree, d);
+        }
+        c.bom_ref = Some(refs[i].clone());
+        doc.push(c, d.metadata_path(), None);
+        for r in &d.requires {
+            if let Some(&j) = by_name.get(&(d.site(), r.clone()))
+                && j != i
+            {
+                doc.edges.push((refs[i].clone(), refs[j].clone()));
+                required[j] = true;
+            }
+        }
+        for (path, _) in &d.record {
+            if let Some(real) = tree.canonical(path) {
+                owners.entry(real).or_insert_with(|| refs[i].clone());
+            }
+        }
+    }
+    for (i, r) in refs.iter().enumerate() {
+        if !required[i] {
+            doc.edges.push((os_ref.to_string(), r.clone()));
+        }
+    }
+}
+
+fn add_npm(
+    tree: &dyn Tree,
+    doc: &mut ParsedDoc,
+    owners: &HashMap<String, String>,
+    os_ref: &str,
+) -> Vec<(String, String)> {
+    let mut packages = Vec::new();
+    for rel in tree.files_matching(&node_modules::is_package_json) {
+        if owners.contains_key(&rel) {
+            continue;
+        }
+        match node_modules::read(tree, &rel, MAX_METADATA) {
+            Ok(p) => packages.push(p),
+            Err(e) => doc.warnings.push(e),
+        }
+    }
+    let refs: Vec<String> = packages.iter().map(|p| format!("npm:/{}", p.dir)).collect();
+    let by_dir: HashMap<&str, &str> = packages
+        .iter()
+        .zip(&refs)
+        .map(|(p, r)| (p.dir.as_str(), r.as_str()))
+        .collect();
+    let mut required: HashMap<&str, bool> = HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        let mut c = Component::named(p.name.clone());
+        c.ecosystem = Ecosystem::Npm;
+        c.version = Some(p.version.clone());
+        if let Ok(mut purl) =
+            packageurl::PackageUrl::new("npm", p.name.rsplit('/').next().unwrap_or(&p.name))
+            && purl.with_version(p.version.as_str()).is_ok()
+        {
+            let ok = match p.name.split_once('/') {
+                Some((scope, _)) => purl.with_namespace(scope).is_ok(),
+                None => true,
+            };
+            if ok {
+                let _ = c.set_purl(&purl.to_string());
+            }
+        }
+        if let Some(l) = &p.licence {
+            c.licenses.push(License::new(LicenseKind::Declared, l));
+        }
+        c.supplier = p.author.clone();
+        if let Some(sri) = &p.integrity {
+            c.hashes.extend(
+                crate::model::encode::integrity_hashes(sri)
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        if let Some(url) = &p.resolved {
+            c.add_reference(RefKind::Distribution, url);
+        }
+        c.bom_ref = Some(refs[i].clone());
+        doc.push(c, format!("{}/package.json", p.dir), None);
+        for dep in &p.dependencies {
+            if let Some(to) = node_modules::locate(&p.dir, dep, &by_dir)
+                && to != refs[i]
+            {
+                doc.edges.push((refs[i].clone(), to.to_string()));
+                required.insert(to, true);
+            }
+        }
+    }
+    for r in &refs {
+        if !required.contains_key(r.as_str()) {
+            doc.edges.push((os_ref.to_string(), r.clone()));
+        }
+    }
+    let mut dirs: Vec<(String, String)> = packages
+        .iter()
+        .zip(refs)
+        .filter_map(|(p, r)| Some((tree.canonical(&p.dir)?, r)))
+        .collect();
+    // Deepest first: a binary in a nested copy belongs to that copy.
+    dirs.sort_by_key(|(d, _)| std::cmp::Reverse(d.len()));
+    dirs
+}
