@@ -292,6 +292,26 @@ fn a_tarball_of_a_root_reads_like_the_directory() {
     }
 }
 
+/// The first component named `name`.
+fn component<'r>(report: &'r Value, name: &str) -> &'r Value {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no component {name}"))
+}
+
+/// Whether the first components named `from` and `to` have an edge between them.
+fn has_edge(report: &Value, from: &str, to: &str) -> bool {
+    let (f, t) = (&component(report, from)["id"], &component(report, to)["id"]);
+    report["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| &d["from"] == f && &d["to"] == t)
+}
+
 fn names(report: &Value) -> std::collections::BTreeSet<String> {
     report["components"]
         .as_array()
@@ -487,7 +507,7 @@ fn an_alpine_root_is_read_as_its_apk_packages() {
     let report = scan(&[ALPINE]);
     let comps = report["components"].as_array().unwrap();
     assert_eq!(comps.len(), 9, "the system and 8 packages");
-    let by_name = |n: &str| comps.iter().find(|c| c["name"] == n).unwrap();
+    let by_name = |n: &str| component(&report, n);
     let binsh = by_name("busybox-binsh");
     assert_eq!(
         binsh["purl"],
@@ -496,14 +516,7 @@ fn an_alpine_root_is_read_as_its_apk_packages() {
     assert_eq!(binsh["source_package"]["name"], "busybox");
     assert_eq!(binsh["release"]["version"], "3.20.3");
     assert_eq!(by_name("zlib")["licenses"][0]["expression"], "Zlib");
-    let edge = |from: &str, to: &str| {
-        let (f, t) = (&by_name(from)["id"], &by_name(to)["id"]);
-        report["dependencies"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| &d["from"] == f && &d["to"] == t)
-    };
+    let edge = |from: &str, to: &str| has_edge(&report, from, to);
     assert!(edge("busybox-binsh", "busybox"), "by name");
     assert!(
         edge("apk-tools", "zlib"),
@@ -764,13 +777,7 @@ fn a_products_binaries_are_accounted_for_or_named() {
             opq07[0].starts_with("/usr/local/bin/vendor-daemon: an ELF shared object"),
             "{input}: a PIE executable is ELF type DYN: {opq07:?}"
         );
-        let comps = report["components"].as_array().unwrap();
-        let named = |n: &str| {
-            comps
-                .iter()
-                .find(|c| c["name"] == n)
-                .unwrap_or_else(|| panic!("{input}: no {n}"))
-        };
+        let named = |n: &str| component(&report, n);
         // As `go version -m` printed it when the fixture was made.
         let greet = named("greet");
         assert_eq!(greet["purl"], "pkg:golang/example.com/greet@v1.4.2");
@@ -782,14 +789,7 @@ fn a_products_binaries_are_accounted_for_or_named() {
         let itoa = named("itoa");
         assert_eq!(itoa["purl"], "pkg:cargo/itoa@1.0.11");
         assert_eq!(named("rust-tool")["version"], "0.3.1");
-        let id = |n: &str| named(n)["id"].clone();
-        let edge = |from: &str, to: &str| {
-            report["dependencies"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|d| d["from"] == id(from) && d["to"] == id(to))
-        };
+        let edge = |from: &str, to: &str| has_edge(&report, from, to);
         assert!(
             edge("gateway-agent", "greet") && edge("rust-tool", "itoa"),
             "{input}"
@@ -878,25 +878,14 @@ fn a_single_executable_is_read_with_its_build_record() {
 fn python_and_npm_packages_in_a_product_are_components() {
     let root = "fixtures/rootfs/languages";
     let report = scan(&[root]);
-    let comps = report["components"].as_array().unwrap();
-    let named = |n: &str| {
-        comps
-            .iter()
-            .find(|c| c["name"] == n)
-            .unwrap_or_else(|| panic!("no {n}"))
-    };
+    let named = |n: &str| component(&report, n);
     let six = named("six");
     assert_eq!(six["purl"], "pkg:pypi/six@1.16.0");
     assert_eq!(six["licenses"][0]["expression"], "MIT");
     assert_eq!(named("debug")["purl"], "pkg:npm/debug@4.3.4");
     assert_eq!(named("ms")["version"], "2.1.2");
-    let id = |n: &str| named(n)["id"].clone();
     assert!(
-        report["dependencies"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["from"] == id("debug") && d["to"] == id("ms")),
+        has_edge(&report, "debug", "ms"),
         "debug requires ms, found in the enclosing node_modules"
     );
     assert_eq!(

@@ -199,23 +199,12 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
         path: path.display().to_string(),
         ..Document::default()
     };
-    if path.is_dir() || product::archive::is_tarball(path) || product::squashfs::is_squashfs(path) {
+    if path.is_dir()
+        || product::archive::is_tarball(path)
+        || product::squashfs::is_squashfs(path)
+        || product::executable::sniff(path).is_some()
+    {
         return read_product(path, record, options);
-    }
-    if let Some(kind) = product::executable::sniff(path) {
-        return match product::executable::read(path, kind) {
-            Ok((doc, sha256)) => {
-                record.sha256 = Some(sha256);
-                record.format = doc.format;
-                record.components_read = doc.components.len();
-                record.warnings = doc.warnings.clone();
-                (record, Some(doc))
-            }
-            Err(e) => {
-                record.error = Some(e.to_string());
-                (record, None)
-            }
-        };
     }
     let bytes = match read_file(path) {
         Ok(b) => b,
@@ -245,13 +234,19 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
     }
 }
 
-/// A root filesystem, read in place (see [`product`]).
+/// A delivered product, read in place (see [`product`]): a root filesystem
+/// (directory, tarball, image) or a single executable.
 fn read_product(
     path: &Path,
     mut record: Document,
     options: &IngestOptions,
 ) -> (Document, Option<ParsedDoc>) {
-    let read = if path.is_dir() && product::image::is_image_layout(path) {
+    let read = if let Some(kind) = product::executable::sniff(path) {
+        product::executable::read(path, kind).map(|(doc, sha256)| {
+            record.sha256 = Some(sha256);
+            doc
+        })
+    } else if path.is_dir() && product::image::is_image_layout(path) {
         product::read_layout(path, !options.no_verify_files, options.platform.as_deref())
     } else if path.is_dir() {
         product::read_root(path, !options.no_verify_files)
