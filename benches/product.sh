@@ -54,22 +54,25 @@ measure() {
     name="$1"; input="$2"
     best=""; mem=""
     for _ in 1 2 3; do
-        out="$( { /usr/bin/time -f '%e %M' "$BIN" scan "$input" --offline --no-cache \
-            --format json -o "$WORK/$name.json" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)"
+        /usr/bin/time -o "$WORK/time" -f '%e %M' "$BIN" scan "$input" --offline --no-cache \
+            --format json -o "$WORK/$name.json" >/dev/null 2>&1 || true
+        out="$(tail -n 1 "$WORK/time")"
         t="${out% *}"; m="${out#* }"
         if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
             best="$t"; mem="$m"
         fi
     done
-    python3 -c "
+    python3 - "$WORK/$name.json" "$name" "$best" "$mem" <<'PY'
 import json, sys
-r = json.load(open('$WORK/$name.json'))
-e = r['inputs'][0]['document'].get('executables') or {}
-print(f\"{'$name':<10} {$best:>7.2f} s {int($mem) / 1024:>8.0f} MB  {len(r['components']):>5} components  \"
-      f\"{len([f for f in r['findings'] if f['rule'] == 'DEL-09'])} DEL-09  \"
-      f\"{e.get('binaries', 0)} binaries, {len(e.get('unaccounted', []))} unaccounted\")"
+path, name, best, mem = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+r = json.load(open(path))
+e = r["inputs"][0]["document"].get("executables") or {}
+del09 = sum(1 for f in r["findings"] if f["rule"] == "DEL-09")
+print(f"{name:<8} {best:>6.2f} s {mem / 1024:>7.0f} MB  {len(r['components']):>5} components, "
+      f"{del09} DEL-09, {e.get('binaries', 0)} binaries ({len(e.get('unaccounted', []))} unaccounted)")
+PY
 }
-echo "input      wall (best of 3)  peak RSS   inventory"
+echo "input    wall (best of 3), peak RSS, inventory"
 measure dir "$ROOT"
 measure tar "$WORK/root.tar"
 measure oci "$WORK/oci.tar"

@@ -127,6 +127,7 @@ const MAX_BINARY: usize = 512 << 20;
 fn hash_file(
     path: &str,
     data: &mut dyn Read,
+    size: u64,
     wanted: bool,
     kept: &mut u64,
 ) -> Result<(Entry, u64), String> {
@@ -135,7 +136,7 @@ fn hash_file(
     let mut head: Vec<u8> = Vec::with_capacity(binary::HEAD);
     let mut elf: Option<(BinaryKind, Vec<u8>)> = None;
     let mut too_large = false;
-    let (digests, read) = FileDigests::of_stream(data, |chunk| {
+    let (digests, read) = FileDigests::of_stream(data, size, |chunk| {
         if let Some(c) = content.as_mut() {
             c.extend_from_slice(chunk);
         }
@@ -322,8 +323,9 @@ impl ArchiveTree {
                     }
                 }
             } else if kind.is_file() || kind == tar::EntryType::Continuous {
-                let wanted = keep(&path) && kept + entry.size() <= MAX_KEPT;
-                let (file, _) = hash_file(&path, &mut entry, wanted, &mut kept)?;
+                let size = entry.size();
+                let wanted = keep(&path) && kept + size <= MAX_KEPT;
+                let (file, _) = hash_file(&path, &mut entry, size, wanted, &mut kept)?;
                 file
             } else {
                 Entry::Special
@@ -372,7 +374,7 @@ impl ArchiveTree {
             ImageNode::Special => Entry::Special,
             ImageNode::File { data, size } => {
                 let wanted = keep(&path) && *kept + size <= MAX_KEPT;
-                let (file, n) = hash_file(&path, data, wanted, kept)?;
+                let (file, n) = hash_file(&path, data, size, wanted, kept)?;
                 read = n;
                 file
             }

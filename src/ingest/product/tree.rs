@@ -39,6 +39,24 @@ impl DigestAlg {
     }
 }
 
+/// Files from this size on are hashed on two threads.
+const PARALLEL_FROM: u64 = 1 << 20;
+const PARALLEL_CHUNK: usize = 256 << 10;
+
+/// Reads until `buf` is full or the stream ends.
+fn read_up_to(data: &mut dyn std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match data.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// The three digests of one file, computed in one pass over its bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileDigests {
@@ -48,32 +66,76 @@ pub struct FileDigests {
 }
 
 impl FileDigests {
-    /// Hashes a stream to its end; also returns the bytes read. `each`
-    /// sees every chunk (to keep a copy).
+    /// Hashes a stream of `size` bytes (as its container states it) to its
+    /// end; also returns the bytes read. `each` sees every chunk (to keep a
+    /// copy). A large file's MD5 and SHA-1 are computed on a second thread
+    /// while this one reads (and decompresses) and computes SHA-256: reading
+    /// an archive is otherwise one thread hashing every byte three times.
     pub fn of_stream(
         data: &mut dyn std::io::Read,
+        size: u64,
         mut each: impl FnMut(&[u8]),
     ) -> std::io::Result<(FileDigests, u64)> {
         use sha2::Digest;
-        let (mut md5, mut sha1, mut sha256) =
-            (md5::Md5::new(), sha1::Sha1::new(), sha2::Sha256::new());
-        let mut buf = vec![0u8; 64 << 10];
+        let mut sha256 = sha2::Sha256::new();
         let mut read = 0u64;
-        loop {
-            let n = data.read(&mut buf)?;
-            if n == 0 {
-                break;
+        let (md5, sha1): ([u8; 16], [u8; 20]) = if size < PARALLEL_FROM {
+            let (mut md5, mut sha1) = (md5::Md5::new(), sha1::Sha1::new());
+            let mut buf = vec![0u8; 64 << 10];
+            loop {
+                let n = data.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                read += n as u64;
+                md5.update(&buf[..n]);
+                sha1.update(&buf[..n]);
+                sha256.update(&buf[..n]);
+                each(&buf[..n]);
             }
-            read += n as u64;
-            md5.update(&buf[..n]);
-            sha1.update(&buf[..n]);
-            sha256.update(&buf[..n]);
-            each(&buf[..n]);
-        }
+            (md5.finalize().into(), sha1.finalize().into())
+        } else {
+            std::thread::scope(|scope| -> std::io::Result<([u8; 16], [u8; 20])> {
+                let (to_worker, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+                let (give_back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+                let worker = scope.spawn(move || {
+                    let (mut md5, mut sha1) = (md5::Md5::new(), sha1::Sha1::new());
+                    for chunk in chunks {
+                        md5.update(&chunk);
+                        sha1.update(&chunk);
+                        let _ = give_back.send(chunk);
+                    }
+                    (md5.finalize().into(), sha1.finalize().into())
+                });
+                let result = loop {
+                    let mut buf = spare.try_recv().unwrap_or_default();
+                    buf.resize(PARALLEL_CHUNK, 0);
+                    let n = match read_up_to(data, &mut buf) {
+                        Ok(n) => n,
+                        Err(e) => break Err(e),
+                    };
+                    if n == 0 {
+                        break Ok(());
+                    }
+                    buf.truncate(n);
+                    read += n as u64;
+                    sha256.update(&buf);
+                    each(&buf);
+                    if to_worker.send(buf).is_err() {
+                        break Ok(());
+                    }
+                };
+                drop(to_worker);
+                let digests = worker
+                    .join()
+                    .map_err(|_| std::io::Error::other("the hashing worker stopped"))?;
+                result.map(|()| digests)
+            })?
+        };
         Ok((
             FileDigests {
-                md5: md5.finalize().into(),
-                sha1: sha1.finalize().into(),
+                md5,
+                sha1,
                 sha256: sha256.finalize().into(),
             },
             read,
@@ -295,5 +357,47 @@ fn digest_of_file(path: &Path, alg: DigestAlg) -> Option<String> {
         DigestAlg::Md5 => hash::<md5::Md5>(f),
         DigestAlg::Sha1 => hash::<sha1::Sha1>(f),
         DigestAlg::Sha256 => hash::<sha2::Sha256>(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large file is hashed on two threads, a small one on one: the same digests.
+    #[test]
+    fn large_files_hash_the_same_on_two_threads() {
+        let bytes: Vec<u8> = (0..3_000_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let mut seen = 0usize;
+        let (two, n) =
+            FileDigests::of_stream(&mut &bytes[..], bytes.len() as u64, |c| seen += c.len())
+                .unwrap();
+        let (one, _) = FileDigests::of_stream(&mut &bytes[..], 0, |_| {}).unwrap();
+        assert_eq!((n, seen), (bytes.len() as u64, bytes.len()));
+        assert_eq!(two, one);
+        use sha2::Digest;
+        assert_eq!(two.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&bytes)));
+        assert_eq!(two.md5, <[u8; 16]>::from(md5::Md5::digest(&bytes)));
+    }
+
+    /// A stream that fails midway is an error, and the second thread ends.
+    #[test]
+    fn a_failing_stream_is_an_error_on_either_path() {
+        struct Failing(usize);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::Error::other("cut"));
+                }
+                let n = buf.len().min(self.0);
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        for size in [10, 10 << 20] {
+            assert!(FileDigests::of_stream(&mut Failing(2 << 20), size, |_| {}).is_err());
+        }
     }
 }
