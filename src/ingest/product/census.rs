@@ -22,10 +22,37 @@ pub fn owners(
     tree: &dyn Tree,
     owned: impl IntoIterator<Item = (String, String)>,
 ) -> HashMap<String, String> {
+    let mut real = RealPaths::default();
     owned
         .into_iter()
-        .filter_map(|(path, owner)| Some((tree.canonical(path.trim_start_matches('/'))?, owner)))
+        .filter_map(|(path, owner)| Some((real.of(tree, &path)?, owner)))
         .collect()
+}
+
+/// Real paths of listed files: the directory part resolved once per
+/// directory (a system's package lists name a hundred thousand files in a
+/// few thousand directories), the file name kept as listed.
+#[derive(Default)]
+pub struct RealPaths(HashMap<String, Option<String>>);
+
+impl RealPaths {
+    pub fn of(&mut self, tree: &dyn Tree, path: &str) -> Option<String> {
+        let rel = path.trim_start_matches('/');
+        let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        if name.is_empty() || name == "." || name == ".." {
+            return tree.canonical(rel);
+        }
+        let dir = self
+            .0
+            .entry(parent.to_string())
+            .or_insert_with(|| tree.canonical(parent))
+            .as_deref()?;
+        Some(if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        })
+    }
 }
 
 /// Counts the product's binaries, names the unaccounted ones, and adds the

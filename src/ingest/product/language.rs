@@ -56,6 +56,7 @@ fn add_python(
         .map(|(i, d)| ((d.site(), python_dist::normalize(&d.name)), i))
         .collect();
     let mut required = vec![false; dists.len()];
+    let mut real = super::census::RealPaths::default();
     for (i, d) in dists.iter().enumerate() {
         let mut c = Component::named(d.name.clone());
         c.ecosystem = Ecosystem::Pypi;
@@ -88,8 +89,8 @@ fn add_python(
             }
         }
         for (path, _) in &d.record {
-            if let Some(real) = tree.canonical(path) {
-                owners.entry(real).or_insert_with(|| refs[i].clone());
+            if let Some(path) = real.of(tree, path) {
+                owners.entry(path).or_insert_with(|| refs[i].clone());
             }
         }
     }
