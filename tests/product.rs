@@ -872,10 +872,11 @@ fn a_single_executable_is_read_with_its_build_record() {
 }
 
 /// The language layer of a product (fixtures/rootfs/make-languages.sh): a
-/// Python distribution pip installed, with DEL-09 from its RECORD, and an
-/// npm application's node_modules, linked as Node resolves them.
+/// Python distribution pip installed, with DEL-09 from its RECORD, an npm
+/// application's node_modules, linked as Node resolves them, and a Java
+/// application with the libraries nested in it.
 #[test]
-fn python_and_npm_packages_in_a_product_are_components() {
+fn python_npm_and_java_packages_in_a_product_are_components() {
     let root = "fixtures/rootfs/languages";
     let report = scan(&[root]);
     let named = |n: &str| component(&report, n);
@@ -887,6 +888,24 @@ fn python_and_npm_packages_in_a_product_are_components() {
     assert!(
         has_edge(&report, "debug", "ms"),
         "debug requires ms, found in the enclosing node_modules"
+    );
+    let client = named("netconf-client");
+    assert_eq!(
+        client["purl"],
+        "pkg:maven/org.example.net/netconf-client@2.4.1"
+    );
+    assert_eq!(
+        client["locations"][0]["pointer"],
+        "/opt/gateway/gateway-ui.jar!/BOOT-INF/lib/netconf-client-2.4.1.jar!/META-INF/maven/org.example.net/netconf-client/pom.properties"
+    );
+    assert_eq!(
+        named("org.example.metrics")["version"],
+        "1.7.0",
+        "named by its manifest only"
+    );
+    assert!(
+        has_edge(&report, "gateway-ui", "netconf-client"),
+        "a nested library is the application's"
     );
     assert_eq!(
         rules(&report, "DEL-09"),

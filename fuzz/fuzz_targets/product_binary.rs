@@ -1,9 +1,9 @@
 //! What a product's files hold beyond dpkg: an apk database, rpm header
-//! blobs, and ELF binaries with their build records (Go build information,
-//! cargo-auditable), each reached directly with the same bytes.
+//! blobs, ELF binaries with their build records (Go build information,
+//! cargo-auditable) and Java archives, each reached directly with the same bytes.
 #![no_main]
 
-use chainrisk::ingest::product::{apk, binary, go_buildinfo, rpm_header::Header};
+use chainrisk::ingest::product::{apk, binary, go_buildinfo, jar, rpm_header::Header};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = go_buildinfo::parse(data);
+    let _ = jar::read(std::io::Cursor::new(data), "/fuzz.jar");
     if let Some(kind) = binary::BinaryKind::sniff(data) {
         let _ = binary::inspect(kind, data);
     }

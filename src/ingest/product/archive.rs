@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::binary::{self, Binary, BinaryKind};
+use super::jar;
 use super::root_path::{self, Lookup};
 use super::tree::{DigestAlg, FileDigests, FileState, Tree};
 
@@ -31,6 +32,8 @@ enum Entry {
         content: Option<Vec<u8>>,
         /// An ELF executable or shared library, with its build records.
         binary: Option<Box<Binary>>,
+        /// A Java archive: the artifacts it identifies, or why it could not be read.
+        jar: Option<Box<JarRead>>,
     },
     Symlink(String),
     /// A device, FIFO or socket: listed, never read.
@@ -121,6 +124,9 @@ pub fn is_tarball(path: &Path) -> bool {
 /// still listed, with that said.
 const MAX_BINARY: usize = 512 << 20;
 
+/// What a Java archive in the product identifies.
+pub type JarRead = Result<Vec<jar::Artifact>, String>;
+
 /// A regular file's entry: its digests, its content when `wanted` (counted
 /// in `kept`), and for an ELF binary its kind and build records (the binary
 /// is held only while it is read); also the bytes read.
@@ -136,9 +142,14 @@ fn hash_file(
     let mut head: Vec<u8> = Vec::with_capacity(binary::HEAD);
     let mut elf: Option<(BinaryKind, Vec<u8>)> = None;
     let mut too_large = false;
+    // A Java archive is held only while its entries are read.
+    let mut java = (jar::is_jar(path) && size <= MAX_BINARY as u64).then(Vec::new);
     let (digests, read) = FileDigests::of_stream(data, size, |chunk| {
         if let Some(c) = content.as_mut() {
             c.extend_from_slice(chunk);
+        }
+        if let Some(j) = java.as_mut() {
+            j.extend_from_slice(chunk);
         }
         if head.len() < binary::HEAD {
             let before = head.len();
@@ -178,11 +189,22 @@ fn hash_file(
             binary::inspect(kind, &bytes[..])
         })
     });
+    let jar = if jar::is_jar(path) {
+        Some(Box::new(match java {
+            Some(bytes) => jar::read(std::io::Cursor::new(bytes), &format!("/{path}")),
+            None => Err(format!(
+                "/{path}: larger than the {MAX_BINARY} byte limit for reading a Java archive; not read"
+            )),
+        }))
+    } else {
+        None
+    };
     Ok((
         Entry::File {
             digests: Box::new(digests),
             content,
             binary,
+            jar,
         },
         read,
     ))
@@ -533,6 +555,19 @@ impl Tree for ArchiveTree {
             .map(|(path, _)| path.clone())
             .collect();
         out.sort();
+        out
+    }
+
+    fn jars(&self) -> Vec<(String, JarRead)> {
+        let mut out: Vec<(String, JarRead)> = self
+            .entries
+            .iter()
+            .filter_map(|(path, e)| match e {
+                Entry::File { jar: Some(j), .. } => Some((path.clone(), (**j).clone())),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
 

@@ -28,7 +28,62 @@ pub fn add(
     verify_files: bool,
 ) -> Vec<(String, String)> {
     add_python(tree, doc, owners, os_ref, verify_files);
+    add_java(tree, doc, owners, os_ref);
     add_npm(tree, doc, owners, os_ref)
+}
+
+/// Java archives outside any distribution package: each artifact a
+/// `pom.properties` or manifest identifies, the nested ones under the
+/// archive's own (a Spring Boot or web application's libraries).
+fn add_java(tree: &dyn Tree, doc: &mut ParsedDoc, owners: &HashMap<String, String>, os_ref: &str) {
+    for (path, read) in tree.jars() {
+        if owners.contains_key(&path) {
+            continue;
+        }
+        let artifacts = match read {
+            Ok(a) => a,
+            Err(e) => {
+                doc.warnings.push(e);
+                continue;
+            }
+        };
+        if artifacts.is_empty() {
+            doc.warnings.push(format!(
+                "/{path}: a Java archive that names no artifact (no META-INF/maven/**/pom.properties, no manifest title): what it is cannot be told"
+            ));
+            continue;
+        }
+        let top = artifacts
+            .iter()
+            .find(|a| a.depth == 0)
+            .map(|a| format!("maven:{}", a.pointer));
+        for a in &artifacts {
+            let mut c = Component::named(a.name.clone());
+            c.ecosystem = Ecosystem::Maven;
+            c.namespace = a.group.clone();
+            c.version = a.version.clone();
+            if let Ok(mut purl) = packageurl::PackageUrl::new("maven", a.name.as_str()) {
+                let ok = a
+                    .group
+                    .as_deref()
+                    .is_none_or(|g| purl.with_namespace(g).is_ok())
+                    && a.version
+                        .as_deref()
+                        .is_none_or(|v| purl.with_version(v).is_ok());
+                if ok {
+                    let _ = c.set_purl(&purl.to_string());
+                }
+            }
+            let r = format!("maven:{}", a.pointer);
+            c.bom_ref = Some(r.clone());
+            doc.push(c, a.pointer.clone(), None);
+            let parent = match (&top, a.depth) {
+                (Some(t), d) if d > 0 => t.clone(),
+                _ => os_ref.to_string(),
+            };
+            doc.edges.push((parent, r));
+        }
+    }
 }
 
 fn add_python(

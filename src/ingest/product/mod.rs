@@ -14,6 +14,7 @@ pub mod dpkg_verify;
 pub mod executable;
 pub mod go_buildinfo;
 pub mod image;
+pub mod jar;
 pub mod language;
 pub mod node_modules;
 pub mod opkg;

@@ -178,6 +178,8 @@ pub trait Tree: Sync {
     /// Every regular file whose path (relative to the root) `wanted`
     /// accepts, sorted; other mounted filesystems are not entered.
     fn files_matching(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<String>;
+    /// Every Java archive in the product (sorted by path) and the artifacts it identifies.
+    fn jars(&self) -> Vec<(String, super::archive::JarRead)>;
 }
 
 /// A root filesystem that is a directory on this machine.
@@ -251,6 +253,19 @@ impl Tree for DirTree {
             .collect();
         out.sort();
         out
+    }
+
+    fn jars(&self) -> Vec<(String, super::archive::JarRead)> {
+        use rayon::prelude::*;
+        self.files_matching(&super::jar::is_jar)
+            .into_par_iter()
+            .map(|rel| {
+                let read = std::fs::File::open(self.root.join(&rel))
+                    .map_err(|e| format!("/{rel}: cannot read: {e}"))
+                    .and_then(|f| super::jar::read(std::io::BufReader::new(f), &format!("/{rel}")));
+                (rel, read)
+            })
+            .collect()
     }
 
     fn binaries(&self) -> Vec<(String, Binary)> {
