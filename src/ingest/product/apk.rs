@@ -179,7 +179,7 @@ pub fn verify(tree: &dyn Tree, pkg: &Installed) -> Option<FileVerification> {
         out.checked += 1;
         // apk records a symlink's digest over the path it points to.
         let actual = match tree.link_target(rel) {
-            Some(target) => digest_of_bytes(*alg, target.as_bytes()),
+            Some(target) => super::tree::digest_of_bytes(*alg, target.as_bytes()),
             None => match tree.digest(rel, *alg) {
                 FileState::Digest(d) => d,
                 FileState::Missing => {
@@ -212,16 +212,6 @@ pub fn verify(tree: &dyn Tree, pkg: &Installed) -> Option<FileVerification> {
 /// apk's default protected paths: `etc/` but its own `etc/apk/`.
 fn is_protected(rel: &str) -> bool {
     rel.starts_with("etc/") && !rel.starts_with("etc/apk/")
-}
-
-fn digest_of_bytes(alg: DigestAlg, bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let raw: Vec<u8> = match alg {
-        DigestAlg::Md5 => md5::Md5::digest(bytes).to_vec(),
-        DigestAlg::Sha1 => sha1::Sha1::digest(bytes).to_vec(),
-        DigestAlg::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
-    };
-    crate::model::encode::hex(&raw)
 }
 
 #[cfg(test)]

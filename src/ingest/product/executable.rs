@@ -5,14 +5,12 @@
 //! is an unaccounted binary (OPQ-07). The file is read through `object`'s
 //! cache: only its headers and the sections asked for, and once for its digest.
 
-use std::io::Read;
-use std::path::Path;
-
-use sha2::Digest;
-
 use super::super::{IngestError, ParsedDoc};
 use super::binary::{self, BinaryKind};
+use super::tree::DigestAlg;
 use crate::model::{Component, ExecutableCensus, Format, Hash, HashAlg, UnaccountedBinary};
+use std::io::Read;
+use std::path::Path;
 
 /// The kind of ELF binary at `path`, when it is one.
 pub fn sniff(path: &Path) -> Option<BinaryKind> {
@@ -28,21 +26,9 @@ pub fn sniff(path: &Path) -> Option<BinaryKind> {
 pub fn read(path: &Path, kind: BinaryKind) -> Result<(ParsedDoc, String), IngestError> {
     let open =
         || std::fs::File::open(path).map_err(|e| IngestError::new(format!("cannot read: {e}")));
-    let sha256 = {
-        let (mut file, mut h) = (open()?, sha2::Sha256::new());
-        let mut buf = vec![0u8; 64 << 10];
-        loop {
-            let n = file
-                .read(&mut buf)
-                .map_err(|e| IngestError::new(format!("cannot read: {e}")))?;
-            if n == 0 {
-                break;
-            }
-            h.update(&buf[..n]);
-        }
-        crate::model::encode::hex(&h.finalize())
-    };
     let cache = object::read::ReadCache::new(open()?);
+    let sha256 = super::tree::digest_of_file(path, DigestAlg::Sha256)
+        .ok_or_else(|| IngestError::new("cannot read the file to its end"))?;
     let found = binary::inspect(kind, &cache);
     let mut doc = ParsedDoc::new(Format::Executable);
     let name = path

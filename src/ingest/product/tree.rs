@@ -353,7 +353,19 @@ fn regular_files(root: &Path) -> Vec<(String, u64)> {
     out
 }
 
-fn digest_of_file(path: &Path, alg: DigestAlg) -> Option<String> {
+/// The digest of bytes in memory (apk records a symlink's over its target path).
+pub(super) fn digest_of_bytes(alg: DigestAlg, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let raw: Vec<u8> = match alg {
+        DigestAlg::Md5 => md5::Md5::digest(bytes).to_vec(),
+        DigestAlg::Sha1 => sha1::Sha1::digest(bytes).to_vec(),
+        DigestAlg::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
+    };
+    crate::model::encode::hex(&raw)
+}
+
+/// The digest of a file on disk, read as a stream.
+pub(super) fn digest_of_file(path: &Path, alg: DigestAlg) -> Option<String> {
     fn hash<D: sha2::Digest>(mut f: std::fs::File) -> Option<String> {
         use std::io::Read;
         let mut h = D::new();
