@@ -762,20 +762,54 @@ fn a_products_binaries_are_accounted_for_or_named() {
     for input in [TARBALL, extracted.path().to_str().unwrap()] {
         let report = scan(&[input]);
         let census = &report["inputs"][0]["document"]["executables"];
-        assert_eq!(census["binaries"], 4, "{input}: {census}");
+        assert_eq!(census["binaries"], 8, "{input}: {census}");
         assert_eq!(
             census["owned_by_packages"], 1,
             "{input}: libsupport.so.1, listed as /lib/…"
         );
         assert_eq!(
-            census["with_build_record"], 2,
-            "{input}: the Go and the Rust binary"
+            census["with_build_record"], 4,
+            "{input}: the Go program for Linux, Windows (PE) and macOS (Mach-O), and the Rust binary"
         );
         let opq07 = rules(&report, "OPQ-07");
-        assert_eq!(opq07.len(), 1, "{input}: {opq07:?}");
-        assert!(
-            opq07[0].starts_with("/usr/local/bin/vendor-daemon: an ELF shared object"),
-            "{input}: a PIE executable is ELF type DYN: {opq07:?}"
+        assert_eq!(
+            opq07,
+            [
+                "/opt/mac/libvendor.dylib: Mach-O library (dylib or bundle) that no package database lists and that carries no build record (8 binaries in the product: 1 from packages, 4 with a build record)",
+                "/opt/win/vendor.dll: PE library (DLL) that no package database lists and that carries no build record (8 binaries in the product: 1 from packages, 4 with a build record)",
+                "/usr/local/bin/vendor-daemon: ELF shared object (library or PIE executable) that no package database lists and that carries no build record (8 binaries in the product: 1 from packages, 4 with a build record)",
+            ],
+            "{input}: a PIE executable is ELF type DYN"
+        );
+        let dll = census["unaccounted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["path"] == "/opt/win/vendor.dll")
+            .unwrap();
+        assert_eq!(dll["size"], 1024, "{input}");
+        let modules_of = |program: &str| {
+            report["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["name"] == "greet")
+                .filter(|c| {
+                    c["locations"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|l| l["pointer"].as_str().unwrap().starts_with(program))
+                })
+                .count()
+        };
+        assert_eq!(
+            (
+                modules_of("/opt/win/gateway-agent.exe"),
+                modules_of("/opt/mac/gateway-agent")
+            ),
+            (1, 1),
+            "{input}: the Go module inside the PE and the Mach-O build"
         );
         let named = |n: &str| component(&report, n);
         // As `go version -m` printed it when the fixture was made.
@@ -810,6 +844,73 @@ fn a_products_binaries_are_accounted_for_or_named() {
             .any(|n| n["rule"] == "OPQ-07"),
         "{}",
         unexamined["not_evaluated"]
+    );
+}
+
+/// A supplier's SBOM that declares a binary — by its path (CycloneDX
+/// `evidence.occurrences`, an SPDX file) or its SHA-256 (a `file` component)
+/// — accounts for it: OPQ-07 names only what no input declares.
+#[test]
+fn an_sbom_that_declares_a_binary_accounts_for_it() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let status = std::process::Command::new("tar")
+        .arg("-xJf")
+        .arg(common::root().join("fixtures/images/binaries-rootfs.tar.xz"))
+        .arg("-C")
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sha256 = |rel: &str| {
+        let bytes = std::fs::read(root.join(rel)).unwrap();
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let cyclonedx = dir.path().join("supplier.cdx.json");
+    let bom = serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "components": [
+            {"type": "file", "name": "vendor plug-in",
+             "hashes": [{"alg": "SHA-256", "content": sha256("opt/win/vendor.dll").to_uppercase()}]},
+            {"type": "application", "name": "vendor-daemon", "version": "2.1",
+             "evidence": {"occurrences": [{"location": "/usr/local/bin/vendor-daemon"}]}}
+        ]
+    });
+    std::fs::write(&cyclonedx, bom.to_string()).unwrap();
+    let spdx = dir.path().join("supplier.spdx.json");
+    let doc = serde_json::json!({
+        "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "mac plug-ins", "documentNamespace": "https://registry.example/spdx/mac",
+        "creationInfo": {"created": "2026-05-01T00:00:00Z", "creators": ["Tool: hand"]},
+        "packages": [{"SPDXID": "SPDXRef-vendor", "name": "vendor-mac", "versionInfo": "1.0",
+                      "downloadLocation": "NOASSERTION"}],
+        "files": [{"SPDXID": "SPDXRef-dylib", "fileName": "./opt/mac/libvendor.dylib",
+                   "checksums": [{"algorithm": "SHA1", "checksumValue": "00"}]}]
+    });
+    std::fs::write(&spdx, doc.to_string()).unwrap();
+    let (root, cyclonedx, spdx) = (
+        root.to_str().unwrap(),
+        cyclonedx.to_str().unwrap(),
+        spdx.to_str().unwrap(),
+    );
+
+    let with_cyclonedx = scan(&[root, cyclonedx, "--offline", "--no-cache"]);
+    assert_eq!(
+        rules(&with_cyclonedx, "OPQ-07"),
+        [
+            "/opt/mac/libvendor.dylib: Mach-O library (dylib or bundle) that no package database lists, no SBOM of the scan declares and that carries no build record (8 binaries in the product: 1 from packages, 4 with a build record)"
+        ],
+        "the DLL is declared by its SHA-256 (in upper case), the daemon by its path"
+    );
+    let with_both = scan(&[root, cyclonedx, spdx, "--offline", "--no-cache"]);
+    assert!(
+        rules(&with_both, "OPQ-07").is_empty(),
+        "the SPDX file entry declares the dylib by its path"
     );
 }
 
@@ -855,7 +956,7 @@ fn a_single_executable_is_read_with_its_build_record() {
     assert_eq!(
         rules(&report, "OPQ-07"),
         [
-            "/vendor-daemon: an ELF shared object (library or PIE executable) that no package database lists and that carries no build record"
+            "/vendor-daemon: ELF shared object (library or PIE executable) that no package database lists and that carries no build record"
         ]
     );
 

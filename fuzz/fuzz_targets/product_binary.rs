@@ -1,5 +1,5 @@
 //! What a product's files hold beyond dpkg: an apk database, rpm header
-//! blobs, ELF binaries with their build records (Go build information,
+//! blobs, ELF, PE and Mach-O binaries with their build records (Go build information,
 //! cargo-auditable) and Java archives, each reached directly with the same bytes.
 #![no_main]
 
@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = go_buildinfo::parse(data);
     let _ = jar::read(std::io::Cursor::new(data), "/fuzz.jar");
-    if let Some(kind) = binary::BinaryKind::sniff(data) {
-        let _ = binary::inspect(kind, data);
+    if let Some(magic) = binary::Magic::sniff(data) {
+        let _ = binary::inspect(magic, data);
     }
 });

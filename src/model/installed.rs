@@ -55,8 +55,35 @@ pub struct ExecutableCensus {
 pub struct UnaccountedBinary {
     /// Path inside the product's root, with a leading `/`.
     pub path: String,
-    /// `ELF executable`, `ELF shared object (library or PIE executable)`.
+    /// `ELF executable`, `PE library (DLL)`, `Mach-O executable`…
     pub kind: String,
+    /// Bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+}
+
+/// A file an SBOM says the product delivers: a CycloneDX component's
+/// `evidence.occurrences` location, a `file` component, an SPDX `files`
+/// entry. It accounts for a product's binary of that path or SHA-256 (OPQ-07).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeclaredFile {
+    /// As written, normalised to no leading `/` or `./`.
+    pub path: Option<String>,
+    /// Lower-case hex.
+    pub sha256: Option<String>,
+}
+
+impl DeclaredFile {
+    pub fn new(path: Option<&str>, sha256: Option<&str>) -> Option<DeclaredFile> {
+        let path = path
+            .map(|p| p.trim().trim_start_matches("./").trim_start_matches('/'))
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
+        let sha256 = sha256
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        (path.is_some() || sha256.is_some()).then_some(DeclaredFile { path, sha256 })
+    }
 }

@@ -140,6 +140,10 @@ pub struct DocumentMeta {
     /// (OPQ-07); `None` for other inputs, or when files were not examined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executables: Option<super::ExecutableCensus>,
+    /// Files an SBOM says the product delivers (they account for binaries,
+    /// OPQ-07). Not written to reports: they can be many, and are the input's own.
+    #[serde(skip)]
+    pub declared_files: Vec<super::installed::DeclaredFile>,
 }
 
 /// One input of the scan, as the report lists it.

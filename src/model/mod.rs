@@ -28,7 +28,9 @@ pub use distro::{ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroReleas
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;
-pub use installed::{ExecutableCensus, FileDiff, FileVerification, UnaccountedBinary};
+pub use installed::{
+    DeclaredFile, ExecutableCensus, FileDiff, FileVerification, UnaccountedBinary,
+};
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
 pub use origin::{

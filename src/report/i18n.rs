@@ -285,7 +285,7 @@ pub static MESSAGES: &[Message] = &[
     ("rule.OPQ-05.summary", "no licence, NOASSERTION, or text that is not a valid SPDX expression", "无许可证、为 NOASSERTION，或不是有效的 SPDX 表达式"),
     ("rule.OPQ-06.name", "closed component without BOM", "无物料清单的闭源组件"),
     ("rule.OPQ-07.name", "unaccounted executable", "来源不明的可执行文件"),
-    ("rule.OPQ-07.summary", "an executable or shared library in the delivered product that no package database lists and that carries no build record", "交付产品中既未被任何软件包数据库列出、也不带构建记录的可执行文件或共享库"),
+    ("rule.OPQ-07.summary", "an executable or shared library in the delivered product that no package database lists, no SBOM declares and that carries no build record", "交付产品中既未被任何软件包数据库列出、也未被任何 SBOM 声明、且不带构建记录的可执行文件或共享库"),
     ("rule.OPQ-06.summary", "a proprietary or binary-only component (licence text proprietary or commercial, or type firmware or device) with no nested SBOM, external BOM or source reference", "专有或仅提供二进制的组件（许可证为专有或商业许可，或类型为固件或设备），且没有嵌套 SBOM、外部物料清单或源代码引用"),
     ("rule.CON-01.name", "single maintainer", "单一维护者"),
     ("rule.CON-01.summary", "the registry lists exactly one maintainer or publisher", "注册表仅列出一名维护者或发布者"),

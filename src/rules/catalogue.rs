@@ -280,7 +280,7 @@ pub static RULES: &[RuleInfo] = &[
         Artifacts,
         [],
         ["M10(1)", "M10(3)"],
-        "(delivered product) an ELF executable or shared library in the product that no package database lists and that carries no build record (Go build information, cargo-auditable)",
+        "(delivered product) an executable or shared library in the product (ELF, PE, Mach-O) that no package database lists, no SBOM of the scan declares (by path or SHA-256) and that carries no build record (Go build information, cargo-auditable)",
         "Nobody has said what this binary is built from, so nothing about it can be checked. Ask the supplier which source and build it comes from, and for an SBOM of it; or ship it as a package, or build it with its build record embedded."
     ),
     rule!(

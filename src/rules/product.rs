@@ -5,8 +5,13 @@
 //! missing files (low): an edited conffile is often intended, a missing file
 //! often an image's documented trimming, a changed binary never.
 
+use std::collections::HashSet;
+
 use super::{Ctx, Fire, Verdict};
-use crate::model::{ComponentId, Evidence, EvidenceSource, FileDiff, Format, Severity};
+use crate::model::{
+    ComponentId, Evidence, EvidenceSource, FileDiff, Format, HashAlg, Inventory, Severity,
+    UnaccountedBinary,
+};
 
 /// Files named in a message before "and N more".
 const NAMED_IN_MESSAGE: usize = 5;
@@ -132,9 +137,66 @@ fn named<'a>(paths: impl ExactSizeIterator<Item = &'a str>) -> String {
     }
 }
 
+/// What the scan's SBOMs say the product delivers: file paths and SHA-256s
+/// (their files, `file` components, occurrences, and every component's hash).
+struct Declared<'a> {
+    paths: HashSet<&'a str>,
+    sha256: HashSet<&'a str>,
+}
+
+impl<'a> Declared<'a> {
+    fn of(inv: &'a Inventory) -> Declared<'a> {
+        let sbom = |input: usize| {
+            inv.documents
+                .get(input)
+                .is_some_and(|d| !d.format.is_some_and(Format::is_delivered))
+        };
+        let mut out = Declared {
+            paths: HashSet::new(),
+            sha256: HashSet::new(),
+        };
+        for (i, d) in inv.documents.iter().enumerate() {
+            if sbom(i) {
+                for f in &d.meta.declared_files {
+                    out.paths.extend(f.path.as_deref());
+                    out.sha256.extend(f.sha256.as_deref());
+                }
+            }
+        }
+        for c in &inv.components {
+            if c.locations.iter().any(|l| sbom(l.input)) {
+                out.sha256.extend(
+                    c.hashes
+                        .iter()
+                        .filter(|h| h.alg == HashAlg::Sha256)
+                        .map(|h| h.value.as_str()),
+                );
+            }
+        }
+        out
+    }
+
+    fn accounts_for(&self, b: &UnaccountedBinary) -> bool {
+        self.paths.contains(b.path.trim_start_matches('/'))
+            || b.sha256.as_deref().is_some_and(|h| self.sha256.contains(h))
+    }
+}
+
 /// OPQ-07: each binary in a delivered product that no package database
-/// lists and that carries no build record, one finding per file.
+/// lists, that carries no build record and that no SBOM of the scan
+/// declares (by path or SHA-256), one finding per file.
 pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
+    let declared = Declared::of(ctx.inv);
+    let sboms = ctx
+        .inv
+        .documents
+        .iter()
+        .any(|d| d.error.is_none() && !d.format.is_some_and(Format::is_delivered));
+    let declared_text = if sboms {
+        ", no SBOM of the scan declares"
+    } else {
+        ""
+    };
     let products: Vec<_> = ctx
         .inv
         .documents
@@ -149,16 +211,25 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
             ));
             continue;
         };
-        if census.unaccounted.is_empty() {
+        let unaccounted: Vec<_> = census
+            .unaccounted
+            .iter()
+            .filter(|b| !declared.accounts_for(b))
+            .collect();
+        if unaccounted.is_empty() {
             out.push(Verdict::Pass);
         }
-        for b in &census.unaccounted {
+        for b in unaccounted {
+            let declared = declared_text;
             let source = EvidenceSource(format!(
                 "product:{}{}",
                 d.path.trim_end_matches('/'),
                 b.path
             ));
             let mut sourced = vec![Evidence::new("kind", b.kind.clone(), source.clone())];
+            if let Some(size) = b.size {
+                sourced.push(Evidence::new("size", size.to_string(), source.clone()));
+            }
             if let Some(h) = &b.sha256 {
                 sourced.push(Evidence::new("sha256", h.clone(), source.clone()));
             }
@@ -172,7 +243,7 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
             };
             out.push(Verdict::Fire(Fire {
                 message: format!(
-                    "{}: an {} that no package database lists and that carries no build record{context}",
+                    "{}: {} that no package database lists{declared} and that carries no build record{context}",
                     b.path, b.kind
                 ),
                 evidence: Vec::new(),

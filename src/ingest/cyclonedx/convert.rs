@@ -5,7 +5,8 @@ use super::model::{self as cdx, Bom};
 use crate::ingest::lenient::{non_empty, take_non_empty};
 use crate::ingest::{ParsedDoc, source};
 use crate::model::{
-    Component, Ecosystem, Format, License, LicenseKind, RefKind, Scope, SourceKind,
+    Component, DeclaredFile, Ecosystem, Format, HashAlg, License, LicenseKind, RefKind, Scope,
+    SourceKind,
 };
 
 /// How positions are written: JSON pointers or XML paths.
@@ -194,6 +195,26 @@ fn local_ref(doc: &ParsedDoc, idx: usize) -> String {
 }
 
 /// Converts one component and its nested ones; returns its index.
+/// The files a component says the product delivers: where it was found,
+/// and a `file` component itself (its name is the path).
+fn declare_files(c: &cdx::Component, out: &Component, doc: &mut ParsedDoc) {
+    let sha256 = out
+        .hashes
+        .iter()
+        .find(|h| h.alg == HashAlg::Sha256)
+        .map(|h| h.value.as_str());
+    if out.kind.as_deref() == Some("file") {
+        doc.meta
+            .declared_files
+            .extend(DeclaredFile::new(Some(&out.name), sha256));
+    }
+    for o in c.evidence.iter().flat_map(|e| &e.occurrences) {
+        doc.meta
+            .declared_files
+            .extend(DeclaredFile::new(o.location.as_deref(), None));
+    }
+}
+
 fn push_component(
     mut c: cdx::Component,
     pointer: String,
@@ -234,6 +255,7 @@ fn push_component(
             out.add_hash(alg, v);
         }
     }
+    declare_files(&c, &out, doc);
     for l in &c.licenses {
         let declared_or = |ack: Option<&str>| match ack {
             Some(a) if a.eq_ignore_ascii_case("concluded") => LicenseKind::Concluded,

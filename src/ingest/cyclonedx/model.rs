@@ -175,9 +175,24 @@ pub struct Component {
     pub properties: Vec<Property>,
     #[serde(default)]
     pub components: Vec<Component>,
+    #[serde(default)]
+    pub evidence: Option<ComponentEvidence>,
     /// Position in the input's list when the tolerant reader skipped entries before it.
     #[serde(skip)]
     pub index: Option<usize>,
+}
+
+/// `evidence`; only where the component was found (1.5+) is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct ComponentEvidence {
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub occurrences: Vec<Occurrence>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Occurrence {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
-use super::binary::{self, Binary, BinaryKind};
+use super::binary::{self, Binary, Magic};
 use super::jar;
 use super::root_path::{self, Lookup};
 use super::tree::{DigestAlg, FileDigests, FileState, Tree};
@@ -123,6 +123,8 @@ pub fn is_tarball(path: &Path) -> bool {
 /// Largest binary held in memory to read its build records; a larger one is
 /// still listed, with that said.
 const MAX_BINARY: usize = 512 << 20;
+/// What is kept of a binary too large to read: enough for its headers.
+const HEADERS_KEPT: usize = 4096;
 
 /// What a Java archive in the product identifies.
 pub type JarRead = Result<Vec<jar::Artifact>, String>;
@@ -140,7 +142,7 @@ fn hash_file(
     let mut content = wanted.then(Vec::new);
     // The first bytes say whether this is a binary; then all of it is kept until read.
     let mut head: Vec<u8> = Vec::with_capacity(binary::HEAD);
-    let mut elf: Option<(BinaryKind, Vec<u8>)> = None;
+    let mut elf: Option<(Magic, Vec<u8>)> = None;
     let mut too_large = false;
     // A Java archive is held only while its entries are read.
     let mut java = (jar::is_jar(path) && size <= MAX_BINARY as u64).then(Vec::new);
@@ -155,7 +157,7 @@ fn hash_file(
             let before = head.len();
             head.extend_from_slice(&chunk[..chunk.len().min(binary::HEAD - before)]);
             if head.len() == binary::HEAD {
-                elf = BinaryKind::sniff(&head).map(|k| (k, head.clone()));
+                elf = Magic::sniff(&head).map(|m| (m, head.clone()));
                 if let Some((_, bytes)) = elf.as_mut() {
                     bytes.extend_from_slice(&chunk[binary::HEAD - before..]);
                 }
@@ -164,8 +166,9 @@ fn hash_file(
             && !too_large
         {
             if bytes.len() + chunk.len() > MAX_BINARY {
+                // The headers stay: they still tell what kind of binary it is.
                 too_large = true;
-                *bytes = Vec::new();
+                bytes.truncate(HEADERS_KEPT);
             } else {
                 bytes.extend_from_slice(chunk);
             }
@@ -175,19 +178,19 @@ fn hash_file(
     if let Some(c) = &content {
         *kept += c.len() as u64;
     }
-    let binary = elf.map(|(kind, bytes)| {
-        Box::new(if too_large {
-            Binary {
-                kind,
-                go: None,
-                rust: None,
-                problem: Some(format!(
+    let binary = elf.and_then(|(magic, bytes)| {
+        let binary = if too_large {
+            Binary::unread(
+                binary::kind_of(magic, &bytes[..])?,
+                read,
+                format!(
                     "larger than the {MAX_BINARY} byte limit for reading build records; not read"
-                )),
-            }
+                ),
+            )
         } else {
-            binary::inspect(kind, &bytes[..])
-        })
+            binary::inspect(magic, &bytes[..])?
+        };
+        Some(Box::new(binary))
     });
     let jar = if jar::is_jar(path) {
         Some(Box::new(match java {

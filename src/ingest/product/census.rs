@@ -1,5 +1,5 @@
 //! What the product's binaries are made of and who accounts for them
-//! (OPQ-07). Every ELF executable and shared library is matched, by its
+//! (OPQ-07). Every executable and shared library (ELF, PE, Mach-O) is matched, by its
 //! real path (symlinks followed inside the root), against the files the
 //! package databases list; one that no database lists and that carries no
 //! build record is unaccounted. The modules and crates a build record names
@@ -89,6 +89,7 @@ pub fn take(
             census.unaccounted.push(UnaccountedBinary {
                 path: format!("/{path}"),
                 kind: binary.kind.describe().to_string(),
+                size: Some(binary.size),
                 sha256: None,
             });
         }

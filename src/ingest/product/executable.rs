@@ -6,30 +6,34 @@
 //! cache: only its headers and the sections asked for, and once for its digest.
 
 use super::super::{IngestError, ParsedDoc};
-use super::binary::{self, BinaryKind};
+use super::binary::{self, Magic};
 use super::tree::DigestAlg;
 use crate::model::{Component, ExecutableCensus, Format, Hash, HashAlg, UnaccountedBinary};
 use std::io::Read;
 use std::path::Path;
 
-/// The kind of ELF binary at `path`, when it is one.
-pub fn sniff(path: &Path) -> Option<BinaryKind> {
+/// What `path` is, when it is an executable or library (ELF, PE, Mach-O).
+pub fn sniff(path: &Path) -> Option<Magic> {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return None;
     }
+    let mut file = std::fs::File::open(path).ok()?;
     let mut head = [0u8; binary::HEAD];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
-    BinaryKind::sniff(&head)
+    file.read_exact(&mut head).ok()?;
+    let magic = Magic::sniff(&head)?;
+    binary::kind_of(magic, &object::read::ReadCache::new(file))?;
+    Some(magic)
 }
 
 /// Reads one executable; returns the document and the file's SHA-256.
-pub fn read(path: &Path, kind: BinaryKind) -> Result<(ParsedDoc, String), IngestError> {
+pub fn read(path: &Path, magic: Magic) -> Result<(ParsedDoc, String), IngestError> {
     let open =
         || std::fs::File::open(path).map_err(|e| IngestError::new(format!("cannot read: {e}")));
     let cache = object::read::ReadCache::new(open()?);
     let sha256 = super::tree::digest_of_file(path, DigestAlg::Sha256)
         .ok_or_else(|| IngestError::new("cannot read the file to its end"))?;
-    let found = binary::inspect(kind, &cache);
+    let found = binary::inspect(magic, &cache)
+        .ok_or_else(|| IngestError::new("not an executable or library after all"))?;
     let mut doc = ParsedDoc::new(Format::Executable);
     let name = path
         .file_name()
@@ -66,7 +70,8 @@ pub fn read(path: &Path, kind: BinaryKind) -> Result<(ParsedDoc, String), Ingest
         );
         census.unaccounted.push(UnaccountedBinary {
             path: shown,
-            kind: kind.describe().to_string(),
+            kind: found.kind.describe().to_string(),
+            size: Some(found.size),
             sha256: Some(sha256.clone()),
         });
     }

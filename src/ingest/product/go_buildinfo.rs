@@ -150,7 +150,7 @@ fn read_modinfo(text: &str, build: &mut GoBuild) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A section as Go 1.18+ writes it, around the given strings.

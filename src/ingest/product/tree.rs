@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::binary::{Binary, BinaryKind};
+use super::binary::{Binary, Magic};
 use super::root_path;
 
 /// What one path holds, as a file check needs it.
@@ -279,9 +279,9 @@ impl Tree for DirTree {
                 let mut file = std::fs::File::open(&path).ok()?;
                 let mut head = [0u8; super::binary::HEAD];
                 std::io::Read::read_exact(&mut file, &mut head).ok()?;
-                let kind = BinaryKind::sniff(&head)?;
+                let magic = Magic::sniff(&head)?;
                 let cache = object::read::ReadCache::new(file);
-                Some((rel.clone(), super::binary::inspect(kind, &cache)))
+                Some((rel.clone(), super::binary::inspect(magic, &cache)?))
             })
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));

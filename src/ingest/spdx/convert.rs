@@ -7,7 +7,9 @@ use super::graph::{Graph, Node, PackageIds, Rel, classify_v2};
 use super::model::{Document, Package, Text};
 use crate::ingest::lenient::non_empty;
 use crate::ingest::{ParsedDoc, source};
-use crate::model::{Component, Format, License, LicenseKind, RefKind, SourceKind};
+use crate::model::{
+    Component, DeclaredFile, Format, HashAlg, License, LicenseKind, RefKind, SourceKind,
+};
 
 /// `NONE` and `NOASSERTION`: the field says nothing.
 pub fn is_none_or_noassertion(s: &str) -> bool {
@@ -240,6 +242,22 @@ pub fn document_to_doc(d: Document, format: Format, mut doc: ParsedDoc) -> Parse
             ids.insert(id, Node::Other);
         }
     }
+    for f in &d.files {
+        let sha256 = f
+            .checksums
+            .iter()
+            .find(|c| {
+                c.algorithm
+                    .as_deref()
+                    .is_some_and(|a| HashAlg::parse(a) == HashAlg::Sha256)
+            })
+            .and_then(|c| c.checksum_value.as_deref());
+        doc.meta
+            .declared_files
+            .extend(DeclaredFile::new(f.file_name.as_deref(), sha256));
+    }
+    // Tag-value and JSON list files in different orders; what they declare is a set.
+    doc.meta.declared_files.sort();
     for id in &d.skipped_ids {
         ids.insert(id.trim().to_string(), Node::Other);
     }

@@ -117,6 +117,11 @@ pub struct ExternalRef {
 pub struct Element {
     #[serde(rename = "SPDXID", default, deserialize_with = "opt_string")]
     pub spdx_id: Option<String>,
+    /// Files: the path, and their checksums (they account for a product's binaries).
+    #[serde(rename = "fileName", default, deserialize_with = "opt_string")]
+    pub file_name: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub checksums: Vec<Checksum>,
 }
 
 #[derive(Debug, Default, Deserialize)]

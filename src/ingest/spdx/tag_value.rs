@@ -19,7 +19,7 @@ const MAX_LINE_WARNINGS: usize = 20;
 enum Section {
     Document,
     Package(usize),
-    File,
+    File(usize),
     Snippet,
     License,
 }
@@ -143,11 +143,26 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
                 });
                 section = Section::Package(d.packages.len() - 1);
             }
-            "FileName" => section = Section::File,
+            "FileName" => {
+                d.files.push(Element {
+                    file_name: Some(value.to_string()),
+                    ..Element::default()
+                });
+                section = Section::File(d.files.len() - 1);
+            }
+            "FileChecksum" => {
+                if let (Section::File(f), Some((alg, hex))) = (section, value.split_once(':')) {
+                    d.files[f].checksums.push(Checksum {
+                        algorithm: Some(alg.trim().to_string()),
+                        checksum_value: Some(hex.trim().to_string()),
+                    });
+                }
+            }
             "SnippetSPDXID" => {
                 section = Section::Snippet;
                 d.snippets.push(Element {
                     spdx_id: Some(value.to_string()),
+                    ..Element::default()
                 });
             }
             "LicenseID" => section = Section::License,
@@ -163,8 +178,10 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
                         p.spdx_id = Some(value.to_string());
                     }
                 }
-                Section::File | Section::Snippet => d.files.push(Element {
+                Section::File(f) => set_first(&mut d.files[f].spdx_id, value),
+                Section::Snippet => d.snippets.push(Element {
                     spdx_id: Some(value.to_string()),
+                    ..Element::default()
                 }),
                 Section::License => {}
             },
