@@ -124,3 +124,144 @@ fn scanning_this_machine_agrees_with_dpkg_query_and_dpkg_verify() {
         .count();
     assert_eq!(high, with_changes);
 }
+
+/// Copies `packages` from this machine into a new root, as an image builder
+/// would: their files at their real paths (the usrmerge top-level symlinks
+/// too), their status stanzas and their `.list`/`.md5sums`/`.conffiles`.
+fn copy_packages(root: &std::path::Path, packages: &[&str]) {
+    use std::os::unix::fs::symlink;
+    for top in ["bin", "lib", "lib64", "sbin"] {
+        if let Ok(target) = std::fs::read_link(format!("/{top}")) {
+            symlink(target, root.join(top)).unwrap();
+        }
+    }
+    let info = root.join("var/lib/dpkg/info");
+    std::fs::create_dir_all(&info).unwrap();
+    for p in packages {
+        for ext in ["list", "md5sums", "conffiles"] {
+            let from = format!("/var/lib/dpkg/info/{p}.{ext}");
+            if std::path::Path::new(&from).exists() {
+                std::fs::copy(&from, info.join(format!("{p}.{ext}"))).unwrap();
+            }
+        }
+        let list = std::fs::read_to_string(format!("/var/lib/dpkg/info/{p}.list")).unwrap();
+        for path in list.lines().map(std::path::Path::new) {
+            let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+                continue;
+            };
+            let Ok(real_parent) = std::fs::canonicalize(parent) else {
+                continue;
+            };
+            let to = root
+                .join(real_parent.strip_prefix("/").unwrap())
+                .join(name);
+            let Ok(meta) = std::fs::symlink_metadata(path) else {
+                continue;
+            };
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            if meta.is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else if meta.file_type().is_symlink() {
+                let _ = symlink(std::fs::read_link(path).unwrap(), &to);
+            } else if !to.exists() {
+                std::fs::copy(path, &to).unwrap();
+            }
+        }
+    }
+    let status = std::fs::read_to_string("/var/lib/dpkg/status").unwrap();
+    let stanzas: Vec<&str> = status
+        .split("\n\n")
+        .filter(|s| {
+            s.lines()
+                .any(|l| packages.iter().any(|p| l == format!("Package: {p}")))
+        })
+        .collect();
+    assert_eq!(stanzas.len(), packages.len());
+    std::fs::write(
+        root.join("var/lib/dpkg/status"),
+        stanzas.join("\n\n") + "\n",
+    )
+    .unwrap();
+}
+
+fn del09(report: &Value) -> BTreeSet<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DEL-09")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn dpkg_verify(root: &std::path::Path) -> BTreeSet<String> {
+    let out = Command::new("dpkg")
+        .arg(format!("--root={}", root.display()))
+        .arg("--verify")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A copy of three of this machine's packages, then the same copy with one
+/// byte changed in one packaged file: exactly one more DEL-09, naming that
+/// file — and `dpkg --verify --root` on the copy says the same.
+#[test]
+fn a_copied_root_with_one_byte_changed_gives_exactly_one_more_del09() {
+    if !dpkg_available() {
+        common::skip("dpkg is not on this machine");
+        return;
+    }
+    const PACKAGES: [&str; 3] = ["sed", "grep", "dash"];
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_packages(root, &PACKAGES);
+    let scan = |root: &std::path::Path| {
+        let out = bin()
+            .args(["scan", "--offline", "--no-cache", "--format", "json"])
+            .arg(root)
+            .assert()
+            .success();
+        serde_json::from_slice::<Value>(&out.get_output().stdout).unwrap()
+    };
+    let before = scan(root);
+    let dpkg_before = dpkg_verify(root);
+    assert_eq!(
+        before["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["ecosystem"] == "deb")
+            .count(),
+        3
+    );
+
+    // The first file sed's md5sums lists (its program), one byte flipped.
+    let md5sums = std::fs::read_to_string("/var/lib/dpkg/info/sed.md5sums").unwrap();
+    let listed = md5sums.lines().next().unwrap().split_once("  ").unwrap().1;
+    let real = std::fs::canonicalize(root.join(listed)).unwrap();
+    let mut bytes = std::fs::read(&real).unwrap();
+    bytes[100] ^= 0xff;
+    std::fs::write(&real, bytes).unwrap();
+
+    let after = scan(root);
+    let new: Vec<String> = del09(&after).difference(&del09(&before)).cloned().collect();
+    assert_eq!(
+        del09(&after).len(),
+        del09(&before).len() + 1,
+        "{new:?}"
+    );
+    assert!(
+        new[0].starts_with("sed ") && new[0].ends_with(&format!(": /{listed}")),
+        "{new:?}"
+    );
+    let dpkg_new: Vec<String> = dpkg_verify(root)
+        .difference(&dpkg_before)
+        .cloned()
+        .collect();
+    assert_eq!(dpkg_new.len(), 1, "{dpkg_new:?}");
+    assert!(dpkg_new[0].ends_with(&format!(" /{listed}")), "{dpkg_new:?}");
+}
