@@ -152,9 +152,7 @@ fn copy_packages(root: &std::path::Path, packages: &[&str]) {
             let Ok(real_parent) = std::fs::canonicalize(parent) else {
                 continue;
             };
-            let to = root
-                .join(real_parent.strip_prefix("/").unwrap())
-                .join(name);
+            let to = root.join(real_parent.strip_prefix("/").unwrap()).join(name);
             let Ok(meta) = std::fs::symlink_metadata(path) else {
                 continue;
             };
@@ -249,11 +247,7 @@ fn a_copied_root_with_one_byte_changed_gives_exactly_one_more_del09() {
 
     let after = scan(root);
     let new: Vec<String> = del09(&after).difference(&del09(&before)).cloned().collect();
-    assert_eq!(
-        del09(&after).len(),
-        del09(&before).len() + 1,
-        "{new:?}"
-    );
+    assert_eq!(del09(&after).len(), del09(&before).len() + 1, "{new:?}");
     assert!(
         new[0].starts_with("sed ") && new[0].ends_with(&format!(": /{listed}")),
         "{new:?}"
@@ -263,5 +257,8 @@ fn a_copied_root_with_one_byte_changed_gives_exactly_one_more_del09() {
         .cloned()
         .collect();
     assert_eq!(dpkg_new.len(), 1, "{dpkg_new:?}");
-    assert!(dpkg_new[0].ends_with(&format!(" /{listed}")), "{dpkg_new:?}");
+    assert!(
+        dpkg_new[0].ends_with(&format!(" /{listed}")),
+        "{dpkg_new:?}"
+    );
 }
