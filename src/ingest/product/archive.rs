@@ -13,7 +13,8 @@ use std::path::Path;
 use super::binary::{self, Binary, Magic};
 use super::jar;
 use super::root_path::{self, Lookup};
-use super::tree::{DigestAlg, FileDigests, FileState, Tree};
+use super::stream_digests::StreamDigests;
+use super::tree::{DigestAlg, FileState, Tree};
 
 /// Entries indexed before the archive is refused.
 pub(super) const MAX_ENTRIES: usize = 4_000_000;
@@ -28,7 +29,9 @@ const MAX_PATH: usize = 4096;
 enum Entry {
     Dir,
     File {
-        digests: Box<FileDigests>,
+        sha256: [u8; 32],
+        /// Its MD5 and SHA-1 in the tree's [`StreamDigests`].
+        slot: u32,
         content: Option<Vec<u8>>,
         /// An ELF executable or shared library, with its build records.
         binary: Option<Box<Binary>>,
@@ -62,6 +65,7 @@ pub struct ArchiveTree {
     children: BTreeMap<String, Vec<String>>,
     /// What was dropped or capped while reading.
     pub warnings: Vec<String>,
+    digests: StreamDigests,
 }
 
 /// The compression a file starts with, from its magic bytes.
@@ -133,6 +137,7 @@ pub type JarRead = Result<Vec<jar::Artifact>, String>;
 /// in `kept`), and for an ELF binary its kind and build records (the binary
 /// is held only while it is read); also the bytes read.
 fn hash_file(
+    digests: &mut StreamDigests,
     path: &str,
     data: &mut dyn Read,
     size: u64,
@@ -146,35 +151,36 @@ fn hash_file(
     let mut too_large = false;
     // A Java archive is held only while its entries are read.
     let mut java = (jar::is_jar(path) && size <= MAX_BINARY as u64).then(Vec::new);
-    let (digests, read) = FileDigests::of_stream(data, size, |chunk| {
-        if let Some(c) = content.as_mut() {
-            c.extend_from_slice(chunk);
-        }
-        if let Some(j) = java.as_mut() {
-            j.extend_from_slice(chunk);
-        }
-        if head.len() < binary::HEAD {
-            let before = head.len();
-            head.extend_from_slice(&chunk[..chunk.len().min(binary::HEAD - before)]);
-            if head.len() == binary::HEAD {
-                elf = Magic::sniff(&head).map(|m| (m, head.clone()));
-                if let Some((_, bytes)) = elf.as_mut() {
-                    bytes.extend_from_slice(&chunk[binary::HEAD - before..]);
+    let (sha256, slot, read) = digests
+        .file(data, |chunk| {
+            if let Some(c) = content.as_mut() {
+                c.extend_from_slice(chunk);
+            }
+            if let Some(j) = java.as_mut() {
+                j.extend_from_slice(chunk);
+            }
+            if head.len() < binary::HEAD {
+                let before = head.len();
+                head.extend_from_slice(&chunk[..chunk.len().min(binary::HEAD - before)]);
+                if head.len() == binary::HEAD {
+                    elf = Magic::sniff(&head).map(|m| (m, head.clone()));
+                    if let Some((_, bytes)) = elf.as_mut() {
+                        bytes.extend_from_slice(&chunk[binary::HEAD - before..]);
+                    }
+                }
+            } else if let Some((_, bytes)) = elf.as_mut()
+                && !too_large
+            {
+                if bytes.len() + chunk.len() > MAX_BINARY {
+                    // The headers stay: they still tell what kind of binary it is.
+                    too_large = true;
+                    bytes.truncate(HEADERS_KEPT);
+                } else {
+                    bytes.extend_from_slice(chunk);
                 }
             }
-        } else if let Some((_, bytes)) = elf.as_mut()
-            && !too_large
-        {
-            if bytes.len() + chunk.len() > MAX_BINARY {
-                // The headers stay: they still tell what kind of binary it is.
-                too_large = true;
-                bytes.truncate(HEADERS_KEPT);
-            } else {
-                bytes.extend_from_slice(chunk);
-            }
-        }
-    })
-    .map_err(|e| format!("{path}: {e}"))?;
+        })
+        .map_err(|e| format!("{path}: {e}"))?;
     if let Some(c) = &content {
         *kept += c.len() as u64;
     }
@@ -204,7 +210,8 @@ fn hash_file(
     };
     Ok((
         Entry::File {
-            digests: Box::new(digests),
+            sha256,
+            slot,
             content,
             binary,
             jar,
@@ -261,10 +268,18 @@ impl ArchiveTree {
     pub fn read(origin: &str, stream: impl Read) -> Result<ArchiveTree, String> {
         let mut tree = ArchiveTree::empty(origin);
         tree.add_layer(stream, false)?;
+        tree.finish()?;
         Ok(tree)
     }
 
-    /// A tree with nothing in it yet, for [`ArchiveTree::add_layer`].
+    /// Ends reading: waits for the digests still being computed. The tree
+    /// answers digest questions only after this.
+    pub fn finish(&mut self) -> Result<(), String> {
+        self.digests.finish()
+    }
+
+    /// A tree with nothing in it yet, for [`ArchiveTree::add_layer`] (then
+    /// [`ArchiveTree::finish`]).
     pub fn empty(origin: &str) -> ArchiveTree {
         ArchiveTree {
             origin: origin.to_string(),
@@ -350,7 +365,14 @@ impl ArchiveTree {
             } else if kind.is_file() || kind == tar::EntryType::Continuous {
                 let size = entry.size();
                 let wanted = keep(&path) && kept + size <= MAX_KEPT;
-                let (file, _) = hash_file(&path, &mut entry, size, wanted, &mut kept)?;
+                let (file, _) = hash_file(
+                    &mut tree.digests,
+                    &path,
+                    &mut entry,
+                    size,
+                    wanted,
+                    &mut kept,
+                )?;
                 file
             } else {
                 Entry::Special
@@ -399,7 +421,7 @@ impl ArchiveTree {
             ImageNode::Special => Entry::Special,
             ImageNode::File { data, size } => {
                 let wanted = keep(&path) && *kept + size <= MAX_KEPT;
-                let (file, n) = hash_file(&path, data, size, wanted, kept)?;
+                let (file, n) = hash_file(&mut self.digests, &path, data, size, wanted, kept)?;
                 read = n;
                 file
             }
@@ -541,7 +563,16 @@ impl Tree for ArchiveTree {
     fn digest(&self, rel: &str, alg: DigestAlg) -> FileState {
         match self.resolve(rel) {
             None => FileState::Missing,
-            Some((_, Entry::File { digests, .. })) => FileState::Digest(digests.hex(alg)),
+            Some((_, Entry::File { sha256, slot, .. })) => {
+                let hex = crate::model::encode::hex;
+                match (alg, self.digests.md5_sha1(*slot)) {
+                    (DigestAlg::Sha256, _) => FileState::Digest(hex(sha256)),
+                    (DigestAlg::Md5, Some((md5, _))) => FileState::Digest(hex(md5)),
+                    (DigestAlg::Sha1, Some((_, sha1))) => FileState::Digest(hex(sha1)),
+                    // Asked before the tree was finished: a reader's bug, never a pass.
+                    (_, None) => FileState::NotRegular,
+                }
+            }
             Some(_) => FileState::NotRegular,
         }
     }

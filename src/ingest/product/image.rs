@@ -320,6 +320,7 @@ fn read_store(store: &Store, origin: &str, platform: Option<&str>) -> Result<Arc
         tree.add_layer(reader, true)
             .map_err(|e| format!("layer {} ({layer}): {e}", i + 1))?;
     }
+    tree.finish()?;
     tree.warnings.splice(0..0, warnings);
     Ok(tree)
 }

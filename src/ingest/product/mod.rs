@@ -25,6 +25,7 @@ pub mod root_path;
 pub mod rpm;
 pub mod rpm_header;
 pub mod squashfs;
+pub mod stream_digests;
 pub mod tree;
 
 use std::collections::HashMap;

@@ -101,5 +101,6 @@ fn index<R: BufRead + Seek + Send + 'static>(
             ));
         }
     }
+    tree.finish()?;
     Ok(tree)
 }
