@@ -62,7 +62,10 @@ pub fn is_root_filesystem(dir: &Path) -> bool {
 
 /// Reads a root filesystem directory (see [`read_tree`]).
 pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
-    read_tree(&tree::DirTree::new(root), verify_files)
+    let tree = tree::DirTree::new(root);
+    let mut doc = read_tree(&tree, verify_files)?;
+    doc.warnings.extend(tree.warnings());
+    Ok(doc)
 }
 
 /// Reads a root filesystem tarball, streamed once (see [`archive`]), or a

@@ -74,8 +74,9 @@ pub trait Tree: Sync {
 pub struct DirTree {
     root: std::path::PathBuf,
     shown: String,
-    /// Every regular file and its size, walked once when first asked.
-    files: std::sync::OnceLock<Vec<(String, u64)>>,
+    /// Every regular file and its size, walked once when first asked, and
+    /// whether the walk stopped at its cap.
+    files: std::sync::OnceLock<(Vec<(String, u64)>, bool)>,
 }
 
 impl DirTree {
@@ -88,7 +89,17 @@ impl DirTree {
     }
 
     fn walked(&self) -> &[(String, u64)] {
-        self.files.get_or_init(|| regular_files(&self.root))
+        &self.files.get_or_init(|| regular_files(&self.root)).0
+    }
+
+    /// What the reader should know about the walk: that it stopped at its cap.
+    pub fn warnings(&self) -> Vec<String> {
+        match self.files.get() {
+            Some((_, true)) => vec![format!(
+                "the product has more than {MAX_WALK} entries: only the first {MAX_WALK} were looked at for binaries and language packages"
+            )],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -208,13 +219,18 @@ impl Tree for DirTree {
 /// Most entries walked in a directory tree.
 const MAX_WALK: usize = 4_000_000;
 
-/// Every regular file under `root` and its size, relative to it: symlinks
-/// are not followed, and directories on another device than the root
-/// (`/proc`, `/sys`, `/dev`, `/run`, other mounts) are not entered.
-fn regular_files(root: &Path) -> Vec<(String, u64)> {
+/// Every regular file under `root` and its size, relative to it, and
+/// whether the walk stopped at [`MAX_WALK`]: symlinks are not followed, and
+/// directories on another device than the root (`/proc`, `/sys`, `/dev`,
+/// `/run`, other mounts) are not entered.
+fn regular_files(root: &Path) -> (Vec<(String, u64)>, bool) {
+    walk(root, MAX_WALK)
+}
+
+fn walk(root: &Path, cap: usize) -> (Vec<(String, u64)>, bool) {
     use std::os::unix::fs::MetadataExt;
     let Ok(top) = std::fs::metadata(root) else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let device = top.dev();
     let mut out = Vec::new();
@@ -226,8 +242,8 @@ fn regular_files(root: &Path) -> Vec<(String, u64)> {
         };
         for e in entries.flatten() {
             walked += 1;
-            if walked > MAX_WALK {
-                return out;
+            if walked > cap {
+                return (out, true);
             }
             let Ok(meta) = e.metadata() else { continue };
             let rel = dir.join(e.file_name());
@@ -238,7 +254,7 @@ fn regular_files(root: &Path) -> Vec<(String, u64)> {
             }
         }
     }
-    out
+    (out, false)
 }
 
 /// The digest of bytes in memory (apk records a symlink's over its target path).
@@ -272,5 +288,22 @@ pub(super) fn digest_of_file(path: &Path, alg: DigestAlg) -> Option<String> {
         DigestAlg::Md5 => hash::<md5::Md5>(f),
         DigestAlg::Sha1 => hash::<sha1::Sha1>(f),
         DigestAlg::Sha256 => hash::<sha2::Sha256>(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_that_reaches_its_cap_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("f{i}")), b"x").unwrap();
+        }
+        let (files, capped) = walk(dir.path(), 3);
+        assert_eq!((files.len(), capped), (3, true));
+        let (files, capped) = walk(dir.path(), 5);
+        assert_eq!((files.len(), capped), (5, false));
     }
 }
