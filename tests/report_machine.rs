@@ -490,6 +490,37 @@ fn cyclonedx_output_reads_back_as_the_same_inventory() {
         );
         if input == DEMO {
             assert_eq!(again["subject"]["name"], "acme-edge-gateway");
+        } else {
+            // Where each component was found in the product is its evidence.
+            let located = v["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["evidence"]["occurrences"][0]["location"].is_string())
+                .count();
+            assert_eq!(
+                located,
+                v["components"].as_array().unwrap().len(),
+                "{input}"
+            );
         }
     }
+    let binaries = scan("fixtures/images/binaries-rootfs.tar.xz", "cyclonedx");
+    let v: Value = serde_json::from_str(&binaries).unwrap();
+    let greet = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "greet")
+        .unwrap();
+    assert_eq!(
+        greet["evidence"]["occurrences"][2],
+        serde_json::json!({"location": "/usr/bin/gateway-agent", "additionalContext": "Go build information"})
+    );
+    let package = &v["components"][1];
+    assert_eq!(
+        package["evidence"]["occurrences"][0],
+        serde_json::json!({"location": "/var/lib/dpkg/status", "line": 1}),
+        "{package}"
+    );
 }

@@ -141,8 +141,51 @@ struct Comp<'a> {
     purl: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     external_references: Vec<ExternalReference<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Evidence<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     properties: Vec<Property<'a>>,
+}
+
+/// Where a delivered product's component was found (its package database,
+/// its files, the binary that records it).
+#[derive(Serialize)]
+struct Evidence<'a> {
+    occurrences: Vec<Occurrence<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Occurrence<'a> {
+    location: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    additional_context: Option<&'a str>,
+}
+
+impl<'a> Occurrence<'a> {
+    /// From a product reader's pointer: `var/lib/dpkg/status:line 14`,
+    /// `/usr/bin/agent (Go build information)`, `/opt/app.jar!/META-INF/…`.
+    fn of(pointer: &'a str) -> Occurrence<'a> {
+        let (path, context) = match pointer.strip_suffix(')').and_then(|p| p.rsplit_once(" (")) {
+            Some((path, context)) => (path, Some(context)),
+            None => (pointer, None),
+        };
+        let (path, line) = match path.rsplit_once(":line ") {
+            Some((path, n)) if n.parse::<u64>().is_ok() => (path, n.parse().ok()),
+            _ => (path, None),
+        };
+        Occurrence {
+            location: if path.starts_with('/') {
+                Cow::Borrowed(path)
+            } else {
+                Cow::Owned(format!("/{path}"))
+            },
+            line,
+            additional_context: context,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -210,6 +253,11 @@ fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
         }
     }
     let findings_of = |id: ComponentId| by_component.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+    let delivered: Vec<bool> = a
+        .inputs
+        .iter()
+        .map(|d| d.format.is_some_and(crate::model::Format::is_delivered))
+        .collect();
     // The product itself: a root component named like the subject, else a
     // component made from the subject.
     let primary = a
@@ -218,7 +266,7 @@ fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
         .find(|c| c.root && c.name == a.subject.name)
         .map(|c| c.id);
     let subject = match primary {
-        Some(id) => component(&a.components[id], &refs[id], findings_of(id)),
+        Some(id) => component(&a.components[id], &refs[id], findings_of(id), &delivered),
         None => Comp {
             kind: "application",
             bom_ref: SUBJECT_REF,
@@ -233,6 +281,7 @@ fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
             cpe: None,
             purl: None,
             external_references: Vec::new(),
+            evidence: None,
             properties: Vec::new(),
         },
     };
@@ -240,7 +289,7 @@ fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
         .components
         .iter()
         .filter(|c| Some(c.id) != primary)
-        .map(|c| component(c, &refs[c.id], findings_of(c.id)))
+        .map(|c| component(c, &refs[c.id], findings_of(c.id), &delivered))
         .collect();
     let mut properties = vec![
         prop("chainrisk:report-schema", super::SCHEMA),
@@ -333,7 +382,13 @@ fn dependencies<'a>(
     Some(deps)
 }
 
-fn component<'a>(c: &'a Component, bom_ref: &'a str, findings: &[&'a Finding]) -> Comp<'a> {
+/// `delivered[i]`: input `i` is a delivered product, whose pointers are paths in it.
+fn component<'a>(
+    c: &'a Component,
+    bom_ref: &'a str,
+    findings: &[&'a Finding],
+    delivered: &[bool],
+) -> Comp<'a> {
     let kind = c
         .kind
         .as_deref()
@@ -397,8 +452,19 @@ fn component<'a>(c: &'a Component, bom_ref: &'a str, findings: &[&'a Finding]) -
         cpe: c.cpe.as_deref(),
         purl: c.purl.as_deref(),
         external_references,
+        evidence: evidence(c, delivered),
         properties,
     }
+}
+
+fn evidence<'a>(c: &'a Component, delivered: &[bool]) -> Option<Evidence<'a>> {
+    let occurrences: Vec<Occurrence> = c
+        .locations
+        .iter()
+        .filter(|l| delivered.get(l.input).copied().unwrap_or(false))
+        .map(|l| Occurrence::of(&l.pointer))
+        .collect();
+    (!occurrences.is_empty()).then_some(Evidence { occurrences })
 }
 
 fn finding_props<'a>(f: &'a Finding, props: &mut Vec<Property<'a>>) {
