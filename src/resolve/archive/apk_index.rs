@@ -62,38 +62,36 @@ pub fn split(file: &[u8]) -> Result<(Option<Signature>, &[u8]), String> {
         .map_err(|e| format!("not a gzip stream: {e}"))?;
     let rest = first.into_inner();
     let mut archive = tar::Archive::new(&tar[..]);
-    let entries = archive
+    let mut entry = archive
         .entries()
-        .map_err(|e| format!("the first stream is not a tar archive: {e}"))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| format!("the first stream's tar entry: {e}"))?;
-        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let (sha256, key_name) = if let Some(k) = name.strip_prefix(".SIGN.RSA256.") {
-            (true, k)
-        } else if let Some(k) = name.strip_prefix(".SIGN.RSA.") {
-            (false, k)
-        } else {
-            // No signature stream: the whole file is the index (an unsigned repository).
-            return Ok((None, file));
-        };
-        let key_name = key_name.to_string();
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{name}: {e}"))?;
-        if rest.is_empty() {
-            return Err("a signature with no index after it".to_string());
-        }
-        return Ok((
-            Some(Signature {
-                key_name,
-                sha256,
-                bytes,
-            }),
-            rest,
-        ));
+        .map_err(|e| format!("the first stream is not a tar archive: {e}"))?
+        .next()
+        .ok_or("the first stream holds no tar entry")?
+        .map_err(|e| format!("the first stream's tar entry: {e}"))?;
+    let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let (sha256, key_name) = if let Some(k) = name.strip_prefix(".SIGN.RSA256.") {
+        (true, k.to_string())
+    } else if let Some(k) = name.strip_prefix(".SIGN.RSA.") {
+        (false, k.to_string())
+    } else {
+        // No signature stream: the whole file is the index (an unsigned repository).
+        return Ok((None, file));
+    };
+    let mut bytes = Vec::new();
+    entry
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if rest.is_empty() {
+        return Err("a signature with no index after it".to_string());
     }
-    Err("the first stream holds no tar entry".to_string())
+    Ok((
+        Some(Signature {
+            key_name,
+            sha256,
+            bytes,
+        }),
+        rest,
+    ))
 }
 
 /// The public keys apk trusts: `/etc/apk/keys/*` by file name, and keys
