@@ -64,6 +64,7 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         "GOPROXY",
         "CHAINRISK_REGISTRY_DEB",
         "CHAINRISK_REGISTRY_DEB_SECURITY",
+        "CHAINRISK_REGISTRY_APK",
     ]
     .into_iter()
     .map(|name| (name, None))
@@ -84,6 +85,8 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         ("CHAINRISK_PACKAGE_MANAGERS", Some("off".into())),
         // An apt configuration directory with no sources: not this machine's archives.
         ("CHAINRISK_APT_ETC", Some(isolated.join("apt").into())),
+        // Nor this machine's apk repositories and keys.
+        ("CHAINRISK_APK_ETC", Some(isolated.join("apk").into())),
         ("CHAINRISK_CACHE", Some(fresh_cache().into())),
     ]);
     env

@@ -121,7 +121,7 @@ pub struct ResolveArgs {
     /// Make no network request: registry facts from the cache and snapshot only, and package managers run offline (`cargo metadata --offline`).
     #[arg(long)]
     pub offline: bool,
-    /// The registry endpoint of an ecosystem (cargo: sparse index URL, npm: registry URL, pypi: index or JSON API URL, golang: module proxy URL, deb: archive root, deb-security: security archive root); repeatable. Overrides CHAINRISK_REGISTRY_<ECO>, the policy and the package managers' configuration.
+    /// The registry endpoint of an ecosystem (cargo: sparse index URL, npm: registry URL, pypi: index or JSON API URL, golang: module proxy URL, deb: archive root, deb-security: security archive root, apk: Alpine mirror root); repeatable. Overrides CHAINRISK_REGISTRY_<ECO>, the policy and the package managers' configuration.
     #[arg(long = "registry", value_name = "ECO=URL")]
     pub registries: Vec<String>,
     /// The cache file of registry facts (default: the user's cache directory, chainrisk/cache.sqlite3).
@@ -146,8 +146,9 @@ pub struct ResolveArgs {
     #[arg(long = "include-root", value_name = "DIR")]
     pub include_roots: Vec<PathBuf>,
     /// An OpenPGP keyring (binary or armored) whose keys may sign a Debian suite's InRelease,
-    /// besides apt's Signed-By and trusted keyrings; repeatable. A suite whose signature does
-    /// not verify is not used.
+    /// besides apt's Signed-By and trusted keyrings, or an RSA public key in PEM that may sign
+    /// an Alpine index, besides apk's keys/; repeatable. An index whose signature does not
+    /// verify is not used.
     #[arg(long = "archive-keyring", value_name = "FILE")]
     pub archive_keyrings: Vec<PathBuf>,
 }

@@ -43,6 +43,8 @@ pub fn options(
         archives: discovered.archives,
         apt_etc: discovered.apt_etc.clone(),
         archive_keyrings: args.archive_keyrings.clone(),
+        apk_repositories: discovered.apk_repositories,
+        apk_etc: discovered.apk_etc.clone(),
     })
 }
 

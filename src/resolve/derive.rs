@@ -121,15 +121,21 @@ fn instant(t: &str) -> Option<jiff::Timestamp> {
     t.trim().parse::<jiff::Timestamp>().ok()
 }
 
-/// The newest publication time over all versions, as the registry wrote it.
+/// The newest publication time over all versions, as the registry wrote
+/// it; for a distribution package, its newest build time where the archive
+/// records one (Alpine `t:`, RPM build time).
 fn newest_release(facts: &PackageFacts) -> Option<String> {
+    let built = facts
+        .archive
+        .iter()
+        .flat_map(|a| &a.builds)
+        .filter_map(|b| b.built.as_deref());
     facts
         .versions
         .iter()
-        .filter_map(|r| {
-            let t = r.published.as_deref()?;
-            Some((instant(t)?, t))
-        })
+        .filter_map(|r| r.published.as_deref())
+        .chain(built)
+        .filter_map(|t| Some((instant(t)?, t)))
         .max_by_key(|(ts, _)| *ts)
         .map(|(_, t)| t.to_string())
 }

@@ -43,6 +43,10 @@ pub struct Discovered {
     pub archives: Vec<super::archive::apt_sources::AptSource>,
     /// apt's configuration directory the archives were read from.
     pub apt_etc: PathBuf,
+    /// The Alpine mirrors (apk), from flags, environment, policy or apk's `repositories`.
+    pub apk_repositories: Vec<super::archive::apk_repositories::ApkRepository>,
+    /// apk's configuration directory (its `keys/` sign the indexes).
+    pub apk_etc: PathBuf,
 }
 
 /// Everything [`discover`] reads, passed in so tests control it.
@@ -162,6 +166,8 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
         problems,
         archives: Vec::new(),
         apt_etc: PathBuf::new(),
+        apk_repositories: Vec::new(),
+        apk_etc: PathBuf::new(),
     })
 }
 

@@ -12,7 +12,12 @@ use crate::model::{Component, Ecosystem, SourceKind, pep503};
 pub fn has_client(ecosystem: &Ecosystem) -> bool {
     matches!(
         ecosystem,
-        Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Pypi | Ecosystem::Golang | Ecosystem::Deb
+        Ecosystem::Cargo
+            | Ecosystem::Npm
+            | Ecosystem::Pypi
+            | Ecosystem::Golang
+            | Ecosystem::Deb
+            | Ecosystem::Apk
     )
 }
 
@@ -50,6 +55,7 @@ pub fn package_key(c: &Component) -> Option<(Ecosystem, String)> {
         Ecosystem::Deb if !c.is_source_package() => {
             super::archive::package_name(c.release.as_ref()?, name)?
         }
+        Ecosystem::Apk => super::archive::apk::package_name(c.release.as_ref()?, name)?,
         _ => return None,
     };
     Some((c.ecosystem.clone(), key))

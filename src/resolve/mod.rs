@@ -75,8 +75,13 @@ pub struct ResolveOptions {
     pub archives: Vec<archive::apt_sources::AptSource>,
     /// apt's configuration directory, for its trusted keyrings.
     pub apt_etc: PathBuf,
-    /// `--archive-keyring`: keys that may sign any archive's InRelease.
+    /// `--archive-keyring`: keys that may sign any archive's InRelease (or,
+    /// RSA keys in PEM, any Alpine index).
     pub archive_keyrings: Vec<PathBuf>,
+    /// The Alpine mirrors and repositories to read.
+    pub apk_repositories: Vec<archive::apk_repositories::ApkRepository>,
+    /// apk's configuration directory, for its `keys/`.
+    pub apk_etc: PathBuf,
 }
 
 impl Default for ResolveOptions {
@@ -95,6 +100,8 @@ impl Default for ResolveOptions {
             archives: Vec::new(),
             apt_etc: PathBuf::from("/etc/apt"),
             archive_keyrings: Vec::new(),
+            apk_repositories: Vec::new(),
+            apk_etc: PathBuf::from("/etc/apk"),
         }
     }
 }
@@ -109,11 +116,13 @@ pub fn discover_endpoints(
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let home = dirs::home_dir();
     let env = |name: &str| std::env::var(name).ok();
-    let is_archive = |key: &str| matches!(key.trim(), "deb" | "deb-security");
+    let is_archive = |key: &str| matches!(key.trim(), "deb" | "deb-security" | "apk");
     let mut archive_flags = Vec::new();
+    let mut apk_flags = Vec::new();
     let mut other_flags = Vec::new();
     for flag in flags {
         match flag.split_once('=') {
+            Some((key, url)) if key.trim() == "apk" => apk_flags.push(url.trim().to_string()),
             Some((key, url)) if is_archive(key) => {
                 archive_flags.push((key.trim().to_string(), url.trim().to_string()))
             }
@@ -122,7 +131,7 @@ pub fn discover_endpoints(
     }
     let archive_policy: Vec<(String, String)> = policy
         .iter()
-        .filter(|(k, _)| is_archive(k))
+        .filter(|(k, _)| is_archive(k) && k.trim() != "apk")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let other_policy: BTreeMap<String, String> = policy
@@ -163,6 +172,26 @@ pub fn discover_endpoints(
     }
     found.archives = apt.sources;
     found.apt_etc = PathBuf::from(apt_etc);
+    // apk's configuration directory; tests and labs point it elsewhere.
+    let apk_etc = env("CHAINRISK_APK_ETC").unwrap_or_else(|| "/etc/apk".to_string());
+    let apk = archive::apk_repositories::discover(
+        &apk_flags,
+        policy.get("apk").map(String::as_str),
+        &env,
+        Path::new(&apk_etc),
+    )?;
+    found
+        .problems
+        .extend(apk.problems.into_iter().map(|p| (Ecosystem::Apk, p)));
+    if let Some(first) = apk.repositories.first() {
+        found.endpoints.push(Endpoint {
+            ecosystem: Ecosystem::Apk,
+            url: first.mirror.clone(),
+            configured_by: first.configured_by.clone(),
+        });
+    }
+    found.apk_repositories = apk.repositories;
+    found.apk_etc = PathBuf::from(apk_etc);
     Ok(found)
 }
 
@@ -648,13 +677,34 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         if let Some(e) = configured {
             stats.registry = Some(e.url.to_string());
             stats.configured_by = Some(e.configured_by.clone());
+            if *eco == Ecosystem::Apk {
+                stats.archives = options
+                    .apk_repositories
+                    .iter()
+                    .map(|r| format!("{} {} ({})", r.mirror, r.repository, r.configured_by))
+                    .collect();
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
+                    .into_iter()
+                    .partition(|i| i.url.ends_with("/APKINDEX.tar.gz"));
+                archive_indexes = rest;
+                stats.indexes = mine;
+                errors.extend(stats.indexes.iter().filter_map(|i| {
+                    i.error
+                        .as_ref()
+                        .map(|e| format!("apk: {} ({}): {e}", i.index, i.url))
+                }));
+            }
             if *eco == Ecosystem::Deb {
                 stats.archives = options
                     .archives
                     .iter()
                     .map(|a| format!("{} {} ({})", a.uri, a.suites.join(" "), a.configured_by))
                     .collect();
-                stats.indexes = std::mem::take(&mut archive_indexes);
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
+                    .into_iter()
+                    .partition(|i| !i.url.ends_with("/APKINDEX.tar.gz"));
+                archive_indexes = rest;
+                stats.indexes = mine;
                 // An index not used can hide an update: say so where failures are listed.
                 errors.extend(stats.indexes.iter().filter_map(|i| {
                     i.error
@@ -838,6 +888,9 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
     let (deb_jobs, jobs): (Vec<Job>, Vec<Job>) = jobs
         .into_iter()
         .partition(|j| j.ecosystem == Ecosystem::Deb);
+    let (apk_jobs, jobs): (Vec<Job>, Vec<Job>) = jobs
+        .into_iter()
+        .partition(|j| j.ecosystem == Ecosystem::Apk);
     let bar = progress::Progress::new(jobs.len() as u64, options.progress);
     let (results, indexes) = runtime.block_on(async {
         // The archives answer from their indexes, all packages of a release at once.
@@ -875,6 +928,28 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                 options.now,
             ))
         });
+        // The Alpine mirrors too, all packages of a branch at once.
+        let apk_task = (!apk_jobs.is_empty()).then(|| {
+            let keys = archive::apk_index::ApkKeys::load(
+                Some(&options.apk_etc.join("keys")),
+                &options.archive_keyrings,
+            );
+            let jobs = apk_jobs
+                .into_iter()
+                .map(|j| archive::apk::ApkJob {
+                    index: j.index,
+                    name: j.name,
+                    architectures: j.architectures,
+                })
+                .collect();
+            tokio::spawn(archive::apk::fetch(
+                registries.http(),
+                Arc::new(options.apk_repositories.clone()),
+                Arc::new(keys),
+                jobs,
+                report_time(jiff::Timestamp::now()),
+            ))
+        });
         let mut set = tokio::task::JoinSet::new();
         for job in jobs {
             let registries = Arc::clone(&registries);
@@ -905,6 +980,12 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
             results.extend(answers);
             indexes = reads;
         }
+        if let Some(task) = apk_task
+            && let Ok((answers, reads)) = task.await
+        {
+            results.extend(answers);
+            indexes.extend(reads);
+        }
         (results, indexes)
     });
     bar.finish();
@@ -926,6 +1007,9 @@ fn how_to_configure(eco: &Ecosystem) -> String {
         Ecosystem::Golang => "GOPROXY",
         Ecosystem::Deb => {
             return "set --registry deb=URL (and deb-security=URL for the security archive), CHAINRISK_REGISTRY_DEB or apt's sources (sources.list, *.sources)".to_string();
+        }
+        Ecosystem::Apk => {
+            return "set --registry apk=URL (a mirror's root), CHAINRISK_REGISTRY_APK or apk's repositories file (CHAINRISK_APK_ETC)".to_string();
         }
         _ => "the package manager's configuration",
     };

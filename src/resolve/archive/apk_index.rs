@@ -211,6 +211,17 @@ impl ApkKeys {
 /// Reads the `APKINDEX` member of the index stream `gz` (compressed),
 /// keeping the records whose `P:` is `wanted`.
 pub fn read_index(gz: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<ApkRecord>, String> {
+    let mut out = Vec::new();
+    read_index_with(gz, &mut |r: ApkRecord| {
+        if wanted(&r.name) {
+            out.push(r);
+        }
+    })?;
+    Ok(out)
+}
+
+/// Reads the `APKINDEX` member of the index stream `gz`, giving `each` every record.
+pub fn read_index_with(gz: &[u8], each: &mut dyn FnMut(ApkRecord)) -> Result<(), String> {
     let stream = flate2::read::MultiGzDecoder::new(gz).take(MAX_INDEX_BYTES + 1);
     let mut archive = tar::Archive::new(stream);
     let entries = archive
@@ -219,16 +230,15 @@ pub fn read_index(gz: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<ApkRec
     for entry in entries {
         let entry = entry.map_err(|e| format!("the index stream's tar: {e}"))?;
         if &*entry.path_bytes() == b"APKINDEX" {
-            return records(entry, wanted);
+            return records(entry, each);
         }
     }
     Err("the index stream has no APKINDEX member".to_string())
 }
 
-/// Parses APKINDEX records (also the installed database's shape).
-pub fn records(reader: impl Read, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<ApkRecord>, String> {
+/// Parses APKINDEX records, `X:value` lines with a blank line after each.
+pub fn records(reader: impl Read, each: &mut dyn FnMut(ApkRecord)) -> Result<(), String> {
     let mut reader = std::io::BufReader::with_capacity(64 << 10, reader);
-    let mut out = Vec::new();
     let mut current = ApkRecord::default();
     let mut line = Vec::new();
     let mut n = 0usize;
@@ -245,13 +255,12 @@ pub fn records(reader: impl Read, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<A
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
         if text.is_empty() {
-            if !current.name.is_empty() && wanted(&current.name) {
-                out.push(std::mem::take(&mut current));
-            } else {
-                current = ApkRecord::default();
+            let record = std::mem::take(&mut current);
+            if !record.name.is_empty() {
+                each(record);
             }
             if read == 0 {
-                return Ok(out);
+                return Ok(());
             }
             continue;
         }
@@ -341,10 +350,11 @@ mod tests {
     #[test]
     fn records_end_at_blank_lines_and_bad_lines_are_errors() {
         let text = "P:a\nV:1-r0\no:src\n\nP:b\nV:2-r0\n";
-        let all = records(text.as_bytes(), &|_| true).unwrap();
+        let mut all = Vec::new();
+        records(text.as_bytes(), &mut |r| all.push(r)).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].origin, None);
-        assert!(records("P:a\nno colon\n".as_bytes(), &|_| true).is_err());
+        assert!(records("P:a\nno colon\n".as_bytes(), &mut |_| {}).is_err());
         assert!(split(b"not gzip").is_err());
     }
 }

@@ -7,7 +7,9 @@
 //! SHA-256 and size its Release file gives, decompressed as a stream and
 //! kept only for the packages in use.
 
+pub mod apk;
 pub mod apk_index;
+pub mod apk_repositories;
 pub mod apt_sources;
 pub mod deb_index;
 pub mod release_file;
