@@ -79,6 +79,8 @@ impl Keyring {
             return;
         }
         match crate::model::document_read::read_document_within(path, MAX_KEYRING_BYTES) {
+            // An RSA key in PEM given with --archive-keyring is an Alpine key, not an OpenPGP one.
+            Ok(bytes) if bytes.starts_with(b"-----BEGIN PUBLIC KEY-----") => {}
             Ok(bytes) => self.add_bytes(&bytes, &shown),
             Err(e) => self.problems.push(format!("{shown}: {e}")),
         }
