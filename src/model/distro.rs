@@ -56,6 +56,24 @@ pub struct SourcePackage {
     pub version: Option<String>,
 }
 
+impl SourcePackage {
+    /// From an rpm's source package file name (`SOURCERPM`, primary.xml's
+    /// `rpm:sourcerpm`): `python-requests-2.31.0-3.fc40.src.rpm` →
+    /// `python-requests` `2.31.0-3.fc40` (name, version and release split at
+    /// the last two dashes).
+    pub fn from_source_rpm(file: &str) -> Option<SourcePackage> {
+        let stem = file
+            .strip_suffix(".src.rpm")
+            .or_else(|| file.strip_suffix(".nosrc.rpm"))?;
+        let (rest, release) = stem.rsplit_once('-')?;
+        let (name, version) = rest.rsplit_once('-')?;
+        Some(SourcePackage {
+            name: name.to_string(),
+            version: Some(format!("{version}-{release}")),
+        })
+    }
+}
+
 /// Which publication channel of a release an index belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -157,7 +157,7 @@ fn package(h: &Header, pointer: &str, database: &str) -> Option<Installed> {
     }
     let source = h
         .string(tag::SOURCERPM)
-        .and_then(|s| source_rpm(&s))
+        .and_then(|s| SourcePackage::from_source_rpm(&s))
         .unwrap_or_else(|| SourcePackage {
             name: name.clone(),
             version: Some(evr.clone()),
@@ -237,18 +237,6 @@ fn files(h: &Header) -> Vec<RpmFile> {
 }
 
 /// `curl-8.6.0-1.fc40.src.rpm` → `curl`, `8.6.0-1.fc40`.
-fn source_rpm(file: &str) -> Option<SourcePackage> {
-    let stem = file
-        .strip_suffix(".src.rpm")
-        .or_else(|| file.strip_suffix(".nosrc.rpm"))?;
-    let (rest, release) = stem.rsplit_once('-')?;
-    let (name, version) = rest.rsplit_once('-')?;
-    Some(SourcePackage {
-        name: name.to_string(),
-        version: Some(format!("{version}-{release}")),
-    })
-}
-
 /// A requirement on a path (`/bin/sh`) is met by the package that owns the
 /// file: such paths are added to that package's provides.
 fn link_file_requirements(installed: &mut [Installed]) {
@@ -397,11 +385,11 @@ mod tests {
 
     #[test]
     fn source_rpm_names_split_at_the_last_two_dashes() {
-        let s = source_rpm("python-requests-2.31.0-3.fc40.src.rpm").unwrap();
+        let s = SourcePackage::from_source_rpm("python-requests-2.31.0-3.fc40.src.rpm").unwrap();
         assert_eq!(
             (s.name.as_str(), s.version.as_deref()),
             ("python-requests", Some("2.31.0-3.fc40"))
         );
-        assert!(source_rpm("nonsense").is_none());
+        assert!(SourcePackage::from_source_rpm("nonsense").is_none());
     }
 }
