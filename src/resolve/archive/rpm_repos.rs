@@ -137,13 +137,11 @@ pub fn parse(text: &str, file: &str) -> RpmConfig {
         last_key = Some(key.clone());
         match key.as_str() {
             // The first URL of a list: dnf tries them in order.
-            "baseurl" => {
-                if section.baseurl.is_none() {
-                    section.baseurl = value
-                        .split([',', ' ', '\t'])
-                        .find(|u| !u.is_empty())
-                        .map(str::to_string);
-                }
+            "baseurl" if section.baseurl.is_none() => {
+                section.baseurl = value
+                    .split([',', ' ', '\t'])
+                    .find(|u| !u.is_empty())
+                    .map(str::to_string);
             }
             "metalink" | "mirrorlist" => section.mirrored = true,
             "enabled" => {
