@@ -65,6 +65,7 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         "CHAINRISK_REGISTRY_DEB",
         "CHAINRISK_REGISTRY_DEB_SECURITY",
         "CHAINRISK_REGISTRY_APK",
+        "CHAINRISK_REGISTRY_RPM",
     ]
     .into_iter()
     .map(|name| (name, None))
@@ -87,6 +88,10 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         ("CHAINRISK_APT_ETC", Some(isolated.join("apt").into())),
         // Nor this machine's apk repositories and keys.
         ("CHAINRISK_APK_ETC", Some(isolated.join("apk").into())),
+        (
+            "CHAINRISK_YUM_REPOS_D",
+            Some(isolated.join("yum.repos.d").into()),
+        ),
         ("CHAINRISK_CACHE", Some(fresh_cache().into())),
     ]);
     env

@@ -121,7 +121,7 @@ pub struct ResolveArgs {
     /// Make no network request: registry facts from the cache and snapshot only, and package managers run offline (`cargo metadata --offline`).
     #[arg(long)]
     pub offline: bool,
-    /// The registry endpoint of an ecosystem (cargo: sparse index URL, npm: registry URL, pypi: index or JSON API URL, golang: module proxy URL, deb: archive root, deb-security: security archive root, apk: Alpine mirror root); repeatable. Overrides CHAINRISK_REGISTRY_<ECO>, the policy and the package managers' configuration.
+    /// The registry endpoint of an ecosystem (cargo: sparse index URL, npm: registry URL, pypi: index or JSON API URL, golang: module proxy URL, deb: archive root, deb-security: security archive root, apk: Alpine mirror root, rpm: an RPM repository's baseurl with $releasever/$basearch, repeatable); repeatable. Overrides CHAINRISK_REGISTRY_<ECO>, the policy and the package managers' configuration.
     #[arg(long = "registry", value_name = "ECO=URL")]
     pub registries: Vec<String>,
     /// The cache file of registry facts (default: the user's cache directory, chainrisk/cache.sqlite3).

@@ -45,6 +45,7 @@ pub fn options(
         archive_keyrings: args.archive_keyrings.clone(),
         apk_repositories: discovered.apk_repositories,
         apk_etc: discovered.apk_etc.clone(),
+        rpm_repositories: discovered.rpm_repositories,
     })
 }
 

@@ -47,6 +47,8 @@ pub struct Discovered {
     pub apk_repositories: Vec<super::archive::apk_repositories::ApkRepository>,
     /// apk's configuration directory (its `keys/` sign the indexes).
     pub apk_etc: PathBuf,
+    /// The RPM repositories, from flags, environment, policy or dnf's `*.repo` files.
+    pub rpm_repositories: Vec<super::archive::rpm_repos::RpmRepository>,
 }
 
 /// Everything [`discover`] reads, passed in so tests control it.
@@ -168,6 +170,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
         apt_etc: PathBuf::new(),
         apk_repositories: Vec::new(),
         apk_etc: PathBuf::new(),
+        rpm_repositories: Vec::new(),
     })
 }
 

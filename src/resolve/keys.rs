@@ -18,6 +18,7 @@ pub fn has_client(ecosystem: &Ecosystem) -> bool {
             | Ecosystem::Golang
             | Ecosystem::Deb
             | Ecosystem::Apk
+            | Ecosystem::Rpm
     )
 }
 
@@ -56,6 +57,9 @@ pub fn package_key(c: &Component) -> Option<(Ecosystem, String)> {
             super::archive::package_name(c.release.as_ref()?, name)?
         }
         Ecosystem::Apk => super::archive::apk::package_name(c.release.as_ref()?, name)?,
+        Ecosystem::Rpm if !c.is_source_package() => {
+            super::archive::rpm::package_name(c.release.as_ref()?, name)?
+        }
         _ => return None,
     };
     Some((c.ecosystem.clone(), key))

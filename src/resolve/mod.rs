@@ -82,6 +82,8 @@ pub struct ResolveOptions {
     pub apk_repositories: Vec<archive::apk_repositories::ApkRepository>,
     /// apk's configuration directory, for its `keys/`.
     pub apk_etc: PathBuf,
+    /// The RPM repositories to read.
+    pub rpm_repositories: Vec<archive::rpm_repos::RpmRepository>,
 }
 
 impl Default for ResolveOptions {
@@ -102,6 +104,7 @@ impl Default for ResolveOptions {
             archive_keyrings: Vec::new(),
             apk_repositories: Vec::new(),
             apk_etc: PathBuf::from("/etc/apk"),
+            rpm_repositories: Vec::new(),
         }
     }
 }
@@ -116,13 +119,15 @@ pub fn discover_endpoints(
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let home = dirs::home_dir();
     let env = |name: &str| std::env::var(name).ok();
-    let is_archive = |key: &str| matches!(key.trim(), "deb" | "deb-security" | "apk");
+    let is_archive = |key: &str| matches!(key.trim(), "deb" | "deb-security" | "apk" | "rpm");
     let mut archive_flags = Vec::new();
     let mut apk_flags = Vec::new();
+    let mut rpm_flags = Vec::new();
     let mut other_flags = Vec::new();
     for flag in flags {
         match flag.split_once('=') {
             Some((key, url)) if key.trim() == "apk" => apk_flags.push(url.trim().to_string()),
+            Some((key, url)) if key.trim() == "rpm" => rpm_flags.push(url.trim().to_string()),
             Some((key, url)) if is_archive(key) => {
                 archive_flags.push((key.trim().to_string(), url.trim().to_string()))
             }
@@ -131,7 +136,7 @@ pub fn discover_endpoints(
     }
     let archive_policy: Vec<(String, String)> = policy
         .iter()
-        .filter(|(k, _)| is_archive(k) && k.trim() != "apk")
+        .filter(|(k, _)| matches!(k.trim(), "deb" | "deb-security"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let other_policy: BTreeMap<String, String> = policy
@@ -192,6 +197,27 @@ pub fn discover_endpoints(
     }
     found.apk_repositories = apk.repositories;
     found.apk_etc = PathBuf::from(apk_etc);
+    // dnf's and yum's repository files; tests and labs point elsewhere.
+    let repos_d = env("CHAINRISK_YUM_REPOS_D").unwrap_or_else(|| "/etc/yum.repos.d".to_string());
+    let rpm = archive::rpm_repos::discover(
+        &rpm_flags,
+        policy.get("rpm").map(String::as_str),
+        &env,
+        Path::new(&repos_d),
+    )?;
+    found
+        .problems
+        .extend(rpm.problems.into_iter().map(|p| (Ecosystem::Rpm, p)));
+    if let Some(first) = rpm.repositories.first()
+        && let Ok(url) = url::Url::parse(&first.base("$releasever", "$basearch"))
+    {
+        found.endpoints.push(Endpoint {
+            ecosystem: Ecosystem::Rpm,
+            url,
+            configured_by: first.configured_by.clone(),
+        });
+    }
+    found.rpm_repositories = rpm.repositories;
     Ok(found)
 }
 
@@ -694,6 +720,23 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                         .map(|e| format!("apk: {} ({}): {e}", i.index, i.url))
                 }));
             }
+            if *eco == Ecosystem::Rpm {
+                stats.archives = options
+                    .rpm_repositories
+                    .iter()
+                    .map(|r| format!("{} [{}] ({})", r.baseurl, r.id, r.configured_by))
+                    .collect();
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
+                    .into_iter()
+                    .partition(|i| i.url.contains("/repodata/"));
+                archive_indexes = rest;
+                stats.indexes = mine;
+                errors.extend(stats.indexes.iter().filter_map(|i| {
+                    i.error
+                        .as_ref()
+                        .map(|e| format!("rpm: {} ({}): {e}", i.index, i.url))
+                }));
+            }
             if *eco == Ecosystem::Deb {
                 stats.archives = options
                     .archives
@@ -702,7 +745,9 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                     .collect();
                 let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
                     .into_iter()
-                    .partition(|i| !i.url.ends_with("/APKINDEX.tar.gz"));
+                    .partition(|i| {
+                        !i.url.ends_with("/APKINDEX.tar.gz") && !i.url.contains("/repodata/")
+                    });
                 archive_indexes = rest;
                 stats.indexes = mine;
                 // An index not used can hide an update: say so where failures are listed.
@@ -728,6 +773,17 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                 "{}: no endpoint, its package manager's configuration could not be used: {why}",
                 eco.as_str()
             ));
+        }
+        // A distribution's configuration names many repositories: one that
+        // could not be used is said in the report even when others were.
+        if configured.is_some() && eco.is_distribution() {
+            errors.extend(
+                options
+                    .endpoint_problems
+                    .iter()
+                    .filter(|(e, _)| e == eco)
+                    .map(|(_, why)| format!("{}: not read: {why}", eco.as_str())),
+            );
         }
         let resolved = stats.live + stats.cached + stats.from_snapshot;
         let missing = stats.packages - resolved - stats.failed;
@@ -891,6 +947,9 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
     let (apk_jobs, jobs): (Vec<Job>, Vec<Job>) = jobs
         .into_iter()
         .partition(|j| j.ecosystem == Ecosystem::Apk);
+    let (rpm_jobs, jobs): (Vec<Job>, Vec<Job>) = jobs
+        .into_iter()
+        .partition(|j| j.ecosystem == Ecosystem::Rpm);
     let bar = progress::Progress::new(jobs.len() as u64, options.progress);
     let (results, indexes) = runtime.block_on(async {
         // The archives answer from their indexes, all packages of a release at once.
@@ -950,6 +1009,24 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                 report_time(jiff::Timestamp::now()),
             ))
         });
+        // And the RPM repositories, all packages of a release at once.
+        let rpm_task = (!rpm_jobs.is_empty()).then(|| {
+            let jobs = rpm_jobs
+                .into_iter()
+                .map(|j| archive::rpm::RpmJob {
+                    index: j.index,
+                    name: j.name,
+                    architectures: j.architectures,
+                })
+                .collect();
+            tokio::spawn(archive::rpm::fetch(
+                registries.http(),
+                Arc::new(options.rpm_repositories.clone()),
+                Arc::new(options.archive_keyrings.clone()),
+                jobs,
+                report_time(jiff::Timestamp::now()),
+            ))
+        });
         let mut set = tokio::task::JoinSet::new();
         for job in jobs {
             let registries = Arc::clone(&registries);
@@ -986,6 +1063,12 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
             results.extend(answers);
             indexes.extend(reads);
         }
+        if let Some(task) = rpm_task
+            && let Ok((answers, reads)) = task.await
+        {
+            results.extend(answers);
+            indexes.extend(reads);
+        }
         (results, indexes)
     });
     bar.finish();
@@ -1010,6 +1093,9 @@ fn how_to_configure(eco: &Ecosystem) -> String {
         }
         Ecosystem::Apk => {
             return "set --registry apk=URL (a mirror's root), CHAINRISK_REGISTRY_APK or apk's repositories file (CHAINRISK_APK_ETC)".to_string();
+        }
+        Ecosystem::Rpm => {
+            return "set --registry rpm=URL (a repository's baseurl, $releasever and $basearch allowed; repeatable), CHAINRISK_REGISTRY_RPM or dnf's *.repo files (CHAINRISK_YUM_REPOS_D)".to_string();
         }
         _ => "the package manager's configuration",
     };

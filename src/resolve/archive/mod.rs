@@ -13,6 +13,7 @@ pub mod apk_repositories;
 pub mod apt_sources;
 pub mod deb_index;
 pub mod release_file;
+pub mod rpm;
 pub mod rpm_metadata;
 pub mod rpm_repos;
 pub mod signature;

@@ -38,13 +38,15 @@ impl RpmRepository {
         url
     }
 
-    /// Whether the repository is the release's updates: by its id
-    /// (`updates`, `…-updates`) or, for a flag, its URL (`…/updates/…`).
+    /// Whether the repository is the release's updates, by its id
+    /// (`updates`, `updates-2`, `fedora-updates`; not `updates-testing`).
     pub fn is_updates(&self) -> bool {
         let id = self.id.to_ascii_lowercase();
         id == "updates"
             || id.ends_with("-updates")
-            || (id.starts_with("rpm") && self.baseurl.contains("/updates/"))
+            || id
+                .strip_prefix("updates-")
+                .is_some_and(|n| n.parse::<u32>().is_ok())
     }
 }
 
@@ -73,15 +75,31 @@ fn check_url(raw: &str) -> Result<String, String> {
     Ok(raw.to_string())
 }
 
-/// A flag-configured repository.
-pub fn from_flag(raw: &str, configured_by: &str, n: usize) -> Result<RpmRepository, String> {
+/// A flag-configured repository, named `updates` when its URL is an
+/// updates repository's (`…/updates/…`), else `release`; the `n`th of its
+/// name gets `-n`.
+pub fn from_flag(
+    raw: &str,
+    configured_by: &str,
+    taken: &[RpmRepository],
+) -> Result<RpmRepository, String> {
+    let baseurl = check_url(raw)?;
+    let stem = if baseurl.contains("/updates/") {
+        "updates"
+    } else {
+        "release"
+    };
+    let same = taken
+        .iter()
+        .filter(|r| r.id == stem || r.id.starts_with(&format!("{stem}-")))
+        .count();
     Ok(RpmRepository {
-        id: if n == 0 {
-            "rpm".to_string()
+        id: if same == 0 {
+            stem.to_string()
         } else {
-            format!("rpm-{}", n + 1)
+            format!("{stem}-{}", same + 1)
         },
-        baseurl: check_url(raw)?,
+        baseurl,
         gpgkeys: Vec::new(),
         configured_by: configured_by.to_string(),
     })
@@ -191,11 +209,10 @@ pub fn discover(
 ) -> Result<RpmConfig, String> {
     if !flags.is_empty() {
         let mut repositories = Vec::new();
-        for (n, url) in flags.iter().enumerate() {
-            repositories.push(
-                from_flag(url, "--registry", n)
-                    .map_err(|e| format!("--registry rpm={url}: {e}"))?,
-            );
+        for url in flags {
+            let repo = from_flag(url, "--registry", &repositories)
+                .map_err(|e| format!("--registry rpm={url}: {e}"))?;
+            repositories.push(repo);
         }
         return Ok(RpmConfig {
             repositories,
@@ -205,7 +222,7 @@ pub fn discover(
     if let Some(v) = env("CHAINRISK_REGISTRY_RPM").filter(|v| !v.trim().is_empty()) {
         return Ok(RpmConfig {
             repositories: vec![
-                from_flag(&v, "CHAINRISK_REGISTRY_RPM", 0)
+                from_flag(&v, "CHAINRISK_REGISTRY_RPM", &[])
                     .map_err(|e| format!("CHAINRISK_REGISTRY_RPM: {e}"))?,
             ],
             problems: Vec::new(),
@@ -214,7 +231,7 @@ pub fn discover(
     if let Some(v) = policy {
         return Ok(RpmConfig {
             repositories: vec![
-                from_flag(v, "chainrisk.toml [registries]", 0)
+                from_flag(v, "chainrisk.toml [registries]", &[])
                     .map_err(|e| format!("chainrisk.toml [registries] rpm: {e}"))?,
             ],
             problems: Vec::new(),
@@ -302,7 +319,9 @@ enabled=0
             Path::new("/nonexistent"),
         )
         .unwrap();
-        assert_eq!(c.repositories[1].id, "rpm-2");
+        assert_eq!(c.repositories[0].id, "release");
+        assert_eq!(c.repositories[1].id, "updates");
+        assert!(c.repositories[1].is_updates() && !c.repositories[0].is_updates());
         assert!(discover(&["file:///x".into()], None, &env, Path::new("/")).is_err());
     }
 }

@@ -9,7 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use pgp::composed::{CleartextSignedMessage, PublicOrSecret, SignedPublicKey};
+use pgp::composed::{
+    CleartextSignedMessage, Deserializable, DetachedSignature, PublicOrSecret, SignedPublicKey,
+};
 
 /// Keys a suite may be signed with, and where they came from.
 #[derive(Clone, Debug, Default)]
@@ -130,6 +132,35 @@ pub fn verify(text: &str, ring: &Keyring) -> Result<String, String> {
         }
         for sub in &key.public_subkeys {
             if message.verify(&sub.key).is_ok() {
+                return Ok(key_label(key));
+            }
+        }
+    }
+    Err(format!(
+        "the signature does not verify with any of the {} key(s) of {}",
+        ring.keys.len(),
+        ring.sources.join(", ")
+    ))
+}
+
+/// Checks an armored detached signature (an RPM repository's
+/// `repomd.xml.asc`) over `data`; the signing key's label on success.
+pub fn verify_detached(data: &[u8], armored: &str, ring: &Keyring) -> Result<String, String> {
+    if ring.is_empty() {
+        let mut why = "no key to check its signature against (give the repository's gpgkey, or --archive-keyring FILE)".to_string();
+        if !ring.problems.is_empty() {
+            why.push_str(&format!("; {}", ring.problems.join("; ")));
+        }
+        return Err(why);
+    }
+    let (signature, _) = DetachedSignature::from_string(armored)
+        .map_err(|e| format!("not a readable detached signature: {e}"))?;
+    for key in &ring.keys {
+        if signature.verify(&key.primary_key, data).is_ok() {
+            return Ok(key_label(key));
+        }
+        for sub in &key.public_subkeys {
+            if signature.verify(&sub.key, data).is_ok() {
                 return Ok(key_label(key));
             }
         }
