@@ -564,3 +564,94 @@ fn packages_an_unread_index_may_hold_are_asked_again_only_later() {
         second["resolution"]["errors"]
     );
 }
+
+/// An Ubuntu system against a loopback archive in the same format
+/// (fixtures/archive/ubuntu/, written by make-ubuntu.py): the release, its
+/// updates and security suites, and the development series the lifecycle
+/// data names at the scan's date (26.10 `stonking` on 2026-05-01), whose
+/// Sources say which sources Ubuntu still develops (UNM-09).
+#[test]
+fn an_ubuntu_system_is_judged_by_its_suites_and_the_development_series() {
+    let mock = MockRegistry::start();
+    let root = common::root().join("fixtures/archive");
+    for file in walk(&root.join("ubuntu")) {
+        let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
+        mock.route(
+            &format!("/{rel}"),
+            vec![Reply::new(200, std::fs::read(&file).unwrap())],
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let components: Vec<Value> = [
+        ("bash", "5.2.21-2ubuntu4"),
+        ("libssl3t64", "3.0.13-0ubuntu3"),
+        ("zlib1g", "1:1.3.dfsg-3.1ubuntu2"),
+        ("libfoo-legacy", "0.4-2"),
+    ]
+    .iter()
+    .map(|(n, v)| {
+        serde_json::json!({"type": "library", "name": n, "version": v,
+            "purl": format!("pkg:deb/ubuntu/{n}@{v}?arch=amd64&distro=ubuntu-24.04")})
+    })
+    .collect();
+    let sbom = dir.path().join("noble.cdx.json");
+    std::fs::write(
+        &sbom,
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": components})
+            .to_string(),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["scan", "--format", "json", "--no-cache"])
+        .arg(&sbom)
+        .args([
+            "--archive-keyring".to_string(),
+            KEY.to_string(),
+            "--registry".to_string(),
+            format!("deb={}", mock.url("ubuntu")),
+            "--registry".to_string(),
+            format!("deb-security={}", mock.url("ubuntu")),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1777593600")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut del08: Vec<(String, String)> = findings(&report, "DEL-08")
+        .iter()
+        .map(|f| {
+            (
+                component_name(&report, f),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    del08.sort();
+    assert_eq!(
+        del08,
+        [
+            ("libssl3t64".to_string(), "high".to_string()),
+            ("zlib1g".to_string(), "medium".to_string())
+        ]
+    );
+    let unm09: Vec<String> = findings(&report, "UNM-09")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        unm09,
+        [
+            "source package foo-legacy is in none of the distribution's development suites: dropped from the next release of ubuntu"
+        ]
+    );
+    assert!(findings(&report, "OPQ-02").is_empty());
+    assert!(
+        mock.requests_to("/ubuntu/dists/stonking/InRelease") == 1,
+        "the development series the lifecycle data names is read"
+    );
+}

@@ -46,6 +46,8 @@ pub fn options(
         apk_repositories: discovered.apk_repositories,
         apk_etc: discovered.apk_etc.clone(),
         rpm_repositories: discovered.rpm_repositories,
+        // Filled once the lifecycle data is read.
+        development_series: Default::default(),
     })
 }
 

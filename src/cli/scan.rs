@@ -108,6 +108,8 @@ pub fn run(args: &ScanArgs) -> u8 {
             stderr_line!("warning: lifecycle data: {w}");
         }
         lifecycle.complete_inventory(&mut inventory);
+        resolve_options.development_series =
+            lifecycle.development_series(jiff::tz::TimeZone::UTC.to_datetime(now).date());
     }
     crate::resolve::ask_package_managers(&mut resolve_options, &inventory);
     let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);

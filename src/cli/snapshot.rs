@@ -73,6 +73,8 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             Err(_) => crate::lifecycle::Lifecycle::load(std::path::Path::new("/")),
         };
         lifecycle.complete_inventory(&mut inventory);
+        options.development_series =
+            lifecycle.development_series(jiff::tz::TimeZone::UTC.to_datetime(options.now).date());
         crate::resolve::ask_package_managers(&mut options, &inventory);
         let outcome = crate::resolve::resolve_packages(&inventory, &options);
         for w in &outcome.warnings {

@@ -167,6 +167,29 @@ impl Lifecycle {
         }
     }
 
+    /// Each distribution's development series at `today`, where the data
+    /// names one: the series not yet released whose release comes first
+    /// (Ubuntu's next release). Debian's development suites (testing,
+    /// unstable) are not in the data; the Debian client names them itself.
+    pub fn development_series(&self, today: jiff::civil::Date) -> BTreeMap<String, String> {
+        let mut out: BTreeMap<String, (jiff::civil::Date, String)> = BTreeMap::new();
+        for (life, _) in &self.releases {
+            let Some(released) = life.released.filter(|r| *r > today) else {
+                continue;
+            };
+            let entry = out
+                .entry(life.distro.to_ascii_lowercase())
+                .or_insert((released, life.codename.clone()));
+            if released < entry.0 {
+                *entry = (released, life.codename.clone());
+            }
+        }
+        out.into_iter()
+            .filter(|(distro, _)| distro != "debian")
+            .map(|(d, (_, c))| (d, c))
+            .collect()
+    }
+
     /// Completes every component's release (see [`Lifecycle::complete`]).
     pub fn complete_inventory(&self, inv: &mut Inventory) {
         for c in &mut inv.components {
@@ -304,6 +327,28 @@ mod tests {
             version: version.map(Into::into),
             codename: codename.map(Into::into),
         }
+    }
+
+    #[test]
+    fn the_development_series_is_the_next_release_not_yet_out() {
+        let lc = Lifecycle::bundled();
+        let on = |d: &str| lc.development_series(d.parse().unwrap());
+        // 26.04 came out on 2026-04-23; 26.10 is due on 2026-10-15.
+        assert_eq!(
+            on("2026-05-01").get("ubuntu").map(String::as_str),
+            Some("stonking")
+        );
+        assert_eq!(
+            on("2026-04-01").get("ubuntu").map(String::as_str),
+            Some("resolute")
+        );
+        // After the newest release the data names, no development series is known.
+        assert_eq!(on("2026-12-04").get("ubuntu"), None);
+        assert_eq!(
+            on("2026-05-01").get("debian"),
+            None,
+            "Debian's are built into its client"
+        );
     }
 
     #[test]

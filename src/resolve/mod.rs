@@ -84,6 +84,9 @@ pub struct ResolveOptions {
     pub apk_etc: PathBuf,
     /// The RPM repositories to read.
     pub rpm_repositories: Vec<archive::rpm_repos::RpmRepository>,
+    /// Development series by distribution (`ubuntu` → its next release's
+    /// codename), from the lifecycle data; Debian's are built in.
+    pub development_series: BTreeMap<String, String>,
 }
 
 impl Default for ResolveOptions {
@@ -105,6 +108,7 @@ impl Default for ResolveOptions {
             apk_repositories: Vec::new(),
             apk_etc: PathBuf::from("/etc/apk"),
             rpm_repositories: Vec::new(),
+            development_series: BTreeMap::new(),
         }
     }
 }
@@ -979,9 +983,12 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                 .collect();
             let fetched_at = report_time(jiff::Timestamp::now());
             tokio::spawn(archive::fetch(
-                http,
-                sources,
-                keyrings,
+                archive::Archives {
+                    http,
+                    sources,
+                    keyrings,
+                    development: Arc::new(options.development_series.clone()),
+                },
                 jobs,
                 fetched_at,
                 options.now,

@@ -14,8 +14,7 @@ use crate::model::{
 
 const NO_RELEASE: &str = "the distribution release the package was built for is unknown (no purl `distro` qualifier, operating-system component or os-release)";
 const NOT_RESOLVED: &str = "needs the release's archive indexes; the distribution archive was not resolved (see the report's resolution block)";
-const NO_DEVELOPMENT_INDEXES: &str =
-    "needs the distribution's development suites (testing, unstable); they were not read";
+const NO_DEVELOPMENT_INDEXES: &str = "needs the distribution's development suites (Debian's unstable, Ubuntu's next series, Alpine's edge); they were not read";
 const NO_MAINTAINER: &str = "the archive index gives no maintainer for this package";
 const NO_BUILDS: &str =
     "the archive lists no build of this package for the component's architecture";

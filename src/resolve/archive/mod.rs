@@ -84,11 +84,14 @@ fn host_architecture() -> &'static str {
     }
 }
 
-/// The configured archives, each with its keyring, and the HTTP client.
-struct Archives {
-    http: Arc<Http>,
-    sources: Arc<Vec<AptSource>>,
-    keyrings: Arc<Vec<signature::Keyring>>,
+/// The configured archives, each with its keyring, the HTTP client, and
+/// the development series of distributions other than Debian.
+pub struct Archives {
+    pub http: Arc<Http>,
+    pub sources: Arc<Vec<AptSource>>,
+    pub keyrings: Arc<Vec<signature::Keyring>>,
+    /// `ubuntu` → its development series' codename.
+    pub development: Arc<BTreeMap<String, String>>,
 }
 
 /// One suite of one archive, for one release.
@@ -121,18 +124,11 @@ struct Found {
 
 /// Looks up every job in the archives of `sources`.
 pub async fn fetch(
-    http: Arc<Http>,
-    sources: Arc<Vec<AptSource>>,
-    keyrings: Arc<Vec<signature::Keyring>>,
+    archives: Archives,
     jobs: Vec<DebJob>,
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let archives = Archives {
-        http,
-        sources,
-        keyrings,
-    };
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
     // Jobs per release.
@@ -203,19 +199,23 @@ async fn read_release(
             "no configured archive publishes {distro} {codename}: apt's sources list no {codename} suite; set --registry deb=URL"
         )));
     }
-    // Debian's development suite, at the archive of the release suite.
-    let development = (distro == "debian")
-        .then(|| {
-            suites
-                .iter()
-                .find(|s| s.channel == Some(Channel::Release))
-                .map(|s| Suite {
-                    source: s.source,
-                    name: DEBIAN_DEVELOPMENT.to_string(),
-                    channel: Some(Channel::Development),
-                })
-        })
-        .flatten();
+    // The development suite (Debian's unstable, Ubuntu's next series), at
+    // the archive of the release suite.
+    let development_name = if distro == "debian" {
+        Some(DEBIAN_DEVELOPMENT.to_string())
+    } else {
+        archives.development.get(distro).cloned()
+    };
+    let development = development_name.and_then(|name| {
+        suites
+            .iter()
+            .find(|s| s.channel == Some(Channel::Release))
+            .map(|s| Suite {
+                source: s.source,
+                name,
+                channel: Some(Channel::Development),
+            })
+    });
     let mut all_suites = suites.clone();
     all_suites.extend(development);
 
