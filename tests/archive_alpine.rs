@@ -305,3 +305,75 @@ fn a_mirror_that_fails_leaves_packages_unresolved_not_unknown() {
         "edge not read whole: whether it still builds a package is unknown"
     );
 }
+
+/// The indexes a scan read are kept in the cache: a later scan that needs a
+/// package no earlier scan asked for sends conditional requests, and the
+/// mirror's 304 is answered from the kept index, with no download.
+#[test]
+fn a_later_scan_answers_new_packages_from_the_kept_indexes() {
+    let mock = MockRegistry::start();
+    for path in index_paths() {
+        let bytes =
+            std::fs::read(common::root().join("fixtures/archive").join(&path[1..])).unwrap();
+        mock.route(
+            &path,
+            vec![
+                Reply::new(200, bytes).header("ETag", "\"v1\""),
+                Reply::status(304).header("ETag", "\"v1\""),
+            ],
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.sqlite");
+    let mut args = flags(&mock);
+    args.extend(["--cache".to_string(), cache.display().to_string()]);
+    let scan_with_cache = |inputs: &[&str]| {
+        let out = bin()
+            .args(["scan", "--format", "json"])
+            .args(inputs)
+            .args(&args)
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = scan_with_cache(&[ROOT]);
+    assert_eq!(apk_resolution(&first)["live"], 8);
+    let sbom = dir.path().join("more.cdx.json");
+    std::fs::write(
+        &sbom,
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [
+            {"type": "library", "name": "htop", "version": "3.3.0-r0",
+             "purl": "pkg:apk/alpine/htop@3.3.0-r0?arch=x86_64&distro=alpine-3.20.3"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let second = scan_with_cache(&[sbom.to_str().unwrap()]);
+    let apk = apk_resolution(&second);
+    assert_eq!(
+        (apk["live"].as_u64(), apk["failed"].as_u64()),
+        (Some(1), Some(0)),
+        "{apk}"
+    );
+    assert!(
+        messages(&second, "OPQ-02").is_empty(),
+        "htop is found in the kept community index"
+    );
+    let received = mock.received();
+    assert_eq!(received.len(), 8, "four indexes, each asked twice");
+    let conditional = received
+        .iter()
+        .skip(4)
+        .filter(|r| r.header("if-none-match") == Some("\"v1\""))
+        .count();
+    assert_eq!(
+        conditional, 4,
+        "the second scan's requests carry the kept ETag"
+    );
+}

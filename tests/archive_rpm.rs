@@ -53,6 +53,7 @@ fn plain(_: &str, bytes: Vec<u8>) -> Reply {
 
 fn flags(mock: &MockRegistry) -> Vec<String> {
     vec![
+        "--no-cache".into(),
         "--registry".into(),
         format!("rpm={}", mock.url(RELEASE)),
         "--registry".into(),
@@ -64,7 +65,7 @@ fn flags(mock: &MockRegistry) -> Vec<String> {
 
 fn scan(args: &[String], env: &[(&str, &Path)]) -> Value {
     let mut cmd = bin();
-    cmd.args(["scan", "--format", "json", "--no-cache", ROOT])
+    cmd.args(["scan", "--format", "json", ROOT])
         .args(args)
         .env("SOURCE_DATE_EPOCH", NOW);
     for (k, v) in env {
@@ -225,5 +226,53 @@ fn metadata_that_does_not_match_or_verify_is_not_used() {
     assert!(
         errors.contains("signature not verified, the repository is not used"),
         "{errors}"
+    );
+}
+
+/// createrepo names primary and updateinfo by their checksum: once kept in
+/// the cache, a later scan (here asking for a package the first did not)
+/// reads them from there; only repomd.xml is asked again.
+#[test]
+fn checksum_named_metadata_is_read_from_the_cache_the_second_time() {
+    let mock = repositories(plain);
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = flags(&mock);
+    args.retain(|a| a != "--no-cache");
+    args.extend([
+        "--cache".to_string(),
+        dir.path().join("c.sqlite").display().to_string(),
+    ]);
+    let first = scan(&args, &[]);
+    assert_eq!(rpm_resolution(&first)["live"], 3);
+    let sbom = dir.path().join("more.cdx.json");
+    std::fs::write(
+        &sbom,
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [
+            {"type": "library", "name": "unrelated", "version": "9.9-1.fc40",
+             "purl": "pkg:rpm/fedora/unrelated@9.9-1.fc40?arch=noarch&distro=fedora-40"}]})
+        .to_string(),
+    )
+    .unwrap();
+    args.push(sbom.display().to_string());
+    let second = scan(&args, &[]);
+    assert!(
+        findings(&second, "OPQ-02").is_empty(),
+        "found in the kept primary"
+    );
+    let primaries: Vec<String> = mock
+        .received()
+        .iter()
+        .map(|r| r.path.clone())
+        .filter(|p| p.contains("-primary.xml"))
+        .collect();
+    assert_eq!(
+        primaries.len(),
+        2,
+        "each repository's primary once, over two scans: {primaries:?}"
+    );
+    assert_eq!(
+        mock.requests_to("/fedora/updates/40/Everything/x86_64/repodata/repomd.xml"),
+        2,
+        "repomd.xml says what is current: asked every scan"
     );
 }

@@ -27,10 +27,11 @@ use crate::model::{Ecosystem, PackageFacts, Presence};
 /// Marks a SQLite file as a chainrisk cache: `CRSK`.
 pub const APPLICATION_ID: i32 = 0x4352_534B;
 
-/// Version of the stored layout. 1: `packages`; 2: and `failures`. Rows of an
+/// Version of the stored layout. 1: `packages`; 2: and `failures`; 3: and
+/// `indexes` (distribution archive indexes, see `index_cache.rs`). Rows of an
 /// unknown version are dropped when the cache is opened (they would not
 /// deserialise into today's model).
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// How long a writer waits for another scan's transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -70,6 +71,14 @@ const CREATE_FAILURES: &str = "CREATE TABLE failures (
      failed_at  TEXT NOT NULL,
      PRIMARY KEY (ecosystem, registry, name)
  ) WITHOUT ROWID;";
+
+const CREATE_INDEXES: &str = "CREATE TABLE indexes (
+     url           TEXT PRIMARY KEY,
+     etag          TEXT,
+     last_modified TEXT,
+     fetched_at    TEXT NOT NULL,
+     body          BLOB NOT NULL
+ );";
 
 /// One package's facts as cached.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,7 +206,7 @@ fn kind(conn: &Connection) -> rusqlite::Result<Kind> {
     // chainrisk's current tables without the mark: another scan creating the
     // same cache at this moment (two CI jobs starting together) is seen
     // between its tables and its mark, so this is ours, not a stranger's.
-    if objects == ["failures", "packages"]
+    if (objects == ["failures", "packages"] || objects == ["failures", "indexes", "packages"])
         && (version == 0 || version == SCHEMA_VERSION)
         && columns(conn, "packages")? == PACKAGE_COLUMNS
     {
@@ -403,11 +412,18 @@ impl Cache {
         };
         match version {
             Some(SCHEMA_VERSION) => {}
-            Some(1) => tx.execute_batch(CREATE_FAILURES)?,
+            Some(2) => tx.execute_batch(CREATE_INDEXES)?,
+            Some(1) => {
+                tx.execute_batch(CREATE_FAILURES)?;
+                tx.execute_batch(CREATE_INDEXES)?;
+            }
             _ => {
-                tx.execute_batch("DROP TABLE IF EXISTS packages; DROP TABLE IF EXISTS failures;")?;
+                tx.execute_batch(
+                    "DROP TABLE IF EXISTS packages; DROP TABLE IF EXISTS failures; DROP TABLE IF EXISTS indexes;",
+                )?;
                 tx.execute_batch(CREATE_PACKAGES)?;
                 tx.execute_batch(CREATE_FAILURES)?;
+                tx.execute_batch(CREATE_INDEXES)?;
             }
         }
         if version != Some(SCHEMA_VERSION) {
@@ -422,6 +438,18 @@ impl Cache {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the file has the `indexes` table (a read-only cache of an
+    /// older layout has not).
+    pub fn has_indexes(&self) -> bool {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'indexes'",
+                [],
+                |_| Ok(()),
+            )
+            .is_ok()
     }
 
     /// Why the cache cannot be written, when it cannot: it is read, and
@@ -689,6 +717,11 @@ impl Cache {
         self.conn
             .execute("DELETE FROM failures", [])
             .map_err(|e| self.error("clear", e))?;
+        if self.has_indexes() {
+            self.conn
+                .execute("DELETE FROM indexes", [])
+                .map_err(|e| self.error("clear", e))?;
+        }
         // Give the space back; a failure here (another scan reading) is harmless.
         let _ = self.conn.execute_batch("VACUUM");
         Ok(n)

@@ -15,6 +15,7 @@ pub mod derive;
 pub mod endpoints;
 pub mod goproxy;
 pub mod http;
+pub mod index_cache;
 pub mod keys;
 pub mod npm;
 pub mod package_managers;
@@ -547,7 +548,13 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
                 }
             })
             .collect();
-        match fetch_all(jobs, options) {
+        // Archive indexes are kept in the cache beside the facts.
+        let indexes = cache.as_ref().and_then(|c| {
+            index_cache::IndexCache::open(c.path(), c.read_only().is_none())
+                .ok()
+                .map(Arc::new)
+        });
+        match fetch_all(jobs, options, indexes) {
             Ok((results, indexes)) => {
                 fetched = results;
                 archive_indexes = indexes;
@@ -936,7 +943,11 @@ struct Job {
 /// Runs the fetches on one multi-thread runtime; results by plan index.
 type Answers = (BTreeMap<usize, Fetched>, Vec<crate::model::ArchiveIndex>);
 
-fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String> {
+fn fetch_all(
+    jobs: Vec<Job>,
+    options: &ResolveOptions,
+    indexes: Option<Arc<index_cache::IndexCache>>,
+) -> Result<Answers, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -988,6 +999,7 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                     sources,
                     keyrings,
                     development: Arc::new(options.development_series.clone()),
+                    indexes: indexes.clone(),
                 },
                 jobs,
                 fetched_at,
@@ -1012,6 +1024,7 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                 registries.http(),
                 Arc::new(options.apk_repositories.clone()),
                 Arc::new(keys),
+                indexes.clone(),
                 jobs,
                 report_time(jiff::Timestamp::now()),
             ))
@@ -1030,6 +1043,7 @@ fn fetch_all(jobs: Vec<Job>, options: &ResolveOptions) -> Result<Answers, String
                 registries.http(),
                 Arc::new(options.rpm_repositories.clone()),
                 Arc::new(options.archive_keyrings.clone()),
+                indexes.clone(),
                 jobs,
                 report_time(jiff::Timestamp::now()),
             ))

@@ -20,6 +20,7 @@ use crate::model::{
 };
 use crate::resolve::client::Fetched;
 use crate::resolve::http::{Got, Http, Target};
+use crate::resolve::index_cache::{self, IndexCache};
 
 const DEVELOPMENT: &str = "edge";
 
@@ -65,6 +66,7 @@ pub async fn fetch(
     http: Arc<Http>,
     repositories: Arc<Vec<ApkRepository>>,
     keys: Arc<ApkKeys>,
+    store: Option<Arc<IndexCache>>,
     jobs: Vec<ApkJob>,
     fetched_at: String,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
@@ -110,6 +112,7 @@ pub async fn fetch(
             &limit,
             &repositories,
             &keys,
+            &store,
             &branch,
             &architectures,
             &names,
@@ -145,6 +148,7 @@ async fn read_branch(
     limit: &Arc<Semaphore>,
     repositories: &[ApkRepository],
     keys: &Arc<ApkKeys>,
+    store: &Option<Arc<IndexCache>>,
     branch: &str,
     architectures: &BTreeSet<String>,
     names: &BTreeSet<String>,
@@ -172,14 +176,26 @@ async fn read_branch(
                 let limit = Arc::clone(limit);
                 let keys = Arc::clone(keys);
                 let wanted = names.clone();
+                let store = store.clone();
                 tasks.spawn(async move {
-                    let got = get_index(&http, &limit, &job.url).await;
+                    let got = get_index(&http, &limit, &job.url, store.as_deref()).await;
                     let read = match got {
-                        Ok(bytes) => tokio::task::spawn_blocking(move || {
-                            read_verified(&bytes, &keys, &wanted, job.development)
-                        })
-                        .await
-                        .unwrap_or_else(|e| Err(format!("the index reader stopped: {e}"))),
+                        Ok((bytes, validators)) => {
+                            let url = job.url.clone();
+                            let development = job.development;
+                            tokio::task::spawn_blocking(move || {
+                                let read = read_verified(&bytes, &keys, &wanted, development);
+                                // Kept once its signature verified.
+                                if read.is_ok()
+                                    && let (Some(store), Some(v)) = (store, validators)
+                                {
+                                    store.put(&url, &v, &bytes);
+                                }
+                                read
+                            })
+                            .await
+                            .unwrap_or_else(|e| Err(format!("the index reader stopped: {e}")))
+                        }
                         Err(e) => Err(e),
                     };
                     (job, read)
@@ -284,21 +300,30 @@ fn read_verified(
     })
 }
 
-/// GETs one index.
-async fn get_index(http: &Http, limit: &Semaphore, raw: &str) -> Result<Vec<u8>, String> {
+/// GETs one index, conditionally when an earlier scan kept it; the
+/// validators of a fresh download (to keep it once verified).
+async fn get_index(
+    http: &Http,
+    limit: &Semaphore,
+    raw: &str,
+    store: Option<&IndexCache>,
+) -> Result<(Vec<u8>, Option<crate::resolve::client::Validators>), String> {
     let url = Url::parse(raw).map_err(|e| format!("{raw}: {e}"))?;
     let target = Target {
         http,
         limit,
         base: &url,
     };
-    match target.get(&url, None).await {
-        Got::Body { bytes, .. } => Ok(bytes.to_vec()),
-        Got::NotFound => {
+    match index_cache::get(&target, &url, store, false).await {
+        (Got::Body { bytes, validators }, index_cache::Source::Downloaded) => {
+            Ok((bytes, Some(validators)))
+        }
+        (Got::Body { bytes, .. }, _) => Ok((bytes, None)),
+        (Got::NotFound, _) => {
             Err("not found (the mirror has no such branch, repository or architecture)".to_string())
         }
-        Got::NotModified => Err("304 to an unconditional request".to_string()),
-        Got::Failed(why) | Got::Unavailable(why) => Err(why),
+        (Got::NotModified, _) => Err("304 to an unconditional request".to_string()),
+        (Got::Failed(why) | Got::Unavailable(why), _) => Err(why),
     }
 }
 

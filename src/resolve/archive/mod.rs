@@ -31,6 +31,7 @@ use release_file::ReleaseFile;
 
 use super::client::Fetched;
 use super::http::{Got, Http, Target};
+use super::index_cache::{self, IndexCache};
 use crate::model::{
     ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, PackageFacts, Presence,
     SourcePackage,
@@ -92,6 +93,8 @@ pub struct Archives {
     pub keyrings: Arc<Vec<signature::Keyring>>,
     /// `ubuntu` → its development series' codename.
     pub development: Arc<BTreeMap<String, String>>,
+    /// Indexes kept from earlier scans.
+    pub indexes: Option<Arc<IndexCache>>,
 }
 
 /// One suite of one archive, for one release.
@@ -226,9 +229,10 @@ async fn read_release(
         let limit = Arc::clone(&limit);
         let base = sources[suite.source].uri.clone();
         let keyrings = Arc::clone(keyrings);
+        let store = archives.indexes.clone();
         set.spawn(async move {
             let ring = &keyrings[suite.source];
-            let got = get_release(&http, &limit, &base, &suite.name, ring).await;
+            let got = get_release(&http, &limit, &base, &suite.name, ring, store.as_deref()).await;
             (suite, base, got)
         });
     }
@@ -336,8 +340,9 @@ async fn read_release(
                 let http = Arc::clone(http);
                 let limit = Arc::clone(&limit);
                 let wanted = binaries.clone();
+                let store = archives.indexes.clone();
                 tasks.spawn(async move {
-                    let got = get_index(&http, &limit, &job).await;
+                    let got = get_index(&http, &limit, &job, store.as_deref()).await;
                     let parsed = match got {
                         Ok(bytes) => {
                             let path = job.path.clone();
@@ -396,8 +401,9 @@ async fn read_release(
             let http = Arc::clone(http);
             let limit = Arc::clone(&limit);
             let wanted = wanted_sources.clone();
+            let store = archives.indexes.clone();
             tasks.spawn(async move {
-                let got = get_index(&http, &limit, &job).await;
+                let got = get_index(&http, &limit, &job, store.as_deref()).await;
                 let parsed = match got {
                     Ok(bytes) => {
                         let path = job.path.clone();
@@ -586,6 +592,7 @@ async fn get_release(
     base: &Url,
     suite: &str,
     ring: &signature::Keyring,
+    store: Option<&IndexCache>,
 ) -> Result<(ReleaseFile, String, String), (String, Problem)> {
     let target = Target { http, limit, base };
     let url = format!("{base}dists/{suite}/InRelease");
@@ -593,8 +600,9 @@ async fn get_release(
     let Ok(parsed_url) = Url::parse(&url) else {
         return Err(failed("not a URL".to_string()));
     };
-    match target.get(&parsed_url, None).await {
-        Got::Body { bytes, .. } => {
+    // Always asked again (conditionally): it says which indexes are current.
+    match index_cache::get(&target, &parsed_url, store, false).await.0 {
+        Got::Body { bytes, validators } => {
             let text = String::from_utf8_lossy(&bytes);
             let Some((signed, _)) = release_file::split_clearsigned(&text) else {
                 return Err(failed("not a clearsigned message".to_string()));
@@ -602,6 +610,9 @@ async fn get_release(
             let signed_by = signature::verify(&text, ring)
                 .map_err(|e| failed(format!("signature not verified, the suite is not used: {e}")))?;
             let release = release_file::parse(&signed, &url).map_err(|e| (url.clone(), Problem::Failed(e)))?;
+            if let Some(store) = store {
+                store.put(&url, &validators, &bytes);
+            }
             Ok((release, url.clone(), signed_by))
         }
         Got::NotFound => Err(failed(
@@ -615,23 +626,32 @@ async fn get_release(
 }
 
 /// GETs one index and checks it against its Release file's SHA-256 and size.
-async fn get_index(http: &Http, limit: &Semaphore, job: &IndexJob) -> Result<Vec<u8>, String> {
+async fn get_index(
+    http: &Http,
+    limit: &Semaphore,
+    job: &IndexJob,
+    store: Option<&IndexCache>,
+) -> Result<Vec<u8>, String> {
     let url = Url::parse(&job.url).map_err(|e| format!("{}: {e}", job.url))?;
     let target = Target {
         http,
         limit,
         base: &url,
     };
-    let mut got = target.get(&url, None).await;
+    // A by-hash URL names its content: a stored copy needs no request.
+    let by_hash = job.by_path.is_some();
+    let mut fetched_url = url.clone();
+    let mut got = index_cache::get(&target, &url, store, by_hash).await.0;
     // A mirror caught between two archive updates may lack the by-hash
     // file: the file by its path is tried, and checked all the same.
     if got == Got::NotFound
         && let Some(by_path) = job.by_path.as_deref().and_then(|u| Url::parse(u).ok())
     {
-        got = target.get(&by_path, None).await;
+        got = index_cache::get(&target, &by_path, store, false).await.0;
+        fetched_url = by_path;
     }
     match got {
-        Got::Body { bytes, .. } => {
+        Got::Body { bytes, validators } => {
             let (want, size) = &job.sum;
             if bytes.len() as u64 != *size {
                 return Err(format!(
@@ -644,6 +664,9 @@ async fn get_index(http: &Http, limit: &Semaphore, job: &IndexJob) -> Result<Vec
                 return Err(format!(
                     "SHA-256 {have} where the Release file says {want}: not used"
                 ));
+            }
+            if let Some(store) = store {
+                store.put(fetched_url.as_str(), &validators, &bytes);
             }
             Ok(bytes)
         }

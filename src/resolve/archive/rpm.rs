@@ -23,8 +23,9 @@ use crate::model::{
     ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, PackageFacts, Presence,
     SourcePackage,
 };
-use crate::resolve::client::Fetched;
+use crate::resolve::client::{Fetched, Validators};
 use crate::resolve::http::{Got, Http, Target};
+use crate::resolve::index_cache::{self, IndexCache};
 
 /// The cache and report name of an RPM package: `fedora/40/bash`.
 pub fn package_name(release: &DistroRelease, name: &str) -> Option<String> {
@@ -61,6 +62,7 @@ pub async fn fetch(
     http: Arc<Http>,
     repositories: Arc<Vec<RpmRepository>>,
     keyrings: Arc<Vec<PathBuf>>,
+    store: Option<Arc<IndexCache>>,
     jobs: Vec<RpmJob>,
     fetched_at: String,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
@@ -107,6 +109,7 @@ pub async fn fetch(
             &limit,
             &repositories,
             &keyrings,
+            &store,
             &version,
             &architectures,
             &names,
@@ -149,6 +152,7 @@ async fn read_release(
     limit: &Arc<Semaphore>,
     repositories: &[RpmRepository],
     keyrings: &Arc<Vec<PathBuf>>,
+    store: &Option<Arc<IndexCache>>,
     version: &str,
     architectures: &BTreeSet<String>,
     names: &BTreeSet<String>,
@@ -167,6 +171,7 @@ async fn read_release(
             let limit = Arc::clone(limit);
             let keyrings = Arc::clone(keyrings);
             let wanted = names.clone();
+            let store = store.clone();
             let (version, arch, fetched_at) =
                 (version.to_string(), arch.clone(), fetched_at.to_string());
             tasks.spawn(async move {
@@ -175,9 +180,9 @@ async fn read_release(
                     &limit,
                     &job,
                     &keyrings,
+                    store.as_deref(),
                     &wanted,
-                    &version,
-                    &arch,
+                    (&version, &arch),
                     &fetched_at,
                 )
                 .await;
@@ -250,14 +255,14 @@ async fn read_repository(
     limit: &Semaphore,
     job: &RepoJob,
     keyrings: &[PathBuf],
+    store: Option<&IndexCache>,
     wanted: &BTreeSet<String>,
-    version: &str,
-    arch: &str,
+    (version, arch): (&str, &str),
     fetched_at: &str,
 ) -> Result<RepoRead, (String, String)> {
     let repomd_url = format!("{}repodata/repomd.xml", job.base);
     let fail = |url: &str, e: String| (url.to_string(), e);
-    let repomd_bytes = get(http, limit, &repomd_url)
+    let (repomd_bytes, repomd_validators) = get(http, limit, &repomd_url, store, false)
         .await
         .map_err(|e| fail(&repomd_url, e))?
         .ok_or_else(|| {
@@ -268,12 +273,12 @@ async fn read_repository(
         })?;
     // A detached signature, when the repository publishes one, must verify.
     let asc_url = format!("{repomd_url}.asc");
-    let signed_by = match get(http, limit, &asc_url)
+    let signed_by = match get(http, limit, &asc_url, store, false)
         .await
         .map_err(|e| fail(&asc_url, e))?
     {
         None => None,
-        Some(asc) => {
+        Some((asc, asc_validators)) => {
             let mut ring = Keyring::default();
             for key in &job.repository.gpgkeys {
                 let path = key
@@ -286,17 +291,18 @@ async fn read_repository(
                 ring.add_file(key);
             }
             let text = String::from_utf8_lossy(&asc);
-            Some(
-                signature::verify_detached(&repomd_bytes, &text, &ring).map_err(|e| {
-                    fail(
-                        &repomd_url,
-                        format!("signature not verified, the repository is not used: {e}"),
-                    )
-                })?,
-            )
+            let by = signature::verify_detached(&repomd_bytes, &text, &ring).map_err(|e| {
+                fail(
+                    &repomd_url,
+                    format!("signature not verified, the repository is not used: {e}"),
+                )
+            })?;
+            keep(store, &asc_url, asc_validators, &asc);
+            Some(by)
         }
     };
     let data = rpm_metadata::repomd(&repomd_bytes).map_err(|e| fail(&repomd_url, e))?;
+    keep(store, &repomd_url, repomd_validators, &repomd_bytes);
     let mut files = vec![(
         format!("{}/repodata/repomd.xml@{fetched_at}", job.evidence_prefix),
         repomd_url.clone(),
@@ -308,7 +314,11 @@ async fn read_repository(
         .filter(|d| d.kind == "primary" || d.kind == "updateinfo")
     {
         let url = format!("{}{}", job.base, d.href.trim_start_matches('/'));
-        let Some(bytes) = get(http, limit, &url).await.map_err(|e| fail(&url, e))? else {
+        // createrepo names these files by their checksum: a stored copy needs no request.
+        let Some((bytes, validators)) = get(http, limit, &url, store, true)
+            .await
+            .map_err(|e| fail(&url, e))?
+        else {
             if d.kind == "primary" {
                 return Err(fail(
                     &url,
@@ -318,6 +328,7 @@ async fn read_repository(
             continue;
         };
         check(d, &bytes).map_err(|e| fail(&url, e))?;
+        keep(store, &url, validators, &bytes);
         let (href, kind) = (d.href.clone(), d.kind.clone());
         let wanted = wanted.clone();
         let parsed = tokio::task::spawn_blocking(move || {
@@ -345,6 +356,14 @@ async fn read_repository(
         signed_by,
         files,
     })
+}
+
+/// Keeps a checked download in the index cache (`validators` is `None` for
+/// what came from the cache already).
+fn keep(store: Option<&IndexCache>, url: &str, validators: Option<Validators>, bytes: &[u8]) {
+    if let (Some(store), Some(v)) = (store, validators) {
+        store.put(url, &v, bytes);
+    }
 }
 
 /// Checks a metadata file against the size and checksum repomd.xml gives.
@@ -378,19 +397,29 @@ fn check(d: &RepoData, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// GETs `raw`: its body, or `None` when it is not there.
-async fn get(http: &Http, limit: &Semaphore, raw: &str) -> Result<Option<Vec<u8>>, String> {
+/// GETs `raw` through the index cache: its body (with its validators when
+/// freshly downloaded, to keep it once checked), or `None` when it is not there.
+async fn get(
+    http: &Http,
+    limit: &Semaphore,
+    raw: &str,
+    store: Option<&IndexCache>,
+    immutable: bool,
+) -> Result<Option<(Vec<u8>, Option<Validators>)>, String> {
     let url = Url::parse(raw).map_err(|e| format!("{raw}: {e}"))?;
     let target = Target {
         http,
         limit,
         base: &url,
     };
-    match target.get(&url, None).await {
-        Got::Body { bytes, .. } => Ok(Some(bytes.to_vec())),
-        Got::NotFound => Ok(None),
-        Got::NotModified => Err("304 to an unconditional request".to_string()),
-        Got::Failed(why) | Got::Unavailable(why) => Err(why),
+    match index_cache::get(&target, &url, store, immutable).await {
+        (Got::Body { bytes, validators }, index_cache::Source::Downloaded) => {
+            Ok(Some((bytes, Some(validators))))
+        }
+        (Got::Body { bytes, .. }, _) => Ok(Some((bytes, None))),
+        (Got::NotFound, _) => Ok(None),
+        (Got::NotModified, _) => Err("304 to an unconditional request".to_string()),
+        (Got::Failed(why) | Got::Unavailable(why), _) => Err(why),
     }
 }
 
