@@ -1046,6 +1046,7 @@ fn fetch_all(
                 indexes.clone(),
                 jobs,
                 report_time(jiff::Timestamp::now()),
+                options.now,
             ))
         });
         let mut set = tokio::task::JoinSet::new();

@@ -232,7 +232,16 @@ async fn read_release(
         let store = archives.indexes.clone();
         set.spawn(async move {
             let ring = &keyrings[suite.source];
-            let got = get_release(&http, &limit, &base, &suite.name, ring, store.as_deref()).await;
+            let got = get_release(
+                &http,
+                &limit,
+                &base,
+                &suite.name,
+                ring,
+                store.as_deref(),
+                now,
+            )
+            .await;
             (suite, base, got)
         });
     }
@@ -593,6 +602,7 @@ async fn get_release(
     suite: &str,
     ring: &signature::Keyring,
     store: Option<&IndexCache>,
+    now: jiff::Timestamp,
 ) -> Result<(ReleaseFile, String, String), (String, Problem)> {
     let target = Target { http, limit, base };
     let url = format!("{base}dists/{suite}/InRelease");
@@ -607,7 +617,7 @@ async fn get_release(
             let Some((signed, _)) = release_file::split_clearsigned(&text) else {
                 return Err(failed("not a clearsigned message".to_string()));
             };
-            let signed_by = signature::verify(&text, ring)
+            let signed_by = signature::verify(&text, ring, now)
                 .map_err(|e| failed(format!("signature not verified, the suite is not used: {e}")))?;
             let release = release_file::parse(&signed, &url).map_err(|e| (url.clone(), Problem::Failed(e)))?;
             if let Some(store) = store {

@@ -65,6 +65,7 @@ pub async fn fetch(
     store: Option<Arc<IndexCache>>,
     jobs: Vec<RpmJob>,
     fetched_at: String,
+    now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
@@ -113,7 +114,7 @@ pub async fn fetch(
             &version,
             &architectures,
             &names,
-            &fetched_at,
+            (&fetched_at, now),
             &mut reads,
         )
         .await;
@@ -131,6 +132,8 @@ pub async fn fetch(
 
 /// One repository for one architecture.
 struct RepoJob {
+    /// The scan time: a signing key must be valid then.
+    now: jiff::Timestamp,
     repository: RpmRepository,
     base: String,
     evidence_prefix: String,
@@ -156,13 +159,14 @@ async fn read_release(
     version: &str,
     architectures: &BTreeSet<String>,
     names: &BTreeSet<String>,
-    fetched_at: &str,
+    (fetched_at, now): (&str, jiff::Timestamp),
     reads: &mut Vec<ArchiveIndex>,
 ) -> Found {
     let mut tasks = tokio::task::JoinSet::new();
     for repo in repositories {
         for arch in architectures {
             let job = RepoJob {
+                now,
                 repository: repo.clone(),
                 base: repo.base(version, arch),
                 evidence_prefix: format!("archive:{}/{arch}", repo.id),
@@ -291,12 +295,13 @@ async fn read_repository(
                 ring.add_file(key);
             }
             let text = String::from_utf8_lossy(&asc);
-            let by = signature::verify_detached(&repomd_bytes, &text, &ring).map_err(|e| {
-                fail(
-                    &repomd_url,
-                    format!("signature not verified, the repository is not used: {e}"),
-                )
-            })?;
+            let by =
+                signature::verify_detached(&repomd_bytes, &text, &ring, job.now).map_err(|e| {
+                    fail(
+                        &repomd_url,
+                        format!("signature not verified, the repository is not used: {e}"),
+                    )
+                })?;
             keep(store, &asc_url, asc_validators, &asc);
             Some(by)
         }

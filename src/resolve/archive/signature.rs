@@ -115,8 +115,10 @@ impl Keyring {
     }
 }
 
-/// Verifies a clearsigned `InRelease`; `Ok` names the key that signed it.
-pub fn verify(text: &str, ring: &Keyring) -> Result<String, String> {
+/// Verifies a clearsigned `InRelease` at `now`; `Ok` names the key that
+/// signed it. A key (or signing subkey) that is revoked, or expired at
+/// `now`, does not count, as for apt.
+pub fn verify(text: &str, ring: &Keyring, now: jiff::Timestamp) -> Result<String, String> {
     if ring.is_empty() {
         let mut why = "no archive key to check its signature against (give apt's Signed-By keyring, or --archive-keyring FILE)".to_string();
         if !ring.problems.is_empty() {
@@ -126,15 +128,48 @@ pub fn verify(text: &str, ring: &Keyring) -> Result<String, String> {
     }
     let (message, _) = CleartextSignedMessage::from_string(text)
         .map_err(|e| format!("not a readable clearsigned message: {e}"))?;
+    verify_with(ring, now, |k| match k {
+        Signer::Primary(p) => message.verify(p).is_ok(),
+        Signer::Sub(s) => message.verify(s).is_ok(),
+    })
+}
+
+/// A key or subkey a signature is checked with.
+enum Signer<'a> {
+    Primary(&'a pgp::packet::PublicKey),
+    Sub(&'a pgp::packet::PublicSubkey),
+}
+
+/// The first usable key of `ring` for which `check` holds, by label; or why none.
+fn verify_with(
+    ring: &Keyring,
+    now: jiff::Timestamp,
+    check: impl Fn(Signer<'_>) -> bool,
+) -> Result<String, String> {
+    let mut unusable = Vec::new();
     for key in &ring.keys {
-        if message.verify(&key.primary_key).is_ok() {
-            return Ok(key_label(key));
+        let primary = check(Signer::Primary(&key.primary_key));
+        let sub = key
+            .public_subkeys
+            .iter()
+            .find(|s| check(Signer::Sub(&s.key)));
+        if !primary && sub.is_none() {
+            continue;
         }
-        for sub in &key.public_subkeys {
-            if message.verify(&sub.key).is_ok() {
-                return Ok(key_label(key));
-            }
+        let why = validity::primary(key, now).or_else(|| {
+            sub.filter(|_| !primary)
+                .and_then(|s| validity::subkey(s, now))
+        });
+        match why {
+            None => return Ok(key_label(key)),
+            Some(why) => unusable.push(format!("{} {why}", key_label(key))),
         }
+    }
+    if !unusable.is_empty() {
+        return Err(format!(
+            "signed by a key that cannot be trusted now: {}",
+            unusable.join("; ")
+        ));
     }
     Err(format!(
         "the signature does not verify with any of the {} key(s) of {}",
@@ -143,9 +178,72 @@ pub fn verify(text: &str, ring: &Keyring) -> Result<String, String> {
     ))
 }
 
+/// Whether a key may still sign: not revoked, not expired.
+mod validity {
+    use pgp::composed::{SignedPublicKey, SignedPublicSubKey};
+    use pgp::packet::{Signature, SignatureType};
+    use pgp::types::KeyDetails;
+
+    /// The expiry a set of self-signatures gives a key created at `created`:
+    /// that of the newest signature stating one (a zero duration is none).
+    fn expiry(created: u32, signatures: &[&Signature]) -> Option<i64> {
+        let newest = signatures
+            .iter()
+            .filter(|s| s.key_expiration_time().is_some())
+            .max_by_key(|s| s.created().map(|t| t.as_secs()).unwrap_or(0))?;
+        let secs = newest.key_expiration_time()?.as_secs();
+        (secs > 0).then(|| i64::from(created) + i64::from(secs))
+    }
+
+    fn at(t: i64) -> String {
+        jiff::Timestamp::from_second(t)
+            .map(|t| t.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_else(|_| t.to_string())
+    }
+
+    pub fn primary(key: &SignedPublicKey, now: jiff::Timestamp) -> Option<String> {
+        if !key.details.revocation_signatures.is_empty() {
+            return Some("is revoked".to_string());
+        }
+        let signatures: Vec<&Signature> = key
+            .details
+            .direct_signatures
+            .iter()
+            .chain(key.details.users.iter().flat_map(|u| &u.signatures))
+            .collect();
+        let created = key.primary_key.created_at().as_secs();
+        match expiry(created, &signatures) {
+            Some(end) if end < now.as_second() => Some(format!("expired on {}", at(end))),
+            _ => None,
+        }
+    }
+
+    pub fn subkey(sub: &SignedPublicSubKey, now: jiff::Timestamp) -> Option<String> {
+        if sub
+            .signatures
+            .iter()
+            .any(|s| s.typ() == Some(SignatureType::SubkeyRevocation))
+        {
+            return Some("has its signing subkey revoked".to_string());
+        }
+        let signatures: Vec<&Signature> = sub.signatures.iter().collect();
+        match expiry(sub.key.created_at().as_secs(), &signatures) {
+            Some(end) if end < now.as_second() => {
+                Some(format!("has a signing subkey that expired on {}", at(end)))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Checks an armored detached signature (an RPM repository's
 /// `repomd.xml.asc`) over `data`; the signing key's label on success.
-pub fn verify_detached(data: &[u8], armored: &str, ring: &Keyring) -> Result<String, String> {
+pub fn verify_detached(
+    data: &[u8],
+    armored: &str,
+    ring: &Keyring,
+    now: jiff::Timestamp,
+) -> Result<String, String> {
     if ring.is_empty() {
         let mut why = "no key to check its signature against (give the repository's gpgkey, or --archive-keyring FILE)".to_string();
         if !ring.problems.is_empty() {
@@ -155,21 +253,10 @@ pub fn verify_detached(data: &[u8], armored: &str, ring: &Keyring) -> Result<Str
     }
     let (signature, _) = DetachedSignature::from_string(armored)
         .map_err(|e| format!("not a readable detached signature: {e}"))?;
-    for key in &ring.keys {
-        if signature.verify(&key.primary_key, data).is_ok() {
-            return Ok(key_label(key));
-        }
-        for sub in &key.public_subkeys {
-            if signature.verify(&sub.key, data).is_ok() {
-                return Ok(key_label(key));
-            }
-        }
-    }
-    Err(format!(
-        "the signature does not verify with any of the {} key(s) of {}",
-        ring.keys.len(),
-        ring.sources.join(", ")
-    ))
+    verify_with(ring, now, |k| match k {
+        Signer::Primary(p) => signature.verify(p, data).is_ok(),
+        Signer::Sub(s) => signature.verify(s, data).is_ok(),
+    })
 }
 
 /// `FINGERPRINT (user id)`.
@@ -197,20 +284,24 @@ mod tests {
         let text = std::fs::read_to_string(fixture("debian/dists/bookworm/InRelease")).unwrap();
         let none = tempfile::tempdir().unwrap();
         let mut ring = Keyring::for_source(None, none.path(), &[fixture("test-archive-key.asc")]);
-        let by = verify(&text, &ring).unwrap();
+        let by = verify(&text, &ring, jiff::Timestamp::now()).unwrap();
         assert!(by.contains("chainrisk test archive key"), "{by}");
 
         // One changed byte of the signed text.
         let forged = text.replacen("Codename: bookworm", "Codename: bookwork", 1);
         assert!(
-            verify(&forged, &ring)
+            verify(&forged, &ring, jiff::Timestamp::now())
                 .unwrap_err()
                 .contains("does not verify")
         );
 
         // Another key.
         ring = Keyring::for_source(None, none.path(), &[]);
-        assert!(verify(&text, &ring).unwrap_err().contains("no archive key"));
+        assert!(
+            verify(&text, &ring, jiff::Timestamp::now())
+                .unwrap_err()
+                .contains("no archive key")
+        );
     }
 
     #[test]
@@ -225,5 +316,28 @@ mod tests {
         );
         assert!(ring.is_empty());
         assert_eq!(ring.problems.len(), 2, "{:?}", ring.problems);
+    }
+
+    /// A key that expires on 2026-12-31 (made with gpg for this test):
+    /// its signature counts before, not after.
+    #[test]
+    fn a_key_past_its_expiry_does_not_count() {
+        let mut ring = Keyring::default();
+        ring.add_file(&fixture("test-expiring-key.asc"));
+        let text = std::fs::read_to_string(fixture("signed-by-expiring-key.txt")).unwrap();
+        let before: jiff::Timestamp = "2026-12-10T00:00:00Z".parse().unwrap();
+        let after: jiff::Timestamp = "2027-01-05T00:00:00Z".parse().unwrap();
+        assert!(
+            verify(&text, &ring, before)
+                .unwrap()
+                .contains("expiring test key")
+        );
+        let e = verify(&text, &ring, after).unwrap_err();
+        assert!(e.contains("expired on 2026-12-31"), "{e}");
+        // Another key's signature is still "does not verify", not "expired".
+        let mut other = Keyring::default();
+        other.add_file(&fixture("test-archive-key.asc"));
+        let e = verify(&text, &other, before).unwrap_err();
+        assert!(e.contains("does not verify"), "{e}");
     }
 }
