@@ -180,6 +180,20 @@ fn an_sboms_alpine_packages_are_judged_by_the_same_indexes() {
             "source package py3-legacy is in none of the distribution's development suites: dropped from the next release of alpine"
         ]
     );
+    // Without Alpine's releases.json, when community's support ends is unknown.
+    assert!(
+        report["not_evaluated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["rule"] == "UNM-08"
+                && n["reason"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("CHAINRISK_ALPINE_RELEASES")),
+        "{}",
+        report["not_evaluated"]
+    );
     // py3-legacy's only build is from 2022: no build for more than 24 months.
     let unm04 = messages(&report, "UNM-04");
     assert_eq!(unm04.len(), 1, "{unm04:?}");
@@ -375,5 +389,68 @@ fn a_later_scan_answers_new_packages_from_the_kept_indexes() {
     assert_eq!(
         conditional, 4,
         "the second scan's requests carry the kept ETag"
+    );
+}
+
+/// With Alpine's releases.json given, the release's support dates are known
+/// (UNM-07 judges the branch) and a package only `community` builds is past
+/// that repository's end of support (UNM-08, high).
+#[test]
+fn alpines_releases_json_dates_the_branch_and_its_community_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("alpine.cdx.json");
+    std::fs::write(
+        &sbom,
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [
+            {"type": "library", "name": "py3-legacy", "version": "0.9.1-r4",
+             "purl": "pkg:apk/alpine/py3-legacy@0.9.1-r4?arch=x86_64&distro=alpine-3.20.3"},
+            {"type": "library", "name": "musl", "version": "1.2.5-r0",
+             "purl": "pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=alpine-3.20.3"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let mock = mirror(plain);
+    let out = bin()
+        .args(["scan", "--format", "json", "--no-cache"])
+        .arg(&sbom)
+        .args(flags(&mock))
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .env(
+            "CHAINRISK_ALPINE_RELEASES",
+            common::root().join("fixtures/archive/alpine-releases.json"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        messages(&report, "UNM-08"),
+        [
+            "py3-legacy is from the community repository of alpine 3.20.3 (v3.20), whose security support ended on 2024-11-01"
+        ]
+    );
+    assert!(
+        messages(&report, "UNM-07").is_empty(),
+        "3.20 is supported until 2026-04-01"
+    );
+    assert!(
+        !report["not_evaluated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["rule"] == "UNM-07"),
+        "the release is in the data: judged, not unknown"
+    );
+    assert!(
+        report["lifecycle"]
+            .to_string()
+            .contains("alpine-releases.json"),
+        "the report names the data used: {}",
+        report["lifecycle"]
     );
 }

@@ -66,6 +66,7 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         "CHAINRISK_REGISTRY_DEB_SECURITY",
         "CHAINRISK_REGISTRY_APK",
         "CHAINRISK_REGISTRY_RPM",
+        "CHAINRISK_ALPINE_RELEASES",
     ]
     .into_iter()
     .map(|name| (name, None))

@@ -6,6 +6,7 @@
 //! database's age. Unknown stays unknown: a release the data does not list
 //! is not judged.
 
+pub mod alpine_releases;
 pub mod distro_info;
 pub mod security_support;
 
@@ -62,6 +63,9 @@ pub struct Lifecycle {
     ended: BTreeMap<String, (Vec<SupportEntry>, usize)>,
     /// The `limited` list, the Debian release it is for, and its data file.
     limited: Option<(String, Vec<SupportEntry>, usize)>,
+    /// Alpine branch (`3.20`) → when its `community` repository's support
+    /// ends, and the data file (Alpine's releases.json, when given).
+    alpine_community: BTreeMap<String, (Date, usize)>,
     /// The files read, in the order the report lists them.
     pub files: Vec<LifecycleData>,
     /// System files that could not be used (the bundled copy was used instead).
@@ -138,7 +142,45 @@ impl Lifecycle {
             let index = lc.push_file(data);
             lc.limited = Some((for_release, security_support::parse_limited(&text), index));
         }
+        if let Some(path) = std::env::var_os("CHAINRISK_ALPINE_RELEASES").filter(|p| !p.is_empty())
+        {
+            lc.load_alpine(Path::new(&path));
+        }
         lc
+    }
+
+    /// Alpine's releases.json, as the project publishes it (see
+    /// [`alpine_releases`]); a file that cannot be used is a warning.
+    fn load_alpine(&mut self, path: &Path) {
+        let shown = path.display().to_string();
+        let (text, data) = read_or_bundled(Some(path), "releases.json", "", "");
+        if data.path == "bundled" {
+            self.warnings
+                .push(format!("{shown}: cannot be read as Alpine's releases.json"));
+            return;
+        }
+        match alpine_releases::parse(&shown, &text) {
+            Ok(parsed) => {
+                let index = self.push_file(data);
+                for r in parsed.releases {
+                    self.releases.push((r, index));
+                }
+                for (branch, end) in parsed.community_ends {
+                    self.alpine_community.insert(branch, (end, index));
+                }
+            }
+            Err(e) => self.warnings.push(e),
+        }
+    }
+
+    /// When an Alpine release's `community` repository stops being
+    /// supported, and the data that says so; `None` when no data says.
+    pub fn alpine_community_end(&self, r: &DistroRelease) -> Option<(Date, &LifecycleData)> {
+        let version = r.version.as_deref()?;
+        let branch: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
+        self.alpine_community
+            .get(&branch)
+            .map(|(end, i)| (*end, &self.files[*i]))
     }
 
     fn push_file(&mut self, data: LifecycleData) -> usize {
@@ -248,8 +290,11 @@ fn names_release(life: &ReleaseLife, r: &DistroRelease) -> bool {
         .as_deref()
         .map(|c| c.eq_ignore_ascii_case(&life.codename));
     let by_version = r.version.as_deref().map(|v| match &life.version {
-        // Debian point releases (`12.4`) belong to their major release.
-        Some(lv) if life.distro == "debian" => v == lv || v.starts_with(&format!("{lv}.")),
+        // Debian point releases (`12.4`) belong to their major release,
+        // Alpine's (`3.20.3`) to their branch (`3.20`).
+        Some(lv) if life.distro == "debian" || life.distro == "alpine" => {
+            v == lv || v.starts_with(&format!("{lv}."))
+        }
         Some(lv) => v == lv,
         None => false,
     });

@@ -100,7 +100,8 @@ pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
     out
 }
 
-/// UNM-08: Debian's security-support lists name the package's source.
+/// UNM-08: Debian's security-support lists name the package's source, or
+/// an Alpine package comes from `community`, whose support is shorter.
 pub fn security_support_ended(c: &Component, ctx: &Ctx) -> Verdict {
     if !c.ecosystem.is_distribution() {
         return Verdict::Pass;
@@ -108,6 +109,9 @@ pub fn security_support_ended(c: &Component, ctx: &Ctx) -> Verdict {
     let Some(release) = &c.release else {
         return Verdict::not_evaluated(NO_RELEASE);
     };
+    if c.ecosystem == crate::model::Ecosystem::Apk {
+        return alpine_community(c, ctx, release);
+    }
     if !ctx.lifecycle.has_security_support_lists(release) {
         return Verdict::not_evaluated(NO_LISTS);
     }
@@ -183,6 +187,59 @@ fn details(text: &str) -> String {
     } else {
         format!(": {text}")
     }
+}
+
+/// UNM-08 for Alpine: a package built only in a branch's `community`
+/// repository is supported until that repository's end of support
+/// (releases.json), which comes long before `main`'s: limited while it
+/// runs, ended after.
+fn alpine_community(c: &Component, ctx: &Ctx, release: &DistroRelease) -> Verdict {
+    let archive = match super::archive::facts(c) {
+        Ok((_, a)) => a,
+        Err(v) => return v,
+    };
+    let repos: Vec<&str> = archive
+        .builds
+        .iter()
+        .filter(|b| b.channel == Some(crate::model::Channel::Release))
+        .map(|b| b.suite.rsplit('/').next().unwrap_or(&b.suite))
+        .collect();
+    if repos.is_empty() || repos.iter().any(|r| *r != "community") {
+        return Verdict::Pass;
+    }
+    let Some((end, data)) = ctx.lifecycle.alpine_community_end(release) else {
+        return Verdict::not_evaluated(
+            "the package is from Alpine's community repository, whose support ends before main's; Alpine's releases.json was not given (CHAINRISK_ALPINE_RELEASES)",
+        );
+    };
+    let today = jiff::tz::TimeZone::UTC.to_datetime(ctx.now).date();
+    let label = release.label();
+    let past = end <= today;
+    let lc = EvidenceSource::lifecycle(&data.file, data.as_of.as_deref());
+    Verdict::Fire(Fire {
+        message: if past {
+            format!(
+                "{} is from the community repository of {label}, whose security support ended on {end}",
+                c.name
+            )
+        } else {
+            format!(
+                "{} is from the community repository of {label}: security support is limited, it ends on {end}, before main's",
+                c.name
+            )
+        },
+        evidence: Vec::new(),
+        sourced: vec![
+            Evidence::new("repository", "community", EvidenceSource::inventory()),
+            Evidence::new("community support ends", end.to_string(), lc),
+        ],
+        key: None,
+        severity: Some(if past {
+            Severity::High
+        } else {
+            Severity::Medium
+        }),
+    })
 }
 
 #[cfg(test)]
