@@ -714,58 +714,18 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         if let Some(e) = configured {
             stats.registry = Some(e.url.to_string());
             stats.configured_by = Some(e.configured_by.clone());
-            if *eco == Ecosystem::Apk {
-                stats.archives = options
-                    .apk_repositories
-                    .iter()
-                    .map(|r| format!("{} {} ({})", r.mirror, r.repository, r.configured_by))
-                    .collect();
+            if eco.is_distribution() {
+                stats.archives = archive_sources(options, eco);
                 let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
                     .into_iter()
-                    .partition(|i| i.url.ends_with("/APKINDEX.tar.gz"));
+                    .partition(|(e, _)| e == eco);
                 archive_indexes = rest;
-                stats.indexes = mine;
-                errors.extend(stats.indexes.iter().filter_map(|i| {
-                    i.error
-                        .as_ref()
-                        .map(|e| format!("apk: {} ({}): {e}", i.index, i.url))
-                }));
-            }
-            if *eco == Ecosystem::Rpm {
-                stats.archives = options
-                    .rpm_repositories
-                    .iter()
-                    .map(|r| format!("{} [{}] ({})", r.baseurl, r.id, r.configured_by))
-                    .collect();
-                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
-                    .into_iter()
-                    .partition(|i| i.url.contains("/repodata/"));
-                archive_indexes = rest;
-                stats.indexes = mine;
-                errors.extend(stats.indexes.iter().filter_map(|i| {
-                    i.error
-                        .as_ref()
-                        .map(|e| format!("rpm: {} ({}): {e}", i.index, i.url))
-                }));
-            }
-            if *eco == Ecosystem::Deb {
-                stats.archives = options
-                    .archives
-                    .iter()
-                    .map(|a| format!("{} {} ({})", a.uri, a.suites.join(" "), a.configured_by))
-                    .collect();
-                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut archive_indexes)
-                    .into_iter()
-                    .partition(|i| {
-                        !i.url.ends_with("/APKINDEX.tar.gz") && !i.url.contains("/repodata/")
-                    });
-                archive_indexes = rest;
-                stats.indexes = mine;
+                stats.indexes = mine.into_iter().map(|(_, i)| i).collect();
                 // An index not used can hide an update: say so where failures are listed.
                 errors.extend(stats.indexes.iter().filter_map(|i| {
                     i.error
                         .as_ref()
-                        .map(|e| format!("deb: {} ({}): {e}", i.index, i.url))
+                        .map(|e| format!("{}: {} ({}): {e}", eco.as_str(), i.index, i.url))
                 }));
             }
         } else if let Some(registry) = used_registry.get(eco) {
@@ -941,7 +901,33 @@ struct Job {
 }
 
 /// Runs the fetches on one multi-thread runtime; results by plan index.
-type Answers = (BTreeMap<usize, Fetched>, Vec<crate::model::ArchiveIndex>);
+/// The answers by plan index, and the archive indexes read, by ecosystem.
+type Answers = (
+    BTreeMap<usize, Fetched>,
+    Vec<(Ecosystem, crate::model::ArchiveIndex)>,
+);
+
+/// The configured archives of a distribution ecosystem, as the report lists them.
+fn archive_sources(options: &ResolveOptions, eco: &Ecosystem) -> Vec<String> {
+    match eco {
+        Ecosystem::Deb => options
+            .archives
+            .iter()
+            .map(|a| format!("{} {} ({})", a.uri, a.suites.join(" "), a.configured_by))
+            .collect(),
+        Ecosystem::Apk => options
+            .apk_repositories
+            .iter()
+            .map(|r| format!("{} {} ({})", r.mirror, r.repository, r.configured_by))
+            .collect(),
+        Ecosystem::Rpm => options
+            .rpm_repositories
+            .iter()
+            .map(|r| format!("{} [{}] ({})", r.baseurl, r.id, r.configured_by))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
 
 fn fetch_all(
     jobs: Vec<Job>,
@@ -1073,23 +1059,17 @@ fn fetch_all(
             }
         }
         let mut indexes = Vec::new();
-        if let Some(task) = archive_task
-            && let Ok((answers, reads)) = task.await
-        {
-            results.extend(answers);
-            indexes = reads;
-        }
-        if let Some(task) = apk_task
-            && let Ok((answers, reads)) = task.await
-        {
-            results.extend(answers);
-            indexes.extend(reads);
-        }
-        if let Some(task) = rpm_task
-            && let Ok((answers, reads)) = task.await
-        {
-            results.extend(answers);
-            indexes.extend(reads);
+        for (eco, task) in [
+            (Ecosystem::Deb, archive_task),
+            (Ecosystem::Apk, apk_task),
+            (Ecosystem::Rpm, rpm_task),
+        ] {
+            if let Some(task) = task
+                && let Ok((answers, reads)) = task.await
+            {
+                results.extend(answers);
+                indexes.extend(reads.into_iter().map(|r| (eco.clone(), r)));
+            }
         }
         (results, indexes)
     });

@@ -136,14 +136,22 @@ impl Binary {
         self.go.is_some() || self.rust.is_some()
     }
 
-    /// A binary whose build records were not read, and why.
-    pub fn unread(kind: BinaryKind, size: u64, problem: String) -> Binary {
+    /// A binary with no build record (yet).
+    fn bare(kind: BinaryKind, size: u64) -> Binary {
         Binary {
             kind,
             size,
             go: None,
             rust: None,
+            problem: None,
+        }
+    }
+
+    /// A binary whose build records were not read, and why.
+    pub fn unread(kind: BinaryKind, size: u64, problem: String) -> Binary {
+        Binary {
             problem: Some(problem),
+            ..Binary::bare(kind, size)
         }
     }
 }
@@ -158,13 +166,7 @@ pub fn inspect<'d, R: ReadRef<'d>>(magic: Magic, data: R) -> Option<Binary> {
     if magic == Magic::MachOFat {
         return Some(inspect_fat(data, size));
     }
-    let mut out = Binary {
-        kind,
-        size,
-        go: None,
-        rust: None,
-        problem: None,
-    };
+    let mut out = Binary::bare(kind, size);
     let file = match object::File::parse(data) {
         Ok(f) => f,
         Err(e) => {
@@ -238,13 +240,7 @@ fn inspect_fat<'d, R: ReadRef<'d>>(data: R, size: u64) -> Binary {
             ),
         );
     }
-    let mut out = Binary {
-        kind,
-        size,
-        go: None,
-        rust: None,
-        problem: None,
-    };
+    let mut out = Binary::bare(kind, size);
     match data
         .read_bytes_at(offset, len)
         .map_err(|()| "its first image lies outside the file".to_string())

@@ -15,8 +15,7 @@ use url::Url;
 use super::apk_index::{self, ApkKeys, ApkRecord};
 use super::apk_repositories::{ApkRepository, branch_of};
 use crate::model::{
-    ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, PackageFacts, Presence,
-    SourcePackage,
+    ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, SourcePackage,
 };
 use crate::resolve::client::Fetched;
 use crate::resolve::http::{Got, Http, Target};
@@ -352,13 +351,7 @@ fn facts_for(release: &DistroRelease, branch: &str, name: &str, found: &Found) -
         .filter(|(_, r, _)| r.name == name)
         .collect();
     if mine.is_empty() {
-        if !found.failed.is_empty() {
-            return Fetched::Unavailable(format!(
-                "not in the {branch} indexes read, and {} of them could not be read (the resolution block says why)",
-                found.failed.len()
-            ));
-        }
-        return Fetched::NotFound;
+        return super::not_listed(&found.failed, &format!("{branch} indexes"));
     }
     let newest = mine
         .iter()
@@ -417,21 +410,12 @@ fn facts_for(release: &DistroRelease, branch: &str, name: &str, found: &Found) -
         unread: found.failed.clone(),
         verified: Some(true),
     };
-    Fetched::Facts {
-        facts: PackageFacts {
-            presence: Presence::Found,
-            latest: newest.map(|r| r.version.clone()),
-            license: newest.and_then(|r| r.license.clone()),
-            archive: Some(archive),
-            notes: found
-                .failed
-                .iter()
-                .map(|f| format!("index not read: {f}"))
-                .collect(),
-            ..PackageFacts::default()
-        },
-        validators: Default::default(),
-    }
+    super::listed(
+        archive,
+        newest.map(|r| r.version.clone()),
+        newest.and_then(|r| r.license.clone()),
+        "index",
+    )
 }
 
 #[cfg(test)]

@@ -62,13 +62,27 @@ pub fn split(file: &[u8]) -> Result<(Option<Signature>, &[u8]), String> {
         .map_err(|e| format!("not a gzip stream: {e}"))?;
     let rest = first.into_inner();
     let mut archive = tar::Archive::new(&tar[..]);
+    // abuild writes the signature entry as a pax archive since 2025: its
+    // extended headers are not the entry.
     let mut entry = archive
         .entries()
         .map_err(|e| format!("the first stream is not a tar archive: {e}"))?
-        .next()
+        .find(|e| {
+            !e.as_ref().is_ok_and(|e| {
+                matches!(
+                    e.header().entry_type(),
+                    tar::EntryType::XHeader
+                        | tar::EntryType::XGlobalHeader
+                        | tar::EntryType::GNULongName
+                )
+            })
+        })
         .ok_or("the first stream holds no tar entry")?
         .map_err(|e| format!("the first stream's tar entry: {e}"))?;
-    let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let name = entry
+        .path()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| String::from_utf8_lossy(&entry.path_bytes()).into_owned());
     let (sha256, key_name) = if let Some(k) = name.strip_prefix(".SIGN.RSA256.") {
         (true, k.to_string())
     } else if let Some(k) = name.strip_prefix(".SIGN.RSA.") {

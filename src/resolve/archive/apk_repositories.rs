@@ -194,7 +194,12 @@ pub fn discover(
 /// of the next version (`3.21.0_alpha20240807`) or `edge` → `edge`.
 pub fn branch_of(version: &str) -> Option<String> {
     let v = version.trim().trim_start_matches('v');
-    if v == "edge" || v.contains("_alpha") || v.contains("_beta") || v.contains("_rc") {
+    if v == "edge"
+        || v.contains("_alpha")
+        || v.contains("_beta")
+        || v.contains("_pre")
+        || v.contains("_rc")
+    {
         return Some("edge".to_string());
     }
     let mut parts = v.split('.');

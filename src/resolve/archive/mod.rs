@@ -686,6 +686,45 @@ async fn get_index(
     }
 }
 
+/// A package the Alpine or RPM indexes listed: its facts, a note per index
+/// (or repository) that could not be read.
+pub(super) fn listed(
+    archive: ArchiveFacts,
+    latest: Option<String>,
+    license: Option<String>,
+    unread: &str,
+) -> Fetched {
+    let notes = archive
+        .unread
+        .iter()
+        .map(|f| format!("{unread} not read: {f}"))
+        .collect();
+    Fetched::Facts {
+        facts: PackageFacts {
+            presence: Presence::Found,
+            latest,
+            license,
+            archive: Some(archive),
+            notes,
+            ..PackageFacts::default()
+        },
+        validators: Default::default(),
+    }
+}
+
+/// A package the Alpine or RPM indexes did not list: not in the archive,
+/// or — when some of them could not be read — not known yet.
+pub(super) fn not_listed(failed: &[String], read: &str) -> Fetched {
+    if failed.is_empty() {
+        return Fetched::NotFound;
+    }
+    // A mirror caught mid-update answers differently later: asked again soon.
+    Fetched::Unavailable(format!(
+        "not in the {read} read, and {} of them could not be read (the resolution block says why)",
+        failed.len()
+    ))
+}
+
 /// The facts of one binary package from what its release's indexes said.
 fn facts_for(release: &DistroRelease, binary: &str, found: &Found) -> Fetched {
     let builds: Vec<&(String, Option<Channel>, BinaryStanza, String)> = found

@@ -20,8 +20,7 @@ use super::rpm_metadata::{self, RepoData, RpmRecord, Update};
 use super::rpm_repos::RpmRepository;
 use super::signature::{self, Keyring};
 use crate::model::{
-    ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, PackageFacts, Presence,
-    SourcePackage,
+    ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, SourcePackage,
 };
 use crate::resolve::client::{Fetched, Validators};
 use crate::resolve::http::{Got, Http, Target};
@@ -433,13 +432,7 @@ fn facts_for(release: &DistroRelease, name: &str, found: &Found) -> Fetched {
     let mine: Vec<&(String, Channel, RpmRecord, String)> =
         found.builds.iter().filter(|b| b.2.name == name).collect();
     if mine.is_empty() {
-        if !found.failed.is_empty() {
-            return Fetched::Unavailable(format!(
-                "not in the repositories read, and {} of them could not be read (the resolution block says why)",
-                found.failed.len()
-            ));
-        }
-        return Fetched::NotFound;
+        return super::not_listed(&found.failed, "repositories");
     }
     let eco = crate::model::Ecosystem::Rpm;
     let newest = mine
@@ -510,21 +503,12 @@ fn facts_for(release: &DistroRelease, name: &str, found: &Found) -> Fetched {
         unread: found.failed.clone(),
         verified: Some(found.all_verified),
     };
-    Fetched::Facts {
-        facts: PackageFacts {
-            presence: Presence::Found,
-            latest: newest.map(RpmRecord::evr),
-            license: newest.and_then(|r| r.license.clone()),
-            archive: Some(archive),
-            notes: found
-                .failed
-                .iter()
-                .map(|f| format!("repository not read: {f}"))
-                .collect(),
-            ..PackageFacts::default()
-        },
-        validators: Default::default(),
-    }
+    super::listed(
+        archive,
+        newest.map(RpmRecord::evr),
+        newest.and_then(|r| r.license.clone()),
+        "repository",
+    )
 }
 
 #[cfg(test)]
