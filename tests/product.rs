@@ -640,6 +640,31 @@ fn an_rpm_root_is_read_as_rpm_itself_reads_it() {
         libs["source_package"]["name"], "fixture-base",
         "a subpackage of fixture-base's source rpm"
     );
+    // Fedora writes its end of support into os-release; no other data lists it.
+    assert_eq!(
+        rules(&report, "UNM-07"),
+        [
+            "fedora 40 is past the end of its regular security support (2025-05-13); every published support period has ended; 3 packages of the product are built for it"
+        ]
+    );
+    assert_eq!(
+        report["inputs"][0]["document"]["os_support_end"], "2025-05-13",
+        "{}",
+        report["inputs"][0]["document"]
+    );
+    assert!(
+        report["lifecycle"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["file"] == "os-release"
+                && l["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("fedora-40-mini/etc/os-release")),
+        "{}",
+        report["lifecycle"]
+    );
     let named = |i: &Value| {
         comps[i.as_u64().unwrap() as usize]["name"]
             .as_str()

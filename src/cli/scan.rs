@@ -95,7 +95,7 @@ pub fn run(args: &ScanArgs) -> u8 {
             );
         }
     }
-    let lifecycle = match args.lifecycle_data.as_str() {
+    let mut lifecycle = match args.lifecycle_data.as_str() {
         "bundled" => crate::lifecycle::Lifecycle::bundled(),
         root => crate::lifecycle::Lifecycle::load(std::path::Path::new(root)),
     };
@@ -107,6 +107,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         for w in &lifecycle.warnings {
             stderr_line!("warning: lifecycle data: {w}");
         }
+        lifecycle.add_product_support_ends(&inventory);
         lifecycle.complete_inventory(&mut inventory);
         resolve_options.development_series =
             lifecycle.development_series(jiff::tz::TimeZone::UTC.to_datetime(now).date());

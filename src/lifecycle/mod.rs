@@ -201,7 +201,7 @@ impl Lifecycle {
         let Some((life, _)) = self.release(r) else {
             return;
         };
-        if r.codename.is_none() {
+        if r.codename.is_none() && !life.codename.is_empty() {
             r.codename = Some(life.codename.clone());
         }
         if r.version.is_none() {
@@ -230,6 +230,54 @@ impl Lifecycle {
             .filter(|(distro, _)| distro != "debian")
             .map(|(d, (_, c))| (d, c))
             .collect()
+    }
+
+    /// Adds the end of support a delivered product's os-release states
+    /// (`SUPPORT_END`) for its release, when the distribution data does not
+    /// list that release: the distribution's own date, written into the
+    /// release it ships (Fedora writes it). Data that lists the release wins.
+    pub fn add_product_support_ends(&mut self, inv: &Inventory) {
+        for (i, d) in inv.documents.iter().enumerate() {
+            let Some(end) = d
+                .meta
+                .os_support_end
+                .as_deref()
+                .and_then(|e| e.parse::<Date>().ok())
+            else {
+                continue;
+            };
+            let releases: Vec<DistroRelease> = inv
+                .components
+                .iter()
+                .filter(|c| {
+                    c.kind.as_deref() == Some("operating-system")
+                        && c.locations.iter().any(|l| l.input == i)
+                })
+                .filter_map(|c| c.release.clone())
+                .collect();
+            for r in releases {
+                if self.release(&r).is_some() {
+                    continue;
+                }
+                let index = self.push_file(LifecycleData {
+                    file: "os-release".to_string(),
+                    path: format!("{}/etc/os-release", d.path.trim_end_matches('/')),
+                    as_of: None,
+                });
+                self.releases.push((
+                    ReleaseLife {
+                        distro: r.distro.to_ascii_lowercase(),
+                        version: r.version.clone(),
+                        // Empty when the release has none: nothing to complete it with.
+                        codename: r.codename.clone().unwrap_or_default(),
+                        released: None,
+                        periods: vec![(Period::Regular, end)],
+                        lts: false,
+                    },
+                    index,
+                ));
+            }
+        }
     }
 
     /// Completes every component's release (see [`Lifecycle::complete`]).

@@ -140,6 +140,10 @@ pub struct DocumentMeta {
     /// (OPQ-07); `None` for other inputs, or when files were not examined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executables: Option<super::ExecutableCensus>,
+    /// A delivered product's os-release `SUPPORT_END` (`YYYY-MM-DD`): the
+    /// distribution's end of support for the release, written into the release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_support_end: Option<String>,
     /// Files an SBOM says the product delivers (they account for binaries,
     /// OPQ-07). Not written to reports: they can be many, and are the input's own.
     #[serde(skip)]

@@ -141,6 +141,7 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Inges
         .as_ref()
         .and_then(|o| o.name.clone().or_else(|| o.pretty_name.clone()));
     doc.meta.subject_version = os.as_ref().and_then(|o| o.version_id.clone());
+    doc.meta.os_support_end = os.as_ref().and_then(|o| o.support_end.clone());
 
     let place = Placement {
         os_id: os.as_ref().and_then(|o| o.id.as_deref()),

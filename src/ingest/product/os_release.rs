@@ -13,6 +13,9 @@ pub struct OsRelease {
     pub pretty_name: Option<String>,
     pub version_id: Option<String>,
     pub version_codename: Option<String>,
+    /// `SUPPORT_END` (`YYYY-MM-DD`): when the distribution ends support for
+    /// this release, as it wrote into the release itself (Fedora does).
+    pub support_end: Option<String>,
 }
 
 impl OsRelease {
@@ -42,6 +45,12 @@ impl OsRelease {
                 "PRETTY_NAME" => out.pretty_name = Some(value),
                 "VERSION_ID" => out.version_id = Some(value),
                 "VERSION_CODENAME" => out.version_codename = Some(value.to_ascii_lowercase()),
+                "SUPPORT_END" => {
+                    out.support_end = value
+                        .parse::<jiff::civil::Date>()
+                        .ok()
+                        .map(|d| d.to_string())
+                }
                 _ => {}
             }
         }
@@ -113,6 +122,14 @@ mod tests {
             Some("Debian GNU/Linux 12 (bookworm)")
         );
         assert!(os.is_debian_like());
+    }
+
+    #[test]
+    fn support_end_is_read_only_as_a_date() {
+        let os = OsRelease::parse("ID=fedora\nVERSION_ID=40\nSUPPORT_END=2025-05-13\n");
+        assert_eq!(os.support_end.as_deref(), Some("2025-05-13"));
+        let bad = OsRelease::parse("ID=x\nSUPPORT_END=soon\n");
+        assert_eq!(bad.support_end, None);
     }
 
     #[test]
