@@ -19,6 +19,7 @@ mod review;
 pub mod text;
 pub mod untrusted;
 mod version;
+pub mod xz;
 
 pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,

@@ -94,7 +94,7 @@ impl Compression {
         Ok(match self {
             Compression::None => Box::new(r),
             Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
-            Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(r)),
+            Compression::Xz => Box::new(crate::model::xz::decoder(r)?),
             Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
         })
     }

@@ -41,7 +41,7 @@ pub struct SourceStanza {
 /// bounded to [`MAX_INDEX_BYTES`].
 pub fn decompress<'a>(path: &str, bytes: &'a [u8]) -> Box<dyn Read + Send + 'a> {
     let inner: Box<dyn Read + Send + 'a> = if path.ends_with(".xz") {
-        Box::new(liblzma::read::XzDecoder::new_multi_decoder(bytes))
+        crate::model::xz::reader(bytes)
     } else if path.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(bytes))
     } else {

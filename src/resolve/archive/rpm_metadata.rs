@@ -82,7 +82,7 @@ pub fn decompress<'a>(href: &str, bytes: &'a [u8]) -> Result<Box<dyn Read + Send
     let inner: Box<dyn Read + Send + 'a> = if href.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(bytes))
     } else if href.ends_with(".xz") {
-        Box::new(liblzma::read::XzDecoder::new_multi_decoder(bytes))
+        crate::model::xz::reader(bytes)
     } else if href.ends_with(".zst") {
         Box::new(
             zstd::stream::read::Decoder::new(bytes)
