@@ -186,6 +186,9 @@ mod validity {
 
     /// The expiry a set of self-signatures gives a key created at `created`:
     /// that of the newest signature stating one (a zero duration is none).
+    /// Third-party certifications in a keyring state none, so they cannot
+    /// shorten it; a later self-signature that drops the expiry altogether
+    /// is not seen (archive keys are extended, not made eternal).
     fn expiry(created: u32, signatures: &[&Signature]) -> Option<i64> {
         let newest = signatures
             .iter()
