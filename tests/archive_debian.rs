@@ -12,7 +12,6 @@ mod common;
 mod mock_registry;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use common::bin;
 use mock_registry::{Fault, MockRegistry, Reply};
@@ -25,7 +24,7 @@ fn archive() -> MockRegistry {
     let mock = MockRegistry::start();
     let root = common::root().join("fixtures/archive");
     for top in ["debian", "debian-security"] {
-        for file in walk(&root.join(top)) {
+        for file in common::files_under(&root.join(top)) {
             let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
             mock.route(
                 &format!("/{rel}"),
@@ -34,19 +33,6 @@ fn archive() -> MockRegistry {
         }
     }
     mock
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// The key the fixture archive's InRelease files are signed with.
@@ -574,7 +560,7 @@ fn packages_an_unread_index_may_hold_are_asked_again_only_later() {
 fn an_ubuntu_system_is_judged_by_its_suites_and_the_development_series() {
     let mock = MockRegistry::start();
     let root = common::root().join("fixtures/archive");
-    for file in walk(&root.join("ubuntu")) {
+    for file in common::files_under(&root.join("ubuntu")) {
         let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
         mock.route(
             &format!("/{rel}"),

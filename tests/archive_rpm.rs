@@ -8,7 +8,7 @@ mod common;
 #[path = "support/mock_registry.rs"]
 mod mock_registry;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::bin;
 use mock_registry::{MockRegistry, Reply};
@@ -22,24 +22,11 @@ const NOW: &str = "1734912000";
 const RELEASE: &str = "fedora/releases/$releasever/Everything/$basearch/os/";
 const UPDATES: &str = "fedora/updates/$releasever/Everything/$basearch/";
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// Serves fixtures/archive/fedora; `change` may replace a file's reply.
 fn repositories(change: impl Fn(&str, Vec<u8>) -> Reply) -> MockRegistry {
     let mock = MockRegistry::start();
     let top = common::root().join("fixtures/archive");
-    for f in files(&top.join("fedora")) {
+    for f in common::files_under(&top.join("fedora")) {
         let path = format!("/{}", f.strip_prefix(&top).unwrap().display());
         let bytes = std::fs::read(&f).unwrap();
         mock.route(&path, vec![change(&path, bytes)]);

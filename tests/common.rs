@@ -333,3 +333,17 @@ pub fn inconsistencies(report: &serde_json::Value) -> Vec<String> {
     }
     out
 }
+
+/// Every file under `dir`, at any depth (a fixture tree a loopback server serves).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

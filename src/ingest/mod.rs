@@ -199,12 +199,14 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
         path: path.display().to_string(),
         ..Document::default()
     };
+    // Sniffed once: an executable's headers are read to tell a PE from other `MZ` files.
+    let executable = product::executable::sniff(path);
     if path.is_dir()
         || product::archive::is_tarball(path)
         || product::squashfs::is_squashfs(path)
-        || product::executable::sniff(path).is_some()
+        || executable.is_some()
     {
-        return read_product(path, record, options);
+        return read_product(path, record, options, executable);
     }
     let bytes = match read_file(path) {
         Ok(b) => b,
@@ -240,8 +242,9 @@ fn read_product(
     path: &Path,
     mut record: Document,
     options: &IngestOptions,
+    executable: Option<product::binary::Magic>,
 ) -> (Document, Option<ParsedDoc>) {
-    let read = if let Some(kind) = product::executable::sniff(path) {
+    let read = if let Some(kind) = executable {
         product::executable::read(path, kind).map(|(doc, sha256)| {
             record.sha256 = Some(sha256);
             doc

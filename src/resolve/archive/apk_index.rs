@@ -139,7 +139,7 @@ impl ApkKeys {
             let text = std::fs::read_to_string(p).unwrap_or_default();
             // `--archive-keyring` also names OpenPGP keyrings for the Debian archives.
             if text.contains("-----BEGIN PUBLIC KEY-----")
-                && let Some(k) = keys.read(p)
+                && let Some(k) = keys.parse(p, &text)
             {
                 keys.any.push((p.display().to_string(), k));
             }
@@ -149,6 +149,10 @@ impl ApkKeys {
 
     fn read(&mut self, path: &std::path::Path) -> Option<rsa::RsaPublicKey> {
         let text = std::fs::read_to_string(path).ok()?;
+        self.parse(path, &text)
+    }
+
+    fn parse(&mut self, path: &std::path::Path, text: &str) -> Option<rsa::RsaPublicKey> {
         match rsa::RsaPublicKey::from_public_key_pem(text.trim()) {
             Ok(k) => Some(k),
             Err(e) => {

@@ -40,6 +40,11 @@ pub struct SourceStanza {
 /// A decompressing reader for an index named `path` (`….xz`, `….gz`, plain),
 /// bounded to [`MAX_INDEX_BYTES`].
 pub fn decompress<'a>(path: &str, bytes: &'a [u8]) -> Box<dyn Read + Send + 'a> {
+    decompress_capped(path, bytes, MAX_INDEX_BYTES)
+}
+
+/// [`decompress`] with another cap (RPM metadata is larger).
+pub fn decompress_capped<'a>(path: &str, bytes: &'a [u8], cap: u64) -> Box<dyn Read + Send + 'a> {
     let inner: Box<dyn Read + Send + 'a> = if path.ends_with(".xz") {
         crate::model::xz::reader(bytes)
     } else if path.ends_with(".gz") {
@@ -47,7 +52,7 @@ pub fn decompress<'a>(path: &str, bytes: &'a [u8]) -> Box<dyn Read + Send + 'a> 
     } else {
         Box::new(bytes)
     };
-    Box::new(inner.take(MAX_INDEX_BYTES + 1))
+    Box::new(inner.take(cap + 1))
 }
 
 /// Calls `each` with the fields (lower-case names) of every paragraph whose

@@ -77,25 +77,24 @@ pub struct Update {
     pub packages: Vec<(String, String, Option<String>)>,
 }
 
-/// A decompressing reader for a metadata file named `href`, bounded.
+/// A decompressing reader for a metadata file named `href`, bounded: gzip,
+/// xz and plain as the Debian indexes are read, plus zstd (createrepo_c's default).
 pub fn decompress<'a>(href: &str, bytes: &'a [u8]) -> Result<Box<dyn Read + Send + 'a>, String> {
-    let inner: Box<dyn Read + Send + 'a> = if href.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(bytes))
-    } else if href.ends_with(".xz") {
-        crate::model::xz::reader(bytes)
-    } else if href.ends_with(".zst") {
-        Box::new(
-            zstd::stream::read::Decoder::new(bytes)
-                .map_err(|e| format!("{href}: not a zstd stream: {e}"))?,
-        )
-    } else if href.ends_with(".bz2") {
+    if href.ends_with(".zst") {
+        let decoder = zstd::stream::read::Decoder::new(bytes)
+            .map_err(|e| format!("{href}: not a zstd stream: {e}"))?;
+        return Ok(Box::new(decoder.take(MAX_METADATA_BYTES + 1)));
+    }
+    if href.ends_with(".bz2") {
         return Err(format!(
             "{href}: bzip2-compressed metadata is not read (createrepo writes gzip, xz or zstd)"
         ));
-    } else {
-        Box::new(bytes)
-    };
-    Ok(Box::new(inner.take(MAX_METADATA_BYTES + 1)))
+    }
+    Ok(super::deb_index::decompress_capped(
+        href,
+        bytes,
+        MAX_METADATA_BYTES,
+    ))
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
