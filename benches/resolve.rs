@@ -89,7 +89,9 @@ fn main() {
             concurrency: CONCURRENCY,
             ..ClientOptions::default()
         },
-        cache: Some(dir.path().join("cache.sqlite3")),
+        cache: Some(chainrisk::resolve::cache::CacheLocation::Sqlite(
+            dir.path().join("cache.sqlite3"),
+        )),
         ..ResolveOptions::default()
     };
 

@@ -28,6 +28,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::model::Severity;
+use crate::resolve::cache::CacheLocation;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -110,9 +111,12 @@ pub enum CacheCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct CacheArgs {
-    /// The cache file (default: the user's cache directory, chainrisk/cache.sqlite3).
-    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE", value_parser = cache_path_arg)]
-    pub cache: Option<PathBuf>,
+    /// The cache: a file, or a postgres:// URL a fleet shares (default: the user's cache directory, chainrisk/cache.sqlite3).
+    #[arg(long, value_name = "PATH|URL", env = "CHAINRISK_CACHE", value_parser = CacheLocation::parse)]
+    pub cache: Option<CacheLocation>,
+    /// With `clear`: remove only what was fetched longer ago than this many days.
+    #[arg(long, value_name = "DAYS", value_parser = parse_days)]
+    pub older_than: Option<f64>,
 }
 
 /// How registry facts are obtained: shared by `scan` and `snapshot export`.
@@ -124,9 +128,9 @@ pub struct ResolveArgs {
     /// The registry endpoint of an ecosystem (cargo: sparse index URL, npm: registry URL, pypi: index or JSON API URL, golang: module proxy URL, deb: archive root, deb-security: security archive root, apk: Alpine mirror root, rpm: an RPM repository's baseurl with $releasever/$basearch, repeatable); repeatable. Overrides CHAINRISK_REGISTRY_<ECO>, the policy and the package managers' configuration.
     #[arg(long = "registry", value_name = "ECO=URL")]
     pub registries: Vec<String>,
-    /// The cache file of registry facts (default: the user's cache directory, chainrisk/cache.sqlite3).
-    #[arg(long, value_name = "PATH", env = "CHAINRISK_CACHE", value_parser = cache_path_arg)]
-    pub cache: Option<PathBuf>,
+    /// The cache of registry facts: a file, or a postgres://USER@HOST:PORT/DB URL a fleet of scanners shares (default: the user's cache directory, chainrisk/cache.sqlite3; also `[cache] location` in chainrisk.toml).
+    #[arg(long, value_name = "PATH|URL", env = "CHAINRISK_CACHE", value_parser = CacheLocation::parse)]
+    pub cache: Option<CacheLocation>,
     /// Hours a cached fact is used without asking the registry again. A lookup that failed after its retries is not asked again for 10 minutes, or these hours if fewer.
     #[arg(long, value_name = "HOURS", default_value_t = 24.0, value_parser = parse_hours)]
     pub cache_ttl: f64,
@@ -427,18 +431,11 @@ fn emit(text: &str, path: Option<&std::path::Path>, color: ColorChoice) -> Resul
 /// A `--cache` value: a file path. A URL (`postgres://…`) would otherwise
 /// become a directory named after its scheme; a shared cache server is not
 /// supported yet, so it is a usage error.
-fn cache_path_arg(value: &str) -> Result<PathBuf, String> {
-    if let Some((scheme, _)) = value.split_once("://")
-        && !scheme.is_empty()
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return Err(format!(
-            "`{scheme}://…` is a URL; a shared cache server is not supported yet: give a file path"
-        ));
+fn parse_days(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
+        _ => Err(format!("`{value}` is not a number of days (0 or more)")),
     }
-    Ok(PathBuf::from(value))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! From the resolve flags to [`ResolveOptions`], shared by `scan` and `snapshot export`.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use super::ResolveArgs;
@@ -34,7 +34,7 @@ pub fn options(
             ca_file: args.ca_file.clone(),
             ..defaults
         },
-        cache: cache_path(args),
+        cache: cache_location(args.no_cache, args.cache.as_ref(), policy)?,
         cache_ttl: Duration::from_secs_f64(args.cache_ttl * 3600.0),
         snapshot,
         max_snapshot_age_days: i64::from(policy.thresholds.max_snapshot_age_days),
@@ -51,11 +51,23 @@ pub fn options(
     })
 }
 
-/// `--cache`, else `CHAINRISK_CACHE` (both through clap), else the user's
-/// cache directory; `None` with `--no-cache`.
-fn cache_path(args: &ResolveArgs) -> Option<PathBuf> {
-    if args.no_cache {
-        return None;
+/// `--cache`, else `CHAINRISK_CACHE` (both through clap), else the policy's
+/// `[cache] location`, else the user's cache directory; `None` with `--no-cache`.
+pub fn cache_location(
+    no_cache: bool,
+    given: Option<&cache::CacheLocation>,
+    policy: &crate::policy::Policy,
+) -> Result<Option<cache::CacheLocation>, String> {
+    if no_cache {
+        return Ok(None);
     }
-    args.cache.clone().or_else(cache::default_path)
+    if let Some(location) = given {
+        return Ok(Some(location.clone()));
+    }
+    if let Some(location) = &policy.cache {
+        return cache::CacheLocation::parse(location)
+            .map(Some)
+            .map_err(|e| format!("chainrisk.toml: cache.location: {e}"));
+    }
+    Ok(cache::default_path().map(cache::CacheLocation::Sqlite))
 }

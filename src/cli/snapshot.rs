@@ -2,7 +2,7 @@
 
 use super::{EXIT_USAGE, SnapshotExportArgs, SnapshotInfoArgs};
 use crate::report;
-use crate::resolve::cache::Cache;
+use crate::resolve::cache;
 use crate::resolve::snapshot::{self, Snapshot, SnapshotPackage};
 
 pub fn export(args: &SnapshotExportArgs) -> u8 {
@@ -26,14 +26,14 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
     let mut code = 0;
     let packages: Vec<SnapshotPackage> = if args.inputs.is_empty() {
         // The whole cache, as it is: no input, nothing to resolve.
-        let path = options.cache.as_deref().ok_or_else(|| {
+        let location = options.cache.as_ref().ok_or_else(|| {
             "no cache to export (--no-cache, or no cache directory): give inputs to resolve, or --cache PATH"
                 .to_string()
         })?;
-        if !path.exists() {
-            return Err(format!("no cache at {}: nothing to export", path.display()));
+        if !location.exists() {
+            return Err(format!("no cache at {location}: nothing to export"));
         }
-        let (cache, warnings) = Cache::open(path)?;
+        let (cache, warnings) = cache::open(location)?;
         for w in warnings {
             stderr_line!("warning: {w}");
         }
@@ -44,8 +44,7 @@ fn write_snapshot(args: &SnapshotExportArgs) -> Result<u8, String> {
             .collect();
         if all.is_empty() {
             return Err(format!(
-                "nothing to export: the cache {} holds no package facts",
-                path.display()
+                "nothing to export: the cache {location} holds no package facts"
             ));
         }
         all

@@ -29,6 +29,14 @@ struct RawPolicy {
     registries: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     exception: Vec<Spanned<RawException>>,
+    cache: Option<RawCache>,
+}
+
+/// `[cache]`: where registry facts are kept (a file or a postgres:// URL).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCache {
+    location: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -276,11 +284,23 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
         });
     }
 
+    let cache = match raw.cache.and_then(|c| c.location) {
+        Some(l) if l.get_ref().trim().is_empty() => {
+            return Err(at(
+                l.span(),
+                "cache.location is empty (expected a file path or \"postgres://USER@HOST:PORT/DB\")".into(),
+            ));
+        }
+        Some(l) => Some(l.into_inner().trim().to_string()),
+        None => None,
+    };
+
     Ok(Policy {
         thresholds,
         rules,
         registries,
         exceptions,
+        cache,
     })
 }
 

@@ -79,6 +79,8 @@ pub struct Policy {
     /// `[registries]`: ecosystem → registry URL, for the resolve stage.
     pub registries: BTreeMap<String, String>,
     pub exceptions: Vec<Exception>,
+    /// `[cache] location`: a file or a database URL, as written.
+    pub cache: Option<String>,
 }
 
 impl Policy {

@@ -7,17 +7,8 @@
 //! The per-package facts stay in the `packages` table; this table only
 //! spares the downloads.
 
-use std::path::Path;
-use std::sync::Mutex;
-use std::time::Duration;
-
-use rusqlite::{Connection, OptionalExtension, params};
-
 use super::client::Validators;
 use super::http::{Got, Target};
-
-/// Stored indexes not fetched or confirmed for this long are deleted.
-const KEEP_DAYS: i64 = 30;
 
 /// One stored index.
 pub struct Stored {
@@ -25,94 +16,18 @@ pub struct Stored {
     pub body: Vec<u8>,
 }
 
-/// The cache's `indexes` table, on a connection of its own so archive
-/// clients on several threads can share it.
-pub struct IndexCache {
-    conn: Mutex<Connection>,
-    writable: bool,
-}
-
-impl IndexCache {
-    /// Opens the table in the cache at `path` (which [`super::cache::Cache`]
-    /// has created and migrated).
-    pub fn open(path: &Path, writable: bool) -> Result<IndexCache, String> {
-        let flags = if writable {
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
-        } else {
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-        };
-        let conn =
-            Connection::open_with_flags(path, flags | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| format!("cannot open the index cache {}: {e}", path.display()))?;
-        conn.busy_timeout(Duration::from_secs(60))
-            .map_err(|e| e.to_string())?;
-        if writable {
-            // Indexes nobody confirmed for a month are gone from their archives anyway.
-            let cutoff = jiff::Timestamp::now()
-                .checked_sub(jiff::SignedDuration::from_hours(24 * KEEP_DAYS))
-                .map(|t| t.to_string())
-                .unwrap_or_default();
-            let _ = conn.execute("DELETE FROM indexes WHERE fetched_at < ?1", params![cutoff]);
-        }
-        Ok(IndexCache {
-            conn: Mutex::new(conn),
-            writable,
-        })
-    }
-
-    pub fn get(&self, url: &str) -> Option<Stored> {
-        let conn = self.conn.lock().ok()?;
-        conn.query_row(
-            "SELECT etag, last_modified, body FROM indexes WHERE url = ?1",
-            params![url],
-            |r| {
-                Ok(Stored {
-                    validators: Validators {
-                        etag: r.get(0)?,
-                        last_modified: r.get(1)?,
-                    },
-                    body: r.get(2)?,
-                })
-            },
-        )
-        .optional()
-        .ok()
-        .flatten()
-    }
-
-    /// Stores (or replaces) an index that was checked; a failure only costs a later download.
-    pub fn put(&self, url: &str, validators: &Validators, body: &[u8]) {
-        if !self.writable {
-            return;
-        }
-        if let Ok(conn) = self.conn.lock() {
-            let _ = conn.execute(
-                "INSERT OR REPLACE INTO indexes (url, etag, last_modified, fetched_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    url,
-                    validators.etag,
-                    validators.last_modified,
-                    jiff::Timestamp::now().to_string(),
-                    body
-                ],
-            );
-        }
-    }
-
+/// Where archive indexes are kept: the cache's `indexes` table, in SQLite or
+/// PostgreSQL. Failures only cost a later download, so nothing here fails.
+pub trait IndexStore: Send + Sync {
+    fn get(&self, url: &str) -> Option<Stored>;
+    /// Stores (or replaces) an index that was checked.
+    fn put(&self, url: &str, validators: &Validators, body: &[u8]);
     /// Marks a stored index as confirmed now (a 304, a by-hash reuse).
-    fn touch(&self, url: &str) {
-        if !self.writable {
-            return;
-        }
-        if let Ok(conn) = self.conn.lock() {
-            let _ = conn.execute(
-                "UPDATE indexes SET fetched_at = ?2 WHERE url = ?1",
-                params![url, jiff::Timestamp::now().to_string()],
-            );
-        }
-    }
+    fn touch(&self, url: &str);
 }
+
+/// The index store of a scan's cache.
+pub type IndexCache = dyn IndexStore;
 
 /// How an index was obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

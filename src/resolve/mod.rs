@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cache::{Cache, Entry};
+use cache::{Cache, CacheBackend, Entry};
 use client::{ClientOptions, Fetched, Registries, Validators};
 use endpoints::Endpoint;
 
@@ -61,8 +61,8 @@ pub struct ResolveOptions {
     /// configuration was read for it (an unreadable or malformed file).
     pub endpoint_problems: Vec<(Ecosystem, String)>,
     pub client: ClientOptions,
-    /// The cache file; `None`: no cache.
-    pub cache: Option<PathBuf>,
+    /// The cache (a file, or a database a fleet shares); `None`: no cache.
+    pub cache: Option<cache::CacheLocation>,
     pub cache_ttl: Duration,
     /// A snapshot to use before cache and network.
     pub snapshot: Option<snapshot::Loaded>,
@@ -332,6 +332,8 @@ enum Plan {
         /// asked again, reported again.
         remembered: Option<String>,
     },
+    /// Fetched, failed, and nothing stored to fall back on.
+    Failed,
 }
 
 /// Resolves the packages of `inventory` without touching it.
@@ -389,24 +391,9 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     // at a configured endpoint, or, without one, at the registries the cache
     // already holds facts from (it is not created for that).
     let needs_cache = wanted.keys().any(|(eco, _)| endpoint_of(eco).is_some())
-        || (!wanted.is_empty() && options.cache.as_deref().is_some_and(Path::exists));
+        || (!wanted.is_empty() && options.cache.as_ref().is_some_and(|c| c.exists()));
     let mut cache = match (&options.cache, needs_cache) {
-        (Some(path), true) => match Cache::open(path) {
-            Ok((cache, w)) => {
-                warnings.extend(w);
-                if let Some(why) = cache.read_only() {
-                    warnings.push(format!(
-                        "the cache {} is read-only ({why}): its facts are used, but what this scan fetches is not stored",
-                        path.display()
-                    ));
-                }
-                Some(cache)
-            }
-            Err(e) => {
-                warnings.push(format!("{e}; resolving without a cache"));
-                None
-            }
-        },
+        (Some(location), true) => open_cache(location, options.offline, &mut warnings, &mut errors),
         _ => None,
     };
 
@@ -419,6 +406,20 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     let mut cached_registries: BTreeMap<Ecosystem, Vec<String>> = BTreeMap::new();
     // The registry whose cached facts stood in for a missing endpoint.
     let mut used_registry: BTreeMap<Ecosystem, String> = BTreeMap::new();
+
+    // What the cache holds for the packages at a configured endpoint, read at once.
+    let at_endpoints: Vec<cache::PackageKey> = wanted
+        .keys()
+        .filter_map(|(eco, name)| {
+            endpoint_of(eco).map(|e| cache::PackageKey {
+                ecosystem: eco.clone(),
+                registry: e.url.as_str().to_string(),
+                name: name.clone(),
+            })
+        })
+        .collect();
+    let mut stored = read_entries(cache.as_deref(), &at_endpoints, &mut warnings);
+    let mut remembered = read_failures(cache.as_deref(), &at_endpoints, &mut warnings);
 
     // Snapshot, then fresh cache, then the plan to fetch.
     let mut plans: Vec<((Ecosystem, String), Plan)> = Vec::with_capacity(wanted.len());
@@ -446,10 +447,10 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
             plans.push((key.clone(), Plan::Done(resolved)));
             continue;
         }
-        let Some(endpoint) = endpoint else {
+        if endpoint.is_none() {
             // No endpoint: the facts cached from whichever registry holds
             // the package, as they are (there is nothing to refresh them from).
-            let found = match &cache {
+            let found = match cache.as_deref() {
                 Some(c) => lookup_any_registry(c, eco, name, &mut cached_registries),
                 None => Ok(None),
             };
@@ -471,243 +472,164 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
             };
             plans.push((key.clone(), plan));
             continue;
-        };
-        let stored = match &cache {
-            Some(c) => match c.get(eco, endpoint.url.as_str(), name) {
-                Ok(e) => e,
-                Err(e) => {
-                    warnings.push(e);
-                    None
-                }
-            },
-            None => None,
-        };
-        let plan = match stored {
+        }
+        let plan = match stored.remove(key) {
             Some(entry) if options.offline || is_fresh(&entry, w, now_real, ttl) => {
                 let source = FactSource::Cache {
                     fetched_at: entry.fetched_at.clone(),
                 };
                 Plan::Done(Resolved { entry, source })
             }
-            stale if !options.offline => {
-                let remembered = match &cache {
-                    Some(c) => match c.failure(eco, endpoint.url.as_str(), name) {
-                        Ok(f) => f.and_then(|f| recent_failure(&f, now_real, failure_ttl)),
-                        Err(e) => {
-                            warnings.push(e);
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                Plan::Fetch { stale, remembered }
-            }
+            stale if !options.offline => Plan::Fetch {
+                stale,
+                remembered: remembered
+                    .remove(key)
+                    .and_then(|f| recent_failure(&f, now_real, failure_ttl)),
+            },
             _ => Plan::Unresolved,
         };
         plans.push((key.clone(), plan));
     }
 
-    // Fetch what is left, all at once, bounded per registry by the client.
-    let to_fetch: Vec<usize> = plans
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, p))| {
-            matches!(
-                p,
-                Plan::Fetch {
-                    remembered: None,
-                    ..
-                }
-            )
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let mut fetched: BTreeMap<usize, Fetched> = BTreeMap::new();
-    let mut archive_indexes = Vec::new();
-    if !to_fetch.is_empty() {
-        let jobs: Vec<Job> = to_fetch
-            .iter()
-            .map(|&i| {
-                let ((eco, name), plan) = &plans[i];
-                let validators = match plan {
-                    Plan::Fetch { stale: Some(e), .. } => Some(Validators {
-                        etag: e.etag.clone(),
-                        last_modified: e.last_modified.clone(),
-                    })
-                    .filter(|v| !v.is_empty()),
-                    _ => None,
-                };
-                let w = &wanted[&(eco.clone(), name.clone())];
-                Job {
-                    index: i,
-                    ecosystem: eco.clone(),
-                    name: name.clone(),
-                    versions: w.versions.iter().cloned().collect(),
-                    validators,
-                    architectures: w.architectures.clone(),
-                }
-            })
-            .collect();
-        // Archive indexes are kept in the cache beside the facts.
-        let indexes = cache.as_ref().and_then(|c| {
-            index_cache::IndexCache::open(c.path(), c.read_only().is_none())
-                .ok()
-                .map(Arc::new)
-        });
-        match fetch_all(jobs, options, indexes) {
-            Ok((results, indexes)) => {
-                fetched = results;
-                archive_indexes = indexes;
-            }
-            Err(e) => {
-                for &i in &to_fetch {
-                    fetched.insert(i, Fetched::Failed(e.clone()));
-                }
-            }
+    let mut settle = Settle {
+        wanted: &wanted,
+        options,
+        fetched_at: report_time(now_real),
+        errors: Vec::new(),
+        to_store: Vec::new(),
+        failures_to_store: Vec::new(),
+        archive_indexes: Vec::new(),
+    };
+    // Failures remembered from an earlier scan are reported again, not asked again.
+    for (key, plan) in plans.iter_mut() {
+        if let Plan::Fetch {
+            remembered: Some(why),
+            ..
+        } = plan
+        {
+            let why = why.clone();
+            *plan = settle.answer(
+                key,
+                std::mem::replace(plan, Plan::Unresolved),
+                Fetched::Failed(why),
+            );
         }
     }
 
-    // Turn answers into facts; collect what the cache must learn.
-    let fetched_at = report_time(now_real);
-    let mut to_store: Vec<Entry> = Vec::new();
-    let mut failures_to_store: Vec<cache::Failure> = Vec::new();
-    let mut packages = BTreeMap::new();
-    let mut per_eco: BTreeMap<Ecosystem, EcosystemResolution> = BTreeMap::new();
-    let mut failed_keys: BTreeSet<(Ecosystem, String)> = BTreeSet::new();
-    for (i, (key, plan)) in plans.into_iter().enumerate() {
-        let (eco, name) = &key;
-        let stats = per_eco
-            .entry(eco.clone())
-            .or_insert_with(|| EcosystemResolution {
-                ecosystem: eco.clone(),
-                ..EcosystemResolution::default()
-            });
-        stats.packages += 1;
-        let resolved = match plan {
-            Plan::Done(r) => Some(r),
-            Plan::Unresolved => None,
-            Plan::Fetch { stale, remembered } => {
-                let endpoint = endpoint_of(eco)
-                    .map(|e| e.url.as_str().to_string())
-                    .unwrap_or_default();
-                let checked: Vec<String> = wanted[&key].versions.iter().cloned().collect();
-                let answer = match remembered {
-                    Some(why) => Fetched::Failed(why),
-                    None => fetched
-                        .remove(&i)
-                        .unwrap_or_else(|| Fetched::Failed("the fetch did not finish".to_string())),
-                };
-                // Worth remembering: the registry did not answer (after retries).
-                let answer = match answer {
-                    Fetched::Unavailable(why) => {
-                        failures_to_store.push(cache::Failure {
-                            ecosystem: eco.clone(),
-                            registry: endpoint.clone(),
-                            name: name.clone(),
-                            reason: why.clone(),
-                            failed_at: fetched_at.clone(),
-                        });
-                        Fetched::Failed(why)
+    // Single flight: what another scanner sharing the cache is fetching now
+    // is waited for and read from the cache, not fetched again.
+    let to_fetch: Vec<usize> = plans
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, p))| matches!(p, Plan::Fetch { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let keys_of =
+        |indices: &[usize], plans: &[((Ecosystem, String), Plan)]| -> Vec<cache::PackageKey> {
+            indices
+                .iter()
+                .map(|&i| {
+                    let (eco, name) = &plans[i].0;
+                    cache::PackageKey {
+                        ecosystem: eco.clone(),
+                        registry: endpoint_of(eco)
+                            .map(|e| e.url.to_string())
+                            .unwrap_or_default(),
+                        name: name.clone(),
                     }
-                    other => other,
-                };
-                let live = |facts: PackageFacts, validators: Validators| Resolved {
-                    entry: Entry {
-                        facts: PackageFacts {
-                            ecosystem: eco.clone(),
-                            registry: endpoint.clone(),
-                            name: name.clone(),
-                            ..facts
-                        },
-                        fetched_at: fetched_at.clone(),
-                        etag: validators.etag,
-                        last_modified: validators.last_modified,
-                        checked: checked.clone(),
-                    },
-                    source: FactSource::Live {
-                        fetched_at: fetched_at.clone(),
-                    },
-                };
-                match answer {
-                    Fetched::Facts { facts, validators } => Some(live(facts, validators)),
-                    Fetched::NotFound => Some(live(
-                        PackageFacts {
-                            presence: Presence::NotFound,
-                            ..PackageFacts::default()
-                        },
-                        Validators::default(),
-                    )),
-                    Fetched::NotModified => match stale {
-                        Some(old) => {
-                            let validators = Validators {
-                                etag: old.etag.clone(),
-                                last_modified: old.last_modified.clone(),
-                            };
-                            let mut r = live(old.facts, validators);
-                            let mut all: BTreeSet<String> = old.checked.into_iter().collect();
-                            all.extend(checked.iter().cloned());
-                            r.entry.checked = all.into_iter().collect();
-                            Some(r)
+                })
+                .collect()
+        };
+    let claimed = match cache.as_deref() {
+        Some(c) if !to_fetch.is_empty() => {
+            c.claim(&keys_of(&to_fetch, &plans)).unwrap_or_else(|e| {
+                warnings.push(e);
+                vec![true; to_fetch.len()]
+            })
+        }
+        _ => vec![true; to_fetch.len()],
+    };
+    let mut mine = Vec::new();
+    let mut others = Vec::new();
+    for (i, claimed_here) in to_fetch.into_iter().zip(claimed) {
+        if claimed_here {
+            mine.push(i);
+        } else {
+            others.push(i);
+        }
+    }
+    let indexes = cache.as_ref().and_then(|c| c.indexes());
+
+    settle.fetch(&mine, &mut plans, indexes.clone());
+    settle.store(cache.as_mut(), &mut warnings);
+    if let Some(c) = cache.as_deref() {
+        c.release();
+    }
+    if !others.is_empty() {
+        let keys = keys_of(&others, &plans);
+        let mut later = Vec::new();
+        if let Some(c) = cache.as_deref() {
+            c.wait_for_others(&keys, c.claim_ttl());
+            let mut now_stored = read_entries(Some(c), &keys, &mut warnings);
+            for &i in &others {
+                let (key, plan) = &mut plans[i];
+                match now_stored.remove(key) {
+                    Some(entry) if is_fresh(&entry, &wanted[key], jiff::Timestamp::now(), ttl) => {
+                        let source = FactSource::Cache {
+                            fetched_at: entry.fetched_at.clone(),
+                        };
+                        *plan = Plan::Done(Resolved { entry, source });
+                    }
+                    newer => {
+                        if let Plan::Fetch { stale, .. } = plan
+                            && newer.is_some()
+                        {
+                            *stale = newer;
                         }
-                        None => {
-                            errors.push(format!(
-                                "{}/{name}: the registry answered 304 Not Modified to an unconditional request",
-                                eco.as_str()
-                            ));
-                            failed_keys.insert(key.clone());
-                            None
-                        }
-                    },
-                    Fetched::Failed(why) | Fetched::Unavailable(why) => {
-                        errors.push(format!("{}/{name}: {why}", eco.as_str()));
-                        match stale {
-                            // Old facts beat none; they name their fetch time.
-                            Some(old) => {
-                                let source = FactSource::Cache {
-                                    fetched_at: old.fetched_at.clone(),
-                                };
-                                Some(Resolved { entry: old, source })
-                            }
-                            None => {
-                                failed_keys.insert(key.clone());
-                                None
-                            }
-                        }
+                        later.push(i);
                     }
                 }
             }
-        };
-        match &resolved {
-            Some(r) => {
+        } else {
+            later = others;
+        }
+        settle.fetch(&later, &mut plans, indexes);
+        settle.store(cache.as_mut(), &mut warnings);
+    }
+    let Settle {
+        errors: settle_errors,
+        mut archive_indexes,
+        ..
+    } = settle;
+    errors.extend(settle_errors);
+
+    // Count what each ecosystem got.
+    let mut packages = BTreeMap::new();
+    let mut per_eco: BTreeMap<Ecosystem, EcosystemResolution> = BTreeMap::new();
+    for (key, plan) in plans {
+        let stats = per_eco
+            .entry(key.0.clone())
+            .or_insert_with(|| EcosystemResolution {
+                ecosystem: key.0.clone(),
+                ..EcosystemResolution::default()
+            });
+        stats.packages += 1;
+        match plan {
+            Plan::Done(r) => {
                 match r.source {
-                    FactSource::Live { .. } => {
-                        stats.live += 1;
-                        to_store.push(r.entry.clone());
-                    }
+                    FactSource::Live { .. } => stats.live += 1,
                     FactSource::Cache { .. } => stats.cached += 1,
                     FactSource::Snapshot { .. } => stats.from_snapshot += 1,
                 }
                 if r.entry.facts.presence == Presence::NotFound {
                     stats.not_found += 1;
                 }
+                packages.insert(key, r);
             }
-            None if failed_keys.contains(&key) => stats.failed += 1,
-            None => {}
-        }
-        if let Some(r) = resolved {
-            packages.insert(key, r);
+            Plan::Failed => stats.failed += 1,
+            Plan::Unresolved | Plan::Fetch { .. } => {}
         }
     }
-
-    if let Some(c) = cache.as_mut()
-        && (!to_store.is_empty() || !failures_to_store.is_empty())
-    {
-        let entries: Vec<&Entry> = to_store.iter().collect();
-        if let Err(e) = c.store(&entries, &failures_to_store) {
-            warnings.push(e);
-        }
-    }
-
     // Endpoints and the reason for whatever stayed unresolved.
     for (eco, stats) in per_eco.iter_mut() {
         let configured = endpoint_of(eco);
@@ -814,7 +736,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
     }
     let resolution = Resolution {
         mode: if options.offline { "offline" } else { "online" }.to_string(),
-        cache: cache.as_ref().map(|c| c.path().display().to_string()),
+        cache: cache.as_ref().map(|c| c.location()),
         snapshot: options
             .snapshot
             .as_ref()
@@ -832,7 +754,7 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
 /// The facts of `name` cached from any registry, the most recently used
 /// registry first; `registries` keeps each ecosystem's list between calls.
 fn lookup_any_registry(
-    cache: &Cache,
+    cache: &dyn CacheBackend,
     eco: &Ecosystem,
     name: &str,
     registries: &mut BTreeMap<Ecosystem, Vec<String>>,
@@ -841,11 +763,266 @@ fn lookup_any_registry(
         registries.insert(eco.clone(), cache.registries(eco)?);
     }
     for registry in &registries[eco] {
-        if let Some(entry) = cache.get(eco, registry, name)? {
+        let key = cache::PackageKey {
+            ecosystem: eco.clone(),
+            registry: registry.clone(),
+            name: name.to_string(),
+        };
+        if let Some(entry) = cache.get_many(std::slice::from_ref(&key))?.pop().flatten() {
             return Ok(Some(entry));
         }
     }
     Ok(None)
+}
+
+/// Opens the scan's cache. One that cannot be used is a warning — and,
+/// offline, an error in the report: nothing else could give the facts.
+fn open_cache(
+    location: &cache::CacheLocation,
+    offline: bool,
+    warnings: &mut Vec<String>,
+    errors: &mut Vec<String>,
+) -> Option<Cache> {
+    match cache::open(location) {
+        Ok((cache, w)) => {
+            warnings.extend(w);
+            if let Some(why) = cache.read_only() {
+                warnings.push(format!(
+                    "the cache {location} is read-only ({why}): its facts are used, but what this scan fetches is not stored"
+                ));
+            }
+            Some(cache)
+        }
+        Err(e) if offline => {
+            let message = format!(
+                "{e}; offline, no fact can come from anywhere else: packages without a snapshot stay unresolved"
+            );
+            warnings.push(message.clone());
+            errors.push(message);
+            None
+        }
+        Err(e) => {
+            warnings.push(format!("{e}; resolving without a cache"));
+            None
+        }
+    }
+}
+
+/// The cached entries of `keys`, by package; a failed read is one warning.
+fn read_entries(
+    cache: Option<&dyn CacheBackend>,
+    keys: &[cache::PackageKey],
+    warnings: &mut Vec<String>,
+) -> BTreeMap<(Ecosystem, String), Entry> {
+    let Some(c) = cache.filter(|_| !keys.is_empty()) else {
+        return BTreeMap::new();
+    };
+    match c.get_many(keys) {
+        Ok(found) => keys
+            .iter()
+            .zip(found)
+            .filter_map(|(k, e)| e.map(|e| ((k.ecosystem.clone(), k.name.clone()), e)))
+            .collect(),
+        Err(e) => {
+            warnings.push(e);
+            BTreeMap::new()
+        }
+    }
+}
+
+/// The failures remembered for `keys`, by package; a failed read is one warning.
+fn read_failures(
+    cache: Option<&dyn CacheBackend>,
+    keys: &[cache::PackageKey],
+    warnings: &mut Vec<String>,
+) -> BTreeMap<(Ecosystem, String), cache::Failure> {
+    let Some(c) = cache.filter(|_| !keys.is_empty()) else {
+        return BTreeMap::new();
+    };
+    match c.failures(keys) {
+        Ok(found) => keys
+            .iter()
+            .zip(found)
+            .filter_map(|(k, f)| f.map(|f| ((k.ecosystem.clone(), k.name.clone()), f)))
+            .collect(),
+        Err(e) => {
+            warnings.push(e);
+            BTreeMap::new()
+        }
+    }
+}
+
+/// Turns registry answers into facts, round by round, and gathers what the
+/// cache must learn.
+struct Settle<'a> {
+    wanted: &'a BTreeMap<(Ecosystem, String), Wanted>,
+    options: &'a ResolveOptions,
+    /// The time live facts are stamped with.
+    fetched_at: String,
+    errors: Vec<String>,
+    to_store: Vec<Entry>,
+    failures_to_store: Vec<cache::Failure>,
+    archive_indexes: Vec<(Ecosystem, crate::model::ArchiveIndex)>,
+}
+
+impl Settle<'_> {
+    /// Fetches the packages of the plans at `indices` and settles each.
+    fn fetch(
+        &mut self,
+        indices: &[usize],
+        plans: &mut [((Ecosystem, String), Plan)],
+        indexes: Option<Arc<index_cache::IndexCache>>,
+    ) {
+        if indices.is_empty() {
+            return;
+        }
+        let jobs: Vec<Job> = indices
+            .iter()
+            .map(|&i| {
+                let ((eco, name), plan) = &plans[i];
+                let validators = match plan {
+                    Plan::Fetch { stale: Some(e), .. } => Some(Validators {
+                        etag: e.etag.clone(),
+                        last_modified: e.last_modified.clone(),
+                    })
+                    .filter(|v| !v.is_empty()),
+                    _ => None,
+                };
+                let w = &self.wanted[&(eco.clone(), name.clone())];
+                Job {
+                    index: i,
+                    ecosystem: eco.clone(),
+                    name: name.clone(),
+                    versions: w.versions.iter().cloned().collect(),
+                    validators,
+                    architectures: w.architectures.clone(),
+                }
+            })
+            .collect();
+        let mut fetched = match fetch_all(jobs, self.options, indexes) {
+            Ok((results, archive_indexes)) => {
+                self.archive_indexes.extend(archive_indexes);
+                results
+            }
+            Err(e) => indices
+                .iter()
+                .map(|&i| (i, Fetched::Failed(e.clone())))
+                .collect(),
+        };
+        for &i in indices {
+            let (key, plan) = &mut plans[i];
+            let answer = fetched
+                .remove(&i)
+                .unwrap_or_else(|| Fetched::Failed("the fetch did not finish".to_string()));
+            let taken = std::mem::replace(plan, Plan::Unresolved);
+            *plan = self.answer(key, taken, answer);
+        }
+    }
+
+    /// The plan of a package once the registry answered (or a remembered failure stood for it).
+    fn answer(&mut self, key: &(Ecosystem, String), plan: Plan, answer: Fetched) -> Plan {
+        let Plan::Fetch { stale, .. } = plan else {
+            return plan;
+        };
+        let (eco, name) = key;
+        let endpoint = self
+            .options
+            .endpoints
+            .iter()
+            .find(|e| e.ecosystem == *eco)
+            .map(|e| e.url.as_str().to_string())
+            .unwrap_or_default();
+        let checked: Vec<String> = self.wanted[key].versions.iter().cloned().collect();
+        // Worth remembering: the registry did not answer (after retries).
+        let answer = match answer {
+            Fetched::Unavailable(why) => {
+                self.failures_to_store.push(cache::Failure {
+                    ecosystem: eco.clone(),
+                    registry: endpoint.clone(),
+                    name: name.clone(),
+                    reason: why.clone(),
+                    failed_at: self.fetched_at.clone(),
+                });
+                Fetched::Failed(why)
+            }
+            other => other,
+        };
+        let fetched_at = self.fetched_at.clone();
+        let live = |facts: PackageFacts, validators: Validators| Resolved {
+            entry: Entry {
+                facts: PackageFacts {
+                    ecosystem: eco.clone(),
+                    registry: endpoint.clone(),
+                    name: name.clone(),
+                    ..facts
+                },
+                fetched_at: fetched_at.clone(),
+                etag: validators.etag,
+                last_modified: validators.last_modified,
+                checked: checked.clone(),
+            },
+            source: FactSource::Live {
+                fetched_at: fetched_at.clone(),
+            },
+        };
+        let resolved = match answer {
+            Fetched::Facts { facts, validators } => live(facts, validators),
+            Fetched::NotFound => live(
+                PackageFacts {
+                    presence: Presence::NotFound,
+                    ..PackageFacts::default()
+                },
+                Validators::default(),
+            ),
+            Fetched::NotModified => match stale {
+                Some(old) => {
+                    let validators = Validators {
+                        etag: old.etag.clone(),
+                        last_modified: old.last_modified.clone(),
+                    };
+                    let mut r = live(old.facts, validators);
+                    let mut all: BTreeSet<String> = old.checked.into_iter().collect();
+                    all.extend(checked.iter().cloned());
+                    r.entry.checked = all.into_iter().collect();
+                    r
+                }
+                None => {
+                    self.errors.push(format!(
+                        "{}/{name}: the registry answered 304 Not Modified to an unconditional request",
+                        eco.as_str()
+                    ));
+                    return Plan::Failed;
+                }
+            },
+            Fetched::Failed(why) | Fetched::Unavailable(why) => {
+                self.errors.push(format!("{}/{name}: {why}", eco.as_str()));
+                // Old facts beat none; they name their fetch time.
+                let Some(old) = stale else {
+                    return Plan::Failed;
+                };
+                let source = FactSource::Cache {
+                    fetched_at: old.fetched_at.clone(),
+                };
+                return Plan::Done(Resolved { entry: old, source });
+            }
+        };
+        self.to_store.push(resolved.entry.clone());
+        Plan::Done(resolved)
+    }
+
+    /// Stores what was learnt since the last call (all or nothing).
+    fn store(&mut self, cache: Option<&mut Cache>, warnings: &mut Vec<String>) {
+        let entries = std::mem::take(&mut self.to_store);
+        let failures = std::mem::take(&mut self.failures_to_store);
+        if let Some(c) = cache
+            && (!entries.is_empty() || !failures.is_empty())
+        {
+            let refs: Vec<&Entry> = entries.iter().collect();
+            if let Err(e) = c.store(&refs, &failures) {
+                warnings.push(e);
+            }
+        }
+    }
 }
 
 /// The message of a failure still within its time-to-live, or `None`.

@@ -1,4 +1,4 @@
-//! The SQLite cache of package facts, keyed by (ecosystem, registry, name).
+//! The SQLite cache: one file on one machine (the default).
 //!
 //! Several scans may share one cache: WAL lets readers and a writer work at
 //! once, and a busy timeout makes a second writer wait instead of failing.
@@ -10,10 +10,6 @@
 //! another application given as `--cache` is refused and never modified. A
 //! cache that cannot be written (a read-only mount) is read as it is.
 //!
-//! Lookups that failed after their retries (a registry down, refusing
-//! connections or timing out) are remembered for a short while, so that a
-//! broken registry does not cost every scan the full retry time; they are
-//! failures, never facts.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,16 +18,23 @@ use rusqlite::{
     Connection, ErrorCode, MAIN_DB, OpenFlags, OptionalExtension, TransactionBehavior, params,
 };
 
-use crate::model::{Ecosystem, PackageFacts, Presence};
+use std::sync::Arc;
+
+use super::sqlite_indexes::SqliteIndexes;
+use super::{CacheBackend, Entry, Failure, PackageKey, Stats, entry_of, status_str};
+use crate::model::Ecosystem;
+use crate::resolve::index_cache::IndexStore;
 
 /// Marks a SQLite file as a chainrisk cache: `CRSK`.
 pub const APPLICATION_ID: i32 = 0x4352_534B;
 
-/// Version of the stored layout. 1: `packages`; 2: and `failures`; 3: and
-/// `indexes` (distribution archive indexes, see `index_cache.rs`). Rows of an
-/// unknown version are dropped when the cache is opened (they would not
-/// deserialise into today's model).
-const SCHEMA_VERSION: i64 = 3;
+/// Version of the stored layout: the number of [`MIGRATIONS`] applied.
+const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The layout's history: migration `i` takes a cache from version `i` to
+/// `i + 1`. A cache is brought forward one step at a time and never
+/// rebuilt; a cache of a later version (a newer chainrisk) is left as it is.
+const MIGRATIONS: [&str; 3] = [CREATE_PACKAGES, CREATE_FAILURES, CREATE_INDEXES];
 
 /// How long a writer waits for another scan's transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -80,68 +83,13 @@ const CREATE_INDEXES: &str = "CREATE TABLE indexes (
      body          BLOB NOT NULL
  );";
 
-/// One package's facts as cached.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub facts: PackageFacts,
-    /// RFC 3339 time the facts were fetched (or last confirmed by a 304).
-    pub fetched_at: String,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    /// The versions the scan that fetched these facts asked about: a version
-    /// asked about but not listed is a fact too, not a reason to fetch again.
-    pub checked: Vec<String>,
-}
-
-impl Entry {
-    pub fn status(&self) -> Presence {
-        self.facts.presence
-    }
-}
-
-/// A lookup that failed after its retries, remembered briefly.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Failure {
-    pub ecosystem: Ecosystem,
-    pub registry: String,
-    pub name: String,
-    /// What happened, as the fetch reported it.
-    pub reason: String,
-    /// RFC 3339 time of the failure.
-    pub failed_at: String,
-}
-
-/// Counts for `chainrisk cache stats`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Stats {
-    pub path: PathBuf,
-    /// Entries per ecosystem, sorted by ecosystem.
-    pub per_ecosystem: Vec<(String, usize)>,
-    pub not_found: usize,
-    /// Bytes on disk (database and write-ahead log).
-    pub size_bytes: u64,
-    pub oldest: Option<String>,
-    pub newest: Option<String>,
-}
-
-impl Stats {
-    pub fn entries(&self) -> usize {
-        self.per_ecosystem.iter().map(|(_, n)| n).sum()
-    }
-}
-
-pub struct Cache {
+pub struct SqliteCache {
     conn: Connection,
     path: PathBuf,
     /// Why nothing can be written (a read-only file or directory), when so.
     read_only: Option<String>,
     /// Whether the `failures` table exists (a read-only cache of layout 1 has none).
     has_failures: bool,
-}
-
-/// The default cache file: `<user cache dir>/chainrisk/cache.sqlite3`.
-pub fn default_path() -> Option<PathBuf> {
-    dirs::cache_dir().map(|d| d.join("chainrisk").join("cache.sqlite3"))
 }
 
 /// Why a file could not be opened as a cache.
@@ -243,13 +191,13 @@ fn has_table(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
     .map(|n| n > 0)
 }
 
-impl Cache {
+impl SqliteCache {
     /// Opens (creating when needed) the cache at `path`. A file that is not a
     /// SQLite database is renamed `<path>.corrupt-<unix time>` and a new cache
     /// is built; the returned warnings say so. A database of another
     /// application is an error and is left as it is. A cache that cannot be
     /// written is opened read-only ([`Cache::read_only`] says why).
-    pub fn open(path: &Path) -> Result<(Cache, Vec<String>), String> {
+    pub fn open(path: &Path) -> Result<(SqliteCache, Vec<String>), String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.is_dir()
         {
@@ -265,7 +213,7 @@ impl Cache {
             OpenError::Unreadable(why) => format!("cannot use the cache {}: {why}", path.display()),
             OpenError::Sqlite(e) => format!("cannot open the cache {}: {e}", path.display()),
         };
-        match Cache::open_waiting(path) {
+        match SqliteCache::open_waiting(path) {
             Ok(cache) => Ok((cache, warnings)),
             Err(OpenError::Sqlite(e)) if is_corruption(&e) => {
                 let aside = move_aside(path)?;
@@ -274,7 +222,7 @@ impl Cache {
                     path.display(),
                     aside.display()
                 ));
-                let cache = Cache::open_waiting(path).map_err(describe)?;
+                let cache = SqliteCache::open_waiting(path).map_err(describe)?;
                 Ok((cache, warnings))
             }
             Err(e) => Err(describe(e)),
@@ -284,10 +232,10 @@ impl Cache {
     /// Opens, retrying while another scan holds a lock the busy handler does
     /// not wait for (SQLite returns "locked" at once when two connections
     /// switch a new file to WAL together).
-    fn open_waiting(path: &Path) -> Result<Cache, OpenError> {
+    fn open_waiting(path: &Path) -> Result<SqliteCache, OpenError> {
         let start = std::time::Instant::now();
         loop {
-            match Cache::open_checked(path) {
+            match SqliteCache::open_checked(path) {
                 Err(OpenError::Sqlite(e)) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
@@ -296,7 +244,7 @@ impl Cache {
         }
     }
 
-    fn open_checked(path: &Path) -> Result<Cache, OpenError> {
+    fn open_checked(path: &Path) -> Result<SqliteCache, OpenError> {
         // Opens read-write, or read-only when the file cannot be written.
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -305,13 +253,15 @@ impl Cache {
         match kind(&conn) {
             Ok(Kind::Foreign(why)) => return Err(OpenError::Foreign(why)),
             Ok(_) => {}
-            Err(e) if is_unwritable(&e) => return Cache::open_read_only(path, &e.to_string()),
+            Err(e) if is_unwritable(&e) => {
+                return SqliteCache::open_read_only(path, &e.to_string());
+            }
             Err(e) => return Err(e.into()),
         }
         if conn.is_readonly(MAIN_DB)? {
-            return Cache::open_read_only(path, "the file cannot be written");
+            return SqliteCache::open_read_only(path, "the file cannot be written");
         }
-        let mut cache = Cache {
+        let mut cache = SqliteCache {
             conn,
             path: path.to_path_buf(),
             read_only: None,
@@ -327,7 +277,7 @@ impl Cache {
         match prepared {
             Ok(()) => {}
             Err(OpenError::Sqlite(e)) if is_unwritable(&e) => {
-                return Cache::open_read_only(path, &e.to_string());
+                return SqliteCache::open_read_only(path, &e.to_string());
             }
             Err(e) => return Err(e),
         }
@@ -338,7 +288,7 @@ impl Cache {
     /// Opens a cache that cannot be written, for reading only. In a directory
     /// where SQLite cannot make the shared-memory file a WAL database needs,
     /// the file is opened as immutable (nothing else can be writing it there).
-    fn open_read_only(path: &Path, why: &str) -> Result<Cache, OpenError> {
+    fn open_read_only(path: &Path, why: &str) -> Result<SqliteCache, OpenError> {
         // Say which cannot be written: SQLite's own words name neither.
         let why = match std::fs::OpenOptions::new().write(true).open(path) {
             Err(e) => format!("the file cannot be written: {e}"),
@@ -373,7 +323,7 @@ impl Cache {
             Kind::Chainrisk { .. } | Kind::Unmarked => {}
         }
         let has_failures = has_table(&conn, "failures")?;
-        let cache = Cache {
+        let cache = SqliteCache {
             conn,
             path: path.to_path_buf(),
             read_only: Some(why),
@@ -397,36 +347,28 @@ impl Cache {
         Ok(())
     }
 
-    /// Creates the tables, upgrades layout 1, or rebuilds an unknown layout;
-    /// marks the file as chainrisk's. The file is judged again inside the
-    /// transaction: another process may have written it since.
+    /// Applies the migrations the file lacks and marks it as chainrisk's.
+    /// The file is judged again inside the transaction: another process may
+    /// have written it since.
     fn migrate(&mut self) -> Result<(), OpenError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (version, marked) = match kind(&tx)? {
             Kind::Foreign(why) => return Err(OpenError::Foreign(why)),
-            Kind::Empty => (None, false),
-            Kind::Unmarked => (Some(1), false),
-            Kind::Chainrisk { version } => (Some(version), true),
+            Kind::Empty => (0, false),
+            Kind::Unmarked => (1, false),
+            Kind::Chainrisk { version } => (version, true),
         };
-        match version {
-            Some(SCHEMA_VERSION) => {}
-            Some(2) => tx.execute_batch(CREATE_INDEXES)?,
-            Some(1) => {
-                tx.execute_batch(CREATE_FAILURES)?;
-                tx.execute_batch(CREATE_INDEXES)?;
-            }
-            _ => {
-                tx.execute_batch(
-                    "DROP TABLE IF EXISTS packages; DROP TABLE IF EXISTS failures; DROP TABLE IF EXISTS indexes;",
-                )?;
-                tx.execute_batch(CREATE_PACKAGES)?;
-                tx.execute_batch(CREATE_FAILURES)?;
-                tx.execute_batch(CREATE_INDEXES)?;
-            }
+        if version > SCHEMA_VERSION {
+            return Err(OpenError::Unreadable(format!(
+                "it is of layout {version}, written by a newer chainrisk (this one knows up to {SCHEMA_VERSION}); it was left as it is"
+            )));
         }
-        if version != Some(SCHEMA_VERSION) {
+        for step in MIGRATIONS.iter().skip(version.max(0) as usize) {
+            tx.execute_batch(step)?;
+        }
+        if version != SCHEMA_VERSION {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
         if !marked {
@@ -452,14 +394,7 @@ impl Cache {
             .is_ok()
     }
 
-    /// Why the cache cannot be written, when it cannot: it is read, and
-    /// nothing fetched is stored.
-    pub fn read_only(&self) -> Option<&str> {
-        self.read_only.as_deref()
-    }
-
-    /// The cached facts of one package, fresh or not. A row that does not
-    /// deserialise is treated as absent (it will be fetched and replaced).
+    /// The cached facts of one package, fresh or not.
     pub fn get(
         &self,
         ecosystem: &Ecosystem,
@@ -474,33 +409,10 @@ impl Cache {
             )
             .map_err(|e| self.error("read", e))?;
         let row = stmt
-            .query_row(params![ecosystem.as_str(), registry, name], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
+            .query_row(params![ecosystem.as_str(), registry, name], row_of)
             .optional()
             .map_err(|e| self.error("read", e))?;
-        Ok(row.and_then(entry_of))
-    }
-
-    /// The registries the cache holds facts from for `ecosystem`, the most
-    /// recently used first: where to look when no endpoint is configured.
-    pub fn registries(&self, ecosystem: &Ecosystem) -> Result<Vec<String>, String> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT registry FROM packages WHERE ecosystem = ?1
-                 GROUP BY registry ORDER BY MAX(fetched_at) DESC, registry",
-            )
-            .map_err(|e| self.error("read", e))?;
-        stmt.query_map([ecosystem.as_str()], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.error("read", e))
+        Ok(row.and_then(|(f, at, etag, lm, checked)| entry_of(&f, at, etag, lm, &checked)))
     }
 
     /// The failure remembered for one package, however old.
@@ -533,7 +445,7 @@ impl Cache {
         .map_err(|e| self.error("read", e))
     }
 
-    /// Stores entries in one transaction, replacing earlier rows of the same package.
+    /// Stores entries in one transaction.
     pub fn put_all<'a>(
         &mut self,
         entries: impl IntoIterator<Item = &'a Entry>,
@@ -542,37 +454,14 @@ impl Cache {
         self.store(&entries, &[])
     }
 
-    /// Stores facts and failures in one transaction. A package's facts
-    /// replace its earlier facts and any failure remembered for it; a
-    /// failure leaves its facts as they were. Returns the number of facts
-    /// stored; a read-only cache stores nothing.
-    pub fn store(&mut self, entries: &[&Entry], failures: &[Failure]) -> Result<usize, String> {
-        if self.read_only.is_some() {
-            return Ok(0);
-        }
-        let start = std::time::Instant::now();
-        loop {
-            match self.write_once(entries, failures) {
-                // Busy beyond what the busy handler waits for: try the whole transaction again.
-                Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(e) => {
-                    return Err(format!(
-                        "cannot write the cache {}: {e}",
-                        self.path.display()
-                    ));
-                }
-                Ok(n) => return Ok(n),
-            }
-        }
-    }
-
     fn write_once(&mut self, entries: &[&Entry], failures: &[Failure]) -> rusqlite::Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut stored = 0;
         {
+            // Facts fetched earlier than those stored (a slower scan finishing
+            // later) do not replace them.
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO packages
                    (ecosystem, registry, name, status, facts, fetched_at, etag, last_modified, checked)
@@ -580,7 +469,8 @@ impl Cache {
                  ON CONFLICT (ecosystem, registry, name) DO UPDATE SET
                    status = excluded.status, facts = excluded.facts,
                    fetched_at = excluded.fetched_at, etag = excluded.etag,
-                   last_modified = excluded.last_modified, checked = excluded.checked",
+                   last_modified = excluded.last_modified, checked = excluded.checked
+                 WHERE excluded.fetched_at >= packages.fetched_at",
             )?;
             let mut forget = tx.prepare_cached(
                 "DELETE FROM failures WHERE ecosystem = ?1 AND registry = ?2 AND name = ?3",
@@ -590,7 +480,7 @@ impl Cache {
                 let facts = serde_json::to_string(&e.facts).unwrap_or_else(|_| "{}".into());
                 let checked = serde_json::to_string(&e.checked).unwrap_or_else(|_| "[]".into());
                 let key = params![e.facts.ecosystem.as_str(), e.facts.registry, e.facts.name];
-                stmt.execute(params![
+                stored += stmt.execute(params![
                     e.facts.ecosystem.as_str(),
                     e.facts.registry,
                     e.facts.name,
@@ -620,11 +510,78 @@ impl Cache {
             }
         }
         tx.commit()?;
-        Ok(entries.len())
+        Ok(stored)
     }
 
-    /// Every entry, for exporting the whole cache as a snapshot.
-    pub fn all(&self) -> Result<Vec<Entry>, String> {
+    fn error(&self, what: &str, e: rusqlite::Error) -> String {
+        format!("cannot {what} the cache {}: {e}", self.path.display())
+    }
+}
+
+/// One `packages` row's columns: facts, fetched_at, etag, last_modified, checked.
+type Row = (String, String, Option<String>, Option<String>, String);
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+impl CacheBackend for SqliteCache {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    fn get_many(&self, keys: &[PackageKey]) -> Result<Vec<Option<Entry>>, String> {
+        keys.iter()
+            .map(|k| self.get(&k.ecosystem, &k.registry, &k.name))
+            .collect()
+    }
+
+    fn registries(&self, ecosystem: &Ecosystem) -> Result<Vec<String>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT registry FROM packages WHERE ecosystem = ?1
+                 GROUP BY registry ORDER BY MAX(fetched_at) DESC, registry",
+            )
+            .map_err(|e| self.error("read", e))?;
+        stmt.query_map([ecosystem.as_str()], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error("read", e))
+    }
+
+    fn failures(&self, keys: &[PackageKey]) -> Result<Vec<Option<Failure>>, String> {
+        keys.iter()
+            .map(|k| self.failure(&k.ecosystem, &k.registry, &k.name))
+            .collect()
+    }
+
+    fn store(&mut self, entries: &[&Entry], failures: &[Failure]) -> Result<usize, String> {
+        if self.read_only.is_some() {
+            return Ok(0);
+        }
+        let start = std::time::Instant::now();
+        loop {
+            match self.write_once(entries, failures) {
+                // Busy beyond what the busy handler waits for: try the whole transaction again.
+                Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "cannot write the cache {}: {e}",
+                        self.path.display()
+                    ));
+                }
+                Ok(n) => return Ok(n),
+            }
+        }
+    }
+
+    fn all(&self) -> Result<Vec<Entry>, String> {
         let mut stmt = self
             .conn
             .prepare(
@@ -633,26 +590,19 @@ impl Cache {
             )
             .map_err(|e| self.error("read", e))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
+            .query_map([], row_of)
             .map_err(|e| self.error("read", e))?;
         let mut out = Vec::new();
         for row in rows {
-            if let Some(entry) = entry_of(row.map_err(|e| self.error("read", e))?) {
+            let (f, at, etag, lm, checked) = row.map_err(|e| self.error("read", e))?;
+            if let Some(entry) = entry_of(&f, at, etag, lm, &checked) {
                 out.push(entry);
             }
         }
         Ok(out)
     }
 
-    pub fn stats(&self) -> Result<Stats, String> {
+    fn stats(&self) -> Result<Stats, String> {
         let err = |e| self.error("read", e);
         let mut per_ecosystem = Vec::new();
         {
@@ -684,6 +634,13 @@ impl Cache {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(err)?;
+        let indexes: i64 = if self.has_indexes() {
+            self.conn
+                .query_row("SELECT COUNT(*) FROM indexes", [], |r| r.get(0))
+                .map_err(err)?
+        } else {
+            0
+        };
         let size_bytes = ["", "-wal"]
             .iter()
             .filter_map(|suffix| {
@@ -693,68 +650,58 @@ impl Cache {
             })
             .sum();
         Ok(Stats {
-            path: self.path.clone(),
+            location: self.location(),
             per_ecosystem,
             not_found: not_found.max(0) as usize,
             size_bytes,
             oldest,
             newest,
+            indexes: indexes.max(0) as usize,
         })
     }
 
-    /// Removes every entry; returns how many there were.
-    pub fn clear(&mut self) -> Result<usize, String> {
+    fn clear(&mut self, older_than: Option<jiff::Timestamp>) -> Result<usize, String> {
         if let Some(why) = &self.read_only {
             return Err(format!(
                 "cannot clear the cache {}: it cannot be written ({why})",
                 self.path.display()
             ));
         }
-        let n = self
-            .conn
-            .execute("DELETE FROM packages", [])
-            .map_err(|e| self.error("clear", e))?;
-        self.conn
-            .execute("DELETE FROM failures", [])
-            .map_err(|e| self.error("clear", e))?;
+        // Every time in the cache is written as RFC 3339 in UTC: text order is time order.
+        let cutoff = older_than.map(|t| t.to_string());
+        let mut tables = vec![("packages", "fetched_at"), ("failures", "failed_at")];
         if self.has_indexes() {
-            self.conn
-                .execute("DELETE FROM indexes", [])
-                .map_err(|e| self.error("clear", e))?;
+            tables.push(("indexes", "fetched_at"));
         }
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("cannot clear the cache {}: {e}", self.path.display()))?;
+        let mut removed = 0;
+        for (table, column) in tables {
+            let n = match &cutoff {
+                None => tx.execute(&format!("DELETE FROM {table}"), []),
+                Some(c) => tx.execute(&format!("DELETE FROM {table} WHERE {column} < ?1"), [c]),
+            }
+            .map_err(|e| format!("cannot clear the cache {}: {e}", self.path.display()))?;
+            if table == "packages" {
+                removed = n;
+            }
+        }
+        tx.commit()
+            .map_err(|e| format!("cannot clear the cache {}: {e}", self.path.display()))?;
         // Give the space back; a failure here (another scan reading) is harmless.
         let _ = self.conn.execute_batch("VACUUM");
-        Ok(n)
+        Ok(removed)
     }
 
-    fn error(&self, what: &str, e: rusqlite::Error) -> String {
-        format!("cannot {what} the cache {}: {e}", self.path.display())
-    }
-}
-
-/// An entry from its row; `None` when the facts do not deserialise.
-fn entry_of(
-    (facts, fetched_at, etag, last_modified, checked): (
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-    ),
-) -> Option<Entry> {
-    Some(Entry {
-        facts: serde_json::from_str(&facts).ok()?,
-        fetched_at,
-        etag,
-        last_modified,
-        checked: serde_json::from_str(&checked).unwrap_or_default(),
-    })
-}
-
-fn status_str(p: Presence) -> &'static str {
-    match p {
-        Presence::Found => "found",
-        Presence::NotFound => "not_found",
+    fn indexes(&self) -> Option<Arc<dyn IndexStore>> {
+        if !self.has_indexes() {
+            return None;
+        }
+        SqliteIndexes::open(&self.path, self.read_only.is_none())
+            .ok()
+            .map(|i| Arc::new(i) as Arc<dyn IndexStore>)
     }
 }
 
@@ -822,6 +769,7 @@ fn move_aside(path: &Path) -> Result<PathBuf, String> {
 mod tests {
     use super::*;
     use crate::model::ReleaseFacts;
+    use crate::model::{PackageFacts, Presence};
 
     fn entry(eco: Ecosystem, name: &str, fetched_at: &str) -> Entry {
         Entry {
@@ -846,7 +794,7 @@ mod tests {
     fn stores_reads_replaces_counts_and_clears() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/cache.sqlite3");
-        let (mut cache, warnings) = Cache::open(&path).unwrap();
+        let (mut cache, warnings) = SqliteCache::open(&path).unwrap();
         assert!(warnings.is_empty());
         let a = entry(Ecosystem::Npm, "a", "2026-01-01T00:00:00Z");
         let mut b = entry(Ecosystem::Cargo, "b", "2026-01-02T00:00:00Z");
@@ -868,7 +816,7 @@ mod tests {
         cache.put_all([&a2]).unwrap();
         drop(cache);
 
-        let (mut cache, _) = Cache::open(&path).unwrap();
+        let (mut cache, _) = SqliteCache::open(&path).unwrap();
         let stats = cache.stats().unwrap();
         assert_eq!(
             stats.per_ecosystem,
@@ -879,7 +827,7 @@ mod tests {
         assert_eq!(stats.newest.as_deref(), Some("2026-02-01T00:00:00Z"));
         assert!(stats.size_bytes > 0);
         assert_eq!(cache.all().unwrap().len(), 2);
-        assert_eq!(cache.clear().unwrap(), 2);
+        assert_eq!(cache.clear(None).unwrap(), 2);
         assert_eq!(cache.stats().unwrap().entries(), 0);
     }
 
@@ -888,7 +836,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.sqlite3");
         std::fs::write(&path, vec![b'x'; 8192]).unwrap();
-        let (mut cache, warnings) = Cache::open(&path).unwrap();
+        let (mut cache, warnings) = SqliteCache::open(&path).unwrap();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains(".corrupt-"), "{}", warnings[0]);
         let aside: Vec<_> = std::fs::read_dir(dir.path())
@@ -941,7 +889,7 @@ mod tests {
                 conn.execute_batch(setup).unwrap();
             }
             let before = std::fs::read(&path).unwrap();
-            let Err(err) = Cache::open(&path) else {
+            let Err(err) = SqliteCache::open(&path) else {
                 panic!("{i}: a foreign database was taken for a cache");
             };
             assert!(
@@ -971,7 +919,7 @@ mod tests {
             )
             .unwrap();
         }
-        let (cache, warnings) = Cache::open(&path).unwrap();
+        let (cache, warnings) = SqliteCache::open(&path).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(cache.stats().unwrap().entries(), 1, "the facts are kept");
         let id: i64 = cache
@@ -992,7 +940,7 @@ mod tests {
             conn.execute_batch(CREATE_PACKAGES).unwrap();
             conn.execute_batch(CREATE_FAILURES).unwrap();
         }
-        let (_cache, warnings) = Cache::open(&path).unwrap();
+        let (_cache, warnings) = SqliteCache::open(&path).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -1005,7 +953,7 @@ mod tests {
                 // An empty file (mktemp) is an empty database: it may become a cache.
                 std::fs::write(&path, b"").unwrap();
             }
-            let (cache, _) = Cache::open(&path).unwrap();
+            let (cache, _) = SqliteCache::open(&path).unwrap();
             let id: i64 = cache
                 .conn
                 .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -1017,7 +965,7 @@ mod tests {
     #[test]
     fn failures_are_remembered_apart_from_facts_and_forgotten_on_success() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut cache, _) = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
+        let (mut cache, _) = SqliteCache::open(&dir.path().join("cache.sqlite3")).unwrap();
         let a = entry(Ecosystem::Npm, "a", "2026-01-01T00:00:00Z");
         let failed = Failure {
             ecosystem: Ecosystem::Npm,
@@ -1041,11 +989,11 @@ mod tests {
     }
 
     #[test]
-    fn rows_of_another_layout_are_dropped() {
+    fn a_cache_of_a_newer_layout_is_left_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.sqlite3");
         {
-            let (mut cache, _) = Cache::open(&path).unwrap();
+            let (mut cache, _) = SqliteCache::open(&path).unwrap();
             cache
                 .put_all([&entry(Ecosystem::Npm, "a", "2026-01-01T00:00:00Z")])
                 .unwrap();
@@ -1054,7 +1002,82 @@ mod tests {
                 .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
                 .unwrap();
         }
-        let (cache, _) = Cache::open(&path).unwrap();
-        assert_eq!(cache.stats().unwrap().entries(), 0);
+        let Err(e) = SqliteCache::open(&path) else {
+            panic!("a newer layout was opened");
+        };
+        assert!(e.contains("written by a newer chainrisk"), "{e}");
+        let conn = Connection::open(&path).unwrap();
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM packages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "nothing dropped");
+    }
+
+    #[test]
+    fn a_cache_of_each_earlier_layout_is_migrated_keeping_its_rows() {
+        for version in 1..SCHEMA_VERSION {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("cache.sqlite3");
+            {
+                let conn = Connection::open(&path).unwrap();
+                for step in &MIGRATIONS[..version as usize] {
+                    conn.execute_batch(step).unwrap();
+                }
+                conn.pragma_update(None, "user_version", version).unwrap();
+                conn.pragma_update(None, "application_id", APPLICATION_ID)
+                    .unwrap();
+                conn.execute(
+                    "INSERT INTO packages (ecosystem, registry, name, status, facts, fetched_at)
+                     VALUES ('npm', 'http://127.0.0.1:9/', 'kept', 'found', ?1, '2026-01-01T00:00:00Z')",
+                    [serde_json::to_string(&entry(Ecosystem::Npm, "kept", "x").facts).unwrap()],
+                )
+                .unwrap();
+            }
+            let (cache, _) = SqliteCache::open(&path).unwrap();
+            assert!(cache.has_indexes(), "layout {version}");
+            assert!(
+                cache
+                    .get(&Ecosystem::Npm, "http://127.0.0.1:9/", "kept")
+                    .unwrap()
+                    .is_some(),
+                "layout {version} kept its row"
+            );
+            let v: i64 = cache
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, SCHEMA_VERSION);
+        }
+    }
+
+    #[test]
+    fn older_facts_never_replace_newer_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut cache, _) = SqliteCache::open(&dir.path().join("c.sqlite3")).unwrap();
+        let newer = entry(Ecosystem::Npm, "a", "2026-06-01T00:00:00Z");
+        let mut older = entry(Ecosystem::Npm, "a", "2026-01-01T00:00:00Z");
+        older.facts.presence = Presence::NotFound;
+        assert_eq!(cache.put_all([&newer]).unwrap(), 1);
+        assert_eq!(cache.put_all([&older]).unwrap(), 0);
+        let got = cache
+            .get(&Ecosystem::Npm, &newer.facts.registry, "a")
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.fetched_at, newer.fetched_at);
+    }
+
+    #[test]
+    fn clear_older_than_keeps_what_is_recent() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut cache, _) = SqliteCache::open(&dir.path().join("c.sqlite3")).unwrap();
+        cache
+            .put_all([
+                &entry(Ecosystem::Npm, "old", "2026-01-01T00:00:00Z"),
+                &entry(Ecosystem::Npm, "new", "2026-06-01T00:00:00Z"),
+            ])
+            .unwrap();
+        let cutoff: jiff::Timestamp = "2026-03-01T00:00:00Z".parse().unwrap();
+        assert_eq!(cache.clear(Some(cutoff)).unwrap(), 1);
+        assert_eq!(cache.stats().unwrap().entries(), 1);
     }
 }
