@@ -67,6 +67,11 @@ fn hermetic_env() -> Vec<(&'static str, Option<std::ffi::OsString>)> {
         "CHAINRISK_REGISTRY_APK",
         "CHAINRISK_REGISTRY_RPM",
         "CHAINRISK_ALPINE_RELEASES",
+        "CHAINRISK_CACHE_CLAIM_TTL",
+        // libpq's environment, read for a postgres:// cache.
+        "PGPASSWORD",
+        "PGPASSFILE",
+        "PGUSER",
     ]
     .into_iter()
     .map(|name| (name, None))

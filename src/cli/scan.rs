@@ -133,7 +133,10 @@ pub fn run(args: &ScanArgs) -> u8 {
     );
     let mut assessment = Assessment::new(inventory, evaluation, report::format_time(now));
     assessment.invocation = Some(Invocation {
-        args: std::env::args().skip(1).collect(),
+        args: std::env::args()
+            .skip(1)
+            .map(|a| without_passwords(&a))
+            .collect(),
         offline: args.resolve.offline,
     });
     assessment.resolution = Some(outcome.resolution);
@@ -269,5 +272,62 @@ fn report_stale_exceptions(info: &crate::model::PolicyInfo) {
             }
             ExceptionState::Applied => {}
         }
+    }
+}
+
+/// An argument as the report may show it: a URL's password (a database
+/// cache's, a registry token in its user part) and `password=` parameters
+/// removed.
+fn without_passwords(arg: &str) -> String {
+    let mut out = String::with_capacity(arg.len());
+    let mut rest = arg;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let authority_end = after.find(['/', '?', '#', ' ']).unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(user_end) => {
+                let user = &authority[..user_end];
+                out.push_str(user.split(':').next().unwrap_or(""));
+                out.push_str(&authority[user_end..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
+    }
+    out.push_str(rest);
+    // `password=…` up to the next separator.
+    let mut cleaned = String::with_capacity(out.len());
+    let mut tail = out.as_str();
+    while let Some(i) = tail.find("password=") {
+        let value_start = i + "password=".len();
+        cleaned.push_str(&tail[..value_start]);
+        cleaned.push_str("***");
+        let value_end = tail[value_start..]
+            .find(['&', ' ', '#'])
+            .map_or(tail.len(), |e| value_start + e);
+        tail = &tail[value_end..];
+    }
+    cleaned.push_str(tail);
+    cleaned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_passwords;
+
+    #[test]
+    fn passwords_are_removed_from_arguments() {
+        assert_eq!(
+            without_passwords("--cache=postgres://u:s3cret@h:5432/db?sslmode=disable&password=x2"),
+            "--cache=postgres://u@h:5432/db?sslmode=disable&password=***"
+        );
+        assert_eq!(
+            without_passwords("npm=https://ci:tok@registry.example/npm/"),
+            "npm=https://ci@registry.example/npm/"
+        );
+        assert_eq!(without_passwords("fixtures/a b.json"), "fixtures/a b.json");
+        assert_eq!(without_passwords("http://h/p@q"), "http://h/p@q");
     }
 }

@@ -62,15 +62,16 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 /// The advisory lock migrations hold: `CRSK`.
 const MIGRATION_LOCK: i64 = 0x4352_534B;
 
+/// Whether the migrations table exists, read from the catalog's tables under
+/// the statement's snapshot: `to_regclass` answers from the session's
+/// catalog cache, which taking an advisory lock does not refresh, so a
+/// scanner that waited for another's migration would not see its tables.
+const MIGRATIONS_TABLE_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables
+     WHERE schemaname = 'chainrisk' AND tablename = 'schema_migrations')";
+
 /// The layout version of the database (0: no chainrisk cache in it).
 pub async fn version(client: &Object) -> Result<i32, tokio_postgres::Error> {
-    let exists: bool = client
-        .query_one(
-            "SELECT to_regclass('chainrisk.schema_migrations') IS NOT NULL",
-            &[],
-        )
-        .await?
-        .get(0);
+    let exists: bool = client.query_one(MIGRATIONS_TABLE_EXISTS, &[]).await?.get(0);
     if !exists {
         return Ok(0);
     }
@@ -90,13 +91,7 @@ pub async fn migrate(client: &mut Object, target: i32) -> Result<Vec<i32>, tokio
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
     // Judged again under the lock: another scanner may have migrated meanwhile.
-    let exists: bool = tx
-        .query_one(
-            "SELECT to_regclass('chainrisk.schema_migrations') IS NOT NULL",
-            &[],
-        )
-        .await?
-        .get(0);
+    let exists: bool = tx.query_one(MIGRATIONS_TABLE_EXISTS, &[]).await?.get(0);
     let current: i32 = if exists {
         tx.query_one(
             "SELECT COALESCE(MAX(version), 0) FROM chainrisk.schema_migrations",
