@@ -1318,3 +1318,60 @@ fn cargos_own_sparse_index_directory_names_its_registry() {
         "{by}"
     );
 }
+
+#[test]
+fn the_policy_names_the_cache_when_no_flag_or_variable_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = lockfile(dir.path(), &["left-pad"]);
+    let mock = registry_with(&["left-pad"]);
+    let from_policy = dir.path().join("from-policy.sqlite3");
+    let policy = write(
+        dir.path(),
+        "chainrisk.toml",
+        format!(
+            "[cache]\nlocation = {:?}\n",
+            from_policy.display().to_string()
+        )
+        .as_bytes(),
+    );
+    let npm = format!("npm={}", mock.url("npm/"));
+    let out = bin()
+        .env_remove("CHAINRISK_CACHE")
+        .args([
+            "scan",
+            lock.to_str().unwrap(),
+            "--registry",
+            &npm,
+            "--format",
+            "json",
+        ])
+        .arg("--policy")
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["resolution"]["cache"],
+        from_policy.display().to_string()
+    );
+    assert!(from_policy.exists());
+
+    // A URL of another kind is a usage error naming the key.
+    std::fs::write(&policy, "[cache]\nlocation = \"redis://127.0.0.1:6379\"\n").unwrap();
+    let out = bin()
+        .env_remove("CHAINRISK_CACHE")
+        .args(["scan", lock.to_str().unwrap(), "--registry", &npm])
+        .arg("--policy")
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cache.location: `redis://…`"), "{stderr}");
+}

@@ -1,7 +1,9 @@
 //! Writing an output file so that a failure never destroys what was there:
 //! the bytes go to a new temporary file in the same directory, which is
 //! flushed to disk and renamed over the target; on any error the temporary
-//! file is removed and the old file is left as it was.
+//! file is removed and the old file is left as it was. A target that is not
+//! a regular file (`/dev/null`, a FIFO, a terminal) is written in place:
+//! renaming over it would replace the device with a file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,13 @@ pub fn write_with(
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<(), String> {
     let shown = path.display();
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot write {shown}: {e}"))?;
+        return fill(&mut file).map_err(|e| format!("cannot write {shown}: {e}"));
+    }
     let (temp, mut file) =
         temporary_beside(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
     let written = fill(&mut file)
@@ -63,6 +72,13 @@ fn temporary_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_written_in_place_never_replaced() {
+        write_atomically(Path::new("/dev/null"), b"gone").unwrap();
+        let m = std::fs::metadata("/dev/null").unwrap();
+        assert!(!m.is_file(), "/dev/null is still a device");
+    }
 
     #[test]
     fn a_failed_write_leaves_the_old_file_and_no_temporary() {
