@@ -500,3 +500,77 @@ fn a_read_only_role_reads_the_shared_facts_and_writes_nothing() {
     let (report, _) = finished(out);
     assert_eq!(npm(&report)["cached"], 2);
 }
+
+#[test]
+fn distribution_indexes_are_kept_in_the_shared_cache() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.database("indexes");
+    // The loopback Debian archive of the archive tests.
+    let mock = MockRegistry::start();
+    let root = common::root().join("fixtures/archive");
+    for top in ["debian", "debian-security"] {
+        for file in common::files_under(&root.join(top)) {
+            let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
+            // Each file with a validator, then 304 to the conditional request
+            // a stored copy allows (without one, the 304 would be an error).
+            mock.route(
+                &format!("/{rel}"),
+                vec![
+                    Reply::new(200, std::fs::read(&file).unwrap()).header("ETag", "\"v1\""),
+                    Reply::status(304),
+                ],
+            );
+        }
+    }
+    let run = |extra: &[&str]| {
+        let mut c = std_bin();
+        c.args([
+            "scan",
+            "--format",
+            "json",
+            "fixtures/debian/minbase-bookworm.cdx.json",
+        ])
+        .args(["--archive-keyring", "fixtures/archive/test-archive-key.asc"])
+        .args(["--registry", &format!("deb={}", mock.url("debian"))])
+        .args([
+            "--registry",
+            &format!("deb-security={}", mock.url("debian-security")),
+        ])
+        .args(["--cache", &url])
+        .args(extra)
+        .current_dir(common::root());
+        finished(c.output().unwrap()).0
+    };
+    let del08 = |r: &Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "DEL-08")
+            .count()
+    };
+    let cold = run(&[]);
+    let cold_requests = mock.requests();
+    let stored: i64 = cluster
+        .psql("indexes", "SELECT COUNT(*) FROM chainrisk.indexes")
+        .parse()
+        .unwrap();
+    assert!(stored >= 4, "indexes stored: {stored}");
+    // Facts expired: every index is asked for again with its validator, and
+    // the 304 is answered from the copy in the shared cache.
+    mock.reset_counters();
+    let again = run(&["--cache-ttl", "0"]);
+    let sent = mock.received();
+    assert_eq!(sent.len(), cold_requests);
+    assert!(
+        sent.iter()
+            .all(|r| r.header("if-none-match") == Some("\"v1\"")),
+        "conditional requests only"
+    );
+    let errors = again["resolution"]["errors"].to_string();
+    assert!(!errors.contains("304"), "{errors}");
+    assert!(del08(&cold) >= 10);
+    assert_eq!(del08(&again), del08(&cold));
+}
