@@ -39,7 +39,7 @@ fn a_fifo_input_is_refused_at_once_not_read_forever() {
 }
 
 #[test]
-fn a_url_as_cache_is_a_usage_error_and_creates_nothing() {
+fn a_url_as_cache_is_a_usage_error_unless_postgres_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let demo = common::root().join("fixtures/demo/gsutil-5.29.cdx.json");
     for args in [
@@ -47,7 +47,7 @@ fn a_url_as_cache_is_a_usage_error_and_creates_nothing() {
             "scan",
             demo.to_str().unwrap(),
             "--cache",
-            "postgres://db.example/chainrisk",
+            "redis://127.0.0.1:1/0",
         ],
         vec!["cache", "stats", "--cache", "http://cache.example/x.db"],
     ] {
@@ -56,12 +56,24 @@ fn a_url_as_cache_is_a_usage_error_and_creates_nothing() {
             .args(&args)
             .assert()
             .code(2)
-            .stderr(predicates::str::contains("is a URL"));
+            .stderr(predicates::str::contains(
+                "is not a cache chainrisk can use",
+            ));
     }
+    // A database URL is a cache, not a path: nothing listens on port 1, the
+    // scan goes on without it.
+    bin()
+        .current_dir(dir.path())
+        .args(["scan", demo.to_str().unwrap(), "--offline"])
+        .args(["--cache", "postgres://scanner@127.0.0.1:1/chainrisk"])
+        .assert()
+        .stderr(predicates::str::contains(
+            "cannot open the cache postgres://scanner@127.0.0.1:1/chainrisk",
+        ));
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         0,
-        "no `postgres:` directory"
+        "no `postgres:` or `redis:` directory"
     );
 }
 

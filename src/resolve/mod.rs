@@ -558,11 +558,19 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
             others.push(i);
         }
     }
-    let indexes = cache.as_ref().and_then(|c| c.indexes());
+    // Archive indexes are kept in the cache beside the facts (opened only
+    // when something is fetched: opening one cleans out old indexes).
+    let indexes = if mine.is_empty() && others.is_empty() {
+        None
+    } else {
+        cache.as_ref().and_then(|c| c.indexes())
+    };
 
     settle.fetch(&mine, &mut plans, indexes.clone());
     settle.store(cache.as_mut(), &mut warnings);
-    if let Some(c) = cache.as_deref() {
+    if let Some(c) = cache.as_deref()
+        && !mine.is_empty()
+    {
         c.release();
     }
     if !others.is_empty() {
