@@ -419,23 +419,17 @@ async fn read_only_reason(client: &Object) -> Result<Option<String>, tokio_postg
     })
 }
 
-/// Keys as three parallel arrays, for `unnest`.
-fn columns(keys: &[PackageKey]) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
+/// Keys as three parallel arrays, for `unnest` (owned: queries run on the cache's runtime).
+fn owned_columns(keys: &[PackageKey]) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut e = Vec::with_capacity(keys.len());
     let mut r = Vec::with_capacity(keys.len());
     let mut n = Vec::with_capacity(keys.len());
     for k in keys {
-        e.push(k.ecosystem.as_str());
-        r.push(k.registry.as_str());
-        n.push(k.name.as_str());
+        e.push(k.ecosystem.as_str().to_string());
+        r.push(k.registry.clone());
+        n.push(k.name.clone());
     }
     (e, r, n)
-}
-
-fn owned_columns(keys: &[PackageKey]) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let (e, r, n) = columns(keys);
-    let own = |v: Vec<&str>| v.into_iter().map(str::to_string).collect();
-    (own(e), own(r), own(n))
 }
 
 fn db(e: tokio_postgres::Error) -> String {
