@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
+use super::view::NAMED_PER_GROUP;
 use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View};
 use crate::model::{Category, ExceptionState, Severity, untrusted};
 
@@ -620,9 +621,10 @@ fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
             esc(t.t("exc.accepted"))
         ));
     }
-    let names: Vec<String> = rg
+    let mut names: Vec<String> = rg
         .rows
         .iter()
+        .take(NAMED_PER_GROUP)
         .map(|r| {
             format!(
                 "<span class=\"comp\" id=\"{}\">{}</span>",
@@ -631,6 +633,12 @@ fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
             )
         })
         .collect();
+    if rg.rows.len() > NAMED_PER_GROUP {
+        names.push(format!(
+            "<span class=\"muted\">{}</span>",
+            esc(&t.n("f.more", rg.rows.len() - NAMED_PER_GROUP))
+        ));
+    }
     w!(
         out,
         "<tr class=\"finding grouped {sev}\" data-rule=\"{rule}\">\
@@ -963,7 +971,7 @@ fn inventory(v: &View, t: Tr, out: &mut String) {
     w!(
         out,
         "<details open>\n<summary>{}</summary>\n<table class=\"grid inventory\" id=\"inventory-table\">\n<thead><tr><th class=\"num\">id</th><th>{}</th><th>{}</th><th>purl</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(&t.n("inventory.summary", v.inventory.len())),
+        esc(&t.n("inventory.summary", v.inventory_total)),
         esc(t.t("component")),
         esc(t.t("version")),
         esc(t.t("supplier")),
@@ -994,7 +1002,15 @@ fn inventory(v: &View, t: Tr, out: &mut String) {
             esc(c.source.label())
         );
     }
-    w!(out, "</tbody>\n</table>\n</details>\n</section>\n");
+    w!(out, "</tbody>\n</table>\n");
+    if v.inventory_total > v.inventory.len() {
+        w!(
+            out,
+            "<p class=\"note\">{}</p>\n",
+            esc(&t.n("inventory.more", v.inventory_total - v.inventory.len()))
+        );
+    }
+    w!(out, "</details>\n</section>\n");
 }
 
 fn reproducibility(v: &View, t: Tr, out: &mut String) {

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
+use super::view::NAMED_PER_GROUP;
 use super::view::{FACTORS, FAMILIES, FindingRow, SECTIONS, View};
 use crate::model::{Category, ExceptionReport, untrusted};
 
@@ -422,14 +423,18 @@ fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
         "<details><summary>{}</summary>\n",
         t.n("f.grouped", rg.rows.len())
     );
-    let names: Vec<String> = rg
+    let mut names: Vec<String> = rg
         .rows
         .iter()
+        .take(NAMED_PER_GROUP)
         .map(|r| {
             let name = r.component_label(t);
             format!("<a id=\"f{}\"></a>F{} {}", r.number, r.number, cell(&name))
         })
         .collect();
+    if rg.rows.len() > NAMED_PER_GROUP {
+        names.push(t.n("f.more", rg.rows.len() - NAMED_PER_GROUP));
+    }
     w!(out, "{}\n\n</details>\n", names.join(" · "));
 }
 
@@ -673,7 +678,7 @@ fn inventory(v: &View, t: Tr, out: &mut String) {
     w!(
         out,
         "<details><summary>{}</summary>\n",
-        t.n("inventory.summary", v.inventory.len())
+        t.n("inventory.summary", v.inventory_total)
     );
     table_head(
         out,
@@ -705,6 +710,13 @@ fn inventory(v: &View, t: Tr, out: &mut String) {
             t.relation(r.relation),
             c.source.label(),
             r.findings
+        );
+    }
+    if v.inventory_total > v.inventory.len() {
+        w!(
+            out,
+            "\n{}",
+            t.n("inventory.more", v.inventory_total - v.inventory.len())
         );
     }
     w!(out, "\n</details>\n");

@@ -169,18 +169,24 @@ pub struct RuleGroup<'v, 'a> {
 
 impl<'a> SeverityGroup<'a> {
     /// The rows shown one by one, and the widespread rules' rows grouped
-    /// per rule (in rule order), for the human reports.
+    /// per rule (in rule order), for the human reports. A rule's findings
+    /// past the first [`DETAILED_PER_RULE`] of the group are grouped too.
     pub fn split<'v>(
         &'v self,
         widespread: &BTreeSet<String>,
     ) -> (Vec<&'v FindingRow<'a>>, Vec<RuleGroup<'v, 'a>>) {
         let mut single = Vec::new();
         let mut grouped: Vec<RuleGroup<'v, 'a>> = Vec::new();
+        let mut detailed: HashMap<&str, usize> = HashMap::new();
         for r in &self.rows {
             let rule = r.finding.rule.as_str();
             if !widespread.contains(rule) {
-                single.push(r);
-                continue;
+                let shown = detailed.entry(rule).or_default();
+                if *shown < DETAILED_PER_RULE {
+                    *shown += 1;
+                    single.push(r);
+                    continue;
+                }
             }
             match grouped.iter_mut().find(|g| g.rule == rule) {
                 Some(g) => g.rows.push(r),
@@ -193,6 +199,16 @@ impl<'a> SeverityGroup<'a> {
         (single, grouped)
     }
 }
+
+/// Findings of one rule and severity shown one by one in the human reports;
+/// the rest are grouped (JSON, SARIF and CSV keep one finding each), so a
+/// report of 100,000 components stays readable and its HTML small.
+pub const DETAILED_PER_RULE: usize = 100;
+/// Components named in one grouped entry; the rest are counted.
+pub const NAMED_PER_GROUP: usize = 1_000;
+/// Components listed in the human reports' inventory; the rest are counted
+/// (the JSON and CycloneDX reports list every one).
+pub const INVENTORY_LISTED: usize = 2_000;
 
 /// A rule that fires on at least this many components…
 const WIDESPREAD_MIN: usize = 10;
@@ -283,7 +299,9 @@ pub struct View<'a> {
     /// See [`widespread_rules`].
     pub widespread: BTreeSet<String>,
     pub unknowns: Vec<UnknownRow<'a>>,
+    /// The first [`INVENTORY_LISTED`] components.
     pub inventory: Vec<InventoryRow<'a>>,
+    pub inventory_total: usize,
     /// `online` / `offline` / how resolution ran; `None` when not recorded.
     pub mode: Option<String>,
     /// `None` when the report does not record the policy.
@@ -394,6 +412,7 @@ impl<'a> View<'a> {
         let inventory = a
             .components
             .iter()
+            .take(INVENTORY_LISTED)
             .map(|c| InventoryRow {
                 component: c,
                 relation: if c.root {
@@ -434,6 +453,7 @@ impl<'a> View<'a> {
             widespread: widespread_rules(a),
             unknowns,
             inventory,
+            inventory_total: a.components.len(),
             mode,
             policy: policy_view(a, &rules),
             baseline: a.baseline.as_ref(),
@@ -672,6 +692,58 @@ fn licences(c: &Component) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 2,500 components: none names a supplier (SBM-01 on every one, a
+    /// widespread rule), one in five has no hash (DEL-01 on 500, not
+    /// widespread). The human reports show 100 DEL-01 findings in full and
+    /// group the rest, name 1,000 components of a group and count the rest,
+    /// and list 2,000 components of the inventory.
+    #[test]
+    fn large_reports_show_the_first_findings_of_a_rule_and_count_the_rest() {
+        use crate::model::{Component, Hash, HashAlg, Inventory};
+        use crate::report::{html, i18n::Lang, markdown};
+        let mut inv = Inventory::default();
+        for i in 0..2_500 {
+            let mut c = Component::named(format!("pkg-{i}"));
+            c.id = i;
+            c.version = Some("1.0.0".into());
+            if i % 5 != 0 {
+                c.hashes.push(Hash {
+                    alg: HashAlg::Sha256,
+                    value: "ab".repeat(32),
+                });
+            }
+            inv.components.push(c);
+        }
+        let now = jiff::Timestamp::from_second(1_764_000_000).unwrap();
+        let eval = crate::rules::evaluate(&inv, &crate::rules::Thresholds::default(), now, None);
+        let a = Assessment::new(inv, eval, "2026-12-04T00:00:00Z".into());
+        let rule_count = |r: &str| a.findings.iter().filter(|f| f.rule == r).count();
+        assert_eq!((rule_count("SBM-01"), rule_count("DEL-01")), (2_500, 500));
+
+        let page = html::render(&a, Lang::En);
+        assert_eq!(
+            page.matches("data-rule=\"DEL-01\" data-fingerprint")
+                .count(),
+            100
+        );
+        assert!(
+            page.contains("400 components"),
+            "the other DEL-01 findings are grouped"
+        );
+        assert!(page.contains("plus 1500 components not named here"));
+        assert_eq!(
+            page.matches("<tr><td class=\"num\">").count(),
+            INVENTORY_LISTED
+        );
+        assert!(page.contains("All 2500 components"));
+        assert!(page.contains("Not listed here: 500 components"));
+
+        let md = markdown::render(&a, Lang::En);
+        assert!(md.contains("plus 1500 components not named here"));
+        assert!(md.contains("Not listed here: 500 components"));
+        assert!(md.contains("400 components"));
+    }
 
     #[test]
     fn conformance_elements_name_rules_mapped_to_their_standard() {

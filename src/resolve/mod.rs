@@ -288,6 +288,9 @@ pub struct Outcome {
 /// Resolves every component of `inventory` and sets its `origin`.
 pub fn resolve(inventory: &mut Inventory, options: &ResolveOptions) -> Outcome {
     let outcome = resolve_packages(inventory, options);
+    if outcome.packages.is_empty() {
+        return outcome;
+    }
     for c in &mut inventory.components {
         let Some(key) = keys::package_key(c) else {
             continue;

@@ -418,13 +418,7 @@ pub fn evaluate_with(
     }
 
     attach_paths(inv, &mut findings);
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.component.cmp(&b.component))
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
+    sort_findings(&mut findings);
     let not_evaluated = unknowns
         .into_iter()
         .map(|((rule, reason), count)| NotEvaluated {
@@ -437,6 +431,24 @@ pub fn evaluate_with(
         findings,
         not_evaluated,
     }
+}
+
+/// Worst first, then by rule, component and fingerprint; ties keep their
+/// order. The keys are sorted, not the findings: moving 100,000 findings
+/// through a stable sort cost more than the comparisons.
+fn sort_findings(findings: &mut Vec<Finding>) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by(|&i, &j| {
+        let (a, b) = (&findings[i], &findings[j]);
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.component.cmp(&b.component))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+            .then(i.cmp(&j))
+    });
+    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
+    findings.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 /// Gives each finding on a transitive component the path that brings it in.

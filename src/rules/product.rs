@@ -186,7 +186,6 @@ impl<'a> Declared<'a> {
 /// lists, that carries no build record and that no SBOM of the scan
 /// declares (by path or SHA-256), one finding per file.
 pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
-    let declared = Declared::of(ctx.inv);
     let sboms = ctx
         .inv
         .documents
@@ -203,6 +202,10 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
         .iter()
         .filter(|d| d.error.is_none() && d.format.is_some_and(Format::is_delivered))
         .collect();
+    if products.is_empty() {
+        return Vec::new();
+    }
+    let declared = Declared::of(ctx.inv);
     let mut out = Vec::new();
     for d in products {
         let Some(census) = &d.meta.executables else {
