@@ -30,6 +30,10 @@ const SBOM_TOOLS_VERSION: &str = "0.3.0";
 #[derive(Clone, Copy)]
 struct Cost {
     wall: Duration,
+    /// CPU time in user and kernel mode: on a virtual machine whose page
+    /// faults cost a varying amount, the user time is the steadier figure.
+    user: Duration,
+    system: Duration,
     /// Peak resident set, bytes.
     peak: u64,
 }
@@ -67,8 +71,13 @@ fn run_status(cmd: &mut Command) -> (Cost, i32, String) {
         use std::io::Read;
         let _ = e.read_to_string(&mut err);
     }
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     let cost = Cost {
         wall,
+        user: time(usage.ru_utime),
+        system: time(usage.ru_stime),
         // Linux reports ru_maxrss in KiB.
         peak: usage.ru_maxrss as u64 * 1024,
     };
@@ -93,6 +102,12 @@ impl Series {
     fn spread(&self) -> (Duration, Duration) {
         let w = self.costs.iter().map(|c| c.wall);
         (w.clone().min().unwrap(), w.max().unwrap())
+    }
+    fn user(&self) -> Duration {
+        median(self.costs.iter().map(|c| c.user).collect())
+    }
+    fn system(&self) -> Duration {
+        median(self.costs.iter().map(|c| c.system).collect())
     }
     fn peak(&self) -> u64 {
         self.costs.iter().map(|c| c.peak).max().unwrap()
@@ -212,9 +227,11 @@ fn measure(rounds: usize, commands: &mut [(String, Command)]) -> Vec<Series> {
         for (i, (name, cmd)) in commands.iter_mut().enumerate() {
             let cost = run(cmd);
             eprintln!(
-                "  round {} {name}: {:.2} s, {:.0} MiB",
+                "  round {} {name}: {:.2} s (user {:.2} s, system {:.2} s), {:.0} MiB",
                 round + 1,
                 cost.wall.as_secs_f64(),
+                cost.user.as_secs_f64(),
+                cost.system.as_secs_f64(),
                 mib(cost.peak)
             );
             series[i].costs.push(cost);
@@ -224,16 +241,20 @@ fn measure(rounds: usize, commands: &mut [(String, Command)]) -> Vec<Series> {
 }
 
 fn print_table(series: &[Series], base: &Series) {
-    println!("| command | wall (median) | min–max | peak memory | × parse time | × parse memory |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| command | wall (median) | min–max | user CPU | system CPU | peak memory | × parse time | × parse memory |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for s in series {
         let (lo, hi) = s.spread();
         println!(
-            "| {} | {:.2} s | {:.2}–{:.2} s | {:.0} MiB | {:.2}× | {:.2}× |",
+            "| {} | {:.2} s | {:.2}–{:.2} s | {:.2} s | {:.2} s | {:.0} MiB | {:.2}× | {:.2}× |",
             s.name,
             s.wall().as_secs_f64(),
             lo.as_secs_f64(),
             hi.as_secs_f64(),
+            s.user().as_secs_f64(),
+            s.system().as_secs_f64(),
             mib(s.peak()),
             s.wall().as_secs_f64() / base.wall().as_secs_f64(),
             s.peak() as f64 / base.peak() as f64,

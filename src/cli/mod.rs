@@ -428,9 +428,7 @@ fn emit(text: &str, path: Option<&std::path::Path>, color: ColorChoice) -> Resul
     }
 }
 
-/// A `--cache` value: a file path. A URL (`postgres://…`) would otherwise
-/// become a directory named after its scheme; a shared cache server is not
-/// supported yet, so it is a usage error.
+/// `--older-than DAYS`: a number of days, 0 or more (fractions allowed).
 fn parse_days(value: &str) -> Result<f64, String> {
     match value.trim().parse::<f64>() {
         Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),

@@ -103,22 +103,47 @@ pub fn render(
     })
 }
 
-/// Writes the JSON report straight into its target through a buffer: to a
-/// temporary file renamed over the target (as every report), or to
-/// standard output (a closed pipe is not an error).
-pub fn stream_json(a: &Assessment, target: &Target, pretty: bool) -> Result<(), String> {
+/// The formats written straight into their file or standard output as they
+/// are serialised (JSON, SARIF, CycloneDX), never held whole.
+pub fn streams(format: OutputFormat) -> bool {
+    matches!(
+        format,
+        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Cyclonedx
+    )
+}
+
+/// Writes `format` (one of [`streams`]) into `target`.
+pub fn stream_format(
+    format: OutputFormat,
+    a: &Assessment,
+    target: &Target,
+    pretty: bool,
+) -> Result<(), String> {
+    match format {
+        OutputFormat::Sarif => stream(target, |out| report::sarif::write(a, out)),
+        OutputFormat::Cyclonedx => stream(target, |out| report::cyclonedx::write(a, out)),
+        _ => stream(target, |out| report::json::write_as(a, out, pretty)),
+    }
+}
+
+/// Runs `write` over a 1 MiB buffer into the file (replaced whole, as
+/// every report file is) or standard output (a closed pipe is quiet).
+fn stream(
+    target: &Target,
+    write: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     use std::io::Write;
     const BUFFER: usize = 1 << 20;
     match target {
         Target::File(path) => crate::model::atomic_write::write_with(path, |file| {
             let mut out = std::io::BufWriter::with_capacity(BUFFER, file);
-            report::json::write_as(a, &mut out, pretty)?;
+            write(&mut out)?;
             out.flush()
         }),
         Target::Stdout => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(BUFFER, stdout.lock());
-            match report::json::write_as(a, &mut out, pretty).and_then(|()| out.flush()) {
+            match write(&mut out).and_then(|()| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(format!("cannot write to standard output: {e}")),

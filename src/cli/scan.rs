@@ -160,10 +160,10 @@ pub fn run(args: &ScanArgs) -> u8 {
         lang: args.lang,
     };
     for (format, target) in &plan {
-        let written = if *format == super::OutputFormat::Json {
+        let written = if output::streams(*format) {
             // Streamed into the file or standard output, never held whole.
             output::prepare(target)
-                .and_then(|()| output::stream_json(&assessment, target, args.pretty))
+                .and_then(|()| output::stream_format(*format, &assessment, target, args.pretty))
         } else {
             output::render(*format, &assessment, &opts).and_then(|text| {
                 output::prepare(target)?;

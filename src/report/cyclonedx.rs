@@ -33,6 +33,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::Assessment;
+use super::streamed::Streamed;
 use crate::model::encode::{hex, percent_encode};
 use crate::model::{
     Component, ComponentId, Finding, HashAlg, LicenseKind, RefKind, Scope, SourceKind,
@@ -61,17 +62,27 @@ const TYPES: [&str; 13] = [
 const SUBJECT_REF: &str = "chainrisk:subject";
 
 pub fn render(a: &Assessment) -> String {
-    // Typed structs borrowing from the assessment: several times faster than
-    // building a `serde_json::Value` tree for large inventories.
+    let mut out = Vec::new();
+    // Writing into memory fails only on a serialisation error, which typed
+    // structs of strings and numbers do not have.
+    let _ = write(a, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The BOM written straight into `out` (give a buffered writer): typed
+/// structs borrowing from the assessment, the components serialised as they
+/// are written — no `Value` tree, no string of the whole BOM.
+pub fn write(a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let refs = bom_refs(a);
-    let mut s = serde_json::to_string_pretty(&bom(a, &refs)).unwrap_or_default();
-    s.push('\n');
-    s
+    let index = Index::of(a);
+    serde_json::to_writer_pretty(&mut *out, &bom(a, &refs, &index))?;
+    out.write_all(b"\n")
 }
 
 pub fn to_value(a: &Assessment) -> Value {
     let refs = bom_refs(a);
-    serde_json::to_value(bom(a, &refs)).unwrap_or(Value::Null)
+    let index = Index::of(a);
+    serde_json::to_value(bom(a, &refs, &index)).unwrap_or(Value::Null)
 }
 
 #[derive(Serialize)]
@@ -82,7 +93,7 @@ struct Bom<'a> {
     serial_number: String,
     version: u32,
     metadata: Metadata<'a>,
-    components: Vec<Comp<'a>>,
+    components: Streamed<'a, Comp<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dependencies: Option<Vec<Dependency<'a>>>,
     properties: Vec<Property<'a>>,
@@ -243,21 +254,44 @@ fn prop<'a>(name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Pr
     }
 }
 
-fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
-    let mut by_component: HashMap<ComponentId, Vec<&Finding>> = HashMap::new();
-    let mut product_findings = Vec::new();
-    for f in &a.findings {
-        match f.component {
-            Some(id) if id < a.components.len() => by_component.entry(id).or_default().push(f),
-            _ => product_findings.push(f),
+/// What the BOM's components are written from besides the assessment:
+/// each component's findings and which inputs are delivered products.
+struct Index<'a> {
+    by_component: HashMap<ComponentId, Vec<&'a Finding>>,
+    product_findings: Vec<&'a Finding>,
+    delivered: Vec<bool>,
+}
+
+impl<'a> Index<'a> {
+    fn of(a: &'a Assessment) -> Index<'a> {
+        let mut by_component: HashMap<ComponentId, Vec<&Finding>> = HashMap::new();
+        let mut product_findings = Vec::new();
+        for f in &a.findings {
+            match f.component {
+                Some(id) if id < a.components.len() => by_component.entry(id).or_default().push(f),
+                _ => product_findings.push(f),
+            }
+        }
+        let delivered = a
+            .inputs
+            .iter()
+            .map(|d| d.format.is_some_and(crate::model::Format::is_delivered))
+            .collect();
+        Index {
+            by_component,
+            product_findings,
+            delivered,
         }
     }
-    let findings_of = |id: ComponentId| by_component.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-    let delivered: Vec<bool> = a
-        .inputs
-        .iter()
-        .map(|d| d.format.is_some_and(crate::model::Format::is_delivered))
-        .collect();
+
+    fn findings_of(&self, id: ComponentId) -> &[&'a Finding] {
+        self.by_component.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+fn bom<'a>(a: &'a Assessment, refs: &'a [String], index: &'a Index<'a>) -> Bom<'a> {
+    let findings_of = |id: ComponentId| index.findings_of(id);
+    let delivered = &index.delivered;
     // The product itself: a root component named like the subject, else a
     // component made from the subject.
     let primary = a
@@ -266,7 +300,7 @@ fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
         .find(|c| c.root && c.name == a.subject.name)
         .map(|c| c.id);
     let subject = match primary {
-        Some(id) => component(&a.components[id], &refs[id], findings_of(id), &delivered),
+        Some(id) => component(&a.components[id], &refs[id], findings_of(id), delivered),
         None => Comp {
             kind: "application",
             bom_ref: SUBJECT_REF,
@@ -285,17 +319,17 @@ fn bom<'a>(a: &'a Assessment, refs: &'a [String]) -> Bom<'a> {
             properties: Vec::new(),
         },
     };
-    let components = a
-        .components
-        .iter()
-        .filter(|c| Some(c.id) != primary)
-        .map(|c| component(c, &refs[c.id], findings_of(c.id), &delivered))
-        .collect();
+    let components = Streamed::new(move || {
+        a.components
+            .iter()
+            .filter(move |c| Some(c.id) != primary)
+            .map(move |c| component(c, &refs[c.id], index.findings_of(c.id), &index.delivered))
+    });
     let mut properties = vec![
         prop("chainrisk:report-schema", super::SCHEMA),
         prop("chainrisk:ruleset", a.tool.ruleset.as_str()),
     ];
-    for f in product_findings {
+    for f in &index.product_findings {
         finding_props(f, &mut properties);
     }
     Bom {

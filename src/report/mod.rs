@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+mod streamed;
 mod summary;
 pub mod table;
 pub mod view;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Assessment;
+use super::streamed::Streamed;
 use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{BaselineState, Finding, Severity};
 use crate::rules::{RULES, RuleInfo};
@@ -34,12 +35,20 @@ pub fn level(s: Severity) -> &'static str {
 }
 
 pub fn render(a: &Assessment) -> String {
-    // Typed structs borrowing from the assessment: several times faster than
-    // building a `serde_json::Value` tree for large reports.
+    let mut out = Vec::new();
+    // Writing into memory fails only on a serialisation error, which typed
+    // structs of strings and numbers do not have.
+    let _ = write(a, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The log written straight into `out` (give a buffered writer): typed
+/// structs borrowing from the assessment, the results serialised as they
+/// are written — no `Value` tree, no string of the whole log.
+pub fn write(a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let uris = input_uris(a);
-    let mut s = serde_json::to_string_pretty(&log(a, &uris)).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &log(a, &uris))?;
+    out.write_all(b"\n")
 }
 
 pub fn to_value(a: &Assessment) -> Value {
@@ -60,7 +69,7 @@ struct Run<'a> {
     tool: Tool<'a>,
     artifacts: Vec<Artifact<'a>>,
     invocations: [Invocation<'a>; 1],
-    results: Vec<SarifResult<'a>>,
+    results: Streamed<'a, SarifResult<'a>>,
     properties: RunProperties<'a>,
 }
 
@@ -322,7 +331,7 @@ fn log<'a>(a: &'a Assessment, uris: &'a [String]) -> Log<'a> {
                 arguments: a.invocation.as_ref().map(|i| i.args.as_slice()),
                 tool_execution_notifications: failed,
             }],
-            results: a.findings.iter().map(|f| result(a, uris, f)).collect(),
+            results: Streamed::new(move || a.findings.iter().map(move |f| result(a, uris, f))),
             properties: RunProperties {
                 subject: &a.subject.name,
                 subject_version: a.subject.version.as_deref(),
