@@ -207,21 +207,14 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         }
 
         // 3. Components move into the inventory; repeats fold into the first.
-        for ((mut c, id), is_first) in components.into_iter().zip(ids.iter().copied()).zip(first) {
-            for loc in &mut c.locations {
-                loc.input = input;
-            }
-            // A reader that knows directness without a graph (a requirements
-            // file) says so in `direct`; a graph, below, has the last word.
-            if is_first {
-                c.id = id;
-                direct.push(c.direct);
-                inv.components.push(c);
-            } else {
-                if c.direct == Some(true) || direct[id].is_none() {
-                    direct[id] = c.direct.or(direct[id]);
-                }
-                inv.components[id].absorb(c);
+        if inv.components.is_empty() {
+            // The first document's list becomes the inventory in place: a
+            // second list of 100,000 components would double the peak.
+            inv.components = components;
+            compact_in_place(&mut inv.components, &ids, &first, input, &mut direct);
+        } else {
+            for ((c, id), is_first) in components.into_iter().zip(ids.iter().copied()).zip(first) {
+                add(&mut inv.components, c, id, is_first, input, &mut direct);
             }
         }
         for (i, parent) in parents.iter().enumerate() {
@@ -272,6 +265,73 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
     inv.roots = roots;
     inv.subject = subject(&inv);
     inv
+}
+
+/// Adds one component read from document `input` under `id`: a first
+/// occurrence is appended, a repeat folds into the component it repeats.
+fn add(
+    components: &mut Vec<Component>,
+    mut c: Component,
+    id: ComponentId,
+    is_first: bool,
+    input: usize,
+    direct: &mut Vec<Option<bool>>,
+) {
+    located_in(&mut c, input);
+    if is_first {
+        c.id = id;
+        direct.push(c.direct);
+        components.push(c);
+    } else {
+        fold_repeat(components, c, id, direct);
+    }
+}
+
+/// [`add`] for the first document, whose list becomes the inventory: first
+/// occurrences move down to their id (ids are given in reading order, so an
+/// id is never past its position), repeats fold into an earlier slot.
+fn compact_in_place(
+    components: &mut Vec<Component>,
+    ids: &[ComponentId],
+    first: &[bool],
+    input: usize,
+    direct: &mut Vec<Option<bool>>,
+) {
+    let mut kept = 0;
+    for (read, (&id, &is_first)) in ids.iter().zip(first).enumerate() {
+        let mut c = std::mem::take(&mut components[read]);
+        located_in(&mut c, input);
+        if is_first {
+            debug_assert_eq!(id, kept);
+            c.id = id;
+            direct.push(c.direct);
+            components[id] = c;
+            kept += 1;
+        } else {
+            fold_repeat(components, c, id, direct);
+        }
+    }
+    components.truncate(kept);
+}
+
+fn located_in(c: &mut Component, input: usize) {
+    for loc in &mut c.locations {
+        loc.input = input;
+    }
+}
+
+/// A reader that knows directness without a graph (a requirements file)
+/// says so in `direct`; a graph, later, has the last word.
+fn fold_repeat(
+    components: &mut [Component],
+    c: Component,
+    id: ComponentId,
+    direct: &mut [Option<bool>],
+) {
+    if c.direct == Some(true) || direct[id].is_none() {
+        direct[id] = c.direct.or(direct[id]);
+    }
+    components[id].absorb(c);
 }
 
 /// The components of one document that no edge points to, each once.
