@@ -9,6 +9,7 @@
 //! cargo bench --bench scale                       # 100k ×5 rounds, 1M ×1
 //! cargo bench --bench scale -- --with-sbom-tools  # also installs and times sbom-tools 0.3.0
 //! cargo bench --bench scale -- --rounds 3 --no-million
+//! cargo bench --bench scale -- --generate 300000 bom.json   # only the document, to profile
 //! ```
 //!
 //! sbom-tools is installed with `cargo install --locked` into
@@ -311,6 +312,13 @@ fn main() {
         let bytes = std::fs::read(&args[i + 1]).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         std::hint::black_box(&value);
+        return;
+    }
+    // `--generate N FILE`: only write the document, for profiling by hand.
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let n: usize = args[i + 1].parse().expect("--generate N FILE");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&args[i + 2]).unwrap());
+        scale_bom::write_bom(n, &mut out).unwrap();
         return;
     }
     let opts = options();
