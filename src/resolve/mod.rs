@@ -316,6 +316,39 @@ pub fn resolve(inventory: &mut Inventory, options: &ResolveOptions) -> Outcome {
     outcome
 }
 
+/// The plans at `indices` whose package `stored` now holds fresh facts for
+/// are done from the cache; returns the indices still to fetch (with newer
+/// stale facts kept to fall back on).
+fn settle_from_cache(
+    mut stored: BTreeMap<(Ecosystem, String), Entry>,
+    indices: &[usize],
+    plans: &mut [((Ecosystem, String), Plan)],
+    wanted: &BTreeMap<(Ecosystem, String), Wanted>,
+    ttl: jiff::SignedDuration,
+) -> Vec<usize> {
+    let mut left = Vec::new();
+    for &i in indices {
+        let (key, plan) = &mut plans[i];
+        match stored.remove(key) {
+            Some(entry) if is_fresh(&entry, &wanted[key], jiff::Timestamp::now(), ttl) => {
+                let source = FactSource::Cache {
+                    fetched_at: entry.fetched_at.clone(),
+                };
+                *plan = Plan::Done(Resolved { entry, source });
+            }
+            newer => {
+                if let Plan::Fetch { stale, .. } = plan
+                    && newer.is_some()
+                {
+                    *stale = newer;
+                }
+                left.push(i);
+            }
+        }
+    }
+    left
+}
+
 /// A package some components use, with every version they use.
 struct Wanted {
     versions: BTreeSet<String>,
@@ -569,41 +602,33 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
         cache.as_ref().and_then(|c| c.indexes())
     };
 
+    let claimed_any = !mine.is_empty();
+    // Another scanner may have stored and released a package between this
+    // scan's cache read and its claim: read the claimed ones once more.
+    if let Some(c) = cache.as_deref()
+        && c.claims()
+        && !mine.is_empty()
+    {
+        let stored = read_entries(Some(c), &keys_of(&mine, &plans), &mut warnings);
+        mine = settle_from_cache(stored, &mine, &mut plans, &wanted, ttl);
+    }
     settle.fetch(&mine, &mut plans, indexes.clone());
     settle.store(cache.as_mut(), &mut warnings);
     if let Some(c) = cache.as_deref()
-        && !mine.is_empty()
+        && claimed_any
     {
         c.release();
     }
     if !others.is_empty() {
         let keys = keys_of(&others, &plans);
-        let mut later = Vec::new();
-        if let Some(c) = cache.as_deref() {
-            c.wait_for_others(&keys, c.claim_ttl());
-            let mut now_stored = read_entries(Some(c), &keys, &mut warnings);
-            for &i in &others {
-                let (key, plan) = &mut plans[i];
-                match now_stored.remove(key) {
-                    Some(entry) if is_fresh(&entry, &wanted[key], jiff::Timestamp::now(), ttl) => {
-                        let source = FactSource::Cache {
-                            fetched_at: entry.fetched_at.clone(),
-                        };
-                        *plan = Plan::Done(Resolved { entry, source });
-                    }
-                    newer => {
-                        if let Plan::Fetch { stale, .. } = plan
-                            && newer.is_some()
-                        {
-                            *stale = newer;
-                        }
-                        later.push(i);
-                    }
-                }
+        let later = match cache.as_deref() {
+            Some(c) => {
+                c.wait_for_others(&keys, c.claim_ttl());
+                let stored = read_entries(Some(c), &keys, &mut warnings);
+                settle_from_cache(stored, &others, &mut plans, &wanted, ttl)
             }
-        } else {
-            later = others;
-        }
+            None => others,
+        };
         settle.fetch(&later, &mut plans, indexes);
         settle.store(cache.as_mut(), &mut warnings);
     }

@@ -124,6 +124,11 @@ pub trait CacheBackend {
     fn claim(&self, keys: &[PackageKey]) -> Result<Vec<bool>, String> {
         Ok(vec![true; keys.len()])
     }
+    /// Whether [`claim`](Self::claim) can answer `false`: the cache is
+    /// shared by scanners that fetch at the same time.
+    fn claims(&self) -> bool {
+        false
+    }
     /// Gives up this scan's claims (after storing what it fetched).
     fn release(&self) {}
     /// Waits until no other live scan claims any of `keys`, at most `limit`.

@@ -794,6 +794,10 @@ impl CacheBackend for PostgresCache {
         Some(Arc::new(store))
     }
 
+    fn claims(&self) -> bool {
+        true
+    }
+
     fn claim(&self, keys: &[PackageKey]) -> Result<Vec<bool>, String> {
         if self.read_only.is_some() || self.version < 3 || keys.is_empty() {
             return Ok(vec![true; keys.len()]);
