@@ -108,26 +108,31 @@ fn parallel_list<T: serde::Serialize + Sync>(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
+    const PARTS: usize = 8;
+    // One buffer per part, reused by every window: fresh buffers per window
+    // cost more in new pages than the serialising they parallelised.
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); PARTS];
     out.write_all(b"[")?;
     for (w, window) in items.chunks(WINDOW).enumerate() {
-        let parts: Vec<Vec<u8>> = window
-            .par_chunks(WINDOW / 8)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 512);
-                for (i, item) in chunk.iter().enumerate() {
+        let parts: Vec<&[T]> = window.chunks(WINDOW / PARTS).collect();
+        buffers[..parts.len()]
+            .par_iter_mut()
+            .zip(parts.par_iter())
+            .try_for_each(|(buf, part)| {
+                buf.clear();
+                for (i, item) in part.iter().enumerate() {
                     if i > 0 {
                         buf.push(b',');
                     }
-                    serde_json::to_writer(&mut buf, item)?;
+                    serde_json::to_writer(&mut *buf, item)?;
                 }
-                Ok(buf)
-            })
-            .collect::<Result<_, serde_json::Error>>()?;
-        for (i, part) in parts.iter().enumerate() {
+                Ok::<(), serde_json::Error>(())
+            })?;
+        for (i, buf) in buffers[..parts.len()].iter().enumerate() {
             if w > 0 || i > 0 {
                 out.write_all(b",")?;
             }
-            out.write_all(part)?;
+            out.write_all(buf)?;
         }
     }
     out.write_all(b"]")
