@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
-use super::view::NAMED_PER_GROUP;
 use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View};
+use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
 use crate::model::{Category, ExceptionState, Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
@@ -653,7 +653,7 @@ fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
     w!(
         out,
         "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
-        esc(t.t("f.grouped_note")),
+        esc(&t.n(rg.note_key(), DETAILED_PER_RULE)),
         esc(t.t("f.example")),
         esc(&rg.rows[0].finding.message),
         esc(t.t("f.summary")),

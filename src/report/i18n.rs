@@ -162,6 +162,7 @@ pub static MESSAGES: &[Message] = &[
     ("f.components", "Components", "组件"),
     ("f.more", "plus {n} components not named here: see the JSON, SARIF and CSV reports", "另有 {n} 个组件，见 JSON、SARIF 和 CSV 报告"),
     ("f.grouped_note", "One fact repeated over many components: grouped here, one finding each in the JSON, SARIF and CSV reports.", "同一事实在许多组件上重复：此处合并显示；JSON、SARIF 和 CSV 报告中每个组件各一条。"),
+    ("f.overflow_note", "More findings of this rule than are shown one by one: the first {n} are listed above; every one is in the JSON, SARIF and CSV reports.", "该规则的发现多于逐条显示的数量：上方列出前 {n} 条；JSON、SARIF 和 CSV 报告包含全部发现。"),
     ("status.open", "open", "待处理"),
     ("exc.accepted", "accepted by exception", "已按例外接受"),
     ("exc.none", "none", "无"),

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::Assessment;
 use super::i18n::{Lang, Tr};
-use super::view::NAMED_PER_GROUP;
+use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
 use super::view::{FACTORS, FAMILIES, FindingRow, SECTIONS, View};
 use crate::model::{Category, ExceptionReport, untrusted};
 
@@ -399,7 +399,7 @@ fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
         t.rule_name(rg.rule),
         t.n("f.grouped", rg.rows.len())
     );
-    w!(out, "{}\n", t.t("f.grouped_note"));
+    w!(out, "{}\n", t.n(rg.note_key(), DETAILED_PER_RULE));
     w!(
         out,
         "- **{}**: {}",

@@ -161,10 +161,25 @@ pub struct SeverityGroup<'a> {
     pub rows: Vec<FindingRow<'a>>,
 }
 
-/// The findings of one widespread rule within a severity group, shown as one entry.
+/// The findings of one widespread rule within a severity group, or those of
+/// a rule past its first [`DETAILED_PER_RULE`], shown as one entry.
 pub struct RuleGroup<'v, 'a> {
     pub rule: &'a str,
     pub rows: Vec<&'v FindingRow<'a>>,
+    /// One fact repeated over many components, rather than the overflow of
+    /// a rule whose findings each say something different.
+    pub widespread: bool,
+}
+
+impl RuleGroup<'_, '_> {
+    /// The i18n key of the note that says why the findings are grouped.
+    pub fn note_key(&self) -> &'static str {
+        if self.widespread {
+            "f.grouped_note"
+        } else {
+            "f.overflow_note"
+        }
+    }
 }
 
 impl<'a> SeverityGroup<'a> {
@@ -193,6 +208,7 @@ impl<'a> SeverityGroup<'a> {
                 None => grouped.push(RuleGroup {
                     rule,
                     rows: vec![r],
+                    widespread: widespread.contains(rule),
                 }),
             }
         }
@@ -732,6 +748,14 @@ mod tests {
             "the other DEL-01 findings are grouped"
         );
         assert!(page.contains("plus 1500 components not named here"));
+        assert!(
+            page.contains("the first 100 are listed above"),
+            "DEL-01's overflow says so"
+        );
+        assert!(
+            page.contains("One fact repeated over many components"),
+            "SBM-01 is widespread"
+        );
         assert_eq!(
             page.matches("<tr><td class=\"num\">").count(),
             INVENTORY_LISTED
