@@ -8,6 +8,8 @@
 //! says an index of the updates or security suite has a newer version.
 
 mod common;
+#[path = "support/debian_archive.rs"]
+mod debian_archive;
 #[path = "support/mock_registry.rs"]
 mod mock_registry;
 
@@ -21,18 +23,7 @@ const CDX: &str = "fixtures/debian/minbase-bookworm.cdx.json";
 
 /// Serves every file of fixtures/archive/{debian,debian-security} at its path.
 fn archive() -> MockRegistry {
-    let mock = MockRegistry::start();
-    let root = common::root().join("fixtures/archive");
-    for top in ["debian", "debian-security"] {
-        for file in common::files_under(&root.join(top)) {
-            let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
-            mock.route(
-                &format!("/{rel}"),
-                vec![Reply::new(200, std::fs::read(&file).unwrap())],
-            );
-        }
-    }
-    mock
+    debian_archive::serve(|bytes| vec![Reply::new(200, bytes)])
 }
 
 /// The key the fixture archive's InRelease files are signed with.

@@ -5,6 +5,8 @@
 //! unreachable server, a read-only role — and the password never shown.
 
 mod common;
+#[path = "support/debian_archive.rs"]
+mod debian_archive;
 #[path = "support/mock_registry.rs"]
 mod mock_registry;
 #[path = "support/postgres.rs"]
@@ -507,23 +509,15 @@ fn distribution_indexes_are_kept_in_the_shared_cache() {
         return;
     };
     let url = cluster.database("indexes");
-    // The loopback Debian archive of the archive tests.
-    let mock = MockRegistry::start();
-    let root = common::root().join("fixtures/archive");
-    for top in ["debian", "debian-security"] {
-        for file in common::files_under(&root.join(top)) {
-            let rel = file.strip_prefix(&root).unwrap().to_str().unwrap();
-            // Each file with a validator, then 304 to the conditional request
-            // a stored copy allows (without one, the 304 would be an error).
-            mock.route(
-                &format!("/{rel}"),
-                vec![
-                    Reply::new(200, std::fs::read(&file).unwrap()).header("ETag", "\"v1\""),
-                    Reply::status(304),
-                ],
-            );
-        }
-    }
+    // The loopback Debian archive of the archive tests, each file with a
+    // validator, then 304 to the conditional request a stored copy allows
+    // (without one, the 304 would be an error).
+    let mock = debian_archive::serve(|bytes| {
+        vec![
+            Reply::new(200, bytes).header("ETag", "\"v1\""),
+            Reply::status(304),
+        ]
+    });
     let run = |extra: &[&str]| {
         let mut c = std_bin();
         c.args([

@@ -73,6 +73,9 @@ pub fn plan(
 pub struct RenderOptions {
     pub top: usize,
     pub lang: LangArg,
+    /// JSON indented for people (`--pretty`).
+    pub pretty: bool,
+    pub color: super::ColorChoice,
 }
 
 fn lang(l: LangArg) -> Lang {
@@ -82,48 +85,33 @@ fn lang(l: LangArg) -> Lang {
     }
 }
 
-pub fn render(
-    format: OutputFormat,
-    a: &Assessment,
-    opts: &RenderOptions,
-) -> Result<String, String> {
-    Ok(match format {
-        OutputFormat::Table => table::render(a, table::TableOptions { top: opts.top }),
-        OutputFormat::Json => {
-            let mut buf = Vec::new();
-            report::json::write(a, &mut buf)
-                .map_err(|e| format!("cannot serialise the report: {e}"))?;
-            String::from_utf8(buf).map_err(|e| format!("cannot serialise the report: {e}"))?
-        }
-        OutputFormat::Markdown => report::markdown::render(a, lang(opts.lang)),
-        OutputFormat::Html => report::html::render(a, lang(opts.lang)),
-        OutputFormat::Sarif => report::sarif::render(a),
-        OutputFormat::Cyclonedx => report::cyclonedx::render(a),
-        OutputFormat::Csv => report::csv::render(a),
-    })
-}
-
-/// The formats written straight into their file or standard output as they
-/// are serialised (JSON, SARIF, CycloneDX), never held whole.
-pub fn streams(format: OutputFormat) -> bool {
-    matches!(
-        format,
-        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Cyclonedx
-    )
-}
-
-/// Writes `format` (one of [`streams`]) into `target`.
-pub fn stream_format(
+/// Writes `format` into `target` (its directory created first): JSON,
+/// SARIF and CycloneDX are streamed as they are serialised, never held
+/// whole; the others are rendered, then written (colour only on a terminal,
+/// never in a file).
+pub fn write(
     format: OutputFormat,
     a: &Assessment,
     target: &Target,
-    pretty: bool,
+    opts: &RenderOptions,
 ) -> Result<(), String> {
-    match format {
-        OutputFormat::Sarif => stream(target, |out| report::sarif::write(a, out)),
-        OutputFormat::Cyclonedx => stream(target, |out| report::cyclonedx::write(a, out)),
-        _ => stream(target, |out| report::json::write_as(a, out, pretty)),
-    }
+    prepare(target)?;
+    let text = match format {
+        OutputFormat::Json => {
+            return stream(target, |out| report::json::write_as(a, out, opts.pretty));
+        }
+        OutputFormat::Sarif => return stream(target, |out| report::sarif::write(a, out)),
+        OutputFormat::Cyclonedx => return stream(target, |out| report::cyclonedx::write(a, out)),
+        OutputFormat::Table => table::render(a, table::TableOptions { top: opts.top }),
+        OutputFormat::Markdown => report::markdown::render(a, lang(opts.lang)),
+        OutputFormat::Html => report::html::render(a, lang(opts.lang)),
+        OutputFormat::Csv => report::csv::render(a),
+    };
+    let path = match target {
+        Target::Stdout => None,
+        Target::File(p) => Some(p.as_path()),
+    };
+    super::emit(&text, path, opts.color)
 }
 
 /// Runs `write` over a 1 MiB buffer into the file (replaced whole, as

@@ -2,7 +2,7 @@
 //! apply the policy, report, and pick the exit code.
 
 use super::output::{self, RenderOptions, Target};
-use super::{EXIT_USAGE, ScanArgs, emit};
+use super::{EXIT_USAGE, ScanArgs};
 use crate::policy::{self, Baseline};
 use crate::report::{self, Assessment, Invocation};
 use crate::rules;
@@ -158,22 +158,11 @@ pub fn run(args: &ScanArgs) -> u8 {
     let opts = RenderOptions {
         top: args.top,
         lang: args.lang,
+        pretty: args.pretty,
+        color: args.color,
     };
     for (format, target) in &plan {
-        let written = if output::streams(*format) {
-            // Streamed into the file or standard output, never held whole.
-            output::prepare(target)
-                .and_then(|()| output::stream_format(*format, &assessment, target, args.pretty))
-        } else {
-            output::render(*format, &assessment, &opts).and_then(|text| {
-                output::prepare(target)?;
-                let path = match target {
-                    Target::Stdout => None,
-                    Target::File(p) => Some(p.as_path()),
-                };
-                emit(&text, path, args.color)
-            })
-        };
+        let written = output::write(*format, &assessment, target, &opts);
         if let Err(e) = written {
             stderr_line!("error: {e}");
             return EXIT_USAGE;
