@@ -599,3 +599,100 @@ fn rules_lists_thresholds_and_severities_from_the_policy() {
     let del03 = text.lines().find(|l| l.starts_with("DEL-03")).unwrap();
     assert!(del03.contains(" off "), "{del03}");
 }
+
+/// What each rule decided in a report: its findings (fingerprint and
+/// severity) and its not-evaluated counts with their reasons.
+fn verdicts_by_rule(report: &Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut by_rule: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in report["findings"].as_array().unwrap() {
+        by_rule
+            .entry(f["rule"].as_str().unwrap().to_string())
+            .or_default()
+            .push(format!("{} {}", f["fingerprint"], f["severity"]));
+    }
+    for n in report["not_evaluated"].as_array().unwrap() {
+        by_rule
+            .entry(n["rule"].as_str().unwrap().to_string())
+            .or_default()
+            .push(format!("not evaluated {} {}", n["count"], n["reason"]));
+    }
+    for v in by_rule.values_mut() {
+        v.sort();
+    }
+    by_rule
+}
+
+/// The catalogue's list of thresholds per rule is the truth: moving any
+/// other threshold to either end of its range changes no rule's verdicts,
+/// and every declared threshold changes its rule's verdicts at some end
+/// (on the demo product with its registry snapshot, where every rule with a
+/// threshold is evaluated).
+#[test]
+fn every_rule_declares_exactly_the_thresholds_it_reads() {
+    let out = bin().args(["rules", "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let rules: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let declared = |rule: &str, key: &str| {
+        rules.iter().any(|r| {
+            r["id"] == rule
+                && r["thresholds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t["key"] == key)
+        })
+    };
+    let inputs = [
+        root().join("fixtures/demo/gsutil-5.29.cdx.json"),
+        root().join("fixtures/demo/gsutil-5.29.snapshot.json"),
+    ];
+    let scan = |policy: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "p.toml", policy.as_bytes());
+        let (report, _) = scan_files(
+            &inputs[..1],
+            Some(&p),
+            &["--snapshot", inputs[1].to_str().unwrap(), "--offline"],
+        );
+        verdicts_by_rule(&report)
+    };
+    let defaults = scan("");
+    // Each key at both ends of its valid range.
+    let ends: [(&str, [&str; 2]); 9] = [
+        ("max_supplier_share", ["0.01", "1.0"]),
+        ("min_components_for_concentration", ["0", "1000000"]),
+        ("max_release_age_months", ["0", "100000"]),
+        ("max_major_lag", ["0", "100000"]),
+        ("max_version_age_months", ["0", "100000"]),
+        ("min_release_age_days", ["0", "100000"]),
+        ("fan_in_percent", ["0.01", "100"]),
+        ("max_snapshot_age_days", ["0", "100000"]),
+        ("max_advisory_db_age_days", ["0", "100000"]),
+    ];
+    let mut problems = Vec::new();
+    for (key, values) in ends {
+        let mut moved_by_key = std::collections::BTreeSet::new();
+        for value in values {
+            let moved = scan(&format!("[thresholds]\n{key} = {value}\n"));
+            let rules_seen: std::collections::BTreeSet<&String> =
+                defaults.keys().chain(moved.keys()).collect();
+            for rule in rules_seen {
+                if defaults.get(rule) != moved.get(rule)
+                    && moved_by_key.insert(rule.clone())
+                    && !declared(rule, key)
+                {
+                    problems.push(format!(
+                        "{rule} changes with {key} = {value} but does not declare it"
+                    ));
+                }
+            }
+        }
+        for r in &rules {
+            let id = r["id"].as_str().unwrap();
+            if declared(id, key) && !moved_by_key.contains(id) {
+                problems.push(format!("{id} declares {key} but ignores it"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

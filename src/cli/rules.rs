@@ -74,12 +74,7 @@ fn severity_shown(r: &RuleInfo, policy: &Policy) -> String {
 fn thresholds_shown(r: &RuleInfo, policy: &Policy) -> String {
     r.thresholds
         .iter()
-        .map(|k| {
-            format!(
-                "{k} = {}",
-                policy.thresholds.describe(k).unwrap_or_default()
-            )
-        })
+        .map(|k| format!("{} = {}", k.key(), policy.thresholds.describe(*k)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -103,7 +98,7 @@ fn list_in(rules: &[&RuleInfo], policy: &Policy, width: usize) -> String {
         )
     };
     let wide = rules.iter().all(|r| {
-        let extra = r.maps_to.join(", ").len().max(22) + 1 + thresholds_shown(r, policy).len();
+        let extra = r.maps_to_text().len().max(22) + 1 + thresholds_shown(r, policy).len();
         row(r).len() + 1 + extra <= width
     });
     let mut out = String::new();
@@ -117,7 +112,7 @@ fn list_in(rules: &[&RuleInfo], policy: &Policy, width: usize) -> String {
         let _ = writeln!(out, "{:<7} {:<13} {:<9} name", "id", "category", "severity");
     }
     for r in rules {
-        let maps = r.maps_to.join(", ");
+        let maps = r.maps_to_text();
         let thresholds = thresholds_shown(r, policy);
         if wide {
             let _ = writeln!(out, "{} {maps:<22} {thresholds}", row(r));
@@ -215,7 +210,7 @@ fn markdown(rules: &[&RuleInfo], policy: &Policy) -> String {
                     q.name,
                     severity_shown(q, policy),
                     evaluated_here(q),
-                    q.maps_to.join(", "),
+                    q.maps_to_text(),
                     thresholds_shown(q, policy).replace('|', "\\|"),
                     id = q.id,
                     anchor = q.id.to_ascii_lowercase(),
@@ -250,10 +245,10 @@ fn explain(r: &RuleInfo, policy: &Policy) -> String {
         let _ = writeln!(out, "scope:     {} (policy)", settings.scope.as_str());
     }
     let _ = writeln!(out, "needs:     {}", evaluated_here(r));
-    let _ = writeln!(out, "maps to:   {}", r.maps_to.join(", "));
+    let _ = writeln!(out, "maps to:   {}", r.maps_to_text());
     for key in r.thresholds {
-        let value = policy.thresholds.describe(key).unwrap_or_default();
-        let _ = writeln!(out, "threshold: {key} = {value}");
+        let value = policy.thresholds.describe(*key);
+        let _ = writeln!(out, "threshold: {} = {value}", key.key());
     }
     let _ = writeln!(out, "\nFires when {}.\n\n{}", r.summary, r.doc);
     out
@@ -271,7 +266,7 @@ fn to_json(r: &RuleInfo, policy: &Policy) -> serde_json::Value {
         "scope": settings.scope.as_str(),
         "needs": evaluated_here(r),
         "maps_to": r.maps_to,
-        "thresholds": r.thresholds.iter().map(|k| serde_json::json!({"key": k, "value": policy.thresholds.describe(k)})).collect::<Vec<_>>(),
+        "thresholds": r.thresholds.iter().map(|k| serde_json::json!({"key": k, "value": policy.thresholds.describe(*k)})).collect::<Vec<_>>(),
         "summary": r.summary,
         "doc": r.doc,
     })

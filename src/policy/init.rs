@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::rules::Thresholds;
-use crate::rules::config::THRESHOLD_DOCS;
+use crate::rules::config::Threshold;
 
 const TOP_LEVEL: &str = r#"# Registries components may come from (CON-04 fires for any other). Without
 # this key any registry is allowed. Compared with the registry URL the inputs
@@ -31,9 +31,10 @@ pub fn default_policy_text() -> String {
     // Top-level keys come before the first table, or TOML files them under it.
     out.push_str(TOP_LEVEL);
     out.push_str("\n[thresholds]\n");
-    for (key, doc) in THRESHOLD_DOCS {
+    for threshold in Threshold::ALL {
+        let (key, doc) = (threshold.key(), threshold.doc());
         let value = defaults
-            .get(*key)
+            .get(key)
             .expect("every documented threshold is a field");
         let _ = writeln!(out, "# {doc}\n{key} = {value}");
     }

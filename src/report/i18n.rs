@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use super::view::{Conformance, Relation};
 use crate::model::{BaselineState, Category, ExceptionState, Severity};
+use crate::rules::catalogue;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -258,86 +259,8 @@ pub static MESSAGES: &[Message] = &[
     ("reason.no_pair", "needs an SBOM and a lockfile or manifest of the same product scanned together", "需要同时扫描同一产品的 SBOM 和锁文件或清单文件"),
     ("reason.no_deprecation", "the input records no deprecation; the registry's metadata is needed, and registry resolution is not part of this scan", "输入未记录弃用信息；需要注册表元数据，而本次扫描未进行注册表解析"),
     // Rule names and one-line summaries (catalogue order)
-    ("rule.UNM-01.name", "declared unmaintained", "已声明无人维护"),
-    ("rule.UNM-01.summary", "an advisory database marks the package unmaintained, or its manifest declares it deprecated or looking for a maintainer", "安全公告数据库将该软件包标记为无人维护，或其清单声明已弃用或正在寻找维护者"),
-    ("rule.UNM-02.name", "deprecated at registry", "已在注册表弃用"),
-    ("rule.UNM-02.summary", "the registry marks the used version deprecated (npm `deprecated`, PyPI inactive or archived)", "注册表将所用版本标记为已弃用（npm `deprecated`、PyPI 不活跃或已归档）"),
-    ("rule.UNM-03.name", "yanked version in use", "使用了已撤回的版本"),
-    ("rule.UNM-03.summary", "the used version is yanked or unpublished", "所用版本已被撤回或取消发布"),
-    ("rule.UNM-04.name", "no recent release", "近期无发布"),
-    ("rule.UNM-04.summary", "the newest release of any version is older than `max_release_age_months` (24)", "所有版本中最新的发布早于 `max_release_age_months`（24）个月"),
-    ("rule.UNM-05.name", "version lag", "版本滞后"),
-    ("rule.UNM-05.summary", "the used version is `max_major_lag` (2) majors behind the latest, or released `max_version_age_months` (36) before it", "所用版本落后最新版本 `max_major_lag`（2）个主版本，或比最新版本早 `max_version_age_months`（36）个月发布"),
-    ("rule.UNM-06.name", "unfixed advisory", "未修复的安全公告"),
-    ("rule.UNM-07.name", "distribution release out of support", "发行版版本已停止支持"),
-    ("rule.UNM-07.summary", "the OS release the product is built on is past the end of its regular security support by the distribution's own published dates", "产品所基于的操作系统发行版本，按发行版自己公布的日期，已过常规安全支持期"),
-    ("rule.UNM-08.name", "security support ended or limited", "安全支持已结束或受限"),
-    ("rule.UNM-08.summary", "the distribution declares that security support for the package's source in this release has ended or is limited", "发行版声明该软件包的源码包在此版本中的安全支持已结束或受限"),
-    ("rule.UNM-09.name", "dropped by the distribution", "已被发行版弃用"),
-    ("rule.UNM-09.summary", "the package's source is in neither of the distribution's development suites, or its maintainer is the distribution's QA team (orphaned)", "该软件包的源码包不在发行版的任何开发套件中，或其维护者是发行版的 QA 团队（无人维护）"),
-    ("rule.UNM-06.summary", "a known advisory affects the used version and no fixed version exists", "已知安全公告影响所用版本，且没有已修复的版本"),
-    ("rule.OPQ-01.name", "no source repository", "无源代码仓库"),
-    ("rule.OPQ-01.summary", "no VCS reference in the SBOM and none at the registry", "SBOM 和注册表中均无版本控制引用"),
-    ("rule.OPQ-02.name", "unknown to its registry", "注册表中不存在"),
-    ("rule.OPQ-02.summary", "the package named by the purl does not exist at the configured registry", "purl 所指的软件包在配置的注册表中不存在"),
-    ("rule.OPQ-03.name", "install or build-time code", "安装或构建时代码"),
-    ("rule.OPQ-03.summary", "install scripts, build scripts, proc-macros or sdist-only releases run code at install or build time", "安装脚本、构建脚本、过程宏或仅源码分发的版本会在安装或构建时执行代码"),
-    ("rule.OPQ-04.name", "prebuilt binaries in a source package", "源码包中含预编译二进制文件"),
-    ("rule.OPQ-04.summary", "executables or archives inside a downloaded source package", "下载的源码包中含有可执行文件或归档文件"),
-    ("rule.OPQ-05.name", "licence unknown", "许可证未知"),
-    ("rule.OPQ-05.summary", "no licence, NOASSERTION, or text that is not a valid SPDX expression", "无许可证、为 NOASSERTION，或不是有效的 SPDX 表达式"),
-    ("rule.OPQ-06.name", "closed component without BOM", "无物料清单的闭源组件"),
-    ("rule.OPQ-07.name", "unaccounted executable", "来源不明的可执行文件"),
-    ("rule.OPQ-07.summary", "an executable or shared library in the delivered product that no package database lists, no SBOM declares and that carries no build record", "交付产品中既未被任何软件包数据库列出、也未被任何 SBOM 声明、且不带构建记录的可执行文件或共享库"),
-    ("rule.OPQ-06.summary", "a proprietary or binary-only component (licence text proprietary or commercial, or type firmware or device) with no nested SBOM, external BOM or source reference", "专有或仅提供二进制的组件（许可证为专有或商业许可，或类型为固件或设备），且没有嵌套 SBOM、外部物料清单或源代码引用"),
-    ("rule.CON-01.name", "single maintainer", "单一维护者"),
-    ("rule.CON-01.summary", "the registry lists exactly one maintainer or publisher", "注册表仅列出一名维护者或发布者"),
-    ("rule.CON-02.name", "critical single point", "关键单点"),
-    ("rule.CON-02.summary", "at least `fan_in_percent` (10 %) of components depend on it transitively and it is single-maintainer or unmaintained", "至少 `fan_in_percent`（10%）的组件传递依赖于它，且它只有一名维护者或无人维护"),
-    ("rule.CON-03.name", "supplier concentration", "供应商集中"),
-    ("rule.CON-03.summary", "one supplier, namespace or repository owner accounts for at least `max_supplier_share` (30 %) of the components; the report also gives the HHI", "单一供应商、命名空间或仓库所有者占组件的比例不低于 `max_supplier_share`（30%）；报告同时给出 HHI"),
-    ("rule.CON-04.name", "irregular channel", "非常规渠道"),
-    ("rule.CON-04.summary", "the component came from git, a local path, a direct URL or was vendored, instead of a registry", "组件来自 git、本地路径、直接 URL 或被内置复制（vendored），而非来自注册表"),
-    ("rule.CON-05.name", "supplier unknown", "供应商未知"),
-    ("rule.CON-05.summary", "no supplier in the SBOM and none derivable from the namespace or repository owner", "SBOM 中没有供应商，也无法从命名空间或仓库所有者推断"),
-    ("rule.CON-06.name", "listed supplier", "名单内供应商"),
-    ("rule.CON-06.summary", "the supplier matches a user-supplied list of suppliers, namespaces or regions", "供应商与用户提供的供应商、命名空间或地区名单相匹配"),
-    ("rule.DEL-01.name", "hash missing", "缺少哈希值"),
-    ("rule.DEL-01.summary", "no hash for the component in the SBOM or lockfile", "SBOM 或锁文件中没有该组件的哈希值"),
-    ("rule.DEL-02.name", "hash mismatch", "哈希值不匹配"),
-    ("rule.DEL-02.summary", "the SBOM or lockfile hash differs from the registry's checksum for that version", "SBOM 或锁文件中的哈希值与注册表中该版本的校验和不一致"),
-    ("rule.DEL-03.name", "weak hash only", "仅有弱哈希"),
-    ("rule.DEL-03.summary", "the only hashes are MD5 or SHA-1", "仅有 MD5 或 SHA-1 哈希值"),
-    ("rule.DEL-04.name", "unpinned", "未固定版本"),
-    ("rule.DEL-04.summary", "a version range or wildcard, a git branch or tag instead of a commit, or a manifest without a lockfile", "使用版本范围或通配符、使用 git 分支或标签而非提交，或清单文件没有锁文件"),
-    ("rule.DEL-05.name", "insecure source", "不安全的来源"),
-    ("rule.DEL-05.summary", "an `http://` or `git://` download or VCS URL", "通过 `http://` 或 `git://` 下载或版本控制 URL 获取"),
-    ("rule.DEL-06.name", "fresh release", "新近发布"),
-    ("rule.DEL-06.summary", "the used version was published less than `min_release_age_days` (7) before the scan", "所用版本在扫描前不足 `min_release_age_days`（7）天发布"),
-    ("rule.DEL-07.name", "new publisher", "新发布者"),
-    ("rule.DEL-07.summary", "the used version was published by an account that published no earlier version", "所用版本由从未发布过早期版本的账号发布"),
-    ("rule.DEL-08.name", "distribution update not applied", "未应用发行版更新"),
-    ("rule.DEL-08.summary", "a newer build of the same package is published for the same release; high when it came through the security channel", "同一发行版本已发布该软件包的更新构建；若来自安全更新渠道则为高风险"),
     ("reason.archive_not_resolved", "needs the release's archive indexes; the distribution archive was not resolved (see the report's resolution block)", "需要该版本的归档索引；未解析发行版归档（见报告的解析部分）"),
     ("reason.no_development_indexes", "needs the distribution's development suites (testing, unstable); they were not read", "需要发行版的开发套件（testing、unstable）；未读取"),
-    ("rule.DEL-09.name", "delivered file differs from its package", "交付的文件与其软件包不一致"),
-    ("rule.DEL-09.summary", "a file installed by a package differs from the digest the package database recorded for it; changed configuration files and missing files are reported at low", "软件包安装的文件与软件包数据库记录的摘要不一致；变更的配置文件和缺失的文件以低风险单独报告"),
-    ("rule.DEL-10.name", "security fix not applied", "未应用安全修复"),
-    ("rule.DEL-10.summary", "a vulnerability advisory affects the used version and a fixed version exists", "漏洞安全公告影响所用版本，且已有修复版本"),
-    ("rule.SBM-01.name", "supplier missing", "缺少供应商"),
-    ("rule.SBM-01.summary", "an SBOM entry has no supplier, manufacturer or author", "SBOM 条目没有供应商、制造商或作者"),
-    ("rule.SBM-02.name", "version missing", "缺少版本"),
-    ("rule.SBM-02.summary", "an SBOM entry has no version", "SBOM 条目没有版本"),
-    ("rule.SBM-03.name", "no unique identifier", "无唯一标识符"),
-    ("rule.SBM-03.summary", "an SBOM entry has no valid purl, CPE or SWID tag id", "SBOM 条目没有有效的 purl、CPE 或 SWID 标签标识"),
-    ("rule.SBM-04.name", "dependency graph missing or broken", "依赖图缺失或损坏"),
-    ("rule.SBM-04.summary", "the document has no dependency relationships, references that name no component, or components unreachable from the primary component", "文档没有依赖关系、存在不指向任何组件的引用，或存在从主组件不可达的组件"),
-    ("rule.SBM-05.name", "completeness undeclared", "未声明完整性"),
-    ("rule.SBM-05.summary", "no CycloneDX `compositions` and no SPDX completeness assertion", "没有 CycloneDX `compositions`，也没有 SPDX 完整性声明"),
-    ("rule.SBM-06.name", "document metadata missing", "缺少文档元数据"),
-    ("rule.SBM-06.summary", "the document lacks an author or tool, a timestamp, a serial number or namespace, or a primary component", "文档缺少作者或工具、时间戳、序列号或命名空间，或主组件"),
-    ("rule.SBM-07.name", "SBOM drift", "SBOM 偏差"),
-    ("rule.SBM-07.summary", "an SBOM and a lockfile of the same product disagree (components added, missing or at other versions)", "同一产品的 SBOM 与锁文件不一致（组件增加、缺失或版本不同）"),
 ];
 
 struct Catalogue {
@@ -456,16 +379,24 @@ impl Tr {
         self.t(&format!("factor.{f}"))
     }
 
-    /// A rule's name; the id itself for a rule this build does not know
-    /// (a report read back from a newer version).
+    /// A rule's name from its catalogue entry; the id itself for a rule
+    /// this build does not know (a report read back from a newer version).
     pub fn rule_name(self, id: &str) -> String {
-        lookup(self.0, &format!("rule.{id}.name")).map_or_else(|| id.to_string(), str::to_string)
+        catalogue::find(id).map_or_else(
+            || id.to_string(),
+            |r| match self.0 {
+                Lang::En => r.name.to_string(),
+                Lang::ZhCn => r.name_zh.to_string(),
+            },
+        )
     }
 
+    /// When a rule fires, from its catalogue entry.
     pub fn rule_summary(self, id: &str) -> String {
-        lookup(self.0, &format!("rule.{id}.summary"))
-            .unwrap_or("")
-            .to_string()
+        catalogue::find(id).map_or_else(String::new, |r| match self.0 {
+            Lang::En => r.summary.to_string(),
+            Lang::ZhCn => r.summary_zh.to_string(),
+        })
     }
 
     pub fn conformance(self, c: Conformance) -> String {
@@ -524,7 +455,7 @@ impl Tr {
 mod tests {
     use super::*;
     use crate::report::view::{BSI, FACTORS, FAMILIES, NTIA};
-    use crate::rules::catalogue::{Needs, RULES};
+    use crate::rules::catalogue::Needs;
     use std::collections::HashSet;
 
     #[test]
@@ -563,27 +494,16 @@ mod tests {
     #[test]
     fn every_rule_and_enum_value_has_messages() {
         let mut keys: Vec<String> = Vec::new();
-        for r in RULES {
-            keys.push(format!("rule.{}.name", r.id));
-            keys.push(format!("rule.{}.summary", r.id));
-        }
         keys.extend(Severity::ALL.iter().map(|s| format!("sev.{}", s.as_str())));
         keys.extend(Category::ALL.iter().map(|c| format!("cat.{}", c.as_str())));
         keys.extend(FAMILIES.iter().map(|f| format!("family.{f}")));
-        keys.extend(FACTORS.iter().map(|f| format!("factor.{f}")));
+        keys.extend(FACTORS.iter().map(|f| format!("factor.{}", f.label())));
         keys.extend(NTIA.iter().chain(BSI).map(|e| e.key.to_string()));
         keys.extend(["online", "offline", "off"].map(|m| format!("mode.{m}")));
         keys.extend(["all", "direct", "transitive", "none"].map(|s| format!("scope.{s}")));
         keys.extend(["applied", "expired", "unused"].map(|s| format!("exc.state.{s}")));
         for k in keys {
             assert!(lookup(Lang::En, &k).is_some(), "missing key {k}");
-        }
-        // The English rule names are the catalogue's own.
-        for r in RULES {
-            assert_eq!(
-                lookup(Lang::En, &format!("rule.{}.name", r.id)),
-                Some(r.name)
-            );
         }
     }
 

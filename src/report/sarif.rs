@@ -19,6 +19,7 @@ use super::Assessment;
 use super::streamed::Streamed;
 use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{BaselineState, Finding, Severity};
+use crate::rules::catalogue::Mapping;
 use crate::rules::{RULES, RuleInfo};
 
 pub const SARIF_SCHEMA: &str =
@@ -123,7 +124,7 @@ struct Configuration {
 struct DescriptorProperties {
     category: &'static str,
     #[serde(rename = "maps-to")]
-    maps_to: &'static [&'static str],
+    maps_to: &'static [Mapping],
     severity: &'static str,
     tags: [&'static str; 1],
 }

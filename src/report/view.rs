@@ -12,7 +12,7 @@ use crate::model::{
     Finding, RulePolicy, Severity,
 };
 use crate::rules::Thresholds;
-use crate::rules::catalogue::{self, RuleInfo};
+use crate::rules::catalogue::{self, Mapping, RuleInfo};
 
 /// The report's sections after the cover, in order: (anchor, title key).
 /// Markdown and HTML both list them in their table of contents.
@@ -33,7 +33,12 @@ pub const SECTIONS: [(&str, &str); 8] = [
 pub const FAMILIES: [&str; 5] = ["UNM", "OPQ", "CON", "DEL", "SBM"];
 
 /// Review-measure factors of RULES.md "maps to": the review matrix's rows.
-pub const FACTORS: [&str; 4] = ["M4(2)", "M10(1)", "M10(2)", "M10(3)"];
+pub const FACTORS: [Mapping; 4] = [
+    Mapping::M4Lifecycle,
+    Mapping::M10Tampering,
+    Mapping::M10Interruption,
+    Mapping::M10Channels,
+];
 
 /// One data element of a conformance standard and the rule results that
 /// decide it. `evidence_key` narrows a document rule that checks several
@@ -248,7 +253,8 @@ pub fn widespread_rules(a: &Assessment) -> BTreeSet<String> {
             *k >= WIDESPREAD_MIN
                 && *k as f64 >= WIDESPREAD_SHARE * n
                 && catalogue::find(rule).is_some_and(|r| {
-                    r.needs == catalogue::Needs::Sbom && r.subject == catalogue::Subject::Component
+                    r.needs == catalogue::Needs::Sbom
+                        && r.subject() == catalogue::Subject::Component
                 })
         })
         .map(|(rule, _)| rule.to_string())
@@ -554,16 +560,16 @@ fn finding_groups<'a>(
                 let stated = f
                     .evidence
                     .iter()
-                    .find(|e| e.key.strip_prefix("threshold ") == Some(k));
+                    .find(|e| e.key.strip_prefix("threshold ") == Some(k.key()));
                 match stated {
                     Some(e) => ThresholdRow {
-                        key: k,
+                        key: k.key(),
                         value: e.value.clone(),
                         default: false,
                     },
                     None => ThresholdRow {
-                        key: k,
-                        value: defaults.describe(k).unwrap_or_default(),
+                        key: k.key(),
+                        value: defaults.describe(*k),
                         default: true,
                     },
                 }
@@ -598,7 +604,7 @@ fn review_matrix(
     let mut rows: Vec<MatrixRow> = FACTORS
         .iter()
         .map(|factor| MatrixRow {
-            factor,
+            factor: factor.label(),
             cells: FAMILIES
                 .iter()
                 .map(|fam| MatrixCell {
@@ -606,7 +612,7 @@ fn review_matrix(
                     findings: Vec::new(),
                     anchor: format!(
                         "matrix-{}-{}",
-                        factor_slug(factor),
+                        factor_slug(factor.label()),
                         fam.to_ascii_lowercase()
                     ),
                 })
@@ -771,7 +777,7 @@ mod tests {
 
     #[test]
     fn conformance_elements_name_rules_mapped_to_their_standard() {
-        for (defs, standard) in [(NTIA, "NTIA"), (BSI, "BSI")] {
+        for (defs, standard) in [(NTIA, Mapping::Ntia), (BSI, Mapping::Bsi)] {
             for d in defs {
                 for r in d.rules {
                     let info = catalogue::find(r).unwrap();

@@ -640,7 +640,7 @@ mod tests {
     }
 
     /// Runs a component rule with the given lists.
-    fn run_with(rule: super::super::ComponentRule, c: Component, lists: Lists) -> Verdict {
+    fn run_with(rule: super::super::ComponentCheck, c: Component, lists: Lists) -> Verdict {
         let inv = inventory(vec![c]);
         let t = Thresholds {
             lists,

@@ -82,64 +82,107 @@ impl Default for Thresholds {
     }
 }
 
-/// Each `[thresholds]` key with the comment `chainrisk init` writes above it,
-/// in the order it writes them. A test checks every field is listed.
-pub const THRESHOLD_DOCS: &[(&str, &str)] = &[
-    (
-        "max_supplier_share",
-        "CON-03: share of components (0-1) one supplier may account for before it is reported.",
-    ),
-    (
-        "min_components_for_concentration",
-        "CON-03: with fewer components of known supplier, concentration is not judged.",
-    ),
-    (
-        "max_release_age_months",
-        "UNM-04: the newest release of any version is older than this many months.",
-    ),
-    (
-        "max_major_lag",
-        "UNM-05: the used version is this many major versions behind the latest.",
-    ),
-    (
-        "max_version_age_months",
-        "UNM-05: the used version was released this many months before the latest.",
-    ),
-    (
-        "min_release_age_days",
-        "DEL-06: the used version was published fewer than this many days before the scan.",
-    ),
-    (
-        "fan_in_percent",
-        "CON-02: percent of components that depend on one component transitively.",
-    ),
-    (
-        "max_snapshot_age_days",
-        "Registry facts from a snapshot older than this many days are flagged stale.",
-    ),
-    (
-        "max_advisory_db_age_days",
-        "An advisory database whose newest advisory is older than this is flagged stale.",
-    ),
-];
+/// A `[thresholds]` key: what rules declare they read, what `chainrisk
+/// init` documents, and what reports show next to a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threshold {
+    MaxSupplierShare,
+    MinComponentsForConcentration,
+    MaxReleaseAgeMonths,
+    MaxMajorLag,
+    MaxVersionAgeMonths,
+    MinReleaseAgeDays,
+    FanInPercent,
+    MaxSnapshotAgeDays,
+    MaxAdvisoryDbAgeDays,
+}
+
+impl Threshold {
+    /// Every key, in the order `chainrisk init` writes them. A test checks
+    /// every field of [`Thresholds`] is listed.
+    pub const ALL: [Threshold; 9] = [
+        Threshold::MaxSupplierShare,
+        Threshold::MinComponentsForConcentration,
+        Threshold::MaxReleaseAgeMonths,
+        Threshold::MaxMajorLag,
+        Threshold::MaxVersionAgeMonths,
+        Threshold::MinReleaseAgeDays,
+        Threshold::FanInPercent,
+        Threshold::MaxSnapshotAgeDays,
+        Threshold::MaxAdvisoryDbAgeDays,
+    ];
+
+    /// The policy file's key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Threshold::MaxSupplierShare => "max_supplier_share",
+            Threshold::MinComponentsForConcentration => "min_components_for_concentration",
+            Threshold::MaxReleaseAgeMonths => "max_release_age_months",
+            Threshold::MaxMajorLag => "max_major_lag",
+            Threshold::MaxVersionAgeMonths => "max_version_age_months",
+            Threshold::MinReleaseAgeDays => "min_release_age_days",
+            Threshold::FanInPercent => "fan_in_percent",
+            Threshold::MaxSnapshotAgeDays => "max_snapshot_age_days",
+            Threshold::MaxAdvisoryDbAgeDays => "max_advisory_db_age_days",
+        }
+    }
+
+    /// The comment `chainrisk init` writes above the key.
+    pub const fn doc(self) -> &'static str {
+        match self {
+            Threshold::MaxSupplierShare => {
+                "CON-03: share of components (0-1) one supplier may account for before it is reported."
+            }
+            Threshold::MinComponentsForConcentration => {
+                "CON-03: with fewer components of known supplier, concentration is not judged."
+            }
+            Threshold::MaxReleaseAgeMonths => {
+                "UNM-04: the newest release of any version is older than this many months."
+            }
+            Threshold::MaxMajorLag => {
+                "UNM-05: the used version is this many major versions behind the latest."
+            }
+            Threshold::MaxVersionAgeMonths => {
+                "UNM-05: the used version was released this many months before the latest."
+            }
+            Threshold::MinReleaseAgeDays => {
+                "DEL-06: the used version was published fewer than this many days before the scan."
+            }
+            Threshold::FanInPercent => {
+                "CON-02: percent of components that depend on one component transitively."
+            }
+            Threshold::MaxSnapshotAgeDays => {
+                "Registry facts from a snapshot older than this many days are flagged stale."
+            }
+            Threshold::MaxAdvisoryDbAgeDays => {
+                "An advisory database whose newest advisory is older than this is flagged stale."
+            }
+        }
+    }
+}
+
+impl Serialize for Threshold {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
 
 impl Thresholds {
-    /// A threshold's value for `chainrisk rules`, with its unit.
-    pub fn describe(&self, key: &str) -> Option<String> {
-        Some(match key {
-            "max_supplier_share" => format!("{:.0} %", self.max_supplier_share * 100.0),
-            "min_components_for_concentration" => {
+    /// A threshold's value for `chainrisk rules` and the reports, with its unit.
+    pub fn describe(&self, key: Threshold) -> String {
+        match key {
+            Threshold::MaxSupplierShare => format!("{:.0} %", self.max_supplier_share * 100.0),
+            Threshold::MinComponentsForConcentration => {
                 format!("{} components", self.min_components_for_concentration)
             }
-            "max_release_age_months" => format!("{} months", self.max_release_age_months),
-            "max_major_lag" => format!("{} majors", self.max_major_lag),
-            "max_version_age_months" => format!("{} months", self.max_version_age_months),
-            "min_release_age_days" => format!("{} days", self.min_release_age_days),
-            "fan_in_percent" => format!("{} %", self.fan_in_percent),
-            "max_snapshot_age_days" => format!("{} days", self.max_snapshot_age_days),
-            "max_advisory_db_age_days" => format!("{} days", self.max_advisory_db_age_days),
-            _ => return None,
-        })
+            Threshold::MaxReleaseAgeMonths => format!("{} months", self.max_release_age_months),
+            Threshold::MaxMajorLag => format!("{} majors", self.max_major_lag),
+            Threshold::MaxVersionAgeMonths => format!("{} months", self.max_version_age_months),
+            Threshold::MinReleaseAgeDays => format!("{} days", self.min_release_age_days),
+            Threshold::FanInPercent => format!("{} %", self.fan_in_percent),
+            Threshold::MaxSnapshotAgeDays => format!("{} days", self.max_snapshot_age_days),
+            Threshold::MaxAdvisoryDbAgeDays => format!("{} days", self.max_advisory_db_age_days),
+        }
     }
 
     /// Values out of their meaningful range, as (key, what is expected).
@@ -166,16 +209,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_threshold_has_a_doc_and_a_description() {
+    fn every_threshold_field_is_a_typed_key() {
         let table = toml::Table::try_from(Thresholds::default()).unwrap();
         for key in table.keys() {
             assert!(
-                THRESHOLD_DOCS.iter().any(|(k, _)| k == key),
-                "{key} has no entry in THRESHOLD_DOCS"
+                Threshold::ALL.iter().any(|t| t.key() == key),
+                "{key} is not in Threshold::ALL"
             );
-            assert!(Thresholds::default().describe(key).is_some(), "{key}");
         }
-        assert_eq!(table.len(), THRESHOLD_DOCS.len());
+        assert_eq!(table.len(), Threshold::ALL.len());
         assert!(Thresholds::default().out_of_range().is_empty());
     }
 }

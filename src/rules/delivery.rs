@@ -589,7 +589,11 @@ mod tests {
         c
     }
 
-    fn judge(rule: super::super::ComponentRule, c: Component, db: Option<&AdvisorySet>) -> Verdict {
+    fn judge(
+        rule: super::super::ComponentCheck,
+        c: Component,
+        db: Option<&AdvisorySet>,
+    ) -> Verdict {
         let inv = super::super::testing::inventory(vec![c]);
         let t = super::super::Thresholds::default();
         rule(
@@ -709,7 +713,7 @@ mod tests {
     #[test]
     fn advisory_rules_partition_what_affects_a_version() {
         use super::super::unmaintained::{declared_unmaintained, unfixed_advisory};
-        let rules: [(&str, super::super::ComponentRule); 3] = [
+        let rules: [(&str, super::super::ComponentCheck); 3] = [
             ("UNM-01", declared_unmaintained),
             ("UNM-06", unfixed_advisory),
             ("DEL-10", security_fix_not_applied),

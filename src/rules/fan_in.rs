@@ -304,7 +304,7 @@ fn fragility(c: &Component, ctx: &Ctx) -> Result<Vec<Evidence>, &'static str> {
     }
     // The other UNM rules that say the component is not looked after, judged
     // exactly as the rules themselves judge it.
-    let others: [(&str, super::ComponentRule); 2] = [
+    let others: [(&str, super::ComponentCheck); 2] = [
         (
             "no recent release (UNM-04)",
             super::unmaintained::no_recent_release,

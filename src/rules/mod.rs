@@ -25,9 +25,9 @@ use std::collections::BTreeMap;
 use crate::advisory::AdvisorySet;
 use crate::lifecycle::Lifecycle;
 use crate::model::{
-    Component, ComponentId, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
+    Component, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
 };
-pub use catalogue::{Needs, RULES, RuleInfo};
+pub use catalogue::{Check, ComponentCheck, Needs, RULES, RuleInfo};
 pub use concentration::{SupplierShare, SupplierStats, supplier_shares as concentration_stats};
 pub use config::Thresholds;
 
@@ -102,69 +102,11 @@ pub struct Ctx<'a> {
     pub lifecycle: &'a Lifecycle,
 }
 
-type ComponentRule = fn(&Component, &Ctx) -> Verdict;
-type DocumentRule = fn(&Document, &Ctx) -> Verdict;
-type ProductRule = fn(&Ctx) -> Vec<Verdict>;
-/// A rule that judges components but needs the whole graph at once (fan-in):
-/// it answers only for the components it has something to say about.
-type GraphRule = fn(&Ctx) -> Vec<(ComponentId, Verdict)>;
-
-/// The rules this build evaluates, by id. Every other catalogue rule is
-/// reported as not evaluated with the reason its [`Needs`] gives.
-const COMPONENT_RULES: &[(&str, ComponentRule)] = &[
-    ("UNM-01", unmaintained::declared_unmaintained),
-    ("UNM-02", unmaintained::deprecated),
-    ("UNM-03", unmaintained::yanked),
-    ("UNM-04", unmaintained::no_recent_release),
-    ("UNM-05", unmaintained::version_lag),
-    ("UNM-06", unmaintained::unfixed_advisory),
-    ("UNM-08", lifecycle::security_support_ended),
-    ("UNM-09", archive::dropped_by_distribution),
-    ("SBM-01", completeness::supplier_missing),
-    ("SBM-02", completeness::version_missing),
-    ("SBM-03", completeness::no_identifier),
-    ("OPQ-01", opaque::no_source_repository),
-    ("OPQ-02", opaque::unknown_to_registry),
-    ("OPQ-03", opaque::build_time_code),
-    ("OPQ-05", opaque::licence_unknown),
-    ("OPQ-06", opaque::closed_without_bom),
-    ("CON-01", concentration::single_maintainer),
-    ("CON-04", concentration::irregular_channel),
-    ("CON-05", concentration::supplier_unknown),
-    ("CON-06", concentration::listed_supplier),
-    ("DEL-01", delivery::hash_missing),
-    ("DEL-02", delivery::hash_mismatch),
-    ("DEL-03", delivery::weak_hash_only),
-    ("DEL-04", delivery::unpinned),
-    ("DEL-05", delivery::insecure_source),
-    ("DEL-06", delivery::fresh_release),
-    ("DEL-07", delivery::new_publisher),
-    ("DEL-08", archive::update_not_applied),
-    ("DEL-10", delivery::security_fix_not_applied),
-];
-const DOCUMENT_RULES: &[(&str, DocumentRule)] = &[
-    ("SBM-04", completeness::graph_missing_or_broken),
-    ("SBM-05", completeness::completeness_undeclared),
-    ("SBM-06", completeness::metadata_missing),
-];
-const PRODUCT_RULES: &[(&str, ProductRule)] = &[
-    ("CON-03", concentration::supplier_concentration),
-    ("UNM-07", lifecycle::release_out_of_support),
-    ("SBM-07", completeness::drift),
-    ("OPQ-07", product::unaccounted_executables),
-];
-
-const GRAPH_RULES: &[(&str, GraphRule)] = &[
-    ("CON-02", fan_in::critical_single_point),
-    ("DEL-09", product::file_integrity),
-];
-
-/// Rules with no implementation in this build, whatever data is given.
-fn implemented(id: &str) -> bool {
-    COMPONENT_RULES.iter().any(|(r, _)| *r == id)
-        || GRAPH_RULES.iter().any(|(r, _)| *r == id)
-        || DOCUMENT_RULES.iter().any(|(r, _)| *r == id)
-        || PRODUCT_RULES.iter().any(|(r, _)| *r == id)
+/// The catalogue's rules whose check is of one kind, with that check.
+fn checks<F>(pick: impl Fn(Check) -> Option<F>) -> impl Iterator<Item = (&'static RuleInfo, F)> {
+    RULES
+        .iter()
+        .filter_map(move |r| pick(r.check).map(|f| (r, f)))
 }
 
 /// Known unknowns: how many subjects a rule could not judge, and why.
@@ -183,10 +125,6 @@ pub struct Evaluation {
 
 /// Accumulates per-rule not-evaluated counts by reason.
 type Unknowns = BTreeMap<(&'static str, Cow<'static, str>), usize>;
-
-fn info(id: &str) -> &'static RuleInfo {
-    catalogue::find(id).expect("every wired rule is in the catalogue")
-}
 
 fn finding(
     rule: &'static RuleInfo,
@@ -306,6 +244,11 @@ pub fn evaluate_with(
         .filter(|c| c.scope != Scope::Excluded && !is_project_itself(inv, c))
         .collect();
 
+    let component_rules: Vec<_> = checks(|c| match c {
+        Check::Component(f) => Some(f),
+        _ => None,
+    })
+    .collect();
     let (mut findings, mut unknowns) = judged
         .par_iter()
         .fold(
@@ -313,7 +256,7 @@ pub fn evaluate_with(
             |(mut found, mut unknown), c| {
                 // Where the component was read and who it is: the same for all its findings.
                 let mut about: Option<(EvidenceSource, String)> = None;
-                for (id, rule) in COMPONENT_RULES {
+                for &(info, rule) in &component_rules {
                     match rule(c, &ctx) {
                         Verdict::Pass => {}
                         Verdict::Fire(fire) => {
@@ -322,10 +265,10 @@ pub fn evaluate_with(
                                     (component_source(inv, c), c.versionless_key())
                                 })
                                 .clone();
-                            found.push(finding(info(id), fire, Some(c), source, identity, subject))
+                            found.push(finding(info, fire, Some(c), source, identity, subject))
                         }
                         Verdict::NotEvaluated(reason) => {
-                            *unknown.entry((*id, reason)).or_default() += 1
+                            *unknown.entry((info.id, reason)).or_default() += 1
                         }
                     }
                 }
@@ -343,20 +286,25 @@ pub fn evaluate_with(
             },
         );
 
-    for (id, rule) in GRAPH_RULES {
+    for (info, rule) in checks(|c| match c {
+        Check::Graph(f) => Some(f),
+        _ => None,
+    }) {
         for (c, v) in rule(&ctx) {
             let c = &inv.components[c];
             match v {
                 Verdict::Pass => {}
                 Verdict::Fire(fire) => findings.push(finding(
-                    info(id),
+                    info,
                     fire,
                     Some(c),
                     component_source(inv, c),
                     c.versionless_key(),
                     subject,
                 )),
-                Verdict::NotEvaluated(reason) => *unknowns.entry((*id, reason)).or_default() += 1,
+                Verdict::NotEvaluated(reason) => {
+                    *unknowns.entry((info.id, reason)).or_default() += 1
+                }
             }
         }
     }
@@ -373,41 +321,51 @@ pub fn evaluate_with(
             Some(crate::model::Format::SpdxTagValue) => "line 1",
             _ => "",
         };
-        for (id, rule) in DOCUMENT_RULES {
+        for (info, rule) in checks(|c| match c {
+            Check::Document(f) => Some(f),
+            _ => None,
+        }) {
             match rule(d, &ctx) {
                 Verdict::Pass => {}
                 Verdict::Fire(fire) => findings.push(finding(
-                    info(id),
+                    info,
                     fire,
                     None,
                     EvidenceSource::sbom(&d.path, root),
                     document_identity(d),
                     subject,
                 )),
-                Verdict::NotEvaluated(reason) => *unknowns.entry((*id, reason)).or_default() += 1,
+                Verdict::NotEvaluated(reason) => {
+                    *unknowns.entry((info.id, reason)).or_default() += 1
+                }
             }
         }
     }
-    for (id, rule) in PRODUCT_RULES {
+    for (info, rule) in checks(|c| match c {
+        Check::Product(f) => Some(f),
+        _ => None,
+    }) {
         for v in rule(&ctx) {
             match v {
                 Verdict::Pass => {}
                 Verdict::Fire(fire) => findings.push(finding(
-                    info(id),
+                    info,
                     fire,
                     None,
                     EvidenceSource::inventory(),
                     "product".to_string(),
                     subject,
                 )),
-                Verdict::NotEvaluated(reason) => *unknowns.entry((*id, reason)).or_default() += 1,
+                Verdict::NotEvaluated(reason) => {
+                    *unknowns.entry((info.id, reason)).or_default() += 1
+                }
             }
         }
     }
 
     // Rules this scan cannot evaluate at all: each subject is a known unknown.
-    for r in RULES.iter().filter(|r| !implemented(r.id)) {
-        let count = match r.subject {
+    for r in RULES.iter().filter(|r| !r.implemented()) {
+        let count = match r.subject() {
             catalogue::Subject::Component => judged.len(),
             catalogue::Subject::Document => readable.len(),
             catalogue::Subject::Product => usize::from(!judged.is_empty()),
@@ -545,7 +503,7 @@ pub(crate) mod testing {
     }
 
     /// Runs one component rule on a component with the default thresholds.
-    pub fn run(rule: ComponentRule, c: Component) -> Verdict {
+    pub fn run(rule: ComponentCheck, c: Component) -> Verdict {
         let inv = inventory(vec![c]);
         let t = Thresholds::default();
         rule(
@@ -580,11 +538,11 @@ mod tests {
             let fired = e.findings.iter().any(|f| f.rule == r.id);
             let unknown = e.not_evaluated.iter().any(|n| n.rule == r.id);
             assert!(
-                implemented(r.id) || unknown,
+                r.implemented() || unknown,
                 "{} is neither run nor reported",
                 r.id
             );
-            if !implemented(r.id) {
+            if !r.implemented() {
                 assert!(!fired);
             }
         }

@@ -271,7 +271,11 @@ mod tests {
         c
     }
 
-    fn judge(rule: super::super::ComponentRule, c: Component, db: Option<&AdvisorySet>) -> Verdict {
+    fn judge(
+        rule: super::super::ComponentCheck,
+        c: Component,
+        db: Option<&AdvisorySet>,
+    ) -> Verdict {
         let inv = inventory(vec![c]);
         let t = super::super::Thresholds::default();
         rule(
