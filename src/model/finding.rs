@@ -155,7 +155,12 @@ pub struct Finding {
     pub category: Category,
     /// The component, or `None` for a finding about the whole product or one input document.
     pub component: Option<ComponentId>,
+    /// In English, as every machine report writes it.
     pub message: String,
+    /// The message as its rule's template and parameters, so the human
+    /// reports can render it in their language; absent in a report read back.
+    #[serde(skip)]
+    pub localized: Option<Box<super::Message>>,
     pub evidence: Vec<Evidence>,
     pub fingerprint: String,
     /// For a transitive component: the shortest chain of components (ids)

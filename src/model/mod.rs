@@ -12,6 +12,7 @@ mod graph;
 mod installed;
 mod inventory;
 mod license;
+mod message;
 mod origin;
 mod provenance;
 mod purl;
@@ -34,6 +35,7 @@ pub use installed::{
 };
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};
+pub use message::{Arg, Lang, Message, Sep, Template};
 pub use origin::{
     EcosystemResolution, FactSource, Origin, PackageFacts, Presence, ReleaseFacts, Resolution,
     SnapshotInfo,

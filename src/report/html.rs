@@ -655,7 +655,7 @@ fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
         "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
         esc(&t.n(rg.note_key(), DETAILED_PER_RULE)),
         esc(t.t("f.example")),
-        esc(&rg.rows[0].finding.message),
+        esc(&t.message(rg.rows[0].finding)),
         esc(t.t("f.summary")),
         code_spans(&esc(&t.rule_summary(rg.rule))),
     );
@@ -703,7 +703,7 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
     w!(
         out,
         "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"message\">{}</p>\n<dl class=\"kv\">\n",
-        esc(&f.message)
+        esc(&t.message(f))
     );
     let mut item = |label: &str, value: String| {
         w!(out, "<dt>{}</dt><dd>{value}</dd>\n", esc(label));

@@ -2,37 +2,15 @@
 //! category and rule name in English and Simplified Chinese, in one table.
 //! Identifiers, purls, field names and the data itself stay as given.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::view::{Conformance, Relation};
-use crate::model::{BaselineState, Category, ExceptionState, Severity};
+use crate::model::{BaselineState, Category, ExceptionState, Finding, Severity};
 use crate::rules::catalogue;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    ZhCn,
-}
-
-impl Lang {
-    /// `en` or `zh-CN` (case and `_`/`-` do not matter; `zh` alone is Simplified Chinese).
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "en" | "en-us" | "en-gb" => Some(Lang::En),
-            "zh-cn" | "zh" | "zh-hans" | "zh-hans-cn" => Some(Lang::ZhCn),
-            _ => None,
-        }
-    }
-
-    /// The BCP 47 tag, for `<html lang>`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::ZhCn => "zh-CN",
-        }
-    }
-}
+pub use crate::model::Lang;
 
 /// (key, English, Simplified Chinese).
 type Message = (&'static str, &'static str, &'static str);
@@ -389,6 +367,15 @@ impl Tr {
                 Lang::ZhCn => r.name_zh.to_string(),
             },
         )
+    }
+
+    /// A finding's message in this language: rendered from its rule's
+    /// template, or the English text for a finding read back from JSON.
+    pub fn message(self, f: &Finding) -> Cow<'_, str> {
+        match (&f.localized, self.0) {
+            (Some(m), Lang::ZhCn) => Cow::Owned(m.render(Lang::ZhCn)),
+            _ => Cow::Borrowed(f.message.as_str()),
+        }
     }
 
     /// When a rule fires, from its catalogue entry.

@@ -404,7 +404,7 @@ fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
         out,
         "- **{}**: {}",
         t.t("f.example"),
-        cell(&rg.rows[0].finding.message)
+        cell(&t.message(rg.rows[0].finding))
     );
     w!(
         out,
@@ -450,7 +450,7 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
         t.rule_name(&f.rule),
         cell(&component)
     );
-    w!(out, "- **{}**: {}", t.t("f.message"), cell(&f.message));
+    w!(out, "- **{}**: {}", t.t("f.message"), cell(&t.message(f)));
     w!(
         out,
         "- **{}**: {}",

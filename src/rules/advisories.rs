@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::Fire;
 use crate::advisory::{Advisory, AdvisorySet, AffectedPackage, Match};
-use crate::model::{Component, Ecosystem, Evidence, EvidenceSource};
+use crate::model::{Component, Ecosystem, Evidence, EvidenceSource, Message};
 
 /// Why an advisory rule has no answer without a database.
 pub(super) const NO_DATABASE: &str = "needs an advisory database (--advisories); none was given";
@@ -100,7 +100,7 @@ pub(super) fn advisory_evidence(hits: &[(&Advisory, &AffectedPackage)]) -> Vec<E
 
 /// A finding on the advisories `hits`, with `extra` evidence after theirs.
 pub(super) fn fire(
-    message: String,
+    message: Message,
     c: &Component,
     hits: &[(&Advisory, &AffectedPackage)],
     extra: Vec<Evidence>,

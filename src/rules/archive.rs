@@ -9,8 +9,44 @@ use std::cmp::Ordering;
 use super::{Ctx, Fire, Verdict};
 use crate::model::{
     ArchiveBuild, ArchiveFacts, Channel, Component, Evidence, EvidenceSource, Hash, HashAlg,
-    Origin, Presence, Severity, Version, parse_purl,
+    Message, Origin, Presence, Sep, Severity, Template, Version, parse_purl,
 };
+
+static UPDATE_NOT_APPLIED: Template = Template::new(
+    "{package} {installed} is not the release's current build: {newer} is published for {release}{channel}",
+    "{package} {installed} 不是该发行版本的当前构建：已为 {release} 发布了 {newer}{channel}",
+);
+static UPDATES_NOT_APPLIED: Template = Template::new(
+    "{package} {installed} is not the release's current build: {newer} are published for {release}{channel}",
+    "{package} {installed} 不是该发行版本的当前构建：已为 {release} 发布了 {newer}{channel}",
+);
+static NEWER_BUILD: Template = Template::new("{version} in {suite}", "{suite} 中的 {version}");
+static THROUGH_SECURITY: Template =
+    Template::new(" through the security channel", "（经安全更新渠道）");
+static NOT_IN_ARCHIVE: Template = Template::new(
+    "{package} is not in the archive of {release}: not a package the distribution builds",
+    "{package} 不在 {release} 的软件仓库中：不是该发行版构建的软件包",
+);
+static NOT_A_BUILD_OF_RELEASE: Template = Template::new(
+    "{package} {installed} is not a build of {release}: the archive's newest is {newest} in {suite} (a vendor or local rebuild)",
+    "{package} {installed} 不是 {release} 的构建：软件仓库中最新的是 {suite} 中的 {newest}（供应商或本地重新构建）",
+);
+static ORPHANED: Template = Template::new(
+    "source package {source} is orphaned: its maintainer is the distribution's QA team ({maintainer})",
+    "源码包 {source} 已无人维护：其维护者是发行版的 QA 团队（{maintainer}）",
+);
+static DROPPED: Template = Template::new(
+    "source package {source} is in none of the distribution's development suites: dropped from the next release of {distro}",
+    "源码包 {source} 不在发行版的任何开发套件中：已从 {distro} 的下一个版本中移除",
+);
+static SINGLE_MAINTAINER: Template = Template::new(
+    "{package} has a single maintainer in {release} ({maintainer}) and no uploaders: at or below the limit of 1",
+    "{package} 在 {release} 中只有一名维护者（{maintainer}），且没有上传者：达到或低于 1 名的下限",
+);
+static NO_SOURCE_REPOSITORY: Template = Template::new(
+    "{package} names no source repository: the archive gives neither a Vcs field nor a Homepage, and the SBOM no VCS reference",
+    "{package} 未指明源代码仓库：软件仓库既没有 Vcs 字段也没有 Homepage，SBOM 中也没有 VCS 引用",
+);
 
 const NO_RELEASE: &str = "the distribution release the package was built for is unknown (no purl `distro` qualifier, operating-system component or os-release)";
 const NOT_RESOLVED: &str = "needs the release's archive indexes; the distribution archive was not resolved (see the report's resolution block)";
@@ -99,9 +135,13 @@ pub fn update_not_applied(c: &Component, _: &Ctx) -> Verdict {
     }
     newer.sort_by(|x, y| compare(c, &y.version, &x.version).unwrap_or(Ordering::Equal));
     let security = newer.iter().any(|b| b.channel == Some(Channel::Security));
-    let listed: Vec<String> = newer
+    let listed: Vec<Message> = newer
         .iter()
-        .map(|b| format!("{} in {}", b.version, b.suite))
+        .map(|b| {
+            Message::new(&NEWER_BUILD)
+                .arg("version", b.version.as_str())
+                .arg("suite", b.suite.as_str())
+        })
         .collect();
     let mut sourced = vec![Evidence::new(
         "installed version",
@@ -116,16 +156,21 @@ pub fn update_not_applied(c: &Component, _: &Ctx) -> Verdict {
         ));
     }
     Verdict::Fire(Fire {
-        message: format!(
-            "{} {installed} is not the release's current build: {} {} published for {}{}",
-            c.name,
-            listed.join(", "),
-            if newer.len() == 1 { "is" } else { "are" },
-            a.release.label(),
+        message: Message::new(if newer.len() == 1 {
+            &UPDATE_NOT_APPLIED
+        } else {
+            &UPDATES_NOT_APPLIED
+        })
+        .arg("package", c.name.as_str())
+        .arg("installed", installed)
+        .list("newer", listed, Sep::Comma)
+        .arg("release", a.release.label())
+        .phrase(
+            "channel",
             if security {
-                " through the security channel"
+                Message::new(&THROUGH_SECURITY)
             } else {
-                ""
+                Message::data("")
             },
         ),
         evidence: Vec::new(),
@@ -155,10 +200,9 @@ pub fn not_built_by_distribution(c: &Component) -> Verdict {
     let release = c.release.as_ref().map(|r| r.label()).unwrap_or_default();
     if o.presence == Presence::NotFound {
         return Verdict::fire_sourced(
-            format!(
-                "{} is not in the archive of {release}: not a package the distribution builds",
-                c.name
-            ),
+            Message::new(&NOT_IN_ARCHIVE)
+                .arg("package", c.name.as_str())
+                .arg("release", release.as_str()),
             vec![Evidence::new(
                 "archive answer",
                 "not found",
@@ -195,10 +239,12 @@ pub fn not_built_by_distribution(c: &Component) -> Verdict {
     };
     match compare(c, installed, &newest.version) {
         Some(Ordering::Greater) => Verdict::fire_sourced(
-            format!(
-                "{} {installed} is not a build of {release}: the archive's newest is {} in {} (a vendor or local rebuild)",
-                c.name, newest.version, newest.suite
-            ),
+            Message::new(&NOT_A_BUILD_OF_RELEASE)
+                .arg("package", c.name.as_str())
+                .arg("installed", installed)
+                .arg("release", release.as_str())
+                .arg("newest", newest.version.as_str())
+                .arg("suite", newest.suite.as_str()),
             vec![
                 Evidence::new(
                     "installed version",
@@ -237,19 +283,18 @@ pub fn dropped_by_distribution(c: &Component, _: &Ctx) -> Verdict {
     let src = EvidenceSource::facts(&o.source, &c.ecosystem);
     if let Some(m) = a.maintainer.as_deref().filter(|m| is_qa_team(m)) {
         return Verdict::fire_sourced(
-            format!(
-                "source package {source} is orphaned: its maintainer is the distribution's QA team ({m})"
-            ),
+            Message::new(&ORPHANED)
+                .arg("source", source.as_str())
+                .arg("maintainer", m),
             vec![Evidence::new("maintainer", m.to_string(), src)],
         );
     }
     match a.in_development {
         Some(true) => Verdict::Pass,
         Some(false) => Verdict::fire_sourced(
-            format!(
-                "source package {source} is in none of the distribution's development suites: dropped from the next release of {}",
-                a.release.distro
-            ),
+            Message::new(&DROPPED)
+                .arg("source", source.as_str())
+                .arg("distro", a.release.distro.to_string()),
             vec![Evidence::new("in development suites", "no", src)],
         ),
         None => Verdict::not_evaluated(NO_DEVELOPMENT_INDEXES),
@@ -291,11 +336,10 @@ pub fn single_maintainer(c: &Component) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire_sourced(
-        format!(
-            "{} has a single maintainer in {} ({m}) and no uploaders: at or below the limit of 1",
-            c.name,
-            a.release.label()
-        ),
+        Message::new(&SINGLE_MAINTAINER)
+            .arg("package", c.name.as_str())
+            .arg("release", a.release.label())
+            .arg("maintainer", m),
         vec![
             Evidence::new(
                 "maintainer",
@@ -321,10 +365,7 @@ pub fn no_source_repository(c: &Component) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire_sourced(
-        format!(
-            "{} names no source repository: the archive gives neither a Vcs field nor a Homepage, and the SBOM no VCS reference",
-            c.name
-        ),
+        Message::new(&NO_SOURCE_REPOSITORY).arg("package", c.name.as_str()),
         vec![Evidence::new(
             "archive Vcs/Homepage",
             "absent",
@@ -442,7 +483,7 @@ mod tests {
         };
         assert_eq!(f.severity, Some(Severity::High));
         assert_eq!(
-            f.message,
+            f.message.to_string(),
             "libssl3 3.0.11-1~deb12u2 is not the release's current build: 3.0.17-1~deb12u2 in bookworm-security is published for debian 12 (bookworm) through the security channel"
         );
         assert!(
@@ -511,9 +552,9 @@ mod tests {
             panic!()
         };
         assert!(
-            f.message.contains("a vendor or local rebuild"),
+            f.message.to_string().contains("a vendor or local rebuild"),
             "{}",
-            f.message
+            f.message.to_string()
         );
         assert_eq!(
             not_built_by_distribution(&deb("x", "1.2-2", Some(a.clone()))),
@@ -563,9 +604,10 @@ mod tests {
         };
         assert!(
             f.message
+                .to_string()
                 .contains("none of the distribution's development suites"),
             "{}",
-            f.message
+            f.message.to_string()
         );
         let mut orphan = dropped.clone();
         orphan.in_development = Some(true);

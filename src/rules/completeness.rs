@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Fire, Verdict};
-use crate::model::{Component, Document, Ecosystem, pep503};
+use crate::model::{Component, Document, Ecosystem, Message, Sep, Template, pep503};
 
 /// Whether an SBOM describes the component. The SBM rules judge what an
 /// SBOM says; a component read only from a lockfile or a product's package
@@ -21,16 +21,28 @@ pub(super) fn described_by_sbom(c: &Component, ctx: &Ctx) -> bool {
         })
 }
 
+static SUPPLIER_MISSING: Template = Template::new(
+    "{component} has no supplier, manufacturer or author in the SBOM",
+    "{component} 在 SBOM 中没有供应商、制造商或作者",
+);
+static VERSION_MISSING: Template =
+    Template::new("{component} has no version", "{component} 没有版本号");
+static PURL_INVALID: Template = Template::new(
+    "{component}: purl {purl} is not a valid package URL, and there is no CPE or SWID",
+    "{component}：purl {purl} 不是有效的软件包 URL，且没有 CPE 或 SWID",
+);
+static NO_IDENTIFIER: Template = Template::new(
+    "{component} has no purl, CPE or SWID identifier",
+    "{component} 没有 purl、CPE 或 SWID 标识符",
+);
+
 /// SBM-01: no supplier, manufacturer or author.
 pub fn supplier_missing(c: &Component, ctx: &Ctx) -> Verdict {
     if !described_by_sbom(c, ctx) || c.responsible_party().is_some() {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!(
-            "{} has no supplier, manufacturer or author in the SBOM",
-            c.display_name()
-        ),
+        Message::new(&SUPPLIER_MISSING).arg("component", c.display_name()),
         vec![("supplier", "absent".into()), ("authors", "absent".into())],
     )
 }
@@ -41,7 +53,7 @@ pub fn version_missing(c: &Component, ctx: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!("{} has no version", c.display_name()),
+        Message::new(&VERSION_MISSING).arg("component", c.display_name()),
         vec![("version", "absent".into())],
     )
 }
@@ -53,10 +65,9 @@ pub fn no_identifier(c: &Component, ctx: &Ctx) -> Verdict {
     }
     match &c.invalid_purl {
         Some(bad) => Verdict::fire(
-            format!(
-                "{}: purl {bad:?} is not a valid package URL, and there is no CPE or SWID",
-                c.display_name()
-            ),
+            Message::new(&PURL_INVALID)
+                .arg("component", c.display_name())
+                .arg("purl", format!("{bad:?}")),
             vec![
                 ("purl", format!("invalid: {bad}")),
                 ("cpe", "absent".into()),
@@ -64,7 +75,7 @@ pub fn no_identifier(c: &Component, ctx: &Ctx) -> Verdict {
             ],
         ),
         None => Verdict::fire(
-            format!("{} has no purl, CPE or SWID identifier", c.display_name()),
+            Message::new(&NO_IDENTIFIER).arg("component", c.display_name()),
             vec![
                 ("purl", "absent".into()),
                 ("cpe", "absent".into()),
@@ -73,6 +84,24 @@ pub fn no_identifier(c: &Component, ctx: &Ctx) -> Verdict {
         ),
     }
 }
+
+static GRAPH_PROBLEMS: Template = Template::new("{path}: {problems}", "{path}：{problems}");
+static NO_RELATIONSHIPS: Template = Template::new(
+    "no dependency relationships for its {n} components",
+    "其 {n} 个组件没有依赖关系",
+);
+static DANGLING_REFERENCES: Template = Template::new(
+    "{n} reference(s) that name no component (first: {first})",
+    "{n} 个引用未指向任何组件（第一个：{first}）",
+);
+static NO_PRIMARY_IN_GRAPH: Template = Template::new(
+    "a graph with no primary component to start from",
+    "依赖图没有可作为起点的主组件",
+);
+static UNREACHABLE: Template = Template::new(
+    "{n} of {total} components unreachable from the primary component",
+    "{total} 个组件中有 {n} 个无法从主组件到达",
+);
 
 /// SBM-04: no relationships, dangling references, or components the primary
 /// component does not reach.
@@ -84,36 +113,48 @@ pub fn graph_missing_or_broken(d: &Document, _: &Ctx) -> Verdict {
     let mut problems = Vec::new();
     let mut evidence = Vec::new();
     if !m.has_dependency_graph {
-        problems.push(format!(
-            "no dependency relationships for its {} components",
-            d.components_read
-        ));
+        problems.push(Message::new(&NO_RELATIONSHIPS).arg("n", d.components_read.to_string()));
         evidence.push(("dependency relationships", "absent".to_string()));
     }
     if !m.dangling_refs.is_empty() {
-        problems.push(format!(
-            "{} reference(s) that name no component (first: {})",
-            m.dangling_refs.len(),
-            m.dangling_refs[0]
-        ));
+        problems.push(
+            Message::new(&DANGLING_REFERENCES)
+                .arg("n", m.dangling_refs.len().to_string())
+                .arg("first", m.dangling_refs[0].as_str()),
+        );
         evidence.push(("dangling references", m.dangling_refs.join(", ")));
     }
     if m.has_dependency_graph && m.primary.is_none() {
-        problems.push("a graph with no primary component to start from".to_string());
+        problems.push(Message::new(&NO_PRIMARY_IN_GRAPH));
         evidence.push(("primary component", "absent".to_string()));
     }
     if m.unreachable > 0 {
-        problems.push(format!(
-            "{} of {} components unreachable from the primary component",
-            m.unreachable, d.components_read
-        ));
+        problems.push(
+            Message::new(&UNREACHABLE)
+                .arg("n", m.unreachable.to_string())
+                .arg("total", d.components_read.to_string()),
+        );
         evidence.push(("unreachable components", m.unreachable.to_string()));
     }
     if problems.is_empty() {
         return Verdict::Pass;
     }
-    Verdict::fire(format!("{}: {}", d.path, problems.join("; ")), evidence)
+    Verdict::fire(
+        Message::new(&GRAPH_PROBLEMS)
+            .arg("path", d.path.as_str())
+            .list("problems", problems, Sep::Semicolon),
+        evidence,
+    )
 }
+
+static COMPLETENESS_UNDECLARED: Template = Template::new(
+    "{path} does not declare whether its component list is complete (no compositions / completeness assertion)",
+    "{path} 未声明其组件列表是否完整（没有 compositions / 完整性声明）",
+);
+static METADATA_MISSING: Template = Template::new(
+    "{path} lacks document metadata: {missing}",
+    "{path} 缺少文档元数据：{missing}",
+);
 
 /// SBM-05: no CycloneDX compositions, no SPDX completeness assertion.
 pub fn completeness_undeclared(d: &Document, _: &Ctx) -> Verdict {
@@ -121,10 +162,7 @@ pub fn completeness_undeclared(d: &Document, _: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!(
-            "{} does not declare whether its component list is complete (no compositions / completeness assertion)",
-            d.path
-        ),
+        Message::new(&COMPLETENESS_UNDECLARED).arg("path", d.path.as_str()),
         vec![("completeness", "undeclared".into())],
     )
 }
@@ -149,7 +187,9 @@ pub fn metadata_missing(d: &Document, _: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!("{} lacks document metadata: {}", d.path, missing.join(", ")),
+        Message::new(&METADATA_MISSING)
+            .arg("path", d.path.as_str())
+            .arg("missing", missing.join(", ")),
         missing.iter().map(|k| (*k, "absent".to_string())).collect(),
     )
 }
@@ -169,6 +209,25 @@ fn drift_key(c: &Component) -> String {
         name
     )
 }
+
+static THE_LOCKFILE: Template = Template::new("the lockfile", "锁文件");
+static THE_DELIVERED_PRODUCT: Template = Template::new("the delivered product", "交付产品");
+static THE_LOCKFILES_AND_PRODUCT: Template =
+    Template::new("the lockfiles and delivered product", "锁文件和交付产品");
+static IN_SBOM_ONLY: Template = Template::new(
+    "{package} {versions} is in the SBOM but not in {other}",
+    "{package} {versions} 在 SBOM 中，但不在{other}中",
+);
+static IN_OTHER_ONLY: Template = Template::new(
+    "{package} {versions} is in {other} but missing from the SBOM",
+    "{package} {versions} 在{other}中，但 SBOM 中没有",
+);
+static OTHER_VERSION: Template = Template::new(
+    "{package} is at {sbom} in the SBOM but {theirs} in {other}{shared}",
+    "{package} 在 SBOM 中为 {sbom}，但在{other}中为 {theirs}{shared}",
+);
+static NO_OTHER_VERSION: Template = Template::new("no other version", "没有其他版本");
+static IN_BOTH: Template = Template::new(" ({versions} in both)", "（{versions} 两边都有）");
 
 /// SBM-07 (product): an SBOM and a lockfile of the same product scanned
 /// together disagree on a package: in one and not the other, or at other versions.
@@ -206,12 +265,12 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
             (0, 0),
             |(p, l), d| if delivered(d) { (p + 1, l) } else { (p, l + 1) },
         );
-    let other = match (products, lockfiles) {
-        (0, _) => "the lockfile",
-        (_, 0) => "the delivered product",
-        _ => "the lockfiles and delivered product",
+    let other: &'static Template = match (products, lockfiles) {
+        (0, _) => &THE_LOCKFILE,
+        (_, 0) => &THE_DELIVERED_PRODUCT,
+        _ => &THE_LOCKFILES_AND_PRODUCT,
     };
-    let other_versions = format!("{} versions", other.trim_start_matches("the "));
+    let other_versions = format!("{} versions", other.en.trim_start_matches("the "));
     // Per package identity: the versions each side lists, and a name to show.
     // Source packages are never installed: only binaries can drift.
     let mut sides: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, String)> = BTreeMap::new();
@@ -248,40 +307,44 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
     for (key, (sbom, lock, name)) in sides {
         let (message, kind) = match (sbom.is_empty(), lock.is_empty()) {
             (false, true) => (
-                format!("{name} {} is in the SBOM but not in {other}", list(&sbom)),
+                Message::new(&IN_SBOM_ONLY)
+                    .arg("package", name)
+                    .arg("versions", list(&sbom))
+                    .phrase("other", Message::new(other)),
                 "in SBOM only",
             ),
             (true, false) => (
-                format!(
-                    "{name} {} is in {other} but missing from the SBOM",
-                    list(&lock)
-                ),
+                Message::new(&IN_OTHER_ONLY)
+                    .arg("package", name)
+                    .arg("versions", list(&lock))
+                    .phrase("other", Message::new(other)),
                 "in lockfile only",
             ),
             (false, false) if sbom != lock => {
                 let only_sbom: BTreeSet<String> = sbom.difference(&lock).cloned().collect();
                 let only_lock: BTreeSet<String> = lock.difference(&sbom).cloned().collect();
                 let both: BTreeSet<String> = sbom.intersection(&lock).cloned().collect();
-                let shared = if both.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({} in both)", list(&both))
-                };
                 let side = |s: &BTreeSet<String>| {
                     if s.is_empty() {
-                        "no other version".to_string()
+                        Message::new(&NO_OTHER_VERSION)
                     } else {
-                        list(s)
+                        Message::data(list(s))
                     }
                 };
-                (
-                    format!(
-                        "{name} is at {} in the SBOM but {} in {other}{shared}",
-                        side(&only_sbom),
-                        side(&only_lock)
-                    ),
-                    "other version",
-                )
+                let mut message = Message::new(&OTHER_VERSION)
+                    .arg("package", name)
+                    .phrase("sbom", side(&only_sbom))
+                    .phrase("theirs", side(&only_lock))
+                    .phrase("other", Message::new(other));
+                message = if both.is_empty() {
+                    message.arg("shared", "")
+                } else {
+                    message.phrase(
+                        "shared",
+                        Message::new(&IN_BOTH).arg("versions", list(&both)),
+                    )
+                };
+                (message, "other version")
             }
             _ => continue,
         };
@@ -345,7 +408,7 @@ mod tests {
         let mut c = Component::named("a");
         c.invalid_purl = Some("pkg:/".into());
         match run(no_identifier, c) {
-            Verdict::Fire(f) => assert!(f.message.contains("not a valid package URL")),
+            Verdict::Fire(f) => assert!(f.message.to_string().contains("not a valid package URL")),
             v => panic!("{v:?}"),
         }
         let mut c = Component::named("a");
@@ -394,8 +457,12 @@ mod tests {
         broken.meta.unreachable = 2;
         match run_doc(graph_missing_or_broken, &broken) {
             Verdict::Fire(f) => {
-                assert!(f.message.contains("ghost"));
-                assert!(f.message.contains("2 of 3 components unreachable"));
+                assert!(f.message.to_string().contains("ghost"));
+                assert!(
+                    f.message
+                        .to_string()
+                        .contains("2 of 3 components unreachable")
+                );
             }
             v => panic!("{v:?}"),
         }
@@ -458,7 +525,7 @@ mod tests {
         let messages: Vec<String> = out
             .iter()
             .map(|v| match v {
-                Verdict::Fire(f) => f.message.clone(),
+                Verdict::Fire(f) => f.message.to_string().clone(),
                 v => panic!("{v:?}"),
             })
             .collect();
@@ -504,7 +571,7 @@ mod tests {
     fn sbm06_metadata() {
         match run_doc(metadata_missing, &doc(DocumentMeta::default(), 1)) {
             Verdict::Fire(f) => {
-                assert!(f.message.contains(
+                assert!(f.message.to_string().contains(
                     "author or tool, timestamp, serial number or namespace, primary component"
                 ))
             }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use super::{Ctx, Fire, Verdict};
-use crate::model::{Component, Inventory, RefKind, Scope, SourceKind};
+use crate::model::{Component, Inventory, Message, RefKind, Scope, SourceKind, Template};
 
 /// Who stands behind a component: the supplier or author the SBOM names,
 /// else the package namespace, else the owner of its source repository as
@@ -110,6 +110,11 @@ pub fn supplier_shares(inv: &Inventory) -> SupplierStats {
     }
 }
 
+static CONCENTRATED: Template = Template::new(
+    "{supplier} accounts for {share} % of components ({n} of {total} with a known supplier), at or above the {limit} % limit; HHI {hhi}",
+    "{supplier} 占组件的 {share} %（已知供应商的 {total} 个组件中的 {n} 个），达到或超过 {limit} % 的上限；HHI {hhi}",
+);
+
 /// CON-03 (product): a supplier at or above `max_supplier_share`.
 pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
     let stats = supplier_shares(ctx.inv);
@@ -137,20 +142,24 @@ pub fn supplier_concentration(ctx: &Ctx) -> Vec<Verdict> {
         .filter(|s| s.share >= limit && !is_allowed_supplier(ctx, &s.supplier))
         .map(|s| {
             Verdict::Fire(Fire {
-                message: format!(
-                    "{} accounts for {:.1} % of components ({} of {} with a known supplier), at or above the {:.0} % limit; HHI {:.0}",
-                    s.supplier,
-                    s.share * 100.0,
-                    s.components,
-                    stats.with_supplier,
-                    limit * 100.0,
-                    stats.hhi
-                ),
+                message: Message::new(&CONCENTRATED)
+                    .arg("supplier", s.supplier.as_str())
+                    .arg("share", format!("{:.1}", s.share * 100.0))
+                    .arg("n", s.components.to_string())
+                    .arg("total", stats.with_supplier.to_string())
+                    .arg("limit", format!("{:.0}", limit * 100.0))
+                    .arg("hhi", format!("{:.0}", stats.hhi)),
                 evidence: vec![
                     ("supplier".into(), s.supplier.clone()),
                     ("share".into(), format!("{:.1} %", s.share * 100.0)),
-                    ("threshold max_supplier_share".into(), format!("{:.0} %", limit * 100.0)),
-                    ("components with a known supplier".into(), format!("{} of {}", stats.with_supplier, stats.components)),
+                    (
+                        "threshold max_supplier_share".into(),
+                        format!("{:.0} %", limit * 100.0),
+                    ),
+                    (
+                        "components with a known supplier".into(),
+                        format!("{} of {}", stats.with_supplier, stats.components),
+                    ),
                     ("HHI".into(), format!("{:.0}", stats.hhi)),
                     ("top suppliers".into(), top.clone()),
                 ],
@@ -198,6 +207,38 @@ fn registry_url_key(url: &str) -> String {
     }
 }
 
+static REGISTRY_NOT_ALLOWED: Template = Template::new(
+    "{component} comes from registry {url}, which is not in the policy's allowed_registries ({n} allowed)",
+    "{component} 来自注册表 {url}，该注册表不在策略的 allowed_registries 中（允许 {n} 个）",
+);
+static NOT_FROM_DEFAULT_REGISTRY: Template = Template::new(
+    "{component} does not come from its ecosystem's default registry: {note}",
+    "{component} 不是来自其生态系统的默认注册表：{note}",
+);
+static NOT_FROM_A_REGISTRY: Template = Template::new(
+    "{component} comes from {what}, not from a registry",
+    "{component} 来自{what}，而非注册表",
+);
+static GIT_AT_COMMIT: Template = Template::new(
+    "git repository {url} at commit {rev}",
+    " git 仓库 {url} 的提交 {rev}",
+);
+static GIT_FOLLOWING: Template = Template::new(
+    "git repository {url} at commit {rev}, following a branch or tag",
+    " git 仓库 {url} 的提交 {rev}（跟随分支或标签）",
+);
+static GIT_MOVABLE: Template = Template::new(
+    "git repository {url} at movable revision {rev}",
+    " git 仓库 {url} 的可变修订 {rev}",
+);
+static GIT_NO_REVISION: Template = Template::new(
+    "git repository {url} with no revision",
+    " git 仓库 {url}（未指定修订）",
+);
+static LOCAL_PATH: Template = Template::new("local path {path}", "本地路径 {path}");
+static DIRECT_DOWNLOAD: Template = Template::new("direct download {url}", "直接下载地址 {url}");
+static VENDORED_COPY: Template = Template::new("a vendored copy", "内置副本");
+
 /// CON-04, registry part: a registry not in the policy's `allowed_registries`.
 fn registry_channel(c: &Component, url: Option<&str>, ctx: &Ctx) -> Verdict {
     let Some(allowed) = &ctx.thresholds.lists.allowed_registries else {
@@ -213,11 +254,10 @@ fn registry_channel(c: &Component, url: Option<&str>, ctx: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!(
-            "{} comes from registry {url}, which is not in the policy's allowed_registries ({} allowed)",
-            c.display_name(),
-            allowed.len()
-        ),
+        Message::new(&REGISTRY_NOT_ALLOWED)
+            .arg("component", c.display_name())
+            .arg("url", url)
+            .arg("n", allowed.len().to_string()),
         vec![
             ("source", format!("registry: {url}")),
             ("policy allowed_registries", allowed.join(", ")),
@@ -233,42 +273,51 @@ pub fn irregular_channel(c: &Component, ctx: &Ctx) -> Verdict {
         SourceKind::Unknown => {
             return Verdict::not_evaluated("the SBOM does not say where the component came from");
         }
-        SourceKind::Git { url, rev, pinned } => (
-            format!(
-                "git repository {url}{}",
-                match (rev, pinned) {
-                    (Some(r), true) => format!(" at commit {r}"),
-                    // A lockfile recorded the commit a branch or tag pointed at.
-                    (Some(r), false) if super::is_full_commit(r) => {
-                        format!(" at commit {r}, following a branch or tag")
-                    }
-                    (Some(r), false) => format!(" at movable revision {r}"),
-                    (None, _) => " with no revision".to_string(),
-                }
-            ),
+        SourceKind::Git { url, rev, pinned } => {
+            let template = match (rev, pinned) {
+                (Some(_), true) => &GIT_AT_COMMIT,
+                // A lockfile recorded the commit a branch or tag pointed at.
+                (Some(r), false) if super::is_full_commit(r) => &GIT_FOLLOWING,
+                (Some(_), false) => &GIT_MOVABLE,
+                (None, _) => &GIT_NO_REVISION,
+            };
+            let what = Message::new(template).arg("url", url.as_str());
+            let what = match rev {
+                Some(r) => what.arg("rev", r.as_str()),
+                None => what,
+            };
+            (what, url.clone())
+        }
+        SourceKind::Path { path } => (
+            Message::new(&LOCAL_PATH).arg("path", path.as_str()),
+            path.clone(),
+        ),
+        SourceKind::Url { url } => (
+            Message::new(&DIRECT_DOWNLOAD).arg("url", url.as_str()),
             url.clone(),
         ),
-        SourceKind::Path { path } => (format!("local path {path}"), path.clone()),
-        SourceKind::Url { url } => (format!("direct download {url}"), url.clone()),
-        SourceKind::Vendored => ("a vendored copy".to_string(), "vendored".to_string()),
+        SourceKind::Vendored => (Message::new(&VENDORED_COPY), "vendored".to_string()),
         SourceKind::Elsewhere { note } => {
             return Verdict::fire(
-                format!(
-                    "{} does not come from its ecosystem's default registry: {note}",
-                    c.display_name()
-                ),
+                Message::new(&NOT_FROM_DEFAULT_REGISTRY)
+                    .arg("component", c.display_name())
+                    .arg("note", note.as_str()),
                 vec![("source", format!("{}: {note}", c.source.label()))],
             );
         }
     };
     Verdict::fire(
-        format!(
-            "{} comes from {what}, not from a registry",
-            c.display_name()
-        ),
+        Message::new(&NOT_FROM_A_REGISTRY)
+            .arg("component", c.display_name())
+            .phrase("what", what),
         vec![("source", format!("{}: {value}", c.source.label()))],
     )
 }
+
+static SINGLE_MAINTAINER: Template = Template::new(
+    "{package} has a single maintainer at its registry ({maintainer}): at or below the limit of 1",
+    "{package} 在其注册表只有一名维护者（{maintainer}）：达到或低于 1 名的下限",
+);
 
 /// CON-01: the registry lists exactly one account that may publish the
 /// package: one person's loss, burnout or compromised account stops support
@@ -289,10 +338,9 @@ pub fn single_maintainer(c: &Component, _: &Ctx) -> Verdict {
     }
     match o.maintainers.as_deref() {
         Some([one]) => Verdict::fire_sourced(
-            format!(
-                "{} has a single maintainer at its registry ({one}): at or below the limit of 1",
-                c.display_name_without_version()
-            ),
+            Message::new(&SINGLE_MAINTAINER)
+                .arg("package", c.display_name_without_version())
+                .arg("maintainer", one.as_str()),
             vec![super::facts::evidence(c, o, "maintainers", one.clone())],
         ),
         Some([]) | None => {
@@ -301,6 +349,15 @@ pub fn single_maintainer(c: &Component, _: &Ctx) -> Verdict {
         Some(_) => Verdict::Pass,
     }
 }
+
+static NOBODY_AT_REGISTRY: Template = Template::new(
+    "{component} has no supplier in the SBOM, and its registry names no publisher, maintainer or repository",
+    "{component} 在 SBOM 中没有供应商，其注册表也未给出发布者、维护者或仓库",
+);
+static NOBODY: Template = Template::new(
+    "{component} has no supplier, namespace or repository owner, and no registry to ask",
+    "{component} 没有供应商、命名空间或仓库所有者，也没有可查询的注册表",
+);
 
 /// CON-05: nobody identifiable behind the component, in the SBOM or at the registry.
 pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
@@ -330,18 +387,12 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
         }
         let ev = |k: &str| super::facts::evidence(c, o, k, "absent");
         return Verdict::fire_sourced(
-            format!(
-                "{} has no supplier in the SBOM, and its registry names no publisher, maintainer or repository",
-                c.display_name()
-            ),
+            Message::new(&NOBODY_AT_REGISTRY).arg("component", c.display_name()),
             vec![ev("publisher"), ev("maintainers"), ev("repository")],
         );
     }
     Verdict::fire(
-        format!(
-            "{} has no supplier, namespace or repository owner, and no registry to ask",
-            c.display_name()
-        ),
+        Message::new(&NOBODY).arg("component", c.display_name()),
         vec![
             ("supplier", "absent".into()),
             ("namespace", "absent".into()),
@@ -349,6 +400,13 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
         ],
     )
 }
+
+static LISTED: Template = Template::new(
+    "{component} has {what} {actual}, which matches the policy's [[listed]] entry #{i} ({what} {listed}){why}",
+    "{component} 的{what} {actual} 与策略的 [[listed]] 第 #{i} 项（{what} {listed}）匹配{why}",
+);
+static SUPPLIER: Template = Template::new("supplier", "供应商");
+static NAMESPACE: Template = Template::new("namespace", "命名空间");
 
 /// CON-06: the component's supplier, namespace or region is on the policy's
 /// `[[listed]]` list. Suppliers compare with the supplier (else first
@@ -399,11 +457,19 @@ pub fn listed_supplier(c: &Component, ctx: &Ctx) -> Verdict {
             if let Some(r) = &entry.reason {
                 evidence.push(("listed because", r.clone()));
             }
+            let word = if what == "supplier" {
+                &SUPPLIER
+            } else {
+                &NAMESPACE
+            };
             return Verdict::fire(
-                format!(
-                    "{} has {what} {actual}, which matches the policy's [[listed]] entry #{i} ({what} {listed:?}){why}",
-                    c.display_name()
-                ),
+                Message::new(&LISTED)
+                    .arg("component", c.display_name())
+                    .phrase("what", Message::new(word))
+                    .arg("actual", actual)
+                    .arg("i", i.to_string())
+                    .arg("listed", format!("{listed:?}"))
+                    .arg("why", why),
                 evidence,
             );
         }
@@ -480,12 +546,18 @@ mod tests {
         match &out[0] {
             Verdict::Fire(f) => {
                 assert!(
-                    f.message.starts_with("Acme accounts for 60.0 %"),
-                    "{}",
                     f.message
+                        .to_string()
+                        .starts_with("Acme accounts for 60.0 %"),
+                    "{}",
+                    f.message.to_string()
                 );
                 // HHI: 60² + 4 × 10² = 4000.
-                assert!(f.message.contains("HHI 4000"), "{}", f.message);
+                assert!(
+                    f.message.to_string().contains("HHI 4000"),
+                    "{}",
+                    f.message.to_string()
+                );
             }
             v => panic!("{v:?}"),
         }
@@ -525,7 +597,7 @@ mod tests {
             pinned: false,
         };
         match run(irregular_channel, c) {
-            Verdict::Fire(f) => assert!(f.message.contains("movable revision main")),
+            Verdict::Fire(f) => assert!(f.message.to_string().contains("movable revision main")),
             v => panic!("{v:?}"),
         }
         let mut c = Component::named("a");
@@ -547,7 +619,7 @@ mod tests {
         match run(irregular_channel, c) {
             Verdict::Fire(f) => {
                 assert_eq!(
-                    f.message,
+                    f.message.to_string(),
                     "gitdep@0.3.0 does not come from its ecosystem's default registry: cargo-sbom writes a purl for crates.io crates only"
                 );
                 assert_eq!(
@@ -566,11 +638,11 @@ mod tests {
         };
         match run(irregular_channel, c) {
             Verdict::Fire(f) => assert!(
-                f.message.contains(
+                f.message.to_string().contains(
                     "at commit 0123456789abcdef0123456789abcdef01234567, following a branch or tag"
                 ),
                 "{}",
-                f.message
+                f.message.to_string()
             ),
             v => panic!("{v:?}"),
         }
@@ -687,11 +759,15 @@ mod tests {
         ) {
             Verdict::Fire(f) => {
                 assert!(
-                    f.message.contains("https://mirror.example/x"),
+                    f.message.to_string().contains("https://mirror.example/x"),
                     "{}",
-                    f.message
+                    f.message.to_string()
                 );
-                assert!(f.message.contains("allowed_registries"), "{}", f.message);
+                assert!(
+                    f.message.to_string().contains("allowed_registries"),
+                    "{}",
+                    f.message.to_string()
+                );
             }
             v => panic!("{v:?}"),
         }
@@ -730,8 +806,16 @@ mod tests {
         ]);
         match run_with(listed_supplier, c.clone(), by_ns) {
             Verdict::Fire(f) => {
-                assert!(f.message.contains("namespace Org.Shady"), "{}", f.message);
-                assert!(f.message.contains("entry #1"), "{}", f.message);
+                assert!(
+                    f.message.to_string().contains("namespace Org.Shady"),
+                    "{}",
+                    f.message.to_string()
+                );
+                assert!(
+                    f.message.to_string().contains("entry #1"),
+                    "{}",
+                    f.message.to_string()
+                );
                 assert_eq!(f.evidence[0].0, crate::rules::config::LISTED_ENTRY_KEY);
                 assert!(f.evidence[0].1.starts_with("#1 "));
             }

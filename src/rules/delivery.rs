@@ -5,7 +5,76 @@ use super::advisories::{NO_DATABASE, affecting, fire};
 use super::facts::{self, evidence, input_evidence, threshold};
 use super::{Ctx, Verdict};
 use crate::advisory::Kind;
-use crate::model::{Component, Evidence, EvidenceSource, HashAlg, RefKind, Severity, SourceKind};
+use crate::model::{
+    Component, Evidence, EvidenceSource, HashAlg, Message, RefKind, Sep, Severity, SourceKind,
+    Template,
+};
+
+static NO_HASH: Template = Template::new(
+    "{component} has no hash in its {input}",
+    "{component} 在其{input}中没有哈希值",
+);
+static SBOM: Template = Template::new("SBOM", " SBOM ");
+static LOCKFILE: Template = Template::new("lockfile", "锁文件");
+static INPUT: Template = Template::new("input", "输入");
+static HASH_MISMATCH: Template = Template::new(
+    "{component}: the {alg} {hash} in the input differs from the registry's checksum for this version",
+    "{component}：输入中的 {alg} {hash} 与注册表为此版本给出的校验和不一致",
+);
+static FRESH_RELEASE: Template = Template::new(
+    "{component} was published {age} before the scan, under the {limit}-day minimum age",
+    "{component} 在扫描前 {age}发布，低于 {limit} 天的最短发布时长",
+);
+static LESS_THAN_A_DAY: Template = Template::new("less than a day", "不到一天");
+static ONE_DAY: Template = Template::new("1 day", "1 天");
+static DAYS: Template = Template::new("{n} days", "{n} 天");
+static NEW_PUBLISHER: Template = Template::new(
+    "{component} was published by {publisher}, who published none of its earlier versions",
+    "{component} 由 {publisher} 发布，而此前的版本都不是该账户发布的",
+);
+static WEAK_HASH_ONLY: Template = Template::new(
+    "{component} is protected only by {algs}, which can be forged",
+    "{component} 只有 {algs} 保护，可被伪造",
+);
+static TAKEN_FROM: Template =
+    Template::new("{component} is taken from {what}", "{component} 取自{what}");
+static GIT_FOLLOWING_MOVABLE: Template = Template::new(
+    "git following a branch or tag that can move (now at commit {rev})",
+    "跟随可移动分支或标签的 git（当前为提交 {rev}）",
+);
+static GIT_MOVABLE_REVISION: Template = Template::new(
+    "git revision {rev}, a branch or tag that can move",
+    " git 修订 {rev}（可移动的分支或标签）",
+);
+static GIT_DEFAULT_BRANCH: Template = Template::new(
+    "git with no revision (the default branch)",
+    "未指定修订的 git（默认分支）",
+);
+static REQUIRED_AS_RANGE: Template = Template::new(
+    "{component} is required as {requirement}, not pinned to one release",
+    "{component} 的依赖要求为 {requirement}，未固定到单一版本",
+);
+static VERSION_RANGE: Template = Template::new(
+    "{component} is a version range {version}, not one release",
+    "{component} 是版本范围 {version}，而非单一版本",
+);
+static INSECURE_SOURCE: Template = Template::new(
+    "{component} names an unencrypted download or source location: {urls}",
+    "{component} 指明了未加密的下载或源代码地址：{urls}",
+);
+static FIX_NOT_APPLIED: Template = Template::new(
+    "{component} is affected by {advisories}",
+    "{component} 受 {advisories} 影响",
+);
+static FIXED_IN: Template = Template::new(
+    "{advisory}{rated}, fixed in {fix}",
+    "{advisory}{rated}，已在 {fix} 中修复",
+);
+static FIXED_ELSEWHERE: Template = Template::new(
+    "{advisory}{rated}, fixed only in other release lines ({fixes})",
+    "{advisory}{rated}，仅在其他发布线中修复（{fixes}）",
+);
+static RATED: Template = Template::new(" (severity {severity})", "（严重程度 {severity}）");
 
 /// DEL-01: no hash at all. A vendored copy shipped inside a parent package
 /// (npm bundled dependencies) is covered by the parent's hash. A package
@@ -27,11 +96,13 @@ pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
         .locations
         .iter()
         .filter_map(|l| ctx.inv.documents.get(l.input)?.format)
-        .map(|f| if f.is_sbom() { "SBOM" } else { "lockfile" })
+        .map(|f| if f.is_sbom() { &SBOM } else { &LOCKFILE })
         .next()
-        .unwrap_or("input");
+        .unwrap_or(&INPUT);
     Verdict::fire(
-        format!("{} has no hash in its {input}", c.display_name()),
+        Message::new(&NO_HASH)
+            .arg("component", c.display_name())
+            .phrase("input", Message::new(input)),
         vec![("hashes", "absent".into())],
     )
 }
@@ -88,12 +159,10 @@ pub fn hash_mismatch(c: &Component, ctx: &Ctx) -> Verdict {
         compared = true;
         if !theirs.iter().any(|v| v.eq_ignore_ascii_case(&h.value)) {
             return Verdict::fire_sourced(
-                format!(
-                    "{}: the {} {} in the input differs from the registry's checksum for this version",
-                    c.display_name(),
-                    h.alg.as_str(),
-                    short(&h.value)
-                ),
+                Message::new(&HASH_MISMATCH)
+                    .arg("component", c.display_name())
+                    .arg("alg", h.alg.as_str())
+                    .arg("hash", short(&h.value)),
                 vec![
                     input_evidence(
                         ctx,
@@ -146,15 +215,17 @@ pub fn fresh_release(c: &Component, ctx: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire_sourced(
-        format!(
-            "{} was published {} before the scan, under the {limit}-day minimum age",
-            c.display_name(),
-            match age {
-                ..=0 => "less than a day".to_string(),
-                1 => "1 day".to_string(),
-                n => format!("{n} days"),
-            }
-        ),
+        Message::new(&FRESH_RELEASE)
+            .arg("component", c.display_name())
+            .phrase(
+                "age",
+                match age {
+                    ..=0 => Message::new(&LESS_THAN_A_DAY),
+                    1 => Message::new(&ONE_DAY),
+                    n => Message::new(&DAYS).arg("n", n.to_string()),
+                },
+            )
+            .arg("limit", limit.to_string()),
         vec![
             evidence(c, o, "published", raw),
             threshold("min_release_age_days", format!("{limit} days")),
@@ -177,10 +248,9 @@ pub fn new_publisher(c: &Component, _: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire_sourced(
-        format!(
-            "{} was published by {publisher}, who published none of its earlier versions",
-            c.display_name()
-        ),
+        Message::new(&NEW_PUBLISHER)
+            .arg("component", c.display_name())
+            .arg("publisher", publisher.as_str()),
         vec![
             evidence(c, o, "publisher", publisher.clone()),
             evidence(c, o, "earlier publishers", earlier.join(", ")),
@@ -198,11 +268,13 @@ pub fn weak_hash_only(c: &Component, _: &Ctx) -> Verdict {
     }
     let algs: Vec<&str> = c.hashes.iter().map(|h| h.alg.as_str()).collect();
     Verdict::fire(
-        format!(
-            "{} is protected only by {}, which can be forged",
-            c.display_name(),
-            algs.join(" and ")
-        ),
+        Message::new(&WEAK_HASH_ONLY)
+            .arg("component", c.display_name())
+            .list(
+                "algs",
+                algs.iter().map(|a| Message::data(*a)).collect(),
+                Sep::And,
+            ),
         vec![("hash algorithms", algs.join(", "))],
     )
 }
@@ -241,10 +313,10 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
         let what = match rev {
             // A lockfile recorded the commit; the branch or tag it follows moves on update.
             Some(r) if super::is_full_commit(r) => {
-                format!("git following a branch or tag that can move (now at commit {r})")
+                Message::new(&GIT_FOLLOWING_MOVABLE).arg("rev", r.as_str())
             }
-            Some(r) => format!("git revision {r:?}, a branch or tag that can move"),
-            None => "git with no revision (the default branch)".to_string(),
+            Some(r) => Message::new(&GIT_MOVABLE_REVISION).arg("rev", format!("{r:?}")),
+            None => Message::new(&GIT_DEFAULT_BRANCH),
         };
         let mut evidence = vec![
             ("source", url.clone()),
@@ -259,16 +331,17 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
             evidence.push(("declared as", r.url.clone()));
         }
         return Verdict::fire(
-            format!("{} is taken from {what}", c.display_name()),
+            Message::new(&TAKEN_FROM)
+                .arg("component", c.display_name())
+                .phrase("what", what),
             evidence,
         );
     }
     if let (None, Some(req)) = (&c.version, &c.constraint) {
         return Verdict::fire(
-            format!(
-                "{} is required as {req:?}, not pinned to one release",
-                c.display_name()
-            ),
+            Message::new(&REQUIRED_AS_RANGE)
+                .arg("component", c.display_name())
+                .arg("requirement", format!("{req:?}")),
             vec![("requirement", req.clone())],
         );
     }
@@ -277,10 +350,9 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
     };
     if is_range(v) {
         return Verdict::fire(
-            format!(
-                "{} is a version range {v:?}, not one release",
-                c.display_name()
-            ),
+            Message::new(&VERSION_RANGE)
+                .arg("component", c.display_name())
+                .arg("version", format!("{v:?}")),
             vec![("version", v.to_string())],
         );
     }
@@ -323,11 +395,9 @@ pub fn insecure_source(c: &Component, _: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire(
-        format!(
-            "{} names an unencrypted download or source location: {}",
-            c.display_name(),
-            urls.join(", ")
-        ),
+        Message::new(&INSECURE_SOURCE)
+            .arg("component", c.display_name())
+            .arg("urls", urls.join(", ")),
         urls.iter().map(|u| ("url", u.to_string())).collect(),
     )
 }
@@ -367,20 +437,20 @@ pub fn security_fix_not_applied(c: &Component, ctx: &Ctx) -> Verdict {
                 .unwrap_or_else(|| "none above the used version".into()),
             src,
         ));
-        let rated = severity
-            .map(|s| format!(" (severity {s})"))
-            .unwrap_or_default();
-        parts.push(match nearest {
-            Some(fix) => format!("{}{rated}, fixed in {fix}", adv.id),
-            None => format!(
-                "{}{rated}, fixed only in other release lines ({})",
-                adv.id,
-                pkg.fixes()
-            ),
+        let part = match nearest {
+            Some(fix) => Message::new(&FIXED_IN).arg("fix", fix),
+            None => Message::new(&FIXED_ELSEWHERE).arg("fixes", pkg.fixes()),
+        }
+        .arg("advisory", adv.id.as_str());
+        parts.push(match severity {
+            Some(s) => part.phrase("rated", Message::new(&RATED).arg("severity", s)),
+            None => part.arg("rated", ""),
         });
     }
     let mut found = fire(
-        format!("{} is affected by {}", c.display_name(), parts.join("; ")),
+        Message::new(&FIX_NOT_APPLIED)
+            .arg("component", c.display_name())
+            .list("advisories", parts, Sep::Semicolon),
         c,
         &hits,
         extra,
@@ -524,7 +594,7 @@ mod tests {
         match run(unpinned, c) {
             Verdict::Fire(f) => {
                 assert_eq!(
-                    f.message,
+                    f.message.to_string(),
                     "gitdep@0.3.0 is taken from git following a branch or tag that can move (now at commit 0123456789abcdef0123456789abcdef01234567)"
                 );
                 assert!(
@@ -617,7 +687,7 @@ mod tests {
         match judge(security_fix_not_applied, time_at("0.3.45"), Some(&db)) {
             Verdict::Fire(f) => {
                 assert_eq!(
-                    f.message,
+                    f.message.to_string(),
                     "time@0.3.45 is affected by RUSTSEC-2026-0009 (severity CVSS:4.0/AV:N/AC:H/AT:N/PR:L/UI:A/VC:N/VI:N/VA:H/SC:N/SI:N/SA:H), fixed in 0.3.47"
                 );
                 // A CVSS 4.0 vector gives no rating here: the rule's default, high.
@@ -651,7 +721,11 @@ mod tests {
         match judge(security_fix_not_applied, time_at("0.3.45"), Some(&critical)) {
             Verdict::Fire(f) => {
                 assert_eq!(f.severity, Some(Severity::Critical));
-                assert!(f.message.contains("(9.8 critical)"), "{}", f.message);
+                assert!(
+                    f.message.to_string().contains("(9.8 critical)"),
+                    "{}",
+                    f.message.to_string()
+                );
             }
             v => panic!("{v:?}"),
         }
@@ -677,7 +751,7 @@ mod tests {
         );
         let nearest =
             |version: &str| match judge(security_fix_not_applied, time_at(version), Some(&db)) {
-                Verdict::Fire(f) => f.message,
+                Verdict::Fire(f) => f.message.to_string(),
                 v => panic!("{version}: {v:?}"),
             };
         assert!(
@@ -702,9 +776,10 @@ mod tests {
         ) {
             Verdict::Fire(f) => assert!(
                 f.message
+                    .to_string()
                     .ends_with("fixed only in other release lines (>=0.3.20, <0.4.0)"),
                 "{}",
-                f.message
+                f.message.to_string()
             ),
             v => panic!("{v:?}"),
         }
@@ -789,7 +864,7 @@ mod tests {
         match judge(security_fix_not_applied, c.clone(), Some(&db)) {
             Verdict::Fire(f) => {
                 assert_eq!(
-                    f.message,
+                    f.message.to_string(),
                     "left-pad@1.2.0 is affected by GHSA-xxxx-yyyy-zzzz (severity CRITICAL), fixed in 1.3.1"
                 );
                 assert_eq!(f.severity, Some(Severity::Critical));
@@ -798,7 +873,11 @@ mod tests {
         }
         c.version = Some("2.0.1".into());
         match judge(security_fix_not_applied, c.clone(), Some(&db)) {
-            Verdict::Fire(f) => assert!(f.message.ends_with("fixed in 2.0.4"), "{}", f.message),
+            Verdict::Fire(f) => assert!(
+                f.message.to_string().ends_with("fixed in 2.0.4"),
+                "{}",
+                f.message.to_string()
+            ),
             v => panic!("{v:?}"),
         }
         c.version = Some("1.3.1".into());
@@ -852,7 +931,11 @@ mod tests {
         // NOW is 2026-11-24T00:00:00Z.
         c.origin.as_mut().unwrap().published = Some("2026-11-20T08:00:00.000Z".into());
         match run(fresh_release, c.clone()) {
-            Verdict::Fire(f) => assert!(f.message.contains("3 days"), "{}", f.message),
+            Verdict::Fire(f) => assert!(
+                f.message.to_string().contains("3 days"),
+                "{}",
+                f.message.to_string()
+            ),
             v => panic!("{v:?}"),
         }
         c.origin.as_mut().unwrap().published = Some("2026-11-17T00:00:00Z".into());

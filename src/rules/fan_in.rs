@@ -10,7 +10,15 @@ use rayon::prelude::*;
 
 use super::{Ctx, Verdict};
 use crate::advisory::Kind;
-use crate::model::{Component, ComponentId, Evidence, EvidenceSource, Graph, Inventory, Scope};
+use crate::model::{
+    Component, ComponentId, Evidence, EvidenceSource, Graph, Inventory, Lang, Message, Scope,
+    Template,
+};
+
+static CRITICAL_SINGLE_POINT: Template = Template::new(
+    "{component} is a critical single point: {fan} of {total} components ({percent} %) depend on it, at or above fan_in_percent {threshold} %, and it is {signals}",
+    "{component} 是关键单点：{total} 个组件中有 {fan} 个（{percent} %）依赖于它，达到或超过 fan_in_percent {threshold} %，且它{signals}",
+);
 
 /// Bytes of bitsets one batch may hold; batches run in parallel.
 const BATCH_BYTES: usize = 4 << 20;
@@ -321,7 +329,7 @@ fn fragility(c: &Component, ctx: &Ctx) -> Result<Vec<Evidence>, &'static str> {
                 .first()
                 .map(|e| e.source.clone())
                 .unwrap_or_else(EvidenceSource::inventory);
-            signals.push(Evidence::new(label, f.message, src));
+            signals.push(Evidence::new(label, f.message.render(Lang::En), src));
         }
     }
     if !signals.is_empty() {
@@ -373,11 +381,13 @@ pub fn critical_single_point(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
             }
         };
         let names: Vec<&str> = signals.iter().map(|e| e.key.as_str()).collect();
-        let message = format!(
-            "{} is a critical single point: {fan} of {dependents_total} components ({percent:.1} %) depend on it, at or above fan_in_percent {threshold} %, and it is {}",
-            c.display_name(),
-            names.join(", ")
-        );
+        let message = Message::new(&CRITICAL_SINGLE_POINT)
+            .arg("component", c.display_name())
+            .arg("fan", fan.to_string())
+            .arg("total", dependents_total.to_string())
+            .arg("percent", format!("{percent:.1}"))
+            .arg("threshold", threshold.to_string())
+            .arg("signals", names.join(", "));
         let mut evidence = vec![
             Evidence::new("fan-in", fan.to_string(), EvidenceSource::inventory()),
             Evidence::new(
@@ -591,11 +601,15 @@ mod tests {
             panic!("{out:?}")
         };
         assert!(
-            f.message.contains("4 of 6 components (66.7 %)"),
+            f.message.to_string().contains("4 of 6 components (66.7 %)"),
             "{}",
-            f.message
+            f.message.to_string()
         );
-        assert!(f.message.contains("single maintainer"), "{}", f.message);
+        assert!(
+            f.message.to_string().contains("single maintainer"),
+            "{}",
+            f.message.to_string()
+        );
         assert!(
             f.sourced
                 .iter()

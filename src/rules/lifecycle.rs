@@ -9,7 +9,45 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, Fire, Verdict};
 use crate::lifecycle::{Period, SecuritySupport};
-use crate::model::{Component, DistroRelease, Evidence, EvidenceSource, Severity};
+use crate::model::{
+    Component, DistroRelease, Evidence, EvidenceSource, Message, Sep, Severity, Template,
+};
+
+static RELEASE_ENDED_ONE: Template = Template::new(
+    "{release} is past the end of its regular security support ({end}){tail}; {n} package of the product is built for it",
+    "{release} 已过常规安全支持期（{end}）{tail}；产品中有 {n} 个软件包为其构建",
+);
+static RELEASE_ENDED_MANY: Template = Template::new(
+    "{release} is past the end of its regular security support ({end}){tail}; {n} packages of the product are built for it",
+    "{release} 已过常规安全支持期（{end}）{tail}；产品中有 {n} 个软件包为其构建",
+);
+static EVERY_PERIOD_ENDED: Template = Template::new(
+    "; every published support period has ended",
+    "，所有公布的支持期均已结束",
+);
+static STILL_RUNNING: Template =
+    Template::new("; still running: {periods}", "；仍在进行：{periods}");
+static PERIOD_UNTIL: Template = Template::new("{period} until {end}", "{period} 至 {end}");
+static SUPPORT_ENDED: Template = Template::new(
+    "security support for source package {source} in {release} ended on {ends}{details}",
+    "源码包 {source} 在 {release} 中的安全支持已于 {ends} 结束{details}",
+);
+static SUPPORT_ENDS: Template = Template::new(
+    "security support for source package {source} in {release} ends on {ends}{details}",
+    "源码包 {source} 在 {release} 中的安全支持将于 {ends} 结束{details}",
+);
+static SUPPORT_LIMITED: Template = Template::new(
+    "security support for source package {source} in {release} is limited{details}",
+    "源码包 {source} 在 {release} 中的安全支持受限{details}",
+);
+static COMMUNITY_ENDED: Template = Template::new(
+    "{package} is from the community repository of {release}, whose security support ended on {end}",
+    "{package} 来自 {release} 的 community 仓库，其安全支持已于 {end} 结束",
+);
+static COMMUNITY_LIMITED: Template = Template::new(
+    "{package} is from the community repository of {release}: security support is limited, it ends on {end}, before main's",
+    "{package} 来自 {release} 的 community 仓库：安全支持受限，将于 {end} 结束，早于 main 仓库",
+);
 
 const NO_RELEASE: &str = "the distribution release the package was built for is unknown (no purl `distro` qualifier, operating-system component or os-release)";
 const RELEASE_NOT_LISTED: &str = "the distribution's lifecycle data does not list this release";
@@ -53,17 +91,22 @@ pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
             continue;
         }
         let source = EvidenceSource::lifecycle(&data.file, data.as_of.as_deref());
-        let running: Vec<String> = life
+        let running: Vec<Message> = life
             .periods
             .iter()
             .filter(|(p, end)| *p != Period::Regular && today <= *end)
-            .map(|(p, end)| format!("{} until {end}", p.label()))
+            .map(|(p, end)| {
+                Message::new(&PERIOD_UNTIL)
+                    .arg("period", p.label())
+                    .arg("end", end.to_string())
+            })
             .collect();
         let label = release.label();
-        let tail = if running.is_empty() {
-            "; every published support period has ended".to_string()
+        let all_ended = running.is_empty();
+        let tail = if all_ended {
+            Message::new(&EVERY_PERIOD_ENDED)
         } else {
-            format!("; still running: {}", running.join(", "))
+            Message::new(&STILL_RUNNING).list("periods", running, Sep::Comma)
         };
         let mut evidence = vec![
             Evidence::new("release", label.clone(), source.clone()),
@@ -86,15 +129,19 @@ pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
             EvidenceSource::inventory(),
         ));
         out.push(Verdict::Fire(Fire {
-            message: format!(
-                "{label} is past the end of its regular security support ({regular_end}){tail}; {packages} package{} of the product {} built for it",
-                if packages == 1 { "" } else { "s" },
-                if packages == 1 { "is" } else { "are" },
-            ),
+            message: Message::new(if packages == 1 {
+                &RELEASE_ENDED_ONE
+            } else {
+                &RELEASE_ENDED_MANY
+            })
+            .arg("release", label.as_str())
+            .arg("end", regular_end.to_string())
+            .phrase("tail", tail)
+            .arg("n", packages.to_string()),
             evidence: Vec::new(),
             sourced: evidence,
             key: Some(label),
-            severity: running.is_empty().then_some(Severity::Critical),
+            severity: all_ended.then_some(Severity::Critical),
         }));
     }
     out
@@ -126,13 +173,12 @@ pub fn security_support_ended(c: &Component, ctx: &Ctx) -> Verdict {
             Some(SecuritySupport::Ended { entry, evidence }) => {
                 let ends = entry.ends.map(|d| d.to_string()).unwrap_or_default();
                 let past = entry.ends.is_some_and(|d| d <= today);
-                let verb = if past { "ended on" } else { "ends on" };
                 (
-                    format!(
-                        "security support for source package {} in {label} {verb} {ends}{}",
-                        source.name,
-                        details(&entry.details)
-                    ),
+                    Message::new(if past { &SUPPORT_ENDED } else { &SUPPORT_ENDS })
+                        .arg("source", source.name.as_str())
+                        .arg("release", label.as_str())
+                        .arg("ends", ends)
+                        .arg("details", details(&entry.details)),
                     if past {
                         Severity::High
                     } else {
@@ -143,11 +189,10 @@ pub fn security_support_ended(c: &Component, ctx: &Ctx) -> Verdict {
                 )
             }
             Some(SecuritySupport::Limited { entry, evidence }) => (
-                format!(
-                    "security support for source package {} in {label} is limited{}",
-                    source.name,
-                    details(&entry.details)
-                ),
+                Message::new(&SUPPORT_LIMITED)
+                    .arg("source", source.name.as_str())
+                    .arg("release", label.as_str())
+                    .arg("details", details(&entry.details)),
                 Severity::Medium,
                 entry,
                 evidence,
@@ -217,17 +262,14 @@ fn alpine_community(c: &Component, ctx: &Ctx, release: &DistroRelease) -> Verdic
     let past = end <= today;
     let lc = EvidenceSource::lifecycle(&data.file, data.as_of.as_deref());
     Verdict::Fire(Fire {
-        message: if past {
-            format!(
-                "{} is from the community repository of {label}, whose security support ended on {end}",
-                c.name
-            )
+        message: Message::new(if past {
+            &COMMUNITY_ENDED
         } else {
-            format!(
-                "{} is from the community repository of {label}: security support is limited, it ends on {end}, before main's",
-                c.name
-            )
-        },
+            &COMMUNITY_LIMITED
+        })
+        .arg("package", c.name.as_str())
+        .arg("release", label)
+        .arg("end", end.to_string()),
         evidence: Vec::new(),
         sourced: vec![
             Evidence::new("repository", "community", EvidenceSource::inventory()),
@@ -301,7 +343,7 @@ mod tests {
             panic!("{v:?}")
         };
         assert_eq!(
-            f.message,
+            f.message.to_string(),
             "debian 12 is past the end of its regular security support (2026-07-11); still running: LTS until 2028-06-30, Extended LTS until 2033-06-30; 2 packages of the product are built for it"
         );
         assert_eq!(f.severity, None, "high while a period still runs");
@@ -323,9 +365,10 @@ mod tests {
         assert_eq!(f.severity, Some(Severity::Critical));
         assert!(
             f.message
+                .to_string()
                 .contains("every published support period has ended"),
             "{}",
-            f.message
+            f.message.to_string()
         );
         let inv = crate::model::Inventory {
             components: vec![deb("bash", Some(("debian", "12")), None)],
@@ -374,7 +417,7 @@ mod tests {
             panic!()
         };
         assert_eq!(ended.severity, Some(Severity::High));
-        assert!(ended.message.starts_with("security support for source package wolfssl in debian 12 ended on 2026-06-12: Crypto library"), "{}", ended.message);
+        assert!(ended.message.to_string().starts_with("security support for source package wolfssl in debian 12 ended on 2026-06-12: Crypto library"), "{}", ended.message);
         assert!(
             ended
                 .sourced
@@ -418,6 +461,10 @@ mod tests {
             panic!()
         };
         assert_eq!(f.severity, Some(Severity::Medium));
-        assert!(f.message.contains("ends on 2026-06-12"), "{}", f.message);
+        assert!(
+            f.message.to_string().contains("ends on 2026-06-12"),
+            "{}",
+            f.message.to_string()
+        );
     }
 }

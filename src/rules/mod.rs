@@ -25,7 +25,8 @@ use std::collections::BTreeMap;
 use crate::advisory::AdvisorySet;
 use crate::lifecycle::Lifecycle;
 use crate::model::{
-    Component, Document, Evidence, EvidenceSource, Finding, Inventory, Scope, Severity,
+    Component, Document, Evidence, EvidenceSource, Finding, Inventory, Lang, Message, Scope,
+    Severity,
 };
 pub use catalogue::{Check, ComponentCheck, Needs, RULES, RuleInfo};
 pub use concentration::{SupplierShare, SupplierStats, supplier_shares as concentration_stats};
@@ -44,7 +45,8 @@ pub enum Verdict {
 /// which threshold; evidence lists the facts it rests on.
 #[derive(Debug, PartialEq)]
 pub struct Fire {
-    pub message: String,
+    /// From one of the rule's templates, in both report languages.
+    pub message: Message,
     pub evidence: Vec<(String, String)>,
     /// Evidence read elsewhere than the subject's input (a registry, a
     /// snapshot, an advisory), each naming its own source.
@@ -63,9 +65,9 @@ impl From<Fire> for Verdict {
 }
 
 impl Verdict {
-    pub fn fire(message: impl Into<String>, evidence: Vec<(&str, String)>) -> Verdict {
+    pub fn fire(message: Message, evidence: Vec<(&str, String)>) -> Verdict {
         Verdict::Fire(Fire {
-            message: message.into(),
+            message,
             evidence: evidence
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
@@ -76,9 +78,9 @@ impl Verdict {
         })
     }
     /// A finding whose evidence entries each name their source.
-    pub fn fire_sourced(message: impl Into<String>, evidence: Vec<Evidence>) -> Verdict {
+    pub fn fire_sourced(message: Message, evidence: Vec<Evidence>) -> Verdict {
         Verdict::Fire(Fire {
-            message: message.into(),
+            message,
             evidence: Vec::new(),
             sourced: evidence,
             key: None,
@@ -143,7 +145,8 @@ fn finding(
         severity: fire.severity.unwrap_or(rule.severity),
         category: rule.category,
         component: component.map(|c| c.id),
-        message: fire.message,
+        message: fire.message.render(Lang::En),
+        localized: Some(Box::new(fire.message)),
         evidence: fire
             .evidence
             .into_iter()

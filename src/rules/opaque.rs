@@ -2,13 +2,18 @@
 
 use super::facts::{self, evidence};
 use super::{Ctx, Verdict};
-use crate::model::{BuildCode, Component, Presence, RefKind, SourceKind};
+use crate::model::{BuildCode, Component, Message, Presence, RefKind, Sep, SourceKind, Template};
 
 /// True when the SBOM points at the component's source code.
 fn has_source_reference(c: &Component) -> bool {
     c.references.iter().any(|r| r.kind == RefKind::Vcs)
         || matches!(c.source, SourceKind::Git { .. })
 }
+
+static NO_SOURCE_REPOSITORY: Template = Template::new(
+    "{component} names no source repository, neither in the SBOM nor at its registry",
+    "{component} 未指明源代码仓库，SBOM 和其注册表中均没有",
+);
 
 /// OPQ-01: no VCS reference in the SBOM and none at the registry. Without
 /// registry facts the absence in the SBOM alone is not conclusive.
@@ -34,10 +39,7 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
             "no VCS reference in the SBOM, and the registry's index does not record repositories",
         ),
         None => Verdict::fire_sourced(
-            format!(
-                "{} names no source repository, neither in the SBOM nor at its registry",
-                c.display_name()
-            ),
+            Message::new(&NO_SOURCE_REPOSITORY).arg("component", c.display_name()),
             vec![
                 evidence(c, o, "registry repository", "absent"),
                 facts::threshold("SBOM VCS reference", "absent"),
@@ -45,6 +47,11 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
         ),
     }
 }
+
+static UNKNOWN_TO_REGISTRY: Template = Template::new(
+    "{package} does not exist at {registry} (private package, typo, or open to dependency confusion)",
+    "{package} 在 {registry} 不存在（私有软件包、拼写错误，或存在依赖混淆风险）",
+);
 
 /// OPQ-02: the package the purl names does not exist at the configured
 /// registry: a private package leaked into the SBOM, a typo, or a name open to
@@ -60,14 +67,48 @@ pub fn unknown_to_registry(c: &Component, _: &Ctx) -> Verdict {
     match o.presence {
         Presence::Found => Verdict::Pass,
         Presence::NotFound => Verdict::fire_sourced(
-            format!(
-                "{} does not exist at {} (private package, typo, or open to dependency confusion)",
-                c.display_name_without_version(),
-                o.registry
-            ),
+            Message::new(&UNKNOWN_TO_REGISTRY)
+                .arg("package", c.display_name_without_version())
+                .arg("registry", o.registry.to_string()),
             vec![evidence(c, o, "registry answer", "not found")],
         ),
     }
+}
+
+static BUILD_TIME_CODE: Template = Template::new(
+    "{component} runs code at install or build time: {what}",
+    "{component} 在安装或构建时运行代码：{what}",
+);
+static AN_INSTALL_SCRIPT: Template = Template::new("an install script", "安装脚本");
+static A_BUILD_SCRIPT: Template = Template::new("a build script", "构建脚本");
+static A_PROC_MACRO: Template = Template::new("a procedural macro", "过程宏");
+static A_SOURCE_DISTRIBUTION: Template = Template::new(
+    "a source distribution built at install time",
+    "安装时构建的源码分发包",
+);
+static A_SOURCE_DISTRIBUTION_ONLY: Template = Template::new(
+    "a source distribution built at install time (no wheel)",
+    "安装时构建的源码分发包（无 wheel）",
+);
+/// Build-time code as the message names it, with its article in English.
+fn build_code_phrase(b: BuildCode) -> &'static Template {
+    match b {
+        BuildCode::InstallScript => &AN_INSTALL_SCRIPT,
+        BuildCode::BuildScript => &A_BUILD_SCRIPT,
+        BuildCode::ProcMacro => &A_PROC_MACRO,
+        BuildCode::SourceDistribution => &A_SOURCE_DISTRIBUTION,
+    }
+}
+
+/// `{component} runs code …: a, b` with the kinds listed in each language.
+fn runs_build_time_code(c: &Component, what: &[&'static Template]) -> Message {
+    Message::new(&BUILD_TIME_CODE)
+        .arg("component", c.display_name())
+        .list(
+            "what",
+            what.iter().map(|t| Message::new(t)).collect(),
+            Sep::Comma,
+        )
 }
 
 /// OPQ-03: install scripts, build scripts, proc-macros, source distributions,
@@ -77,23 +118,10 @@ pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
         None => build_time_code_at_registry(c),
         Some(codes) if codes.is_empty() => Verdict::Pass,
         Some(codes) => {
-            let what: Vec<String> = codes
-                .iter()
-                .map(|b| {
-                    let article = if *b == BuildCode::InstallScript {
-                        "an"
-                    } else {
-                        "a"
-                    };
-                    format!("{article} {}", b.describe())
-                })
-                .collect();
+            let what: Vec<&'static Template> =
+                codes.iter().map(|b| build_code_phrase(*b)).collect();
             Verdict::fire(
-                format!(
-                    "{} runs code at install or build time: {}",
-                    c.display_name(),
-                    what.join(", ")
-                ),
+                runs_build_time_code(c, &what),
                 codes
                     .iter()
                     .map(|b| ("build-time code", b.describe().to_string()))
@@ -117,22 +145,15 @@ fn build_time_code_at_registry(c: &Component) -> Verdict {
     let mut what = Vec::new();
     let mut ev = Vec::new();
     if o.install_scripts == Some(true) {
-        what.push("an install script");
+        what.push(&AN_INSTALL_SCRIPT);
         ev.push(evidence(c, o, "install scripts", "yes"));
     }
     if o.sdist_only == Some(true) {
-        what.push("a source distribution built at install time (no wheel)");
+        what.push(&A_SOURCE_DISTRIBUTION_ONLY);
         ev.push(evidence(c, o, "distributions", "source only"));
     }
     if !what.is_empty() {
-        return Verdict::fire_sourced(
-            format!(
-                "{} runs code at install or build time: {}",
-                c.display_name(),
-                what.join(", ")
-            ),
-            ev,
-        );
+        return Verdict::fire_sourced(runs_build_time_code(c, &what), ev);
     }
     if o.install_scripts.is_some() || o.sdist_only.is_some() {
         Verdict::Pass
@@ -142,6 +163,20 @@ fn build_time_code_at_registry(c: &Component) -> Verdict {
         )
     }
 }
+
+static NO_LICENCE: Template = Template::new("{component} has no licence", "{component} 没有许可证");
+static NO_LICENCE_ASSERTION: Template = Template::new(
+    "{component} has no licence assertion (NOASSERTION or NONE only)",
+    "{component} 没有许可证声明（只有 NOASSERTION 或 NONE）",
+);
+static LICENCE_INVALID: Template = Template::new(
+    "{component}: licence {licence} is not a valid SPDX expression",
+    "{component}：许可证 {licence} 不是有效的 SPDX 表达式",
+);
+static REGISTRY_LICENCE_INVALID_TOO: Template = Template::new(
+    "{problem}; the registry's licence {licence} is not a valid SPDX expression either",
+    "{problem}；注册表给出的许可证 {licence} 也不是有效的 SPDX 表达式",
+);
 
 /// OPQ-05: no licence, NOASSERTION only, or no valid SPDX expression.
 pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
@@ -175,15 +210,12 @@ pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
         .collect();
     let (message, value) = if c.licenses.is_empty() {
         (
-            format!("{} has no licence", c.display_name()),
+            Message::new(&NO_LICENCE).arg("component", c.display_name()),
             "absent".to_string(),
         )
     } else if asserted.is_empty() {
         (
-            format!(
-                "{} has no licence assertion (NOASSERTION or NONE only)",
-                c.display_name()
-            ),
+            Message::new(&NO_LICENCE_ASSERTION).arg("component", c.display_name()),
             c.licenses
                 .iter()
                 .map(|l| l.raw.as_str())
@@ -192,20 +224,17 @@ pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
         )
     } else {
         (
-            format!(
-                "{}: licence {:?} is not a valid SPDX expression",
-                c.display_name(),
-                asserted.join(" / ")
-            ),
+            Message::new(&LICENCE_INVALID)
+                .arg("component", c.display_name())
+                .arg("licence", format!("{:?}", asserted.join(" / "))),
             asserted.join(", "),
         )
     };
     match resolved.zip(c.origin.as_deref()) {
         Some((l, o)) => Verdict::Fire(super::Fire {
-            message: format!(
-                "{message}; the registry's licence {:?} is not a valid SPDX expression either",
-                l.raw
-            ),
+            message: Message::new(&REGISTRY_LICENCE_INVALID_TOO)
+                .phrase("problem", message)
+                .arg("licence", format!("{:?}", l.raw)),
             evidence: vec![("licence".to_string(), value)],
             sourced: vec![super::facts::evidence(c, o, "registry licence", l.raw)],
             key: None,
@@ -241,6 +270,14 @@ fn is_closed(c: &Component) -> Option<bool> {
     None
 }
 
+static CLOSED_WITHOUT_BOM: Template = Template::new(
+    "{component} is closed ({why}) and comes with no SBOM of its own and no source reference",
+    "{component} 是闭源的（{why}），且没有自带的 SBOM，也没有源代码引用",
+);
+
+static BY_LICENCE: Template = Template::new("licence {licence}", "许可证 {licence}");
+static BY_TYPE: Template = Template::new("type {type}", "类型 {type}");
+
 /// OPQ-06: a closed component with no nested SBOM, external BOM or source reference.
 pub fn closed_without_bom(c: &Component, _: &Ctx) -> Verdict {
     match is_closed(c) {
@@ -253,16 +290,20 @@ pub fn closed_without_bom(c: &Component, _: &Ctx) -> Verdict {
             let why = c
                 .licenses
                 .first()
-                .map(|l| format!("licence {:?}", l.raw))
-                .or_else(|| c.kind.as_ref().map(|k| format!("type {k}")))
-                .unwrap_or_default();
+                .map(|l| Message::new(&BY_LICENCE).arg("licence", format!("{:?}", l.raw)))
+                .or_else(|| {
+                    c.kind
+                        .as_ref()
+                        .map(|k| Message::new(&BY_TYPE).arg("type", k.as_str()))
+                })
+                .unwrap_or_else(|| Message::data(""));
+            let because = why.to_string();
             Verdict::fire(
-                format!(
-                    "{} is closed ({why}) and comes with no SBOM of its own and no source reference",
-                    c.display_name()
-                ),
+                Message::new(&CLOSED_WITHOUT_BOM)
+                    .arg("component", c.display_name())
+                    .phrase("why", why),
                 vec![
-                    ("closed because", why),
+                    ("closed because", because),
                     ("nested components or external BOM", "absent".into()),
                     ("source reference", "absent".into()),
                 ],
@@ -306,9 +347,11 @@ mod tests {
         c.build_code = Some(vec![BuildCode::InstallScript, BuildCode::ProcMacro]);
         match run(build_time_code, c) {
             Verdict::Fire(f) => assert!(
-                f.message.contains("an install script, a procedural macro"),
-                "{}",
                 f.message
+                    .to_string()
+                    .contains("an install script, a procedural macro"),
+                "{}",
+                f.message.to_string()
             ),
             v => panic!("{v:?}"),
         }
@@ -319,7 +362,11 @@ mod tests {
         assert!(fired(&run(licence_unknown, Component::named("a"))));
         assert!(fired(&run(licence_unknown, with_licence("NOASSERTION"))));
         match run(licence_unknown, with_licence("SEE LICENSE IN LICENSE.txt")) {
-            Verdict::Fire(f) => assert!(f.message.contains("not a valid SPDX expression")),
+            Verdict::Fire(f) => assert!(
+                f.message
+                    .to_string()
+                    .contains("not a valid SPDX expression")
+            ),
             v => panic!("{v:?}"),
         }
         assert_eq!(

@@ -9,9 +9,39 @@ use std::collections::HashSet;
 
 use super::{Ctx, Fire, Verdict};
 use crate::model::{
-    ComponentId, Evidence, EvidenceSource, FileDiff, Format, HashAlg, Inventory, Severity,
-    UnaccountedBinary,
+    ComponentId, Evidence, EvidenceSource, FileDiff, Format, HashAlg, Inventory, Message, Severity,
+    Template, UnaccountedBinary,
 };
+
+static FILES_DIFFER: Template = Template::new(
+    "{package} {version}: {n} {what} from the digests its package database recorded: {files}",
+    "{package} {version}：有 {n} 个{what}与其软件包数据库记录的摘要不一致：{files}",
+);
+static INSTALLED_FILE_DIFFERS: Template = Template::new("installed file differs", "已安装文件");
+static INSTALLED_FILES_DIFFER: Template = Template::new("installed files differ", "已安装文件");
+static CONFFILE_DIFFERS: Template = Template::new("configuration file differs", "配置文件");
+static CONFFILES_DIFFER: Template = Template::new("configuration files differ", "配置文件");
+static FILE_MISSING: Template = Template::new(
+    "{package} {version}: {n} installed file is missing: {files}",
+    "{package} {version}：缺少 {n} 个已安装文件：{files}",
+);
+static FILES_MISSING: Template = Template::new(
+    "{package} {version}: {n} installed files are missing: {files}",
+    "{package} {version}：缺少 {n} 个已安装文件：{files}",
+);
+static AND_MORE: Template = Template::new("{shown} and {n} more", "{shown} 等，另有 {n} 个");
+static UNACCOUNTED: Template = Template::new(
+    "{path}: {kind} that no package database lists{declared} and that carries no build record{context}",
+    "{path}：未被任何软件包数据库列出{declared}且不带构建记录的{kind}{context}",
+);
+static NO_SBOM_DECLARES: Template = Template::new(
+    ", no SBOM of the scan declares",
+    "、本次扫描的 SBOM 均未声明",
+);
+static BINARIES_IN_PRODUCT: Template = Template::new(
+    " ({n} binaries in the product: {packages} from packages, {records} with a build record)",
+    "（产品中共 {n} 个二进制文件：{packages} 个来自软件包，{records} 个带构建记录）",
+);
 
 /// Files named in a message before "and N more".
 const NAMED_IN_MESSAGE: usize = 5;
@@ -45,13 +75,13 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
         for (diffs, (one, many), key, severity) in [
             (
                 &v.changed,
-                ("installed file differs", "installed files differ"),
+                (&INSTALLED_FILE_DIFFERS, &INSTALLED_FILES_DIFFER),
                 "changed",
                 Severity::High,
             ),
             (
                 &v.changed_conffiles,
-                ("configuration file differs", "configuration files differ"),
+                (&CONFFILE_DIFFERS, &CONFFILES_DIFFER),
                 "conffiles",
                 Severity::Low,
             ),
@@ -64,13 +94,12 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
             out.push((
                 c.id,
                 Verdict::Fire(Fire {
-                    message: format!(
-                        "{} {}: {} {what} from the digests its package database recorded: {}",
-                        c.name,
-                        c.version.as_deref().unwrap_or(""),
-                        diffs.len(),
-                        named(diffs.iter().map(|d| d.path.as_str()))
-                    ),
+                    message: Message::new(&FILES_DIFFER)
+                        .arg("package", c.name.as_str())
+                        .arg("version", c.version.as_deref().unwrap_or(""))
+                        .arg("n", diffs.len().to_string())
+                        .phrase("what", Message::new(what))
+                        .phrase("files", named(diffs.iter().map(|d| d.path.as_str()))),
                     evidence: Vec::new(),
                     sourced: diffs
                         .iter()
@@ -86,18 +115,15 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
             out.push((
                 c.id,
                 Verdict::Fire(Fire {
-                    message: format!(
-                        "{} {}: {} installed {} missing: {}",
-                        c.name,
-                        c.version.as_deref().unwrap_or(""),
-                        v.missing.len(),
-                        if v.missing.len() == 1 {
-                            "file is"
-                        } else {
-                            "files are"
-                        },
-                        named(v.missing.iter().map(String::as_str))
-                    ),
+                    message: Message::new(if v.missing.len() == 1 {
+                        &FILE_MISSING
+                    } else {
+                        &FILES_MISSING
+                    })
+                    .arg("package", c.name.as_str())
+                    .arg("version", c.version.as_deref().unwrap_or(""))
+                    .arg("n", v.missing.len().to_string())
+                    .phrase("files", named(v.missing.iter().map(String::as_str))),
                     evidence: Vec::new(),
                     sourced: v
                         .missing
@@ -127,13 +153,15 @@ fn diff_evidence(d: &FileDiff, source: EvidenceSource) -> Evidence {
     )
 }
 
-fn named<'a>(paths: impl ExactSizeIterator<Item = &'a str>) -> String {
+fn named<'a>(paths: impl ExactSizeIterator<Item = &'a str>) -> Message {
     let total = paths.len();
     let shown: Vec<&str> = paths.take(NAMED_IN_MESSAGE).collect();
     if total > shown.len() {
-        format!("{} and {} more", shown.join(", "), total - shown.len())
+        Message::new(&AND_MORE)
+            .arg("shown", shown.join(", "))
+            .arg("n", (total - shown.len()).to_string())
     } else {
-        shown.join(", ")
+        Message::data(shown.join(", "))
     }
 }
 
@@ -192,9 +220,9 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
         .iter()
         .any(|d| d.error.is_none() && !d.format.is_some_and(Format::is_delivered));
     let declared_text = if sboms {
-        ", no SBOM of the scan declares"
+        Message::new(&NO_SBOM_DECLARES)
     } else {
-        ""
+        Message::data("")
     };
     let products: Vec<_> = ctx
         .inv
@@ -223,7 +251,7 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
             out.push(Verdict::Pass);
         }
         for b in unaccounted {
-            let declared = declared_text;
+            let declared = declared_text.clone();
             let source = EvidenceSource(format!(
                 "product:{}{}",
                 d.path.trim_end_matches('/'),
@@ -237,18 +265,19 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
                 sourced.push(Evidence::new("sha256", h.clone(), source.clone()));
             }
             let context = if census.binaries > 1 {
-                format!(
-                    " ({} binaries in the product: {} from packages, {} with a build record)",
-                    census.binaries, census.owned_by_packages, census.with_build_record
-                )
+                Message::new(&BINARIES_IN_PRODUCT)
+                    .arg("n", census.binaries.to_string())
+                    .arg("packages", census.owned_by_packages.to_string())
+                    .arg("records", census.with_build_record.to_string())
             } else {
-                String::new()
+                Message::data("")
             };
             out.push(Verdict::Fire(Fire {
-                message: format!(
-                    "{}: {} that no package database lists{declared} and that carries no build record{context}",
-                    b.path, b.kind
-                ),
+                message: Message::new(&UNACCOUNTED)
+                    .arg("path", b.path.as_str())
+                    .arg("kind", b.kind.as_str())
+                    .phrase("declared", declared)
+                    .phrase("context", context),
                 evidence: Vec::new(),
                 sourced,
                 key: Some(b.path.clone()),

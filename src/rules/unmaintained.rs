@@ -5,12 +5,17 @@ use super::advisories::{NO_DATABASE, affecting, fire, ids};
 use super::facts::{self, evidence, input_evidence, threshold};
 use super::{Ctx, Verdict};
 use crate::advisory::Kind;
-use crate::model::{Component, Ecosystem, Version};
+use crate::model::{Component, Ecosystem, Message, Sep, Template, Version};
 
 /// Why UNM-01 has no answer without an advisory database. The manifest part
 /// (Cargo `badges.maintenance`) is never read: `cargo metadata` does not report
 /// badges, and lockfiles and SBOMs do not carry them.
 const UNM01_NO_DATABASE: &str = "needs an advisory database (--advisories); none was given. The manifest's maintenance badge is not read: cargo metadata does not report badges";
+
+static DECLARED_UNMAINTAINED: Template = Template::new(
+    "{component} is declared unmaintained by {advisories}{title}",
+    "{component} 已被 {advisories} 声明为无人维护{title}",
+);
 
 /// UNM-01: an advisory marks the package unmaintained for the used version.
 pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
@@ -21,17 +26,18 @@ pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
         Err(why) => Verdict::NotEvaluated(why),
         Ok(hits) if hits.is_empty() => Verdict::Pass,
         Ok(hits) => fire(
-            format!(
-                "{} is declared unmaintained by {}{}",
-                c.display_name(),
-                ids(&hits),
-                hits[0]
-                    .0
-                    .title
-                    .as_ref()
-                    .map(|t| format!(": {t}"))
-                    .unwrap_or_default()
-            ),
+            Message::new(&DECLARED_UNMAINTAINED)
+                .arg("component", c.display_name())
+                .arg("advisories", ids(&hits))
+                .arg(
+                    "title",
+                    hits[0]
+                        .0
+                        .title
+                        .as_ref()
+                        .map(|t| format!(": {t}"))
+                        .unwrap_or_default(),
+                ),
             c,
             &hits,
             Vec::new(),
@@ -39,6 +45,11 @@ pub fn declared_unmaintained(c: &Component, ctx: &Ctx) -> Verdict {
         .into(),
     }
 }
+
+static UNFIXED: Template = Template::new(
+    "{component} is affected by {advisories} with no fixed version",
+    "{component} 受 {advisories} 影响，且没有已修复的版本",
+);
 
 /// UNM-06: an advisory affects the used version and names no fixed version
 /// at all. "Unmaintained" notices are UNM-01's: an abandoned package has no
@@ -51,14 +62,15 @@ pub fn unfixed_advisory(c: &Component, ctx: &Ctx) -> Verdict {
         Err(why) => Verdict::NotEvaluated(why),
         Ok(hits) if hits.is_empty() => Verdict::Pass,
         Ok(hits) => fire(
-            format!(
-                "{} is affected by {} with no fixed version",
-                c.display_name(),
-                hits.iter()
-                    .map(|(a, _)| format!("{} ({})", a.id, a.kind.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Message::new(&UNFIXED)
+                .arg("component", c.display_name())
+                .arg(
+                    "advisories",
+                    hits.iter()
+                        .map(|(a, _)| format!("{} ({})", a.id, a.kind.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             c,
             &hits,
             Vec::new(),
@@ -67,16 +79,24 @@ pub fn unfixed_advisory(c: &Component, ctx: &Ctx) -> Verdict {
     }
 }
 
+static DEPRECATED_IN_LOCKFILE: Template = Template::new(
+    "{component} is deprecated by its publisher (recorded in the lockfile): {message}",
+    "{component} 已被其发布者弃用（记录于锁文件）：{message}",
+);
+static DEPRECATED_AT_REGISTRY: Template = Template::new(
+    "{component} is deprecated at its registry: {message}",
+    "{component} 已在其注册表被弃用：{message}",
+);
+
 /// UNM-02: the registry deprecates the used version or the whole package (npm
 /// `deprecated`, PyPI `Development Status :: 7 - Inactive` or an archived /
 /// deprecated project status), or the lockfile copied such a deprecation.
 pub fn deprecated(c: &Component, ctx: &Ctx) -> Verdict {
     if let Some(message) = &c.deprecated {
         return Verdict::fire_sourced(
-            format!(
-                "{} is deprecated by its publisher (recorded in the lockfile): {message}",
-                c.display_name()
-            ),
+            Message::new(&DEPRECATED_IN_LOCKFILE)
+                .arg("component", c.display_name())
+                .arg("message", message.as_str()),
             vec![input_evidence(ctx, c, "deprecated", message.clone())],
         );
     }
@@ -86,10 +106,9 @@ pub fn deprecated(c: &Component, ctx: &Ctx) -> Verdict {
     };
     match &o.deprecated {
         Some(message) => Verdict::fire_sourced(
-            format!(
-                "{} is deprecated at its registry: {message}",
-                c.display_name()
-            ),
+            Message::new(&DEPRECATED_AT_REGISTRY)
+                .arg("component", c.display_name())
+                .arg("message", message.as_str()),
             vec![evidence(c, o, "deprecated", message.clone())],
         ),
         // npm mirrors may strip `deprecated`: only a registry that gives the
@@ -103,6 +122,15 @@ pub fn deprecated(c: &Component, ctx: &Ctx) -> Verdict {
     }
 }
 
+static YANKED: Template = Template::new(
+    "{component} is yanked at its registry: the publisher withdrew this version",
+    "{component} 已在其注册表被撤回：发布者撤回了此版本",
+);
+static NOT_PUBLISHED: Template = Template::new(
+    "{component} is not published at its registry (unpublished, or never released there)",
+    "{component} 未在其注册表发布（已取消发布，或从未在此发布）",
+);
+
 /// UNM-03: the used version is yanked (Cargo, PyPI) or no longer published
 /// (npm unpublish, a version the registry does not list).
 pub fn yanked(c: &Component, _: &Ctx) -> Verdict {
@@ -115,17 +143,11 @@ pub fn yanked(c: &Component, _: &Ctx) -> Verdict {
     };
     match (o.version_listed, o.yanked) {
         (_, Some(true)) => Verdict::fire_sourced(
-            format!(
-                "{} is yanked at its registry: the publisher withdrew this version",
-                c.display_name()
-            ),
+            Message::new(&YANKED).arg("component", c.display_name()),
             vec![evidence(c, o, "yanked", format!("{version}: yes"))],
         ),
         (Some(false), _) => Verdict::fire_sourced(
-            format!(
-                "{} is not published at its registry (unpublished, or never released there)",
-                c.display_name()
-            ),
+            Message::new(&NOT_PUBLISHED).arg("component", c.display_name()),
             vec![evidence(c, o, "version listed", format!("{version}: no"))],
         ),
         (Some(true), Some(false)) => Verdict::Pass,
@@ -137,6 +159,11 @@ pub fn yanked(c: &Component, _: &Ctx) -> Verdict {
         (None, _) => Verdict::not_evaluated("the registry's version list is not known"),
     }
 }
+
+static NO_RECENT_RELEASE: Template = Template::new(
+    "{package}: no release of any version for {months} months (newest {newest}), at or above the {limit}-month limit",
+    "{package}：已有 {months} 个月没有发布任何版本（最新为 {newest}），达到或超过 {limit} 个月的上限",
+);
 
 /// UNM-04: the newest release of any version is older than
 /// `max_release_age_months`.
@@ -158,18 +185,30 @@ pub fn no_recent_release(c: &Component, ctx: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire_sourced(
-        format!(
-            "{}: no release of any version for {:.0} months (newest {}), at or above the {limit}-month limit",
-            c.display_name_without_version(),
-            months.floor(),
-            &raw[..raw.len().min(10)]
-        ),
+        Message::new(&NO_RECENT_RELEASE)
+            .arg("package", c.display_name_without_version())
+            .arg("months", format!("{:.0}", months.floor()))
+            .arg("newest", &raw[..raw.len().min(10)])
+            .arg("limit", limit.to_string()),
         vec![
             evidence(c, o, "newest release", raw),
             threshold("max_release_age_months", format!("{limit} months")),
         ],
     )
 }
+
+static VERSION_LAG: Template = Template::new(
+    "{component} lags the latest version {latest}: {reasons}",
+    "{component} 落后于最新版本 {latest}：{reasons}",
+);
+static MAJORS_BEHIND: Template = Template::new(
+    "{n} major versions behind (limit {limit})",
+    "落后 {n} 个主版本（上限 {limit}）",
+);
+static RELEASED_BEFORE_LATEST: Template = Template::new(
+    "released {months} months before the latest (limit {limit})",
+    "比最新版本早 {months} 个月发布（上限 {limit}）",
+);
 
 /// UNM-05: the used version is `max_major_lag` or more breaking release
 /// lines behind the latest, or was released `max_version_age_months` or more
@@ -216,21 +255,22 @@ pub fn version_lag(c: &Component, ctx: &Ctx) -> Verdict {
         evidence(c, o, "latest version", latest),
     ];
     if let Some(n) = behind.filter(|n| *n >= u64::from(t.max_major_lag)) {
-        why.push(format!(
-            "{n} major versions behind (limit {})",
-            t.max_major_lag
-        ));
+        why.push(
+            Message::new(&MAJORS_BEHIND)
+                .arg("n", n.to_string())
+                .arg("limit", t.max_major_lag.to_string()),
+        );
         ev.push(threshold(
             "max_major_lag",
             format!("{} majors", t.max_major_lag),
         ));
     }
     if let Some(m) = age_gap.filter(|m| *m >= f64::from(t.max_version_age_months)) {
-        why.push(format!(
-            "released {:.0} months before the latest (limit {})",
-            m.floor(),
-            t.max_version_age_months
-        ));
+        why.push(
+            Message::new(&RELEASED_BEFORE_LATEST)
+                .arg("months", format!("{:.0}", m.floor()))
+                .arg("limit", t.max_version_age_months.to_string()),
+        );
         ev.push(threshold(
             "max_version_age_months",
             format!("{} months", t.max_version_age_months),
@@ -240,11 +280,10 @@ pub fn version_lag(c: &Component, ctx: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     Verdict::fire_sourced(
-        format!(
-            "{} lags the latest version {latest}: {}",
-            c.display_name(),
-            why.join("; ")
-        ),
+        Message::new(&VERSION_LAG)
+            .arg("component", c.display_name())
+            .arg("latest", latest)
+            .list("reasons", why, Sep::Semicolon),
         ev,
     )
 }
@@ -299,7 +338,7 @@ mod tests {
         match judge(declared_unmaintained, crate_at("1.4.0"), Some(&db)) {
             Verdict::Fire(f) => {
                 assert_eq!(
-                    f.message,
+                    f.message.to_string(),
                     "old-crate@1.4.0 is declared unmaintained by RUSTSEC-2099-0001 (2099-01-02): Old crate is old"
                 );
                 assert!(
@@ -354,7 +393,7 @@ mod tests {
         match judge(unfixed_advisory, crate_at("0.3.0"), Some(&unfixed)) {
             Verdict::Fire(f) => {
                 assert_eq!(
-                    f.message,
+                    f.message.to_string(),
                     "old-crate@0.3.0 is affected by RUSTSEC-2099-0001 (vulnerability) with no fixed version"
                 );
                 // The advisory id is part of the fingerprint's identity.
@@ -404,7 +443,7 @@ mod tests {
         c.deprecated = Some("request has been deprecated".into());
         match run(deprecated, c) {
             Verdict::Fire(f) => assert_eq!(
-                f.message,
+                f.message.to_string(),
                 "request@2.88.2 is deprecated by its publisher (recorded in the lockfile): request has been deprecated"
             ),
             v => panic!("{v:?}"),
@@ -416,7 +455,7 @@ mod tests {
 
     fn message(v: Verdict) -> String {
         match v {
-            Verdict::Fire(f) => f.message,
+            Verdict::Fire(f) => f.message.to_string(),
             v => panic!("expected a finding, got {v:?}"),
         }
     }
