@@ -90,24 +90,57 @@ enum Target {
 }
 
 pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
-    let mut inv = Inventory::default();
     let total: usize = parsed
         .iter()
         .filter_map(|(_, d)| d.as_ref())
         .map(|d| d.components.len())
         .sum();
-    inv.components.reserve(total);
-    let mut by_key: HashMap<String, ComponentId> =
-        HashMap::with_capacity_and_hasher(total, Default::default());
-    let mut direct: Vec<Option<bool>> = Vec::with_capacity(total);
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut roots: Vec<ComponentId> = Vec::new();
+    let mut merger = Merger {
+        inv: Inventory::default(),
+        by_key: HashMap::with_capacity_and_hasher(total, Default::default()),
+        direct: Vec::with_capacity(total),
+        edges: Vec::new(),
+        roots: Vec::new(),
+    };
+    merger.inv.components.reserve(total);
+    for (input, (record, doc)) in parsed.into_iter().enumerate() {
+        match doc {
+            Some(doc) => merger.add_document(input, record, doc),
+            None => merger.inv.documents.push(record),
+        }
+    }
+    merger.finish()
+}
 
-    for (input, (mut record, doc)) in parsed.into_iter().enumerate() {
-        let Some(doc) = doc else {
-            inv.documents.push(record);
-            continue;
-        };
+/// The inventory as documents are merged into it, one at a time.
+struct Merger {
+    inv: Inventory,
+    /// Component id by merge key.
+    by_key: HashMap<String, ComponentId>,
+    /// Directness by component id, as the documents' graphs tell it.
+    direct: Vec<Option<bool>>,
+    edges: Vec<Edge>,
+    roots: Vec<ComponentId>,
+}
+
+/// Inventory ids of a document's components, by position.
+struct DocIds {
+    ids: Vec<ComponentId>,
+    /// Whether the component is the first record of its id.
+    first: Vec<bool>,
+}
+
+/// A document's graph in inventory ids.
+struct DocGraph {
+    edges: Vec<Edge>,
+    /// Targets of edges from a primary component outside the component list.
+    from_primary: Vec<ComponentId>,
+    roots: Vec<ComponentId>,
+}
+
+impl Merger {
+    /// Merges one parsed document, `input` being its position.
+    fn add_document(&mut self, input: usize, mut record: Document, doc: ParsedDoc) {
         let ParsedDoc {
             meta,
             components,
@@ -119,12 +152,41 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         record.meta = meta;
 
         // 1. Ids: an earlier component with the same identity, or a new id.
+        let ids = self.assign_ids(&components, &mut record);
+
+        // 2. References resolve to ids.
+        let graph = resolve_refs(
+            &components,
+            &ids.ids,
+            &local_edges,
+            &local_roots,
+            &mut record,
+        );
+
+        // 3. Components move into the inventory; repeats fold into the first.
+        self.take_components(components, &ids, &parents, input);
+
+        // 4. Direct or transitive, from this document's graph.
+        self.classify_directness(&mut record, &ids.ids, &graph);
+        for &r in &graph.roots {
+            // The flag doubles as the "already listed" check: no scan of `roots`.
+            if !std::mem::replace(&mut self.inv.components[r].root, true) {
+                self.roots.push(r);
+            }
+        }
+        self.edges.extend(graph.edges);
+        self.inv.documents.push(record);
+    }
+
+    /// The id of each component: that of an earlier one with the same merge
+    /// key (counted as merged), else the next new id.
+    fn assign_ids(&mut self, components: &[Component], record: &mut Document) -> DocIds {
         let mut ids = Vec::with_capacity(components.len());
         let mut first = Vec::with_capacity(components.len());
-        let mut next = inv.components.len();
-        for c in &components {
+        let mut next = self.inv.components.len();
+        for c in components {
             let key = merge_key(c);
-            let known = key.as_ref().and_then(|k| by_key.get(k).copied());
+            let known = key.as_ref().and_then(|k| self.by_key.get(k).copied());
             match known {
                 Some(id) => {
                     ids.push(id);
@@ -133,7 +195,7 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
                 }
                 None => {
                     if let Some(k) = key {
-                        by_key.insert(k, next);
+                        self.by_key.insert(k, next);
                     }
                     ids.push(next);
                     first.push(true);
@@ -141,130 +203,188 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
                 }
             }
         }
+        DocIds { ids, first }
+    }
 
-        // 2. References resolve to ids. Readers name components that have no
-        //    reference of their own `#index`.
-        let index_refs: Vec<(usize, String)> = components
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.bom_ref.is_none())
-            .map(|(i, _)| (i, format!("#{i}")))
-            .collect();
-        let mut local: HashMap<&str, Target> =
-            HashMap::with_capacity_and_hasher(components.len(), Default::default());
-        for (c, &id) in components.iter().zip(&ids) {
-            if let Some(r) = c.bom_ref.as_deref() {
-                local.entry(r).or_insert(Target::Component(id));
-            }
-        }
-        for (i, r) in &index_refs {
-            local
-                .entry(r.as_str())
-                .or_insert(Target::Component(ids[*i]));
-        }
-        if let Some(primary) = record.meta.primary.as_deref() {
-            local.entry(primary).or_insert(Target::PrimaryOutsideList);
-        }
-        let mut dangling: Vec<String> = Vec::new();
-        let mut dangling_count = 0usize;
-        let mut seen_dangling: HashSet<String> = HashSet::default();
-        let mut lookup = |r: &str| -> Option<Target> {
-            let hit = local.get(r).copied();
-            if hit.is_none() && seen_dangling.insert(r.to_string()) {
-                dangling_count += 1;
-                if dangling.len() < MAX_DANGLING_LISTED {
-                    dangling.push(r.to_string());
-                }
-            }
-            hit
-        };
-        let mut doc_edges: Vec<Edge> = Vec::with_capacity(local_edges.len());
-        let mut from_primary: Vec<ComponentId> = Vec::new();
-        for (from, to) in &local_edges {
-            match (lookup(from), lookup(to)) {
-                (Some(Target::Component(f)), Some(Target::Component(t))) if f != t => {
-                    doc_edges.push(Edge { from: f, to: t })
-                }
-                (Some(Target::PrimaryOutsideList), Some(Target::Component(t))) => {
-                    from_primary.push(t)
-                }
-                _ => {}
-            }
-        }
-        let doc_roots: Vec<ComponentId> = local_roots
-            .iter()
-            .filter_map(|r| match lookup(r) {
-                Some(Target::Component(id)) => Some(id),
-                _ => None,
-            })
-            .collect();
-        drop(local);
-        record.meta.dangling_refs = dangling;
-        if dangling_count > MAX_DANGLING_LISTED {
-            record.warnings.push(format!(
-                "{dangling_count} dependency references name no component (first {MAX_DANGLING_LISTED} listed)"
-            ));
-        }
-
-        // 3. Components move into the inventory; repeats fold into the first.
+    /// Moves a document's components into the inventory, folding repeats
+    /// into the first, and records their parents.
+    fn take_components(
+        &mut self,
+        components: Vec<Component>,
+        ids: &DocIds,
+        parents: &[Option<usize>],
+        input: usize,
+    ) {
+        let inv = &mut self.inv;
         if inv.components.is_empty() {
             // The first document's list becomes the inventory in place: a
             // second list of 100,000 components would double the peak.
             inv.components = components;
-            compact_in_place(&mut inv.components, &ids, &first, input, &mut direct);
+            compact_in_place(
+                &mut inv.components,
+                &ids.ids,
+                &ids.first,
+                input,
+                &mut self.direct,
+            );
         } else {
-            for ((c, id), is_first) in components.into_iter().zip(ids.iter().copied()).zip(first) {
-                add(&mut inv.components, c, id, is_first, input, &mut direct);
+            for ((c, id), is_first) in components
+                .into_iter()
+                .zip(ids.ids.iter().copied())
+                .zip(ids.first.iter().copied())
+            {
+                add(
+                    &mut inv.components,
+                    c,
+                    id,
+                    is_first,
+                    input,
+                    &mut self.direct,
+                );
             }
         }
         for (i, parent) in parents.iter().enumerate() {
             if let Some(p) = parent {
-                let (child, parent) = (ids[i], ids[*p]);
+                let (child, parent) = (ids.ids[i], ids.ids[*p]);
                 if child != parent {
                     inv.components[child].parent.get_or_insert(parent);
                 }
             }
         }
+    }
 
-        // 4. Direct or transitive, from this document's graph.
-        if record.meta.has_dependency_graph && (!doc_roots.is_empty() || !from_primary.is_empty()) {
-            record.meta.unreachable =
-                classify(&ids, &doc_edges, &doc_roots, &from_primary, &mut direct);
+    /// Tells direct from transitive by the document's graph: from its roots
+    /// and primary, or without a primary from what nothing depends on.
+    fn classify_directness(
+        &mut self,
+        record: &mut Document,
+        ids: &[ComponentId],
+        graph: &DocGraph,
+    ) {
+        if record.meta.has_dependency_graph
+            && (!graph.roots.is_empty() || !graph.from_primary.is_empty())
+        {
+            record.meta.unreachable = classify(
+                ids,
+                &graph.edges,
+                &graph.roots,
+                &graph.from_primary,
+                &mut self.direct,
+            );
         } else if record.meta.has_dependency_graph
             && record.meta.primary.is_none()
-            && !doc_edges.is_empty()
+            && !graph.edges.is_empty()
         {
             // No primary component (an SBOM of an installed environment, say):
             // what nothing depends on is what was installed on purpose, so it
             // counts as direct and the rest as transitive. SBM-04 still
             // reports the missing primary; nothing is "unreachable" from a
             // primary that does not exist.
-            let top = entry_points(&ids, &doc_edges, direct.len());
+            let top = entry_points(ids, &graph.edges, self.direct.len());
             record.warnings.push(format!(
                 "no primary component: directness is measured from the {} component(s) nothing depends on",
                 top.len()
             ));
-            classify(&ids, &doc_edges, &[], &top, &mut direct);
+            classify(ids, &graph.edges, &[], &top, &mut self.direct);
         }
-        for &r in &doc_roots {
-            // The flag doubles as the "already listed" check: no scan of `roots`.
-            if !std::mem::replace(&mut inv.components[r].root, true) {
-                roots.push(r);
-            }
-        }
-        edges.extend(doc_edges);
-        inv.documents.push(record);
     }
 
-    for (c, d) in inv.components.iter_mut().zip(direct) {
-        c.direct = if c.root { None } else { d };
+    /// The inventory: directness set, edges sorted and deduplicated, the
+    /// subject named.
+    fn finish(self) -> Inventory {
+        let Merger {
+            mut inv,
+            direct,
+            mut edges,
+            roots,
+            ..
+        } = self;
+        for (c, d) in inv.components.iter_mut().zip(direct) {
+            c.direct = if c.root { None } else { d };
+        }
+        edges.sort_unstable();
+        edges.dedup();
+        inv.edges = edges;
+        inv.roots = roots;
+        inv.subject = subject(&inv);
+        inv
     }
-    edges.sort_unstable();
-    edges.dedup();
-    inv.edges = edges;
-    inv.roots = roots;
-    inv.subject = subject(&inv);
-    inv
+}
+
+/// A document's edges and roots in inventory ids. Readers name components
+/// that have no reference of their own `#index`; references that name no
+/// component are recorded on `record` (the first few listed, all counted).
+fn resolve_refs(
+    components: &[Component],
+    ids: &[ComponentId],
+    local_edges: &[(String, String)],
+    local_roots: &[String],
+    record: &mut Document,
+) -> DocGraph {
+    let index_refs: Vec<(usize, String)> = components
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.bom_ref.is_none())
+        .map(|(i, _)| (i, format!("#{i}")))
+        .collect();
+    let mut local: HashMap<&str, Target> =
+        HashMap::with_capacity_and_hasher(components.len(), Default::default());
+    for (c, &id) in components.iter().zip(ids) {
+        if let Some(r) = c.bom_ref.as_deref() {
+            local.entry(r).or_insert(Target::Component(id));
+        }
+    }
+    for (i, r) in &index_refs {
+        local
+            .entry(r.as_str())
+            .or_insert(Target::Component(ids[*i]));
+    }
+    if let Some(primary) = record.meta.primary.as_deref() {
+        local.entry(primary).or_insert(Target::PrimaryOutsideList);
+    }
+    let mut dangling: Vec<String> = Vec::new();
+    let mut dangling_count = 0usize;
+    let mut seen_dangling: HashSet<String> = HashSet::default();
+    let mut lookup = |r: &str| -> Option<Target> {
+        let hit = local.get(r).copied();
+        if hit.is_none() && seen_dangling.insert(r.to_string()) {
+            dangling_count += 1;
+            if dangling.len() < MAX_DANGLING_LISTED {
+                dangling.push(r.to_string());
+            }
+        }
+        hit
+    };
+    let mut doc_edges: Vec<Edge> = Vec::with_capacity(local_edges.len());
+    let mut from_primary: Vec<ComponentId> = Vec::new();
+    for (from, to) in local_edges {
+        match (lookup(from), lookup(to)) {
+            (Some(Target::Component(f)), Some(Target::Component(t))) if f != t => {
+                doc_edges.push(Edge { from: f, to: t })
+            }
+            (Some(Target::PrimaryOutsideList), Some(Target::Component(t))) => from_primary.push(t),
+            _ => {}
+        }
+    }
+    let doc_roots: Vec<ComponentId> = local_roots
+        .iter()
+        .filter_map(|r| match lookup(r) {
+            Some(Target::Component(id)) => Some(id),
+            _ => None,
+        })
+        .collect();
+    drop(local);
+    record.meta.dangling_refs = dangling;
+    if dangling_count > MAX_DANGLING_LISTED {
+        record.warnings.push(format!(
+            "{dangling_count} dependency references name no component (first {MAX_DANGLING_LISTED} listed)"
+        ));
+    }
+    DocGraph {
+        edges: doc_edges,
+        from_primary,
+        roots: doc_roots,
+    }
 }
 
 /// Adds one component read from document `input` under `id`: a first

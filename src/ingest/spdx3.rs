@@ -14,7 +14,7 @@ use super::spdx::convert::{is_none_or_noassertion, package_component};
 use super::spdx::graph::{Graph, Node, PackageIds};
 use super::spdx::model::{Checksum, ExternalRef as Ref2, Package, Text};
 use super::{IngestError, ParsedDoc, Position, source};
-use crate::model::{Format, License, LicenseKind, RefKind, Scope};
+use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope};
 
 /// Spec versions this reader is written against.
 const SUPPORTED: &str = "3.0";
@@ -303,145 +303,23 @@ fn lifecycle_scope(scope: Option<&str>, default: Scope) -> Scope {
 }
 
 fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) {
-    // Lookups by id, built once: agents' names, creation infos, every element.
-    let mut by_id: HashMap<&str, &Element> = HashMap::with_capacity(elements.len());
-    for e in &elements {
-        if let Some(id) = e.id() {
-            by_id.entry(id).or_insert(e);
-        }
-    }
-    let agent_name = |id: &str| -> Option<String> {
-        let e = by_id.get(id.trim())?;
-        if !e.is(&AGENTS) {
-            return None;
-        }
-        non_empty(e.name.as_deref()).filter(|n| !is_none_or_noassertion(n))
-    };
+    let lookup = Lookup::new(&elements);
     let spdx_doc = elements.iter().find(|e| e.is(&["SpdxDocument"]));
-
-    // Document metadata.
-    let creation: Option<&Element> = match spdx_doc.and_then(|d| d.creation_info.as_ref()) {
-        Some(CreationRef::Id(id)) => by_id.get(id.as_str()).copied(),
-        Some(CreationRef::Inline(e)) => Some(&**e),
-        _ => None,
-    }
-    .or_else(|| elements.iter().find(|e| e.is(&["CreationInfo"])));
-    let version = creation
-        .and_then(|c| non_empty(c.spec_version.as_deref()))
-        .or_else(|| context.as_ref().and_then(version_from_context));
-    doc.spec_version = version.as_ref().map(|v| format!("SPDX-{v}"));
-    match version.as_deref() {
-        Some(v) if v == SUPPORTED || v.starts_with("3.0.") => {}
-        Some(v) => doc.warnings.push(format!(
-            "SPDX-{v} is outside the supported SPDX-3.0 range; read tolerantly"
-        )),
-        None => doc
-            .warnings
-            .push("no SPDX 3 spec version given; read as SPDX-3.0.1".to_string()),
-    }
-    if let Some(c) = creation {
-        doc.meta.timestamp = non_empty(c.created.as_deref());
-        for (list, out) in [
-            (&c.created_by, &mut doc.meta.authors),
-            (&c.created_using, &mut doc.meta.tools),
-        ] {
-            for name in list.iter().filter_map(Text::get).filter_map(&agent_name) {
-                if !out.contains(&name) {
-                    out.push(name);
-                }
-            }
-        }
-    }
-    doc.meta.serial = spdx_doc.and_then(|d| d.id().map(str::to_string));
+    read_metadata(&lookup, context.as_ref(), spdx_doc, doc);
 
     // Packages, in graph order; every other id is a known non-component.
-    let mut ids: HashMap<String, Node> = HashMap::with_capacity(elements.len());
-    for e in &elements {
-        if let Some(id) = e.id() {
-            ids.entry(id.to_string()).or_insert(Node::Other);
-        }
-        for m in &e.import {
-            if let Some(id) = non_empty(m.external_spdx_id.as_deref()) {
-                ids.entry(id).or_insert(Node::Other);
-            }
-        }
-    }
+    let mut ids = known_ids(&elements);
     let mut dups = PackageIds::default();
     for e in elements.iter().filter(|e| e.is(&["software_Package"])) {
         let pointer = format!("/@graph/{}", e.index);
-        // Identifiers read like SPDX 2 external references; the purl property comes first.
-        let mut external_refs: Vec<Ref2> = Vec::new();
-        let mut identifier = |ty: &str, v: Option<&str>| {
-            if let Some(v) = non_empty(v) {
-                external_refs.push(Ref2 {
-                    reference_category: None,
-                    reference_type: Some(ty.to_string()),
-                    reference_locator: Some(v),
-                });
-            }
-        };
-        identifier("purl", e.purl.as_deref());
-        for x in &e.external_identifier {
-            let ty = match x.ty.as_deref().map(str::trim) {
-                Some("packageUrl") => "purl",
-                Some("cpe23") => "cpe23Type",
-                Some("cpe22") => "cpe22Type",
-                Some("swid") => "swid",
-                _ => continue,
-            };
-            identifier(ty, x.identifier.as_deref());
-        }
-        let p = Package {
-            spdx_id: e.id().map(str::to_string),
-            name: e.name.clone(),
-            version_info: e.version.clone(),
-            supplier: e
-                .supplied_by
-                .iter()
-                .filter_map(Text::get)
-                .find_map(&agent_name),
-            download_location: e.download_location.clone(),
-            homepage: e.home_page.clone(),
-            primary_package_purpose: e.primary_purpose.clone(),
-            checksums: e
-                .verified_using
-                .iter()
-                .map(|h| Checksum {
-                    algorithm: h.algorithm.clone(),
-                    checksum_value: h.hash_value.clone(),
-                })
-                .collect(),
-            external_refs,
-            pointer: pointer.clone(),
-            ..Package::default()
-        };
-        let mut comp = package_component(&p, &mut doc.warnings);
+        let mut comp = package_component(&lookup.package(e, &pointer), &mut doc.warnings);
         comp.authors = e
             .originated_by
             .iter()
             .filter_map(Text::get)
-            .filter_map(&agent_name)
+            .filter_map(|id| lookup.agent_name(id))
             .collect();
-        for r in &e.external_ref {
-            let ty = r.ty.as_deref().unwrap_or("").trim();
-            for loc in r.locator.iter().filter_map(Text::get) {
-                let kind = match ty {
-                    "vcs" => RefKind::Vcs,
-                    "issueTracker" => RefKind::IssueTracker,
-                    "altWebPage" | "documentation" => RefKind::Website,
-                    "altDownloadLocation" | "binaryArtifact" | "sourceArtifact" => {
-                        if source::is_vcs_url(loc) {
-                            RefKind::Vcs
-                        } else {
-                            RefKind::Distribution
-                        }
-                    }
-                    _ if source::is_vcs_url(loc) => RefKind::Vcs,
-                    _ => continue,
-                };
-                comp.add_reference(kind, loc);
-            }
-        }
+        add_external_refs(&mut comp, e);
         let id = comp.bom_ref.clone();
         let idx = doc.push(comp, pointer.clone(), None);
         if let Some(id) = id {
@@ -460,12 +338,84 @@ fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) 
             graph.root(r);
         }
     }
-    let container = |id: &str| {
-        by_id
+    for r in elements.iter().filter(|e| e.is(&RELATIONSHIPS)) {
+        lookup.relationship(r, &ids, &mut graph, doc);
+    }
+    graph.finish(doc);
+}
+
+/// The elements by id, built once, for the lookups of agents, creation
+/// infos and licences.
+struct Lookup<'a> {
+    elements: &'a [Element],
+    by_id: HashMap<&'a str, &'a Element>,
+}
+
+impl<'a> Lookup<'a> {
+    /// Indexes the elements, the first of equal ids winning.
+    fn new(elements: &'a [Element]) -> Self {
+        let mut by_id: HashMap<&str, &Element> = HashMap::with_capacity(elements.len());
+        for e in elements {
+            if let Some(id) = e.id() {
+                by_id.entry(id).or_insert(e);
+            }
+        }
+        Lookup { elements, by_id }
+    }
+
+    /// The name of the agent `id` names, when it names one with a name.
+    fn agent_name(&self, id: &str) -> Option<String> {
+        let e = self.by_id.get(id.trim())?;
+        if !e.is(&AGENTS) {
+            return None;
+        }
+        non_empty(e.name.as_deref()).filter(|n| !is_none_or_noassertion(n))
+    }
+
+    /// Whether `id` is the document or an SBOM, whose `describes` name roots.
+    fn is_container(&self, id: &str) -> bool {
+        self.by_id
             .get(id)
             .is_some_and(|e| e.is(&["SpdxDocument"]) || e.is(&BOMS))
-    };
-    for r in elements.iter().filter(|e| e.is(&RELATIONSHIPS)) {
+    }
+
+    /// A `software_Package` as an SPDX 2 package, so the SPDX 2 conversion
+    /// makes its component.
+    fn package(&self, e: &Element, pointer: &str) -> Package {
+        Package {
+            spdx_id: e.id().map(str::to_string),
+            name: e.name.clone(),
+            version_info: e.version.clone(),
+            supplier: e
+                .supplied_by
+                .iter()
+                .filter_map(Text::get)
+                .find_map(|id| self.agent_name(id)),
+            download_location: e.download_location.clone(),
+            homepage: e.home_page.clone(),
+            primary_package_purpose: e.primary_purpose.clone(),
+            checksums: e
+                .verified_using
+                .iter()
+                .map(|h| Checksum {
+                    algorithm: h.algorithm.clone(),
+                    checksum_value: h.hash_value.clone(),
+                })
+                .collect(),
+            external_refs: identifiers(e),
+            pointer: pointer.to_string(),
+            ..Package::default()
+        }
+    }
+
+    /// One relationship: an edge, a root, or a licence of a package.
+    fn relationship(
+        &self,
+        r: &Element,
+        ids: &HashMap<String, Node>,
+        graph: &mut Graph,
+        doc: &mut ParsedDoc,
+    ) {
         // `complete` and `incomplete` state completeness; `noAssertion`, which
         // generators write by default, states nothing.
         if r.completeness
@@ -478,7 +428,7 @@ fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) 
             r.from.as_deref().map(str::trim),
             r.relationship_type.as_deref(),
         ) else {
-            continue;
+            return;
         };
         let targets = r.to.iter().filter_map(Text::get);
         let default_scope = match ty.trim() {
@@ -497,13 +447,13 @@ fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) 
             for to in targets {
                 graph.edge(doc, from, to, scope);
             }
-            continue;
+            return;
         }
         match ty.trim() {
-            "describes" if container(from) => targets.for_each(|t| graph.root(t)),
+            "describes" if self.is_container(from) => targets.for_each(|t| graph.root(t)),
             t @ ("hasDeclaredLicense" | "hasConcludedLicense") => {
                 let Some(&Node::Package(idx)) = ids.get(from) else {
-                    continue;
+                    return;
                 };
                 let kind = if t == "hasDeclaredLicense" {
                     LicenseKind::Declared
@@ -511,30 +461,157 @@ fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) 
                     LicenseKind::Concluded
                 };
                 for to in targets {
-                    let text = match by_id.get(to) {
-                        Some(l) => non_empty(l.license_expression.as_deref())
-                            .or_else(|| licence_from_iri(to))
-                            .or_else(|| non_empty(l.name.as_deref())),
-                        None => licence_from_iri(to),
-                    };
-                    match text {
-                        Some(text) => {
-                            let l = License::new(kind, &text);
-                            if !doc.components[idx].licenses.contains(&l) {
-                                doc.components[idx].licenses.push(l);
-                            }
-                        }
-                        None => doc.warnings.push(format!(
-                            "/@graph/{}: licence {to:?} names no licence element; ignored",
-                            r.index
-                        )),
-                    }
+                    self.add_licence(doc, idx, kind, to, r.index);
                 }
             }
             _ => {}
         }
     }
-    graph.finish(doc);
+
+    /// Adds the licence `to` names to component `idx`: a licence element's
+    /// expression, a licence IRI, or the element's name; warns when none.
+    fn add_licence(
+        &self,
+        doc: &mut ParsedDoc,
+        idx: usize,
+        kind: LicenseKind,
+        to: &str,
+        relationship: usize,
+    ) {
+        let text = match self.by_id.get(to) {
+            Some(l) => non_empty(l.license_expression.as_deref())
+                .or_else(|| licence_from_iri(to))
+                .or_else(|| non_empty(l.name.as_deref())),
+            None => licence_from_iri(to),
+        };
+        match text {
+            Some(text) => {
+                let l = License::new(kind, &text);
+                if !doc.components[idx].licenses.contains(&l) {
+                    doc.components[idx].licenses.push(l);
+                }
+            }
+            None => doc.warnings.push(format!(
+                "/@graph/{relationship}: licence {to:?} names no licence element; ignored"
+            )),
+        }
+    }
+}
+
+/// Spec version, timestamp, authors, tools and serial from the document
+/// and its creation info.
+fn read_metadata(
+    lookup: &Lookup,
+    context: Option<&Value>,
+    spdx_doc: Option<&Element>,
+    doc: &mut ParsedDoc,
+) {
+    let creation: Option<&Element> = match spdx_doc.and_then(|d| d.creation_info.as_ref()) {
+        Some(CreationRef::Id(id)) => lookup.by_id.get(id.as_str()).copied(),
+        Some(CreationRef::Inline(e)) => Some(&**e),
+        _ => None,
+    }
+    .or_else(|| lookup.elements.iter().find(|e| e.is(&["CreationInfo"])));
+    let version = creation
+        .and_then(|c| non_empty(c.spec_version.as_deref()))
+        .or_else(|| context.and_then(version_from_context));
+    doc.spec_version = version.as_ref().map(|v| format!("SPDX-{v}"));
+    match version.as_deref() {
+        Some(v) if v == SUPPORTED || v.starts_with("3.0.") => {}
+        Some(v) => doc.warnings.push(format!(
+            "SPDX-{v} is outside the supported SPDX-3.0 range; read tolerantly"
+        )),
+        None => doc
+            .warnings
+            .push("no SPDX 3 spec version given; read as SPDX-3.0.1".to_string()),
+    }
+    if let Some(c) = creation {
+        doc.meta.timestamp = non_empty(c.created.as_deref());
+        for (list, out) in [
+            (&c.created_by, &mut doc.meta.authors),
+            (&c.created_using, &mut doc.meta.tools),
+        ] {
+            for name in list
+                .iter()
+                .filter_map(Text::get)
+                .filter_map(|id| lookup.agent_name(id))
+            {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    doc.meta.serial = spdx_doc.and_then(|d| d.id().map(str::to_string));
+}
+
+/// Every id the document names, its own elements' and imported ones, as a
+/// non-component until a package claims it.
+fn known_ids(elements: &[Element]) -> HashMap<String, Node> {
+    let mut ids: HashMap<String, Node> = HashMap::with_capacity(elements.len());
+    for e in elements {
+        if let Some(id) = e.id() {
+            ids.entry(id.to_string()).or_insert(Node::Other);
+        }
+        for m in &e.import {
+            if let Some(id) = non_empty(m.external_spdx_id.as_deref()) {
+                ids.entry(id).or_insert(Node::Other);
+            }
+        }
+    }
+    ids
+}
+
+/// A package's identifiers read like SPDX 2 external references; the purl
+/// property comes first.
+fn identifiers(e: &Element) -> Vec<Ref2> {
+    let mut external_refs: Vec<Ref2> = Vec::new();
+    let mut identifier = |ty: &str, v: Option<&str>| {
+        if let Some(v) = non_empty(v) {
+            external_refs.push(Ref2 {
+                reference_category: None,
+                reference_type: Some(ty.to_string()),
+                reference_locator: Some(v),
+            });
+        }
+    };
+    identifier("purl", e.purl.as_deref());
+    for x in &e.external_identifier {
+        let ty = match x.ty.as_deref().map(str::trim) {
+            Some("packageUrl") => "purl",
+            Some("cpe23") => "cpe23Type",
+            Some("cpe22") => "cpe22Type",
+            Some("swid") => "swid",
+            _ => continue,
+        };
+        identifier(ty, x.identifier.as_deref());
+    }
+    external_refs
+}
+
+/// A package's external references as component references: repositories,
+/// issue trackers, web pages and downloads.
+fn add_external_refs(comp: &mut Component, e: &Element) {
+    for r in &e.external_ref {
+        let ty = r.ty.as_deref().unwrap_or("").trim();
+        for loc in r.locator.iter().filter_map(Text::get) {
+            let kind = match ty {
+                "vcs" => RefKind::Vcs,
+                "issueTracker" => RefKind::IssueTracker,
+                "altWebPage" | "documentation" => RefKind::Website,
+                "altDownloadLocation" | "binaryArtifact" | "sourceArtifact" => {
+                    if source::is_vcs_url(loc) {
+                        RefKind::Vcs
+                    } else {
+                        RefKind::Distribution
+                    }
+                }
+                _ if source::is_vcs_url(loc) => RefKind::Vcs,
+                _ => continue,
+            };
+            comp.add_reference(kind, loc);
+        }
+    }
 }
 
 #[cfg(test)]

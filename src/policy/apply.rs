@@ -5,7 +5,7 @@ use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 use super::exceptions::{ExceptionIndex, Target, normalise};
-use super::{Baseline, LoadedPolicy, RuleScope};
+use super::{Baseline, LoadedPolicy, Policy, RuleScope};
 use crate::model::{
     BaselineInfo, BaselineState, Evidence, EvidenceSource, ExceptionMark, ExceptionReport,
     ExceptionState, Finding, Inventory, PolicyInfo, RulePolicy, Severity,
@@ -22,7 +22,37 @@ pub fn apply(
     today: jiff::civil::Date,
 ) -> (PolicyInfo, Option<BaselineInfo>) {
     let policy = &loaded.policy;
-    let mut adjustments: BTreeMap<&str, RulePolicy> = policy
+    let mut adjustments = rule_adjustments(policy);
+    apply_scopes(policy, inv, eval, &mut adjustments);
+    let severity_changed = apply_severities(policy, eval);
+    let exception_reports = apply_exceptions(policy, inv, eval, today);
+    let baseline_info = baseline.map(|b| mark_baseline(b, eval));
+
+    // Overrides changed severities: restore the rules' order, most severe first.
+    if severity_changed {
+        // The key ends with the fingerprint: equal keys are equal findings, so unstable is fine.
+        eval.findings.sort_unstable_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.component.cmp(&b.component))
+                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+        });
+    }
+
+    let info = PolicyInfo {
+        file: loaded.file.clone(),
+        sha256: loaded.sha256.clone(),
+        exceptions: exception_reports,
+        rules: adjustments.into_values().collect(),
+    };
+    (info, baseline_info)
+}
+
+/// What the report says of each rule the policy sets off its defaults,
+/// counts at zero.
+fn rule_adjustments(policy: &Policy) -> BTreeMap<&str, RulePolicy> {
+    policy
         .rules
         .iter()
         .filter(|(_, s)| **s != super::RuleSettings::default())
@@ -39,10 +69,17 @@ pub fn apply(
                 },
             )
         })
-        .collect();
+        .collect()
+}
 
-    // 1–2. Rules switched off or scoped to nothing lose their findings and
-    // their known unknowns; `direct` / `transitive` keep what is in scope.
+/// Steps 1–2: rules switched off or scoped to nothing lose their findings
+/// and their known unknowns; `direct` / `transitive` keep what is in scope.
+fn apply_scopes(
+    policy: &Policy,
+    inv: &Inventory,
+    eval: &mut Evaluation,
+    adjustments: &mut BTreeMap<&str, RulePolicy>,
+) {
     let dropped = |rule: &str| {
         let s = policy.rules.get(rule);
         s.is_some_and(|s| !s.enabled || s.scope == RuleScope::None)
@@ -89,8 +126,11 @@ pub fn apply(
             }
         }
     });
+}
 
-    // 3. Severities: a listed entry's own severity for CON-06, else the rule's override.
+/// Step 3, severities: a listed entry's own severity for CON-06, else the
+/// rule's override. True when a finding's severity changed.
+fn apply_severities(policy: &Policy, eval: &mut Evaluation) -> bool {
     let listed = &policy.thresholds.lists.listed;
     let mut severity_changed = false;
     for f in &mut eval.findings {
@@ -102,8 +142,17 @@ pub fn apply(
             f.severity = sev;
         }
     }
+    severity_changed
+}
 
-    // 4. Exceptions.
+/// Step 4, exceptions: marks each finding with the first matching exception
+/// in force and reports every exception with its matches and state.
+fn apply_exceptions(
+    policy: &Policy,
+    inv: &Inventory,
+    eval: &mut Evaluation,
+    today: jiff::civil::Date,
+) -> Vec<ExceptionReport> {
     let exceptions = &policy.exceptions;
     let index = ExceptionIndex::new(exceptions);
     let mut matched = vec![0usize; exceptions.len()];
@@ -137,7 +186,7 @@ pub fn apply(
             }
         }
     }
-    let exception_reports = exceptions
+    exceptions
         .iter()
         .map(|e| ExceptionReport {
             index: e.index,
@@ -157,58 +206,39 @@ pub fn apply(
             matched: matched[e.index],
             location: Some(e.location.clone()),
         })
-        .collect();
+        .collect()
+}
 
-    // 5. Baseline.
-    let baseline_info = baseline.map(|b| {
-        let (mut new, mut known) = (0, 0);
-        let mut present: FxHashSet<&str> =
-            FxHashSet::with_capacity_and_hasher(eval.findings.len(), Default::default());
-        for f in &mut eval.findings {
-            let state = if b.fingerprints.contains(&f.fingerprint) {
-                known += 1;
-                BaselineState::Known
-            } else {
-                new += 1;
-                BaselineState::New
-            };
-            f.baseline = Some(state);
-        }
-        for f in &eval.findings {
-            present.insert(&f.fingerprint);
-        }
-        BaselineInfo {
-            file: b.file.clone(),
-            generated_at: b.generated_at.clone(),
-            new,
-            known,
-            resolved: b
-                .fingerprints
-                .iter()
-                .filter(|fp| !present.contains(fp.as_str()))
-                .count(),
-        }
-    });
-
-    // Overrides changed severities: restore the rules' order, most severe first.
-    if severity_changed {
-        // The key ends with the fingerprint: equal keys are equal findings, so unstable is fine.
-        eval.findings.sort_unstable_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.rule.cmp(&b.rule))
-                .then_with(|| a.component.cmp(&b.component))
-                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-        });
+/// Step 5, baseline: marks each finding new or known and counts the
+/// baseline's findings no longer present.
+fn mark_baseline(b: &Baseline, eval: &mut Evaluation) -> BaselineInfo {
+    let (mut new, mut known) = (0, 0);
+    let mut present: FxHashSet<&str> =
+        FxHashSet::with_capacity_and_hasher(eval.findings.len(), Default::default());
+    for f in &mut eval.findings {
+        let state = if b.fingerprints.contains(&f.fingerprint) {
+            known += 1;
+            BaselineState::Known
+        } else {
+            new += 1;
+            BaselineState::New
+        };
+        f.baseline = Some(state);
     }
-
-    let info = PolicyInfo {
-        file: loaded.file.clone(),
-        sha256: loaded.sha256.clone(),
-        exceptions: exception_reports,
-        rules: adjustments.into_values().collect(),
-    };
-    (info, baseline_info)
+    for f in &eval.findings {
+        present.insert(&f.fingerprint);
+    }
+    BaselineInfo {
+        file: b.file.clone(),
+        generated_at: b.generated_at.clone(),
+        new,
+        known,
+        resolved: b
+            .fingerprints
+            .iter()
+            .filter(|fp| !present.contains(fp.as_str()))
+            .count(),
+    }
 }
 
 /// The `[[listed]]` entry a CON-06 finding came from (its evidence names it).

@@ -137,11 +137,7 @@ impl LineIndex {
 }
 
 pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
-    let at = |span: Range<usize>, message: String| PolicyError {
-        file: file.to_string(),
-        position: Some(line_col(text, span.start)),
-        message,
-    };
+    let src = Source { text, file };
     let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError {
         file: file.to_string(),
         position: e.span().map(|s| line_col(text, s.start)),
@@ -151,13 +147,53 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
     let mut thresholds = raw.thresholds;
     if let Some((key, expected)) = thresholds.out_of_range().first() {
         let span = key_span(text, &["thresholds", key]).unwrap_or(0..0);
-        return Err(at(span, format!("thresholds.{key}: expected {expected}")));
+        return Err(src.at(span, format!("thresholds.{key}: expected {expected}")));
     }
+    let rules = read_rules(&src, raw.rules)?;
+    thresholds.lists = Lists {
+        allowed_registries: raw.allowed_registries,
+        allowed_suppliers: raw.allowed_suppliers,
+        listed: read_listed(&src, raw.listed)?,
+    };
+    let registries = read_registries(&src, raw.registries)?;
+    let exceptions = read_exceptions(&src, raw.exception)?;
+    let cache = read_cache(&src, raw.cache)?;
+    Ok(Policy {
+        thresholds,
+        rules,
+        registries,
+        exceptions,
+        cache,
+    })
+}
 
+/// The policy file's text and name, for errors that point into it.
+struct Source<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+impl Source<'_> {
+    /// An error at the start of `span`.
+    fn at(&self, span: Range<usize>, message: String) -> PolicyError {
+        PolicyError {
+            file: self.file.to_string(),
+            position: Some(line_col(self.text, span.start)),
+            message,
+        }
+    }
+}
+
+/// `[rules]`: settings by canonical rule id; an unknown or repeated id is
+/// an error.
+fn read_rules(
+    src: &Source,
+    raw: BTreeMap<Spanned<String>, RawRule>,
+) -> Result<BTreeMap<String, RuleSettings>, PolicyError> {
     let mut rules = BTreeMap::new();
-    for (id, r) in raw.rules {
+    for (id, r) in raw {
         let Some(info) = catalogue::find(id.get_ref()) else {
-            return Err(at(
+            return Err(src.at(
                 id.span(),
                 format!(
                     "unknown rule {:?} in [rules]; rule ids are {}",
@@ -172,7 +208,7 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
             scope: r.scope.unwrap_or_default(),
         };
         if rules.insert(info.id.to_string(), settings).is_some() {
-            return Err(at(
+            return Err(src.at(
                 id.span(),
                 format!(
                     "[rules.{}] repeats the settings of rule {} (ids ignore case)",
@@ -182,9 +218,14 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
             ));
         }
     }
+    Ok(rules)
+}
 
+/// `[[listed]]` entries, trimmed; each must name a supplier, namespace or
+/// region.
+fn read_listed(src: &Source, raw: Vec<Spanned<RawListed>>) -> Result<Vec<Listed>, PolicyError> {
     let mut listed = Vec::new();
-    for entry in raw.listed {
+    for entry in raw {
         let span = entry.span();
         let e = entry.into_inner();
         let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -196,23 +237,25 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
             reason: clean(e.reason),
         };
         if item.supplier.is_none() && item.namespace.is_none() && item.region.is_none() {
-            return Err(at(
+            return Err(src.at(
                 span,
                 "a [[listed]] entry needs at least one of supplier, namespace, region".into(),
             ));
         }
         listed.push(item);
     }
-    thresholds.lists = Lists {
-        allowed_registries: raw.allowed_registries,
-        allowed_suppliers: raw.allowed_suppliers,
-        listed,
-    };
+    Ok(listed)
+}
 
+/// `[registries]`: a URL by ecosystem.
+fn read_registries(
+    src: &Source,
+    raw: BTreeMap<String, Spanned<String>>,
+) -> Result<BTreeMap<String, String>, PolicyError> {
     let mut registries = BTreeMap::new();
-    for (ecosystem, url) in raw.registries {
+    for (ecosystem, url) in raw {
         if url::Url::parse(url.get_ref()).is_err() {
-            return Err(at(
+            return Err(src.at(
                 url.span(),
                 format!(
                     "registries.{ecosystem}: {:?} is not a URL (expected like \"https://registry.example/\")",
@@ -222,86 +265,99 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
         }
         registries.insert(ecosystem, url.into_inner());
     }
+    Ok(registries)
+}
 
-    let lines = LineIndex::new(text);
+/// `[[exception]]` entries, in file order, each located at its header line.
+fn read_exceptions(
+    src: &Source,
+    raw: Vec<Spanned<RawException>>,
+) -> Result<Vec<Exception>, PolicyError> {
+    let lines = LineIndex::new(src.text);
     let mut exceptions = Vec::new();
-    for (index, entry) in raw.exception.into_iter().enumerate() {
+    for (index, entry) in raw.into_iter().enumerate() {
         // The span of an `[[exception]]` entry starts at its header.
         let line = lines.line(entry.span().start);
-        let e = entry.into_inner();
-        let rule = if e.rule.get_ref() == "*" {
-            "*".to_string()
-        } else {
-            match catalogue::find(e.rule.get_ref()) {
-                Some(info) => info.id.to_string(),
-                None => {
-                    return Err(at(
-                        e.rule.span(),
-                        format!(
-                            "exception rule {:?} is not a rule id or `*`; rule ids are {}",
-                            e.rule.get_ref(),
-                            all_rule_ids()
-                        ),
-                    ));
-                }
-            }
-        };
-        let pattern =
-            PackagePattern::parse(e.package.get_ref()).map_err(|m| at(e.package.span(), m))?;
-        let versions = match &e.versions {
-            None => None,
-            Some(v) => {
-                let Some(ty) = pattern.purl_type() else {
-                    return Err(at(
-                        v.span(),
-                        "versions needs a package pattern of one ecosystem (`pkg:TYPE/...`), not `*`"
-                            .into(),
-                    ));
-                };
-                let range = VersionRange::parse(v.get_ref(), ty).map_err(|m| at(v.span(), m))?;
-                Some((v.get_ref().clone(), range))
-            }
-        };
-        if e.reason.get_ref().trim().is_empty() {
-            return Err(at(
-                e.reason.span(),
-                "exception reason is empty: say why the finding is acceptable".into(),
-            ));
-        }
-        exceptions.push(Exception {
-            index,
-            rule,
-            package: e.package.get_ref().trim().to_string(),
-            pattern,
-            versions,
-            reason: e.reason.into_inner().trim().to_string(),
-            owner: e
-                .owner
-                .map(|o| o.trim().to_string())
-                .filter(|o| !o.is_empty()),
-            expires: e.expires.map(|d| d.0),
-            location: format!("{file}:{line}"),
-        });
+        let location = format!("{}:{line}", src.file);
+        exceptions.push(read_exception(src, index, location, entry.into_inner())?);
     }
+    Ok(exceptions)
+}
 
-    let cache = match raw.cache.and_then(|c| c.location) {
-        Some(l) if l.get_ref().trim().is_empty() => {
-            return Err(at(
-                l.span(),
-                "cache.location is empty (expected a file path or \"postgres://USER@HOST:PORT/DB\")".into(),
-            ));
+/// One exception: a known rule id or `*`, a package pattern, a version
+/// range of that pattern's ecosystem, and a reason that says something.
+fn read_exception(
+    src: &Source,
+    index: usize,
+    location: String,
+    e: RawException,
+) -> Result<Exception, PolicyError> {
+    let rule = if e.rule.get_ref() == "*" {
+        "*".to_string()
+    } else {
+        match catalogue::find(e.rule.get_ref()) {
+            Some(info) => info.id.to_string(),
+            None => {
+                return Err(src.at(
+                    e.rule.span(),
+                    format!(
+                        "exception rule {:?} is not a rule id or `*`; rule ids are {}",
+                        e.rule.get_ref(),
+                        all_rule_ids()
+                    ),
+                ));
+            }
         }
-        Some(l) => Some(l.into_inner().trim().to_string()),
-        None => None,
     };
-
-    Ok(Policy {
-        thresholds,
-        rules,
-        registries,
-        exceptions,
-        cache,
+    let pattern =
+        PackagePattern::parse(e.package.get_ref()).map_err(|m| src.at(e.package.span(), m))?;
+    let versions = match &e.versions {
+        None => None,
+        Some(v) => {
+            let Some(ty) = pattern.purl_type() else {
+                return Err(src.at(
+                    v.span(),
+                    "versions needs a package pattern of one ecosystem (`pkg:TYPE/...`), not `*`"
+                        .into(),
+                ));
+            };
+            let range = VersionRange::parse(v.get_ref(), ty).map_err(|m| src.at(v.span(), m))?;
+            Some((v.get_ref().clone(), range))
+        }
+    };
+    if e.reason.get_ref().trim().is_empty() {
+        return Err(src.at(
+            e.reason.span(),
+            "exception reason is empty: say why the finding is acceptable".into(),
+        ));
+    }
+    Ok(Exception {
+        index,
+        rule,
+        package: e.package.get_ref().trim().to_string(),
+        pattern,
+        versions,
+        reason: e.reason.into_inner().trim().to_string(),
+        owner: e
+            .owner
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty()),
+        expires: e.expires.map(|d| d.0),
+        location,
     })
+}
+
+/// `[cache] location`, trimmed; an empty one is an error.
+fn read_cache(src: &Source, raw: Option<RawCache>) -> Result<Option<String>, PolicyError> {
+    match raw.and_then(|c| c.location) {
+        Some(l) if l.get_ref().trim().is_empty() => Err(src.at(
+            l.span(),
+            "cache.location is empty (expected a file path or \"postgres://USER@HOST:PORT/DB\")"
+                .into(),
+        )),
+        Some(l) => Ok(Some(l.into_inner().trim().to_string())),
+        None => Ok(None),
+    }
 }
 
 fn all_rule_ids() -> String {

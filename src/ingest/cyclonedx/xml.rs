@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use quick_xml::errors::{Error as XmlError, IllFormedError};
 use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::attributes::AttrError;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
 use super::convert::{PointerStyle, bom_to_doc};
@@ -195,46 +195,48 @@ fn read_tree<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Tree<'a>
             Position::at_offset(bytes, e.valid_up_to()),
         )
     })?;
-    let offsets = Offsets {
-        bytes,
-        base: if bytes.starts_with(UTF8_BOM) {
-            UTF8_BOM.len()
-        } else {
-            0
-        },
-    };
     let mut reader = Reader::from_str(input);
     let config = reader.config_mut();
     config.trim_text(false);
     config.expand_empty_elements = false;
     config.check_end_names = true;
-
-    let mut stack: Vec<Open<'a>> = Vec::new();
-    let mut bindings: Vec<Binding<'a>> = Vec::new();
-    let mut root: Option<Element<'a>> = None;
-    let mut namespace = String::new();
-    let mut spec_version = None;
+    let mut tree = TreeBuilder {
+        input,
+        offsets: Offsets {
+            bytes,
+            base: if bytes.starts_with(UTF8_BOM) {
+                UTF8_BOM.len()
+            } else {
+                0
+            },
+        },
+        stack: Vec::new(),
+        bindings: Vec::new(),
+        root: None,
+        namespace: String::new(),
+        spec_version: None,
+    };
 
     loop {
         let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = match reader.read_event() {
             Ok(ev) => ev,
-            Err(e) if root.is_some() => {
+            Err(e) if tree.root.is_some() => {
                 // The document was complete; what follows is noise.
                 warnings.push(format!(
                     "{}: trailing data after the closing `</bom>` tag was ignored ({e})",
-                    offsets.at_reader(reader.error_position())
+                    tree.offsets.at_reader(reader.error_position())
                 ));
                 break;
             }
             Err(e) => {
                 return Err(IngestError::at(
-                    xml_error_message(&e, &stack, &offsets),
-                    offsets.at_reader(reader.error_position()),
+                    xml_error_message(&e, &tree.stack, &tree.offsets),
+                    tree.offsets.at_reader(reader.error_position()),
                 ));
             }
         };
-        if root.is_some() {
+        if tree.root.is_some() {
             // After the root: only whitespace, comments and processing instructions.
             let trailing_at = match &event {
                 Event::Eof => break,
@@ -248,160 +250,191 @@ fn read_tree<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Tree<'a>
             if let Some(at) = trailing_at {
                 warnings.push(format!(
                     "{}: trailing data after the closing `</bom>` tag was ignored",
-                    offsets.at(at)
+                    tree.offsets.at(at)
                 ));
                 break;
             }
             continue;
         }
-        match event {
-            Event::Start(e) | Event::Empty(e) if stack.len() >= MAX_DEPTH => {
-                return Err(IngestError::at(
-                    format!(
-                        "XML nesting deeper than {MAX_DEPTH} elements (at `<{}>`)",
-                        e.name().into_inner()
-                    ),
-                    offsets.at(start),
-                ));
-            }
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let is_empty = matches!(event, Event::Empty(_));
-                let depth = stack.len() + 1;
-                let raw_name = reborrow(input, e.name().into_inner());
-                let (prefix, local_start) = match raw_name.find(':') {
-                    Some(i) => (&raw_name[..i], i + 1),
-                    None => ("", 0),
-                };
-                // Below an element that is not kept, nothing is: skip the attributes.
-                let parent_keeps = stack.last().is_none_or(|o| o.keep);
-                let attrs = if parent_keeps {
-                    read_attrs(input, e, depth, &mut bindings).map_err(|(at, msg)| {
-                        IngestError::at(
-                            format!("malformed XML attribute in `<{raw_name}>`: {msg}"),
-                            offsets.at(
-                                at.map_or(start, |rel| start.saturating_add(rel).saturating_add(1))
-                            ),
-                        )
-                    })?
-                } else {
-                    Vec::new()
-                };
-                let ns = resolve(&bindings, prefix);
-                let keep = if stack.is_empty() {
-                    spec_version = check_root(&raw_name[local_start..], &raw_name, ns)
-                        .map_err(|msg| IngestError::at(msg, offsets.at(start)))?;
-                    namespace = ns.unwrap_or_default().to_string();
-                    true
-                } else {
-                    parent_keeps
-                        && match ns {
-                            Some(ns) => ns.starts_with(CDX_NAMESPACE),
-                            // Unqualified elements are tolerated; an undeclared prefix is not ours.
-                            None => prefix.is_empty(),
-                        }
-                };
-                if let Some(parent) = stack.last_mut() {
-                    parent.has_child = true;
-                    parent.element.text = Cow::Borrowed("");
-                }
-                let open = Open {
-                    element: Element {
-                        raw_name,
-                        local_start,
-                        attrs,
-                        text: Cow::Borrowed(""),
-                        children: Vec::new(),
-                        offset: start,
-                    },
-                    keep,
-                    has_child: false,
-                };
-                if is_empty {
-                    pop_bindings(&mut bindings, depth);
-                    root = close(open, &mut stack);
-                } else {
-                    stack.push(open);
-                }
-            }
-            Event::End(_) => {
-                // quick-xml has checked the name against the open tag.
-                pop_bindings(&mut bindings, stack.len());
-                let Some(open) = stack.pop() else {
-                    return Err(IngestError::at(
-                        "malformed XML: a closing tag matches no open element",
-                        offsets.at(start),
-                    ));
-                };
-                root = close(open, &mut stack);
-            }
-            Event::Text(t) => {
-                let piece = match t.xml10_content() {
-                    Cow::Borrowed(s) => reborrow(input, s),
-                    Cow::Owned(s) => Cow::Owned(s),
-                };
-                append_text(&mut stack, piece, &offsets, start)?;
-            }
-            Event::CData(t) => {
-                let piece = match t.xml10_content() {
-                    Cow::Borrowed(s) => reborrow(input, s),
-                    Cow::Owned(s) => Cow::Owned(s),
-                };
-                append_text(&mut stack, piece, &offsets, start)?;
-            }
-            Event::GeneralRef(r) => {
-                let text: Cow<'a, str> = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Cow::Owned(c.to_string()),
-                    Ok(None) => match resolve_predefined_entity(&r) {
-                        Some(s) => Cow::Borrowed(s),
-                        None => {
-                            return Err(IngestError::at(
-                                format!(
-                                    "unknown entity `&{};`: only the predefined XML entities \
-                                     (&lt; &gt; &amp; &apos; &quot;) and character references \
-                                     are supported",
-                                    &*r
-                                ),
-                                offsets.at(start),
-                            ));
-                        }
-                    },
-                    Err(e) => {
-                        return Err(IngestError::at(
-                            format!("invalid character reference `&{};`: {e}", &*r),
-                            offsets.at(start),
-                        ));
-                    }
-                };
-                append_text(&mut stack, text, &offsets, start)?;
-            }
-            Event::Eof => {
-                let message = match stack.last() {
-                    Some(open) => format!(
-                        "unexpected end of file: expected `</{}>` closing the element opened at {}",
-                        open.element.raw_name,
-                        offsets.at(open.element.offset)
-                    ),
-                    None => "unexpected end of file: expected a CycloneDX `<bom>` root element"
-                        .to_string(),
-                };
-                return Err(IngestError::at(
-                    message,
-                    Position::at_offset(bytes, bytes.len()),
-                ));
-            }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
-        }
+        tree.event(event, start)?;
     }
-    let Some(root) = root else {
+    let Some(root) = tree.root else {
         return Err(IngestError::new(
             "expected a CycloneDX `<bom>` root element",
         ));
     };
     Ok(Tree {
         root,
-        namespace,
-        spec_version,
+        namespace: tree.namespace,
+        spec_version: tree.spec_version,
     })
+}
+
+/// The element tree as it is built, one reader event at a time, up to the
+/// end of the root element.
+struct TreeBuilder<'a> {
+    input: &'a str,
+    offsets: Offsets<'a>,
+    stack: Vec<Open<'a>>,
+    bindings: Vec<Binding<'a>>,
+    root: Option<Element<'a>>,
+    namespace: String,
+    spec_version: Option<String>,
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// Takes one event before the root has closed; `start` is its offset.
+    fn event(&mut self, event: Event<'a>, start: usize) -> Result<(), IngestError> {
+        match event {
+            Event::Start(e) | Event::Empty(e) if self.stack.len() >= MAX_DEPTH => {
+                return Err(IngestError::at(
+                    format!(
+                        "XML nesting deeper than {MAX_DEPTH} elements (at `<{}>`)",
+                        e.name().into_inner()
+                    ),
+                    self.offsets.at(start),
+                ));
+            }
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                self.open(e, is_empty, start)?;
+            }
+            Event::End(_) => {
+                // quick-xml has checked the name against the open tag.
+                pop_bindings(&mut self.bindings, self.stack.len());
+                let Some(open) = self.stack.pop() else {
+                    return Err(IngestError::at(
+                        "malformed XML: a closing tag matches no open element",
+                        self.offsets.at(start),
+                    ));
+                };
+                self.root = close(open, &mut self.stack);
+            }
+            Event::Text(t) => {
+                let piece = reborrow_cow(self.input, t.xml10_content());
+                append_text(&mut self.stack, piece, &self.offsets, start)?;
+            }
+            Event::CData(t) => {
+                let piece = reborrow_cow(self.input, t.xml10_content());
+                append_text(&mut self.stack, piece, &self.offsets, start)?;
+            }
+            Event::GeneralRef(r) => {
+                let text =
+                    entity_text(&r).map_err(|msg| IngestError::at(msg, self.offsets.at(start)))?;
+                append_text(&mut self.stack, text, &self.offsets, start)?;
+            }
+            Event::Eof => return Err(self.unexpected_eof()),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Opens an element (and closes it at once when empty): reads its
+    /// attributes and namespace when its parent is kept, checks the root.
+    fn open(
+        &mut self,
+        e: &BytesStart<'a>,
+        is_empty: bool,
+        start: usize,
+    ) -> Result<(), IngestError> {
+        let depth = self.stack.len() + 1;
+        let raw_name = reborrow(self.input, e.name().into_inner());
+        let (prefix, local_start) = match raw_name.find(':') {
+            Some(i) => (&raw_name[..i], i + 1),
+            None => ("", 0),
+        };
+        // Below an element that is not kept, nothing is: skip the attributes.
+        let parent_keeps = self.stack.last().is_none_or(|o| o.keep);
+        let attrs = if parent_keeps {
+            read_attrs(self.input, e, depth, &mut self.bindings).map_err(|(at, msg)| {
+                IngestError::at(
+                    format!("malformed XML attribute in `<{raw_name}>`: {msg}"),
+                    self.offsets
+                        .at(at.map_or(start, |rel| start.saturating_add(rel).saturating_add(1))),
+                )
+            })?
+        } else {
+            Vec::new()
+        };
+        let ns = resolve(&self.bindings, prefix);
+        let keep = if self.stack.is_empty() {
+            self.spec_version = check_root(&raw_name[local_start..], &raw_name, ns)
+                .map_err(|msg| IngestError::at(msg, self.offsets.at(start)))?;
+            self.namespace = ns.unwrap_or_default().to_string();
+            true
+        } else {
+            parent_keeps
+                && match ns {
+                    Some(ns) => ns.starts_with(CDX_NAMESPACE),
+                    // Unqualified elements are tolerated; an undeclared prefix is not ours.
+                    None => prefix.is_empty(),
+                }
+        };
+        if let Some(parent) = self.stack.last_mut() {
+            parent.has_child = true;
+            parent.element.text = Cow::Borrowed("");
+        }
+        let open = Open {
+            element: Element {
+                raw_name,
+                local_start,
+                attrs,
+                text: Cow::Borrowed(""),
+                children: Vec::new(),
+                offset: start,
+            },
+            keep,
+            has_child: false,
+        };
+        if is_empty {
+            pop_bindings(&mut self.bindings, depth);
+            self.root = close(open, &mut self.stack);
+        } else {
+            self.stack.push(open);
+        }
+        Ok(())
+    }
+
+    /// The error for a document that ends before its root element closes.
+    fn unexpected_eof(&self) -> IngestError {
+        let message = match self.stack.last() {
+            Some(open) => format!(
+                "unexpected end of file: expected `</{}>` closing the element opened at {}",
+                open.element.raw_name,
+                self.offsets.at(open.element.offset)
+            ),
+            None => "unexpected end of file: expected a CycloneDX `<bom>` root element".to_string(),
+        };
+        let bytes = self.offsets.bytes;
+        IngestError::at(message, Position::at_offset(bytes, bytes.len()))
+    }
+}
+
+/// Character data read from `input`, borrowed from it when the reader did
+/// not have to unescape it.
+fn reborrow_cow<'a>(input: &'a str, s: Cow<'_, str>) -> Cow<'a, str> {
+    match s {
+        Cow::Borrowed(s) => reborrow(input, s),
+        Cow::Owned(s) => Cow::Owned(s),
+    }
+}
+
+/// The text of a character or predefined entity reference; `Err` is the
+/// message for one that is neither.
+fn entity_text(r: &BytesRef<'_>) -> Result<Cow<'static, str>, String> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+        Ok(None) => match resolve_predefined_entity(r) {
+            Some(s) => Ok(Cow::Borrowed(s)),
+            None => Err(format!(
+                "unknown entity `&{};`: only the predefined XML entities \
+                 (&lt; &gt; &amp; &apos; &quot;) and character references \
+                 are supported",
+                &**r
+            )),
+        },
+        Err(e) => Err(format!("invalid character reference `&{};`: {e}", &**r)),
+    }
 }
 
 /// Drops the namespace declarations of the element at `depth`, which has closed.
@@ -455,10 +488,7 @@ fn read_attrs<'a>(
             };
             (None, format!("in the value of `{key}`: {detail}"))
         })?;
-        let value = match value {
-            Cow::Borrowed(v) => reborrow(input, v),
-            Cow::Owned(v) => Cow::Owned(v),
-        };
+        let value = reborrow_cow(input, value);
         if key == "xmlns" {
             bindings.push(Binding {
                 prefix: Cow::Borrowed(""),

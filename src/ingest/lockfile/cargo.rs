@@ -146,11 +146,41 @@ fn read_lock(bytes: &[u8]) -> Result<Lock, IngestError> {
         )
     })?;
     let raw: RawLock = toml::from_str(text).map_err(|e| toml_error(&e, bytes, "Cargo.lock"))?;
-    let lines = Lines::new(text);
     let mut warnings = Vec::new();
+    let version = resolve_version(&raw, bytes)?;
+    let v1_checksums = v1_checksums(&raw, &mut warnings);
+    let reader = PackageReader::new(&raw, v1_checksums, Lines::new(text));
+    let packages: Vec<LockPackage> = reader
+        .all
+        .iter()
+        .map(|p| reader.package(p, &mut warnings))
+        .collect();
+    let dangling = packages
+        .iter()
+        .flat_map(|p| &p.deps)
+        .filter(|d| d.is_err())
+        .count();
+    if dangling > 0 {
+        warnings.push(format!(
+            "{dangling} dependency entries name no [[package]] of the file"
+        ));
+    }
+    Ok(Lock {
+        version,
+        packages,
+        warnings,
+    })
+}
 
-    let has_v1_checksums = raw.metadata.keys().any(|k| k.starts_with("checksum "));
-    let version = match &raw.version {
+/// Whether `[metadata]` holds v1 checksums.
+fn has_v1_checksums(raw: &RawLock) -> bool {
+    raw.metadata.keys().any(|k| k.starts_with("checksum "))
+}
+
+/// The format version: the `version` key, or before version 3, which had
+/// none, what the file's shape tells.
+fn resolve_version(raw: &RawLock, bytes: &[u8]) -> Result<ResolveVersion, IngestError> {
+    Ok(match &raw.version {
         Some(v) => {
             let n = *v.get_ref();
             u32::try_from(n)
@@ -167,7 +197,7 @@ fn read_lock(bytes: &[u8]) -> Result<Lock, IngestError> {
         }
         // Before version 3 the format had no version key: v1 keeps checksums
         // in [metadata] and sources in every dependency string; v2 does neither.
-        None if has_v1_checksums => ResolveVersion::V1,
+        None if has_v1_checksums(raw) => ResolveVersion::V1,
         None if raw.package.iter().any(|p| p.checksum.is_some()) => ResolveVersion::V2,
         None if raw
             .package
@@ -178,64 +208,93 @@ fn read_lock(bytes: &[u8]) -> Result<Lock, IngestError> {
             ResolveVersion::V1
         }
         None => ResolveVersion::V2,
-    };
+    })
+}
 
-    // v1 checksums, keyed by name and version; the source (without a git
-    // fragment) tells apart the rare packages that share both.
-    let mut v1_checksums: HashMap<(&str, &str), Vec<(&str, &str)>> = HashMap::new();
-    if has_v1_checksums {
-        for (key, value) in &raw.metadata {
-            let Some(dep) = key.strip_prefix("checksum ") else {
-                continue;
-            };
-            let Some((name, Some(ver), source)) = split_dependency(dep) else {
-                warnings.push(format!("[metadata] {key:?}: not a checksum key; ignored"));
-                continue;
-            };
-            let Some(value) = value.as_str() else {
-                warnings.push(format!(
-                    "[metadata] {key:?}: the checksum is not text; ignored"
-                ));
-                continue;
-            };
-            if value == "<none>" {
-                continue;
-            }
-            if !valid_sha256(value) {
-                warnings.push(format!(
-                    "[metadata] {key:?}: {value:?} is not a SHA-256 checksum; ignored"
-                ));
-                continue;
-            }
-            v1_checksums
-                .entry((name, ver))
-                .or_default()
-                .push((source.map(without_fragment).unwrap_or(""), value));
-        }
+/// v1 checksums by name and version, each with its source (without a git
+/// fragment), which tells apart the rare packages that share both.
+type V1Checksums<'a> = HashMap<(&'a str, &'a str), Vec<(&'a str, &'a str)>>;
+
+/// The v1 checksums of `[metadata]`, warning of entries that are not.
+fn v1_checksums<'a>(raw: &'a RawLock, warnings: &mut Vec<String>) -> V1Checksums<'a> {
+    let mut v1_checksums: V1Checksums = HashMap::new();
+    if !has_v1_checksums(raw) {
+        return v1_checksums;
     }
-    if has_v1_checksums && raw.package.iter().any(|p| p.checksum.is_some()) {
+    for (key, value) in &raw.metadata {
+        let Some(dep) = key.strip_prefix("checksum ") else {
+            continue;
+        };
+        let Some((name, Some(ver), source)) = split_dependency(dep) else {
+            warnings.push(format!("[metadata] {key:?}: not a checksum key; ignored"));
+            continue;
+        };
+        let Some(value) = value.as_str() else {
+            warnings.push(format!(
+                "[metadata] {key:?}: the checksum is not text; ignored"
+            ));
+            continue;
+        };
+        if value == "<none>" {
+            continue;
+        }
+        if !valid_sha256(value) {
+            warnings.push(format!(
+                "[metadata] {key:?}: {value:?} is not a SHA-256 checksum; ignored"
+            ));
+            continue;
+        }
+        v1_checksums
+            .entry((name, ver))
+            .or_default()
+            .push((source.map(without_fragment).unwrap_or(""), value));
+    }
+    if raw.package.iter().any(|p| p.checksum.is_some()) {
         warnings.push(
             "checksums both in [[package]] entries and in [metadata]: the package's own is used"
                 .into(),
         );
     }
+    v1_checksums
+}
 
-    let all: Vec<&RawPackage> = raw.package.iter().chain(raw.root.as_ref()).collect();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(all.len());
-    for (i, p) in all.iter().enumerate() {
-        by_name
-            .entry(p.name.get_ref().as_str())
-            .or_default()
-            .push(i);
+/// Turns raw packages into lock packages: the packages (and an old root)
+/// indexed by name, so dependency strings resolve to indices.
+struct PackageReader<'a> {
+    all: Vec<&'a RawPackage>,
+    by_name: HashMap<&'a str, Vec<usize>>,
+    v1_checksums: V1Checksums<'a>,
+    lines: Lines,
+}
+
+impl<'a> PackageReader<'a> {
+    fn new(raw: &'a RawLock, v1_checksums: V1Checksums<'a>, lines: Lines) -> Self {
+        let all: Vec<&RawPackage> = raw.package.iter().chain(raw.root.as_ref()).collect();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(all.len());
+        for (i, p) in all.iter().enumerate() {
+            by_name
+                .entry(p.name.get_ref().as_str())
+                .or_default()
+                .push(i);
+        }
+        PackageReader {
+            all,
+            by_name,
+            v1_checksums,
+            lines,
+        }
     }
-    let resolve = |dep: &str| -> Option<usize> {
+
+    /// The package a dependency string names: of its version, and of its
+    /// source when one is given and matches.
+    fn resolve(&self, dep: &str) -> Option<usize> {
         let (name, ver, source) = split_dependency(dep)?;
-        let candidates = by_name.get(name)?;
-        let of_version = |i: &&usize| ver.is_none_or(|v| all[**i].version.get_ref() == v);
+        let candidates = self.by_name.get(name)?;
+        let of_version = |i: &&usize| ver.is_none_or(|v| self.all[**i].version.get_ref() == v);
         if let Some(s) = source {
             let s = without_fragment(s);
             let exact = candidates.iter().filter(of_version).find(|i| {
-                all[**i]
+                self.all[**i]
                     .source
                     .as_ref()
                     .is_some_and(|ps| without_fragment(ps.get_ref()) == s)
@@ -245,20 +304,20 @@ fn read_lock(bytes: &[u8]) -> Result<Lock, IngestError> {
             }
         }
         candidates.iter().find(of_version).copied()
-    };
+    }
 
-    let mut packages = Vec::with_capacity(all.len());
-    for p in &all {
+    /// One package, checked, with its checksum and resolved dependencies.
+    fn package(&self, p: &RawPackage, warnings: &mut Vec<String>) -> LockPackage {
         let name = p.name.get_ref().trim().to_string();
         let version = p.version.get_ref().trim().to_string();
-        let line = lines.line(p.name.span().start);
+        let line = self.lines.line(p.name.span().start);
         if name.is_empty() {
             warnings.push(format!("line {line}: a [[package]] with an empty name"));
         }
         if cargo_lock::Version::parse(&version).is_err() {
             warnings.push(format!(
                 "line {}: version {version:?} of {name} is not a semantic version; kept as written",
-                lines.line(p.version.span().start)
+                self.lines.line(p.version.span().start)
             ));
         }
         let source = p.source.as_ref().map(|s| s.get_ref().trim().to_string());
@@ -267,54 +326,48 @@ fn read_lock(bytes: &[u8]) -> Result<Lock, IngestError> {
             Some(c) => {
                 warnings.push(format!(
                     "line {}: checksum {:?} of {name} {version} is not a SHA-256 checksum; ignored",
-                    lines.line(c.span().start),
+                    self.lines.line(c.span().start),
                     c.get_ref()
                 ));
                 None
             }
-            None => v1_checksums
-                .get(&(p.name.get_ref().as_str(), p.version.get_ref().as_str()))
-                .and_then(|list| {
-                    let src = source.as_deref().map(without_fragment).unwrap_or("");
-                    list.iter()
-                        .find(|(s, _)| *s == src)
-                        .or_else(|| (list.len() == 1).then(|| &list[0]))
-                        .map(|(_, v)| v.to_ascii_lowercase())
-                }),
+            None => self.v1_checksum(p, source.as_deref()),
         };
         let mut deps: Vec<Result<usize, String>> = p
             .dependencies
             .iter()
-            .map(|d| resolve(d).ok_or_else(|| d.trim().to_string()))
+            .map(|d| self.resolve(d).ok_or_else(|| d.trim().to_string()))
             .collect();
         // A `[replace]`d package stands in for its replacement.
         if let Some(r) = &p.replace {
-            deps.push(resolve(r.get_ref()).ok_or_else(|| r.get_ref().trim().to_string()));
+            deps.push(
+                self.resolve(r.get_ref())
+                    .ok_or_else(|| r.get_ref().trim().to_string()),
+            );
         }
-        packages.push(LockPackage {
+        LockPackage {
             name,
             version,
             source,
             checksum,
             deps,
             line,
-        });
+        }
     }
-    let dangling = packages
-        .iter()
-        .flat_map(|p| &p.deps)
-        .filter(|d| d.is_err())
-        .count();
-    if dangling > 0 {
-        warnings.push(format!(
-            "{dangling} dependency entries name no [[package]] of the file"
-        ));
+
+    /// The package's v1 checksum: the one of its source, or the only one of
+    /// its name and version.
+    fn v1_checksum(&self, p: &RawPackage, source: Option<&str>) -> Option<String> {
+        self.v1_checksums
+            .get(&(p.name.get_ref().as_str(), p.version.get_ref().as_str()))
+            .and_then(|list| {
+                let src = source.map(without_fragment).unwrap_or("");
+                list.iter()
+                    .find(|(s, _)| *s == src)
+                    .or_else(|| (list.len() == 1).then(|| &list[0]))
+                    .map(|(_, v)| v.to_ascii_lowercase())
+            })
     }
-    Ok(Lock {
-        version,
-        packages,
-        warnings,
-    })
 }
 
 // ---------------------------------------------------------------------------

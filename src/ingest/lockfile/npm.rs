@@ -722,15 +722,14 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
     } else {
         manifest_beside(input, &mut doc.warnings)
     };
-    build(
-        &mut doc,
-        lock.name,
-        lock.version,
+    let project = Project {
+        lock_name: lock.name,
+        lock_version: lock.version,
         root,
-        entries,
         manifest,
-        use_packages,
-    );
+        v2: use_packages,
+    };
+    build(&mut doc, project, entries);
     Ok(doc)
 }
 
@@ -957,48 +956,94 @@ fn license_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-fn build(
-    doc: &mut ParsedDoc,
+/// What the lockfile and the `package.json` beside it say of the project
+/// itself.
+struct Project {
     lock_name: Option<String>,
     lock_version: Option<String>,
+    /// The `""` entry of `packages` (v2/v3).
     root: Package,
-    mut entries: Vec<Entry>,
+    /// Read beside a v1 lockfile only.
     manifest: Option<Manifest>,
+    /// `packages` was read (v2/v3) rather than v1's `dependencies`.
     v2: bool,
-) {
+}
+
+fn build(doc: &mut ParsedDoc, project: Project, mut entries: Vec<Entry>) {
     let pointers: Vec<String> = entries
         .iter_mut()
         .map(|e| std::mem::take(&mut e.pointer))
         .collect();
-    let index: HashMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.path.as_str(), i))
-        .collect();
-    let mut buf = String::new();
+    let installed = Installed::new(&entries);
     let mut warnings = Vec::new();
 
-    // Bundled packages nest in the package whose tarball carries them.
-    let parents: Vec<Option<usize>> = entries
-        .iter()
-        .map(|e| {
-            if !e.bundled {
-                return None;
-            }
-            let mut up = parent_package(&e.path);
-            while let Some(&i) = index.get(up) {
-                if !entries[i].bundled {
-                    return Some(i);
-                }
-                up = parent_package(up);
-            }
-            None
-        })
-        .collect();
-
     // Components, in document order; entry indexes are component indexes.
+    let parents = installed.bundle_parents();
     doc.components.reserve(entries.len());
     for ((e, parent), pointer) in entries.iter().zip(parents).zip(pointers) {
+        let c = installed.component(e, &pointer, project.v2, &mut warnings);
+        doc.push(c, pointer, parent);
+    }
+    let edges = installed.edges(&project);
+
+    // Workspace packages are the project's own: roots beside the root project.
+    let workspaces: Vec<String> = entries
+        .iter()
+        .filter(|e| !e.package.link && is_own_workspace(&project.root.workspaces, &e.path))
+        .map(|e| e.path.clone())
+        .collect();
+
+    doc.edges = edges;
+    doc.warnings.extend(warnings);
+    describe_project(doc, project, workspaces);
+}
+
+/// The installed packages with an index by path.
+struct Installed<'a> {
+    entries: &'a [Entry],
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Installed<'a> {
+    /// Indexes `entries` by path, the last of equal paths winning.
+    fn new(entries: &'a [Entry]) -> Self {
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.as_str(), i))
+            .collect();
+        Installed { entries, index }
+    }
+
+    /// Bundled packages nest in the package whose tarball carries them.
+    fn bundle_parents(&self) -> Vec<Option<usize>> {
+        self.entries
+            .iter()
+            .map(|e| {
+                if !e.bundled {
+                    return None;
+                }
+                let mut up = parent_package(&e.path);
+                while let Some(&i) = self.index.get(up) {
+                    if !self.entries[i].bundled {
+                        return Some(i);
+                    }
+                    up = parent_package(up);
+                }
+                None
+            })
+            .collect()
+    }
+
+    /// The component of one entry: name, version (a link's from its
+    /// target), source, hashes, scope, install scripts, licence.
+    fn component(
+        &self,
+        e: &Entry,
+        pointer: &str,
+        v2: bool,
+        warnings: &mut Vec<String>,
+    ) -> Component {
         let p = &e.package;
         let is_folder = !e.path.contains("node_modules/");
         let name = p
@@ -1008,14 +1053,14 @@ fn build(
             .unwrap_or_else(|| name_from_path(&e.path));
         // A link has no version of its own: it is the package it points at.
         let target = (p.link)
-            .then(|| p.resolved.as_deref().and_then(|r| index.get(r)))
+            .then(|| p.resolved.as_deref().and_then(|r| self.index.get(r)))
             .flatten()
-            .map(|&t| &entries[t].package);
+            .map(|&t| &self.entries[t].package);
         let version = p
             .version
             .as_deref()
             .or_else(|| target.and_then(|t| t.version.as_deref()));
-        let mut c = package_at(name, version, &pointer, &mut warnings);
+        let mut c = package_at(name, version, pointer, warnings);
         c.bom_ref = Some(e.path.clone());
         c.source = if p.link {
             SourceKind::Path {
@@ -1036,7 +1081,7 @@ fn build(
             SourceKind::Registry { url: None }
         };
         if let Some(sri) = p.integrity.as_deref() {
-            add_integrity(&mut c, sri, &pointer, &mut warnings);
+            add_integrity(&mut c, sri, pointer, warnings);
         }
         c.scope = if p.dev {
             Scope::Dev
@@ -1054,16 +1099,50 @@ fn build(
             c.licenses.push(License::new(LicenseKind::Declared, &l));
         }
         c.deprecated = p.deprecated.clone().filter(|m| !m.trim().is_empty());
-        doc.push(c, pointer, parent);
+        c
     }
 
-    // Edges: the root's and every package's dependencies, found as Node.js finds them.
-    let mut edges: Vec<(String, String)> = Vec::new();
-    let mut edge = |edges: &mut Vec<(String, String)>,
-                    from: &str,
-                    from_dir: &str,
-                    deps: &Package,
-                    own_dev: bool| {
+    /// Edges: the root's and every package's dependencies, found as Node.js
+    /// finds them.
+    fn edges(&self, project: &Project) -> Vec<(String, String)> {
+        let mut out = EdgeList {
+            installed: self,
+            buf: String::new(),
+            edges: Vec::new(),
+        };
+        if project.v2 {
+            out.add(ROOT_REF, "", &project.root, true);
+        } else if let Some(m) = &project.manifest {
+            out.add(ROOT_REF, "", &manifest_deps(m), false);
+        }
+        for e in self.entries {
+            let p = &e.package;
+            if p.link {
+                if let Some(r) = p.resolved.as_deref().filter(|r| self.index.contains_key(r)) {
+                    out.edges.push((e.path.clone(), r.to_string()));
+                }
+                continue;
+            }
+            // A workspace's own development dependencies are installed; those of a
+            // `file:` dependency are not.
+            let own = is_own_workspace(&project.root.workspaces, &e.path);
+            out.add(&e.path, &e.path, p, own);
+        }
+        out.edges
+    }
+}
+
+/// The edges being collected, with a buffer reused by the lookups.
+struct EdgeList<'i, 'a> {
+    installed: &'i Installed<'a>,
+    buf: String,
+    edges: Vec<(String, String)>,
+}
+
+impl EdgeList<'_, '_> {
+    /// The edges from `from`, installed at `from_dir`, to its dependencies;
+    /// development ones only when `own_dev`.
+    fn add(&mut self, from: &str, from_dir: &str, deps: &Package, own_dev: bool) {
         let groups: [(&[(String, String)], bool); 4] = [
             (&deps.dependencies, true),
             (&deps.optional_dependencies, false),
@@ -1072,68 +1151,57 @@ fn build(
         ];
         for (list, required) in groups {
             for (name, range) in list {
-                match resolve(&index, from_dir, name, &mut buf) {
-                    Some(t) => edges.push((from.to_string(), entries[t].path.clone())),
+                match resolve(&self.installed.index, from_dir, name, &mut self.buf) {
+                    Some(t) => self
+                        .edges
+                        .push((from.to_string(), self.installed.entries[t].path.clone())),
                     // Optional and peer dependencies may be absent; a missing
                     // required one stays a dangling reference.
-                    None if required => edges.push((from.to_string(), format!("{name}@{range}"))),
+                    None if required => self
+                        .edges
+                        .push((from.to_string(), format!("{name}@{range}"))),
                     None => {}
                 }
             }
         }
-    };
-    if v2 {
-        edge(&mut edges, ROOT_REF, "", &root, true);
-    } else if let Some(m) = &manifest {
-        let deps = Package {
-            dependencies: m
-                .deps
-                .iter()
-                .filter(|d| d.2 != DepKind::Optional)
-                .map(|(n, r, _)| (n.clone(), r.clone()))
-                .collect(),
-            optional_dependencies: m
-                .deps
-                .iter()
-                .filter(|d| d.2 == DepKind::Optional)
-                .map(|(n, r, _)| (n.clone(), r.clone()))
-                .collect(),
-            ..Package::default()
-        };
-        edge(&mut edges, ROOT_REF, "", &deps, false);
     }
-    for e in &entries {
-        let p = &e.package;
-        if p.link {
-            if let Some(r) = p.resolved.as_deref().filter(|r| index.contains_key(r)) {
-                edges.push((e.path.clone(), r.to_string()));
-            }
-            continue;
-        }
-        // A workspace's own development dependencies are installed; those of a
-        // `file:` dependency are not.
-        let own = is_own_workspace(&root.workspaces, &e.path);
-        edge(&mut edges, &e.path, &e.path, p, own);
+}
+
+/// A v1 project's own dependencies, from its `package.json`, as a package's.
+fn manifest_deps(m: &Manifest) -> Package {
+    Package {
+        dependencies: m
+            .deps
+            .iter()
+            .filter(|d| d.2 != DepKind::Optional)
+            .map(|(n, r, _)| (n.clone(), r.clone()))
+            .collect(),
+        optional_dependencies: m
+            .deps
+            .iter()
+            .filter(|d| d.2 == DepKind::Optional)
+            .map(|(n, r, _)| (n.clone(), r.clone()))
+            .collect(),
+        ..Package::default()
     }
+}
 
-    // Workspace packages are the project's own: roots beside the root project.
-    let workspaces: Vec<String> = entries
-        .iter()
-        .filter(|e| !e.package.link && is_own_workspace(&root.workspaces, &e.path))
-        .map(|e| e.path.clone())
-        .collect();
-
-    doc.edges = edges;
-    doc.warnings.extend(warnings);
-
+/// The project as the primary component, and the roots: the project, then
+/// its workspace packages.
+fn describe_project(doc: &mut ParsedDoc, project: Project, workspaces: Vec<String>) {
+    let Project {
+        lock_name,
+        lock_version,
+        root,
+        manifest,
+        v2,
+    } = project;
     let name = root
         .name
-        .clone()
         .or(lock_name)
         .or_else(|| manifest.as_ref().and_then(|m| m.name.clone()));
     let version = root
         .version
-        .clone()
         .or(lock_version)
         .or_else(|| manifest.as_ref().and_then(|m| m.version.clone()));
     doc.meta.subject_name = name.filter(|n| !n.is_empty());

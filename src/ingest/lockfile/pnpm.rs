@@ -20,15 +20,15 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::npm::{
-    DepKind, ROOT_REF, add_integrity, classify_resolved, package_at, read_manifest,
+    DepKind, Manifest, ROOT_REF, add_integrity, classify_resolved, package_at, read_manifest,
     scopes_from_graph, split_descriptor,
 };
 use super::yarn::{yaml_error, yaml_options};
 use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
-use crate::model::{BuildCode, Format, Scope, SourceKind};
+use crate::model::{BuildCode, Component, Format, Scope, SourceKind};
 
 /// A dependency of an importer: `{specifier, version}` from 6.0 on, a bare
 /// version before.
@@ -226,17 +226,7 @@ fn normalize_path(p: &str) -> String {
 }
 
 pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
-    let text = std::str::from_utf8(input.bytes).map_err(|e| {
-        IngestError::at(
-            "pnpm-lock.yaml is not UTF-8 text",
-            Position::at_offset(input.bytes, e.valid_up_to()),
-        )
-    })?;
-    if let Some((line, v)) = version_line(text) {
-        check_version(v, line)?;
-    }
-    let lock: Lock = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
-        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e, text.len()))?;
+    let mut lock = read_lock(input)?;
     let version = lock.lockfile_version.value.trim().to_string();
     check_version(&version, lock.lockfile_version.referenced.line() as usize)?;
     let v9 = version
@@ -254,30 +244,135 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         .keys()
         .map(|k| normal_key(&k.value).to_string())
         .collect();
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
-    for (i, k) in keys.iter().enumerate() {
-        index.entry(k.as_str()).or_insert(i);
-    }
-    // 9.x keys carry no peer suffix, snapshot keys and references do.
-    let find = |k: &str| {
-        let k = normal_key(k);
-        index
-            .get(k)
-            .or_else(|| index.get(without_peers(k)))
-            .copied()
-    };
+    let packages = PackageIndex::new(&keys);
+    let flags_recorded = push_packages(&mut doc, &lock.packages, &keys, v9, &mut warnings);
+    let n_packages = doc.components.len();
 
+    // Importers: `.` is the project; the others are its parts.
+    let mut importers = Importers::new(lock.take_importers());
+    let dir = input
+        .path
+        .file_name()
+        .map(|_| input.path.parent().unwrap_or(Path::new("")));
+    let roots = include::roots(input.path, input.options);
+    importers.push_parts(&mut doc, dir, &roots, &mut warnings);
+
+    // Edges and the walk that tells scopes.
+    let n = doc.components.len();
+    let mut linker = Linker {
+        components: &doc.components,
+        packages: &packages,
+        importers: &importers,
+        starts: Vec::new(),
+        graph: Vec::new(),
+        edges: Vec::new(),
+    };
+    linker.link_importers();
+    linker.link_packages(&lock, &mut warnings);
+    let Linker {
+        starts,
+        graph,
+        mut edges,
+        ..
+    } = linker;
+    edges.sort();
+    edges.dedup();
+    doc.edges = edges;
+    if !flags_recorded {
+        let scopes = scopes_from_graph(n, &starts, &graph);
+        for (c, s) in doc.components.iter_mut().zip(scopes).take(n_packages) {
+            if let Some(s) = s {
+                c.scope = s;
+            }
+        }
+    }
+
+    // The project itself.
+    let manifest = manifest_or_warn(dir.map(|d| d.join("package.json")), &roots, &mut warnings);
+    describe_project(&mut doc, manifest, &importers);
+    doc.warnings.extend(warnings);
+    Ok(doc)
+}
+
+/// Decodes the text and its YAML, reporting an unsupported version before
+/// any shape error.
+fn read_lock(input: &Input) -> Result<Lock, IngestError> {
+    let text = std::str::from_utf8(input.bytes).map_err(|e| {
+        IngestError::at(
+            "pnpm-lock.yaml is not UTF-8 text",
+            Position::at_offset(input.bytes, e.valid_up_to()),
+        )
+    })?;
+    if let Some((line, v)) = version_line(text) {
+        check_version(v, line)?;
+    }
+    serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+        .map_err(|e| yaml_error("invalid pnpm-lock.yaml", &e, text.len()))
+}
+
+impl Lock {
+    /// The importers, or for a 6.x lockfile of a single project the
+    /// top-level dependencies as the importer `.`.
+    fn take_importers(&mut self) -> Vec<(String, Importer)> {
+        match self.importers.take() {
+            Some(m) => m.into_iter().collect(),
+            None => vec![(
+                ".".to_string(),
+                Importer {
+                    dependencies: std::mem::take(&mut self.dependencies),
+                    dev_dependencies: std::mem::take(&mut self.dev_dependencies),
+                    optional_dependencies: std::mem::take(&mut self.optional_dependencies),
+                },
+            )],
+        }
+    }
+}
+
+/// Package positions by normalised key, found with or without the peer suffix.
+struct PackageIndex<'a> {
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> PackageIndex<'a> {
+    /// Indexes `keys`, the first of equal keys winning.
+    fn new(keys: &'a [String]) -> Self {
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            index.entry(k.as_str()).or_insert(i);
+        }
+        PackageIndex { index }
+    }
+
+    /// 9.x keys carry no peer suffix, snapshot keys and references do.
+    fn find(&self, k: &str) -> Option<usize> {
+        let k = normal_key(k);
+        self.index
+            .get(k)
+            .or_else(|| self.index.get(without_peers(k)))
+            .copied()
+    }
+}
+
+/// Pushes one component per `packages` entry; true when the entries record
+/// `dev` (up to 8.x), so scopes need not be told from the graph.
+fn push_packages(
+    doc: &mut ParsedDoc,
+    packages: &IndexMap<Spanned<String>, Package>,
+    keys: &[String],
+    v9: bool,
+    warnings: &mut Vec<String>,
+) -> bool {
     let mut flags_recorded = false;
-    for (i, (key, p)) in lock.packages.iter().enumerate() {
+    for (i, (key, p)) in packages.iter().enumerate() {
         let at = format!("line {}", key.referenced.line());
         let (key_name, key_version) = name_version(&keys[i]);
         let name = p.name.as_deref().or(key_name).unwrap_or(&keys[i]);
         let version = p.version.as_deref().or(key_version);
-        let mut c = package_at(name, version, &at, &mut warnings);
+        let mut c = package_at(name, version, &at, warnings);
         c.bom_ref = Some(keys[i].clone());
         c.source = resolution_source(p.resolution.as_ref());
         if let Some(sri) = p.resolution.as_ref().and_then(|r| r.integrity.as_deref()) {
-            add_integrity(&mut c, sri, &at, &mut warnings);
+            add_integrity(&mut c, sri, &at, warnings);
         }
         if let Some(dev) = p.dev {
             flags_recorded = true;
@@ -298,136 +393,170 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         c.deprecated = p.deprecated.clone().filter(|m| !m.trim().is_empty());
         doc.push(c, at, None);
     }
+    flags_recorded
+}
 
-    // Importers: `.` is the project; the others are its parts.
-    let importers: Vec<(String, Importer)> = match lock.importers {
-        Some(m) => m.into_iter().collect(),
-        None => vec![(
-            ".".to_string(),
-            Importer {
-                dependencies: lock.dependencies,
-                dev_dependencies: lock.dev_dependencies,
-                optional_dependencies: lock.optional_dependencies,
-            },
-        )],
-    };
-    let dir = input
-        .path
-        .file_name()
-        .map(|_| input.path.parent().unwrap_or(Path::new("")));
-    let roots = include::roots(input.path, input.options);
-    let mut importer_ref: HashMap<String, String> = HashMap::new();
-    for (path, _) in &importers {
-        let p = normalize_path(path);
-        let r = if p == "." {
-            ROOT_REF.to_string()
-        } else {
-            format!("importer:{p}")
-        };
-        importer_ref.insert(p, r);
-    }
-    let n_packages = doc.components.len();
-    let mut importer_index: HashMap<String, usize> = HashMap::new();
-    for (path, _) in &importers {
-        let p = normalize_path(path);
-        if p == "." {
-            continue;
+/// Reads a `package.json` when there is a directory to look in, keeping
+/// the warning of one that cannot be used.
+fn manifest_or_warn(
+    path: Option<PathBuf>,
+    roots: &[PathBuf],
+    warnings: &mut Vec<String>,
+) -> Option<Manifest> {
+    path.and_then(|path| match read_manifest(&path, roots) {
+        Ok(m) => m,
+        Err(w) => {
+            warnings.push(w);
+            None
         }
-        let manifest =
-            dir.and_then(
-                |d| match read_manifest(&d.join(&p).join("package.json"), &roots) {
-                    Ok(m) => m,
-                    Err(w) => {
-                        warnings.push(w);
-                        None
-                    }
-                },
-            );
-        let name = manifest
-            .as_ref()
-            .and_then(|m| m.name.clone())
-            .unwrap_or_else(|| p.rsplit('/').next().unwrap_or(&p).to_string());
-        let version = manifest.as_ref().and_then(|m| m.version.clone());
-        let at = format!("/importers/{p}");
-        let mut c = package_at(&name, version.as_deref(), &at, &mut warnings);
-        c.bom_ref = Some(importer_ref[&p].clone());
-        c.source = SourceKind::Path { path: p.clone() };
-        importer_index.insert(p.clone(), doc.components.len());
-        doc.push(c, at, None);
-        doc.meta.primary_parts += 1;
+    })
+}
+
+/// The importers with their references (`.` is the project, the others
+/// `importer:PATH`) and, once pushed, the components of the parts.
+struct Importers {
+    list: Vec<(String, Importer)>,
+    /// Reference by normalised path.
+    refs: HashMap<String, String>,
+    /// Component index of each part (every importer but `.`).
+    index: HashMap<String, usize>,
+}
+
+impl Importers {
+    /// Names each importer's reference.
+    fn new(list: Vec<(String, Importer)>) -> Self {
+        let mut refs: HashMap<String, String> = HashMap::new();
+        for (path, _) in &list {
+            let p = normalize_path(path);
+            let r = if p == "." {
+                ROOT_REF.to_string()
+            } else {
+                format!("importer:{p}")
+            };
+            refs.insert(p, r);
+        }
+        Importers {
+            list,
+            refs,
+            index: HashMap::new(),
+        }
     }
 
-    // Edges and the walk that tells scopes.
-    let n = doc.components.len();
-    let mut starts: Vec<(usize, DepKind)> = Vec::new();
-    let mut graph: Vec<(usize, usize, DepKind)> = Vec::new();
-    let mut edges: Vec<(String, String)> = Vec::new();
-    let target = |from_dir: &str, name: &str, value: &str| -> Result<usize, String> {
+    /// Pushes a component for each part, named by its `package.json` when
+    /// there is one, else by its directory.
+    fn push_parts(
+        &mut self,
+        doc: &mut ParsedDoc,
+        dir: Option<&Path>,
+        roots: &[PathBuf],
+        warnings: &mut Vec<String>,
+    ) {
+        for (path, _) in &self.list {
+            let p = normalize_path(path);
+            if p == "." {
+                continue;
+            }
+            let manifest = manifest_or_warn(
+                dir.map(|d| d.join(&p).join("package.json")),
+                roots,
+                warnings,
+            );
+            let name = manifest
+                .as_ref()
+                .and_then(|m| m.name.clone())
+                .unwrap_or_else(|| p.rsplit('/').next().unwrap_or(&p).to_string());
+            let version = manifest.as_ref().and_then(|m| m.version.clone());
+            let at = format!("/importers/{p}");
+            let mut c = package_at(&name, version.as_deref(), &at, warnings);
+            c.bom_ref = Some(self.refs[&p].clone());
+            c.source = SourceKind::Path { path: p.clone() };
+            self.index.insert(p.clone(), doc.components.len());
+            doc.push(c, at, None);
+            doc.meta.primary_parts += 1;
+        }
+    }
+}
+
+/// Resolves the dependencies of importers and packages into the document's
+/// edges and the index graph the scope walk goes over.
+struct Linker<'a> {
+    components: &'a [Component],
+    packages: &'a PackageIndex<'a>,
+    importers: &'a Importers,
+    /// The importers' own dependencies, where the scope walk starts.
+    starts: Vec<(usize, DepKind)>,
+    graph: Vec<(usize, usize, DepKind)>,
+    edges: Vec<(String, String)>,
+}
+
+impl Linker<'_> {
+    /// The component a dependency resolves to; `Err` is the reference of a
+    /// missing one.
+    fn target(&self, from_dir: &str, name: &str, value: &str) -> Result<usize, String> {
         if let Some(link) = value.strip_prefix("link:") {
             let p = normalize_path(&format!("{from_dir}/{link}"));
-            return importer_index
+            return self
+                .importers
+                .index
                 .get(&p)
                 .copied()
                 .ok_or_else(|| format!("{name}@{value}"));
         }
-        find(&format!("{name}@{value}"))
-            .or_else(|| find(value))
+        self.packages
+            .find(&format!("{name}@{value}"))
+            .or_else(|| self.packages.find(value))
             .ok_or_else(|| format!("{name}@{value}"))
-    };
-    for (path, imp) in &importers {
-        let p = normalize_path(path);
-        let from = importer_ref[&p].clone();
-        let groups = [
-            (&imp.dependencies, DepKind::Prod),
-            (&imp.optional_dependencies, DepKind::Optional),
-            (&imp.dev_dependencies, DepKind::Dev),
-        ];
-        for (deps, kind) in groups {
-            for (name, dep) in deps {
-                match target(&p, name, dep.version()) {
-                    Ok(t) => {
-                        starts.push((t, kind));
-                        edges.push((
-                            from.clone(),
-                            doc.components[t].bom_ref.clone().unwrap_or_default(),
-                        ));
+    }
+
+    fn bom_ref(&self, i: usize) -> String {
+        self.components[i].bom_ref.clone().unwrap_or_default()
+    }
+
+    /// Edges from each importer; its dependencies and the part itself start
+    /// the scope walk.
+    fn link_importers(&mut self) {
+        let importers = self.importers;
+        for (path, imp) in &importers.list {
+            let p = normalize_path(path);
+            let from = importers.refs[&p].clone();
+            let groups = [
+                (&imp.dependencies, DepKind::Prod),
+                (&imp.optional_dependencies, DepKind::Optional),
+                (&imp.dev_dependencies, DepKind::Dev),
+            ];
+            for (deps, kind) in groups {
+                for (name, dep) in deps {
+                    match self.target(&p, name, dep.version()) {
+                        Ok(t) => {
+                            self.starts.push((t, kind));
+                            self.edges.push((from.clone(), self.bom_ref(t)));
+                        }
+                        Err(_) if kind == DepKind::Optional => {}
+                        Err(missing) => self.edges.push((from.clone(), missing)),
                     }
-                    Err(_) if kind == DepKind::Optional => {}
-                    Err(missing) => edges.push((from.clone(), missing)),
                 }
             }
-        }
-        if let Some(&i) = importer_index.get(&p) {
-            starts.push((i, DepKind::Prod));
+            if let Some(&i) = importers.index.get(&p) {
+                self.starts.push((i, DepKind::Prod));
+            }
         }
     }
-    let mut from_package = |from: usize, deps: &IndexMap<String, String>, kind: DepKind| {
-        for (name, value) in deps {
-            let from_ref = doc.components[from].bom_ref.clone().unwrap_or_default();
-            match target(".", name, value) {
-                Ok(t) => {
-                    graph.push((from, t, kind));
-                    edges.push((
-                        from_ref,
-                        doc.components[t].bom_ref.clone().unwrap_or_default(),
-                    ));
-                }
-                Err(_) if kind == DepKind::Optional => {}
-                Err(missing) => edges.push((from_ref, missing)),
+
+    /// Edges between packages: from the entries up to 8.x, from `snapshots`
+    /// in 9.x.
+    fn link_packages(&mut self, lock: &Lock, warnings: &mut Vec<String>) {
+        if lock.snapshots.is_empty() {
+            for (i, p) in lock.packages.values().enumerate() {
+                self.link_package(i, &p.dependencies, DepKind::Prod);
+                self.link_package(i, &p.optional_dependencies, DepKind::Optional);
             }
+            return;
         }
-    };
-    if lock.snapshots.is_empty() {
-        for (i, p) in lock.packages.values().enumerate() {
-            from_package(i, &p.dependencies, DepKind::Prod);
-            from_package(i, &p.optional_dependencies, DepKind::Optional);
-        }
-    } else {
         for (key, s) in &lock.snapshots {
-            match find(key) {
+            match self.packages.find(key) {
                 Some(i) => {
-                    from_package(i, &s.dependencies, DepKind::Prod);
-                    from_package(i, &s.optional_dependencies, DepKind::Optional);
+                    self.link_package(i, &s.dependencies, DepKind::Prod);
+                    self.link_package(i, &s.optional_dependencies, DepKind::Optional);
                 }
                 None => warnings.push(format!(
                     "snapshot {key:?} names no entry of `packages`; its dependencies are ignored"
@@ -435,26 +564,27 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
             }
         }
     }
-    edges.sort();
-    edges.dedup();
-    doc.edges = edges;
-    if !flags_recorded {
-        let scopes = scopes_from_graph(n, &starts, &graph);
-        for (c, s) in doc.components.iter_mut().zip(scopes).take(n_packages) {
-            if let Some(s) = s {
-                c.scope = s;
+
+    /// One package's dependencies of one kind; a missing optional one is no
+    /// edge.
+    fn link_package(&mut self, from: usize, deps: &IndexMap<String, String>, kind: DepKind) {
+        for (name, value) in deps {
+            let from_ref = self.bom_ref(from);
+            match self.target(".", name, value) {
+                Ok(t) => {
+                    self.graph.push((from, t, kind));
+                    self.edges.push((from_ref, self.bom_ref(t)));
+                }
+                Err(_) if kind == DepKind::Optional => {}
+                Err(missing) => self.edges.push((from_ref, missing)),
             }
         }
     }
+}
 
-    // The project itself.
-    let manifest = dir.and_then(|d| match read_manifest(&d.join("package.json"), &roots) {
-        Ok(m) => m,
-        Err(w) => {
-            warnings.push(w);
-            None
-        }
-    });
+/// The project as the primary component and the roots: the project, then
+/// its parts in the order they were pushed.
+fn describe_project(doc: &mut ParsedDoc, manifest: Option<Manifest>, importers: &Importers) {
     if let Some(m) = manifest {
         doc.meta.subject_name = m.name.filter(|n| !n.is_empty());
         doc.meta.subject_version = m.version.filter(|v| !v.is_empty());
@@ -462,13 +592,11 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
     doc.meta.has_dependency_graph = true;
     doc.meta.primary = Some(ROOT_REF.to_string());
     doc.roots.push(ROOT_REF.to_string());
-    let mut parts: Vec<(&String, &usize)> = importer_index.iter().collect();
+    let mut parts: Vec<(&String, &usize)> = importers.index.iter().collect();
     parts.sort_by_key(|(_, i)| **i);
     for (p, _) in parts {
-        doc.roots.push(importer_ref[p].clone());
+        doc.roots.push(importers.refs[p].clone());
     }
-    doc.warnings.extend(warnings);
-    Ok(doc)
 }
 
 #[cfg(test)]

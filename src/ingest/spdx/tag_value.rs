@@ -60,12 +60,14 @@ impl LineWarnings<'_> {
 }
 
 fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError> {
-    let mut d = Document::default();
-    let mut ci = CreationInfo::default();
-    let mut section = Section::Document;
-    let mut w = LineWarnings {
-        out: warnings,
-        count: 0,
+    let mut r = TagReader {
+        d: Document::default(),
+        ci: CreationInfo::default(),
+        section: Section::Document,
+        w: LineWarnings {
+            out: warnings,
+            count: 0,
+        },
     };
     let mut lines = text.lines().enumerate();
     while let Some((i, raw)) = lines.next() {
@@ -75,52 +77,87 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
             continue;
         }
         let Some((tag, rest)) = split_tag(line) else {
-            w.push(format!(
+            r.w.push(format!(
                 "line {n}: expected `Tag: value`, found {:?}; ignored",
                 shown(line)
             ));
             continue;
         };
-        let rest = rest.trim();
-        let value: Cow<str> = match rest.strip_prefix("<text>") {
-            Some(after) => match after.find("</text>") {
-                Some(end) => Cow::Borrowed(&after[..end]),
-                None => {
-                    let mut buf = after.to_string();
-                    loop {
-                        let Some((_, next)) = lines.next() else {
-                            let column = raw
-                                .find("<text>")
-                                .map_or(1, |b| raw[..b].chars().count() + 1);
-                            return Err(IngestError::at(
-                                format!(
-                                    "the <text> value of `{tag}` is never closed: no </text> before the end of the file"
-                                ),
-                                Position::line_col(n, column),
-                            ));
-                        };
-                        buf.push('\n');
-                        match next.find("</text>") {
-                            Some(end) => {
-                                buf.push_str(&next[..end]);
-                                break;
-                            }
-                            None => buf.push_str(next),
-                        }
-                    }
-                    Cow::Owned(buf)
-                }
-            },
-            None => Cow::Borrowed(rest),
-        };
-        let value = value.trim();
+        let value = read_value(raw, tag, rest.trim(), n, &mut lines)?;
+        r.tag(tag, value.trim(), n);
+    }
+    let TagReader { mut d, ci, w, .. } = r;
+    if w.count > MAX_LINE_WARNINGS {
+        let more = w.count - MAX_LINE_WARNINGS;
+        w.out.push(format!(
+            "{more} more line(s) were ignored for the same reasons"
+        ));
+    }
+    if ci.created.is_some() || !ci.creators.is_empty() {
+        d.creation_info = Some(ci);
+    }
+    Ok(d)
+}
 
+/// The value of a tag on line `n` (`raw`): `rest` itself, or a `<text>`
+/// value, which may go on over the following lines up to `</text>`.
+fn read_value<'t>(
+    raw: &str,
+    tag: &str,
+    rest: &'t str,
+    n: usize,
+    lines: &mut impl Iterator<Item = (usize, &'t str)>,
+) -> Result<Cow<'t, str>, IngestError> {
+    let Some(after) = rest.strip_prefix("<text>") else {
+        return Ok(Cow::Borrowed(rest));
+    };
+    if let Some(end) = after.find("</text>") {
+        return Ok(Cow::Borrowed(&after[..end]));
+    }
+    let mut buf = after.to_string();
+    loop {
+        let Some((_, next)) = lines.next() else {
+            let column = raw
+                .find("<text>")
+                .map_or(1, |b| raw[..b].chars().count() + 1);
+            return Err(IngestError::at(
+                format!(
+                    "the <text> value of `{tag}` is never closed: no </text> before the end of the file"
+                ),
+                Position::line_col(n, column),
+            ));
+        };
+        buf.push('\n');
+        match next.find("</text>") {
+            Some(end) => {
+                buf.push_str(&next[..end]);
+                break;
+            }
+            None => buf.push_str(next),
+        }
+    }
+    Ok(Cow::Owned(buf))
+}
+
+/// The document as its tags are read, with the section the last opening
+/// tag began.
+struct TagReader<'w> {
+    d: Document,
+    ci: CreationInfo,
+    section: Section,
+    w: LineWarnings<'w>,
+}
+
+impl TagReader<'_> {
+    /// Takes one `tag: value` of line `n`.
+    fn tag(&mut self, tag: &str, value: &str, n: usize) {
+        let d = &mut self.d;
         match tag {
             "SPDXVersion" => set_first(&mut d.spdx_version, value),
             "DocumentNamespace" => set_first(&mut d.document_namespace, value),
             "DocumentName" => set_first(&mut d.name, value),
-            "Creator" => ci.creators.push(Text::new(value)),
-            "Created" => set_first(&mut ci.created, value),
+            "Creator" => self.ci.creators.push(Text::new(value)),
+            "Created" => set_first(&mut self.ci.created, value),
             "Relationship" => {
                 let mut parts = value.split_whitespace();
                 match (parts.next(), parts.next(), parts.next()) {
@@ -129,7 +166,7 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
                         relationship_type: Some(ty.to_string()),
                         related: Some(b.to_string()),
                     }),
-                    _ => w.push(format!(
+                    _ => self.w.push(format!(
                         "line {n}: expected `Relationship: <id> <TYPE> <id>`, found {:?}; ignored",
                         shown(value)
                     )),
@@ -141,17 +178,18 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
                     pointer: format!("line {n}"),
                     ..Package::default()
                 });
-                section = Section::Package(d.packages.len() - 1);
+                self.section = Section::Package(d.packages.len() - 1);
             }
             "FileName" => {
                 d.files.push(Element {
                     file_name: Some(value.to_string()),
                     ..Element::default()
                 });
-                section = Section::File(d.files.len() - 1);
+                self.section = Section::File(d.files.len() - 1);
             }
             "FileChecksum" => {
-                if let (Section::File(f), Some((alg, hex))) = (section, value.split_once(':')) {
+                if let (Section::File(f), Some((alg, hex))) = (self.section, value.split_once(':'))
+                {
                     d.files[f].checksums.push(Checksum {
                         algorithm: Some(alg.trim().to_string()),
                         checksum_value: Some(hex.trim().to_string()),
@@ -159,32 +197,14 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
                 }
             }
             "SnippetSPDXID" => {
-                section = Section::Snippet;
+                self.section = Section::Snippet;
                 d.snippets.push(Element {
                     spdx_id: Some(value.to_string()),
                     ..Element::default()
                 });
             }
-            "LicenseID" => section = Section::License,
-            "SPDXID" => match section {
-                Section::Document => set_first(&mut d.spdx_id, value),
-                Section::Package(p) => {
-                    let p = &mut d.packages[p];
-                    if p.spdx_id.is_some() {
-                        w.push(format!(
-                            "line {n}: the package already has an SPDXID; ignored"
-                        ));
-                    } else {
-                        p.spdx_id = Some(value.to_string());
-                    }
-                }
-                Section::File(f) => set_first(&mut d.files[f].spdx_id, value),
-                Section::Snippet => d.snippets.push(Element {
-                    spdx_id: Some(value.to_string()),
-                    ..Element::default()
-                }),
-                Section::License => {}
-            },
+            "LicenseID" => self.section = Section::License,
+            "SPDXID" => self.spdx_id(value, n),
             "PackageVersion"
             | "PackageSupplier"
             | "PackageOriginator"
@@ -195,27 +215,42 @@ fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError>
             | "PackageLicenseDeclared"
             | "PrimaryPackagePurpose"
             | "ExternalRef" => {
-                let Section::Package(p) = section else {
-                    w.push(format!(
+                let Section::Package(p) = self.section else {
+                    self.w.push(format!(
                         "line {n}: `{tag}` outside a package section; ignored"
                     ));
-                    continue;
+                    return;
                 };
-                package_field(&mut d.packages[p], tag, value, n, &mut w);
+                package_field(&mut d.packages[p], tag, value, n, &mut self.w);
             }
             _ => {}
         }
     }
-    if w.count > MAX_LINE_WARNINGS {
-        let more = w.count - MAX_LINE_WARNINGS;
-        w.out.push(format!(
-            "{more} more line(s) were ignored for the same reasons"
-        ));
+
+    /// `SPDXID`: the id of the document, package, file or snippet of the
+    /// current section.
+    fn spdx_id(&mut self, value: &str, n: usize) {
+        let d = &mut self.d;
+        match self.section {
+            Section::Document => set_first(&mut d.spdx_id, value),
+            Section::Package(p) => {
+                let p = &mut d.packages[p];
+                if p.spdx_id.is_some() {
+                    self.w.push(format!(
+                        "line {n}: the package already has an SPDXID; ignored"
+                    ));
+                } else {
+                    p.spdx_id = Some(value.to_string());
+                }
+            }
+            Section::File(f) => set_first(&mut d.files[f].spdx_id, value),
+            Section::Snippet => d.snippets.push(Element {
+                spdx_id: Some(value.to_string()),
+                ..Element::default()
+            }),
+            Section::License => {}
+        }
     }
-    if ci.created.is_some() || !ci.creators.is_empty() {
-        d.creation_info = Some(ci);
-    }
-    Ok(d)
 }
 
 /// The start of a line or value, for a warning.

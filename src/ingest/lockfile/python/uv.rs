@@ -16,7 +16,7 @@ use super::{
 };
 use crate::ingest::source::is_commit_id;
 use crate::ingest::{IngestError, Input, ParsedDoc, Position};
-use crate::model::{BuildCode, Format, Scope, SourceKind};
+use crate::model::{BuildCode, Component, Format, Scope, SourceKind};
 
 /// The lock versions this reader knows.
 const KNOWN_VERSIONS: &[i64] = &[1];
@@ -49,6 +49,64 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
     let lock: Lock = parse_toml(input.bytes)?;
     let lines = Lines::new(input.bytes);
     let mut doc = ParsedDoc::new(Format::UvLock);
+    check_version(&lock, input, &mut doc)?;
+    let members = workspace_members(&lock);
+
+    let mut deps: Vec<Vec<Dep>> = Vec::new();
+    let mut is_root: Vec<bool> = Vec::new();
+    let mut primary: Option<usize> = None;
+    for NamedPackage {
+        pointer,
+        table: t,
+        name,
+        version,
+    } in named_packages(&lock.package, &lines, &mut doc.warnings)
+    {
+        let mut c = pypi(name, version);
+        c.bom_ref = Some(lock_ref(name, version));
+
+        let source = t.get("source").and_then(Value::as_table);
+        let local = source.and_then(|s| ["virtual", "editable"].iter().find_map(|k| str_of(s, k)));
+        let root = local == Some(".") || (local.is_some() && members.contains(&c.name));
+        if local == Some(".") && primary.is_none() {
+            primary = Some(doc.components.len());
+        }
+
+        let from_files = add_file_hashes(&mut c, t, &pointer, &mut doc.warnings);
+        let (kind, built) = match source {
+            Some(s) => source_of(s, &pointer, &mut doc.warnings),
+            None => {
+                doc.warnings.push(format!(
+                    "{pointer}: package without a source; source left unknown"
+                ));
+                (SourceKind::Unknown, None)
+            }
+        };
+        if root {
+            // The project itself: not a channel anything was delivered through.
+            c.source = SourceKind::Unknown;
+        } else {
+            c.build_code = built.unwrap_or(from_files);
+            c.source = kind;
+        }
+
+        deps.push(package_deps(t));
+        is_root.push(root);
+        doc.push(c, pointer, None);
+    }
+
+    let adj = adjacency(&doc, &deps);
+    let scopes = scopes(&adj, &is_root);
+    for (c, s) in doc.components.iter_mut().zip(scopes) {
+        c.scope = s;
+    }
+    link(&mut doc, &adj, &is_root, primary);
+    Ok(doc)
+}
+
+/// Records the lock version, or refuses one this reader does not know; a
+/// lock without one is read as version 1 with a warning.
+fn check_version(lock: &Lock, input: &Input, doc: &mut ParsedDoc) -> Result<(), IngestError> {
     match &lock.version {
         Some(v) => match v.get_ref() {
             Value::Integer(n) if KNOWN_VERSIONS.contains(n) => {
@@ -74,8 +132,12 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
             .warnings
             .push("no lock `version`: read as a uv.lock version 1".into()),
     }
-    let members: Vec<String> = lock
-        .manifest
+    Ok(())
+}
+
+/// The workspace members named in `[manifest]`, normalised.
+fn workspace_members(lock: &Lock) -> Vec<String> {
+    lock.manifest
         .as_ref()
         .and_then(|m| m.get("members"))
         .and_then(Value::as_array)
@@ -83,108 +145,85 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         .flatten()
         .filter_map(Value::as_str)
         .map(pep503)
+        .collect()
+}
+
+/// Adds the sdist and wheel hashes, warning of those ignored; returns the
+/// build code the files imply: a wheel installs without building, an sdist
+/// alone is built on install.
+fn add_file_hashes(
+    c: &mut Component,
+    t: &Table,
+    pointer: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<BuildCode>> {
+    let mut bad = 0;
+    let sdist = t.get("sdist").and_then(Value::as_table);
+    let wheels: Vec<&Table> = t
+        .get("wheels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_table)
         .collect();
-
-    let mut deps: Vec<Vec<Dep>> = Vec::new();
-    let mut is_root: Vec<bool> = Vec::new();
-    let mut primary: Option<usize> = None;
-    for NamedPackage {
-        pointer,
-        table: t,
-        name,
-        version,
-    } in named_packages(&lock.package, &lines, &mut doc.warnings)
-    {
-        let mut c = pypi(name, version);
-        c.bom_ref = Some(lock_ref(name, version));
-
-        let source = t.get("source").and_then(Value::as_table);
-        let local = source.and_then(|s| ["virtual", "editable"].iter().find_map(|k| str_of(s, k)));
-        let root = local == Some(".") || (local.is_some() && members.contains(&c.name));
-        if local == Some(".") && primary.is_none() {
-            primary = Some(doc.components.len());
+    for f in sdist.into_iter().chain(wheels.iter().copied()) {
+        if let Some(h) = str_of(f, "hash")
+            && !add_prefixed_hash(c, h)
+        {
+            bad += 1;
         }
-
-        let mut bad = 0;
-        let sdist = t.get("sdist").and_then(Value::as_table);
-        let wheels: Vec<&Table> = t
-            .get("wheels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_table)
-            .collect();
-        for f in sdist.into_iter().chain(wheels.iter().copied()) {
-            if let Some(h) = str_of(f, "hash")
-                && !add_prefixed_hash(&mut c, h)
-            {
-                bad += 1;
-            }
-        }
-        if bad > 0 {
-            doc.warnings.push(format!(
-                "{pointer}: {bad} file hash(es) of unknown algorithm or not hex ignored"
-            ));
-        }
-        // A wheel installs without building; an sdist alone is built on install.
-        let from_files = if !wheels.is_empty() {
-            Some(vec![])
-        } else if sdist.is_some() {
-            Some(vec![BuildCode::SourceDistribution])
-        } else {
-            None
-        };
-        let (kind, built) = match source {
-            Some(s) => source_of(s, &pointer, &mut doc.warnings),
-            None => {
-                doc.warnings.push(format!(
-                    "{pointer}: package without a source; source left unknown"
-                ));
-                (SourceKind::Unknown, None)
-            }
-        };
-        if root {
-            // The project itself: not a channel anything was delivered through.
-            c.source = SourceKind::Unknown;
-        } else {
-            c.build_code = built.unwrap_or(from_files);
-            c.source = kind;
-        }
-
-        let mut list = Vec::new();
-        let mut add = |v: Option<&Value>, kind: Kind| {
-            for d in v.and_then(Value::as_array).into_iter().flatten() {
-                if let Some(d) = d.as_table()
-                    && let Some(n) = str_of(d, "name")
-                {
-                    list.push(Dep {
-                        name: pep503(n),
-                        version: str_of(d, "version").map(str::to_string),
-                        kind,
-                    });
-                }
-            }
-        };
-        add(t.get("dependencies"), Kind::Normal);
-        for (key, kind) in [
-            ("optional-dependencies", Kind::Extra),
-            ("dev-dependencies", Kind::Dev),
-        ] {
-            for v in t
-                .get(key)
-                .and_then(Value::as_table)
-                .into_iter()
-                .flat_map(|g| g.values())
-            {
-                add(Some(v), kind);
-            }
-        }
-        deps.push(list);
-        is_root.push(root);
-        doc.push(c, pointer, None);
     }
+    if bad > 0 {
+        warnings.push(format!(
+            "{pointer}: {bad} file hash(es) of unknown algorithm or not hex ignored"
+        ));
+    }
+    if !wheels.is_empty() {
+        Some(vec![])
+    } else if sdist.is_some() {
+        Some(vec![BuildCode::SourceDistribution])
+    } else {
+        None
+    }
+}
 
-    // Edges, by name (and version where the lock gives one).
+/// A package's dependencies, optional dependencies (extras) and dev
+/// dependencies (groups), in that order.
+fn package_deps(t: &Table) -> Vec<Dep> {
+    let mut list = Vec::new();
+    let mut add = |v: Option<&Value>, kind: Kind| {
+        for d in v.and_then(Value::as_array).into_iter().flatten() {
+            if let Some(d) = d.as_table()
+                && let Some(n) = str_of(d, "name")
+            {
+                list.push(Dep {
+                    name: pep503(n),
+                    version: str_of(d, "version").map(str::to_string),
+                    kind,
+                });
+            }
+        }
+    };
+    add(t.get("dependencies"), Kind::Normal);
+    for (key, kind) in [
+        ("optional-dependencies", Kind::Extra),
+        ("dev-dependencies", Kind::Dev),
+    ] {
+        for v in t
+            .get(key)
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|g| g.values())
+        {
+            add(Some(v), kind);
+        }
+    }
+    list
+}
+
+/// Edges by component index, found by name (and version where the lock
+/// gives one); a package's edges to itself are dropped.
+fn adjacency(doc: &ParsedDoc, deps: &[Vec<Dep>]) -> Vec<Vec<(usize, Kind)>> {
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, c) in doc.components.iter().enumerate() {
         by_name.entry(c.name.as_str()).or_default().push(i);
@@ -205,10 +244,12 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
             }
         }
     }
-    let scopes = scopes(&adj, &is_root);
-    for (c, s) in doc.components.iter_mut().zip(scopes) {
-        c.scope = s;
-    }
+    adj
+}
+
+/// Writes the edges and roots, and names the primary component: the
+/// project at `.`, else the first root.
+fn link(doc: &mut ParsedDoc, adj: &[Vec<(usize, Kind)>], is_root: &[bool], primary: Option<usize>) {
     let refs: Vec<String> = doc
         .components
         .iter()
@@ -233,7 +274,6 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         doc.warnings
             .push("no virtual or editable project package at `.`: the lock names no root".into());
     }
-    Ok(doc)
 }
 
 /// The package's source table, and what building it runs when the source
