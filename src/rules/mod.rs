@@ -240,132 +240,22 @@ pub fn evaluate_with(
         advisories,
         lifecycle,
     };
-    let subject = inv.subject.name.as_str();
     let judged: Vec<&Component> = inv
         .components
         .iter()
         .filter(|c| c.scope != Scope::Excluded && !is_project_itself(inv, c))
         .collect();
-
-    let component_rules: Vec<_> = checks(|c| match c {
-        Check::Component(f) => Some(f),
-        _ => None,
-    })
-    .collect();
-    let (mut findings, mut unknowns) = judged
-        .par_iter()
-        .fold(
-            || (Vec::new(), Unknowns::new()),
-            |(mut found, mut unknown), c| {
-                // Where the component was read and who it is: the same for all its findings.
-                let mut about: Option<(EvidenceSource, String)> = None;
-                for &(info, rule) in &component_rules {
-                    match rule(c, &ctx) {
-                        Verdict::Pass => {}
-                        Verdict::Fire(fire) => {
-                            let (source, identity) = about
-                                .get_or_insert_with(|| {
-                                    (component_source(inv, c), c.versionless_key())
-                                })
-                                .clone();
-                            found.push(finding(info, fire, Some(c), source, identity, subject))
-                        }
-                        Verdict::NotEvaluated(reason) => {
-                            *unknown.entry((info.id, reason)).or_default() += 1
-                        }
-                    }
-                }
-                (found, unknown)
-            },
-        )
-        .reduce(
-            || (Vec::new(), Unknowns::new()),
-            |(mut fa, mut ua), (fb, ub)| {
-                fa.extend(fb);
-                for (k, n) in ub {
-                    *ua.entry(k).or_default() += n;
-                }
-                (fa, ua)
-            },
-        );
-
-    for (info, rule) in checks(|c| match c {
-        Check::Graph(f) => Some(f),
-        _ => None,
-    }) {
-        for (c, v) in rule(&ctx) {
-            let c = &inv.components[c];
-            match v {
-                Verdict::Pass => {}
-                Verdict::Fire(fire) => findings.push(finding(
-                    info,
-                    fire,
-                    Some(c),
-                    component_source(inv, c),
-                    c.versionless_key(),
-                    subject,
-                )),
-                Verdict::NotEvaluated(reason) => {
-                    *unknowns.entry((info.id, reason)).or_default() += 1
-                }
-            }
-        }
-    }
-
     // Document rules judge SBOMs; a lockfile has no document metadata to judge.
     let readable: Vec<&Document> = inv
         .documents
         .iter()
         .filter(|d| d.error.is_none() && d.format.is_some_and(|f| f.is_sbom()))
         .collect();
-    for d in &readable {
-        let root = match d.format {
-            Some(crate::model::Format::CyclonedxXml) => "/bom",
-            Some(crate::model::Format::SpdxTagValue) => "line 1",
-            _ => "",
-        };
-        for (info, rule) in checks(|c| match c {
-            Check::Document(f) => Some(f),
-            _ => None,
-        }) {
-            match rule(d, &ctx) {
-                Verdict::Pass => {}
-                Verdict::Fire(fire) => findings.push(finding(
-                    info,
-                    fire,
-                    None,
-                    EvidenceSource::sbom(&d.path, root),
-                    document_identity(d),
-                    subject,
-                )),
-                Verdict::NotEvaluated(reason) => {
-                    *unknowns.entry((info.id, reason)).or_default() += 1
-                }
-            }
-        }
-    }
-    for (info, rule) in checks(|c| match c {
-        Check::Product(f) => Some(f),
-        _ => None,
-    }) {
-        for v in rule(&ctx) {
-            match v {
-                Verdict::Pass => {}
-                Verdict::Fire(fire) => findings.push(finding(
-                    info,
-                    fire,
-                    None,
-                    EvidenceSource::inventory(),
-                    "product".to_string(),
-                    subject,
-                )),
-                Verdict::NotEvaluated(reason) => {
-                    *unknowns.entry((info.id, reason)).or_default() += 1
-                }
-            }
-        }
-    }
 
+    let mut results = judge_components(&ctx, &judged);
+    judge_graph(&ctx, &mut results);
+    judge_documents(&ctx, &readable, &mut results);
+    judge_product(&ctx, &mut results);
     // Rules this scan cannot evaluate at all: each subject is a known unknown.
     for r in RULES.iter().filter(|r| !r.implemented()) {
         let count = match r.subject() {
@@ -374,10 +264,16 @@ pub fn evaluate_with(
             catalogue::Subject::Product => usize::from(!judged.is_empty()),
         };
         if count > 0 {
-            unknowns.insert((r.id, Cow::Borrowed(r.needs.unmet_reason())), count);
+            results
+                .unknowns
+                .insert((r.id, Cow::Borrowed(r.needs.unmet_reason())), count);
         }
     }
 
+    let Results {
+        mut findings,
+        unknowns,
+    } = results;
     attach_paths(inv, &mut findings);
     sort_findings(&mut findings);
     let not_evaluated = unknowns
@@ -391,6 +287,144 @@ pub fn evaluate_with(
     Evaluation {
         findings,
         not_evaluated,
+    }
+}
+
+/// What the rules answered so far: findings, and not-evaluated counts.
+#[derive(Default)]
+struct Results {
+    findings: Vec<Finding>,
+    unknowns: Unknowns,
+}
+
+/// Who a finding is about: its component (if any), where its evidence was
+/// read, and the identity its fingerprint is taken over.
+#[derive(Clone)]
+struct About<'a> {
+    component: Option<&'a Component>,
+    source: EvidenceSource,
+    identity: String,
+}
+
+impl Results {
+    /// Records one verdict; `about` is asked only when the rule fired.
+    fn record<'a>(
+        &mut self,
+        info: &'static RuleInfo,
+        verdict: Verdict,
+        subject: &str,
+        about: impl FnOnce() -> About<'a>,
+    ) {
+        match verdict {
+            Verdict::Pass => {}
+            Verdict::Fire(fire) => {
+                let About {
+                    component,
+                    source,
+                    identity,
+                } = about();
+                self.findings
+                    .push(finding(info, fire, component, source, identity, subject));
+            }
+            Verdict::NotEvaluated(reason) => {
+                *self.unknowns.entry((info.id, reason)).or_default() += 1
+            }
+        }
+    }
+
+    fn merge(mut self, other: Results) -> Results {
+        self.findings.extend(other.findings);
+        for (k, n) in other.unknowns {
+            *self.unknowns.entry(k).or_default() += n;
+        }
+        self
+    }
+}
+
+/// Who a component's findings are about.
+fn about_component<'a>(inv: &Inventory, c: &'a Component) -> About<'a> {
+    About {
+        component: Some(c),
+        source: component_source(inv, c),
+        identity: c.versionless_key(),
+    }
+}
+
+/// The component rules over every judged component, in parallel.
+fn judge_components(ctx: &Ctx, judged: &[&Component]) -> Results {
+    let subject = ctx.inv.subject.name.as_str();
+    let rules: Vec<_> = checks(|c| match c {
+        Check::Component(f) => Some(f),
+        _ => None,
+    })
+    .collect();
+    judged
+        .par_iter()
+        .fold(Results::default, |mut results, c| {
+            // Where the component was read and who it is: the same for all its findings.
+            let mut about: Option<About> = None;
+            for &(info, rule) in &rules {
+                results.record(info, rule(c, ctx), subject, || {
+                    about
+                        .get_or_insert_with(|| about_component(ctx.inv, c))
+                        .clone()
+                });
+            }
+            results
+        })
+        .reduce(Results::default, Results::merge)
+}
+
+/// The rules that judge components with the whole graph at once.
+fn judge_graph(ctx: &Ctx, results: &mut Results) {
+    let subject = ctx.inv.subject.name.as_str();
+    for (info, rule) in checks(|c| match c {
+        Check::Graph(f) => Some(f),
+        _ => None,
+    }) {
+        for (c, verdict) in rule(ctx) {
+            let c = &ctx.inv.components[c];
+            results.record(info, verdict, subject, || about_component(ctx.inv, c));
+        }
+    }
+}
+
+/// The document rules over every readable SBOM.
+fn judge_documents(ctx: &Ctx, readable: &[&Document], results: &mut Results) {
+    let subject = ctx.inv.subject.name.as_str();
+    for d in readable {
+        let root = match d.format {
+            Some(crate::model::Format::CyclonedxXml) => "/bom",
+            Some(crate::model::Format::SpdxTagValue) => "line 1",
+            _ => "",
+        };
+        for (info, rule) in checks(|c| match c {
+            Check::Document(f) => Some(f),
+            _ => None,
+        }) {
+            results.record(info, rule(d, ctx), subject, || About {
+                component: None,
+                source: EvidenceSource::sbom(&d.path, root),
+                identity: document_identity(d),
+            });
+        }
+    }
+}
+
+/// The rules that judge the product as a whole.
+fn judge_product(ctx: &Ctx, results: &mut Results) {
+    let subject = ctx.inv.subject.name.as_str();
+    for (info, rule) in checks(|c| match c {
+        Check::Product(f) => Some(f),
+        _ => None,
+    }) {
+        for verdict in rule(ctx) {
+            results.record(info, verdict, subject, || About {
+                component: None,
+                source: EvidenceSource::inventory(),
+                identity: "product".to_string(),
+            });
+        }
     }
 }
 
