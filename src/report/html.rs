@@ -769,8 +769,8 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
             w!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
-                esc(e.key),
-                esc(e.value),
+                esc(&t.evidence_key(e.key)),
+                esc(&t.evidence_value(e.value)),
                 esc(e.source),
                 e.fetched.map(esc).unwrap_or(Cow::Borrowed("—"))
             );

@@ -247,6 +247,119 @@ struct Catalogue {
     reasons: HashMap<&'static str, &'static str>,
 }
 
+/// The evidence keys the rules write, in Simplified Chinese. Keys made of a
+/// fixed part and data (`threshold max_major_lag`, `newer build in
+/// bookworm-security`) are translated by [`Tr::evidence_key`]'s patterns;
+/// file paths and identifiers stay as written.
+#[rustfmt::skip]
+static EVIDENCE_KEYS: &[(&str, &str)] = &[
+    ("HHI", "HHI"),
+    ("SBOM VCS reference", "SBOM 中的 VCS 引用"),
+    ("SBOM versions", "SBOM 中的版本"),
+    ("advisory", "安全公告"),
+    ("archive Vcs/Homepage", "软件仓库 Vcs/Homepage"),
+    ("archive answer", "软件仓库的答复"),
+    ("authors", "作者"),
+    ("build-time code", "构建时代码"),
+    ("closed because", "闭源依据"),
+    ("community support ends", "community 仓库支持结束"),
+    ("completeness", "完整性"),
+    ("components with a known supplier", "已知供应商的组件"),
+    ("cpe", "CPE"),
+    ("date", "日期"),
+    ("declared as", "声明为"),
+    ("deprecated", "弃用说明"),
+    ("details", "详情"),
+    ("distributions", "分发包"),
+    ("drift", "偏差"),
+    ("earlier publishers", "此前的发布者"),
+    ("fan-in", "扇入"),
+    ("fan-in percent", "扇入百分比"),
+    ("fan_in_percent", "fan_in_percent"),
+    ("file", "文件"),
+    ("hash algorithms", "哈希算法"),
+    ("hashes", "哈希值"),
+    ("in development suites", "在开发套件中"),
+    ("install scripts", "安装脚本"),
+    ("installed version", "已安装版本"),
+    ("kind", "类型"),
+    ("last supported version", "最后受支持的版本"),
+    ("latest version", "最新版本"),
+    ("licence", "许可证"),
+    ("listed because", "列入原因"),
+    ("listed entry", "列表条目"),
+    ("lockfile versions", "锁文件中的版本"),
+    ("delivered product versions", "交付产品中的版本"),
+    ("lockfiles and delivered product versions", "锁文件和交付产品中的版本"),
+    ("maintainer", "维护者"),
+    ("maintainers", "维护者"),
+    ("namespace", "命名空间"),
+    ("nearest fix", "最近的修复版本"),
+    ("nested components or external BOM", "嵌套组件或外部 BOM"),
+    ("newest release", "最新发布"),
+    ("packages built for it", "为其构建的软件包"),
+    ("patched", "已修复版本"),
+    ("policy allowed_registries", "策略 allowed_registries"),
+    ("primary component", "主组件"),
+    ("published", "发布时间"),
+    ("publisher", "发布者"),
+    ("purl", "purl"),
+    ("registry answer", "注册表的答复"),
+    ("registry licence", "注册表给出的许可证"),
+    ("registry repository", "注册表给出的仓库"),
+    ("regular security support ended", "常规安全支持结束"),
+    ("release", "发行版本"),
+    ("repository", "仓库"),
+    ("requirement", "依赖要求"),
+    ("revision", "修订"),
+    ("serial number or namespace", "序列号或命名空间"),
+    ("author or tool", "作者或工具"),
+    ("timestamp", "时间戳"),
+    ("severity", "严重程度"),
+    ("sha256", "SHA-256"),
+    ("share", "占比"),
+    ("size", "大小"),
+    ("source", "来源"),
+    ("source package", "源码包"),
+    ("source reference", "源代码引用"),
+    ("supplier", "供应商"),
+    ("support ends", "支持结束"),
+    ("swid", "SWID"),
+    ("title", "标题"),
+    ("top suppliers", "主要供应商"),
+    ("dependency relationships", "依赖关系"),
+    ("dangling references", "悬空引用"),
+    ("unreachable components", "不可达组件"),
+    ("uploaders", "上传者"),
+    ("url", "URL"),
+    ("used version", "所用版本"),
+    ("version", "版本"),
+    ("version listed", "版本已列出"),
+    ("yanked", "已撤回"),
+];
+
+/// Evidence values that are words rather than data, in Simplified Chinese.
+#[rustfmt::skip]
+static EVIDENCE_VALUES: &[(&str, &str)] = &[
+    ("absent", "缺失"),
+    ("none", "无"),
+    ("missing", "缺失"),
+    ("not found", "未找到"),
+    ("yes", "是"),
+    ("no", "否"),
+    ("undeclared", "未声明"),
+    ("source only", "仅源码"),
+    ("vendored", "内置副本"),
+    ("in SBOM only", "仅在 SBOM 中"),
+    ("in lockfile only", "仅在锁文件中"),
+    ("other version", "版本不同"),
+];
+
+/// The Chinese of a key or value in `table`.
+fn lookup_pair(table: &'static [(&'static str, &'static str)], text: &str) -> Option<&'static str> {
+    table.iter().find(|(en, _)| *en == text).map(|(_, zh)| *zh)
+}
+
 fn catalogue() -> &'static Catalogue {
     static CAT: OnceLock<Catalogue> = OnceLock::new();
     CAT.get_or_init(|| Catalogue {
@@ -375,6 +488,50 @@ impl Tr {
         match (&f.localized, self.0) {
             (Some(m), Lang::ZhCn) => Cow::Owned(m.render(Lang::ZhCn)),
             _ => Cow::Borrowed(f.message.as_str()),
+        }
+    }
+
+    /// An evidence key in this language: from the table, by pattern for keys
+    /// that carry data, else as written (file paths, identifiers).
+    pub fn evidence_key(self, key: &str) -> Cow<'_, str> {
+        if self.0 == Lang::En {
+            return Cow::Borrowed(key);
+        }
+        if let Some(zh) = lookup_pair(EVIDENCE_KEYS, key) {
+            return Cow::Borrowed(zh);
+        }
+        // (English prefix, Chinese with `{}` where the rest of the key goes)
+        let patterns = [
+            ("threshold ", "阈值 {}"),
+            ("newer build in ", "{} 中的更新构建"),
+            ("newest build in ", "{} 中的最新构建"),
+            ("input ", "输入中的 {}"),
+            ("registry ", "注册表的 {}"),
+        ];
+        for (prefix, zh) in patterns {
+            if let Some(rest) = key.strip_prefix(prefix) {
+                return Cow::Owned(zh.replace("{}", rest));
+            }
+        }
+        if let Some(period) = key.strip_suffix(" ends") {
+            return Cow::Owned(format!("{period} 结束"));
+        }
+        // A signal named after the rule that gives it: `single maintainer (CON-01)`.
+        if let Some(rule) = key
+            .strip_suffix(')')
+            .and_then(|k| k.rsplit_once(" ("))
+            .and_then(|(_, id)| catalogue::find(id))
+        {
+            return Cow::Owned(format!("{}（{}）", rule.name_zh, rule.id));
+        }
+        Cow::Borrowed(key)
+    }
+
+    /// An evidence value in this language where it is a word, not data.
+    pub fn evidence_value(self, value: &str) -> Cow<'_, str> {
+        match (self.0, lookup_pair(EVIDENCE_VALUES, value)) {
+            (Lang::ZhCn, Some(zh)) => Cow::Borrowed(zh),
+            _ => Cow::Borrowed(value),
         }
     }
 

@@ -518,8 +518,8 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
             w!(
                 out,
                 "| {} | {} | {} | {} |",
-                cell(e.key),
-                cell(e.value),
+                cell(&t.evidence_key(e.key)),
+                cell(&t.evidence_value(e.value)),
                 cell(e.source),
                 e.fetched.map(cell).unwrap_or(Cow::Borrowed("—"))
             );
