@@ -4,7 +4,8 @@
 mod common;
 use common::*;
 
-use chainrisk::ingest::{Position, parse_bytes};
+use chainrisk::ingest::parse_bytes;
+use chainrisk::model::Position;
 use proptest::prelude::*;
 
 fn demo_bytes() -> Vec<u8> {

@@ -4,8 +4,8 @@
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-use super::{Advisory, AdvisoryError, AdvisorySet, osv, rustsec};
-use crate::model::{AdvisoryDatabase, Ecosystem};
+use super::{Advisory, AdvisorySet, osv, rustsec};
+use crate::model::{AdvisoryDatabase, Ecosystem, InputError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -28,22 +28,19 @@ pub fn load_all(
     dirs: &[PathBuf],
     now: jiff::Timestamp,
     max_age_days: u32,
-) -> Result<AdvisorySet, AdvisoryError> {
+) -> Result<AdvisorySet, InputError> {
     let mut databases = Vec::with_capacity(dirs.len());
     let mut advisories = Vec::new();
     let mut covered = Vec::new();
     for dir in dirs {
         let (format, files) = detect(dir)?;
         let shown = dir.display().to_string();
-        let parsed: Vec<Result<Option<Advisory>, AdvisoryError>> = files
+        let parsed: Vec<Result<Option<Advisory>, InputError>> = files
             .par_iter()
             .map(|f| {
                 let name = f.display().to_string();
-                let text = std::fs::read_to_string(f).map_err(|e| AdvisoryError {
-                    file: name.clone(),
-                    line: None,
-                    message: format!("cannot read: {e}"),
-                })?;
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| InputError::in_file(&name, None, format!("cannot read: {e}")))?;
                 match format {
                     Format::RustSec => rustsec::parse(&name, &text),
                     Format::Osv => osv::parse(&name, &text),
@@ -96,12 +93,8 @@ fn is_stale(newest: Option<&str>, now: jiff::Timestamp, max_age_days: u32) -> bo
 /// RustSec when the directory has `crates/` (or `.md` advisories), OSV when it
 /// holds `.json` files. The files are returned sorted, so errors and the
 /// database order do not depend on the file system.
-fn detect(dir: &Path) -> Result<(Format, Vec<PathBuf>), AdvisoryError> {
-    let err = |message: String| AdvisoryError {
-        file: dir.display().to_string(),
-        line: None,
-        message,
-    };
+fn detect(dir: &Path) -> Result<(Format, Vec<PathBuf>), InputError> {
+    let err = |message: String| InputError::in_file(dir.display().to_string(), None, message);
     if !dir.is_dir() {
         return Err(err(
             "not a directory: expected a RustSec or OSV advisory database directory".into(),

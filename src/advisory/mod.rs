@@ -10,7 +10,6 @@ pub mod rustsec;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 
 use crate::model::Version;
 use crate::model::{AdvisoryDatabase, Component, Ecosystem, Severity};
@@ -369,26 +368,6 @@ impl AdvisorySet {
         self.for_package(&c.ecosystem, &name)
     }
 }
-
-/// An advisory file that could not be read: which file, where, what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AdvisoryError {
-    pub file: String,
-    /// 1-based line, when the error has a position.
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for AdvisoryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for AdvisoryError {}
 
 /// Parses a version for comparisons, re-exported for rules and tests.
 pub fn parse_version(ecosystem: &Ecosystem, text: &str) -> Option<Version> {

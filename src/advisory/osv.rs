@@ -5,9 +5,9 @@
 use serde::Deserialize;
 use std::cmp::Ordering;
 
-use super::{Advisory, AdvisoryError, AdvisorySeverity, Affected, AffectedPackage, Kind, Match};
-use crate::model::Ecosystem;
+use super::{Advisory, AdvisorySeverity, Affected, AffectedPackage, Kind, Match};
 use crate::model::Version;
+use crate::model::{Ecosystem, InputError, Position};
 
 #[derive(Deserialize)]
 struct Record {
@@ -266,11 +266,9 @@ fn stated_severity(v: &Option<serde_json::Value>) -> Option<String> {
 }
 
 /// Reads one OSV file; `Ok(None)` for a withdrawn advisory.
-pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> {
-    let err = |line: Option<usize>, message: String| AdvisoryError {
-        file: file.to_string(),
-        line,
-        message,
+pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, InputError> {
+    let err = |line: Option<usize>, message: String| {
+        InputError::in_file(file, line.map(Position::line), message)
     };
     let de = &mut serde_json::Deserializer::from_str(text);
     let record: Record = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -506,10 +504,10 @@ mod tests {
     fn errors_name_file_line_and_what_was_expected() {
         let text = "{\n  \"id\": \"GHSA-x\",\n  \"affected\": [\n    {\"package\": {\"ecosystem\": \"npm\"}}\n  ]\n}\n";
         let e = parse("bad.json", text).unwrap_err();
-        assert_eq!(e.line, Some(4), "{e}");
+        assert_eq!(e.line(), Some(4), "{e}");
         assert!(e.message.contains("name"), "{e}");
         let e = parse("bad.json", "{\n \"id\": \"x\",\n \"affected\": [,]\n}").unwrap_err();
-        assert_eq!(e.line, Some(3), "{e}");
+        assert_eq!(e.line(), Some(3), "{e}");
         let e = parse(
             "bad.json",
             r#"{"id": "x", "affected": [{"package": {"ecosystem": "npm", "name": "a"}, "ranges": [{"type": "DATE", "events": []}]}]}"#,

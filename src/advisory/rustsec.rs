@@ -4,8 +4,8 @@
 
 use serde::Deserialize;
 
-use super::{Advisory, AdvisoryError, AdvisorySeverity, Affected, AffectedPackage, Kind};
-use crate::model::Ecosystem;
+use super::{Advisory, AdvisorySeverity, Affected, AffectedPackage, Kind};
+use crate::model::{Ecosystem, InputError, Position};
 
 #[derive(Deserialize)]
 struct FrontMatter {
@@ -42,11 +42,9 @@ struct VersionsTable {
 }
 
 /// Reads one advisory file; `Ok(None)` for a withdrawn advisory.
-pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> {
-    let err = |line: Option<usize>, message: String| AdvisoryError {
-        file: file.to_string(),
-        line,
-        message,
+pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, InputError> {
+    let err = |line: Option<usize>, message: String| {
+        InputError::in_file(file, line.map(Position::line), message)
     };
     // The fence: the first non-blank line opens it, the next ``` line closes it.
     let mut lines = text
@@ -123,7 +121,7 @@ pub fn parse(file: &str, text: &str) -> Result<Option<Advisory>, AdvisoryError> 
         ));
     }
     let requirements =
-        |list: &[String], key: &str| -> Result<Vec<semver::VersionReq>, AdvisoryError> {
+        |list: &[String], key: &str| -> Result<Vec<semver::VersionReq>, InputError> {
             list.iter()
                 .map(|r| {
                     semver::VersionReq::parse(r).map_err(|e| {
@@ -259,7 +257,7 @@ The `failure` crate is officially end-of-life.
             "informational = \"unmaint",
         );
         let e = parse("crates/failure/RUSTSEC-2020-0036.md", &text).unwrap_err();
-        assert_eq!(e.line, Some(6), "{e}");
+        assert_eq!(e.line(), Some(6), "{e}");
         assert!(
             e.to_string()
                 .starts_with("crates/failure/RUSTSEC-2020-0036.md:6: "),
@@ -268,11 +266,11 @@ The `failure` crate is officially end-of-life.
 
         let text = UNMAINTAINED.replace("patched = []", "patched = [\">= one\"]");
         let e = parse("x.md", &text).unwrap_err();
-        assert_eq!(e.line, Some(10), "{e}");
+        assert_eq!(e.line(), Some(10), "{e}");
         assert!(e.message.contains("not a semver requirement"), "{e}");
 
         let e = parse("x.md", "# no front matter\n").unwrap_err();
-        assert_eq!(e.line, Some(1));
+        assert_eq!(e.line(), Some(1));
         let e = parse("x.md", "```toml\n[advisory]\n").unwrap_err();
         assert!(e.message.contains("never closed"), "{e}");
         let text = UNMAINTAINED.replace("package = \"failure\"\n", "");

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::error::{IngestError, Position};
 use crate::model::Format;
+use crate::model::{InputError, Position};
 
 /// How much of the file the sniffer looks at for format markers before it
 /// falls back to reading the whole JSON document's top-level keys.
@@ -13,7 +13,7 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// The format of one input, from its content and, for package managers'
 /// files whose names are fixed by the tool (`Cargo.lock`, `go.mod`…), its
 /// name. SBOM markers in the content come first: a file is what it says it is.
-pub fn detect_input(path: &Path, bytes: &[u8]) -> Result<Format, IngestError> {
+pub fn detect_input(path: &Path, bytes: &[u8]) -> Result<Format, InputError> {
     let text = skip_bom(bytes);
     let start = text
         .iter()
@@ -209,15 +209,15 @@ fn is_location(line: &str) -> bool {
 pub const FORMATS_READ: &str = "chainrisk reads CycloneDX (JSON, XML), SPDX (JSON, tag-value, 3.0 JSON-LD), Cargo.toml, Cargo.lock, package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, requirements files (requirements*.txt, *.in), poetry.lock, uv.lock, Pipfile.lock, go.mod and go.sum";
 
 /// The format of an SBOM, from its content alone.
-pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
+pub fn detect(bytes: &[u8]) -> Result<Format, InputError> {
     if bytes.is_empty() {
-        return Err(IngestError::new(
+        return Err(InputError::new(
             "empty file: expected an SBOM, a lockfile or a manifest",
         ));
     }
     let text = skip_bom(bytes);
     if let Some(pos) = binary_at(text) {
-        return Err(IngestError::at(
+        return Err(InputError::at(
             "binary data: expected an SBOM, a lockfile or a manifest (all are text)",
             Position::at_offset(bytes, pos + (bytes.len() - text.len())),
         ));
@@ -226,7 +226,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .ok_or_else(|| {
-            IngestError::new(
+            InputError::new(
                 "file holds only whitespace: expected an SBOM, a lockfile or a manifest",
             )
         })?;
@@ -234,7 +234,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     let head = &body[..body.len().min(SNIFF_BYTES)];
     match body[0] {
         b'{' => detect_json(text, body, head),
-        b'[' => Err(IngestError::at(
+        b'[' => Err(InputError::at(
             format!(
                 "unrecognised format: a JSON array, while every JSON format read is an object; {FORMATS_READ}"
             ),
@@ -271,7 +271,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, IngestError> {
+fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, InputError> {
     if let Some(f) = sniff_json_markers(head) {
         return Ok(f);
     }
@@ -308,7 +308,7 @@ fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, IngestEr
             }
         }
         Err(e) if !e.is_data() => {
-            let mut err = IngestError::from_json(&e, None);
+            let mut err = InputError::from_json(&e, None);
             // serde_json counts from `body`; shift past the skipped leading whitespace.
             let skipped = &full[..full.len() - body.len()];
             if let Some(pos) = err.position.as_mut() {
@@ -324,7 +324,7 @@ fn detect_json(full: &[u8], body: &[u8], head: &[u8]) -> Result<Format, IngestEr
         }
         Err(_) => {}
     }
-    Err(IngestError::new(format!(
+    Err(InputError::new(format!(
         "unrecognised format: a JSON object with none of CycloneDX's `bomFormat`, SPDX 2's `spdxVersion`, SPDX 3's JSON-LD `@context` or npm's `lockfileVersion` (package.json and Pipfile.lock are known by their names); {FORMATS_READ}"
     )))
 }
@@ -347,21 +347,21 @@ fn sniff_json_markers(head: &[u8]) -> Option<Format> {
     None
 }
 
-fn detect_xml(head: &[u8]) -> Result<Format, IngestError> {
+fn detect_xml(head: &[u8]) -> Result<Format, InputError> {
     if contains(head, b"cyclonedx.org/schema/bom") {
         return Ok(Format::CyclonedxXml);
     }
     if contains(head, b"spdx.org/rdf/terms") {
-        return Err(IngestError::new(
+        return Err(InputError::new(
             "SPDX RDF/XML is not supported: convert it to SPDX JSON or tag-value (for example with the SPDX tools)",
         ));
     }
-    Err(IngestError::new(format!(
+    Err(InputError::new(format!(
         "unrecognised format: an XML document without the CycloneDX namespace (http://cyclonedx.org/schema/bom/1.x); {FORMATS_READ}"
     )))
 }
 
-fn detect_text(body: &[u8]) -> Result<Format, IngestError> {
+fn detect_text(body: &[u8]) -> Result<Format, InputError> {
     // SPDX tag-value: `SPDXVersion:` on one of the first lines, before any package.
     let head = &body[..body.len().min(SNIFF_BYTES)];
     let text = String::from_utf8_lossy(head);
@@ -374,7 +374,7 @@ fn detect_text(body: &[u8]) -> Result<Format, IngestError> {
             return Ok(Format::SpdxTagValue);
         }
     }
-    Err(IngestError::new(format!(
+    Err(InputError::new(format!(
         "unrecognised format: {FORMATS_READ}"
     )))
 }

@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::error::Position;
+use crate::model::Position;
 
 /// Duplicates named one by one; the rest are counted.
 const MAX_NAMED: usize = 10;

@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::marker::PhantomData;
 
 use super::duplicate_keys::{self, Combining};
-use super::error::{IngestError, Position};
+use crate::model::{InputError, Position};
 
 /// Turns serde_path_to_error's path (`components[3].hashes`) into a JSON pointer.
 pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
@@ -35,12 +35,12 @@ pub enum Typed<T> {
     Ok { value: T, trailing: Option<String> },
     /// The document is valid JSON but some value has the wrong shape: the
     /// caller should retry tolerantly. Carries the first error for its warning.
-    Mismatch(IngestError),
+    Mismatch(InputError),
 }
 
 /// Parses `bytes` into `T`. Syntax errors (including truncation and nesting
 /// deeper than serde_json's limit of 128) fail with their position.
-pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, IngestError> {
+pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, InputError> {
     parse_seeded(bytes, PhantomData::<T>::default)
 }
 
@@ -48,10 +48,7 @@ pub fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<Typed<T>, Ingest
 /// are read instead of holding the whole typed document. The fast path is
 /// plain serde_json; only a failed parse is run again, with a fresh seed and
 /// path tracking, to name the JSON pointer of the offending value.
-pub fn parse_seeded<S, V>(
-    bytes: &[u8],
-    mut seed: impl FnMut() -> S,
-) -> Result<Typed<V>, IngestError>
+pub fn parse_seeded<S, V>(bytes: &[u8], mut seed: impl FnMut() -> S) -> Result<Typed<V>, InputError>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
 {
@@ -75,7 +72,7 @@ where
         }),
         Err(inner) => {
             let pointer = pointer_of(&track.path());
-            let err = IngestError::from_json(&inner, Some(pointer));
+            let err = InputError::from_json(&inner, Some(pointer));
             if inner.is_data() {
                 Ok(Typed::Mismatch(err))
             } else {
@@ -89,7 +86,7 @@ where
 /// pass. A key written twice in one object is combined rather than dropped
 /// (see [`duplicate_keys`]), with a warning naming where both were written;
 /// text after the value is warned about like [`parse_typed`].
-pub fn parse_value(bytes: &[u8]) -> Result<(serde_json::Value, Vec<String>), IngestError> {
+pub fn parse_value(bytes: &[u8]) -> Result<(serde_json::Value, Vec<String>), InputError> {
     let combined = Cell::new(0);
     let (value, trailing) = match parse_seeded(bytes, || Combining {
         combined: &combined,
@@ -121,11 +118,11 @@ pub fn take_list(
     obj: &mut serde_json::Map<String, serde_json::Value>,
     key: &str,
     what: &str,
-) -> Result<Vec<serde_json::Value>, IngestError> {
+) -> Result<Vec<serde_json::Value>, InputError> {
     match obj.remove(key) {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
         Some(serde_json::Value::Array(v)) => Ok(v),
-        Some(other) => Err(IngestError::at(
+        Some(other) => Err(InputError::at(
             format!(
                 "expected `{key}` to be an array of {what}, found {}",
                 kind_of(&other)
@@ -150,10 +147,10 @@ pub fn kind_of(v: &serde_json::Value) -> &'static str {
 pub fn root_object(
     v: serde_json::Value,
     what: &str,
-) -> Result<serde_json::Map<String, serde_json::Value>, IngestError> {
+) -> Result<serde_json::Map<String, serde_json::Value>, InputError> {
     match v {
         serde_json::Value::Object(m) => Ok(m),
-        other => Err(IngestError::at(
+        other => Err(InputError::at(
             format!("expected {what} (a JSON object), found {}", kind_of(&other)),
             Position::pointer(""),
         )),

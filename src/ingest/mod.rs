@@ -13,7 +13,6 @@ mod detect;
 pub mod distro;
 mod duplicate_keys;
 mod empty_components;
-mod error;
 pub mod field_limits;
 mod include;
 mod json;
@@ -31,10 +30,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-use crate::model::{Component, Document, DocumentMeta, Format, Inventory};
+use crate::model::{Component, Document, DocumentMeta, Format, InputError, Inventory};
 
 pub use detect::{detect, detect_input};
-pub use error::{IngestError, Position};
 
 /// Warnings kept per input: beyond these, a count (a million broken
 /// components must not make a million report lines).
@@ -98,10 +96,10 @@ impl ParsedDoc {
 /// Runs one reader on `bytes` as if read from `path`, with default options.
 #[cfg(test)]
 pub(crate) fn read_as(
-    reader: fn(&Input) -> Result<ParsedDoc, IngestError>,
+    reader: fn(&Input) -> Result<ParsedDoc, InputError>,
     path: &Path,
     bytes: &[u8],
-) -> Result<ParsedDoc, IngestError> {
+) -> Result<ParsedDoc, InputError> {
     reader(&Input {
         path,
         bytes,
@@ -134,7 +132,7 @@ pub struct Input<'a> {
 
 /// Parses one input's bytes with no file name to go by: SBOMs, and lockfiles
 /// recognisable by their content.
-pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
     parse_input(&Input {
         path: Path::new(""),
         bytes,
@@ -143,7 +141,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
 }
 
 /// Parses one input: detects the format and runs its reader.
-pub fn parse_input(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_input(input: &Input) -> Result<ParsedDoc, InputError> {
     // UTF-16 (Windows tools) is read as the UTF-8 it encodes, with a warning.
     let decoded = crate::model::text::decode_utf16(input.bytes);
     let raw = match &decoded {
@@ -179,7 +177,7 @@ pub fn parse_input(input: &Input) -> Result<ParsedDoc, IngestError> {
 /// Runs the reader of `format` on one input, with no format detection (the
 /// fuzz targets reach each reader this way). The input's bytes are the
 /// document itself: a byte-order mark is not skipped.
-pub fn parse_as(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_as(format: Format, input: &Input) -> Result<ParsedDoc, InputError> {
     let bytes = input.bytes;
     let mut doc = match format {
         Format::CyclonedxJson => cyclonedx::parse_json(bytes)?,

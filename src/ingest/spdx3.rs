@@ -13,8 +13,9 @@ use super::lenient::{non_empty, one_or_many, opt_string};
 use super::spdx::convert::{is_none_or_noassertion, package_component};
 use super::spdx::graph::{Graph, Node, PackageIds};
 use super::spdx::model::{Checksum, ExternalRef as Ref2, Package, Text};
-use super::{IngestError, ParsedDoc, Position, source};
+use super::{ParsedDoc, source};
 use crate::model::{Component, Format, License, LicenseKind, RefKind, Scope};
+use crate::model::{InputError, Position};
 
 /// Spec versions this reader is written against.
 const SUPPORTED: &str = "3.0";
@@ -194,7 +195,7 @@ const AGENTS: [&str; 5] = ["Agent", "Person", "Organization", "SoftwareAgent", "
 const RELATIONSHIPS: [&str; 2] = ["Relationship", "LifecycleScopedRelationship"];
 const BOMS: [&str; 3] = ["software_Sbom", "Bom", "Bundle"];
 
-pub fn parse(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+pub fn parse(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::Spdx3JsonLd);
     let (context, elements) = match parse_typed::<Root>(bytes)? {
         Typed::Ok { value, trailing } => {
@@ -219,12 +220,12 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
 fn tolerant(
     bytes: &[u8],
     doc: &mut ParsedDoc,
-) -> Result<(Option<Value>, Vec<Element>), IngestError> {
+) -> Result<(Option<Value>, Vec<Element>), InputError> {
     let (value, warnings) = parse_value(bytes)?;
     doc.warnings.extend(warnings);
     let mut obj = root_object(value, "an SPDX 3 JSON-LD document")?;
     if !obj.contains_key("@graph") {
-        return Err(IngestError::at(
+        return Err(InputError::at(
             "expected `@graph`, the list of SPDX 3 elements",
             Position::pointer("/@graph"),
         ));

@@ -9,6 +9,7 @@ pub mod document_read;
 pub mod encode;
 mod finding;
 mod graph;
+mod input_error;
 mod installed;
 mod inventory;
 mod license;
@@ -30,6 +31,7 @@ pub use distro::{ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroReleas
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;
+pub use input_error::{InputError, Position};
 pub use installed::{
     DeclaredFile, ExecutableCensus, FileDiff, FileVerification, UnaccountedBinary,
 };

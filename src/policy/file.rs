@@ -8,8 +8,9 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::exceptions::{Exception, PackagePattern, VersionRange};
-use super::{Policy, PolicyError, RuleScope, RuleSettings};
+use super::{Policy, RuleScope, RuleSettings};
 use crate::model::Severity;
+use crate::model::{InputError, Position};
 use crate::rules::config::{Listed, Lists};
 use crate::rules::{Thresholds, catalogue};
 
@@ -109,15 +110,6 @@ fn describe(v: &toml::Value) -> String {
     }
 }
 
-/// 1-based line and column of a byte offset.
-pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 /// Lines of many spans at once: the offsets where lines start, searched by
 /// bisection (one scan of the text however many exceptions there are).
 struct LineIndex(Vec<usize>);
@@ -136,12 +128,15 @@ impl LineIndex {
     }
 }
 
-pub(super) fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
+pub(super) fn parse(text: &str, file: &str) -> Result<Policy, InputError> {
     let src = Source { text, file };
-    let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError {
-        file: file.to_string(),
-        position: e.span().map(|s| line_col(text, s.start)),
-        message: explain_serde(e.message()),
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+        InputError::in_file(
+            file,
+            e.span()
+                .map(|s| Position::at_offset(text.as_bytes(), s.start)),
+            explain_serde(e.message()),
+        )
     })?;
 
     let mut thresholds = raw.thresholds;
@@ -175,12 +170,12 @@ struct Source<'a> {
 
 impl Source<'_> {
     /// An error at the start of `span`.
-    fn at(&self, span: Range<usize>, message: String) -> PolicyError {
-        PolicyError {
-            file: self.file.to_string(),
-            position: Some(line_col(self.text, span.start)),
+    fn at(&self, span: Range<usize>, message: String) -> InputError {
+        InputError::in_file(
+            self.file,
+            Some(Position::at_offset(self.text.as_bytes(), span.start)),
             message,
-        }
+        )
     }
 }
 
@@ -189,7 +184,7 @@ impl Source<'_> {
 fn read_rules(
     src: &Source,
     raw: BTreeMap<Spanned<String>, RawRule>,
-) -> Result<BTreeMap<String, RuleSettings>, PolicyError> {
+) -> Result<BTreeMap<String, RuleSettings>, InputError> {
     let mut rules = BTreeMap::new();
     for (id, r) in raw {
         let Some(info) = catalogue::find(id.get_ref()) else {
@@ -223,7 +218,7 @@ fn read_rules(
 
 /// `[[listed]]` entries, trimmed; each must name a supplier, namespace or
 /// region.
-fn read_listed(src: &Source, raw: Vec<Spanned<RawListed>>) -> Result<Vec<Listed>, PolicyError> {
+fn read_listed(src: &Source, raw: Vec<Spanned<RawListed>>) -> Result<Vec<Listed>, InputError> {
     let mut listed = Vec::new();
     for entry in raw {
         let span = entry.span();
@@ -251,7 +246,7 @@ fn read_listed(src: &Source, raw: Vec<Spanned<RawListed>>) -> Result<Vec<Listed>
 fn read_registries(
     src: &Source,
     raw: BTreeMap<String, Spanned<String>>,
-) -> Result<BTreeMap<String, String>, PolicyError> {
+) -> Result<BTreeMap<String, String>, InputError> {
     let mut registries = BTreeMap::new();
     for (ecosystem, url) in raw {
         if url::Url::parse(url.get_ref()).is_err() {
@@ -272,7 +267,7 @@ fn read_registries(
 fn read_exceptions(
     src: &Source,
     raw: Vec<Spanned<RawException>>,
-) -> Result<Vec<Exception>, PolicyError> {
+) -> Result<Vec<Exception>, InputError> {
     let lines = LineIndex::new(src.text);
     let mut exceptions = Vec::new();
     for (index, entry) in raw.into_iter().enumerate() {
@@ -291,7 +286,7 @@ fn read_exception(
     index: usize,
     location: String,
     e: RawException,
-) -> Result<Exception, PolicyError> {
+) -> Result<Exception, InputError> {
     let rule = if e.rule.get_ref() == "*" {
         "*".to_string()
     } else {
@@ -348,7 +343,7 @@ fn read_exception(
 }
 
 /// `[cache] location`, trimmed; an empty one is an error.
-fn read_cache(src: &Source, raw: Option<RawCache>) -> Result<Option<String>, PolicyError> {
+fn read_cache(src: &Source, raw: Option<RawCache>) -> Result<Option<String>, InputError> {
     match raw.and_then(|c| c.location) {
         Some(l) if l.get_ref().trim().is_empty() => Err(src.at(
             l.span(),
@@ -395,7 +390,7 @@ fn key_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
 mod tests {
     use super::*;
 
-    fn err(text: &str) -> PolicyError {
+    fn err(text: &str) -> InputError {
         parse(text, "p.toml").expect_err("the policy is rejected")
     }
 
@@ -495,7 +490,7 @@ expires = "2099-01-01"
     #[test]
     fn unknown_key_is_named_with_its_line_and_the_valid_keys() {
         let e = err("[thresholds]\nmax_supplier_share = 0.3\nmax_suplier_share = 0.4\n");
-        assert_eq!(e.position.map(|p| p.0), Some(3), "{e}");
+        assert_eq!(e.line(), Some(3), "{e}");
         assert!(e.message.contains("max_suplier_share"), "{e}");
         assert!(e.message.contains("max_release_age_months"), "{e}");
         let e = err("colour = true\n");
@@ -506,34 +501,34 @@ expires = "2099-01-01"
         let e = err(
             "[[exception]]\nrule = \"*\"\npackage = \"*\"\nreason = \"x\"\nexpiry = 2027-01-01\n",
         );
-        assert_eq!(e.position.map(|p| p.0), Some(5), "{e}");
+        assert_eq!(e.line(), Some(5), "{e}");
         assert!(e.message.contains("expires"), "{e}");
     }
 
     #[test]
     fn wrong_types_and_values_say_what_was_expected() {
         let e = err("[thresholds]\nmax_major_lag = \"two\"\n");
-        assert_eq!(e.position, Some((2, 17)), "{e}");
+        assert_eq!(e.position, Some(Position::line_col(2, 17)), "{e}");
         assert!(e.message.contains("whole number"), "{e}");
         let e = err("[rules.UNM-05]\nseverity = \"urgent\"\n");
-        assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+        assert_eq!(e.line(), Some(2), "{e}");
         assert!(e.message.contains("critical"), "{e}");
         let e = err("[rules.UNM-05]\nscope = \"some\"\n");
         assert!(e.message.contains("transitive"), "{e}");
         let e = err("[rules.XYZ-01]\nenabled = false\n");
-        assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
+        assert_eq!(e.line(), Some(1), "{e}");
         assert!(
             e.message.contains("XYZ-01") && e.message.contains("UNM-01"),
             "{e}"
         );
         let e = err("[rules.UNM-05]\nenabled = false\n[rules.unm-05]\nenabled = true\n");
-        assert_eq!(e.position.map(|p| p.0), Some(3), "{e}");
+        assert_eq!(e.line(), Some(3), "{e}");
         assert!(e.message.contains("repeats"), "{e}");
         let e = err("[thresholds]\nmax_supplier_share = 30\n");
-        assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+        assert_eq!(e.line(), Some(2), "{e}");
         assert!(e.message.contains("at most 1"), "{e}");
         let e = err("[registries]\nnpm = \"not a url\"\n");
-        assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+        assert_eq!(e.line(), Some(2), "{e}");
         let e = err("[[listed]]\nreason = \"x\"\n");
         assert!(e.message.contains("supplier, namespace, region"), "{e}");
     }
@@ -542,7 +537,7 @@ expires = "2099-01-01"
     fn bad_exceptions_are_rejected_where_they_are() {
         let base = "[[exception]]\nrule = \"DEL-01\"\npackage = \"pkg:npm/a\"\n";
         let e = err(&format!("{base}reason = \"x\"\nexpires = \"2027-02-30\"\n"));
-        assert_eq!(e.position.map(|p| p.0), Some(5), "{e}");
+        assert_eq!(e.line(), Some(5), "{e}");
         assert!(e.message.contains("YYYY-MM-DD"), "{e}");
         let e = err(&format!("{base}reason = \"x\"\nexpires = \"31/12/2027\"\n"));
         assert!(e.message.contains("not a date"), "{e}");
@@ -551,17 +546,17 @@ expires = "2099-01-01"
         ));
         assert!(e.message.contains("expected a date"), "{e}");
         let e = err(&format!("{base}reason = \"  \"\n"));
-        assert_eq!(e.position.map(|p| p.0), Some(4), "{e}");
+        assert_eq!(e.line(), Some(4), "{e}");
         assert!(e.message.contains("reason is empty"), "{e}");
         let e = err(base);
         assert!(e.message.contains("reason"), "{e}");
         let e = err(&format!("{base}reason = \"x\"\nversions = \"~~1\"\n"));
-        assert_eq!(e.position.map(|p| p.0), Some(5), "{e}");
+        assert_eq!(e.line(), Some(5), "{e}");
         assert!(e.message.contains("semver"), "{e}");
         let e = err("[[exception]]\nrule = \"DEL-99\"\npackage = \"*\"\nreason = \"x\"\n");
-        assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+        assert_eq!(e.line(), Some(2), "{e}");
         let e = err("[[exception]]\nrule = \"*\"\npackage = \"left-pad\"\nreason = \"x\"\n");
-        assert_eq!(e.position, Some((3, 11)), "{e}");
+        assert_eq!(e.position, Some(Position::line_col(3, 11)), "{e}");
         let e =
             err("[[exception]]\nrule = \"*\"\npackage = \"*\"\nversions = \"1\"\nreason = \"x\"\n");
         assert!(e.message.contains("one ecosystem"), "{e}");
@@ -570,7 +565,7 @@ expires = "2099-01-01"
     #[test]
     fn syntax_errors_have_positions() {
         let e = err("[thresholds\n");
-        assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
+        assert_eq!(e.line(), Some(1), "{e}");
         assert!(e.to_string().starts_with("p.toml:1:"), "{e}");
     }
 }

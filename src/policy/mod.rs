@@ -12,10 +12,9 @@ mod init;
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
-use crate::model::Severity;
+use crate::model::{InputError, Position, Severity};
 use crate::rules::Thresholds;
 pub use apply::{apply, gating, gating_worst};
 pub use baseline::Baseline;
@@ -111,46 +110,23 @@ impl LoadedPolicy {
     }
 }
 
-/// A policy that cannot be used: where and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyError {
-    pub file: String,
-    /// 1-based line and column, when the error has a position.
-    pub position: Option<(usize, usize)>,
-    pub message: String,
-}
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for PolicyError {}
-
 /// Parses policy text; `file` names it in errors and exception locations.
-pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
+pub fn parse(text: &str, file: &str) -> Result<Policy, InputError> {
     file::parse(text, file)
 }
 
 /// Reads and parses a policy file.
-pub fn load(path: &Path) -> Result<LoadedPolicy, PolicyError> {
+pub fn load(path: &Path) -> Result<LoadedPolicy, InputError> {
     let shown = path.display().to_string();
-    let bytes = crate::model::document_read::read_document(path).map_err(|e| PolicyError {
-        file: shown.clone(),
-        position: None,
-        message: format!("cannot read the policy file: {e}"),
+    let bytes = crate::model::document_read::read_document(path).map_err(|e| {
+        InputError::in_file(&shown, None, format!("cannot read the policy file: {e}"))
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let (line, col) = file::line_col(&String::from_utf8_lossy(&bytes), e.valid_up_to());
-        PolicyError {
-            file: shown.clone(),
-            position: Some((line, col)),
-            message: "the policy file is not UTF-8 text".to_string(),
-        }
+        InputError::in_file(
+            &shown,
+            Some(Position::at_offset(&bytes, e.valid_up_to())),
+            "the policy file is not UTF-8 text",
+        )
     })?;
     Ok(LoadedPolicy {
         policy: parse(text, &shown)?,
@@ -161,7 +137,7 @@ pub fn load(path: &Path) -> Result<LoadedPolicy, PolicyError> {
 
 /// The policy in force: `explicit` when given, else `chainrisk.toml` in the
 /// current directory when it exists, else the built-in defaults.
-pub fn discover(explicit: Option<&Path>) -> Result<LoadedPolicy, PolicyError> {
+pub fn discover(explicit: Option<&Path>) -> Result<LoadedPolicy, InputError> {
     match explicit {
         Some(p) => load(p),
         None if Path::new(FILE_NAME).is_file() => load(Path::new(FILE_NAME)),

@@ -6,12 +6,13 @@ use std::fmt;
 
 use super::convert::{PointerStyle, bom_to_doc, push_top_level};
 use super::model::{Bom, Component, Composition, Dependency, Metadata};
+use crate::ingest::ParsedDoc;
 use crate::ingest::json::{Typed, entry, parse_seeded, parse_value, root_object, take_list};
 use crate::ingest::lenient::{one_or_many, opt_string};
-use crate::ingest::{IngestError, ParsedDoc};
 use crate::model::Format;
+use crate::model::InputError;
 
-pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
     // Streamed components are already in `doc`; `bom.components` holds only
     // those of the tolerant pass, which `bom_to_doc` adds.
     let (bom, mut doc) =
@@ -214,7 +215,7 @@ fn tolerant_component(
 
 /// The slow path: reads each component, dependency and the metadata on its
 /// own, so one malformed entry costs only that entry.
-fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, IngestError> {
+fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, InputError> {
     let (value, warnings) = parse_value(bytes)?;
     doc.warnings.extend(warnings);
     let mut obj = root_object(value, "a CycloneDX BOM")?;
@@ -223,7 +224,7 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, IngestError> {
     let metadata = obj.remove("metadata");
     // What remains (format, version, serial, compositions) is small and read typed.
     let mut bom: Bom = entry(serde_json::Value::Object(obj), "")
-        .map_err(|w| IngestError::new(format!("document header unreadable {w}")))?;
+        .map_err(|w| InputError::new(format!("document header unreadable {w}")))?;
     if let Some(m) = metadata {
         match entry::<Metadata>(m, "/metadata") {
             Ok(m) => bom.metadata = Some(m),

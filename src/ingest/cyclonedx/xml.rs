@@ -21,8 +21,9 @@ use super::model::{
     Bom, Component, Composition, Dependency, ExternalReference, HashEntry, LicenseBody,
     LicenseChoice, Metadata, Party, Property, Swid, Tool, Tools,
 };
-use crate::ingest::{IngestError, ParsedDoc, Position};
+use crate::ingest::ParsedDoc;
 use crate::model::Format;
+use crate::model::{InputError, Position};
 
 /// Deepest element nesting accepted; real BOMs stay far below (nested
 /// components add two levels each).
@@ -33,7 +34,7 @@ const CDX_NAMESPACE: &str = "http://cyclonedx.org/schema/bom/";
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-pub fn parse_xml(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+pub fn parse_xml(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::CyclonedxXml);
     let tree = read_tree(bytes, &mut doc.warnings)?;
     match tree.spec_version {
@@ -184,9 +185,9 @@ fn resolve<'b>(bindings: &'b [Binding<'_>], prefix: &str) -> Option<&'b str> {
         .filter(|ns| !ns.is_empty())
 }
 
-fn read_tree<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Tree<'a>, IngestError> {
+fn read_tree<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Tree<'a>, InputError> {
     let input = std::str::from_utf8(bytes).map_err(|e| {
-        IngestError::at(
+        InputError::at(
             format!(
                 "invalid UTF-8 (byte 0x{:02x}): CycloneDX XML is read as UTF-8 and other \
                  encodings are not supported",
@@ -230,7 +231,7 @@ fn read_tree<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Tree<'a>
                 break;
             }
             Err(e) => {
-                return Err(IngestError::at(
+                return Err(InputError::at(
                     xml_error_message(&e, &tree.stack, &tree.offsets),
                     tree.offsets.at_reader(reader.error_position()),
                 ));
@@ -259,9 +260,7 @@ fn read_tree<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Tree<'a>
         tree.event(event, start)?;
     }
     let Some(root) = tree.root else {
-        return Err(IngestError::new(
-            "expected a CycloneDX `<bom>` root element",
-        ));
+        return Err(InputError::new("expected a CycloneDX `<bom>` root element"));
     };
     Ok(Tree {
         root,
@@ -284,10 +283,10 @@ struct TreeBuilder<'a> {
 
 impl<'a> TreeBuilder<'a> {
     /// Takes one event before the root has closed; `start` is its offset.
-    fn event(&mut self, event: Event<'a>, start: usize) -> Result<(), IngestError> {
+    fn event(&mut self, event: Event<'a>, start: usize) -> Result<(), InputError> {
         match event {
             Event::Start(e) | Event::Empty(e) if self.stack.len() >= MAX_DEPTH => {
-                return Err(IngestError::at(
+                return Err(InputError::at(
                     format!(
                         "XML nesting deeper than {MAX_DEPTH} elements (at `<{}>`)",
                         e.name().into_inner()
@@ -303,7 +302,7 @@ impl<'a> TreeBuilder<'a> {
                 // quick-xml has checked the name against the open tag.
                 pop_bindings(&mut self.bindings, self.stack.len());
                 let Some(open) = self.stack.pop() else {
-                    return Err(IngestError::at(
+                    return Err(InputError::at(
                         "malformed XML: a closing tag matches no open element",
                         self.offsets.at(start),
                     ));
@@ -320,7 +319,7 @@ impl<'a> TreeBuilder<'a> {
             }
             Event::GeneralRef(r) => {
                 let text =
-                    entity_text(&r).map_err(|msg| IngestError::at(msg, self.offsets.at(start)))?;
+                    entity_text(&r).map_err(|msg| InputError::at(msg, self.offsets.at(start)))?;
                 append_text(&mut self.stack, text, &self.offsets, start)?;
             }
             Event::Eof => return Err(self.unexpected_eof()),
@@ -331,12 +330,7 @@ impl<'a> TreeBuilder<'a> {
 
     /// Opens an element (and closes it at once when empty): reads its
     /// attributes and namespace when its parent is kept, checks the root.
-    fn open(
-        &mut self,
-        e: &BytesStart<'a>,
-        is_empty: bool,
-        start: usize,
-    ) -> Result<(), IngestError> {
+    fn open(&mut self, e: &BytesStart<'a>, is_empty: bool, start: usize) -> Result<(), InputError> {
         let depth = self.stack.len() + 1;
         let raw_name = reborrow(self.input, e.name().into_inner());
         let (prefix, local_start) = match raw_name.find(':') {
@@ -347,7 +341,7 @@ impl<'a> TreeBuilder<'a> {
         let parent_keeps = self.stack.last().is_none_or(|o| o.keep);
         let attrs = if parent_keeps {
             read_attrs(self.input, e, depth, &mut self.bindings).map_err(|(at, msg)| {
-                IngestError::at(
+                InputError::at(
                     format!("malformed XML attribute in `<{raw_name}>`: {msg}"),
                     self.offsets
                         .at(at.map_or(start, |rel| start.saturating_add(rel).saturating_add(1))),
@@ -359,7 +353,7 @@ impl<'a> TreeBuilder<'a> {
         let ns = resolve(&self.bindings, prefix);
         let keep = if self.stack.is_empty() {
             self.spec_version = check_root(&raw_name[local_start..], &raw_name, ns)
-                .map_err(|msg| IngestError::at(msg, self.offsets.at(start)))?;
+                .map_err(|msg| InputError::at(msg, self.offsets.at(start)))?;
             self.namespace = ns.unwrap_or_default().to_string();
             true
         } else {
@@ -396,7 +390,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// The error for a document that ends before its root element closes.
-    fn unexpected_eof(&self) -> IngestError {
+    fn unexpected_eof(&self) -> InputError {
         let message = match self.stack.last() {
             Some(open) => format!(
                 "unexpected end of file: expected `</{}>` closing the element opened at {}",
@@ -406,7 +400,7 @@ impl<'a> TreeBuilder<'a> {
             None => "unexpected end of file: expected a CycloneDX `<bom>` root element".to_string(),
         };
         let bytes = self.offsets.bytes;
-        IngestError::at(message, Position::at_offset(bytes, bytes.len()))
+        InputError::at(message, Position::at_offset(bytes, bytes.len()))
     }
 }
 
@@ -545,12 +539,12 @@ fn append_text<'a>(
     piece: Cow<'a, str>,
     offsets: &Offsets<'_>,
     start: usize,
-) -> Result<(), IngestError> {
+) -> Result<(), InputError> {
     let Some(top) = stack.last_mut() else {
         if trim_xml(&piece).is_empty() {
             return Ok(());
         }
-        return Err(IngestError::at(
+        return Err(InputError::at(
             "expected a CycloneDX `<bom>` root element, found text",
             offsets.at(start),
         ));
@@ -1226,11 +1220,11 @@ mod tests {
         }
     }
 
-    fn error_of(xml: &str) -> IngestError {
+    fn error_of(xml: &str) -> InputError {
         parse_xml(xml.as_bytes()).expect_err("expected an error")
     }
 
-    fn line_of(e: &IngestError) -> Option<usize> {
+    fn line_of(e: &InputError) -> Option<usize> {
         e.position.as_ref().and_then(|p| p.line)
     }
 

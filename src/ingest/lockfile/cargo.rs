@@ -23,11 +23,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::ingest::source::is_commit_id;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::ingest::{Input, ParsedDoc};
 use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{
     BuildCode, Component, Ecosystem, Format, License, LicenseKind, RefKind, Scope, SourceKind,
 };
+use crate::model::{InputError, Position};
 
 // ---------------------------------------------------------------------------
 // Cargo.lock
@@ -125,11 +126,11 @@ fn split_dependency(s: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
     Some((name, version, source))
 }
 
-fn toml_error(e: &toml::de::Error, bytes: &[u8], what: &str) -> IngestError {
+fn toml_error(e: &toml::de::Error, bytes: &[u8], what: &str) -> InputError {
     let message = format!("invalid {what}: {}", e.message().trim());
     match e.span() {
-        Some(span) => IngestError::at(message, Position::at_offset(bytes, span.start)),
-        None => IngestError::new(message),
+        Some(span) => InputError::at(message, Position::at_offset(bytes, span.start)),
+        None => InputError::new(message),
     }
 }
 
@@ -138,9 +139,9 @@ fn valid_sha256(s: &str) -> bool {
 }
 
 /// Reads a `Cargo.lock` of any format version (1 to 4).
-fn read_lock(bytes: &[u8]) -> Result<Lock, IngestError> {
+fn read_lock(bytes: &[u8]) -> Result<Lock, InputError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        IngestError::at(
+        InputError::at(
             "invalid Cargo.lock: not UTF-8 text",
             Position::at_offset(bytes, e.valid_up_to()),
         )
@@ -179,7 +180,7 @@ fn has_v1_checksums(raw: &RawLock) -> bool {
 
 /// The format version: the `version` key, or before version 3, which had
 /// none, what the file's shape tells.
-fn resolve_version(raw: &RawLock, bytes: &[u8]) -> Result<ResolveVersion, IngestError> {
+fn resolve_version(raw: &RawLock, bytes: &[u8]) -> Result<ResolveVersion, InputError> {
     Ok(match &raw.version {
         Some(v) => {
             let n = *v.get_ref();
@@ -187,7 +188,7 @@ fn resolve_version(raw: &RawLock, bytes: &[u8]) -> Result<ResolveVersion, Ingest
                 .ok()
                 .and_then(|n| ResolveVersion::try_from(n).ok())
                 .ok_or_else(|| {
-                    IngestError::at(
+                    InputError::at(
                         format!(
                             "unsupported Cargo.lock format version {n}: this reader knows versions 1 to 4 (a newer cargo may have written it)"
                         ),
@@ -628,7 +629,7 @@ fn lock_to_doc(lock: &Lock, pointer_prefix: &str, doc: &mut ParsedDoc) {
     }
 }
 
-pub fn parse_lock(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_lock(input: &Input) -> Result<ParsedDoc, InputError> {
     let lock = read_lock(input.bytes)?;
     let mut doc = ParsedDoc::new(Format::CargoLock);
     lock_to_doc(&lock, "", &mut doc);
@@ -785,15 +786,15 @@ fn location_in(stderr: &str) -> Option<(Option<String>, Position)> {
 
 /// The input's error from cargo's stderr: its position when cargo points
 /// into the manifest given, else the file and position in the message.
-fn cargo_error(stderr: &str, manifest: &Path) -> IngestError {
+fn cargo_error(stderr: &str, manifest: &Path) -> InputError {
     let mut message = format!("cargo metadata failed: {}", summarise_stderr(stderr));
     match location_in(stderr) {
         Some((Some(file), pos)) if std::fs::canonicalize(&file).is_ok_and(|f| f != manifest) => {
             message.push_str(&format!(" (in {file}, {pos})"));
-            IngestError::new(message)
+            InputError::new(message)
         }
-        Some((_, pos)) => IngestError::at(message, pos),
-        None => IngestError::new(message),
+        Some((_, pos)) => InputError::at(message, pos),
+        None => InputError::new(message),
     }
 }
 
@@ -993,11 +994,11 @@ fn from_metadata(
     meta: &Metadata,
     lock: Option<&Lock>,
     doc: &mut ParsedDoc,
-) -> Result<(), IngestError> {
+) -> Result<(), InputError> {
     let resolve = meta
         .resolve
         .as_ref()
-        .ok_or_else(|| IngestError::new("cargo metadata gave no dependency graph (resolve)"))?;
+        .ok_or_else(|| InputError::new("cargo metadata gave no dependency graph (resolve)"))?;
     let root = meta.workspace_root.as_std_path();
     let packages: HashMap<&str, &cargo_metadata::Package> = meta
         .packages
@@ -1196,9 +1197,9 @@ fn add_members(meta: &Metadata, doc: &mut ParsedDoc) {
     }
 }
 
-pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, InputError> {
     if input.path.as_os_str().is_empty() {
-        return Err(IngestError::new(
+        return Err(InputError::new(
             "a Cargo manifest is read through cargo metadata, which needs its path",
         ));
     }
@@ -1280,7 +1281,7 @@ pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, IngestError> {
             match (&lock_bytes, members) {
                 (Some(bytes), members) => {
                     let lock = read_lock(bytes).map_err(|e| {
-                        IngestError::new(format!(
+                        InputError::new(format!(
                             "{reason}, and Cargo.lock could not be read instead: {e}"
                         ))
                     })?;
@@ -1301,7 +1302,7 @@ pub fn parse_manifest(input: &Input) -> Result<ParsedDoc, IngestError> {
                     Ok(doc)
                 }
                 (None, None) => Err(match failure {
-                    MetadataFailure::NoCargo(e) => IngestError::new(format!(
+                    MetadataFailure::NoCargo(e) => InputError::new(format!(
                         "cargo could not be run ({e}) and there is no Cargo.lock to read instead"
                     )),
                     MetadataFailure::Failed(stderr) => cargo_error(&stderr, &manifest),
@@ -1317,7 +1318,7 @@ mod tests {
     use crate::ingest::IngestOptions;
     use crate::model::HashAlg;
 
-    fn lock(text: &str) -> Result<ParsedDoc, IngestError> {
+    fn lock(text: &str) -> Result<ParsedDoc, InputError> {
         parse_lock(&Input {
             path: Path::new("Cargo.lock"),
             bytes: text.as_bytes(),

@@ -22,10 +22,11 @@ use std::collections::HashMap;
 
 use base64::Engine;
 
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, include};
+use crate::ingest::{Input, ParsedDoc, include};
 use crate::model::{Component, Ecosystem, Format, Hash, HashAlg, Scope, SourceKind};
+use crate::model::{InputError, Position};
 
-pub fn parse_go_mod(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_go_mod(input: &Input) -> Result<ParsedDoc, InputError> {
     let text = String::from_utf8_lossy(input.bytes);
     let m = read_mod(&text)?;
     let mut doc = ParsedDoc::new(Format::GoMod);
@@ -121,7 +122,7 @@ pub fn parse_go_mod(input: &Input) -> Result<ParsedDoc, IngestError> {
     Ok(doc)
 }
 
-pub fn parse_go_sum(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_go_sum(input: &Input) -> Result<ParsedDoc, InputError> {
     let text = String::from_utf8_lossy(input.bytes);
     let mut doc = ParsedDoc::new(Format::GoSum);
     let entries = read_sum(&text, "", &mut doc.warnings);
@@ -320,7 +321,7 @@ fn is_indirect(comment: Option<&str>) -> bool {
 
 /// Reads the directives of a go.mod. A missing `module` line or an unclosed
 /// block fails; a malformed line is skipped with a warning.
-fn read_mod(text: &str) -> Result<ModFile, IngestError> {
+fn read_mod(text: &str) -> Result<ModFile, InputError> {
     let mut m = ModFile {
         module: String::new(),
         module_line: 0,
@@ -366,13 +367,13 @@ fn read_mod(text: &str) -> Result<ModFile, IngestError> {
         directive(&mut m, &verb, &words, t.comment.as_deref(), n);
     }
     if let Some((verb, line)) = block {
-        return Err(IngestError::at(
+        return Err(InputError::at(
             format!("the `{verb} (` block is not closed with `)`"),
             Position::line_col(line, 1),
         ));
     }
     if m.module.is_empty() {
-        return Err(IngestError::new(
+        return Err(InputError::new(
             "no `module` directive: a go.mod names its module first",
         ));
     }

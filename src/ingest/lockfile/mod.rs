@@ -10,10 +10,11 @@ mod pnpm;
 mod python;
 mod yarn;
 
-use super::{IngestError, Input, ParsedDoc};
+use super::{Input, ParsedDoc};
 use crate::model::Format;
+use crate::model::InputError;
 
-pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, InputError> {
     match format {
         Format::CargoMetadata => cargo::parse_manifest(input),
         Format::CargoLock => cargo::parse_lock(input),
@@ -27,10 +28,10 @@ pub fn parse(format: Format, input: &Input) -> Result<ParsedDoc, IngestError> {
         Format::PipfileLock => python::parse_pipfile(input),
         Format::GoMod => golang::parse_go_mod(input),
         Format::GoSum => golang::parse_go_sum(input),
-        Format::RootFilesystem | Format::Executable => Err(IngestError::new(
+        Format::RootFilesystem | Format::Executable => Err(InputError::new(
             "a delivered product is read in place, not from one file's bytes",
         )),
-        sbom => Err(IngestError::new(format!(
+        sbom => Err(InputError::new(format!(
             "{sbom} is an SBOM format, not a lockfile"
         ))),
     }

@@ -36,11 +36,12 @@ use std::path::{Path, PathBuf};
 
 use crate::ingest::json::{Typed, entry, kind_of, parse_typed, parse_value, root_object};
 use crate::ingest::lenient::opt_string;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
+use crate::ingest::{Input, ParsedDoc, include, source};
 use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{
     BuildCode, Component, Ecosystem, Format, License, LicenseKind, Scope, SourceKind,
 };
+use crate::model::{InputError, Position};
 
 /// Reference of the root project (the primary component) in the graph.
 pub(super) const ROOT_REF: &str = ".";
@@ -684,7 +685,7 @@ struct Entry {
     bundled: bool,
 }
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::NpmLock);
     let lock = match parse_typed::<Lock>(input.bytes)? {
         Typed::Ok { value, trailing } => {
@@ -734,16 +735,16 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
 }
 
 /// The supported version, or the error for any other.
-fn check_version(raw: Option<&str>) -> Result<u32, IngestError> {
+fn check_version(raw: Option<&str>) -> Result<u32, InputError> {
     let Some(raw) = raw else {
-        return Err(IngestError::at(
+        return Err(InputError::at(
             "no `lockfileVersion`: not a package-lock.json written by npm 5 or later",
             Position::pointer("/lockfileVersion"),
         ));
     };
     match raw.trim().parse::<u32>() {
         Ok(v @ 1..=3) => Ok(v),
-        _ => Err(IngestError::at(
+        _ => Err(InputError::at(
             format!(
                 "unsupported package-lock version {} (supported: 1, 2, 3)",
                 raw.trim()
@@ -755,7 +756,7 @@ fn check_version(raw: Option<&str>) -> Result<u32, IngestError> {
 
 /// The slow path when some value has the wrong shape: every entry is read on
 /// its own, and one that does not fit is skipped with a warning.
-fn tolerant(bytes: &[u8], first: IngestError, doc: &mut ParsedDoc) -> Result<Lock, IngestError> {
+fn tolerant(bytes: &[u8], first: InputError, doc: &mut ParsedDoc) -> Result<Lock, InputError> {
     let (value, warnings) = parse_value(bytes)?;
     doc.warnings.extend(warnings);
     let mut obj = root_object(value, "a package-lock.json")?;
@@ -778,7 +779,7 @@ fn tolerant(bytes: &[u8], first: IngestError, doc: &mut ParsedDoc) -> Result<Loc
     };
     let object = |key: &str, v: serde_json::Value| match v {
         serde_json::Value::Object(m) => Ok(m),
-        other => Err(IngestError::at(
+        other => Err(InputError::at(
             format!(
                 "expected `{key}` to be an object, found {}",
                 kind_of(&other)
@@ -1225,7 +1226,7 @@ mod tests {
     const SHA512_A: &str = "sha512-H0D8ktokFpR1CXnubPWC8tXX0o4YM13gWrxU0FYOD1MChgxlK/CNVgJSql50IQVG82n7u86MEs/HlXsmUv6adQ==";
     const SHA1_A: &str = "sha1-hvfkN/qlp/zhXR3cuerq6jd2Z7g=";
 
-    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, InputError> {
         crate::ingest::read_as(parse, path, text.as_bytes())
     }
 

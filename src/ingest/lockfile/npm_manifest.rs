@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::ingest::json::{Typed, parse_typed};
 use crate::ingest::lenient::opt_string;
-use crate::ingest::{IngestError, Input, ParsedDoc, source};
+use crate::ingest::{Input, ParsedDoc, source};
+use crate::model::InputError;
 use crate::model::{Component, Ecosystem, Format, Scope, SourceKind};
 
 #[derive(Deserialize)]
@@ -38,7 +39,7 @@ fn exact_version(spec: &str) -> Option<&str> {
     .then_some(v)
 }
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let manifest = match parse_typed::<PackageJson>(input.bytes)? {
         Typed::Ok { value, .. } => value,
         Typed::Mismatch(e) => return Err(e),

@@ -27,8 +27,9 @@ use super::npm::{
     scopes_from_graph, split_descriptor,
 };
 use super::yarn::{yaml_error, yaml_options};
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, include, source};
+use crate::ingest::{Input, ParsedDoc, include, source};
 use crate::model::{BuildCode, Component, Format, Scope, SourceKind};
+use crate::model::{InputError, Position};
 
 /// A dependency of an importer: `{specifier, version}` from 6.0 on, a bare
 /// version before.
@@ -137,14 +138,14 @@ fn version_line(text: &str) -> Option<(usize, &str)> {
         })
 }
 
-fn check_version(v: &str, line: usize) -> Result<(), IngestError> {
+fn check_version(v: &str, line: usize) -> Result<(), InputError> {
     let major = v
         .split('.')
         .next()
         .and_then(|m| m.trim().parse::<u32>().ok());
     match major {
         Some(6..=9) => Ok(()),
-        _ => Err(IngestError::at(
+        _ => Err(InputError::at(
             format!("unsupported pnpm-lock version {v} (supported: 6.0 to 9.x)"),
             Position::line_col(line, 1),
         )),
@@ -225,7 +226,7 @@ fn normalize_path(p: &str) -> String {
     }
 }
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let mut lock = read_lock(input)?;
     let version = lock.lockfile_version.value.trim().to_string();
     check_version(&version, lock.lockfile_version.referenced.line() as usize)?;
@@ -296,9 +297,9 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
 
 /// Decodes the text and its YAML, reporting an unsupported version before
 /// any shape error.
-fn read_lock(input: &Input) -> Result<Lock, IngestError> {
+fn read_lock(input: &Input) -> Result<Lock, InputError> {
     let text = std::str::from_utf8(input.bytes).map_err(|e| {
-        IngestError::at(
+        InputError::at(
             "pnpm-lock.yaml is not UTF-8 text",
             Position::at_offset(input.bytes, e.valid_up_to()),
         )
@@ -604,7 +605,7 @@ mod tests {
     use super::*;
     use crate::ingest::IngestOptions;
 
-    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, InputError> {
         crate::ingest::read_as(parse, path, text.as_bytes())
     }
 

@@ -10,24 +10,25 @@ mod uv;
 
 use serde::de::DeserializeOwned;
 
-use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::ingest::{Input, ParsedDoc};
 use crate::model::encode::percent_decode;
 pub(super) use crate::model::pep503;
 use crate::model::{BuildCode, Component, Ecosystem, HashAlg};
+use crate::model::{InputError, Position};
 
-pub fn parse_requirements(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_requirements(input: &Input) -> Result<ParsedDoc, InputError> {
     requirements::parse(input)
 }
 
-pub fn parse_poetry(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_poetry(input: &Input) -> Result<ParsedDoc, InputError> {
     poetry::parse(input)
 }
 
-pub fn parse_uv(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_uv(input: &Input) -> Result<ParsedDoc, InputError> {
     uv::parse(input)
 }
 
-pub fn parse_pipfile(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse_pipfile(input: &Input) -> Result<ParsedDoc, InputError> {
     pipfile::parse(input)
 }
 
@@ -186,9 +187,9 @@ impl Lines {
 
 /// Parses TOML into `T`. Syntax errors and a wrong top-level structure fail
 /// with the line and column where they were found, on one line.
-fn parse_toml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, IngestError> {
+fn parse_toml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        IngestError::at(
+        InputError::at(
             "invalid UTF-8: a TOML file must be UTF-8 text",
             Position::at_offset(bytes, e.valid_up_to()),
         )
@@ -215,8 +216,8 @@ fn parse_toml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, IngestError> {
             format!("invalid TOML: {msg}")
         };
         match e.span() {
-            Some(span) => IngestError::at(msg, Position::at_offset(bytes, span.start)),
-            None => IngestError::new(msg),
+            Some(span) => InputError::at(msg, Position::at_offset(bytes, span.start)),
+            None => InputError::new(msg),
         }
     })
 }

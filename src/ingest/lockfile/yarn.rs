@@ -23,13 +23,14 @@ use super::npm::{
     DepKind, ROOT_REF, add_integrity, classify_resolved, is_sha1_hex, manifest_beside, package_at,
     scopes_from_graph, split_descriptor,
 };
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, source};
+use crate::ingest::{Input, ParsedDoc, source};
 use crate::model::encode::percent_decode;
 use crate::model::{Format, Scope, SourceKind};
+use crate::model::{InputError, Position};
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let text = std::str::from_utf8(input.bytes).map_err(|e| {
-        IngestError::at(
+        InputError::at(
             "yarn.lock is not UTF-8 text",
             Position::at_offset(input.bytes, e.valid_up_to()),
         )
@@ -106,13 +107,13 @@ enum Tok {
     Comma,
 }
 
-fn error_at(line: usize, column: usize, message: impl Into<String>) -> IngestError {
-    IngestError::at(message, Position::line_col(line, column))
+fn error_at(line: usize, column: usize, message: impl Into<String>) -> InputError {
+    InputError::at(message, Position::line_col(line, column))
 }
 
 /// Splits one line's content into strings (quoted with JSON escapes, or
 /// bare), colons and commas. A `#` where a token starts begins a comment.
-fn tokenize(l: &Line) -> Result<Vec<Tok>, IngestError> {
+fn tokenize(l: &Line) -> Result<Vec<Tok>, InputError> {
     let s = l.text;
     let bytes = s.as_bytes();
     let column = |i: usize| l.indent + s[..i].chars().count() + 1;
@@ -182,7 +183,7 @@ fn strip_json_position(e: &serde_json::Error) -> String {
 
 /// Parses the whole v1 text into entries; any line that does not fit the
 /// format is an error naming it.
-fn parse_v1_text(text: &str) -> Result<Vec<Entry>, IngestError> {
+fn parse_v1_text(text: &str) -> Result<Vec<Entry>, InputError> {
     let mut lines = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -257,7 +258,7 @@ fn block(
     i: &mut usize,
     indent: usize,
     depth: usize,
-) -> Result<Vec<Field>, IngestError> {
+) -> Result<Vec<Field>, InputError> {
     if depth > MAX_DEPTH {
         let l = &lines[*i];
         return Err(error_at(
@@ -330,7 +331,7 @@ fn real_name<'a>(name: &'a str, range: &'a str) -> &'a str {
         .map_or(name, |(n, _)| n)
 }
 
-fn parse_classic(input: &Input, text: &str) -> Result<ParsedDoc, IngestError> {
+fn parse_classic(input: &Input, text: &str) -> Result<ParsedDoc, InputError> {
     let entries = parse_v1_text(text)?;
     let mut doc = ParsedDoc::new(Format::YarnLock);
     doc.spec_version = Some("yarn v1".into());
@@ -515,7 +516,7 @@ pub(super) fn yaml_options(len: usize) -> serde_saphyr::Options {
 
 /// A YAML reader's error, with its line and column and without the crate's
 /// own position suffix. `len` is the input's length, which set the limits.
-pub(super) fn yaml_error(what: &str, e: &serde_saphyr::Error, len: usize) -> IngestError {
+pub(super) fn yaml_error(what: &str, e: &serde_saphyr::Error, len: usize) -> InputError {
     use serde_saphyr::MessageFormatter;
     let mut inner = e.without_snippet();
     // A limit reached while an alias is replayed is wrapped in the alias's error.
@@ -532,11 +533,11 @@ pub(super) fn yaml_error(what: &str, e: &serde_saphyr::Error, len: usize) -> Ing
     };
     let message = format!("{what}: {message}");
     match e.location().filter(|l| l.line() > 0) {
-        Some(l) => IngestError::at(
+        Some(l) => InputError::at(
             message,
             Position::line_col(l.line() as usize, l.column() as usize),
         ),
-        None => IngestError::new(message),
+        None => InputError::new(message),
     }
 }
 
@@ -641,7 +642,7 @@ fn berry_source(reference: &str, depth: usize) -> SourceKind {
     classify_resolved(r)
 }
 
-fn parse_berry(input: &Input, text: &str) -> Result<ParsedDoc, IngestError> {
+fn parse_berry(input: &Input, text: &str) -> Result<ParsedDoc, InputError> {
     let lock: Berry = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
         .map_err(|e| yaml_error("invalid yarn.lock (berry)", &e, text.len()))?;
     let mut doc = ParsedDoc::new(Format::YarnLock);
@@ -772,7 +773,7 @@ mod tests {
     use crate::ingest::IngestOptions;
     use std::path::Path;
 
-    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+    fn parse_at(path: &Path, text: &str) -> Result<ParsedDoc, InputError> {
         crate::ingest::read_as(parse, path, text.as_bytes())
     }
 

@@ -5,9 +5,10 @@
 //! is an unaccounted binary (OPQ-07). The file is read through `object`'s
 //! cache: only its headers and the sections asked for, and once for its digest.
 
-use super::super::{IngestError, ParsedDoc};
+use super::super::ParsedDoc;
 use super::binary::{self, Magic};
 use super::tree::DigestAlg;
+use crate::model::InputError;
 use crate::model::{Component, ExecutableCensus, Format, Hash, HashAlg, UnaccountedBinary};
 use std::io::Read;
 use std::path::Path;
@@ -26,14 +27,14 @@ pub fn sniff(path: &Path) -> Option<Magic> {
 }
 
 /// Reads one executable; returns the document and the file's SHA-256.
-pub fn read(path: &Path, magic: Magic) -> Result<(ParsedDoc, String), IngestError> {
+pub fn read(path: &Path, magic: Magic) -> Result<(ParsedDoc, String), InputError> {
     let open =
-        || std::fs::File::open(path).map_err(|e| IngestError::new(format!("cannot read: {e}")));
+        || std::fs::File::open(path).map_err(|e| InputError::new(format!("cannot read: {e}")));
     let cache = object::read::ReadCache::new(open()?);
     let sha256 = super::tree::digest_of_file(path, DigestAlg::Sha256)
-        .ok_or_else(|| IngestError::new("cannot read the file to its end"))?;
+        .ok_or_else(|| InputError::new("cannot read the file to its end"))?;
     let found = binary::inspect(magic, &cache)
-        .ok_or_else(|| IngestError::new("not an executable or library after all"))?;
+        .ok_or_else(|| InputError::new("not an executable or library after all"))?;
     let mut doc = ParsedDoc::new(Format::Executable);
     let name = path
         .file_name()

@@ -33,7 +33,8 @@ use std::path::Path;
 
 use tree::Tree;
 
-use super::{IngestError, ParsedDoc};
+use super::ParsedDoc;
+use crate::model::InputError;
 use crate::model::{Component, DistroRelease, Ecosystem, FileVerification, Format};
 use os_release::OsRelease;
 
@@ -61,7 +62,7 @@ pub fn is_root_filesystem(dir: &Path) -> bool {
 }
 
 /// Reads a root filesystem directory (see [`read_tree`]).
-pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, IngestError> {
+pub fn read_root(root: &Path, verify_files: bool) -> Result<ParsedDoc, InputError> {
     let tree = tree::DirTree::new(root);
     let mut doc = read_tree(&tree, verify_files)?;
     doc.warnings.extend(tree.warnings());
@@ -74,7 +75,7 @@ pub fn read_tarball(
     path: &Path,
     verify_files: bool,
     platform: Option<&str>,
-) -> Result<ParsedDoc, IngestError> {
+) -> Result<ParsedDoc, InputError> {
     let tree = if image::is_image_archive(path) {
         image::read(path, platform)
     } else if squashfs::is_squashfs(path) {
@@ -82,7 +83,7 @@ pub fn read_tarball(
     } else {
         archive::ArchiveTree::open(path)
     }
-    .map_err(IngestError::new)?;
+    .map_err(InputError::new)?;
     let mut doc = read_tree(&tree, verify_files)?;
     doc.warnings.splice(0..0, tree.warnings.iter().cloned());
     Ok(doc)
@@ -93,8 +94,8 @@ pub fn read_layout(
     dir: &Path,
     verify_files: bool,
     platform: Option<&str>,
-) -> Result<ParsedDoc, IngestError> {
-    let tree = image::read_layout(dir, platform).map_err(IngestError::new)?;
+) -> Result<ParsedDoc, InputError> {
+    let tree = image::read_layout(dir, platform).map_err(InputError::new)?;
     let mut doc = read_tree(&tree, verify_files)?;
     doc.warnings.splice(0..0, tree.warnings.iter().cloned());
     Ok(doc)
@@ -103,7 +104,7 @@ pub fn read_layout(
 /// Reads a product's tree. Package databases chainrisk does not read yet are
 /// named in a warning, never silently skipped. With `verify_files`, every
 /// file the package databases recorded a digest for is compared (DEL-09), in parallel.
-pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, IngestError> {
+pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::RootFilesystem);
     let os = ["etc/os-release", "usr/lib/os-release"]
         .iter()

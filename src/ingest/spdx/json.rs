@@ -4,13 +4,14 @@ use serde_json::Value;
 
 use super::convert::document_to_doc;
 use super::model::{CreationInfo, Document, Element, Package, Relationship, Text};
+use crate::ingest::ParsedDoc;
 use crate::ingest::json::{
     Typed, entry, kind_of, parse_typed, parse_value, root_object, take_list,
 };
-use crate::ingest::{IngestError, ParsedDoc};
 use crate::model::Format;
+use crate::model::InputError;
 
-pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::SpdxJson);
     let d = match parse_typed::<Document>(bytes)? {
         Typed::Ok { value, trailing } => {
@@ -53,7 +54,7 @@ fn header_text(
 /// The slow path: reads each package, file, snippet and relationship on its
 /// own, so one malformed entry costs only that entry. Lists that are not
 /// lists are structural errors.
-fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Document, IngestError> {
+fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Document, InputError> {
     let (value, warnings) = parse_value(bytes)?;
     doc.warnings.extend(warnings);
     let mut obj = root_object(value, "an SPDX document")?;

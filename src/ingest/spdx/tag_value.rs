@@ -9,8 +9,9 @@ use super::convert::document_to_doc;
 use super::model::{
     Checksum, CreationInfo, Document, Element, ExternalRef, Package, Relationship, Text,
 };
-use crate::ingest::{IngestError, ParsedDoc, Position};
+use crate::ingest::ParsedDoc;
 use crate::model::Format;
+use crate::model::{InputError, Position};
 
 /// Most line-level warnings listed; the rest are counted.
 const MAX_LINE_WARNINGS: usize = 20;
@@ -24,7 +25,7 @@ enum Section {
     License,
 }
 
-pub fn parse_tag_value(bytes: &[u8]) -> Result<ParsedDoc, IngestError> {
+pub fn parse_tag_value(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::SpdxTagValue);
     let text = String::from_utf8_lossy(bytes);
     if matches!(text, Cow::Owned(_)) {
@@ -59,7 +60,7 @@ impl LineWarnings<'_> {
     }
 }
 
-fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, IngestError> {
+fn read(text: &str, warnings: &mut Vec<String>) -> Result<Document, InputError> {
     let mut r = TagReader {
         d: Document::default(),
         ci: CreationInfo::default(),
@@ -107,7 +108,7 @@ fn read_value<'t>(
     rest: &'t str,
     n: usize,
     lines: &mut impl Iterator<Item = (usize, &'t str)>,
-) -> Result<Cow<'t, str>, IngestError> {
+) -> Result<Cow<'t, str>, InputError> {
     let Some(after) = rest.strip_prefix("<text>") else {
         return Ok(Cow::Borrowed(rest));
     };
@@ -120,7 +121,7 @@ fn read_value<'t>(
             let column = raw
                 .find("<text>")
                 .map_or(1, |b| raw[..b].chars().count() + 1);
-            return Err(IngestError::at(
+            return Err(InputError::at(
                 format!(
                     "the <text> value of `{tag}` is never closed: no </text> before the end of the file"
                 ),

@@ -8,10 +8,11 @@ use serde_json::{Map, Value};
 use super::{add_prefixed_hash, build_code_of, pypi};
 use crate::ingest::json::{kind_of, parse_value, root_object};
 use crate::ingest::source::{classify_location, is_commit_id};
-use crate::ingest::{IngestError, Input, ParsedDoc};
+use crate::ingest::{Input, ParsedDoc};
+use crate::model::InputError;
 use crate::model::{BuildCode, Format, Scope, SourceKind};
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let (value, warnings) = parse_value(input.bytes)?;
     let mut doc = ParsedDoc::new(Format::PipfileLock);
     doc.warnings.extend(warnings);
@@ -147,7 +148,7 @@ mod tests {
     use crate::ingest::IngestOptions;
     use std::path::Path;
 
-    fn read(text: &str) -> Result<ParsedDoc, IngestError> {
+    fn read(text: &str) -> Result<ParsedDoc, InputError> {
         parse(&Input {
             path: Path::new("Pipfile.lock"),
             bytes: text.as_bytes(),

@@ -15,8 +15,9 @@ use super::{
     pep503, pypi, str_of, toml_kind,
 };
 use crate::ingest::source::is_commit_id;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position, include};
+use crate::ingest::{Input, ParsedDoc, include};
 use crate::model::{BuildCode, Format, Scope, SourceKind};
+use crate::model::{InputError, Position};
 
 #[derive(Deserialize)]
 struct Lock {
@@ -26,7 +27,7 @@ struct Lock {
     metadata: Option<Spanned<Value>>,
 }
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let lock: Lock = parse_toml(input.bytes)?;
     let lines = Lines::new(input.bytes);
     let mut doc = ParsedDoc::new(Format::PoetryLock);
@@ -36,7 +37,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
             let major = v.split('.').next().unwrap_or("");
             if !matches!(major, "1" | "2") {
                 let at = lock.metadata.as_ref().map_or(0, |m| m.span().start);
-                return Err(IngestError::at(
+                return Err(InputError::at(
                     format!(
                         "poetry.lock lock-version {v:?} is not supported: this reader knows lock versions 1.x and 2.x"
                     ),
@@ -47,7 +48,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
         }
         Some(other) => {
             let at = lock.metadata.as_ref().map_or(0, |m| m.span().start);
-            return Err(IngestError::at(
+            return Err(InputError::at(
                 format!(
                     "poetry.lock lock-version must be a string, found {}",
                     toml_kind(other)
@@ -338,7 +339,7 @@ mod tests {
     use crate::model::HashAlg;
     use std::path::Path;
 
-    fn read_at(path: &Path, text: &str) -> Result<ParsedDoc, IngestError> {
+    fn read_at(path: &Path, text: &str) -> Result<ParsedDoc, InputError> {
         crate::ingest::read_as(parse, path, text.as_bytes())
     }
 

@@ -17,7 +17,8 @@ use super::{
 };
 use crate::ingest::include;
 use crate::ingest::source::{classify_location, is_commit_id, is_vcs_url};
-use crate::ingest::{IngestError, Input, ParsedDoc};
+use crate::ingest::{Input, ParsedDoc};
+use crate::model::InputError;
 use crate::model::{BuildCode, Component, Ecosystem, Format, SourceKind};
 
 /// Deepest chain of `-r` / `-c` includes followed.
@@ -49,7 +50,7 @@ const IGNORED_OPTIONS: &[&str] = &[
     "--no-build-isolation",
 ];
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::Requirements);
     let text = String::from_utf8_lossy(input.bytes);
     let mut reader = Reader {

@@ -15,8 +15,9 @@ use super::{
     pep503, pypi, str_of, toml_kind,
 };
 use crate::ingest::source::is_commit_id;
-use crate::ingest::{IngestError, Input, ParsedDoc, Position};
+use crate::ingest::{Input, ParsedDoc};
 use crate::model::{BuildCode, Component, Format, Scope, SourceKind};
+use crate::model::{InputError, Position};
 
 /// The lock versions this reader knows.
 const KNOWN_VERSIONS: &[i64] = &[1];
@@ -45,7 +46,7 @@ struct Dep {
     kind: Kind,
 }
 
-pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
+pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let lock: Lock = parse_toml(input.bytes)?;
     let lines = Lines::new(input.bytes);
     let mut doc = ParsedDoc::new(Format::UvLock);
@@ -106,7 +107,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, IngestError> {
 
 /// Records the lock version, or refuses one this reader does not know; a
 /// lock without one is read as version 1 with a warning.
-fn check_version(lock: &Lock, input: &Input, doc: &mut ParsedDoc) -> Result<(), IngestError> {
+fn check_version(lock: &Lock, input: &Input, doc: &mut ParsedDoc) -> Result<(), InputError> {
     match &lock.version {
         Some(v) => match v.get_ref() {
             Value::Integer(n) if KNOWN_VERSIONS.contains(n) => {
@@ -120,7 +121,7 @@ fn check_version(lock: &Lock, input: &Input, doc: &mut ParsedDoc) -> Result<(), 
                     Value::Integer(n) => n.to_string(),
                     o => toml_kind(o).to_string(),
                 };
-                return Err(IngestError::at(
+                return Err(InputError::at(
                     format!(
                         "uv.lock version {shown} is not supported: this reader knows lock version 1"
                     ),
@@ -395,7 +396,7 @@ mod tests {
     use crate::ingest::IngestOptions;
     use std::path::Path;
 
-    fn read(text: &str) -> Result<ParsedDoc, IngestError> {
+    fn read(text: &str) -> Result<ParsedDoc, InputError> {
         parse(&Input {
             path: Path::new("uv.lock"),
             bytes: text.as_bytes(),

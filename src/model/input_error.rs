@@ -1,4 +1,6 @@
-//! Ingest errors: what was expected, and where.
+//! The one error of every input chainrisk reads — SBOMs, lockfiles,
+//! products, policies, baselines, advisories, snapshots: the file, the
+//! position in it, and what was expected.
 
 use std::fmt;
 
@@ -17,6 +19,13 @@ impl Position {
             line: Some(line),
             column: Some(column),
             pointer: None,
+        }
+    }
+
+    pub fn line(line: usize) -> Position {
+        Position {
+            line: Some(line),
+            ..Position::default()
         }
     }
 
@@ -59,31 +68,53 @@ impl fmt::Display for Position {
     }
 }
 
-/// Why an input could not be read.
+/// Why an input could not be read. Ingest leaves `file` out: the document
+/// that failed is named beside the error.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IngestError {
-    pub message: String,
+pub struct InputError {
+    pub file: Option<String>,
     pub position: Option<Position>,
+    pub message: String,
 }
 
-impl IngestError {
-    pub fn new(message: impl Into<String>) -> IngestError {
-        IngestError {
+impl InputError {
+    pub fn new(message: impl Into<String>) -> InputError {
+        InputError {
+            file: None,
             message: message.into(),
             position: None,
         }
     }
 
-    pub fn at(message: impl Into<String>, position: Position) -> IngestError {
-        IngestError {
+    pub fn at(message: impl Into<String>, position: Position) -> InputError {
+        InputError {
+            file: None,
             message: message.into(),
             position: Some(position),
         }
     }
 
+    /// An error in `file`, at `position` if known.
+    pub fn in_file(
+        file: impl Into<String>,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> InputError {
+        InputError {
+            file: Some(file.into()),
+            position,
+            message: message.into(),
+        }
+    }
+
+    /// The 1-based line, when the error has one.
+    pub fn line(&self) -> Option<usize> {
+        self.position.as_ref().and_then(|p| p.line)
+    }
+
     /// From a serde_json error, keeping its line and column and adding the
     /// JSON pointer of the value being read where serde_path_to_error knows it.
-    pub fn from_json(e: &serde_json::Error, pointer: Option<String>) -> IngestError {
+    pub fn from_json(e: &serde_json::Error, pointer: Option<String>) -> InputError {
         let mut pos = if e.line() > 0 {
             Position::line_col(e.line(), e.column())
         } else {
@@ -101,20 +132,32 @@ impl IngestError {
             serde_json::error::Category::Syntax => format!("invalid JSON: {text}"),
             _ => text,
         };
-        IngestError::at(message, pos)
+        InputError::at(message, pos)
     }
 }
 
-impl fmt::Display for IngestError {
+/// With a file, as compilers write it (`file:line:column: message`);
+/// without, the position in words (`line 3, column 7, at /components/2: …`).
+impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.position {
-            Some(p) if *p != Position::default() => write!(f, "{p}: {}", self.message),
-            _ => f.write_str(&self.message),
+        let position = self
+            .position
+            .as_ref()
+            .filter(|p| **p != Position::default());
+        match (&self.file, position) {
+            (Some(file), Some(p)) => match (p.line, p.column) {
+                (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {}", self.message),
+                (Some(l), None) => write!(f, "{file}:{l}: {}", self.message),
+                _ => write!(f, "{file}: {p}: {}", self.message),
+            },
+            (Some(file), None) => write!(f, "{file}: {}", self.message),
+            (None, Some(p)) => write!(f, "{p}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
         }
     }
 }
 
-impl std::error::Error for IngestError {}
+impl std::error::Error for InputError {}
 
 #[cfg(test)]
 mod tests {
@@ -129,9 +172,27 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_written_as_compilers_write_it() {
+        let at = |p| InputError::in_file("p.toml", p, "expected a table");
+        assert_eq!(
+            at(Some(Position::line_col(3, 7))).to_string(),
+            "p.toml:3:7: expected a table"
+        );
+        assert_eq!(
+            at(Some(Position::line(3))).to_string(),
+            "p.toml:3: expected a table"
+        );
+        assert_eq!(at(None).to_string(), "p.toml: expected a table");
+        assert_eq!(
+            InputError::at("expected a string", Position::pointer("/a")).to_string(),
+            "at /a: expected a string"
+        );
+    }
+
+    #[test]
     fn json_errors_keep_position_once() {
         let e = serde_json::from_str::<serde_json::Value>("{\n  \"a\": tru").unwrap_err();
-        let err = IngestError::from_json(&e, None);
+        let err = InputError::from_json(&e, None);
         let s = err.to_string();
         assert!(s.starts_with("line 2, column"), "{s}");
         assert_eq!(s.matches("line").count(), 1, "{s}");
