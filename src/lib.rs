@@ -1,8 +1,15 @@
-//! chainrisk: a supply-chain software composition analyzer.
+//! chainrisk: a supply-chain software composition analyzer. The stages, in
+//! pipeline order; each imports only the ones above it (`architecture` checks):
 //!
-//! One pass, five stages around one data model (see `docs/` and DESIGN.md):
-//! [`ingest`] reads SBOMs into an [`model::Inventory`], [`rules`] turn it into
-//! [`model::Finding`]s, and [`report`] renders the resulting [`Assessment`].
+//! - [`model`]: the data every stage shares — inventory, components, origins, findings, messages, errors.
+//! - [`ingest`]: reads SBOMs, lockfiles and delivered products into one [`model::Inventory`].
+//! - [`resolve`]: asks registries and distribution archives (live, cached or from a snapshot) where each component comes from.
+//! - [`advisory`]: reads advisory databases (RustSec, OSV) for the advisory rules.
+//! - [`lifecycle`]: the distributions' release dates and security-support lists.
+//! - [`rules`]: the rule catalogue and its checks, turning the inventory into [`model::Finding`]s.
+//! - [`policy`]: thresholds, switched-off rules, exceptions and the baseline applied to the findings.
+//! - [`report`]: the [`Assessment`] and its renderers (terminal, JSON, SARIF, CSV, CycloneDX, Markdown, HTML).
+//! - [`cli`]: the command line that runs the stages.
 
 pub mod advisory;
 pub mod cli;

@@ -214,14 +214,24 @@ fn section_start(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<section id=\"{anchor}\">\n<h2>{}</h2>\n", esc(title));
 }
 
+/// One bar of a chart.
+struct Bar {
+    label: String,
+    /// The bar's length, relative to the chart's longest.
+    value: f64,
+    /// The value as written beside the bar.
+    shown: String,
+    colour: &'static str,
+}
+
 /// A horizontal bar chart: one labelled bar per row, scaled to the largest value.
-fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> String {
+fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
     const LABEL_W: f64 = 136.0;
     const BAR_W: f64 = 150.0;
     const ROW_H: f64 = 22.0;
     let width = LABEL_W + BAR_W + 52.0;
     let height = ROW_H * rows.len().max(1) as f64 + 6.0;
-    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+    let max = rows.iter().map(|r| r.value).fold(0.0, f64::max);
     let mut svg = String::new();
     w!(
         svg,
@@ -231,7 +241,16 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> Str
          <title>{title}</title>\n",
         title = esc(title),
     );
-    for (i, (label, value, shown, colour)) in rows.iter().enumerate() {
+    for (
+        i,
+        Bar {
+            label,
+            value,
+            shown,
+            colour,
+        },
+    ) in rows.iter().enumerate()
+    {
         let y = 3.0 + i as f64 * ROW_H;
         let len = if max > 0.0 { value / max * BAR_W } else { 0.0 };
         // Long supplier names are cut for the chart; the table below has them
@@ -273,38 +292,38 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, f64, String, &str)]) -> Str
 
 fn charts(v: &View, t: Tr, out: &mut String) {
     let s = &v.a.summary;
-    let sev_rows: Vec<(String, f64, String, &str)> = Severity::ALL
+    let count = |label: &str, n: usize, colour| Bar {
+        label: label.to_string(),
+        value: n as f64,
+        shown: n.to_string(),
+        colour,
+    };
+    let share = |label: &str, share: f64, colour| Bar {
+        label: label.to_string(),
+        value: share,
+        shown: format!("{:.1} %", share * 100.0),
+        colour,
+    };
+    let sev_rows: Vec<Bar> = Severity::ALL
         .iter()
         .map(|sev| {
             let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
-            (
-                t.sev(*sev).to_string(),
-                n as f64,
-                n.to_string(),
-                sev_colour(*sev),
-            )
+            count(t.sev(*sev), n, sev_colour(*sev))
         })
         .collect();
-    let cat_rows: Vec<(String, f64, String, &str)> = Category::ALL
+    let cat_rows: Vec<Bar> = Category::ALL
         .iter()
         .map(|c| {
             let n = s.findings_by_category.get(c).copied().unwrap_or(0);
-            (t.cat(*c).to_string(), n as f64, n.to_string(), "#3d5a80")
+            count(t.cat(*c), n, "#3d5a80")
         })
         .collect();
-    let mut sup_rows: Vec<(String, f64, String, &str)> = s
+    let mut sup_rows: Vec<Bar> = s
         .suppliers
         .shares
         .iter()
         .take(8)
-        .map(|sh| {
-            (
-                sh.supplier.clone(),
-                sh.share,
-                format!("{:.1} %", sh.share * 100.0),
-                "#5b7f95",
-            )
-        })
+        .map(|sh| share(&sh.supplier, sh.share, "#5b7f95"))
         .collect();
     let shown: usize = s
         .suppliers
@@ -315,12 +334,7 @@ fn charts(v: &View, t: Tr, out: &mut String) {
         .sum();
     if s.suppliers.with_supplier > shown {
         let rest = (s.suppliers.with_supplier - shown) as f64 / s.suppliers.with_supplier as f64;
-        sup_rows.push((
-            t.t("chart.others").to_string(),
-            rest,
-            format!("{:.1} %", rest * 100.0),
-            "#a0aec0",
-        ));
+        sup_rows.push(share(t.t("chart.others"), rest, "#a0aec0"));
     }
     w!(out, "<div class=\"charts\">\n");
     out.push_str(&bar_chart(

@@ -149,9 +149,9 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
         };
         let url = found.and_then(|found| {
             found
-                .map(|(raw, by)| match endpoint_url(eco, &raw) {
-                    Ok(url) => Ok((url, by)),
-                    Err(e) => Err(format!("{by}: {e}")),
+                .map(|s| match endpoint_url(eco, &s.value) {
+                    Ok(url) => Ok((url, s.written_in)),
+                    Err(e) => Err(format!("{}: {e}", s.written_in)),
                 })
                 .transpose()
         });
@@ -282,32 +282,46 @@ fn expand_env(value: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// A value read from a package manager's configuration, and where it was
+/// written (a variable's name, or `file:line key`): errors and reports name it.
+struct Setting {
+    value: String,
+    written_in: String,
+}
+
+impl Setting {
+    fn new(value: impl Into<String>, written_in: String) -> Setting {
+        Setting {
+            value: value.into(),
+            written_in,
+        }
+    }
+}
+
 /// The first non-empty value among environment variables `names`.
-fn first_env(src: &EndpointSources, names: &[&str]) -> Option<(String, String)> {
+fn first_env(src: &EndpointSources, names: &[&str]) -> Option<Setting> {
     names.iter().find_map(|name| {
         (src.env)(name)
             .filter(|v| !v.trim().is_empty())
-            .map(|v| (v.trim().to_string(), name.to_string()))
+            .map(|v| Setting::new(v.trim(), name.to_string()))
     })
 }
 
-fn npm_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> {
+fn npm_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
     if let Some(found) = first_env(src, &["npm_config_registry", "NPM_CONFIG_REGISTRY"]) {
         return Ok(Some(found));
     }
     let mut files: Vec<PathBuf> = upward(src.cwd).map(|d| d.join(".npmrc")).collect();
     let user = first_env(src, &["npm_config_userconfig", "NPM_CONFIG_USERCONFIG"])
-        .map(|(v, _)| PathBuf::from(v))
+        .map(|s| PathBuf::from(s.value))
         .or_else(|| src.home.map(|h| h.join(".npmrc")));
     // The nearest project file first; the user file may also be an ancestor's.
     if let Some(user) = user {
         files.retain(|f| *f != user);
         files.push(user);
     }
-    if let Some((global, _)) =
-        first_env(src, &["npm_config_globalconfig", "NPM_CONFIG_GLOBALCONFIG"])
-    {
-        files.push(PathBuf::from(global));
+    if let Some(global) = first_env(src, &["npm_config_globalconfig", "NPM_CONFIG_GLOBALCONFIG"]) {
+        files.push(PathBuf::from(global.value));
     }
     for file in files {
         let Some(text) = read_optional(&file)? else {
@@ -319,25 +333,28 @@ fn npm_config(src: &EndpointSources) -> Result<Option<(String, String)>, String>
             .rfind(|(section, key, _, _)| section.is_empty() && key == "registry")
         {
             let value = expand_env(&value, src.env);
-            return Ok(Some((value, format!("{}:{line} registry", file.display()))));
+            return Ok(Some(Setting::new(
+                value,
+                format!("{}:{line} registry", file.display()),
+            )));
         }
     }
     Ok(None)
 }
 
-fn pip_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> {
+fn pip_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
     if let Some(found) = first_env(src, &["PIP_INDEX_URL"]) {
         return Ok(Some(found));
     }
     let mut files = Vec::new();
     // PIP_CONFIG_FILE=/dev/null is pip's way of saying "no configuration file".
-    if let Some((path, _)) = first_env(src, &["PIP_CONFIG_FILE"])
-        && path != "/dev/null"
+    if let Some(path) = first_env(src, &["PIP_CONFIG_FILE"])
+        && path.value != "/dev/null"
     {
-        files.push(PathBuf::from(path));
+        files.push(PathBuf::from(path.value));
     }
     let xdg_home = first_env(src, &["XDG_CONFIG_HOME"])
-        .map(|(v, _)| PathBuf::from(v))
+        .map(|s| PathBuf::from(s.value))
         .or_else(|| src.home.map(|h| h.join(".config")));
     if let Some(dir) = xdg_home {
         files.push(dir.join("pip/pip.conf"));
@@ -345,7 +362,7 @@ fn pip_config(src: &EndpointSources) -> Result<Option<(String, String)>, String>
     if let Some(home) = src.home {
         files.push(home.join(".pip/pip.conf"));
     }
-    let xdg_dirs = first_env(src, &["XDG_CONFIG_DIRS"]).map_or("/etc/xdg".to_string(), |(v, _)| v);
+    let xdg_dirs = first_env(src, &["XDG_CONFIG_DIRS"]).map_or("/etc/xdg".to_string(), |s| s.value);
     for dir in xdg_dirs.split(':').filter(|d| !d.is_empty()) {
         files.push(Path::new(dir).join("pip/pip.conf"));
     }
@@ -361,7 +378,7 @@ fn pip_config(src: &EndpointSources) -> Result<Option<(String, String)>, String>
                 .iter()
                 .rfind(|(s, k, _, _)| s == section && (k == "index-url" || k == "index_url"))
             {
-                return Ok(Some((
+                return Ok(Some(Setting::new(
                     value.clone(),
                     format!("{}:{line} [{section}] index-url", file.display()),
                 )));
@@ -377,7 +394,7 @@ struct CargoConfig {
     table: toml::Table,
 }
 
-fn cargo_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> {
+fn cargo_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in upward(src.cwd) {
         // Cargo reads `config.toml`, and the legacy extension-less `config`.
@@ -386,7 +403,7 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<(String, String)>, Strin
         }
     }
     let cargo_home = first_env(src, &["CARGO_HOME"])
-        .map(|(v, _)| PathBuf::from(v))
+        .map(|s| PathBuf::from(s.value))
         .or_else(|| src.home.map(|h| h.join(".cargo")));
     if let Some(home) = cargo_home {
         for name in ["config.toml", "config"] {
@@ -433,7 +450,7 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<(String, String)>, Strin
         )
     })?;
     match lookup(&replacement, "registry") {
-        Some((Some(index), path)) if index.starts_with("sparse+") => Ok(Some((
+        Some((Some(index), path)) if index.starts_with("sparse+") => Ok(Some(Setting::new(
             index,
             format!(
                 "{} [source.{replacement}] (replaces crates-io)",
@@ -447,7 +464,7 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<(String, String)>, Strin
                 Some((value.as_str()?.to_string(), &c.path))
             });
             match named {
-                Some((index, path)) if index.starts_with("sparse+") => Ok(Some((
+                Some((index, path)) if index.starts_with("sparse+") => Ok(Some(Setting::new(
                     index,
                     format!(
                         "{} [registries.{replacement}] (replaces crates-io)",
@@ -460,16 +477,16 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<(String, String)>, Strin
     }
 }
 
-fn go_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> {
-    let (value, by) = match first_env(src, &["GOPROXY"]) {
+fn go_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
+    let Setting { value, written_in } = match first_env(src, &["GOPROXY"]) {
         Some(found) => found,
         None => {
             // `go env -w` writes to $GOENV, by default the user config dir's go/env.
             let file = first_env(src, &["GOENV"])
-                .map(|(v, _)| PathBuf::from(v))
+                .map(|s| PathBuf::from(s.value))
                 .or_else(|| {
                     first_env(src, &["XDG_CONFIG_HOME"])
-                        .map(|(v, _)| PathBuf::from(v))
+                        .map(|s| PathBuf::from(s.value))
                         .or_else(|| src.home.map(|h| h.join(".config")))
                         .map(|d| d.join("go/env"))
                 });
@@ -486,7 +503,7 @@ fn go_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> 
             }) else {
                 return Ok(None);
             };
-            (value, format!("{}:{line} GOPROXY", file.display()))
+            Setting::new(value, format!("{}:{line} GOPROXY", file.display()))
         }
     };
     // `direct` and `off` are modes, not endpoints; `,` and `|` separate fallbacks.
@@ -494,7 +511,7 @@ fn go_config(src: &EndpointSources) -> Result<Option<(String, String)>, String> 
         .split([',', '|'])
         .map(str::trim)
         .find(|entry| !entry.is_empty() && *entry != "direct" && *entry != "off")
-        .map(|entry| (entry.to_string(), by)))
+        .map(|entry| Setting::new(entry, written_in)))
 }
 
 #[cfg(test)]

@@ -950,12 +950,47 @@ fn package_dir(p: &cargo_metadata::Package, workspace_root: &Path) -> String {
     relative(manifest.parent().unwrap_or(manifest), workspace_root)
 }
 
-const EDGE_NORMAL: u8 = 1;
-const EDGE_DEV: u8 = 2;
-const EDGE_BUILD: u8 = 4;
+/// The kinds of dependency one edge stands for: a crate may depend on
+/// another as a normal, a build and a dev dependency at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct EdgeKinds {
+    normal: bool,
+    build: bool,
+    dev: bool,
+}
+
+impl EdgeKinds {
+    const NORMAL: EdgeKinds = EdgeKinds {
+        normal: true,
+        build: false,
+        dev: false,
+    };
+    const BUILD: EdgeKinds = EdgeKinds {
+        normal: false,
+        build: true,
+        dev: false,
+    };
+    const DEV: EdgeKinds = EdgeKinds {
+        normal: false,
+        build: false,
+        dev: true,
+    };
+
+    fn with(self, other: EdgeKinds) -> EdgeKinds {
+        EdgeKinds {
+            normal: self.normal || other.normal,
+            build: self.build || other.build,
+            dev: self.dev || other.dev,
+        }
+    }
+
+    fn shares_any(self, other: EdgeKinds) -> bool {
+        (self.normal && other.normal) || (self.build && other.build) || (self.dev && other.dev)
+    }
+}
 
 /// Nodes reachable from `starts` through edges of the `allowed` kinds.
-fn reach(adj: &[Vec<(usize, u8)>], starts: &[usize], allowed: u8) -> Vec<bool> {
+fn reach(adj: &[Vec<(usize, EdgeKinds)>], starts: &[usize], allowed: EdgeKinds) -> Vec<bool> {
     let mut seen = vec![false; adj.len()];
     let mut queue: VecDeque<usize> = VecDeque::new();
     for &s in starts {
@@ -966,7 +1001,7 @@ fn reach(adj: &[Vec<(usize, u8)>], starts: &[usize], allowed: u8) -> Vec<bool> {
     }
     while let Some(v) = queue.pop_front() {
         for &(t, kinds) in &adj[v] {
-            if kinds & allowed != 0 && !seen[t] {
+            if kinds.shares_any(allowed) && !seen[t] {
                 seen[t] = true;
                 queue.push_back(t);
             }
@@ -1037,12 +1072,12 @@ fn from_metadata(
     }));
 
     // Edges with their kinds; a dependency without kinds (cargo before 1.41) is normal.
-    let mut adj: Vec<Vec<(usize, u8)>> = vec![Vec::new(); nodes.len()];
+    let mut adj: Vec<Vec<(usize, EdgeKinds)>> = vec![Vec::new(); nodes.len()];
     for (i, (n, _)) in nodes.iter().enumerate() {
         if n.deps.is_empty() {
             for d in &n.dependencies {
                 if let Some(&t) = index.get(d.repr.as_str()) {
-                    adj[i].push((t, EDGE_NORMAL));
+                    adj[i].push((t, EdgeKinds::NORMAL));
                 }
             }
             continue;
@@ -1051,19 +1086,19 @@ fn from_metadata(
             let Some(&t) = index.get(d.pkg.repr.as_str()) else {
                 continue;
             };
-            let mut kinds = 0u8;
+            let mut kinds = EdgeKinds::default();
             for k in &d.dep_kinds {
-                kinds |= match k.kind {
-                    DependencyKind::Development => EDGE_DEV,
-                    DependencyKind::Build => EDGE_BUILD,
-                    _ => EDGE_NORMAL,
-                };
+                kinds = kinds.with(match k.kind {
+                    DependencyKind::Development => EdgeKinds::DEV,
+                    DependencyKind::Build => EdgeKinds::BUILD,
+                    _ => EdgeKinds::NORMAL,
+                });
             }
-            if kinds == 0 {
-                kinds = EDGE_NORMAL;
+            if kinds == EdgeKinds::default() {
+                kinds = EdgeKinds::NORMAL;
             }
             match adj[i].iter_mut().find(|(x, _)| *x == t) {
-                Some((_, k)) => *k |= kinds,
+                Some((_, k)) => *k = k.with(kinds),
                 None => adj[i].push((t, kinds)),
             }
         }
@@ -1073,9 +1108,15 @@ fn from_metadata(
         .iter()
         .filter_map(|id| index.get(id.repr.as_str()).copied())
         .collect();
-    let required = reach(&adj, &members, EDGE_NORMAL);
-    let built = reach(&adj, &members, EDGE_NORMAL | EDGE_BUILD);
-    let any = reach(&adj, &members, EDGE_NORMAL | EDGE_BUILD | EDGE_DEV);
+    let required = reach(&adj, &members, EdgeKinds::NORMAL);
+    let built = reach(&adj, &members, EdgeKinds::NORMAL.with(EdgeKinds::BUILD));
+    let any = reach(
+        &adj,
+        &members,
+        EdgeKinds::NORMAL
+            .with(EdgeKinds::BUILD)
+            .with(EdgeKinds::DEV),
+    );
 
     for (i, (_, p)) in nodes.iter().enumerate() {
         let version = &versions[i];
