@@ -4,6 +4,7 @@
 
 pub(crate) mod cargo;
 pub(crate) mod golang;
+mod node;
 mod npm;
 mod npm_manifest;
 mod pnpm;

@@ -2,30 +2,13 @@
 //! ranges. What a build installs from it can change from one day to the
 //! next, which is what DEL-04 reports; the versions are not known.
 
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
+use super::node::PackageJson;
 use crate::ingest::json::{Typed, parse_typed};
-use crate::ingest::lenient::opt_string;
 use crate::ingest::{Input, ParsedDoc, source};
 use crate::model::InputError;
 use crate::model::{Component, Ecosystem, Format, Scope, SourceKind};
-
-#[derive(Deserialize)]
-struct PackageJson {
-    #[serde(default, deserialize_with = "opt_string")]
-    name: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    version: Option<String>,
-    #[serde(default)]
-    dependencies: BTreeMap<String, serde_json::Value>,
-    #[serde(default, rename = "devDependencies")]
-    dev_dependencies: BTreeMap<String, serde_json::Value>,
-    #[serde(default, rename = "optionalDependencies")]
-    optional_dependencies: BTreeMap<String, serde_json::Value>,
-    #[serde(default, rename = "peerDependencies")]
-    peer_dependencies: BTreeMap<String, serde_json::Value>,
-}
 
 /// An exact version (`1.2.3`, `=1.2.3`, `v1.2.3`) as opposed to a range.
 fn exact_version(spec: &str) -> Option<&str> {
@@ -81,8 +64,10 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
         ),
     ];
     for (group, deps, scope) in groups {
+        // By name, the last of a repeated name winning, as JSON objects read.
+        let deps: BTreeMap<&String, &String> = deps.iter().map(|(n, r)| (n, r)).collect();
         for (name, spec) in deps {
-            let spec = spec.as_str().unwrap_or_default().trim().to_string();
+            let spec = spec.trim().to_string();
             // Scoped names: `@scope` is the namespace, as in a purl.
             let mut c = match name.split_once('/') {
                 Some((ns, n)) if ns.starts_with('@') => {

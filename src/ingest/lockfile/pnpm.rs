@@ -22,7 +22,7 @@ use serde_saphyr::Spanned;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::npm::{
+use super::node::{
     DepKind, Manifest, ROOT_REF, add_integrity, classify_resolved, package_at, read_manifest,
     scopes_from_graph, split_descriptor,
 };

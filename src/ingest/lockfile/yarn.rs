@@ -19,7 +19,7 @@ use serde_saphyr::Spanned;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::npm::{
+use super::node::{
     DepKind, ROOT_REF, add_integrity, classify_resolved, is_sha1_hex, manifest_beside, package_at,
     scopes_from_graph, split_descriptor,
 };
