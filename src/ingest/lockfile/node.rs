@@ -4,13 +4,13 @@
 //! lockfile (also read alone, without a lockfile: `npm_manifest`).
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::ingest::json::{Typed, parse_typed};
-use crate::ingest::lenient::opt_string;
+use crate::ingest::lenient::{ScalarText, opt_string};
 use crate::ingest::{Input, include, source};
 use crate::model::encode::{is_unreserved, percent_encode};
 use crate::model::{Component, Ecosystem, Scope, SourceKind};
@@ -354,7 +354,7 @@ pub(super) fn dep_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, St
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
             while let Some(k) = map.next_key::<String>()? {
-                let v: Option<String> = map.next_value::<LenientText>()?.0;
+                let v: Option<String> = map.next_value::<ScalarText>()?.0;
                 out.push((k, v.unwrap_or_default()));
             }
             Ok(out)
@@ -367,55 +367,4 @@ pub(super) fn dep_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, St
         }
     }
     d.deserialize_any(V)
-}
-
-/// Text of a string, number or boolean; anything else (ignored) as `None`.
-pub(super) struct LenientText(pub(super) Option<String>);
-
-impl<'de> Deserialize<'de> for LenientText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientText, E> {
-                Ok(LenientText(Some(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<LenientText, E> {
-                Ok(LenientText(Some(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientText, E> {
-                Ok(LenientText(Some(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientText, E> {
-                Ok(LenientText(Some(v.to_string())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientText, E> {
-                Ok(LenientText(Some(v.to_string())))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<LenientText, E> {
-                Ok(LenientText(Some(v.to_string())))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<LenientText, E> {
-                Ok(LenientText(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<LenientText, E> {
-                Ok(LenientText(None))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LenientText, D::Error> {
-                d.deserialize_any(V)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientText, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(LenientText(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientText, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(LenientText(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }

@@ -31,11 +31,11 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::node::{
-    DepKind, LenientText, Manifest, ROOT_REF, add_integrity, classify_resolved, dep_map,
-    manifest_beside, package_at, pointer_segment, split_descriptor,
+    DepKind, Manifest, ROOT_REF, add_integrity, classify_resolved, dep_map, manifest_beside,
+    package_at, pointer_segment, split_descriptor,
 };
 use crate::ingest::json::{Typed, entry, kind_of, parse_typed, parse_value, root_object};
-use crate::ingest::lenient::opt_string;
+use crate::ingest::lenient::{ScalarText, opt_string};
 use crate::ingest::{Input, ParsedDoc};
 use crate::model::{BuildCode, Component, Format, License, LicenseKind, Scope, SourceKind};
 use crate::model::{InputError, Position};
@@ -242,10 +242,10 @@ impl<'de> Deserialize<'de> for Lock {
                         seen.push(known);
                     }
                     match key.as_ref() {
-                        "name" => lock.name = map.next_value::<LenientText>()?.0,
-                        "version" => lock.version = map.next_value::<LenientText>()?.0,
+                        "name" => lock.name = map.next_value::<ScalarText>()?.0,
+                        "version" => lock.version = map.next_value::<ScalarText>()?.0,
                         "lockfileVersion" => {
-                            lock.lockfile_version = map.next_value::<LenientText>()?.0
+                            lock.lockfile_version = map.next_value::<ScalarText>()?.0
                         }
                         "packages" => lock.packages = map.next_value()?,
                         "dependencies" if lock.packages.is_none() => {
