@@ -691,20 +691,7 @@ fn read_entries(
     keys: &[cache::PackageKey],
     warnings: &mut Vec<String>,
 ) -> BTreeMap<(Ecosystem, String), Entry> {
-    let Some(c) = cache.filter(|_| !keys.is_empty()) else {
-        return BTreeMap::new();
-    };
-    match c.get_many(keys) {
-        Ok(found) => keys
-            .iter()
-            .zip(found)
-            .filter_map(|(k, e)| e.map(|e| ((k.ecosystem.clone(), k.name.clone()), e)))
-            .collect(),
-        Err(e) => {
-            warnings.push(e);
-            BTreeMap::new()
-        }
-    }
+    read_by_package(cache, keys, warnings, |c, keys| c.get_many(keys))
 }
 
 /// The failures remembered for `keys`, by package; a failed read is one warning.
@@ -713,14 +700,25 @@ fn read_failures(
     keys: &[cache::PackageKey],
     warnings: &mut Vec<String>,
 ) -> BTreeMap<(Ecosystem, String), cache::Failure> {
+    read_by_package(cache, keys, warnings, |c, keys| c.failures(keys))
+}
+
+/// What `read` finds in the cache for `keys` (one answer per key), by
+/// package; nothing without a cache or keys, and a failed read is one warning.
+fn read_by_package<T>(
+    cache: Option<&dyn CacheBackend>,
+    keys: &[cache::PackageKey],
+    warnings: &mut Vec<String>,
+    read: impl FnOnce(&dyn CacheBackend, &[cache::PackageKey]) -> Result<Vec<Option<T>>, String>,
+) -> BTreeMap<(Ecosystem, String), T> {
     let Some(c) = cache.filter(|_| !keys.is_empty()) else {
         return BTreeMap::new();
     };
-    match c.failures(keys) {
+    match read(c, keys) {
         Ok(found) => keys
             .iter()
             .zip(found)
-            .filter_map(|(k, f)| f.map(|f| ((k.ecosystem.clone(), k.name.clone()), f)))
+            .filter_map(|(k, v)| v.map(|v| ((k.ecosystem.clone(), k.name.clone()), v)))
             .collect(),
         Err(e) => {
             warnings.push(e);
