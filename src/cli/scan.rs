@@ -1,41 +1,173 @@
 //! `chainrisk scan`: read the policy and baseline, ingest, resolve, evaluate,
 //! apply the policy, report, and pick the exit code.
 
+use std::mem::ManuallyDrop;
+use std::path::Path;
+
 use super::output::{self, RenderOptions, Target};
-use super::{EXIT_USAGE, ScanArgs};
-use crate::policy::{self, Baseline};
+use super::{EXIT_USAGE, OutputFormat, ScanArgs};
+use crate::advisory::AdvisorySet;
+use crate::lifecycle::Lifecycle;
+use crate::model::{Inventory, Resolution};
+use crate::policy::{self, Baseline, LoadedPolicy};
 use crate::report::{self, Assessment, Invocation};
+use crate::resolve::ResolveOptions;
 use crate::rules;
 
 pub fn run(args: &ScanArgs) -> u8 {
     // Every usage mistake stops the scan before any work: where each report
     // goes, the policy, the baseline, the advisory databases, the endpoints.
-    let plan = match output::plan(&args.format, args.output.as_deref()) {
-        Ok(p) => p,
+    let mut setup = match Setup::check(args) {
+        Ok(s) => s,
         Err(e) => {
             stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
     };
-    let loaded = match policy::discover(args.policy.as_deref()) {
-        Ok(p) => p,
-        Err(e) => {
+    let scanned = scan(args, &mut setup);
+    let assessment = setup.assess(args, scanned);
+    let opts = RenderOptions {
+        top: args.top,
+        lang: args.lang,
+        pretty: args.pretty,
+        color: args.color,
+    };
+    for (format, target) in &setup.plan {
+        let written = output::write(*format, &assessment, target, &opts);
+        if let Err(e) = written {
             stderr_line!("error: {e}");
             return EXIT_USAGE;
         }
-    };
-    let outputs: Vec<&std::path::Path> = plan
+    }
+    exit_code(args, &assessment)
+}
+
+/// What the scan needs once its arguments passed every usage check.
+struct Setup {
+    /// Where each report goes.
+    plan: Vec<(OutputFormat, Target)>,
+    loaded: LoadedPolicy,
+    baseline: Option<Baseline>,
+    /// The scan time.
+    now: jiff::Timestamp,
+    advisories: Option<AdvisorySet>,
+    resolve_options: ResolveOptions,
+}
+
+/// The inputs' inventory, resolved, and the lifecycle data it was completed with.
+struct Scanned {
+    inventory: Inventory,
+    lifecycle: Lifecycle,
+    /// Some component belongs to a distribution release (lifecycle data used).
+    uses_distribution: bool,
+    resolution: Resolution,
+}
+
+impl Setup {
+    /// Reads the policy, baseline, advisory databases and endpoints, and
+    /// checks that no report overwrites a file the scan reads; the first
+    /// usage mistake is the error.
+    fn check(args: &ScanArgs) -> Result<Setup, String> {
+        let plan = output::plan(&args.format, args.output.as_deref())?;
+        let loaded = policy::discover(args.policy.as_deref()).map_err(|e| e.to_string())?;
+        refuse_overwriting_reads(args, &plan, &loaded)?;
+        let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+        let thresholds = &loaded.policy.thresholds;
+        let now = report::scan_timestamp();
+        let advisories = if args.advisories.is_empty() {
+            None
+        } else {
+            // Names the file and line of the unreadable advisory.
+            let set = crate::advisory::load_all(
+                &args.advisories,
+                now,
+                thresholds.max_advisory_db_age_days,
+            )
+            .map_err(|e| e.to_string())?;
+            Some(set)
+        };
+        let resolve_options =
+            super::resolve::options(&args.resolve, args.snapshot.as_deref(), now, &loaded.policy)?;
+        Ok(Setup {
+            plan,
+            loaded,
+            baseline,
+            now,
+            advisories,
+            resolve_options,
+        })
+    }
+
+    /// Evaluates the rules, applies the policy and baseline, and gathers
+    /// everything the reports show.
+    fn assess(&self, args: &ScanArgs, scanned: Scanned) -> ManuallyDrop<Assessment> {
+        let Scanned {
+            inventory,
+            lifecycle,
+            uses_distribution,
+            resolution,
+        } = scanned;
+        let now = self.now;
+        let mut evaluation = rules::evaluate_with(
+            &inventory,
+            &self.loaded.policy.thresholds,
+            now,
+            self.advisories.as_ref(),
+            &lifecycle,
+        );
+        let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+        let (policy_info, baseline_info) = policy::apply(
+            &self.loaded,
+            &inventory,
+            &mut evaluation,
+            self.baseline.as_ref(),
+            today,
+        );
+        // Never dropped: the process ends right after the reports, and freeing a
+        // large inventory piece by piece took a tenth of a 100,000-component scan.
+        let mut assessment = ManuallyDrop::new(Assessment::new(
+            inventory,
+            evaluation,
+            report::format_time(now),
+        ));
+        assessment.invocation = Some(Invocation {
+            args: std::env::args()
+                .skip(1)
+                .map(|a| without_passwords(&a))
+                .collect(),
+            offline: args.resolve.offline,
+        });
+        assessment.resolution = Some(resolution);
+        assessment.policy = Some(policy_info);
+        assessment.baseline = baseline_info;
+        if let Some(set) = &self.advisories {
+            assessment.advisories = set.databases.clone();
+        }
+        if uses_distribution {
+            assessment.lifecycle = lifecycle.files.clone();
+        }
+        assessment
+    }
+}
+
+/// Refuses a report written over a file the scan reads: an input, the
+/// policy (given or discovered), the baseline, the snapshot, an advisory database.
+fn refuse_overwriting_reads(
+    args: &ScanArgs,
+    plan: &[(OutputFormat, Target)],
+    loaded: &LoadedPolicy,
+) -> Result<(), String> {
+    let outputs: Vec<&Path> = plan
         .iter()
         .filter_map(|(_, t)| match t {
             Target::File(p) => Some(p.as_path()),
             Target::Stdout => None,
         })
         .collect();
-    let mut read: Vec<(&std::path::Path, &str)> =
-        args.inputs.iter().map(|p| (p.as_path(), "input")).collect();
+    let mut read: Vec<(&Path, &str)> = args.inputs.iter().map(|p| (p.as_path(), "input")).collect();
     read.extend(args.policy.as_deref().map(|p| (p, "policy")));
     // A policy found by discovery (chainrisk.toml above the working directory) too.
-    let discovered = loaded.file.as_deref().map(std::path::Path::new);
+    let discovered = loaded.file.as_deref().map(Path::new);
     read.extend(discovered.map(|p| (p, "policy")));
     read.extend(args.baseline.as_deref().map(|p| (p, "baseline")));
     read.extend(args.snapshot.as_deref().map(|p| (p, "snapshot")));
@@ -44,42 +176,12 @@ pub fn run(args: &ScanArgs) -> u8 {
             .iter()
             .map(|p| (p.as_path(), "advisory database")),
     );
-    if let Err(e) = super::same_file::refuse_overwriting(&outputs, &read) {
-        stderr_line!("error: {e}");
-        return EXIT_USAGE;
-    }
-    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
-        Ok(b) => b,
-        Err(e) => {
-            stderr_line!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let thresholds = &loaded.policy.thresholds;
-    let now = report::scan_timestamp();
-    let advisories = if args.advisories.is_empty() {
-        None
-    } else {
-        match crate::advisory::load_all(&args.advisories, now, thresholds.max_advisory_db_age_days)
-        {
-            Ok(set) => Some(set),
-            Err(e) => {
-                // Names the file and line of the unreadable advisory.
-                stderr_line!("error: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    };
-    let mut resolve_options =
-        match super::resolve::options(&args.resolve, args.snapshot.as_deref(), now, &loaded.policy)
-        {
-            Ok(o) => o,
-            Err(e) => {
-                stderr_line!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
+    super::same_file::refuse_overwriting(&outputs, &read)
+}
 
+/// Ingests the inputs, completes the inventory with the lifecycle data when
+/// a distribution is in use, and resolves it (warnings on stderr).
+fn scan(args: &ScanArgs, setup: &mut Setup) -> Scanned {
     let options = crate::ingest::IngestOptions {
         offline: args.resolve.offline,
         include_roots: args.resolve.include_roots.clone(),
@@ -96,13 +198,14 @@ pub fn run(args: &ScanArgs) -> u8 {
         }
     }
     let mut lifecycle = match args.lifecycle_data.as_str() {
-        "bundled" => crate::lifecycle::Lifecycle::bundled(),
-        root => crate::lifecycle::Lifecycle::load(std::path::Path::new(root)),
+        "bundled" => Lifecycle::bundled(),
+        root => Lifecycle::load(Path::new(root)),
     };
     let uses_distribution = inventory
         .components
         .iter()
         .any(|c| c.release.is_some() || c.ecosystem.is_distribution());
+    let resolve_options = &mut setup.resolve_options;
     if uses_distribution {
         for w in &lifecycle.warnings {
             stderr_line!("warning: lifecycle data: {w}");
@@ -110,10 +213,10 @@ pub fn run(args: &ScanArgs) -> u8 {
         lifecycle.add_product_support_ends(&inventory);
         lifecycle.complete_inventory(&mut inventory);
         resolve_options.development_series =
-            lifecycle.development_series(jiff::tz::TimeZone::UTC.to_datetime(now).date());
+            lifecycle.development_series(jiff::tz::TimeZone::UTC.to_datetime(setup.now).date());
     }
-    crate::resolve::ask_package_managers(&mut resolve_options, &inventory);
-    let outcome = crate::resolve::resolve(&mut inventory, &resolve_options);
+    crate::resolve::ask_package_managers(resolve_options, &inventory);
+    let outcome = crate::resolve::resolve(&mut inventory, resolve_options);
     for w in &outcome.warnings {
         stderr_line!("warning: {w}");
     }
@@ -121,54 +224,18 @@ pub fn run(args: &ScanArgs) -> u8 {
     for e in &outcome.resolution.errors {
         stderr_line!("warning: registry: {e}");
     }
-    let mut evaluation =
-        rules::evaluate_with(&inventory, thresholds, now, advisories.as_ref(), &lifecycle);
-    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
-    let (policy_info, baseline_info) = policy::apply(
-        &loaded,
-        &inventory,
-        &mut evaluation,
-        baseline.as_ref(),
-        today,
-    );
-    // Never dropped: the process ends right after the reports, and freeing a
-    // large inventory piece by piece took a tenth of a 100,000-component scan.
-    let mut assessment = std::mem::ManuallyDrop::new(Assessment::new(
+    Scanned {
         inventory,
-        evaluation,
-        report::format_time(now),
-    ));
-    assessment.invocation = Some(Invocation {
-        args: std::env::args()
-            .skip(1)
-            .map(|a| without_passwords(&a))
-            .collect(),
-        offline: args.resolve.offline,
-    });
-    assessment.resolution = Some(outcome.resolution);
-    assessment.policy = Some(policy_info);
-    assessment.baseline = baseline_info;
-    if let Some(set) = &advisories {
-        assessment.advisories = set.databases.clone();
+        lifecycle,
+        uses_distribution,
+        resolution: outcome.resolution,
     }
-    if uses_distribution {
-        assessment.lifecycle = lifecycle.files.clone();
-    }
+}
 
-    let opts = RenderOptions {
-        top: args.top,
-        lang: args.lang,
-        pretty: args.pretty,
-        color: args.color,
-    };
-    for (format, target) in &plan {
-        let written = output::write(*format, &assessment, target, &opts);
-        if let Err(e) = written {
-            stderr_line!("error: {e}");
-            return EXIT_USAGE;
-        }
-    }
-
+/// The exit code once the reports are written: 2 for an unreadable input,
+/// 1 when `--fail-on` fails the scan, else 0; stale exceptions, unreadable
+/// inputs and failing findings are said on stderr whatever the format.
+fn exit_code(args: &ScanArgs, assessment: &Assessment) -> u8 {
     // Exceptions that need the policy owner's attention, whatever the format.
     if let Some(info) = &assessment.policy {
         report_stale_exceptions(info);
@@ -195,7 +262,7 @@ pub fn run(args: &ScanArgs) -> u8 {
     if failing.is_empty() {
         return 0;
     }
-    report_gate(&assessment, &failing, limit, args.only_new);
+    report_gate(assessment, &failing, limit, args.only_new);
     1
 }
 

@@ -184,9 +184,48 @@ async fn read_release(
     fetched_at: &str,
     now: jiff::Timestamp,
 ) -> Result<(Found, Vec<ArchiveIndex>), Fetched> {
-    let (http, sources, keyrings) = (&archives.http, &archives.sources[..], &archives.keyrings);
+    let suites = release_suites(archives, distro, codename).map_err(Fetched::Failed)?;
+    let release = ReleaseRead {
+        archives,
+        distro,
+        fetched_at,
+        now,
+        limit: Arc::new(Semaphore::new(archives.http.options().concurrency)),
+    };
+    let mut reads = Vec::new();
+    let read = release.read_release_files(suites, &mut reads).await?;
+    let binaries: BTreeSet<String> = jobs.iter().map(|(_, b)| b.clone()).collect();
+
+    // The binary indexes first: they name the source packages to look for.
+    let mut found = Found::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    release.spawn_binary_indexes(&read, &binaries, &architectures_in_use(jobs), &mut tasks);
+    collect(&mut tasks, &mut found, &mut reads).await;
+
+    // Then the source indexes, for the sources those binaries come from.
+    let wanted_sources: BTreeSet<String> = found
+        .binaries
+        .iter()
+        .map(|(_, _, b, _)| b.source.name.clone())
+        .chain(binaries.iter().cloned())
+        .collect();
+    let development_read = release.spawn_source_indexes(&read, &wanted_sources, &mut tasks);
+    let development_failed = collect(&mut tasks, &mut found, &mut reads).await;
+    if development_failed || !development_read {
+        found.development = None;
+    } else {
+        found.development.get_or_insert_with(BTreeMap::new);
+        found.development_indexes.sort();
+    }
+    Ok((found, reads))
+}
+
+/// The suites the configured archives publish for a release, and its
+/// development suite (Debian's unstable, Ubuntu's next series) at the
+/// archive of the release suite; an error when no archive publishes it.
+fn release_suites(archives: &Archives, distro: &str, codename: &str) -> Result<Vec<Suite>, String> {
     let mut suites: Vec<Suite> = Vec::new();
-    for (i, s) in sources.iter().enumerate() {
+    for (i, s) in archives.sources.iter().enumerate() {
         for name in s.suites_for(codename) {
             if let Some(channel) = channel_of(codename, &name) {
                 suites.push(Suite {
@@ -198,12 +237,10 @@ async fn read_release(
         }
     }
     if suites.is_empty() {
-        return Err(Fetched::Failed(format!(
+        return Err(format!(
             "no configured archive publishes {distro} {codename}: apt's sources list no {codename} suite; set --registry deb=URL"
-        )));
+        ));
     }
-    // The development suite (Debian's unstable, Ubuntu's next series), at
-    // the archive of the release suite.
     let development_name = if distro == "debian" {
         Some(DEBIAN_DEVELOPMENT.to_string())
     } else {
@@ -219,90 +256,13 @@ async fn read_release(
                 channel: Some(Channel::Development),
             })
     });
-    let mut all_suites = suites.clone();
-    all_suites.extend(development);
+    suites.extend(development);
+    Ok(suites)
+}
 
-    let limit = Arc::new(Semaphore::new(http.options().concurrency));
-    let mut set = tokio::task::JoinSet::new();
-    for suite in all_suites {
-        let http = Arc::clone(http);
-        let limit = Arc::clone(&limit);
-        let base = sources[suite.source].uri.clone();
-        let keyrings = Arc::clone(keyrings);
-        let store = archives.indexes.clone();
-        set.spawn(async move {
-            let ring = &keyrings[suite.source];
-            let got = get_release(
-                &http,
-                &limit,
-                &base,
-                &suite.name,
-                ring,
-                store.as_deref(),
-                now,
-            )
-            .await;
-            (suite, base, got)
-        });
-    }
-    let mut read: Vec<ReadSuite> = Vec::new();
-    let mut reads = Vec::new();
-    let mut release_failure: Option<Fetched> = None;
-    while let Some(joined) = set.join_next().await {
-        let Ok((suite, base, got)) = joined else {
-            continue;
-        };
-        // A Release past its Valid-Until is a stale mirror or a replay: not used.
-        let got = got.and_then(|(release, url, by)| match expired(&release, now) {
-            Some(why) => Err((url.clone(), Problem::Failed(format!("{url}: {why}")))),
-            None => Ok((release, url, by)),
-        });
-        match got {
-            Ok((release, url, signed_by)) => {
-                reads.push(ArchiveIndex {
-                    index: format!("archive:{}/InRelease@{fetched_at}", suite.name),
-                    url,
-                    error: None,
-                    signed_by: Some(signed_by),
-                });
-                if let Some(origin) = release.distro()
-                    && origin != distro
-                {
-                    reads.push(ArchiveIndex {
-                        index: format!("archive:{}/InRelease", suite.name),
-                        url: base.to_string(),
-                        error: Some(format!(
-                            "the suite's Origin is {origin}, not {distro}: not read"
-                        )),
-                        signed_by: None,
-                    });
-                    continue;
-                }
-                read.push(ReadSuite {
-                    suite,
-                    release,
-                    base,
-                });
-            }
-            Err((url, why)) => {
-                reads.push(ArchiveIndex {
-                    index: format!("archive:{}/InRelease", suite.name),
-                    url,
-                    error: Some(why.message()),
-                    signed_by: None,
-                });
-                if suite.channel == Some(Channel::Release) {
-                    release_failure = Some(why.fetched());
-                }
-            }
-        }
-    }
-    if let Some(why) = release_failure {
-        return Err(why);
-    }
-    read.sort_by(|a, b| (a.suite.channel, &a.suite.name).cmp(&(b.suite.channel, &b.suite.name)));
-
-    let binaries: BTreeSet<String> = jobs.iter().map(|(_, b)| b.clone()).collect();
+/// The architectures the jobs' components use (`all` and `source` aside),
+/// or this machine's when they name none.
+fn architectures_in_use(jobs: &[(DebJob, String)]) -> BTreeSet<String> {
     let mut architectures: BTreeSet<String> = jobs
         .iter()
         .flat_map(|(j, _)| j.architectures.iter().cloned())
@@ -311,138 +271,228 @@ async fn read_release(
     if architectures.is_empty() {
         architectures.insert(host_architecture().to_string());
     }
+    architectures
+}
 
-    // The binary indexes first: they name the source packages to look for.
-    let mut found = Found::default();
-    let mut tasks = tokio::task::JoinSet::new();
-    for rs in read
-        .iter()
-        .filter(|r| r.suite.channel != Some(Channel::Development))
-    {
-        let source = &sources[rs.suite.source];
-        for component in components(source, &rs.release) {
-            let mut archs: Vec<String> = architectures
-                .iter()
-                .filter(|a| source.architectures.is_empty() || source.architectures.contains(a))
-                .cloned()
-                .collect();
-            if !rs.release.all_in_arch_indexes {
-                archs.push("all".to_string());
+/// Release files in flight: each suite with its archive's URL and what
+/// [`get_release`] got.
+type ReleaseTasks = tokio::task::JoinSet<(
+    Suite,
+    Url,
+    Result<(ReleaseFile, String, String), (String, Problem)>,
+)>;
+
+/// Index tasks in flight: each job with its parsed stanzas.
+type IndexTasks = tokio::task::JoinSet<(IndexJob, Result<Parsed, String>)>;
+
+/// One release being read: what its requests share.
+struct ReleaseRead<'a> {
+    archives: &'a Archives,
+    distro: &'a str,
+    fetched_at: &'a str,
+    now: jiff::Timestamp,
+    /// Bounds the requests in flight.
+    limit: Arc<Semaphore>,
+}
+
+impl ReleaseRead<'_> {
+    /// The suites whose Release file was read, verified, current and of
+    /// this distribution, in channel order; each file is listed in `reads`.
+    /// The release suite's failure fails the release.
+    async fn read_release_files(
+        &self,
+        suites: Vec<Suite>,
+        reads: &mut Vec<ArchiveIndex>,
+    ) -> Result<Vec<ReadSuite>, Fetched> {
+        let (distro, fetched_at) = (self.distro, self.fetched_at);
+        let mut set = self.spawn_release_files(suites);
+        let mut read: Vec<ReadSuite> = Vec::new();
+        let mut release_failure: Option<Fetched> = None;
+        while let Some(joined) = set.join_next().await {
+            let Ok((suite, base, got)) = joined else {
+                continue;
+            };
+            // A Release past its Valid-Until is a stale mirror or a replay: not used.
+            let got = got.and_then(|(release, url, by)| match expired(&release, self.now) {
+                Some(why) => Err((url.clone(), Problem::Failed(format!("{url}: {why}")))),
+                None => Ok((release, url, by)),
+            });
+            match got {
+                Ok((release, url, signed_by)) => {
+                    reads.push(ArchiveIndex {
+                        index: format!("archive:{}/InRelease@{fetched_at}", suite.name),
+                        url,
+                        error: None,
+                        signed_by: Some(signed_by),
+                    });
+                    if let Some(origin) = release.distro()
+                        && origin != distro
+                    {
+                        reads.push(ArchiveIndex {
+                            index: format!("archive:{}/InRelease", suite.name),
+                            url: base.to_string(),
+                            error: Some(format!(
+                                "the suite's Origin is {origin}, not {distro}: not read"
+                            )),
+                            signed_by: None,
+                        });
+                        continue;
+                    }
+                    read.push(ReadSuite {
+                        suite,
+                        release,
+                        base,
+                    });
+                }
+                Err((url, why)) => {
+                    reads.push(ArchiveIndex {
+                        index: format!("archive:{}/InRelease", suite.name),
+                        url,
+                        error: Some(why.message()),
+                        signed_by: None,
+                    });
+                    if suite.channel == Some(Channel::Release) {
+                        release_failure = Some(why.fetched());
+                    }
+                }
             }
-            for arch in archs {
-                let base = format!("{component}/binary-{arch}/Packages");
-                let Some((path, sum)) = rs.release.best_index(&base) else {
+        }
+        if let Some(why) = release_failure {
+            return Err(why);
+        }
+        read.sort_by(|a, b| {
+            (a.suite.channel, &a.suite.name).cmp(&(b.suite.channel, &b.suite.name))
+        });
+        Ok(read)
+    }
+
+    /// Starts fetching the Release file of every suite, each with its archive's keyring.
+    fn spawn_release_files(&self, suites: Vec<Suite>) -> ReleaseTasks {
+        let mut set = tokio::task::JoinSet::new();
+        for suite in suites {
+            let http = Arc::clone(&self.archives.http);
+            let limit = Arc::clone(&self.limit);
+            let base = self.archives.sources[suite.source].uri.clone();
+            let keyrings = Arc::clone(&self.archives.keyrings);
+            let store = self.archives.indexes.clone();
+            let now = self.now;
+            set.spawn(async move {
+                let ring = &keyrings[suite.source];
+                let got = get_release(
+                    &http,
+                    &limit,
+                    &base,
+                    &suite.name,
+                    ring,
+                    store.as_deref(),
+                    now,
+                )
+                .await;
+                (suite, base, got)
+            });
+        }
+        set
+    }
+
+    /// Starts reading the Packages indexes of the suites read (development
+    /// aside), for the architectures in use, keeping the `binaries` wanted.
+    fn spawn_binary_indexes(
+        &self,
+        read: &[ReadSuite],
+        binaries: &BTreeSet<String>,
+        architectures: &BTreeSet<String>,
+        tasks: &mut IndexTasks,
+    ) {
+        for rs in read
+            .iter()
+            .filter(|r| r.suite.channel != Some(Channel::Development))
+        {
+            let source = &self.archives.sources[rs.suite.source];
+            for component in components(source, &rs.release) {
+                let mut archs: Vec<String> = architectures
+                    .iter()
+                    .filter(|a| source.architectures.is_empty() || source.architectures.contains(a))
+                    .cloned()
+                    .collect();
+                if !rs.release.all_in_arch_indexes {
+                    archs.push("all".to_string());
+                }
+                for arch in archs {
+                    let base = format!("{component}/binary-{arch}/Packages");
+                    let Some((path, sum)) = rs.release.best_index(&base) else {
+                        continue;
+                    };
+                    let job = IndexJob::new(rs, path, sum, self.fetched_at);
+                    let wanted = binaries.clone();
+                    self.spawn_index(tasks, job, move |bytes: &[u8], path: &str| {
+                        deb_index::read_packages(deb_index::decompress(path, bytes), path, &|n| {
+                            wanted.contains(n)
+                        })
+                        .map(Parsed::Binaries)
+                    });
+                }
+            }
+        }
+    }
+
+    /// Starts reading the Sources indexes of every suite read, keeping the
+    /// `wanted` sources; true when a development suite has one.
+    fn spawn_source_indexes(
+        &self,
+        read: &[ReadSuite],
+        wanted: &BTreeSet<String>,
+        tasks: &mut IndexTasks,
+    ) -> bool {
+        let mut development_read = false;
+        for rs in read {
+            let source = &self.archives.sources[rs.suite.source];
+            for component in components(source, &rs.release) {
+                let Some((path, sum)) = rs
+                    .release
+                    .best_index(&format!("{component}/source/Sources"))
+                else {
                     continue;
                 };
-                let job = IndexJob {
-                    url: index_url(&rs.base, &rs.suite.name, &path, &rs.release, &sum.0),
-                    by_path: rs
-                        .release
-                        .by_hash
-                        .then(|| format!("{}dists/{}/{path}", rs.base, rs.suite.name)),
-                    evidence: format!("archive:{}/{path}@{fetched_at}", rs.suite.name),
-                    path,
-                    sum: sum.clone(),
-                    suite: rs.suite.name.clone(),
-                    channel: rs.suite.channel,
-                };
-                let http = Arc::clone(http);
-                let limit = Arc::clone(&limit);
-                let wanted = binaries.clone();
-                let store = archives.indexes.clone();
-                tasks.spawn(async move {
-                    let got = get_index(&http, &limit, &job, store.as_deref()).await;
-                    let parsed = match got {
-                        Ok(bytes) => {
-                            let path = job.path.clone();
-                            tokio::task::spawn_blocking(move || {
-                                deb_index::read_packages(
-                                    deb_index::decompress(&path, &bytes),
-                                    &path,
-                                    &|n| wanted.contains(n),
-                                )
-                            })
-                            .await
-                            .unwrap_or_else(|e| Err(format!("the index reader stopped: {e}")))
-                        }
-                        Err(e) => Err(e),
-                    };
-                    (job, parsed.map(Parsed::Binaries))
+                let job = IndexJob::new(rs, path, sum, self.fetched_at);
+                if job.channel == Some(Channel::Development) {
+                    development_read = true;
+                }
+                let wanted = wanted.clone();
+                self.spawn_index(tasks, job, move |bytes: &[u8], path: &str| {
+                    deb_index::read_sources(deb_index::decompress(path, bytes), path, &|n| {
+                        wanted.contains(n)
+                    })
+                    .map(Parsed::Sources)
                 });
             }
         }
+        development_read
     }
-    collect(&mut tasks, &mut found, &mut reads).await;
 
-    // Then the source indexes, for the sources those binaries come from.
-    let wanted_sources: BTreeSet<String> = found
-        .binaries
-        .iter()
-        .map(|(_, _, b, _)| b.source.name.clone())
-        .chain(binaries.iter().cloned())
-        .collect();
-    let mut development_ok = true;
-    let mut development_read = false;
-    for rs in &read {
-        let source = &sources[rs.suite.source];
-        for component in components(source, &rs.release) {
-            let Some((path, sum)) = rs
-                .release
-                .best_index(&format!("{component}/source/Sources"))
-            else {
-                continue;
-            };
-            let job = IndexJob {
-                url: index_url(&rs.base, &rs.suite.name, &path, &rs.release, &sum.0),
-                by_path: rs
-                    .release
-                    .by_hash
-                    .then(|| format!("{}dists/{}/{path}", rs.base, rs.suite.name)),
-                evidence: format!("archive:{}/{path}@{fetched_at}", rs.suite.name),
-                path,
-                sum: sum.clone(),
-                suite: rs.suite.name.clone(),
-                channel: rs.suite.channel,
-            };
-            if job.channel == Some(Channel::Development) {
-                development_read = true;
-            }
-            let http = Arc::clone(http);
-            let limit = Arc::clone(&limit);
-            let wanted = wanted_sources.clone();
-            let store = archives.indexes.clone();
-            tasks.spawn(async move {
-                let got = get_index(&http, &limit, &job, store.as_deref()).await;
-                let parsed = match got {
-                    Ok(bytes) => {
-                        let path = job.path.clone();
-                        tokio::task::spawn_blocking(move || {
-                            deb_index::read_sources(
-                                deb_index::decompress(&path, &bytes),
-                                &path,
-                                &|n| wanted.contains(n),
-                            )
-                        })
+    /// Starts fetching one index and parsing it with `parse` off the async threads.
+    fn spawn_index(
+        &self,
+        tasks: &mut IndexTasks,
+        job: IndexJob,
+        parse: impl FnOnce(&[u8], &str) -> Result<Parsed, String> + Send + 'static,
+    ) {
+        let http = Arc::clone(&self.archives.http);
+        let limit = Arc::clone(&self.limit);
+        let store = self.archives.indexes.clone();
+        tasks.spawn(async move {
+            let got = get_index(&http, &limit, &job, store.as_deref()).await;
+            let parsed = match got {
+                Ok(bytes) => {
+                    let path = job.path.clone();
+                    tokio::task::spawn_blocking(move || parse(&bytes, &path))
                         .await
                         .unwrap_or_else(|e| Err(format!("the index reader stopped: {e}")))
-                    }
-                    Err(e) => Err(e),
-                };
-                (job, parsed.map(Parsed::Sources))
-            });
-        }
+                }
+                Err(e) => Err(e),
+            };
+            (job, parsed)
+        });
     }
-    let development_failed = collect(&mut tasks, &mut found, &mut reads).await;
-    if development_failed || !development_read {
-        development_ok = false;
-    }
-    if development_ok {
-        found.development.get_or_insert_with(BTreeMap::new);
-        found.development_indexes.sort();
-    } else {
-        found.development = None;
-    }
-    Ok((found, reads))
 }
 
 fn components<'a>(source: &'a AptSource, release: &'a ReleaseFile) -> Vec<&'a str> {
@@ -492,6 +542,24 @@ struct IndexJob {
     sum: (String, u64),
     suite: String,
     channel: Option<Channel>,
+}
+
+impl IndexJob {
+    /// The job for the index at `path` of a suite read, checked against `sum`.
+    fn new(rs: &ReadSuite, path: String, sum: &(String, u64), fetched_at: &str) -> IndexJob {
+        IndexJob {
+            url: index_url(&rs.base, &rs.suite.name, &path, &rs.release, &sum.0),
+            by_path: rs
+                .release
+                .by_hash
+                .then(|| format!("{}dists/{}/{path}", rs.base, rs.suite.name)),
+            evidence: format!("archive:{}/{path}@{fetched_at}", rs.suite.name),
+            path,
+            sum: sum.clone(),
+            suite: rs.suite.name.clone(),
+            channel: rs.suite.channel,
+        }
+    }
 }
 
 enum Parsed {
