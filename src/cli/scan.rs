@@ -71,7 +71,12 @@ impl Setup {
         let plan = output::plan(&args.format, args.output.as_deref())?;
         let loaded = policy::discover(args.policy.as_deref()).map_err(|e| e.to_string())?;
         refuse_overwriting_reads(args, &plan, &loaded)?;
-        let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+        let baseline = args
+            .baseline
+            .as_deref()
+            .map(Baseline::load)
+            .transpose()
+            .map_err(|e| e.to_string())?;
         let thresholds = &loaded.policy.thresholds;
         let now = report::scan_timestamp();
         let advisories = if args.advisories.is_empty() {
