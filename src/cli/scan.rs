@@ -119,6 +119,7 @@ impl Setup {
             now,
             self.advisories.as_ref(),
             &lifecycle,
+            wording(args),
         );
         let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
         let (policy_info, baseline_info) = policy::apply(
@@ -378,6 +379,20 @@ fn without_passwords(arg: &str) -> String {
     }
     cleaned.push_str(tail);
     cleaned
+}
+
+/// Templates are kept only for a Markdown or HTML report in another language
+/// than English: every other report writes the English text.
+fn wording(args: &ScanArgs) -> rules::Wording {
+    let human = args
+        .format
+        .iter()
+        .any(|f| matches!(f, OutputFormat::Markdown | OutputFormat::Html));
+    if human && args.lang != super::LangArg::En {
+        rules::Wording::Translatable
+    } else {
+        rules::Wording::EnglishOnly
+    }
 }
 
 #[cfg(test)]
