@@ -1082,7 +1082,14 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
     );
     row(t.t("generated"), esc(&v.generated).into_owned());
     w!(out, "</tbody>\n</table>\n");
+    repro_inputs(a, t, out);
+    repro_metadata(a, t, out);
+    repro_advisories(a, t, out);
+    w!(out, "</section>\n");
+}
 
+/// The inputs a reproduction needs: path, format, spec version, SHA-256.
+fn repro_inputs(a: &Assessment, t: Tr, out: &mut String) {
     w!(
         out,
         "<h3>{}</h3>\n<table class=\"grid\" id=\"inputs-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
@@ -1104,7 +1111,10 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
         );
     }
     w!(out, "</tbody>\n</table>\n");
+}
 
+/// Where the registry facts came from and how old they are.
+fn repro_metadata(a: &Assessment, t: Tr, out: &mut String) {
     w!(out, "<h3>{}</h3>\n", esc(t.t("repro.metadata")));
     match &a.resolution {
         None => w!(out, "<p>{}</p>\n", not_given(t)),
@@ -1184,7 +1194,10 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
             }
         }
     }
+}
 
+/// The advisory databases read, with their age.
+fn repro_advisories(a: &Assessment, t: Tr, out: &mut String) {
     w!(out, "<h3>{}</h3>\n", esc(t.t("repro.advisories")));
     if a.advisories.is_empty() {
         w!(out, "<p>{}</p>\n", not_given(t));
@@ -1215,7 +1228,6 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
         }
         w!(out, "</tbody>\n</table>\n");
     }
-    w!(out, "</section>\n");
 }
 
 #[cfg(test)]

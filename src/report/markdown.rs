@@ -775,7 +775,13 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
     );
     w!(out, "| {} | {} |", t.t("generated"), cell(&v.generated));
     w!(out);
+    repro_inputs(a, t, out);
+    repro_metadata(a, t, out);
+    repro_advisories(a, t, out);
+}
 
+/// The inputs a reproduction needs: path, format, spec version, SHA-256.
+fn repro_inputs(a: &Assessment, t: Tr, out: &mut String) {
     w!(out, "### {}\n", t.t("inputs"));
     table_head(
         out,
@@ -799,7 +805,10 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
         );
     }
     w!(out);
+}
 
+/// Where the registry facts came from and how old they are.
+fn repro_metadata(a: &Assessment, t: Tr, out: &mut String) {
     w!(out, "### {}\n", t.t("repro.metadata"));
     match &a.resolution {
         None => w!(out, "{}\n", or_not_given(t, None)),
@@ -860,7 +869,10 @@ fn reproducibility(v: &View, t: Tr, out: &mut String) {
             }
         }
     }
+}
 
+/// The advisory databases read, with their age.
+fn repro_advisories(a: &Assessment, t: Tr, out: &mut String) {
     w!(out, "### {}\n", t.t("repro.advisories"));
     if a.advisories.is_empty() {
         w!(out, "{}\n", or_not_given(t, None));
