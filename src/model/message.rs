@@ -92,7 +92,7 @@ impl Sep {
             (Sep::Comma, Lang::En) => ", ",
             (Sep::Comma, Lang::ZhCn) => "、",
             (Sep::And, Lang::En) => " and ",
-            (Sep::And, Lang::ZhCn) => "和",
+            (Sep::And, Lang::ZhCn) => " 和 ",
         }
     }
 }

@@ -1,6 +1,8 @@
-//! The message catalogue of the human reports: every title, label, severity,
-//! category and rule name in English and Simplified Chinese, in one table.
-//! Identifiers, purls, field names and the data itself stay as given.
+//! The human reports' words in English and Simplified Chinese: titles,
+//! labels, severities and categories in one table, evidence keys and values
+//! in two more. Rule names and summaries come from the rule catalogue,
+//! finding messages from their rules' templates. Identifiers, purls and the
+//! data itself stay as given.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -236,7 +238,6 @@ pub static MESSAGES: &[Message] = &[
     ("reason.not_closed", "no licence and no component type to tell whether the component is closed", "没有许可证和组件类型，无法判断组件是否闭源"),
     ("reason.no_pair", "needs an SBOM and a lockfile or manifest of the same product scanned together", "需要同时扫描同一产品的 SBOM 和锁文件或清单文件"),
     ("reason.no_deprecation", "the input records no deprecation; the registry's metadata is needed, and registry resolution is not part of this scan", "输入未记录弃用信息；需要注册表元数据，而本次扫描未进行注册表解析"),
-    // Rule names and one-line summaries (catalogue order)
     ("reason.archive_not_resolved", "needs the release's archive indexes; the distribution archive was not resolved (see the report's resolution block)", "需要该版本的归档索引；未解析发行版归档（见报告的解析部分）"),
     ("reason.no_development_indexes", "needs the distribution's development suites (testing, unstable); they were not read", "需要发行版的开发套件（testing、unstable）；未读取"),
 ];
@@ -290,6 +291,7 @@ static EVIDENCE_KEYS: &[(&str, &str)] = &[
     ("listed entry", "列表条目"),
     ("lockfile versions", "锁文件中的版本"),
     ("delivered product versions", "交付产品中的版本"),
+    ("deprecated (UNM-02)", "已被发布者弃用（UNM-02）"),
     ("lockfiles and delivered product versions", "锁文件和交付产品中的版本"),
     ("maintainer", "维护者"),
     ("maintainers", "维护者"),

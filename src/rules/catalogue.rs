@@ -297,7 +297,7 @@ const CATALOGUE: [RuleInfo; 39] = [
     RuleInfo {
         id: "UNM-09",
         name: "dropped by the distribution",
-        name_zh: "已被发行版弃用",
+        name_zh: "已被发行版移除",
         category: Category::Unmaintained,
         severity: Severity::Medium,
         check: Check::Component(archive::dropped_by_distribution),
@@ -610,7 +610,7 @@ const CATALOGUE: [RuleInfo; 39] = [
         thresholds: &[],
         maps_to: &[Mapping::M10Tampering, Mapping::M10Interruption],
         summary: "a newer build of the same package is published for the same release (Debian -security, -updates or a point release; Ubuntu -security/-updates; the Alpine branch; an RPM updates repository); high when it came through the security channel",
-        summary_zh: "同一发行版本已发布该软件包的更新构建（Debian -security、-updates 或小版本更新；Ubuntu -security/-updates；Alpine 分支；RPM 更新仓库）；若来自安全更新渠道则为高风险",
+        summary_zh: "同一发行版本已发布该软件包的更新构建（Debian -security、-updates 或小版本更新；Ubuntu -security/-updates；Alpine 分支；RPM 更新仓库）；若来自安全更新渠道则为高",
         doc: "The distribution has published an update the product does not carry. A build from the security channel fixes a known vulnerability: apply it, or show why the product is not exposed. Other updates fix bugs; take them with the next maintenance release.",
     },
     RuleInfo {
@@ -794,7 +794,7 @@ const fn validate(rules: &[RuleInfo]) {
 }
 
 /// The id prefix of a category's rules.
-pub const fn family_of(category: Category) -> &'static str {
+const fn family_of(category: Category) -> &'static str {
     match category {
         Category::Unmaintained => "UNM",
         Category::Opaque => "OPQ",

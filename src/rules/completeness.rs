@@ -167,30 +167,40 @@ pub fn completeness_undeclared(d: &Document, _: &Ctx) -> Verdict {
     )
 }
 
+static AUTHOR_OR_TOOL: Template = Template::new("author or tool", "作者或工具");
+static TIMESTAMP: Template = Template::new("timestamp", "时间戳");
+static SERIAL_OR_NAMESPACE: Template =
+    Template::new("serial number or namespace", "序列号或命名空间");
+static PRIMARY_COMPONENT: Template = Template::new("primary component", "主组件");
+
 /// SBM-06: author or tool, timestamp, serial or namespace, primary component.
 pub fn metadata_missing(d: &Document, _: &Ctx) -> Verdict {
     let m = &d.meta;
-    let mut missing = Vec::new();
-    if m.authors.is_empty() && m.tools.is_empty() {
-        missing.push("author or tool");
-    }
-    if m.timestamp.is_none() {
-        missing.push("timestamp");
-    }
-    if m.serial.is_none() {
-        missing.push("serial number or namespace");
-    }
-    if m.primary.is_none() {
-        missing.push("primary component");
-    }
+    // Each field as the message names it; its English name is also the evidence key.
+    let missing: Vec<&'static Template> = [
+        (m.authors.is_empty() && m.tools.is_empty(), &AUTHOR_OR_TOOL),
+        (m.timestamp.is_none(), &TIMESTAMP),
+        (m.serial.is_none(), &SERIAL_OR_NAMESPACE),
+        (m.primary.is_none(), &PRIMARY_COMPONENT),
+    ]
+    .into_iter()
+    .filter_map(|(absent, field)| absent.then_some(field))
+    .collect();
     if missing.is_empty() {
         return Verdict::Pass;
     }
     Verdict::fire(
         Message::new(&METADATA_MISSING)
             .arg("path", d.path.as_str())
-            .arg("missing", missing.join(", ")),
-        missing.iter().map(|k| (*k, "absent".to_string())).collect(),
+            .list(
+                "missing",
+                missing.iter().map(|t| Message::new(t)).collect(),
+                Sep::Comma,
+            ),
+        missing
+            .iter()
+            .map(|t| (t.en, "absent".to_string()))
+            .collect(),
     )
 }
 

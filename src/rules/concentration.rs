@@ -403,7 +403,7 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
 
 static LISTED: Template = Template::new(
     "{component} has {what} {actual}, which matches the policy's [[listed]] entry #{i} ({what} {listed}){why}",
-    "{component} 的{what} {actual} 与策略的 [[listed]] 第 #{i} 项（{what} {listed}）匹配{why}",
+    "{component} 的{what} {actual} 与策略的 [[listed]] 条目 #{i}（{what} {listed}）匹配{why}",
 );
 static SUPPLIER: Template = Template::new("supplier", "供应商");
 static NAMESPACE: Template = Template::new("namespace", "命名空间");

@@ -23,11 +23,11 @@ static HASH_MISMATCH: Template = Template::new(
 );
 static FRESH_RELEASE: Template = Template::new(
     "{component} was published {age} before the scan, under the {limit}-day minimum age",
-    "{component} 在扫描前 {age}发布，低于 {limit} 天的最短发布时长",
+    "{component} 在扫描前{age}发布，低于 {limit} 天的最短发布时长",
 );
 static LESS_THAN_A_DAY: Template = Template::new("less than a day", "不到一天");
-static ONE_DAY: Template = Template::new("1 day", "1 天");
-static DAYS: Template = Template::new("{n} days", "{n} 天");
+static ONE_DAY: Template = Template::new("1 day", " 1 天");
+static DAYS: Template = Template::new("{n} days", " {n} 天");
 static NEW_PUBLISHER: Template = Template::new(
     "{component} was published by {publisher}, who published none of its earlier versions",
     "{component} 由 {publisher} 发布，而此前的版本都不是该账户发布的",

@@ -11,14 +11,58 @@ use rayon::prelude::*;
 use super::{Ctx, Verdict};
 use crate::advisory::Kind;
 use crate::model::{
-    Component, ComponentId, Evidence, EvidenceSource, Graph, Inventory, Lang, Message, Scope,
+    Component, ComponentId, Evidence, EvidenceSource, Graph, Inventory, Lang, Message, Scope, Sep,
     Template,
 };
 
 static CRITICAL_SINGLE_POINT: Template = Template::new(
     "{component} is a critical single point: {fan} of {total} components ({percent} %) depend on it, at or above fan_in_percent {threshold} %, and it is {signals}",
-    "{component} 是关键单点：{total} 个组件中有 {fan} 个（{percent} %）依赖于它，达到或超过 fan_in_percent {threshold} %，且它{signals}",
+    "{component} 是关键单点：{total} 个组件中有 {fan} 个（{percent} %）依赖于它，达到或超过 fan_in_percent {threshold} %，且存在以下情况：{signals}",
 );
+
+/// The fragility signals as the message names them (their evidence keys),
+/// in both languages.
+static SIGNALS: [(&str, Template); 7] = [
+    (
+        "single maintainer (CON-01)",
+        Template::new("single maintainer (CON-01)", "只有一名维护者（CON-01）"),
+    ),
+    (
+        "deprecated at registry (UNM-02)",
+        Template::new(
+            "deprecated at registry (UNM-02)",
+            "已在注册表弃用（UNM-02）",
+        ),
+    ),
+    (
+        "yanked version (UNM-03)",
+        Template::new("yanked version (UNM-03)", "版本已撤回（UNM-03）"),
+    ),
+    (
+        "deprecated (UNM-02)",
+        Template::new("deprecated (UNM-02)", "已被发布者弃用（UNM-02）"),
+    ),
+    (
+        "declared unmaintained (UNM-01)",
+        Template::new("declared unmaintained (UNM-01)", "已声明无人维护（UNM-01）"),
+    ),
+    (
+        "no recent release (UNM-04)",
+        Template::new("no recent release (UNM-04)", "近期无发布（UNM-04）"),
+    ),
+    (
+        "unfixed advisory (UNM-06)",
+        Template::new("unfixed advisory (UNM-06)", "未修复的安全公告（UNM-06）"),
+    ),
+];
+
+/// A signal's phrase; its key as written for one this table lacks.
+fn signal_phrase(key: &str) -> Message {
+    SIGNALS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| Message::data(key), |(_, t)| Message::new(t))
+}
 
 /// Bytes of bitsets one batch may hold; batches run in parallel.
 const BATCH_BYTES: usize = 4 << 20;
@@ -387,7 +431,11 @@ pub fn critical_single_point(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
             .arg("total", dependents_total.to_string())
             .arg("percent", format!("{percent:.1}"))
             .arg("threshold", threshold.to_string())
-            .arg("signals", names.join(", "));
+            .list(
+                "signals",
+                names.iter().map(|k| signal_phrase(k)).collect(),
+                Sep::Comma,
+            );
         let mut evidence = vec![
             Evidence::new("fan-in", fan.to_string(), EvidenceSource::inventory()),
             Evidence::new(

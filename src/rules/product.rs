@@ -32,11 +32,11 @@ static FILES_MISSING: Template = Template::new(
 static AND_MORE: Template = Template::new("{shown} and {n} more", "{shown} 等，另有 {n} 个");
 static UNACCOUNTED: Template = Template::new(
     "{path}: {kind} that no package database lists{declared} and that carries no build record{context}",
-    "{path}：未被任何软件包数据库列出{declared}且不带构建记录的{kind}{context}",
+    "{path}：未被任何软件包数据库列出{declared}、且不带构建记录的 {kind}{context}",
 );
 static NO_SBOM_DECLARES: Template = Template::new(
     ", no SBOM of the scan declares",
-    "、本次扫描的 SBOM 均未声明",
+    "、也未被本次扫描的任何 SBOM 声明",
 );
 static BINARIES_IN_PRODUCT: Template = Template::new(
     " ({n} binaries in the product: {packages} from packages, {records} with a build record)",

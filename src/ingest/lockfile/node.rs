@@ -26,7 +26,7 @@ pub(super) fn split_descriptor(s: &str) -> Option<(&str, &str)> {
 }
 
 /// A component for the npm package `name` (scoped or not) at `version`,
-/// with its purl (`pkg:npm/%40scope/name@version`). `Err` carries the
+/// with its purl (`pkg:npm/%40scope/name@version`). The second value is the
 /// warning when the name cannot make a purl; the component is still usable.
 pub(super) fn package(name: &str, version: Option<&str>) -> (Component, Option<String>) {
     let name = name.trim();
