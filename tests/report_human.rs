@@ -12,17 +12,19 @@ use chainrisk::report::{html, json, markdown};
 /// Scans an input with the real binary and reads its JSON report back: the
 /// renderers are tested on exactly what a user's JSON report holds.
 fn assess(input: &str) -> Assessment {
-    let out = bin()
-        .current_dir(root())
-        .args(["scan", input, "--format", "json"])
-        .output()
-        .unwrap();
+    json::read(&scan_output(&["scan", input, "--format", "json"]))
+        .expect("the JSON report reads back")
+}
+
+/// The standard output of a scan that ran (exit 0, or 1 for findings).
+fn scan_output(args: &[&str]) -> Vec<u8> {
+    let out = bin().current_dir(root()).args(args).output().unwrap();
     assert!(
         out.status.success() || out.status.code() == Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    json::read(&out.stdout).expect("the JSON report reads back")
+    out.stdout
 }
 
 const DEMO: &str = "fixtures/demo/acme-edge-gateway.cdx.json";
@@ -43,17 +45,10 @@ fn demo_markdown_english() {
 /// translate each finding's message from its rule's template, which a
 /// report read back from JSON (English only) no longer carries.
 fn written(input: &str, format: &str, lang: &str) -> String {
-    let out = bin()
-        .current_dir(root())
-        .args(["scan", input, "--format", format, "--lang", lang])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success() || out.status.code() == Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(scan_output(&[
+        "scan", input, "--format", format, "--lang", lang,
+    ]))
+    .unwrap()
 }
 
 #[test]
