@@ -638,44 +638,22 @@ mod tests {
         assert_eq!(run(insecure_source, c), Verdict::Pass);
     }
 
-    use super::super::testing::resolved;
+    use super::super::testing::{self, judge, resolved};
     use crate::advisory::{Advisory, AdvisorySet};
     use crate::model::{Ecosystem, Hash};
 
     /// A RustSec advisory against `time`, shaped as RUSTSEC-2026-0009.
     fn time_advisory(extra: &str, patched: &str) -> Advisory {
-        let text = format!(
-            "```toml\n[advisory]\nid = \"RUSTSEC-2026-0009\"\npackage = \"time\"\ndate = \"2026-02-05\"\n{extra}\n\n[versions]\npatched = [{patched}]\nunaffected = [\"< 0.3.6\"]\n```\n\n# Denial of Service via Stack Exhaustion\n"
-        );
-        crate::advisory::rustsec::parse("crates/time/RUSTSEC-2026-0009.md", &text)
-            .unwrap()
-            .unwrap()
+        testing::rustsec(
+            ("RUSTSEC-2026-0009", "time", "2026-02-05"),
+            extra,
+            &format!("patched = [{patched}]\nunaffected = [\"< 0.3.6\"]"),
+            "Denial of Service via Stack Exhaustion",
+        )
     }
 
     fn time_at(version: &str) -> Component {
-        let mut c = Component::named("time");
-        c.ecosystem = Ecosystem::Cargo;
-        c.version = Some(version.into());
-        c
-    }
-
-    fn judge(
-        rule: super::super::ComponentCheck,
-        c: Component,
-        db: Option<&AdvisorySet>,
-    ) -> Verdict {
-        let inv = super::super::testing::inventory(vec![c]);
-        let t = super::super::Thresholds::default();
-        rule(
-            &inv.components[0],
-            &Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: super::super::testing::NOW,
-                advisories: db,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            },
-        )
+        testing::crate_at("time", version)
     }
 
     const CVSS4: &str =

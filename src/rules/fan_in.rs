@@ -459,7 +459,7 @@ pub fn critical_single_point(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use crate::model::{Edge, FactSource, Origin, Presence};
+    use crate::model::{Edge, Origin};
 
     fn graph(names: usize, edges: &[(usize, usize)]) -> Inventory {
         let comps = (0..names)
@@ -574,28 +574,9 @@ mod tests {
 
     fn origin(maintainers: &[&str]) -> Origin {
         Origin {
-            registry: "https://registry.example/".into(),
-            presence: Presence::Found,
-            version_listed: Some(true),
-            latest_version: None,
-            latest_version_published: None,
-            newest_release: None,
-            published: None,
             yanked: Some(false),
-            deprecated: None,
             maintainers: Some(maintainers.iter().map(|m| m.to_string()).collect()),
-            organization: None,
-            publisher: None,
-            earlier_publishers: None,
-            repository: None,
-            license: None,
-            checksums: Vec::new(),
-            install_scripts: None,
-            sdist_only: None,
-            archive: None,
-            source: FactSource::Live {
-                fetched_at: "2026-11-24T00:00:00Z".into(),
-            },
+            ..listed_origin()
         }
     }
 

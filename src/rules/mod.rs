@@ -530,7 +530,13 @@ pub(crate) mod testing {
         c.ecosystem = ecosystem;
         c.version = Some(version.to_string());
         c.source = crate::model::SourceKind::Registry { url: None };
-        c.origin = Some(Box::new(crate::model::Origin {
+        c.origin = Some(Box::new(listed_origin()));
+        c
+    }
+
+    /// Registry facts that say only that the version in use is listed.
+    pub fn listed_origin() -> crate::model::Origin {
+        crate::model::Origin {
             registry: "https://registry.example/".into(),
             presence: crate::model::Presence::Found,
             version_listed: Some(true),
@@ -553,8 +559,7 @@ pub(crate) mod testing {
             source: crate::model::FactSource::Live {
                 fetched_at: "2026-11-23T12:00:00Z".into(),
             },
-        }));
-        c
+        }
     }
 
     pub fn inventory(components: Vec<Component>) -> Inventory {
@@ -579,6 +584,15 @@ pub(crate) mod testing {
 
     /// Runs one component rule on a component with the default thresholds.
     pub fn run(rule: ComponentCheck, c: Component) -> Verdict {
+        judge(rule, c, None)
+    }
+
+    /// Runs one component rule with an advisory database.
+    pub fn judge(
+        rule: ComponentCheck,
+        c: Component,
+        advisories: Option<&crate::advisory::AdvisorySet>,
+    ) -> Verdict {
         let inv = inventory(vec![c]);
         let t = Thresholds::default();
         rule(
@@ -587,10 +601,34 @@ pub(crate) mod testing {
                 inv: &inv,
                 thresholds: &t,
                 now: NOW,
-                advisories: None,
+                advisories,
                 lifecycle: crate::rules::bundled_lifecycle(),
             },
         )
+    }
+
+    /// A Cargo component at `version`, with no registry facts.
+    pub fn crate_at(name: &str, version: &str) -> Component {
+        let mut c = Component::named(name);
+        c.ecosystem = crate::model::Ecosystem::Cargo;
+        c.version = Some(version.into());
+        c
+    }
+
+    /// A RustSec advisory file's text parsed: `[advisory]` with `extra`
+    /// lines, then `versions` as the `[versions]` table's body.
+    pub fn rustsec(
+        (id, package, date): (&str, &str, &str),
+        extra: &str,
+        versions: &str,
+        title: &str,
+    ) -> crate::advisory::Advisory {
+        let text = format!(
+            "```toml\n[advisory]\nid = \"{id}\"\npackage = \"{package}\"\ndate = \"{date}\"\n{extra}\n\n[versions]\n{versions}\n```\n\n# {title}\n"
+        );
+        crate::advisory::rustsec::parse(&format!("crates/{package}/{id}.md"), &text)
+            .unwrap()
+            .unwrap()
     }
 
     pub fn fired(v: &Verdict) -> bool {

@@ -290,43 +290,21 @@ pub fn version_lag(c: &Component, ctx: &Ctx) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{NOW, inventory, run};
+    use super::super::testing::{self, judge, run};
     use super::*;
     use crate::advisory::{Advisory, AdvisorySet};
 
     fn rustsec(informational: &str, patched: &str) -> Advisory {
-        let text = format!(
-            "```toml\n[advisory]\nid = \"RUSTSEC-2099-0001\"\npackage = \"old-crate\"\ndate = \"2099-01-02\"\n{informational}\n\n[versions]\npatched = [{patched}]\n```\n\n# Old crate is old\n"
-        );
-        crate::advisory::rustsec::parse("crates/old-crate/RUSTSEC-2099-0001.md", &text)
-            .unwrap()
-            .unwrap()
+        testing::rustsec(
+            ("RUSTSEC-2099-0001", "old-crate", "2099-01-02"),
+            informational,
+            &format!("patched = [{patched}]"),
+            "Old crate is old",
+        )
     }
 
     fn crate_at(version: &str) -> Component {
-        let mut c = Component::named("old-crate");
-        c.ecosystem = Ecosystem::Cargo;
-        c.version = Some(version.into());
-        c
-    }
-
-    fn judge(
-        rule: super::super::ComponentCheck,
-        c: Component,
-        db: Option<&AdvisorySet>,
-    ) -> Verdict {
-        let inv = inventory(vec![c]);
-        let t = super::super::Thresholds::default();
-        rule(
-            &inv.components[0],
-            &Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: NOW,
-                advisories: db,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            },
-        )
+        testing::crate_at("old-crate", version)
     }
 
     #[test]
