@@ -459,13 +459,7 @@ mod tests {
     fn judge(c: &Component, rule: fn(&Component, &Ctx) -> Verdict) -> Verdict {
         let inv = crate::model::Inventory::default();
         let t = crate::rules::Thresholds::default();
-        let ctx = Ctx {
-            inv: &inv,
-            thresholds: &t,
-            now: crate::rules::testing::NOW,
-            advisories: None,
-            lifecycle: crate::rules::bundled_lifecycle(),
-        };
+        let ctx = crate::rules::testing::ctx(&inv, &t);
         rule(c, &ctx)
     }
 

@@ -437,16 +437,7 @@ mod tests {
 
     fn run_doc(rule: fn(&Document, &Ctx) -> Verdict, d: &Document) -> Verdict {
         let inv = inventory(vec![]);
-        rule(
-            d,
-            &Ctx {
-                inv: &inv,
-                thresholds: &Thresholds::default(),
-                now: super::super::testing::NOW,
-                advisories: None,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            },
-        )
+        rule(d, &crate::rules::testing::ctx(&inv, &Thresholds::default()))
     }
 
     #[test]
@@ -525,13 +516,7 @@ mod tests {
             comp("new", "3.0.0", &[1]),
         ];
         let t = Thresholds::default();
-        let out = drift(&Ctx {
-            inv: &inv,
-            thresholds: &t,
-            now: super::super::testing::NOW,
-            advisories: None,
-            lifecycle: crate::rules::bundled_lifecycle(),
-        });
+        let out = drift(&crate::rules::testing::ctx(&inv, &t));
         let messages: Vec<String> = out
             .iter()
             .map(|v| match v {
@@ -550,13 +535,7 @@ mod tests {
         // One side only: nothing to compare.
         inv.documents.truncate(1);
         assert!(matches!(
-            drift(&Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: super::super::testing::NOW,
-                advisories: None,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            })[0],
+            drift(&crate::rules::testing::ctx(&inv, &t))[0],
             Verdict::NotEvaluated(_)
         ));
     }

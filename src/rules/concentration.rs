@@ -535,13 +535,7 @@ mod tests {
         comps.extend((0..4).map(|i| supplied(&format!("b{i}"), &format!("Vendor {i}"))));
         let inv = inventory(comps);
         let t = Thresholds::default();
-        let out = supplier_concentration(&Ctx {
-            inv: &inv,
-            thresholds: &t,
-            now: super::super::testing::NOW,
-            advisories: None,
-            lifecycle: crate::rules::bundled_lifecycle(),
-        });
+        let out = supplier_concentration(&crate::rules::testing::ctx(&inv, &t));
         assert_eq!(out.len(), 1);
         match &out[0] {
             Verdict::Fire(f) => {
@@ -566,24 +560,12 @@ mod tests {
             .collect();
         let inv = inventory(diverse);
         assert_eq!(
-            supplier_concentration(&Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: super::super::testing::NOW,
-                advisories: None,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            }),
+            supplier_concentration(&crate::rules::testing::ctx(&inv, &t)),
             vec![Verdict::Pass]
         );
         let few = inventory(vec![supplied("x", "Acme")]);
         assert!(matches!(
-            supplier_concentration(&Ctx {
-                inv: &few,
-                thresholds: &t,
-                now: super::super::testing::NOW,
-                advisories: None,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            })[0],
+            supplier_concentration(&crate::rules::testing::ctx(&few, &t))[0],
             Verdict::NotEvaluated(_)
         ));
     }
@@ -718,16 +700,7 @@ mod tests {
             lists,
             ..Thresholds::default()
         };
-        rule(
-            &inv.components[0],
-            &Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: super::super::testing::NOW,
-                advisories: None,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            },
-        )
+        rule(&inv.components[0], &crate::rules::testing::ctx(&inv, &t))
     }
 
     #[test]

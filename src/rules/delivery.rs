@@ -474,8 +474,8 @@ mod tests {
 
     #[test]
     fn del01_vendored_copy_is_covered_by_its_parent() {
+        use super::super::Thresholds;
         use super::super::testing::inventory;
-        use super::super::{Ctx, Thresholds};
         let mut parent = Component::named("parent");
         parent.add_hash("SHA-512", "aa");
         let mut bundled = Component::named("bundled");
@@ -484,28 +484,13 @@ mod tests {
         let mut inv = inventory(vec![parent, bundled]);
         let t = Thresholds::default();
         assert_eq!(
-            hash_missing(
-                &inv.components[1],
-                &Ctx {
-                    inv: &inv,
-                    thresholds: &t,
-                    now: super::super::testing::NOW,
-                    advisories: None,
-                    lifecycle: crate::rules::bundled_lifecycle(),
-                }
-            ),
+            hash_missing(&inv.components[1], &crate::rules::testing::ctx(&inv, &t)),
             Verdict::Pass
         );
         inv.components[0].hashes.clear();
         assert!(fired(&hash_missing(
             &inv.components[1],
-            &Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: super::super::testing::NOW,
-                advisories: None,
-                lifecycle: crate::rules::bundled_lifecycle(),
-            }
+            &crate::rules::testing::ctx(&inv, &t)
         )));
     }
 

@@ -586,11 +586,8 @@ mod tests {
     ) -> Vec<(ComponentId, Verdict)> {
         let t = super::super::Thresholds::default();
         critical_single_point(&Ctx {
-            inv,
-            thresholds: &t,
-            now: NOW,
             advisories,
-            lifecycle: crate::rules::bundled_lifecycle(),
+            ..ctx(inv, &t)
         })
     }
 

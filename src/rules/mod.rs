@@ -598,13 +598,21 @@ pub(crate) mod testing {
         rule(
             &inv.components[0],
             &Ctx {
-                inv: &inv,
-                thresholds: &t,
-                now: NOW,
                 advisories,
-                lifecycle: crate::rules::bundled_lifecycle(),
+                ..ctx(&inv, &t)
             },
         )
+    }
+
+    /// The context of a rule test: [`NOW`], the bundled lifecycle data, no advisories.
+    pub fn ctx<'a>(inv: &'a Inventory, thresholds: &'a Thresholds) -> Ctx<'a> {
+        Ctx {
+            inv,
+            thresholds,
+            now: NOW,
+            advisories: None,
+            lifecycle: crate::rules::bundled_lifecycle(),
+        }
     }
 
     /// A Cargo component at `version`, with no registry facts.

@@ -19,21 +19,7 @@ impl DpkgVersion {
     /// `None` for text dpkg would refuse: empty, whitespace inside, an
     /// epoch that is not a number, or an empty upstream part.
     pub fn parse(text: &str) -> Option<DpkgVersion> {
-        let text = text.trim();
-        if text.is_empty() || text.contains(char::is_whitespace) {
-            return None;
-        }
-        let (epoch, rest) = match text.split_once(':') {
-            Some((e, r)) => (e.parse::<u64>().ok()?, r),
-            None => (0, text),
-        };
-        let (upstream, revision) = match rest.rsplit_once('-') {
-            Some((u, r)) => (u, r),
-            None => (rest, ""),
-        };
-        if upstream.is_empty() {
-            return None;
-        }
+        let (epoch, upstream, revision) = super::split_evr(text)?;
         Some(DpkgVersion {
             epoch,
             upstream: upstream.to_string(),

@@ -15,6 +15,23 @@ pub use apk::ApkVersion;
 pub use dpkg::DpkgVersion;
 pub use rpm::RpmVersion;
 
+/// `[epoch:]version[-release]`, the form dpkg and rpm share: the epoch as a
+/// number (0 when absent), the version, and the release after the last `-`
+/// (empty when absent). `None` for empty text, whitespace inside, an epoch
+/// that is not a number, or an empty version.
+fn split_evr(text: &str) -> Option<(u64, &str, &str)> {
+    let text = text.trim();
+    if text.is_empty() || text.contains(char::is_whitespace) {
+        return None;
+    }
+    let (epoch, rest) = match text.split_once(':') {
+        Some((e, r)) => (e.parse::<u64>().ok()?, r),
+        None => (0, text),
+    };
+    let (version, release) = rest.rsplit_once('-').unwrap_or((rest, ""));
+    (!version.is_empty()).then_some((epoch, version, release))
+}
+
 /// A version parsed under its ecosystem's rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Version {

@@ -20,21 +20,7 @@ pub struct RpmVersion {
 impl RpmVersion {
     /// `None` for empty text, whitespace inside, or an epoch that is not a number.
     pub fn parse(text: &str) -> Option<RpmVersion> {
-        let text = text.trim();
-        if text.is_empty() || text.contains(char::is_whitespace) {
-            return None;
-        }
-        let (epoch, rest) = match text.split_once(':') {
-            Some((e, r)) => (e.parse::<u64>().ok()?, r),
-            None => (0, text),
-        };
-        let (version, release) = match rest.rsplit_once('-') {
-            Some((v, r)) => (v, r),
-            None => (rest, ""),
-        };
-        if version.is_empty() {
-            return None;
-        }
+        let (epoch, version, release) = super::split_evr(text)?;
         Some(RpmVersion {
             epoch,
             version: version.to_string(),
