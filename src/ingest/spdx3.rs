@@ -677,11 +677,7 @@ mod tests {
         );
         assert_eq!(hyper.purl.as_deref(), Some("pkg:cargo/hyper@0.14"));
         assert!(matches!(hyper.source, SourceKind::Registry { .. }));
-        let lic: Vec<(LicenseKind, &str)> = hyper
-            .licenses
-            .iter()
-            .map(|l| (l.kind, l.raw.as_str()))
-            .collect();
+        let lic = hyper.licence_pairs();
         assert_eq!(
             lic,
             [
@@ -800,11 +796,7 @@ mod tests {
         assert_eq!(app.hashes[0].alg, HashAlg::Sha256);
         assert_eq!(app.hashes[0].value, "abcd");
         assert!(matches!(app.source, SourceKind::Git { pinned: true, .. }));
-        let refs: Vec<(RefKind, &str)> = app
-            .references
-            .iter()
-            .map(|r| (r.kind, r.url.as_str()))
-            .collect();
+        let refs = app.reference_pairs();
         assert_eq!(
             refs,
             [
@@ -826,11 +818,7 @@ mod tests {
             lib.cpe.as_deref(),
             Some("cpe:2.3:a:x:lib:1.0.0:*:*:*:*:*:*:*")
         );
-        let lic: Vec<(LicenseKind, &str)> = lib
-            .licenses
-            .iter()
-            .map(|l| (l.kind, l.raw.as_str()))
-            .collect();
+        let lic = lib.licence_pairs();
         assert_eq!(
             lic,
             [

@@ -622,6 +622,31 @@ impl Component {
     }
 }
 
+/// What reader tests compare: each list as (kind, text) pairs.
+#[cfg(test)]
+impl Component {
+    pub fn hash_pairs(&self) -> Vec<(HashAlg, &str)> {
+        self.hashes
+            .iter()
+            .map(|h| (h.alg.clone(), h.value.as_str()))
+            .collect()
+    }
+
+    pub fn reference_pairs(&self) -> Vec<(RefKind, &str)> {
+        self.references
+            .iter()
+            .map(|r| (r.kind, r.url.as_str()))
+            .collect()
+    }
+
+    pub fn licence_pairs(&self) -> Vec<(super::LicenseKind, &str)> {
+        self.licenses
+            .iter()
+            .map(|l| (l.kind, l.raw.as_str()))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -979,11 +979,7 @@ mod tests {
         // The development property outranks the optional scope.
         assert_eq!(pad.scope, Scope::Dev);
         assert!(pad.has_own_bom, "nested components");
-        let hashes: Vec<(HashAlg, &str)> = pad
-            .hashes
-            .iter()
-            .map(|h| (h.alg.clone(), h.value.as_str()))
-            .collect();
+        let hashes = pad.hash_pairs();
         assert_eq!(
             hashes,
             [
@@ -997,11 +993,7 @@ mod tests {
         assert_eq!(pad.licenses.len(), 1);
         assert_eq!(pad.licenses[0].kind, LicenseKind::Concluded);
         assert_eq!(pad.licenses[0].raw, "MIT");
-        let refs: Vec<(RefKind, &str)> = pad
-            .references
-            .iter()
-            .map(|r| (r.kind, r.url.as_str()))
-            .collect();
+        let refs = pad.reference_pairs();
         assert_eq!(
             refs,
             [

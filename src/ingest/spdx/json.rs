@@ -317,11 +317,7 @@ pub(crate) mod tests {
                 (LicenseKind::Concluded, "NOASSERTION", false)
             ]
         );
-        let hashes: Vec<(HashAlg, &str)> = app
-            .hashes
-            .iter()
-            .map(|h| (h.alg.clone(), h.value.as_str()))
-            .collect();
+        let hashes = app.hash_pairs();
         assert_eq!(
             hashes,
             [
@@ -332,11 +328,7 @@ pub(crate) mod tests {
                 (HashAlg::Sha1, "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
             ]
         );
-        let refs: Vec<(RefKind, &str)> = app
-            .references
-            .iter()
-            .map(|r| (r.kind, r.url.as_str()))
-            .collect();
+        let refs = app.reference_pairs();
         assert_eq!(
             refs,
             [
