@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::lockfile::python::requirements::is_pip_option;
 use crate::model::Format;
 use crate::model::{InputError, Position};
 
@@ -117,30 +118,6 @@ fn is_requirements_name(name: &str) -> bool {
     name.contains("requirements") || name.ends_with(".txt") || name.ends_with(".in")
 }
 
-/// pip's options that can start a line of a requirements file.
-const PIP_LINE_OPTIONS: &[&str] = &[
-    "-r",
-    "--requirement",
-    "-c",
-    "--constraint",
-    "-e",
-    "--editable",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "--no-index",
-    "-f",
-    "--find-links",
-    "--trusted-host",
-    "--pre",
-    "--prefer-binary",
-    "--require-hashes",
-    "--only-binary",
-    "--no-binary",
-    "--use-feature",
-    "--config-settings",
-];
-
 /// pip's format: every line blank, a comment, an option (`-r`, `--hash`…),
 /// a location (a URL, a VCS URL, a path), or a project name followed by
 /// nothing, extras, a version operator, a marker (`;`) or a direct reference
@@ -160,8 +137,7 @@ fn looks_like_requirements(head: &[u8]) -> bool {
                 .unwrap_or(line);
             // `-rbase.txt` is `-r base.txt`.
             let short = option.get(..2).filter(|o| !o.starts_with("--"));
-            any |= PIP_LINE_OPTIONS.contains(&option)
-                || short.is_some_and(|o| PIP_LINE_OPTIONS.contains(&o));
+            any |= is_pip_option(option) || short.is_some_and(is_pip_option);
             continue;
         }
         if is_location(line) {

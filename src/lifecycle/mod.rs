@@ -413,14 +413,7 @@ pub fn ended(end: Date, today: Date) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rel(distro: &str, version: Option<&str>, codename: Option<&str>) -> DistroRelease {
-        DistroRelease {
-            distro: distro.into(),
-            version: version.map(Into::into),
-            codename: codename.map(Into::into),
-        }
-    }
+    use crate::model::distro::rel;
 
     #[test]
     fn the_development_series_is_the_next_release_not_yet_out() {

@@ -155,17 +155,19 @@ pub struct ArchiveIndex {
     pub signed_by: Option<String>,
 }
 
+/// A release as tests write it: distribution, version, codename.
+#[cfg(test)]
+pub fn rel(distro: &str, version: Option<&str>, codename: Option<&str>) -> DistroRelease {
+    DistroRelease {
+        distro: distro.into(),
+        version: version.map(Into::into),
+        codename: codename.map(Into::into),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rel(distro: &str, version: Option<&str>, codename: Option<&str>) -> DistroRelease {
-        DistroRelease {
-            distro: distro.into(),
-            version: version.map(Into::into),
-            codename: codename.map(Into::into),
-        }
-    }
 
     #[test]
     fn releases_match_unless_a_known_field_disagrees() {

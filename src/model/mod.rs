@@ -4,7 +4,7 @@
 
 pub mod atomic_write;
 mod component;
-mod distro;
+pub(crate) mod distro;
 pub mod document_read;
 pub mod encode;
 mod finding;

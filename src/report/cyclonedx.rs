@@ -143,7 +143,7 @@ struct Comp<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    hashes: Vec<HashOut>,
+    hashes: Vec<HashOut<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     licenses: Vec<LicenseChoice<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,8 +200,8 @@ impl<'a> Occurrence<'a> {
 }
 
 #[derive(Serialize)]
-struct HashOut {
-    alg: &'static str,
+struct HashOut<'a> {
+    alg: &'a str,
     content: String,
 }
 
@@ -556,23 +556,13 @@ fn licenses(c: &Component) -> Vec<LicenseChoice<'_>> {
     }
 }
 
-/// The algorithm in CycloneDX's enumeration; `None` for one it lacks (SHA-224, others).
-fn hash_alg(alg: &HashAlg) -> Option<&'static str> {
-    Some(match alg {
-        HashAlg::Md5 => "MD5",
-        HashAlg::Sha1 => "SHA-1",
-        HashAlg::Sha256 => "SHA-256",
-        HashAlg::Sha384 => "SHA-384",
-        HashAlg::Sha512 => "SHA-512",
-        HashAlg::Sha3_256 => "SHA3-256",
-        HashAlg::Sha3_384 => "SHA3-384",
-        HashAlg::Sha3_512 => "SHA3-512",
-        HashAlg::Blake2b256 => "BLAKE2b-256",
-        HashAlg::Blake2b384 => "BLAKE2b-384",
-        HashAlg::Blake2b512 => "BLAKE2b-512",
-        HashAlg::Blake3 => "BLAKE3",
-        HashAlg::Sha224 | HashAlg::Other(_) => return None,
-    })
+/// The algorithm in CycloneDX's enumeration, which names the others as
+/// chainrisk does; `None` for one it lacks (SHA-224, others).
+fn hash_alg(alg: &HashAlg) -> Option<&str> {
+    match alg {
+        HashAlg::Sha224 | HashAlg::Other(_) => None,
+        known => Some(known.as_str()),
+    }
 }
 
 /// CycloneDX wants hex digests; lockfiles often record base64 (npm

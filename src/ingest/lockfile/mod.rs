@@ -8,7 +8,7 @@ mod node;
 mod npm;
 mod npm_manifest;
 mod pnpm;
-mod python;
+pub(crate) mod python;
 mod yarn;
 
 use super::{Input, ParsedDoc};

@@ -5,7 +5,7 @@
 
 mod pipfile;
 mod poetry;
-mod requirements;
+pub(crate) mod requirements;
 mod uv;
 
 use serde::de::DeserializeOwned;

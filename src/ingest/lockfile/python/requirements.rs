@@ -50,6 +50,21 @@ const IGNORED_OPTIONS: &[&str] = &[
     "--no-build-isolation",
 ];
 
+/// Options that include other files or name an editable install.
+const INCLUDE_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+];
+
+/// Whether pip reads `option` at the start of a requirements line.
+pub fn is_pip_option(option: &str) -> bool {
+    INCLUDE_OPTIONS.contains(&option) || IGNORED_OPTIONS.contains(&option)
+}
+
 pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let mut doc = ParsedDoc::new(Format::Requirements);
     let text = String::from_utf8_lossy(input.bytes);
