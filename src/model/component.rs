@@ -622,6 +622,17 @@ impl Component {
     }
 }
 
+#[cfg(test)]
+impl SourceKind {
+    pub fn git(url: &str, rev: Option<&str>, pinned: bool) -> SourceKind {
+        SourceKind::Git {
+            url: url.into(),
+            rev: rev.map(Into::into),
+            pinned,
+        }
+    }
+}
+
 /// What reader tests compare: each list as (kind, text) pairs.
 #[cfg(test)]
 impl Component {

@@ -194,14 +194,14 @@ mod tests {
             c("pillow").source,
             SourceKind::Git { pinned: true, .. }
         ));
-        match &c("requests").source {
-            SourceKind::Git { url, rev, pinned } => {
-                assert_eq!(url, "git+https://git.example/r/requests.git");
-                assert_eq!(rev.as_deref(), Some("main"));
-                assert!(!pinned);
-            }
-            k => panic!("{k:?}"),
-        }
+        assert_eq!(
+            c("requests").source,
+            SourceKind::git(
+                "git+https://git.example/r/requests.git",
+                Some("main"),
+                false
+            )
+        );
         assert!(matches!(c("urllib3").source, SourceKind::Url { .. }));
         assert_eq!(
             c("urllib3").build_code,

@@ -284,21 +284,11 @@ fn project_root(input: &Input, doc: &mut ParsedDoc, by_name: &HashMap<String, Ve
     };
     if let Some(p) = pep621 {
         direct.extend(requirement_names(p.get("dependencies")));
-        for list in p
-            .get("optional-dependencies")
-            .and_then(Value::as_table)
-            .into_iter()
-            .flat_map(|t| t.values())
-        {
+        for list in lists_in(p.get("optional-dependencies")) {
             direct.extend(requirement_names(Some(list)));
         }
     }
-    for list in project
-        .get("dependency-groups")
-        .and_then(Value::as_table)
-        .into_iter()
-        .flat_map(|t| t.values())
-    {
+    for list in lists_in(project.get("dependency-groups")) {
         direct.extend(requirement_names(Some(list)));
     }
     if let Some(p) = poetry {
@@ -331,6 +321,15 @@ fn project_root(input: &Input, doc: &mut ParsedDoc, by_name: &HashMap<String, Ve
             doc.edges.push((root_ref.clone(), to.clone()));
         }
     }
+}
+
+/// The values of a table of requirement lists (`optional-dependencies`,
+/// `dependency-groups`); nothing when it is absent or not a table.
+fn lists_in(table: Option<&Value>) -> impl Iterator<Item = &Value> {
+    table
+        .and_then(Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.values())
 }
 
 #[cfg(test)]
@@ -466,17 +465,14 @@ content-hash = "00"
         let pytest = &d.components[3];
         assert_eq!(pytest.scope, Scope::Dev);
         assert_eq!(pytest.hashes.len(), 1);
-        match &d.components[4].source {
-            SourceKind::Git { url, rev, pinned } => {
-                assert_eq!(url, "https://git.example/o/forked.git");
-                assert_eq!(
-                    rev.as_deref(),
-                    Some("c887c803ac56deb5f91b617ef0486ca3fb98473b")
-                );
-                assert!(pinned);
-            }
-            k => panic!("{k:?}"),
-        }
+        assert_eq!(
+            d.components[4].source,
+            SourceKind::git(
+                "https://git.example/o/forked.git",
+                Some("c887c803ac56deb5f91b617ef0486ca3fb98473b"),
+                true
+            )
+        );
         assert_eq!(
             d.components[4].build_code,
             Some(vec![BuildCode::SourceDistribution])
