@@ -195,6 +195,16 @@ struct Job {
     architectures: BTreeSet<String>,
 }
 
+impl Job {
+    fn into_archive_job(self) -> archive::PackageJob {
+        archive::PackageJob {
+            index: self.index,
+            name: self.name,
+            architectures: self.architectures,
+        }
+    }
+}
+
 /// The answers by plan index, and the archive indexes read, by ecosystem.
 type Answers = (
     BTreeMap<usize, Fetched>,
@@ -243,14 +253,7 @@ fn fetch_all(
                     })
                     .collect(),
             );
-            let jobs = deb_jobs
-                .into_iter()
-                .map(|j| archive::DebJob {
-                    index: j.index,
-                    name: j.name,
-                    architectures: j.architectures,
-                })
-                .collect();
+            let jobs = deb_jobs.into_iter().map(Job::into_archive_job).collect();
             let fetched_at = report_time(jiff::Timestamp::now());
             tokio::spawn(archive::fetch(
                 archive::Archives {
@@ -271,14 +274,7 @@ fn fetch_all(
                 Some(&options.apk_etc.join("keys")),
                 &options.archive_keyrings,
             );
-            let jobs = apk_jobs
-                .into_iter()
-                .map(|j| archive::apk::ApkJob {
-                    index: j.index,
-                    name: j.name,
-                    architectures: j.architectures,
-                })
-                .collect();
+            let jobs = apk_jobs.into_iter().map(Job::into_archive_job).collect();
             tokio::spawn(archive::apk::fetch(
                 registries.http(),
                 Arc::new(options.apk_repositories.clone()),
@@ -290,14 +286,7 @@ fn fetch_all(
         });
         // And the RPM repositories, all packages of a release at once.
         let rpm_task = (!rpm_jobs.is_empty()).then(|| {
-            let jobs = rpm_jobs
-                .into_iter()
-                .map(|j| archive::rpm::RpmJob {
-                    index: j.index,
-                    name: j.name,
-                    architectures: j.architectures,
-                })
-                .collect();
+            let jobs = rpm_jobs.into_iter().map(Job::into_archive_job).collect();
             tokio::spawn(archive::rpm::fetch(
                 registries.http(),
                 Arc::new(options.rpm_repositories.clone()),

@@ -49,61 +49,45 @@ impl ImporterDep {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
 struct Importer {
-    #[serde(default)]
     dependencies: IndexMap<String, ImporterDep>,
-    #[serde(default, rename = "devDependencies")]
     dev_dependencies: IndexMap<String, ImporterDep>,
-    #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: IndexMap<String, ImporterDep>,
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
 struct Resolution {
-    #[serde(default)]
     integrity: Option<String>,
-    #[serde(default)]
     tarball: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     kind: Option<String>,
-    #[serde(default)]
     repo: Option<String>,
-    #[serde(default)]
     commit: Option<String>,
-    #[serde(default)]
     directory: Option<String>,
-    #[serde(default)]
     path: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
 struct Package {
-    #[serde(default)]
     resolution: Option<Resolution>,
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     version: Option<String>,
-    #[serde(default)]
     dev: Option<bool>,
-    #[serde(default)]
     optional: Option<bool>,
-    #[serde(default, rename = "requiresBuild")]
     requires_build: Option<bool>,
     /// The registry's deprecation message, copied by pnpm.
-    #[serde(default)]
     deprecated: Option<String>,
-    #[serde(default)]
     dependencies: IndexMap<String, String>,
-    #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: IndexMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
 struct Snapshot {
-    #[serde(default)]
     dependencies: IndexMap<String, String>,
-    #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: IndexMap<String, String>,
 }
 

@@ -6,6 +6,7 @@
 //! fetched once per scan, used only when its signature verifies with apk's
 //! keys, and read as a stream keeping only the packages in use.
 
+use super::PackageJob;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -27,14 +28,6 @@ const DEVELOPMENT: &str = "edge";
 pub fn package_name(release: &DistroRelease, name: &str) -> Option<String> {
     let branch = branch_of(release.version.as_deref()?)?;
     Some(format!("alpine/{branch}/{name}"))
-}
-
-/// One package to look up: its plan index, its key name and the
-/// architectures its components use.
-pub struct ApkJob {
-    pub index: usize,
-    pub name: String,
-    pub architectures: BTreeSet<String>,
 }
 
 /// apk's name for this machine's architecture, for components that name none.
@@ -66,12 +59,12 @@ pub async fn fetch(
     repositories: Arc<Vec<ApkRepository>>,
     keys: Arc<ApkKeys>,
     store: Option<Arc<IndexCache>>,
-    jobs: Vec<ApkJob>,
+    jobs: Vec<PackageJob>,
     fetched_at: String,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
-    let mut branches: BTreeMap<String, Vec<(ApkJob, String)>> = BTreeMap::new();
+    let mut branches: BTreeMap<String, Vec<(PackageJob, String)>> = BTreeMap::new();
     for job in jobs {
         match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
             ["alpine", branch, name] => {

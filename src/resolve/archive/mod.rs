@@ -50,9 +50,9 @@ pub fn package_name(release: &DistroRelease, binary: &str) -> Option<String> {
     ))
 }
 
-/// One package to look up: its plan index, its key name and the
-/// architectures its components use.
-pub struct DebJob {
+/// One distribution package to look up in an archive (deb, apk or rpm): its
+/// plan index, its key name and the architectures its components use.
+pub struct PackageJob {
     pub index: usize,
     pub name: String,
     pub architectures: BTreeSet<String>,
@@ -128,14 +128,14 @@ struct Found {
 /// Looks up every job in the archives of `sources`.
 pub async fn fetch(
     archives: Archives,
-    jobs: Vec<DebJob>,
+    jobs: Vec<PackageJob>,
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
     // Jobs per release.
-    let mut releases: BTreeMap<(String, String), Vec<(DebJob, String)>> = BTreeMap::new();
+    let mut releases: BTreeMap<(String, String), Vec<(PackageJob, String)>> = BTreeMap::new();
     for job in jobs {
         let mut parts = job.name.splitn(3, '/');
         let (Some(distro), Some(codename), Some(binary)) =
@@ -180,7 +180,7 @@ async fn read_release(
     archives: &Archives,
     distro: &str,
     codename: &str,
-    jobs: &[(DebJob, String)],
+    jobs: &[(PackageJob, String)],
     fetched_at: &str,
     now: jiff::Timestamp,
 ) -> Result<(Found, Vec<ArchiveIndex>), Fetched> {
@@ -262,7 +262,7 @@ fn release_suites(archives: &Archives, distro: &str, codename: &str) -> Result<V
 
 /// The architectures the jobs' components use (`all` and `source` aside),
 /// or this machine's when they name none.
-fn architectures_in_use(jobs: &[(DebJob, String)]) -> BTreeSet<String> {
+fn architectures_in_use(jobs: &[(PackageJob, String)]) -> BTreeSet<String> {
     let mut architectures: BTreeSet<String> = jobs
         .iter()
         .flat_map(|(j, _)| j.architectures.iter().cloned())

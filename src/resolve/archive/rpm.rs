@@ -8,6 +8,7 @@
 //! repository's `gpgkey` (or `--archive-keyring`); a repository without
 //! one is read, and the report says it was not signed.
 
+use super::PackageJob;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,13 +39,6 @@ pub fn package_name(release: &DistroRelease, name: &str) -> Option<String> {
     ))
 }
 
-/// One package to look up.
-pub struct RpmJob {
-    pub index: usize,
-    pub name: String,
-    pub architectures: BTreeSet<String>,
-}
-
 /// What one release's repositories said about the wanted packages.
 #[derive(Default)]
 struct Found {
@@ -62,13 +56,13 @@ pub async fn fetch(
     repositories: Arc<Vec<RpmRepository>>,
     keyrings: Arc<Vec<PathBuf>>,
     store: Option<Arc<IndexCache>>,
-    jobs: Vec<RpmJob>,
+    jobs: Vec<PackageJob>,
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
-    let mut releases: BTreeMap<(String, String), Vec<(RpmJob, String)>> = BTreeMap::new();
+    let mut releases: BTreeMap<(String, String), Vec<(PackageJob, String)>> = BTreeMap::new();
     for job in jobs {
         match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
             [distro, version, name] if !distro.is_empty() && !version.is_empty() => {
