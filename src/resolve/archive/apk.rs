@@ -64,19 +64,16 @@ pub async fn fetch(
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
-    let mut branches: BTreeMap<String, Vec<(PackageJob, String)>> = BTreeMap::new();
-    for job in jobs {
-        match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
-            ["alpine", branch, name] => {
-                let (branch, name) = (branch.to_string(), name.to_string());
-                branches.entry(branch).or_default().push((job, name));
-            }
-            _ => {
-                out.insert(
-                    job.index,
-                    Fetched::Failed(format!("{}: not an Alpine package name", job.name)),
-                );
-            }
+    let noun = "an Alpine package name";
+    let mut branches = BTreeMap::new();
+    for ((distro, branch), jobs) in super::by_release(jobs, noun, &mut out) {
+        if distro == "alpine" {
+            branches.insert(branch, jobs);
+            continue;
+        }
+        for (job, _) in jobs {
+            let why = format!("{}: not {noun}", job.name);
+            out.insert(job.index, Fetched::Failed(why));
         }
     }
     let limit = Arc::new(Semaphore::new(http.options().concurrency));

@@ -58,6 +58,31 @@ pub struct PackageJob {
     pub architectures: BTreeSet<String>,
 }
 
+/// Jobs by release, keyed (distribution, release), each with the package
+/// name its key ends in. A key that is not `distro/release/name` fails its
+/// job as "not {noun}".
+pub(super) fn by_release(
+    jobs: Vec<PackageJob>,
+    noun: &str,
+    out: &mut BTreeMap<usize, Fetched>,
+) -> BTreeMap<(String, String), Vec<(PackageJob, String)>> {
+    let mut releases: BTreeMap<_, Vec<_>> = BTreeMap::new();
+    for job in jobs {
+        match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
+            [distro, release, name] if !distro.is_empty() && !release.is_empty() => {
+                let key = (distro.to_string(), release.to_string());
+                let name = name.to_string();
+                releases.entry(key).or_default().push((job, name));
+            }
+            _ => {
+                let why = format!("{}: not {noun}", job.name);
+                out.insert(job.index, Fetched::Failed(why));
+            }
+        }
+    }
+    releases
+}
+
 /// The channel a suite publishes, from its name; `None` for suites that are
 /// not the release's publications (`-proposed`).
 pub fn channel_of(codename: &str, suite: &str) -> Option<Channel> {
@@ -135,22 +160,7 @@ pub async fn fetch(
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
     // Jobs per release.
-    let mut releases: BTreeMap<(String, String), Vec<(PackageJob, String)>> = BTreeMap::new();
-    for job in jobs {
-        let mut parts = job.name.splitn(3, '/');
-        let (Some(distro), Some(codename), Some(binary)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
-            out.insert(
-                job.index,
-                Fetched::Failed(format!("{}: not a distribution package name", job.name)),
-            );
-            continue;
-        };
-        let key = (distro.to_string(), codename.to_string());
-        let binary = binary.to_string();
-        releases.entry(key).or_default().push((job, binary));
-    }
+    let releases = by_release(jobs, "a distribution package name", &mut out);
     for ((distro, codename), jobs) in releases {
         let found = read_release(&archives, &distro, &codename, &jobs, &fetched_at, now).await;
         let (found, release_reads) = match found {

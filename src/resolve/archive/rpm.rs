@@ -62,22 +62,7 @@ pub async fn fetch(
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
     let mut out = BTreeMap::new();
     let mut reads = Vec::new();
-    let mut releases: BTreeMap<(String, String), Vec<(PackageJob, String)>> = BTreeMap::new();
-    for job in jobs {
-        match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
-            [distro, version, name] if !distro.is_empty() && !version.is_empty() => {
-                let key = (distro.to_string(), version.to_string());
-                let name = name.to_string();
-                releases.entry(key).or_default().push((job, name));
-            }
-            _ => {
-                out.insert(
-                    job.index,
-                    Fetched::Failed(format!("{}: not an RPM package name", job.name)),
-                );
-            }
-        }
-    }
+    let releases = super::by_release(jobs, "an RPM package name", &mut out);
     let limit = Arc::new(Semaphore::new(http.options().concurrency));
     for ((distro, version), jobs) in releases {
         if repositories.is_empty() {
