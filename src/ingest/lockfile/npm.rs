@@ -1329,41 +1329,26 @@ mod tests {
 
     #[test]
     fn errors_name_their_position() {
-        let e = parse_at(
-            Path::new("package-lock.json"),
-            "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n",
-        )
-        .unwrap_err();
+        let refused = |text: &str| parse_at(Path::new("package-lock.json"), text).unwrap_err();
+        let e = refused("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n");
         assert!(e.to_string().starts_with("line 4, "), "{e}");
         assert!(e.message.starts_with("unexpected end of file"), "{e}");
-        let e = parse_at(
-            Path::new("package-lock.json"),
-            r#"{"lockfileVersion": 99, "packages": {}}"#,
-        )
-        .unwrap_err();
+        let e = refused(r#"{"lockfileVersion": 99, "packages": {}}"#);
         assert_eq!(
             e.to_string(),
             "at /lockfileVersion: unsupported package-lock version 99 (supported: 1, 2, 3)"
         );
-        let e = parse_at(Path::new("package-lock.json"), r#"{"packages": {}}"#).unwrap_err();
+        let e = refused(r#"{"packages": {}}"#);
         assert!(e.message.contains("no `lockfileVersion`"), "{e}");
-        let e = parse_at(
-            Path::new("package-lock.json"),
-            r#"{"lockfileVersion": 3, "packages": []}"#,
-        )
-        .unwrap_err();
+        let e = refused(r#"{"lockfileVersion": 3, "packages": []}"#);
         assert_eq!(
             e.to_string(),
             "at /packages: expected `packages` to be an object, found an array"
         );
-        let e = parse_at(Path::new("package-lock.json"), "[]").unwrap_err();
+        let e = refused("[]");
         assert!(e.message.contains("JSON object"), "{e}");
         // The version is checked before the shape.
-        let e = parse_at(
-            Path::new("package-lock.json"),
-            r#"{"lockfileVersion": "7", "packages": 1}"#,
-        )
-        .unwrap_err();
+        let e = refused(r#"{"lockfileVersion": "7", "packages": 1}"#);
         assert!(
             e.message.contains("unsupported package-lock version 7"),
             "{e}"
