@@ -1041,6 +1041,17 @@ fn python_npm_and_java_packages_in_a_product_are_components() {
         "the METADATA re-hashed in RECORD matches; six.py was changed"
     );
     assert_eq!(
+        rules(&report, "OPQ-04"),
+        [
+            "debug@4.3.4 ships a prebuilt binary in its package: /srv/app/node_modules/debug/prebuilds/linux-x64/debug.node"
+        ],
+        "the addon planted in debug's directory is prebuilt; ms ships none"
+    );
+    assert!(
+        rules(&report, "OPQ-07").is_empty(),
+        "the addon is debug's: not unaccounted"
+    );
+    assert_eq!(
         report["summary"]["directness_unknown"], 0,
         "{}",
         report["summary"]

@@ -48,6 +48,25 @@ pub struct ExecutableCensus {
     pub with_build_record: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unaccounted: Vec<UnaccountedBinary>,
+    /// Binaries inside the directory of a package published as source (an
+    /// npm package): shipped prebuilt, not built from what the package
+    /// holds (OPQ-04). Counted among `owned_by_packages`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prebuilt: Vec<PrebuiltBinary>,
+}
+
+/// A binary found inside a source package's directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrebuiltBinary {
+    /// Where the package's component was read: its location's pointer in
+    /// the product (`/srv/app/node_modules/ms/package.json`).
+    pub package: String,
+    /// Path inside the product's root, with a leading `/`.
+    pub path: String,
+    /// `ELF executable`, `PE library (DLL)`, `Mach-O executable`…
+    pub kind: String,
+    /// Bytes.
+    pub size: u64,
 }
 
 /// One binary nothing accounts for.

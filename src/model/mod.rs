@@ -33,7 +33,7 @@ pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerp
 pub use graph::Graph;
 pub use input_error::{InputError, Position};
 pub use installed::{
-    DeclaredFile, ExecutableCensus, FileDiff, FileVerification, UnaccountedBinary,
+    DeclaredFile, ExecutableCensus, FileDiff, FileVerification, PrebuiltBinary, UnaccountedBinary,
 };
 pub use inventory::{Document, DocumentMeta, Edge, Format, Inventory, Subject};
 pub use license::{License, LicenseKind};

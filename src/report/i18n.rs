@@ -302,6 +302,7 @@ static EVIDENCE_KEYS: &[(&str, &str)] = &[
     ("packages built for it", "为其构建的软件包"),
     ("patched", "已修复版本"),
     ("policy allowed_registries", "策略 allowed_registries"),
+    ("prebuilt binary", "预编译二进制文件"),
     ("primary component", "主组件"),
     ("published", "发布时间"),
     ("publisher", "发布者"),

@@ -2,7 +2,10 @@
 
 use super::facts::{self, evidence};
 use super::{Ctx, Verdict};
-use crate::model::{BuildCode, Component, Message, Presence, RefKind, Sep, SourceKind, Template};
+use crate::model::{
+    BuildCode, Component, Ecosystem, Evidence, EvidenceSource, Message, Presence, RefKind, Sep,
+    SourceKind, Template,
+};
 
 /// True when the SBOM points at the component's source code.
 fn has_source_reference(c: &Component) -> bool {
@@ -312,6 +315,86 @@ pub fn closed_without_bom(c: &Component, _: &Ctx) -> Verdict {
     }
 }
 
+static PREBUILT: Template = Template::new(
+    "{component} ships {n} prebuilt binaries in its package: {paths}",
+    "{component} 的软件包中带有 {n} 个预编译二进制文件：{paths}",
+);
+static ONE_PREBUILT: Template = Template::new(
+    "{component} ships a prebuilt binary in its package: {paths}",
+    "{component} 的软件包中带有一个预编译二进制文件：{paths}",
+);
+static PREBUILT_NOT_EXAMINED: &str = "its package's files were not examined (only npm packages installed in a delivered product are)";
+
+/// Whether the ecosystem publishes packages as source, so that a binary in
+/// one is prebuilt rather than what the package is.
+fn publishes_source(e: &Ecosystem) -> bool {
+    matches!(
+        e,
+        Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Golang | Ecosystem::Pypi
+    )
+}
+
+/// OPQ-04: executables or shared libraries inside a package published as
+/// source. Judged where the package's files were examined: an npm package
+/// installed in a delivered product (its directory's binaries, from the
+/// product's executable census); elsewhere a known unknown.
+pub fn prebuilt_binaries(c: &Component, ctx: &Ctx) -> Verdict {
+    if !publishes_source(&c.ecosystem) {
+        return Verdict::Pass;
+    }
+    let mut examined = false;
+    let mut found = Vec::new();
+    for loc in &c.locations {
+        let Some(d) = ctx.inv.documents.get(loc.input) else {
+            continue;
+        };
+        let census = d.meta.executables.as_ref();
+        let Some(census) = census.filter(|_| c.ecosystem == Ecosystem::Npm) else {
+            continue;
+        };
+        examined = true;
+        found.extend(
+            census
+                .prebuilt
+                .iter()
+                .filter(|b| b.package == loc.pointer)
+                .map(|b| (d, b)),
+        );
+    }
+    if !examined {
+        return Verdict::not_evaluated(PREBUILT_NOT_EXAMINED);
+    }
+    if found.is_empty() {
+        return Verdict::Pass;
+    }
+    let paths: Vec<Message> = found.iter().map(|(_, b)| Message::data(&b.path)).collect();
+    let template = if found.len() == 1 {
+        &ONE_PREBUILT
+    } else {
+        &PREBUILT
+    };
+    let message = Message::new(template)
+        .arg("component", c.display_name())
+        .arg("n", found.len().to_string())
+        .list("paths", paths, Sep::Comma);
+    let evidence = found
+        .iter()
+        .map(|(d, b)| {
+            let source = EvidenceSource(format!(
+                "product:{}{}",
+                d.path.trim_end_matches('/'),
+                b.path
+            ));
+            Evidence::new(
+                "prebuilt binary",
+                format!("{}, {} bytes", b.kind, b.size),
+                source,
+            )
+        })
+        .collect();
+    Verdict::fire_sourced(message, evidence)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fired, run};
@@ -449,5 +532,68 @@ mod tests {
         // What the lockfile records wins over the registry.
         c.build_code = Some(vec![]);
         assert_eq!(run(build_time_code, c), Verdict::Pass);
+    }
+
+    /// An npm package read from a product whose census found `binaries` in
+    /// its directory.
+    fn installed(binaries: &[&str]) -> crate::model::Inventory {
+        use crate::model::{ExecutableCensus, Format, PrebuiltBinary};
+        let mut c = Component::named("addon");
+        c.ecosystem = Ecosystem::Npm;
+        let mut inv = super::super::testing::inventory(vec![c]);
+        let pointer = "/srv/app/node_modules/addon/package.json";
+        inv.components[0].locations[0].pointer = pointer.into();
+        let d = &mut inv.documents[0];
+        d.path = "rootfs".into();
+        d.format = Some(Format::RootFilesystem);
+        d.meta.executables = Some(ExecutableCensus {
+            binaries: binaries.len(),
+            owned_by_packages: binaries.len(),
+            prebuilt: binaries
+                .iter()
+                .map(|b| PrebuiltBinary {
+                    package: pointer.into(),
+                    path: format!("/srv/app/node_modules/addon/{b}"),
+                    kind: "ELF executable".into(),
+                    size: 10,
+                })
+                .collect(),
+            ..ExecutableCensus::default()
+        });
+        inv
+    }
+
+    fn opq04(inv: &crate::model::Inventory) -> Verdict {
+        let t = super::super::Thresholds::default();
+        prebuilt_binaries(&inv.components[0], &super::super::testing::ctx(inv, &t))
+    }
+
+    #[test]
+    fn opq04_names_each_binary_in_an_installed_npm_package() {
+        let Verdict::Fire(f) = opq04(&installed(&["bin/a", "lib/b.node"])) else {
+            panic!("not fired");
+        };
+        assert_eq!(
+            f.message.to_string(),
+            "addon ships 2 prebuilt binaries in its package: /srv/app/node_modules/addon/bin/a, /srv/app/node_modules/addon/lib/b.node"
+        );
+        assert_eq!(f.sourced.len(), 2);
+        assert_eq!(
+            f.sourced[1].source.0,
+            "product:rootfs/srv/app/node_modules/addon/lib/b.node"
+        );
+        assert_eq!(f.sourced[1].value, "ELF executable, 10 bytes");
+        assert_eq!(opq04(&installed(&[])), Verdict::Pass);
+    }
+
+    #[test]
+    fn opq04_is_unknown_where_no_package_files_were_examined() {
+        let mut inv = installed(&["bin/a"]);
+        // The same package read from an SBOM: its files were not seen.
+        inv.documents[0].meta.executables = None;
+        assert!(matches!(opq04(&inv), Verdict::NotEvaluated(_)));
+        // A binary package is what it is: nothing to judge.
+        inv.components[0].ecosystem = crate::model::Ecosystem::Deb;
+        assert_eq!(opq04(&inv), Verdict::Pass);
     }
 }

@@ -14,7 +14,9 @@ use super::binary::Binary;
 use super::go_buildinfo::GoBuild;
 use super::tree::{DigestAlg, FileState, Tree};
 use crate::ingest::lockfile::{cargo::cargo_purl, golang};
-use crate::model::{Component, Ecosystem, ExecutableCensus, Scope, SourceKind, UnaccountedBinary};
+use crate::model::{
+    Component, Ecosystem, ExecutableCensus, PrebuiltBinary, Scope, SourceKind, UnaccountedBinary,
+};
 
 /// Files as a package database wrote them (`/bin/bash`), each with the
 /// reference of its package, by their real path in the product (`usr/bin/bash`).
@@ -69,7 +71,7 @@ pub fn take(
     let mut census = ExecutableCensus::default();
     for (path, binary) in tree.binaries() {
         census.binaries += 1;
-        let owner = owners.get(&path).or_else(|| {
+        let in_dir = || {
             owner_dirs
                 .iter()
                 .find(|(dir, _)| {
@@ -77,7 +79,18 @@ pub fn take(
                         .is_some_and(|r| r.starts_with('/'))
                 })
                 .map(|(_, r)| r)
-        });
+        };
+        let owner = match owners.get(&path) {
+            Some(listed) => Some(listed),
+            None => in_dir().inspect(|package| {
+                census.prebuilt.push(PrebuiltBinary {
+                    package: pointer_of(doc, package),
+                    path: format!("/{path}"),
+                    kind: binary.kind.describe().to_string(),
+                    size: binary.size,
+                })
+            }),
+        };
         if let Some(problem) = &binary.problem {
             doc.warnings.push(format!("/{path}: {problem}"));
         }
@@ -104,6 +117,16 @@ pub fn take(
         }
     });
     census
+}
+
+/// Where the component of reference `r` was read (empty when none is).
+fn pointer_of(doc: &ParsedDoc, r: &str) -> String {
+    doc.components
+        .iter()
+        .find(|c| c.bom_ref.as_deref() == Some(r))
+        .and_then(|c| c.locations.first())
+        .map(|l| l.pointer.clone())
+        .unwrap_or_default()
 }
 
 /// The components a binary's build record lists, under `parent`.
