@@ -21,6 +21,12 @@ static RELEASE_ENDED_MANY: Template = Template::new(
     "{release} is past the end of its regular security support ({end}){tail}; {n} packages of the product are built for it",
     "{release} 已过常规安全支持期（{end}）{tail}；产品中有 {n} 个软件包为其构建",
 );
+/// A release named only by an operating-system component (os-release, an
+/// SBOM's `operating-system`), with no distribution package built for it.
+static RELEASE_ENDED_NAMED: Template = Template::new(
+    "{release} is past the end of its regular security support ({end}){tail}; the product names it as its operating system, though no package of the product is known to be built for it",
+    "{release} 已过常规安全支持期（{end}）{tail}；产品将其列为操作系统，但未发现产品中有为其构建的软件包",
+);
 static EVERY_PERIOD_ENDED: Template = Template::new(
     "; every published support period has ended",
     "，所有公布的支持期均已结束",
@@ -129,10 +135,10 @@ pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
             EvidenceSource::inventory(),
         ));
         out.push(Verdict::Fire(Fire {
-            message: Message::new(if packages == 1 {
-                &RELEASE_ENDED_ONE
-            } else {
-                &RELEASE_ENDED_MANY
+            message: Message::new(match packages {
+                0 => &RELEASE_ENDED_NAMED,
+                1 => &RELEASE_ENDED_ONE,
+                _ => &RELEASE_ENDED_MANY,
             })
             .arg("release", label.as_str())
             .arg("end", regular_end.to_string())
@@ -354,6 +360,25 @@ mod tests {
                 .any(|e| e.source.0 == "lifecycle:debian.csv@2026-04-25")
         );
         assert_eq!(v[1], Verdict::Pass, "Debian 13 is still supported");
+    }
+
+    #[test]
+    fn unm07_says_when_only_the_operating_system_names_the_release() {
+        // A root with an os-release and no package database.
+        let mut os = Component::named("debian");
+        os.kind = Some("operating-system".into());
+        os.release = Some(crate::model::distro::rel("debian", Some("12"), None));
+        let v = run(&inv(vec![os]), "2026-12-03", release_out_of_support);
+        let Verdict::Fire(f) = &v[0] else {
+            panic!("{v:?}")
+        };
+        assert!(
+            f.message.to_string().ends_with(
+                "; the product names it as its operating system, though no package of the product is known to be built for it"
+            ),
+            "{}",
+            f.message
+        );
     }
 
     #[test]
