@@ -696,3 +696,51 @@ fn every_rule_declares_exactly_the_thresholds_it_reads() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// The thresholds a policy sets reach the report, and a finding that does
+/// not state a threshold its rule reads shows the policy's value, not the
+/// built-in default (CON-02 reads `max_release_age_months` through UNM-04).
+#[test]
+fn a_report_shows_the_thresholds_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "p.toml",
+        b"[thresholds]\nmax_release_age_months = 30\nfan_in_percent = 5.0\n",
+    );
+    let demo = root().join("fixtures/demo/gsutil-5.29.cdx.json");
+    let snapshot = root().join("fixtures/demo/gsutil-5.29.snapshot.json");
+    let args = ["--snapshot", snapshot.to_str().unwrap(), "--offline"];
+    let (report, _) = scan_files(std::slice::from_ref(&demo), Some(&p), &args);
+    assert_eq!(
+        report["policy"]["thresholds"],
+        serde_json::json!([
+            {"key": "max_release_age_months", "value": "30 months"},
+            {"key": "fan_in_percent", "value": "5 %"}
+        ])
+    );
+    let md = dir.path().join("r.md");
+    let out = bin()
+        .arg("scan")
+        .arg(&demo)
+        .arg("--policy")
+        .arg(&p)
+        .args(args)
+        .args(["--format", "markdown", "-o"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+    let md = std::fs::read_to_string(md).unwrap();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("- **Threshold**: fan\\_in\\_percent"))
+        .collect();
+    assert!(!rows.is_empty(), "no CON-02 finding");
+    for row in rows {
+        assert_eq!(
+            row,
+            "- **Threshold**: fan\\_in\\_percent = 5 %; max\\_release\\_age\\_months = 30 months"
+        );
+    }
+}

@@ -467,6 +467,7 @@ fn given_blocks_render_their_content() {
                 0,
             ),
         ],
+        thresholds: Vec::new(),
         rules: vec![
             RulePolicy {
                 rule: "CON-01".into(),
@@ -686,7 +687,7 @@ fn every_evidence_key_has_a_chinese_name() {
             "fixtures/drift/npm/package-lock.json",
         ],
     ];
-    let as_written = ["HHI", "purl", "fan_in_percent"];
+    let as_written = ["HHI", "purl"];
     let mut keys = std::collections::BTreeSet::new();
     for args in scans {
         let out = bin()

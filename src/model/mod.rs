@@ -46,6 +46,6 @@ pub use provenance::{REPORT_SCHEMA, Tool, format_time};
 pub use purl::{ParsedPurl, parse_purl, pep503};
 pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
-    LifecycleData, PolicyInfo, RulePolicy,
+    LifecycleData, PolicyInfo, RulePolicy, ThresholdSetting,
 };
 pub use version::Version;

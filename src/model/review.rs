@@ -72,6 +72,17 @@ pub struct PolicyInfo {
     /// that did to their findings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RulePolicy>,
+    /// The thresholds the policy sets off their defaults, with the values in
+    /// force, so a report shows them beside findings that do not state them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<ThresholdSetting>,
+}
+
+/// A threshold in force: its policy key and its value as the reports write it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThresholdSetting {
+    pub key: String,
+    pub value: String,
 }
 
 /// How the policy changes one rule.

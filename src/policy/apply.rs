@@ -8,9 +8,9 @@ use super::exceptions::{ExceptionIndex, Target, normalise};
 use super::{Baseline, LoadedPolicy, Policy, RuleScope};
 use crate::model::{
     BaselineInfo, BaselineState, Evidence, EvidenceSource, ExceptionMark, ExceptionReport,
-    ExceptionState, Finding, Inventory, PolicyInfo, RulePolicy, Severity,
+    ExceptionState, Finding, Inventory, PolicyInfo, RulePolicy, Severity, ThresholdSetting,
 };
-use crate::rules::Evaluation;
+use crate::rules::{Evaluation, Threshold, Thresholds};
 
 /// Applies the policy and the baseline to `eval` in place and returns what
 /// the report says about them.
@@ -45,8 +45,22 @@ pub fn apply(
         sha256: loaded.sha256.clone(),
         exceptions: exception_reports,
         rules: adjustments.into_values().collect(),
+        thresholds: threshold_settings(&policy.thresholds),
     };
     (info, baseline_info)
+}
+
+/// The thresholds set off their defaults, described as the reports write them.
+fn threshold_settings(thresholds: &Thresholds) -> Vec<ThresholdSetting> {
+    let defaults = Thresholds::default();
+    Threshold::ALL
+        .into_iter()
+        .filter(|&k| thresholds.describe(k) != defaults.describe(k))
+        .map(|k| ThresholdSetting {
+            key: k.key().to_string(),
+            value: thresholds.describe(k),
+        })
+        .collect()
 }
 
 /// What the report says of each rule the policy sets off its defaults,

@@ -520,6 +520,8 @@ fn finding_groups<'a>(
     rules: &HashMap<&str, &'static RuleInfo>,
 ) -> Vec<SeverityGroup<'a>> {
     let defaults = Thresholds::default();
+    // What the policy set; a finding that states a threshold says it first.
+    let in_force = a.policy.as_ref().map_or(&[][..], |p| &p.thresholds[..]);
     // Most severe first; within a severity, by rule, then as the rules emitted them.
     let mut order: Vec<&Finding> = a.findings.iter().collect();
     order.sort_by(|x, y| y.severity.cmp(&x.severity).then(x.rule.cmp(&y.rule)));
@@ -561,10 +563,11 @@ fn finding_groups<'a>(
                     .evidence
                     .iter()
                     .find(|e| e.key.strip_prefix("threshold ") == Some(k.key()));
-                match stated {
-                    Some(e) => ThresholdRow {
+                let set = || in_force.iter().find(|s| s.key == k.key());
+                match stated.map(|e| &e.value).or_else(|| set().map(|s| &s.value)) {
+                    Some(value) => ThresholdRow {
                         key: k.key(),
-                        value: e.value.clone(),
+                        value: value.clone(),
                         default: false,
                     },
                     None => ThresholdRow {

@@ -443,11 +443,7 @@ pub fn critical_single_point(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
                 format!("{percent:.1}"),
                 EvidenceSource::inventory(),
             ),
-            Evidence::new(
-                "fan_in_percent",
-                threshold.to_string(),
-                EvidenceSource::policy(),
-            ),
+            super::facts::threshold("fan_in_percent", format!("{threshold} %")),
         ];
         evidence.extend(signals);
         out.push((c.id, Verdict::fire_sourced(message, evidence)));
@@ -719,7 +715,7 @@ mod tests {
             con02[0]
                 .evidence
                 .iter()
-                .any(|ev| ev.key == "fan_in_percent" && ev.value == "10")
+                .any(|ev| ev.key == "threshold fan_in_percent" && ev.value == "10 %")
         );
         // The leaf below it has no registry data: a known unknown, not a pass.
         let unknown = e.not_evaluated.iter().find(|n| n.rule == "CON-02").unwrap();

@@ -30,7 +30,7 @@ use crate::model::{
 };
 pub use catalogue::{Check, ComponentCheck, Needs, RULES, RuleInfo};
 pub use concentration::{SupplierShare, SupplierStats, supplier_shares as concentration_stats};
-pub use config::Thresholds;
+pub use config::{Threshold, Thresholds};
 
 /// A rule's answer for one subject.
 #[derive(Debug, PartialEq)]

@@ -20,7 +20,7 @@ static NO_SOURCE_REPOSITORY: Template = Template::new(
 
 /// OPQ-01: no VCS reference in the SBOM and none at the registry. Without
 /// registry facts the absence in the SBOM alone is not conclusive.
-pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
+pub fn no_source_repository(c: &Component, ctx: &Ctx) -> Verdict {
     if has_source_reference(c) {
         return Verdict::Pass;
     }
@@ -45,7 +45,7 @@ pub fn no_source_repository(c: &Component, _: &Ctx) -> Verdict {
             Message::new(&NO_SOURCE_REPOSITORY).arg("component", c.display_name()),
             vec![
                 evidence(c, o, "registry repository", "absent"),
-                facts::threshold("SBOM VCS reference", "absent"),
+                facts::input_evidence(ctx, c, "SBOM VCS reference", "absent"),
             ],
         ),
     }
