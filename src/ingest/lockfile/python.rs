@@ -223,12 +223,12 @@ fn parse_toml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputError> {
 }
 
 /// Small accessors for `toml::Value`s read tolerantly.
-/// One `[[package]]` table of a Poetry or uv lock that has a name.
+/// One `[[package]]` table of a Poetry or uv lock that has a name, and its
+/// component: the PyPI identity, referenced as `name@version`.
 struct NamedPackage<'a> {
     pointer: String,
     table: &'a toml::Table,
-    name: &'a str,
-    version: Option<&'a str>,
+    component: Component,
 }
 
 /// The `[[package]]` tables with a name, with where each was read; an entry
@@ -253,11 +253,12 @@ fn named_packages<'a>(
             continue;
         };
         let version = str_of(table, "version");
+        let mut component = pypi(name, version);
+        component.bom_ref = Some(lock_ref(name, version));
         out.push(NamedPackage {
             pointer,
             table,
-            name,
-            version,
+            component,
         });
     }
     out

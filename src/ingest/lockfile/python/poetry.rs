@@ -11,8 +11,8 @@ use serde::Deserialize;
 use toml::{Spanned, Table, Value};
 
 use super::{
-    Lines, NamedPackage, add_prefixed_hash, build_code_of, lock_ref, named_packages, parse_toml,
-    pep503, pypi, str_of, toml_kind,
+    Lines, add_prefixed_hash, build_code_of, lock_ref, named_packages, parse_toml, pep503, pypi,
+    str_of, toml_kind,
 };
 use crate::ingest::source::is_commit_id;
 use crate::ingest::{Input, ParsedDoc, include};
@@ -88,20 +88,12 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     }
 
     let mut deps: Vec<(String, Vec<String>)> = Vec::new();
-    for NamedPackage {
-        pointer,
-        table: t,
-        name,
-        version,
-    } in named_packages(&lock.package, &lines, &mut doc.warnings)
-    {
-        let mut c = pypi(name, version);
-        let r = lock_ref(name, version);
-        c.bom_ref = Some(r.clone());
-
+    for p in named_packages(&lock.package, &lines, &mut doc.warnings) {
+        let (pointer, t, mut c) = (p.pointer, p.table, p.component);
+        let r = c.bom_ref.clone().unwrap_or_default();
         let files = match t.get("files") {
             Some(list) => file_entries(list),
-            None => legacy_files.get(&pep503(name)).cloned().unwrap_or_default(),
+            None => legacy_files.get(&c.name).cloned().unwrap_or_default(),
         };
         let bad = files
             .iter()

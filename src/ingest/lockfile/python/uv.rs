@@ -11,8 +11,7 @@ use serde::Deserialize;
 use toml::{Spanned, Table, Value};
 
 use super::{
-    Lines, NamedPackage, add_prefixed_hash, build_code_of, lock_ref, named_packages, parse_toml,
-    pep503, pypi, str_of, toml_kind,
+    Lines, add_prefixed_hash, build_code_of, named_packages, parse_toml, pep503, str_of, toml_kind,
 };
 use crate::ingest::source::is_commit_id;
 use crate::ingest::{Input, ParsedDoc};
@@ -56,15 +55,8 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
     let mut deps: Vec<Vec<Dep>> = Vec::new();
     let mut is_root: Vec<bool> = Vec::new();
     let mut primary: Option<usize> = None;
-    for NamedPackage {
-        pointer,
-        table: t,
-        name,
-        version,
-    } in named_packages(&lock.package, &lines, &mut doc.warnings)
-    {
-        let mut c = pypi(name, version);
-        c.bom_ref = Some(lock_ref(name, version));
+    for p in named_packages(&lock.package, &lines, &mut doc.warnings) {
+        let (pointer, t, mut c) = (p.pointer, p.table, p.component);
 
         let source = t.get("source").and_then(Value::as_table);
         let local = source.and_then(|s| ["virtual", "editable"].iter().find_map(|k| str_of(s, k)));
