@@ -62,11 +62,11 @@ pub async fn fetch(
     jobs: Vec<PackageJob>,
     fetched_at: String,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let mut out = BTreeMap::new();
-    let mut reads = Vec::new();
     let noun = "an Alpine package name";
+    let (mut out, releases) = super::by_release(jobs, noun);
+    let mut reads = Vec::new();
     let mut branches = BTreeMap::new();
-    for ((distro, branch), jobs) in super::by_release(jobs, noun, &mut out) {
+    for ((distro, branch), jobs) in releases {
         if distro == "alpine" {
             branches.insert(branch, jobs);
             continue;

@@ -59,14 +59,14 @@ pub struct PackageJob {
 }
 
 /// Jobs by release, keyed (distribution, release), each with the package
-/// name its key ends in. A key that is not `distro/release/name` fails its
-/// job as "not {noun}".
+/// name its key ends in, and the answers so far: a key that is not
+/// `distro/release/name` fails its job as "not {noun}".
 pub(super) fn by_release(
     jobs: Vec<PackageJob>,
     noun: &str,
-    out: &mut BTreeMap<usize, Fetched>,
-) -> BTreeMap<(String, String), Vec<(PackageJob, String)>> {
-    let mut releases: BTreeMap<_, Vec<_>> = BTreeMap::new();
+) -> (BTreeMap<usize, Fetched>, ByRelease) {
+    let mut out = BTreeMap::new();
+    let mut releases: ByRelease = BTreeMap::new();
     for job in jobs {
         match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
             [distro, release, name] if !distro.is_empty() && !release.is_empty() => {
@@ -80,8 +80,11 @@ pub(super) fn by_release(
             }
         }
     }
-    releases
+    (out, releases)
 }
+
+/// Jobs by (distribution, release), each with its package name.
+pub(super) type ByRelease = BTreeMap<(String, String), Vec<(PackageJob, String)>>;
 
 /// The channel a suite publishes, from its name; `None` for suites that are
 /// not the release's publications (`-proposed`).
@@ -157,10 +160,8 @@ pub async fn fetch(
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let mut out = BTreeMap::new();
+    let (mut out, releases) = by_release(jobs, "a distribution package name");
     let mut reads = Vec::new();
-    // Jobs per release.
-    let releases = by_release(jobs, "a distribution package name", &mut out);
     for ((distro, codename), jobs) in releases {
         let found = read_release(&archives, &distro, &codename, &jobs, &fetched_at, now).await;
         let (found, release_reads) = match found {

@@ -60,9 +60,8 @@ pub async fn fetch(
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let mut out = BTreeMap::new();
+    let (mut out, releases) = super::by_release(jobs, "an RPM package name");
     let mut reads = Vec::new();
-    let releases = super::by_release(jobs, "an RPM package name", &mut out);
     let limit = Arc::new(Semaphore::new(http.options().concurrency));
     for ((distro, version), jobs) in releases {
         if repositories.is_empty() {
