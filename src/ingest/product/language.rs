@@ -43,7 +43,7 @@ fn add_java(tree: &dyn Tree, doc: &mut ParsedDoc, owners: &HashMap<String, Strin
         let artifacts = match read {
             Ok(a) => a,
             Err(e) => {
-                doc.warnings.push(e);
+                doc.warnings.push(e.to_string());
                 continue;
             }
         };
@@ -100,7 +100,7 @@ fn add_python(
         }
         match python_dist::read(tree, &rel, MAX_METADATA) {
             Ok(d) => dists.push(d),
-            Err(e) => doc.warnings.push(e),
+            Err(e) => doc.warnings.push(e.to_string()),
         }
     }
     let refs: Vec<String> = dists.iter().map(|d| format!("pypi:/{}", d.dir)).collect();
@@ -169,7 +169,7 @@ fn add_npm(
         }
         match node_modules::read(tree, &rel, MAX_METADATA) {
             Ok(p) => packages.push(p),
-            Err(e) => doc.warnings.push(e),
+            Err(e) => doc.warnings.push(e.to_string()),
         }
     }
     let refs: Vec<String> = packages.iter().map(|p| format!("npm:/{}", p.dir)).collect();

@@ -8,6 +8,7 @@
 use base64::Engine;
 
 use super::tree::{DigestAlg, FileState, Tree};
+use crate::model::InputError;
 use crate::model::{FileDiff, FileVerification};
 
 /// One installed distribution.
@@ -66,10 +67,10 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Reads one distribution from its metadata file (`rel`); the error names what is missing.
-pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, String> {
+pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, InputError> {
     let bytes = tree
         .read(rel, max)?
-        .ok_or_else(|| format!("{rel}: not readable"))?;
+        .ok_or_else(|| InputError::in_file(rel, None, "not readable"))?;
     let text = String::from_utf8_lossy(&bytes);
     let headers = headers(&text);
     let get = |k: &str| {
@@ -79,8 +80,10 @@ pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, String> {
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty() && v != "UNKNOWN")
     };
-    let name = get("Name").ok_or_else(|| format!("{rel}: no Name field; skipped"))?;
-    let version = get("Version").ok_or_else(|| format!("{rel}: no Version field; skipped"))?;
+    let name =
+        get("Name").ok_or_else(|| InputError::in_file(rel, None, "no Name field; skipped"))?;
+    let version = get("Version")
+        .ok_or_else(|| InputError::in_file(rel, None, "no Version field; skipped"))?;
     // A licence field holding a whole licence text says nothing an SPDX reader can use.
     let licence = get("License-Expression")
         .or_else(|| get("License").filter(|l| l.len() <= 100 && !l.contains('\n')));
