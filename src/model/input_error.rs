@@ -116,6 +116,15 @@ impl InputError {
         self
     }
 
+    /// The same error at `position`, unless it already has one: helpers that
+    /// see one value leave its place in the file to their caller.
+    pub fn with_position(mut self, position: Position) -> InputError {
+        if self.position.is_none() {
+            self.position = Some(position);
+        }
+        self
+    }
+
     /// The same error with `context` before its message (`context: message`):
     /// what was being read when the reader failed.
     pub fn context(mut self, context: impl std::fmt::Display) -> InputError {
