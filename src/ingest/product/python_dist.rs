@@ -7,6 +7,7 @@
 
 use base64::Engine;
 
+use super::language::Declared;
 use super::tree::{DigestAlg, FileState, Tree};
 use crate::model::InputError;
 use crate::model::{FileDiff, FileVerification};
@@ -14,10 +15,8 @@ use crate::model::{FileDiff, FileVerification};
 /// One installed distribution.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Installed {
-    pub name: String,
-    pub version: String,
-    pub licence: Option<String>,
-    pub author: Option<String>,
+    /// Name, version, licence and author, as the package declares them.
+    pub declared: Declared,
     pub home_page: Option<String>,
     /// Normalised names of the distributions it requires (not those only an extra needs).
     pub requires: Vec<String>,
@@ -110,10 +109,12 @@ pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, InputErro
         .collect();
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let mut out = Installed {
-        name,
-        version,
-        licence,
-        author,
+        declared: Declared {
+            name,
+            version,
+            licence,
+            author,
+        },
         home_page: get("Home-page"),
         requires,
         dir,
