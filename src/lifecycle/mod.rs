@@ -413,6 +413,7 @@ pub fn ended(end: Date, today: Date) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::assert_warning_contains;
 
     fn rel(distro: &str, version: Option<&str>, codename: Option<&str>) -> DistroRelease {
         DistroRelease {
@@ -518,11 +519,7 @@ mod tests {
             "the broken file's bundled copy"
         );
         assert_eq!(lc.warnings.len(), 1, "{:?}", lc.warnings);
-        assert!(
-            lc.warnings[0].contains("ubuntu.csv:1:"),
-            "{:?}",
-            lc.warnings
-        );
+        assert_warning_contains(&lc.warnings, 0, "ubuntu.csv:1:");
         assert!(lc.files[0].path.ends_with("debian.csv") && lc.files[0].path != "bundled");
         assert_eq!(lc.files[1].path, "bundled");
     }
