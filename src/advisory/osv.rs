@@ -97,14 +97,14 @@ impl Range {
     /// Whether `v` falls in the range; `Err` when an event version does not
     /// parse in the range's scheme. Events are applied in version order: an
     /// introduction at or below `v` opens, a fix at or below it closes.
-    fn contains(&self, ecosystem: &Ecosystem, v: &Version) -> Result<bool, String> {
-        let parse = |s: &str| -> Result<Option<Version>, String> {
+    fn contains(&self, ecosystem: &Ecosystem, v: &Version) -> Result<bool, InputError> {
+        let parse = |s: &str| -> Result<Option<Version>, InputError> {
             if s == "0" {
                 return Ok(None); // "0": from the first version on.
             }
             scheme_parse(self.kind, ecosystem, s)
                 .map(Some)
-                .ok_or_else(|| format!("event version {s:?} does not parse"))
+                .ok_or_else(|| InputError::new(format!("event version {s:?} does not parse")))
         };
         let mut events = Vec::with_capacity(self.events.len());
         for e in &self.events {
@@ -180,7 +180,7 @@ pub fn affects(
         match r.contains(ecosystem, &v) {
             Ok(true) => return Match::Affected,
             Ok(false) => judged = true,
-            Err(e) => return Match::Unknown(e),
+            Err(e) => return Match::Unknown(e.to_string()),
         }
     }
     if let Some(v) = Version::parse(ecosystem, version)

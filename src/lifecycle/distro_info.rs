@@ -3,6 +3,8 @@
 
 use jiff::civil::Date;
 
+use crate::model::{InputError, Position};
+
 /// One release and its support periods, as the distribution publishes them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseLife {
@@ -45,16 +47,20 @@ impl Period {
 }
 
 /// Parses one distro-info CSV file. `file` names it in errors.
-pub fn parse(distro: &str, file: &str, text: &str) -> Result<Vec<ReleaseLife>, String> {
+pub fn parse(distro: &str, file: &str, text: &str) -> Result<Vec<ReleaseLife>, InputError> {
+    let err = |line: Option<usize>, message: String| {
+        InputError::in_file(file, line.map(Position::line), message)
+    };
     let mut lines = text.lines().enumerate();
     let header: Vec<&str> = match lines.next() {
         Some((_, h)) => h.split(',').map(str::trim).collect(),
-        None => return Err(format!("{file}: empty, expected a CSV header")),
+        None => return Err(err(None, "empty, expected a CSV header".to_string())),
     };
     let col = |name: &str| header.iter().position(|h| *h == name);
     let (Some(version), Some(series)) = (col("version"), col("series")) else {
-        return Err(format!(
-            "{file}:1: expected a header with `version` and `series` columns"
+        return Err(err(
+            Some(1),
+            "expected a header with `version` and `series` columns".to_string(),
         ));
     };
     let period_cols: Vec<(Period, usize)> = [
@@ -76,16 +82,16 @@ pub fn parse(distro: &str, file: &str, text: &str) -> Result<Vec<ReleaseLife>, S
         }
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let cell = |i: usize| cells.get(i).copied().filter(|c| !c.is_empty());
-        let date = |i: usize| -> Result<Option<Date>, String> {
+        let date = |i: usize| -> Result<Option<Date>, InputError> {
             cell(i)
                 .map(|c| {
                     c.parse::<Date>()
-                        .map_err(|_| format!("{file}:{}: `{c}` is not a date (YYYY-MM-DD)", n + 1))
+                        .map_err(|_| err(Some(n + 1), format!("`{c}` is not a date (YYYY-MM-DD)")))
                 })
                 .transpose()
         };
         let Some(codename) = cell(series) else {
-            return Err(format!("{file}:{}: a release without a series", n + 1));
+            return Err(err(Some(n + 1), "a release without a series".to_string()));
         };
         let mut periods: Vec<(Period, Date)> = Vec::new();
         for &(p, i) in &period_cols {
@@ -151,10 +157,15 @@ mod tests {
     fn a_bad_date_names_file_and_line() {
         let text = "version,codename,series,created,release,eol\n12,B,bookworm,2021-08-14,2023-06-10,soon\n";
         let err = parse("debian", "debian.csv", text).unwrap_err();
-        assert_eq!(err, "debian.csv:2: `soon` is not a date (YYYY-MM-DD)");
+        assert_eq!(
+            err.to_string(),
+            "debian.csv:2: `soon` is not a date (YYYY-MM-DD)"
+        );
+        assert_eq!(err.line(), Some(2));
         assert!(
             parse("debian", "x.csv", "a,b\n")
                 .unwrap_err()
+                .to_string()
                 .starts_with("x.csv:1:")
         );
     }

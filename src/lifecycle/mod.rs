@@ -414,6 +414,7 @@ pub fn ended(end: Date, today: Date) -> bool {
 mod tests {
     use super::*;
     use crate::model::distro::rel;
+    use crate::model::testing::assert_warning_contains;
 
     #[test]
     fn the_development_series_is_the_next_release_not_yet_out() {
@@ -511,11 +512,7 @@ mod tests {
             "the broken file's bundled copy"
         );
         assert_eq!(lc.warnings.len(), 1, "{:?}", lc.warnings);
-        assert!(
-            lc.warnings[0].contains("ubuntu.csv:1:"),
-            "{:?}",
-            lc.warnings
-        );
+        assert_warning_contains(&lc.warnings, 0, "ubuntu.csv:1:");
         assert!(lc.files[0].path.ends_with("debian.csv") && lc.files[0].path != "bundled");
         assert_eq!(lc.files[1].path, "bundled");
     }

@@ -107,6 +107,31 @@ impl InputError {
         }
     }
 
+    /// The same error in `file`, unless it already names one: readers that
+    /// know only the text leave the file to their caller.
+    pub fn with_file(mut self, file: impl Into<String>) -> InputError {
+        if self.file.is_none() {
+            self.file = Some(file.into());
+        }
+        self
+    }
+
+    /// The same error at `position`, unless it already has one: helpers that
+    /// see one value leave its place in the file to their caller.
+    pub fn with_position(mut self, position: Position) -> InputError {
+        if self.position.is_none() {
+            self.position = Some(position);
+        }
+        self
+    }
+
+    /// The same error with `context` before its message (`context: message`):
+    /// what was being read when the reader failed.
+    pub fn context(mut self, context: impl std::fmt::Display) -> InputError {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+
     /// The 1-based line, when the error has one.
     pub fn line(&self) -> Option<usize> {
         self.position.as_ref().and_then(|p| p.line)
@@ -136,7 +161,8 @@ impl InputError {
     }
 }
 
-/// With a file, as compilers write it (`file:line:column: message`);
+/// With a file, as compilers write it (`file:line:column: message`, and
+/// `file:line:column: at PATH: message` when the path of the value is known);
 /// without, the position in words (`line 3, column 7, at /components/2: …`).
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -145,11 +171,18 @@ impl fmt::Display for InputError {
             .as_ref()
             .filter(|p| **p != Position::default());
         match (&self.file, position) {
-            (Some(file), Some(p)) => match (p.line, p.column) {
-                (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {}", self.message),
-                (Some(l), None) => write!(f, "{file}:{l}: {}", self.message),
-                _ => write!(f, "{file}: {p}: {}", self.message),
-            },
+            (Some(file), Some(p)) => {
+                match (p.line, p.column) {
+                    (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: ")?,
+                    (Some(l), None) => write!(f, "{file}:{l}: ")?,
+                    _ => write!(f, "{file}: ")?,
+                }
+                if let Some(pointer) = &p.pointer {
+                    let pointer = if pointer.is_empty() { "/" } else { pointer };
+                    write!(f, "at {pointer}: ")?;
+                }
+                f.write_str(&self.message)
+            }
             (Some(file), None) => write!(f, "{file}: {}", self.message),
             (None, Some(p)) => write!(f, "{p}: {}", self.message),
             (None, None) => f.write_str(&self.message),
@@ -158,6 +191,13 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+/// For the command line, whose errors are text.
+impl From<InputError> for String {
+    fn from(e: InputError) -> String {
+        e.to_string()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -183,6 +223,23 @@ mod tests {
             "p.toml:3: expected a table"
         );
         assert_eq!(at(None).to_string(), "p.toml: expected a table");
+        let mut both = Position::line_col(3, 7);
+        both.pointer = Some("packages[0].name".into());
+        assert_eq!(
+            at(Some(both)).to_string(),
+            "p.toml:3:7: at packages[0].name: expected a table"
+        );
+        assert_eq!(
+            at(Some(Position::pointer("/a"))).to_string(),
+            "p.toml: at /a: expected a table"
+        );
+        assert_eq!(
+            InputError::new("expected a table")
+                .with_file("p.toml")
+                .with_file("other.toml")
+                .to_string(),
+            "p.toml: expected a table"
+        );
         assert_eq!(
             InputError::at("expected a string", Position::pointer("/a")).to_string(),
             "at /a: expected a string"

@@ -18,6 +18,8 @@ mod origin;
 mod provenance;
 mod purl;
 mod review;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod text;
 pub mod untrusted;
 mod version;

@@ -7,6 +7,7 @@
 //! those about a document or the whole product). Exact patterns go in a hash
 //! map; the few glob patterns are tried one by one.
 
+use crate::model::InputError;
 use rustc_hash::FxHashMap as HashMap;
 use std::str::FromStr;
 
@@ -23,39 +24,39 @@ pub enum PackagePattern {
 
 impl PackagePattern {
     /// Parses a pattern as written in the policy; the error says what is expected.
-    pub fn parse(raw: &str) -> Result<PackagePattern, String> {
+    pub fn parse(raw: &str) -> Result<PackagePattern, InputError> {
         let raw = raw.trim();
         if raw == "*" {
             return Ok(PackagePattern::Any);
         }
         let Some(rest) = raw.strip_prefix("pkg:") else {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "package pattern {raw:?} is not a purl: expected `pkg:TYPE/NAME` (for example `pkg:npm/left-pad`), `pkg:TYPE/PREFIX*`, or `*`"
-            ));
+            )));
         };
         let (ty, path) = rest.split_once('/').unwrap_or((rest, ""));
         if ty.is_empty() || path.is_empty() {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "package pattern {raw:?} lacks a type or a name: expected `pkg:TYPE/NAME` or `pkg:TYPE/*`"
-            ));
+            )));
         }
         if raw.contains(['?', '#']) {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "package pattern {raw:?} has qualifiers or a subpath: write the purl without them"
-            ));
+            )));
         }
         let star = raw.find('*');
         if star.is_some_and(|i| i != raw.len() - 1) {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "package pattern {raw:?}: `*` is only allowed at the end (`pkg:cargo/*`, `pkg:npm/@acme/*`)"
-            ));
+            )));
         }
         let normal = normalise(&canonical(raw));
         let name_part = normal.rsplit('/').next().unwrap_or("");
         if name_part.contains('@') {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "package pattern {raw:?} has a version: write the purl without `@VERSION` and put the range in `versions`"
-            ));
+            )));
         }
         Ok(match normal.strip_suffix('*') {
             Some(prefix) => PackagePattern::Prefix(prefix.to_string()),
@@ -137,28 +138,28 @@ impl PartialEq for VersionRange {
 
 impl VersionRange {
     /// Reads `raw` by the rules of purl type `ty`.
-    pub fn parse(raw: &str, ty: &str) -> Result<VersionRange, String> {
+    pub fn parse(raw: &str, ty: &str) -> Result<VersionRange, InputError> {
         match ty {
             // A bare version means exactly that version to npm, but `^` to
             // the semver crate (Cargo's reading).
             "npm" if semver::Version::parse(raw.trim()).is_ok() => {
                 semver::VersionReq::parse(&format!("={}", raw.trim()))
                     .map(VersionRange::Semver)
-                    .map_err(|e| format!("versions {raw:?}: {e}"))
+                    .map_err(|e| InputError::new(format!("versions {raw:?}: {e}")))
             }
             "cargo" | "npm" => semver::VersionReq::parse(raw)
                 .map(VersionRange::Semver)
                 .map_err(|e| {
-                    format!(
+                    InputError::new(format!(
                         "versions {raw:?} is not a semver requirement (like \">=1.2, <2\"): {e}"
-                    )
+                    ))
                 }),
             "pypi" => pep440_rs::VersionSpecifiers::from_str(raw)
                 .map(VersionRange::Pep440)
                 .map_err(|e| {
-                    format!(
+                    InputError::new(format!(
                         "versions {raw:?} is not a PEP 440 specifier set (like \">=1.0,<2\"): {e}"
-                    )
+                    ))
                 }),
             _ => {
                 let list: Vec<String> = raw
@@ -167,7 +168,9 @@ impl VersionRange {
                     .filter(|v| !v.is_empty())
                     .collect();
                 if list.is_empty() {
-                    Err("versions is empty: give exact versions separated by commas".to_string())
+                    Err(InputError::new(
+                        "versions is empty: give exact versions separated by commas",
+                    ))
                 } else {
                     Ok(VersionRange::Exact(list))
                 }

@@ -304,8 +304,8 @@ fn read_exception(
             }
         }
     };
-    let pattern =
-        PackagePattern::parse(e.package.get_ref()).map_err(|m| src.at(e.package.span(), m))?;
+    let pattern = PackagePattern::parse(e.package.get_ref())
+        .map_err(|m| src.at(e.package.span(), m.message))?;
     let versions = match &e.versions {
         None => None,
         Some(v) => {
@@ -316,7 +316,8 @@ fn read_exception(
                         .into(),
                 ));
             };
-            let range = VersionRange::parse(v.get_ref(), ty).map_err(|m| src.at(v.span(), m))?;
+            let range =
+                VersionRange::parse(v.get_ref(), ty).map_err(|m| src.at(v.span(), m.message))?;
             Some((v.get_ref().clone(), range))
         }
     };

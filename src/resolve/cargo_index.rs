@@ -8,8 +8,7 @@
 use serde::Deserialize;
 
 use super::client::{
-    Fetched, Validators, fetch_document, highest_version, is_path_safe, json_error_on_line,
-    timestamp,
+    Fetched, Validators, fetch_plain_named, highest_version, json_error_on_line, timestamp,
 };
 use super::http::Target;
 use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts};
@@ -31,13 +30,7 @@ pub(crate) async fn fetch(
     name: &str,
     validators: Option<&Validators>,
 ) -> Fetched {
-    if !is_path_safe(name, b"") {
-        return Fetched::Failed(format!("{name:?} is not a crate name"));
-    }
-    fetch_document(target, &index_path(name), validators, |body, registry| {
-        parse(body, registry, name)
-    })
-    .await
+    fetch_plain_named(target, name, "crate name", index_path, validators, parse).await
 }
 
 /// One line of the index file; unknown fields (deps, features…) are ignored.

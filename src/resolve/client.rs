@@ -185,6 +185,26 @@ pub(crate) async fn fetch_document(
     }
 }
 
+/// [`fetch_document`] for a package whose name goes into the path as it is:
+/// a name with other characters than letters, digits and `-._~` (or a
+/// `.`/`..` segment) is refused before anything is asked, as not a `what`.
+pub(crate) async fn fetch_plain_named(
+    target: &Target<'_>,
+    name: &str,
+    what: &str,
+    path: impl FnOnce(&str) -> String,
+    validators: Option<&Validators>,
+    parse: impl FnOnce(&[u8], &str, &str) -> Result<PackageFacts, String>,
+) -> Fetched {
+    if !is_path_safe(name, b"") {
+        return Fetched::Failed(format!("{name:?} is not a {what}"));
+    }
+    fetch_document(target, &path(name), validators, |body, registry| {
+        parse(body, registry, name)
+    })
+    .await
+}
+
 /// `malformed JSON at line L column C: what` for a body that does not
 /// parse, `unexpected JSON at …` for one of the wrong shape.
 pub(crate) fn json_error(e: &serde_json::Error) -> String {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
-use crate::model::Ecosystem;
+use crate::model::{Ecosystem, InputError, Position};
 
 /// The ecosystems with a registry client, in report order.
 pub const RESOLVABLE: [Ecosystem; 4] = [
@@ -77,30 +77,31 @@ pub struct EndpointSources<'a> {
 /// A malformed flag, `CHAINRISK_REGISTRY_*` or policy entry is an error
 /// naming where it was written; a package manager's file or variable that
 /// cannot be used is a problem of its ecosystem alone.
-pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
+pub fn discover(src: &EndpointSources) -> Result<Discovered, InputError> {
     let mut chosen: BTreeMap<usize, Endpoint> = BTreeMap::new();
 
     let mut flagged: BTreeMap<usize, &str> = BTreeMap::new();
     for flag in src.flags {
+        // The flag is where the bad input was written.
+        let err =
+            |message: String| InputError::in_file(format!("--registry {flag:?}"), None, message);
         let (eco, url) = flag.split_once('=').ok_or_else(|| {
-            format!(
-                "--registry {flag:?}: expected ECOSYSTEM=URL, e.g. npm=https://registry.example/"
-            )
+            err("expected ECOSYSTEM=URL, e.g. npm=https://registry.example/".to_string())
         })?;
         let slot = slot_of(eco.trim()).ok_or_else(|| {
-            format!(
-                "--registry {flag:?}: unknown ecosystem {:?}; expected cargo, npm, pypi, golang, deb or deb-security",
+            err(format!(
+                "unknown ecosystem {:?}; expected cargo, npm, pypi, golang, deb or deb-security",
                 eco.trim()
-            )
+            ))
         })?;
         if flagged.insert(slot, flag).is_some() {
-            return Err(format!(
-                "--registry {flag:?}: {} is given more than once",
+            return Err(err(format!(
+                "{} is given more than once",
                 RESOLVABLE[slot].as_str()
-            ));
+            )));
         }
         let url = endpoint_url(&RESOLVABLE[slot], url.trim())
-            .map_err(|e| format!("--registry {flag:?}: {e}"))?;
+            .map_err(|e| e.with_file(format!("--registry {flag:?}")))?;
         chosen.insert(slot, endpoint(slot, url, "--registry".to_string()));
     }
 
@@ -116,7 +117,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
         };
         for name in names {
             if let Some(value) = (src.env)(name).filter(|v| !v.trim().is_empty()) {
-                let url = endpoint_url(eco, value.trim()).map_err(|e| format!("{name}: {e}"))?;
+                let url = endpoint_url(eco, value.trim()).map_err(|e| e.with_file(*name))?;
                 chosen.insert(slot, endpoint(slot, url, name.to_string()));
                 break;
             }
@@ -125,12 +126,16 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
 
     for (key, value) in src.policy {
         let slot = slot_of(key).ok_or_else(|| {
-            format!(
-                "chainrisk.toml [registries]: unknown ecosystem {key:?}; expected cargo, npm, pypi, golang, deb or deb-security"
+            InputError::in_file(
+                "chainrisk.toml [registries]",
+                None,
+                format!(
+                    "unknown ecosystem {key:?}; expected cargo, npm, pypi, golang, deb or deb-security"
+                ),
             )
         })?;
         let url = endpoint_url(&RESOLVABLE[slot], value.trim())
-            .map_err(|e| format!("chainrisk.toml [registries] {key}: {e}"))?;
+            .map_err(|e| e.with_file(format!("chainrisk.toml [registries] {key}")))?;
         chosen
             .entry(slot)
             .or_insert_with(|| endpoint(slot, url, "chainrisk.toml [registries]".to_string()));
@@ -151,7 +156,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
             found
                 .map(|s| match endpoint_url(eco, &s.value) {
                     Ok(url) => Ok((url, s.written_in)),
-                    Err(e) => Err(format!("{}: {e}", s.written_in)),
+                    Err(e) => Err(e.with_file(s.written_in)),
                 })
                 .transpose()
         });
@@ -160,7 +165,7 @@ pub fn discover(src: &EndpointSources) -> Result<Discovered, String> {
                 chosen.insert(slot, endpoint(slot, url, by));
             }
             Ok(None) => {}
-            Err(why) => problems.push((eco.clone(), why)),
+            Err(why) => problems.push((eco.clone(), why.to_string())),
         }
     }
     Ok(Discovered {
@@ -194,14 +199,17 @@ fn slot_of(name: &str) -> Option<usize> {
 /// Parses and normalises an endpoint URL: `sparse+` dropped (Cargo), a pip
 /// Simple API URL (`…/simple/`) or a bare host turned into the JSON API base
 /// (`…/pypi/`), always a trailing `/` so protocol paths join under it.
-pub fn endpoint_url(eco: &Ecosystem, raw: &str) -> Result<Url, String> {
+pub fn endpoint_url(eco: &Ecosystem, raw: &str) -> Result<Url, InputError> {
     let text = raw.strip_prefix("sparse+").unwrap_or(raw);
-    let mut url = Url::parse(text).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
+    let mut url =
+        Url::parse(text).map_err(|e| InputError::new(format!("{raw:?} is not a URL ({e})")))?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(format!("{raw:?} is not an http or https URL"));
+        return Err(InputError::new(format!(
+            "{raw:?} is not an http or https URL"
+        )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{raw:?} has no host"));
+        return Err(InputError::new(format!("{raw:?} has no host")));
     }
     url.set_query(None);
     url.set_fragment(None);
@@ -225,12 +233,13 @@ fn upward(dir: &Path) -> impl Iterator<Item = &Path> {
 }
 
 /// Reads a configuration file that may be absent; any other failure is an error naming it.
-fn read_optional(path: &Path) -> Result<Option<String>, String> {
+fn read_optional(path: &Path) -> Result<Option<String>, InputError> {
+    let err = |message: String| InputError::in_file(path.display().to_string(), None, message);
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) if path.is_dir() => Err(format!("{}: is a directory ({e})", path.display())),
-        Err(e) => Err(format!("{}: cannot be read: {e}", path.display())),
+        Err(e) if path.is_dir() => Err(err(format!("is a directory ({e})"))),
+        Err(e) => Err(err(format!("cannot be read: {e}"))),
     }
 }
 
@@ -307,7 +316,7 @@ fn first_env(src: &EndpointSources, names: &[&str]) -> Option<Setting> {
     })
 }
 
-fn npm_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
+fn npm_config(src: &EndpointSources) -> Result<Option<Setting>, InputError> {
     if let Some(found) = first_env(src, &["npm_config_registry", "NPM_CONFIG_REGISTRY"]) {
         return Ok(Some(found));
     }
@@ -342,7 +351,7 @@ fn npm_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
     Ok(None)
 }
 
-fn pip_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
+fn pip_config(src: &EndpointSources) -> Result<Option<Setting>, InputError> {
     if let Some(found) = first_env(src, &["PIP_INDEX_URL"]) {
         return Ok(Some(found));
     }
@@ -394,7 +403,7 @@ struct CargoConfig {
     table: toml::Table,
 }
 
-fn cargo_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
+fn cargo_config(src: &EndpointSources) -> Result<Option<Setting>, InputError> {
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in upward(src.cwd) {
         // Cargo reads `config.toml`, and the legacy extension-less `config`.
@@ -418,17 +427,11 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
         if let Some(text) = read_optional(&path)? {
             let table: toml::Table = toml::from_str(&text).map_err(|e| {
                 // One line: the error's own rendering quotes the file over several.
-                let line = e.span().map_or(0, |s| {
-                    text.as_bytes()[..s.start.min(text.len())]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count()
-                        + 1
-                });
-                format!(
-                    "{}:{line}: not valid TOML: {}",
-                    path.display(),
-                    e.message().trim()
+                InputError::in_file(
+                    path.display().to_string(),
+                    e.span()
+                        .map(|s| Position::at_offset(text.as_bytes(), s.start)),
+                    format!("not valid TOML: {}", e.message().trim()),
                 )
             })?;
             configs.push(CargoConfig { path, table });
@@ -444,9 +447,10 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
         return Ok(None);
     };
     let replacement = replacement.ok_or_else(|| {
-        format!(
-            "{}: source.crates-io.replace-with is not a string",
-            path.display()
+        InputError::in_file(
+            path.display().to_string(),
+            None,
+            "source.crates-io.replace-with is not a string",
         )
     })?;
     match lookup(&replacement, "registry") {
@@ -477,7 +481,7 @@ fn cargo_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
     }
 }
 
-fn go_config(src: &EndpointSources) -> Result<Option<Setting>, String> {
+fn go_config(src: &EndpointSources) -> Result<Option<Setting>, InputError> {
     let Setting { value, written_in } = match first_env(src, &["GOPROXY"]) {
         Some(found) => found,
         None => {
@@ -549,7 +553,7 @@ mod tests {
             flags: &[&str],
             policy: &[(&str, &str)],
             env: &[(&str, &str)],
-        ) -> Result<Discovered, String> {
+        ) -> Result<Discovered, InputError> {
             let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
             let policy: BTreeMap<String, String> = policy
                 .iter()
@@ -669,18 +673,25 @@ mod tests {
     #[test]
     fn malformed_flags_and_urls_are_errors_naming_them() {
         let s = Scratch::new();
-        let err = s.discover(&["npm"], &[], &[]).unwrap_err();
+        let err = s.discover(&["npm"], &[], &[]).unwrap_err().to_string();
         assert!(err.contains("expected ECOSYSTEM=URL"), "{err}");
         let err = s
             .discover(&["maven=https://x.example/"], &[], &[])
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown ecosystem \"maven\""), "{err}");
-        let err = s.discover(&["npm=registry.example"], &[], &[]).unwrap_err();
+        let err = s
+            .discover(&["npm=registry.example"], &[], &[])
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("--registry \"npm=registry.example\": "),
             "{err}"
         );
-        let err = s.discover(&["npm=ftp://x.example/"], &[], &[]).unwrap_err();
+        let err = s
+            .discover(&["npm=ftp://x.example/"], &[], &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not an http or https URL"), "{err}");
         let err = s
             .discover(
@@ -688,13 +699,18 @@ mod tests {
                 &[],
                 &[],
             )
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("more than once"), "{err}");
         let err = s
             .discover(&[], &[], &[("CHAINRISK_REGISTRY_NPM", "nope")])
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("CHAINRISK_REGISTRY_NPM: "), "{err}");
-        let err = s.discover(&[], &[("pypi", "::")], &[]).unwrap_err();
+        let err = s
+            .discover(&[], &[("pypi", "::")], &[])
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("chainrisk.toml [registries] pypi: "),
             "{err}"

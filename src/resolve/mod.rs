@@ -117,7 +117,7 @@ impl Default for ResolveOptions {
 pub fn discover_endpoints(
     flags: &[String],
     policy: &BTreeMap<String, String>,
-) -> Result<endpoints::Discovered, String> {
+) -> Result<endpoints::Discovered, crate::model::InputError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let home = dirs::home_dir();
     let env = |name: &str| std::env::var(name).ok();

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::client::{
-    Fetched, Validators, fetch_document, is_path_safe, is_vcs_host_url, json_error, timestamp,
+    Fetched, Validators, fetch_plain_named, is_vcs_host_url, json_error, timestamp,
 };
 use super::http::Target;
 use crate::model::{Ecosystem, Hash, HashAlg, PackageFacts, ReleaseFacts};
@@ -25,16 +25,8 @@ pub(crate) async fn fetch(
     validators: Option<&Validators>,
 ) -> Fetched {
     // PEP 503 names are lower-case letters, digits and `-`.
-    if !is_path_safe(name, b"") {
-        return Fetched::Failed(format!("{name:?} is not a PyPI project name"));
-    }
-    fetch_document(
-        target,
-        &format!("{name}/json"),
-        validators,
-        |body, registry| parse(body, registry, name),
-    )
-    .await
+    let path = |name: &str| format!("{name}/json");
+    fetch_plain_named(target, name, "PyPI project name", path, validators, parse).await
 }
 
 #[derive(Deserialize)]

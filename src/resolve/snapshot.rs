@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::Entry;
 use crate::model::untrusted::escape;
-use crate::model::{Ecosystem, PackageFacts, Presence, SnapshotInfo, Tool};
+use crate::model::{Ecosystem, InputError, PackageFacts, Position, Presence, SnapshotInfo, Tool};
 
 pub const FORMAT: &str = "chainrisk.snapshot/v1";
 
@@ -203,14 +203,15 @@ impl Loaded {
 
 /// Reads and checks a snapshot. Errors name the file and, for malformed
 /// JSON or a field of the wrong shape, the line, column and field path.
-pub fn load(path: &Path) -> Result<Loaded, String> {
+pub fn load(path: &Path) -> Result<Loaded, InputError> {
     let file = path.display().to_string();
     let text = crate::model::document_read::read_text_document(path)
-        .map_err(|e| format!("{file}: cannot read: {e}"))?;
+        .map_err(|e| InputError::in_file(&file, None, format!("cannot read: {e}")))?;
     parse(&file, &text)
 }
 
-pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
+pub fn parse(file: &str, text: &str) -> Result<Loaded, InputError> {
+    let err = |message: String| InputError::in_file(file, None, message);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Check the format first: another version's layout would otherwise fail
     // with a confusing message about some field deep inside.
@@ -220,9 +221,9 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
         return Err(head.not_a_snapshot(file));
     };
     if format != FORMAT {
-        return Err(format!(
-            "{file}: unsupported snapshot format {format:?}; expected {FORMAT:?}"
-        ));
+        return Err(err(format!(
+            "unsupported snapshot format {format:?}; expected {FORMAT:?}"
+        )));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let snapshot: Snapshot =
@@ -232,22 +233,22 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
         .trim()
         .parse::<jiff::Timestamp>()
         .map_err(|e| {
-            format!(
-                "{file}: created_at {:?} is not an RFC 3339 time: {e}",
+            err(format!(
+                "created_at {:?} is not an RFC 3339 time: {e}",
                 snapshot.created_at
-            )
+            ))
         })?;
     let mut index: HashMap<(Ecosystem, String), Vec<usize>> = HashMap::new();
     let mut latest_fetch: Option<(jiff::Timestamp, usize)> = None;
     for (i, p) in snapshot.packages.iter().enumerate() {
         if p.facts.ecosystem != p.ecosystem || p.facts.name != p.name {
-            return Err(format!(
-                "{file}: packages[{i}]: facts are of {}/{} but the entry is {}/{}",
+            return Err(err(format!(
+                "packages[{i}]: facts are of {}/{} but the entry is {}/{}",
                 p.facts.ecosystem.as_str(),
                 p.facts.name,
                 p.ecosystem.as_str(),
                 p.name
-            ));
+            )));
         }
         if let Ok(t) = p.fetched_at.trim().parse::<jiff::Timestamp>()
             && latest_fetch.is_none_or(|(latest, _)| t > latest)
@@ -264,12 +265,12 @@ pub fn parse(file: &str, text: &str) -> Result<Loaded, String> {
             .find(|&&j| snapshot.packages[j].registry == p.registry)
         {
             Some(&j) if snapshot.packages[j] != *p => {
-                return Err(format!(
-                    "{file}: packages[{i}]: {}/{} from {} is also packages[{j}], with different facts; a snapshot holds one entry per package and registry",
+                return Err(err(format!(
+                    "packages[{i}]: {}/{} from {} is also packages[{j}], with different facts; a snapshot holds one entry per package and registry",
                     p.ecosystem.as_str(),
                     p.name,
                     p.registry
-                ));
+                )));
             }
             // An identical copy adds nothing.
             Some(_) => {}
@@ -299,7 +300,7 @@ struct Head {
 
 impl Head {
     /// Why a document without a snapshot's `format` is not a snapshot, by what it is.
-    fn not_a_snapshot(&self, file: &str) -> String {
+    fn not_a_snapshot(&self, file: &str) -> InputError {
         let what = if self
             .schema
             .as_deref()
@@ -311,25 +312,30 @@ impl Head {
         } else {
             "has no \"format\" field: it is not a chainrisk registry snapshot"
         };
-        format!("{file}: {what} (make one with `chainrisk snapshot export -o FILE INPUT…`)")
+        InputError::in_file(
+            file,
+            None,
+            format!("{what} (make one with `chainrisk snapshot export -o FILE INPUT…`)"),
+        )
     }
 }
 
-fn located(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> String {
+/// `file:line:column: at PATH: message`, PATH being the field being read
+/// (`packages[0].facts.name`) when serde_path_to_error knows it.
+fn located(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
     let path = e.path().to_string();
     let inner = e.into_inner();
-    let (line, column) = (inner.line(), inner.column());
+    let mut position = Position::line_col(inner.line(), inner.column());
+    if !path.is_empty() && path != "." {
+        position.pointer = Some(path);
+    }
     // serde_json appends " at line L column C" to its messages; keep ours only.
     let msg = inner.to_string();
     let msg = msg
         .rsplit_once(" at line ")
         .map(|(m, _)| m.to_string())
         .unwrap_or(msg);
-    if path.is_empty() || path == "." {
-        format!("{file}: line {line}, column {column}: {msg}")
-    } else {
-        format!("{file}: line {line}, column {column}: at {path}: {msg}")
-    }
+    InputError::in_file(file, Some(position), msg)
 }
 
 /// A human summary for `chainrisk snapshot info`.
@@ -533,7 +539,9 @@ mod tests {
             "2026-01-10T00:00:00Z".into(),
             [a.clone(), b],
         );
-        let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
+        let err = parse("s.json", &serde_json::to_string(&snap).unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("s.json: packages[1]: npm/x from r")
                 && err.contains("packages[0]")
@@ -556,25 +564,31 @@ mod tests {
             "s.json",
             "{\"format\": \"chainrisk.snapshot/v1\",\n \"created_at\": 5}",
         )
-        .unwrap_err();
-        assert!(err.starts_with("s.json: line 2, column"), "{err}");
-        assert!(err.contains("created_at"), "{err}");
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("s.json:2:"), "{err}");
+        assert!(err.contains(": at created_at: "), "{err}");
 
         let err = parse(
             "s.json",
             "{\"format\": \"chainrisk.snapshot/v1\", \n\n  oops",
         )
-        .unwrap_err();
-        assert!(err.starts_with("s.json: line 3, column 3"), "{err}");
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("s.json:3:3: "), "{err}");
 
-        let err = parse("s.json", r#"{"format": "other/v9", "packages": 1}"#).unwrap_err();
+        let err = parse("s.json", r#"{"format": "other/v9", "packages": 1}"#)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("unsupported snapshot format \"other/v9\""),
             "{err}"
         );
 
         let snap = Snapshot::new(Tool::current("test"), "yesterday".into(), []);
-        let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
+        let err = parse("s.json", &serde_json::to_string(&snap).unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("created_at \"yesterday\""), "{err}");
 
         let mut snap = Snapshot::new(
@@ -583,7 +597,9 @@ mod tests {
             [package(Ecosystem::Npm, "r", "x")],
         );
         snap.packages[0].facts.name = "y".into();
-        let err = parse("s.json", &serde_json::to_string(&snap).unwrap()).unwrap_err();
+        let err = parse("s.json", &serde_json::to_string(&snap).unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("packages[0]"), "{err}");
     }
 }

@@ -318,8 +318,7 @@ impl<'a> TreeBuilder<'a> {
                 append_text(&mut self.stack, piece, &self.offsets, start)?;
             }
             Event::GeneralRef(r) => {
-                let text =
-                    entity_text(&r).map_err(|msg| InputError::at(msg, self.offsets.at(start)))?;
+                let text = entity_text(&r).map_err(|e| e.with_position(self.offsets.at(start)))?;
                 append_text(&mut self.stack, text, &self.offsets, start)?;
             }
             Event::Eof => return Err(self.unexpected_eof()),
@@ -353,7 +352,7 @@ impl<'a> TreeBuilder<'a> {
         let ns = resolve(&self.bindings, prefix);
         let keep = if self.stack.is_empty() {
             self.spec_version = check_root(&raw_name[local_start..], &raw_name, ns)
-                .map_err(|msg| InputError::at(msg, self.offsets.at(start)))?;
+                .map_err(|e| e.with_position(self.offsets.at(start)))?;
             self.namespace = ns.unwrap_or_default().to_string();
             true
         } else {
@@ -413,21 +412,24 @@ fn reborrow_cow<'a>(input: &'a str, s: Cow<'_, str>) -> Cow<'a, str> {
     }
 }
 
-/// The text of a character or predefined entity reference; `Err` is the
-/// message for one that is neither.
-fn entity_text(r: &BytesRef<'_>) -> Result<Cow<'static, str>, String> {
+/// The text of a character or predefined entity reference; `Err` says why
+/// one is neither (its position is the caller's).
+fn entity_text(r: &BytesRef<'_>) -> Result<Cow<'static, str>, InputError> {
     match r.resolve_char_ref() {
         Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
         Ok(None) => match resolve_predefined_entity(r) {
             Some(s) => Ok(Cow::Borrowed(s)),
-            None => Err(format!(
+            None => Err(InputError::new(format!(
                 "unknown entity `&{};`: only the predefined XML entities \
                  (&lt; &gt; &amp; &apos; &quot;) and character references \
                  are supported",
                 &**r
-            )),
+            ))),
         },
-        Err(e) => Err(format!("invalid character reference `&{};`: {e}", &**r)),
+        Err(e) => Err(InputError::new(format!(
+            "invalid character reference `&{};`: {e}",
+            &**r
+        ))),
     }
 }
 
@@ -439,11 +441,11 @@ fn pop_bindings(bindings: &mut Vec<Binding<'_>>, depth: usize) {
 }
 
 /// Checks the root element; returns the spec version its namespace names.
-fn check_root(local: &str, raw_name: &str, ns: Option<&str>) -> Result<Option<String>, String> {
+fn check_root(local: &str, raw_name: &str, ns: Option<&str>) -> Result<Option<String>, InputError> {
     if local != "bom" {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "expected a CycloneDX `<bom>` root element, found `<{raw_name}>`"
-        ));
+        )));
     }
     let ns = ns.unwrap_or_default();
     let Some(version) = ns.strip_prefix(CDX_NAMESPACE) else {
@@ -452,10 +454,10 @@ fn check_root(local: &str, raw_name: &str, ns: Option<&str>) -> Result<Option<St
         } else {
             format!("the namespace {ns:?}")
         };
-        return Err(format!(
+        return Err(InputError::new(format!(
             "the root element `<{raw_name}>` has {found}; expected the CycloneDX namespace \
              ({CDX_NAMESPACE}1.x)"
-        ));
+        )));
     };
     let version = trim_xml(version).trim_end_matches('/');
     Ok((!version.is_empty()).then(|| version.to_string()))

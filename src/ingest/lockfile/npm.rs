@@ -813,6 +813,7 @@ mod tests {
     use super::*;
     use crate::ingest::IngestOptions;
     use crate::model::Ecosystem;
+    use crate::model::testing::{assert_warning_contains, assert_warning_starts_with};
     use std::path::Path;
 
     const SHA512_A: &str = "sha512-H0D8ktokFpR1CXnubPWC8tXX0o4YM13gWrxU0FYOD1MChgxlK/CNVgJSql50IQVG82n7u86MEs/HlXsmUv6adQ==";
@@ -1306,7 +1307,7 @@ mod tests {
         // No package.json beside: the project's own dependencies are unknown.
         assert!(d.edges.iter().all(|(f, _)| f != ROOT_REF));
         assert_eq!(d.warnings.len(), 1);
-        assert!(d.warnings[0].contains("v1 lockfile"), "{:?}", d.warnings);
+        assert_warning_contains(&d.warnings, 0, "v1 lockfile");
     }
 
     #[test]
@@ -1324,7 +1325,7 @@ mod tests {
         assert!(d.has_edge(ROOT_REF, "node_modules/b"));
         std::fs::write(dir.path().join("package.json"), "{ not json").unwrap();
         let d = parse_at(&path, &V1.replace("SHA1_A", SHA1_A)).unwrap();
-        assert!(d.warnings[0].contains("package.json"), "{:?}", d.warnings);
+        assert_warning_contains(&d.warnings, 0, "package.json");
     }
 
     #[test]
@@ -1365,16 +1366,8 @@ mod tests {
         );
         assert_eq!(d.components.len(), 1);
         assert_eq!(d.components[0].name, "b");
-        assert!(
-            d.warnings[0].contains("reading the lockfile entry by entry"),
-            "{:?}",
-            d.warnings
-        );
-        assert!(
-            d.warnings[1].starts_with("at /packages/node_modules~1a/dev:"),
-            "{:?}",
-            d.warnings
-        );
+        assert_warning_contains(&d.warnings, 0, "reading the lockfile entry by entry");
+        assert_warning_starts_with(&d.warnings, 1, "at /packages/node_modules~1a/dev:");
         // The skipped package is then a dangling reference of the root.
         assert!(d.has_edge(ROOT_REF, "a@1"));
         let d = parse_str(

@@ -217,6 +217,7 @@ fn is_protected(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::assert_warning_contains;
 
     // Digests: `printf 'hello\n' | sha1sum` = f572d396…, base64 9XLTlvrpIGYocU+yzgD3LpTyJY8=.
     const DB: &str = "C:Q1p78ph6U3nC4vpsGEydTu9OqrCwE=\nP:musl\nV:1.2.4_git20230717-r4\nA:x86_64\n\
@@ -266,20 +267,8 @@ F:bin\nR:sh\nZ:Q1abc\n\nP:nameless-version\n\nthis is no field\n";
             "an unreadable digest is not kept"
         );
         assert_eq!(read.warnings.len(), 3, "{:?}", read.warnings);
-        assert!(
-            read.warnings[0].contains(":27: a file digest"),
-            "{:?}",
-            read.warnings
-        );
-        assert!(
-            read.warnings[1].contains("line 29: a package record without"),
-            "{:?}",
-            read.warnings
-        );
-        assert!(
-            read.warnings[2].contains(":31: expected a `X:value` line"),
-            "{:?}",
-            read.warnings
-        );
+        assert_warning_contains(&read.warnings, 0, ":27: a file digest");
+        assert_warning_contains(&read.warnings, 1, "line 29: a package record without");
+        assert_warning_contains(&read.warnings, 2, ":31: expected a `X:value` line");
     }
 }

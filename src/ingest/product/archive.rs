@@ -15,6 +15,7 @@ use super::jar;
 use super::root_path::{self, Lookup};
 use super::stream_digests::StreamDigests;
 use super::tree::{DigestAlg, FileState, Tree};
+use crate::model::InputError;
 
 /// Entries indexed before the archive is refused.
 pub(super) const MAX_ENTRIES: usize = 4_000_000;
@@ -131,7 +132,7 @@ const MAX_BINARY: usize = 512 << 20;
 const HEADERS_KEPT: usize = 4096;
 
 /// What a Java archive in the product identifies.
-pub type JarRead = Result<Vec<jar::Artifact>, String>;
+pub type JarRead = Result<Vec<jar::Artifact>, InputError>;
 
 /// A regular file's entry: its digests, its content when `wanted` (counted
 /// in `kept`), and for an ELF binary its kind and build records (the binary
@@ -143,7 +144,7 @@ fn hash_file(
     size: u64,
     wanted: bool,
     kept: &mut u64,
-) -> Result<(Entry, u64), String> {
+) -> Result<(Entry, u64), InputError> {
     let mut content = wanted.then(Vec::new);
     // The first bytes say whether this is a binary; then all of it is kept until read.
     let mut head: Vec<u8> = Vec::with_capacity(binary::HEAD);
@@ -180,7 +181,7 @@ fn hash_file(
                 }
             }
         })
-        .map_err(|e| format!("{path}: {e}"))?;
+        .map_err(|e| InputError::in_file(path, None, e.to_string()))?;
     if let Some(c) = &content {
         *kept += c.len() as u64;
     }
@@ -201,9 +202,9 @@ fn hash_file(
     let jar = if jar::is_jar(path) {
         Some(Box::new(match java {
             Some(bytes) => jar::read(std::io::Cursor::new(bytes), &format!("/{path}")),
-            None => Err(format!(
+            None => Err(InputError::new(format!(
                 "/{path}: larger than the {MAX_BINARY} byte limit for reading a Java archive; not read"
-            )),
+            ))),
         }))
     } else {
         None
@@ -251,21 +252,22 @@ fn normalize(raw: &str) -> Option<String> {
 
 impl ArchiveTree {
     /// Reads the archive at `path` (compression detected from its bytes).
-    pub fn open(path: &Path) -> Result<ArchiveTree, String> {
+    pub fn open(path: &Path) -> Result<ArchiveTree, InputError> {
         let shown = path.display().to_string();
         let mut head = [0u8; 8];
         let n = std::fs::File::open(path)
             .and_then(|mut f| f.read(&mut head))
-            .map_err(|e| format!("cannot read: {e}"))?;
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+            .map_err(|e| InputError::new(format!("cannot read: {e}")))?;
+        let file =
+            std::fs::File::open(path).map_err(|e| InputError::new(format!("cannot read: {e}")))?;
         let reader = Compression::sniff(&head[..n])
             .reader(std::io::BufReader::new(file))
-            .map_err(|e| format!("cannot decompress: {e}"))?;
+            .map_err(|e| InputError::new(format!("cannot decompress: {e}")))?;
         ArchiveTree::read(&shown, reader)
     }
 
     /// Indexes a tar stream.
-    pub fn read(origin: &str, stream: impl Read) -> Result<ArchiveTree, String> {
+    pub fn read(origin: &str, stream: impl Read) -> Result<ArchiveTree, InputError> {
         let mut tree = ArchiveTree::empty(origin);
         tree.add_layer(stream, false)?;
         tree.finish()?;
@@ -274,7 +276,7 @@ impl ArchiveTree {
 
     /// Ends reading: waits for the digests still being computed. The tree
     /// answers digest questions only after this.
-    pub fn finish(&mut self) -> Result<(), String> {
+    pub fn finish(&mut self) -> Result<(), InputError> {
         self.digests.finish()
     }
 
@@ -290,7 +292,7 @@ impl ArchiveTree {
     /// Applies one tar stream over what is there. With `whiteouts` (a
     /// container image's layer), `.wh.NAME` removes NAME and `.wh..wh..opq`
     /// empties its directory, of the layers below only.
-    pub fn add_layer(&mut self, stream: impl Read, whiteouts: bool) -> Result<(), String> {
+    pub fn add_layer(&mut self, stream: impl Read, whiteouts: bool) -> Result<(), InputError> {
         let tree = self;
         let mut this_layer: std::collections::HashSet<String> = std::collections::HashSet::new();
         let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
@@ -302,12 +304,14 @@ impl ArchiveTree {
         let mut kept = 0u64;
         let entries = archive
             .entries()
-            .map_err(|e| format!("not a tar archive: {e}"))?;
+            .map_err(|e| InputError::new(format!("not a tar archive: {e}")))?;
         for (i, entry) in entries.enumerate() {
             if i >= MAX_ENTRIES {
-                return Err(format!("more than {MAX_ENTRIES} entries; refused"));
+                return Err(InputError::new(format!(
+                    "more than {MAX_ENTRIES} entries; refused"
+                )));
             }
-            let mut entry = entry.map_err(|e| format!("entry {}: {e}", i + 1))?;
+            let mut entry = entry.map_err(|e| InputError::new(format!("entry {}: {e}", i + 1)))?;
             let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             if raw.len() > MAX_PATH {
                 tree.warnings.push(format!(
@@ -379,9 +383,9 @@ impl ArchiveTree {
             };
             drop(entry);
             if read.get() > MAX_DECOMPRESSED {
-                return Err(format!(
+                return Err(InputError::new(format!(
                     "more than {MAX_DECOMPRESSED} bytes decompressed; refused"
-                ));
+                )));
             }
             if whiteouts {
                 this_layer.insert(path.clone());
@@ -400,7 +404,7 @@ impl ArchiveTree {
         raw: &str,
         node: ImageNode,
         kept: &mut u64,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, InputError> {
         if raw.len() > MAX_PATH {
             self.warnings
                 .push(format!("a path over {MAX_PATH} bytes; skipped"));
@@ -513,24 +517,28 @@ impl Tree for ArchiveTree {
         &self.origin
     }
 
-    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, String> {
+    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, InputError> {
         match self.resolve(rel) {
             Some((
                 _,
                 Entry::File {
                     content: Some(c), ..
                 },
-            )) if c.len() as u64 > max => {
-                Err(format!("{rel}: larger than the {max} byte limit; not read"))
-            }
+            )) if c.len() as u64 > max => Err(InputError::in_file(
+                rel,
+                None,
+                format!("larger than the {max} byte limit; not read"),
+            )),
             Some((
                 _,
                 Entry::File {
                     content: Some(c), ..
                 },
             )) => Ok(Some(c.clone())),
-            Some((_, Entry::File { content: None, .. })) => Err(format!(
-                "{rel}: not kept while reading the archive (too large)"
+            Some((_, Entry::File { content: None, .. })) => Err(InputError::in_file(
+                rel,
+                None,
+                "not kept while reading the archive (too large)",
             )),
             _ => Ok(None),
         }
@@ -779,7 +787,7 @@ mod tests {
             "the link itself is not followed"
         );
         assert_eq!(
-            t.read("usr/bin/hello", 1024).unwrap_err(),
+            t.read("usr/bin/hello", 1024).unwrap_err().to_string(),
             "usr/bin/hello: not kept while reading the archive (too large)"
         );
     }

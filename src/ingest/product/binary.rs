@@ -10,6 +10,7 @@ use std::io::Read;
 use object::{Object, ObjectSection, ReadRef, SectionKind};
 
 use super::go_buildinfo::{self, GoBuild};
+use crate::model::InputError;
 
 /// Bytes needed to tell a binary's format from other files.
 pub const HEAD: usize = 18;
@@ -243,12 +244,13 @@ fn inspect_fat<'d, R: ReadRef<'d>>(data: R, size: u64) -> Binary {
     let mut out = Binary::bare(kind, size);
     match data
         .read_bytes_at(offset, len)
-        .map_err(|()| "its first image lies outside the file".to_string())
+        .map_err(|()| InputError::new("its first image lies outside the file"))
         .and_then(|image| {
-            object::File::parse(image).map_err(|e| format!("its first image is not readable ({e})"))
+            object::File::parse(image)
+                .map_err(|e| InputError::new(format!("its first image is not readable ({e})")))
         }) {
         Ok(file) => read_build_records(&file, &mut out),
-        Err(e) => out.problem = Some(e),
+        Err(e) => out.problem = Some(e.to_string()),
     }
     out
 }
@@ -258,15 +260,15 @@ fn read_build_records<'d, R: ReadRef<'d>>(file: &object::File<'d, R>, out: &mut 
     match go_section(file) {
         Some(Ok(bytes)) => match go_buildinfo::parse(bytes) {
             Ok(go) => out.go = go,
-            Err(e) => out.problem = Some(e),
+            Err(e) => out.problem = Some(e.to_string()),
         },
-        Some(Err(e)) => out.problem = Some(e),
+        Some(Err(e)) => out.problem = Some(e.to_string()),
         None => {}
     }
     if let Some(s) = file.section_by_name(".dep-v0") {
         match section_data(&s, MAX_AUDIT_JSON).and_then(audit_record) {
             Ok(info) => out.rust = Some(info),
-            Err(e) => out.problem = Some(e),
+            Err(e) => out.problem = Some(e.to_string()),
         }
     }
 }
@@ -274,7 +276,9 @@ fn read_build_records<'d, R: ReadRef<'d>>(file: &object::File<'d, R>, out: &mut 
 /// The bytes Go's own reader searches for the build information: the
 /// `.go.buildinfo` (ELF) or `__go_buildinfo` (Mach-O) section, else the start
 /// of the first writable data section (PE, older Mach-O).
-fn go_section<'d, R: ReadRef<'d>>(file: &object::File<'d, R>) -> Option<Result<&'d [u8], String>> {
+fn go_section<'d, R: ReadRef<'d>>(
+    file: &object::File<'d, R>,
+) -> Option<Result<&'d [u8], InputError>> {
     if let Some(s) = file
         .section_by_name(".go.buildinfo")
         .or_else(|| file.section_by_name("__go_buildinfo"))
@@ -293,36 +297,47 @@ fn go_section<'d, R: ReadRef<'d>>(file: &object::File<'d, R>) -> Option<Result<&
         data.data_range(data.address(), window)
             .ok()
             .flatten()
-            .ok_or_else(|| format!("the data section at {offset} cannot be read")),
+            .ok_or_else(|| InputError::new(format!("the data section at {offset} cannot be read"))),
     )
 }
 
-fn section_data<'d, 'f, S: ObjectSection<'d>>(s: &S, max: u64) -> Result<&'d [u8], String> {
+fn section_data<'d, 'f, S: ObjectSection<'d>>(s: &S, max: u64) -> Result<&'d [u8], InputError> {
     if s.size() > max {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "section {} of {} bytes is larger than the {max} byte limit; not read",
             s.name().unwrap_or("?"),
             s.size()
-        ));
+        )));
     }
-    s.data()
-        .map_err(|e| format!("section {} cannot be read ({e})", s.name().unwrap_or("?")))
+    s.data().map_err(|e| {
+        InputError::new(format!(
+            "section {} cannot be read ({e})",
+            s.name().unwrap_or("?")
+        ))
+    })
 }
 
 /// cargo-auditable's record: zlib-compressed JSON, decompressed up to a cap.
-fn audit_record(compressed: &[u8]) -> Result<auditable_serde::VersionInfo, String> {
+fn audit_record(compressed: &[u8]) -> Result<auditable_serde::VersionInfo, InputError> {
     let mut json = Vec::new();
     flate2::read::ZlibDecoder::new(compressed)
         .take(MAX_AUDIT_JSON + 1)
         .read_to_end(&mut json)
-        .map_err(|e| format!("cargo-auditable record cannot be decompressed ({e})"))?;
+        .map_err(|e| {
+            InputError::new(format!(
+                "cargo-auditable record cannot be decompressed ({e})"
+            ))
+        })?;
     if json.len() as u64 > MAX_AUDIT_JSON {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "cargo-auditable record larger than {MAX_AUDIT_JSON} bytes decompressed; not read"
-        ));
+        )));
     }
-    serde_json::from_slice(&json)
-        .map_err(|e| format!("cargo-auditable record is not the JSON cargo-auditable writes ({e})"))
+    serde_json::from_slice(&json).map_err(|e| {
+        InputError::new(format!(
+            "cargo-auditable record is not the JSON cargo-auditable writes ({e})"
+        ))
+    })
 }
 
 #[cfg(test)]

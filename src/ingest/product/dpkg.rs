@@ -4,6 +4,7 @@
 //! record with its source package and its `Depends`/`Pre-Depends`.
 
 use super::tree::Tree;
+use crate::model::InputError;
 
 /// One installed package as the status database records it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -185,7 +186,7 @@ fn paragraphs(text: &str) -> Vec<(usize, Vec<(&str, String)>)> {
 
 /// Every status file of the database: `status`, then the distroless
 /// `status.d/*` in name order, as (path relative to the root, text).
-pub fn status_files(tree: &dyn Tree, max_bytes: u64) -> Vec<Result<(String, String), String>> {
+pub fn status_files(tree: &dyn Tree, max_bytes: u64) -> Vec<Result<(String, String), InputError>> {
     let mut rels = vec!["var/lib/dpkg/status".to_string()];
     rels.extend(
         tree.list_dir("var/lib/dpkg/status.d")

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::dpkg::Installed;
 use super::tree::{DigestAlg, FileState, Tree};
+use crate::model::InputError;
 use crate::model::{FileDiff, FileVerification};
 
 /// dpkg's diversions: a path → where its package's file was moved, and the
@@ -51,7 +52,7 @@ fn info_file(
     tree: &dyn Tree,
     pkg: &Installed,
     ext: &str,
-) -> Option<(String, Result<String, String>)> {
+) -> Option<(String, Result<String, InputError>)> {
     let mut candidates = Vec::new();
     if let Some(a) = &pkg.architecture {
         candidates.push(format!("var/lib/dpkg/info/{}:{a}.{ext}", pkg.name));
@@ -105,7 +106,7 @@ pub fn verify(
                     );
                 }
             }
-            Err(e) => out.unreadable.push(e),
+            Err(e) => out.unreadable.push(e.to_string()),
         }
     } else {
         out.database = "var/lib/dpkg/status".to_string();

@@ -7,6 +7,8 @@
 //! Older binaries keep pointers instead of inline strings: they are named
 //! as not read.
 
+use crate::model::InputError;
+
 /// The magic the section starts with.
 pub const MAGIC: &[u8] = b"\xff Go buildinf:";
 const HEADER: usize = 32;
@@ -40,25 +42,26 @@ pub struct GoBuild {
 
 /// Reads the build information from the section's bytes (or any bytes that
 /// contain it); `Ok(None)` when there is none.
-pub fn parse(section: &[u8]) -> Result<Option<GoBuild>, String> {
+pub fn parse(section: &[u8]) -> Result<Option<GoBuild>, InputError> {
     let Some(at) = memchr::memmem::find(section, MAGIC) else {
         return Ok(None);
     };
     let head = &section[at..];
     if head.len() < HEADER {
-        return Err("Go build information cut short in its header".to_string());
+        return Err(InputError::new(
+            "Go build information cut short in its header",
+        ));
     }
     if head[15] & FLAG_INLINE == 0 {
-        return Err(
-            "Go build information of a toolchain before Go 1.18 (pointers, not inline strings): not read"
-                .to_string(),
-        );
+        return Err(InputError::new(
+            "Go build information of a toolchain before Go 1.18 (pointers, not inline strings): not read",
+        ));
     }
     let mut rest = &head[HEADER..];
-    let version =
-        read_string(&mut rest).ok_or("Go build information: the Go version is cut short")?;
-    let modinfo =
-        read_string(&mut rest).ok_or("Go build information: the module list is cut short")?;
+    let version = read_string(&mut rest)
+        .ok_or_else(|| InputError::new("Go build information: the Go version is cut short"))?;
+    let modinfo = read_string(&mut rest)
+        .ok_or_else(|| InputError::new("Go build information: the module list is cut short"))?;
     let mut build = GoBuild {
         go_version: String::from_utf8_lossy(version).into_owned(),
         ..GoBuild::default()
@@ -207,7 +210,12 @@ build\tCGO_ENABLED=0\nbuild\tvcs.revision=0123abcd\n";
         assert_eq!(parse(b"no magic here").unwrap(), None);
         let mut old = section("go1.17", "");
         old[15] = 0;
-        assert!(parse(&old).unwrap_err().contains("before Go 1.18"));
+        assert!(
+            parse(&old)
+                .unwrap_err()
+                .to_string()
+                .contains("before Go 1.18")
+        );
         let whole = section("go1.22.1", "path\tx\n");
         for cut in [20, HEADER + 3, whole.len() - 5] {
             assert!(parse(&whole[..cut]).is_err(), "cut at {cut}");

@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::archive::{ArchiveTree, Compression};
+use crate::model::InputError;
 
 /// Most entries of the outer archive (blobs and metadata).
 const MAX_OUTER_ENTRIES: usize = 100_000;
@@ -41,20 +42,21 @@ impl Store {
     }
 
     /// The member's bytes as a stream, and its length.
-    fn open(&self, name: &str) -> Result<(Box<dyn Read + '_>, u64), String> {
+    fn open(&self, name: &str) -> Result<(Box<dyn Read + '_>, u64), InputError> {
         let name = name.trim_start_matches("./");
         match self {
             Store::Tar { file, members } => {
                 let at = *members
                     .get(name)
-                    .ok_or_else(|| format!("{name}: not in the archive"))?;
+                    .ok_or_else(|| InputError::in_file(name, None, "not in the archive"))?;
                 Ok((Box::new(member(file, at)?), at.1))
             }
             Store::Dir(root) => {
                 // Inside the layout only: a blob path never leaves it.
                 let path = super::root_path::regular_file(root, name)
-                    .ok_or_else(|| format!("{name}: not in the image layout"))?;
-                let f = std::fs::File::open(&path).map_err(|e| format!("{name}: {e}"))?;
+                    .ok_or_else(|| InputError::in_file(name, None, "not in the image layout"))?;
+                let f = std::fs::File::open(&path)
+                    .map_err(|e| InputError::in_file(name, None, e.to_string()))?;
                 let len = f.metadata().map(|m| m.len()).unwrap_or(0);
                 Ok((Box::new(f), len))
             }
@@ -75,18 +77,21 @@ pub fn is_image_archive(path: &Path) -> bool {
     })
 }
 
-fn members(path: &Path) -> Result<Members, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+fn members(path: &Path) -> Result<Members, InputError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| InputError::new(format!("cannot read: {e}")))?;
     let mut archive = tar::Archive::new(file);
     let mut out = Members::new();
     let entries = archive
         .entries_with_seek()
-        .map_err(|e| format!("not a tar archive: {e}"))?;
+        .map_err(|e| InputError::new(format!("not a tar archive: {e}")))?;
     for (i, entry) in entries.enumerate() {
         if i >= MAX_OUTER_ENTRIES {
-            return Err(format!("more than {MAX_OUTER_ENTRIES} entries; refused"));
+            return Err(InputError::new(format!(
+                "more than {MAX_OUTER_ENTRIES} entries; refused"
+            )));
         }
-        let entry = entry.map_err(|e| format!("entry {}: {e}", i + 1))?;
+        let entry = entry.map_err(|e| InputError::new(format!("entry {}: {e}", i + 1)))?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
@@ -98,27 +103,35 @@ fn members(path: &Path) -> Result<Members, String> {
     Ok(out)
 }
 
-fn member<'a>(file: &'a std::fs::File, at: (u64, u64)) -> Result<impl Read + 'a, String> {
+fn member<'a>(file: &'a std::fs::File, at: (u64, u64)) -> Result<impl Read + 'a, InputError> {
     let mut f = file;
     f.seek(SeekFrom::Start(at.0))
-        .map_err(|e| format!("cannot seek: {e}"))?;
+        .map_err(|e| InputError::new(format!("cannot seek: {e}")))?;
     Ok(f.take(at.1))
 }
 
-fn json<T: for<'de> Deserialize<'de>>(store: &Store, name: &str) -> Result<T, String> {
+fn json<T: for<'de> Deserialize<'de>>(store: &Store, name: &str) -> Result<T, InputError> {
     let (reader, len) = store.open(name)?;
     if len > MAX_JSON {
-        return Err(format!("{name}: larger than {MAX_JSON} bytes"));
+        return Err(InputError::in_file(
+            name,
+            None,
+            format!("larger than {MAX_JSON} bytes"),
+        ));
     }
     let mut bytes = Vec::new();
     reader
         .take(MAX_JSON + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| InputError::in_file(name, None, e.to_string()))?;
     if bytes.len() as u64 > MAX_JSON {
-        return Err(format!("{name}: larger than {MAX_JSON} bytes"));
+        return Err(InputError::in_file(
+            name,
+            None,
+            format!("larger than {MAX_JSON} bytes"),
+        ));
     }
-    serde_json::from_slice(&bytes).map_err(|e| format!("{name}: {e}"))
+    serde_json::from_slice(&bytes).map_err(|e| InputError::from_json(&e, None).with_file(name))
 }
 
 #[derive(Deserialize)]
@@ -169,16 +182,16 @@ struct Manifest {
     layers: Vec<Descriptor>,
 }
 
-fn blob_path(digest: &str) -> Result<String, String> {
+fn blob_path(digest: &str) -> Result<String, InputError> {
     let (alg, hex) = digest
         .split_once(':')
-        .ok_or_else(|| format!("{digest:?} is not a digest"))?;
+        .ok_or_else(|| InputError::new(format!("{digest:?} is not a digest")))?;
     if alg.is_empty()
         || hex.is_empty()
         || !alg.bytes().all(|b| b.is_ascii_alphanumeric())
         || !hex.bytes().all(|b| b.is_ascii_hexdigit())
     {
-        return Err(format!("{digest:?} is not a digest"));
+        return Err(InputError::new(format!("{digest:?} is not a digest")));
     }
     Ok(format!("blobs/{alg}/{hex}"))
 }
@@ -193,7 +206,7 @@ fn oci_layers(
     store: &Store,
     platform: Option<&str>,
     warnings: &mut Vec<String>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, InputError> {
     let mut index: Index = json(store, "index.json")?;
     // An index may name another index (multi-platform images): descend.
     for _ in 0..4 {
@@ -212,12 +225,12 @@ fn oci_layers(
         let chosen = match (images.as_slice(), platform, asked) {
             (_, Some(_), Some(d)) => *d,
             (many, Some(want), None) if many.iter().any(|d| d.platform.is_some()) => {
-                return Err(format!(
+                return Err(InputError::new(format!(
                     "the image has no {want} platform: {}",
                     platforms().join(", ")
-                ));
+                )));
             }
-            ([], _, _) => return Err("index.json names no image".to_string()),
+            ([], _, _) => return Err(InputError::new("index.json names no image")),
             ([one], _, _) => *one,
             (many, _, _) => {
                 let platforms = platforms();
@@ -235,10 +248,10 @@ fn oci_layers(
                         *d
                     }
                     None => {
-                        return Err(format!(
+                        return Err(InputError::new(format!(
                             "the image has several platforms and none is linux/amd64 (choose one with --platform): {}",
                             platforms.join(", ")
-                        ));
+                        )));
                     }
                 }
             }
@@ -255,20 +268,21 @@ fn oci_layers(
             .map(|l| blob_path(&l.digest))
             .collect();
     }
-    Err("index.json: image indexes nested too deep".to_string())
+    Err(InputError::new("index.json: image indexes nested too deep"))
 }
 
 /// Reads an image archive as the root filesystem its layers make.
-pub fn read(path: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> {
+pub fn read(path: &Path, platform: Option<&str>) -> Result<ArchiveTree, InputError> {
     let store = Store::Tar {
         members: members(path)?,
-        file: std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?,
+        file: std::fs::File::open(path)
+            .map_err(|e| InputError::new(format!("cannot read: {e}")))?,
     };
     read_store(&store, &path.display().to_string(), platform)
 }
 
 /// Reads an OCI image layout directory as the root filesystem its layers make.
-pub fn read_layout(dir: &Path, platform: Option<&str>) -> Result<ArchiveTree, String> {
+pub fn read_layout(dir: &Path, platform: Option<&str>) -> Result<ArchiveTree, InputError> {
     read_store(
         &Store::Dir(dir.to_path_buf()),
         &dir.display().to_string(),
@@ -276,12 +290,16 @@ pub fn read_layout(dir: &Path, platform: Option<&str>) -> Result<ArchiveTree, St
     )
 }
 
-fn read_store(store: &Store, origin: &str, platform: Option<&str>) -> Result<ArchiveTree, String> {
+fn read_store(
+    store: &Store,
+    origin: &str,
+    platform: Option<&str>,
+) -> Result<ArchiveTree, InputError> {
     let mut warnings = Vec::new();
     let layers = if store.contains("manifest.json") {
         let images: Vec<DockerManifest> = json(store, "manifest.json")?;
         let Some(first) = images.first() else {
-            return Err("manifest.json names no image".to_string());
+            return Err(InputError::new("manifest.json names no image"));
         };
         if images.len() > 1 {
             warnings.push(format!(
@@ -299,26 +317,28 @@ fn read_store(store: &Store, origin: &str, platform: Option<&str>) -> Result<Arc
         oci_layers(store, platform, &mut warnings)?
     };
     if layers.len() > MAX_LAYERS {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "{} layers, more than {MAX_LAYERS}; refused",
             layers.len()
-        ));
+        )));
     }
     let mut tree = ArchiveTree::empty(origin);
     for (i, layer) in layers.iter().enumerate() {
         let mut head = [0u8; 8];
         let n = store
             .open(layer)
-            .map_err(|e| format!("layer {}: {e}", i + 1))?
+            .map_err(|e| InputError::new(format!("layer {}: {e}", i + 1)))?
             .0
             .read(&mut head)
-            .map_err(|e| format!("layer {}: {e}", i + 1))?;
+            .map_err(|e| InputError::new(format!("layer {}: {e}", i + 1)))?;
         let (body, _) = store.open(layer)?;
         let reader = Compression::sniff(&head[..n])
             .reader(std::io::BufReader::new(body))
-            .map_err(|e| format!("layer {} ({layer}): cannot decompress: {e}", i + 1))?;
+            .map_err(|e| {
+                InputError::new(format!("layer {} ({layer}): cannot decompress: {e}", i + 1))
+            })?;
         tree.add_layer(reader, true)
-            .map_err(|e| format!("layer {} ({layer}): {e}", i + 1))?;
+            .map_err(|e| InputError::new(format!("layer {} ({layer}): {e}", i + 1)))?;
     }
     tree.finish()?;
     tree.warnings.splice(0..0, warnings);

@@ -6,6 +6,7 @@
 //! down. Archives are hostile: only small entries are decompressed, nested
 //! jars up to a cap, and the number of entries is bounded.
 
+use crate::model::InputError;
 use std::io::{Read, Seek};
 
 /// Entries looked at in one archive.
@@ -37,7 +38,7 @@ pub fn is_jar(rel: &str) -> bool {
 
 /// The artifacts an archive and the archives nested in it identify.
 /// `shown` names the archive in pointers.
-pub fn read<R: Read + Seek>(reader: R, shown: &str) -> Result<Vec<Artifact>, String> {
+pub fn read<R: Read + Seek>(reader: R, shown: &str) -> Result<Vec<Artifact>, InputError> {
     let mut out = Vec::new();
     read_at(reader, shown, 0, &mut out)?;
     Ok(out)
@@ -48,13 +49,18 @@ fn read_at<R: Read + Seek>(
     shown: &str,
     depth: usize,
     out: &mut Vec<Artifact>,
-) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(reader)
-        .map_err(|e| format!("{shown}: not a readable Java archive ({e})"))?;
+) -> Result<(), InputError> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
+        InputError::in_file(shown, None, format!("not a readable Java archive ({e})"))
+    })?;
     if zip.len() > MAX_ENTRIES {
-        return Err(format!(
-            "{shown}: {} entries, more than the {MAX_ENTRIES} read; not read",
-            zip.len()
+        return Err(InputError::in_file(
+            shown,
+            None,
+            format!(
+                "{} entries, more than the {MAX_ENTRIES} read; not read",
+                zip.len()
+            ),
         ));
     }
     // Names that do not decode are skipped: nothing chainrisk looks for has one.
@@ -231,6 +237,7 @@ pub(crate) mod tests {
         assert!(
             read(std::io::Cursor::new(b"PK\x03\x04junk".to_vec()), "/x.jar")
                 .unwrap_err()
+                .to_string()
                 .contains("/x.jar: not a readable Java archive")
         );
     }

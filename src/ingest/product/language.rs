@@ -14,6 +14,31 @@ use super::python_dist;
 use super::tree::Tree;
 use crate::model::{Component, Ecosystem, License, LicenseKind, RefKind};
 
+/// What an installed package's own metadata declares about it, read alike
+/// from a `package.json` and from a Python distribution's METADATA.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Declared {
+    pub name: String,
+    pub version: String,
+    pub licence: Option<String>,
+    pub author: Option<String>,
+}
+
+impl Declared {
+    /// The component of `ecosystem` it describes: name, version, the
+    /// declared licence, the author as supplier.
+    fn component(&self, ecosystem: Ecosystem) -> Component {
+        let mut c = Component::named(self.name.clone());
+        c.ecosystem = ecosystem;
+        c.version = Some(self.version.clone());
+        if let Some(l) = &self.licence {
+            c.licenses.push(License::new(LicenseKind::Declared, l));
+        }
+        c.supplier = self.author.clone();
+        c
+    }
+}
+
 /// Largest metadata file read.
 const MAX_METADATA: u64 = 16 << 20;
 
@@ -43,7 +68,7 @@ fn add_java(tree: &dyn Tree, doc: &mut ParsedDoc, owners: &HashMap<String, Strin
         let artifacts = match read {
             Ok(a) => a,
             Err(e) => {
-                doc.warnings.push(e);
+                doc.warnings.push(e.to_string());
                 continue;
             }
         };
@@ -100,7 +125,7 @@ fn add_python(
         }
         match python_dist::read(tree, &rel, MAX_METADATA) {
             Ok(d) => dists.push(d),
-            Err(e) => doc.warnings.push(e),
+            Err(e) => doc.warnings.push(e.to_string()),
         }
     }
     let refs: Vec<String> = dists.iter().map(|d| format!("pypi:/{}", d.dir)).collect();
@@ -108,25 +133,19 @@ fn add_python(
     let by_name: HashMap<(&str, String), usize> = dists
         .iter()
         .enumerate()
-        .map(|(i, d)| ((d.site(), python_dist::normalize(&d.name)), i))
+        .map(|(i, d)| ((d.site(), python_dist::normalize(&d.declared.name)), i))
         .collect();
     let mut required = vec![false; dists.len()];
     let mut real = super::census::RealPaths::default();
     for (i, d) in dists.iter().enumerate() {
-        let mut c = Component::named(d.name.clone());
-        c.ecosystem = Ecosystem::Pypi;
-        c.version = Some(d.version.clone());
+        let mut c = d.declared.component(Ecosystem::Pypi);
         let _ = c.set_purl(&format!(
             "pkg:pypi/{}@{}",
-            python_dist::normalize(&d.name),
-            crate::model::encode::percent_encode(&d.version, |_, ch| {
+            python_dist::normalize(&d.declared.name),
+            crate::model::encode::percent_encode(&d.declared.version, |_, ch| {
                 crate::model::encode::is_unreserved(ch)
             })
         ));
-        if let Some(l) = &d.licence {
-            c.licenses.push(License::new(LicenseKind::Declared, l));
-        }
-        c.supplier = d.author.clone();
         if let Some(h) = &d.home_page {
             c.add_reference(RefKind::Website, h);
         }
@@ -169,7 +188,7 @@ fn add_npm(
         }
         match node_modules::read(tree, &rel, MAX_METADATA) {
             Ok(p) => packages.push(p),
-            Err(e) => doc.warnings.push(e),
+            Err(e) => doc.warnings.push(e.to_string()),
         }
     }
     let refs: Vec<String> = packages.iter().map(|p| format!("npm:/{}", p.dir)).collect();
@@ -180,14 +199,13 @@ fn add_npm(
         .collect();
     let mut required: HashMap<&str, bool> = HashMap::new();
     for (i, p) in packages.iter().enumerate() {
-        let mut c = Component::named(p.name.clone());
-        c.ecosystem = Ecosystem::Npm;
-        c.version = Some(p.version.clone());
+        let mut c = p.declared.component(Ecosystem::Npm);
+        let (name, version) = (&p.declared.name, &p.declared.version);
         if let Ok(mut purl) =
-            packageurl::PackageUrl::new("npm", p.name.rsplit('/').next().unwrap_or(&p.name))
-            && purl.with_version(p.version.as_str()).is_ok()
+            packageurl::PackageUrl::new("npm", name.rsplit('/').next().unwrap_or(name))
+            && purl.with_version(version.as_str()).is_ok()
         {
-            let ok = match p.name.split_once('/') {
+            let ok = match name.split_once('/') {
                 Some((scope, _)) => purl.with_namespace(scope).is_ok(),
                 None => true,
             };
@@ -195,10 +213,7 @@ fn add_npm(
                 let _ = c.set_purl(&purl.to_string());
             }
         }
-        if let Some(l) = &p.licence {
-            c.licenses.push(License::new(LicenseKind::Declared, l));
-        }
-        c.supplier = p.author.clone();
+
         if let Some(sri) = &p.integrity {
             c.hashes.extend(
                 crate::model::encode::integrity_hashes(sri)

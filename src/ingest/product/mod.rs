@@ -82,8 +82,7 @@ pub fn read_tarball(
         squashfs::read(path)
     } else {
         archive::ArchiveTree::open(path)
-    }
-    .map_err(InputError::new)?;
+    }?;
     let mut doc = read_tree(&tree, verify_files)?;
     doc.warnings.splice(0..0, tree.warnings.iter().cloned());
     Ok(doc)
@@ -95,7 +94,7 @@ pub fn read_layout(
     verify_files: bool,
     platform: Option<&str>,
 ) -> Result<ParsedDoc, InputError> {
-    let tree = image::read_layout(dir, platform).map_err(InputError::new)?;
+    let tree = image::read_layout(dir, platform)?;
     let mut doc = read_tree(&tree, verify_files)?;
     doc.warnings.splice(0..0, tree.warnings.iter().cloned());
     Ok(doc)
@@ -112,7 +111,7 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Input
             Ok(Some(bytes)) => Some(OsRelease::parse(&String::from_utf8_lossy(&bytes))),
             Ok(None) => None,
             Err(e) => {
-                doc.warnings.push(e);
+                doc.warnings.push(e.to_string());
                 None
             }
         });
@@ -158,7 +157,7 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Input
                 doc.warnings.extend(read.warnings);
                 installed.extend(read.installed);
             }
-            Err(e) => doc.warnings.push(e),
+            Err(e) => doc.warnings.push(e.to_string()),
         }
     }
     let diversions = dpkg_verify::Diversions::read(root);
@@ -339,7 +338,7 @@ fn read_apk(root: &dyn Tree, doc: &mut ParsedDoc) -> Vec<apk::Installed> {
         }
         Ok(None) => Vec::new(),
         Err(e) => {
-            doc.warnings.push(e);
+            doc.warnings.push(e.to_string());
             Vec::new()
         }
     }

@@ -21,7 +21,7 @@ pub fn read(tree: &dyn Tree, max_bytes: u64) -> (Vec<(Installed, Package)>, Vec<
     let text = match tree.read(STATUS, max_bytes) {
         Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
         Ok(None) => return (Vec::new(), Vec::new()),
-        Err(e) => return (Vec::new(), vec![e]),
+        Err(e) => return (Vec::new(), vec![e.to_string()]),
     };
     let read = dpkg::parse_status(STATUS, &text);
     let mut warnings = read.warnings;
@@ -34,7 +34,7 @@ pub fn read(tree: &dyn Tree, max_bytes: u64) -> (Vec<(Installed, Package)>, Vec<
             match tree.read(&control, max_bytes) {
                 Ok(Some(bytes)) => add_control(&mut package, &String::from_utf8_lossy(&bytes)),
                 Ok(None) => {}
-                Err(e) => warnings.push(e),
+                Err(e) => warnings.push(e.to_string()),
             }
             (installed, package)
         })

@@ -7,16 +7,16 @@
 
 use base64::Engine;
 
+use super::language::Declared;
 use super::tree::{DigestAlg, FileState, Tree};
+use crate::model::InputError;
 use crate::model::{FileDiff, FileVerification};
 
 /// One installed distribution.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Installed {
-    pub name: String,
-    pub version: String,
-    pub licence: Option<String>,
-    pub author: Option<String>,
+    /// Name, version, licence and author, as the package declares them.
+    pub declared: Declared,
     pub home_page: Option<String>,
     /// Normalised names of the distributions it requires (not those only an extra needs).
     pub requires: Vec<String>,
@@ -66,10 +66,10 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Reads one distribution from its metadata file (`rel`); the error names what is missing.
-pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, String> {
+pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, InputError> {
     let bytes = tree
         .read(rel, max)?
-        .ok_or_else(|| format!("{rel}: not readable"))?;
+        .ok_or_else(|| InputError::in_file(rel, None, "not readable"))?;
     let text = String::from_utf8_lossy(&bytes);
     let headers = headers(&text);
     let get = |k: &str| {
@@ -79,8 +79,10 @@ pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, String> {
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty() && v != "UNKNOWN")
     };
-    let name = get("Name").ok_or_else(|| format!("{rel}: no Name field; skipped"))?;
-    let version = get("Version").ok_or_else(|| format!("{rel}: no Version field; skipped"))?;
+    let name =
+        get("Name").ok_or_else(|| InputError::in_file(rel, None, "no Name field; skipped"))?;
+    let version = get("Version")
+        .ok_or_else(|| InputError::in_file(rel, None, "no Version field; skipped"))?;
     // A licence field holding a whole licence text says nothing an SPDX reader can use.
     let licence = get("License-Expression")
         .or_else(|| get("License").filter(|l| l.len() <= 100 && !l.contains('\n')));
@@ -107,10 +109,12 @@ pub fn read(tree: &dyn Tree, rel: &str, max: u64) -> Result<Installed, String> {
         .collect();
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let mut out = Installed {
-        name,
-        version,
-        licence,
-        author,
+        declared: Declared {
+            name,
+            version,
+            licence,
+            author,
+        },
         home_page: get("Home-page"),
         requires,
         dir,

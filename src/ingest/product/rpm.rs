@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use super::package::Package;
 use super::rpm_header::{Header, tag};
 use super::tree::{DigestAlg, FileState, Tree};
+use crate::model::InputError;
 use crate::model::{FileDiff, FileVerification, SourcePackage};
 
 /// Where rpm keeps its database, newest layout first.
@@ -81,7 +82,7 @@ pub fn read(tree: &dyn Tree, max_bytes: u64) -> (Vec<Installed>, Vec<String>) {
                 };
             }
             Ok(None) => {}
-            Err(e) => warnings.push(e),
+            Err(e) => warnings.push(e.to_string()),
         }
     }
     for (rel, format) in OTHER_FORMATS {
@@ -101,31 +102,34 @@ fn read_sqlite(
     rel: &str,
     bytes: &[u8],
     wal: Option<&[u8]>,
-) -> Result<(Vec<Installed>, Vec<String>), String> {
+) -> Result<(Vec<Installed>, Vec<String>), InputError> {
     if !bytes.starts_with(b"SQLite format 3\0") {
-        return Err("not an SQLite database (no SQLite header)".to_string());
+        return Err(InputError::new("not an SQLite database (no SQLite header)"));
     }
-    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary copy: {e}"))?;
+    let dir = tempfile::tempdir()
+        .map_err(|e| InputError::new(format!("cannot make a temporary copy: {e}")))?;
     let copy = dir.path().join("rpmdb.sqlite");
-    std::fs::write(&copy, bytes).map_err(|e| format!("cannot make a temporary copy: {e}"))?;
+    std::fs::write(&copy, bytes)
+        .map_err(|e| InputError::new(format!("cannot make a temporary copy: {e}")))?;
     if let Some(wal) = wal {
         std::fs::write(dir.path().join("rpmdb.sqlite-wal"), wal)
-            .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
+            .map_err(|e| InputError::new(format!("cannot make a temporary copy: {e}")))?;
     }
     let db = rusqlite::Connection::open_with_flags(
         &copy,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| format!("cannot open as SQLite: {e}"))?;
+    .map_err(|e| InputError::new(format!("cannot open as SQLite: {e}")))?;
     let mut stmt = db
         .prepare("SELECT hnum, blob FROM Packages ORDER BY hnum")
-        .map_err(|e| format!("no rpm Packages table: {e}"))?;
+        .map_err(|e| InputError::new(format!("no rpm Packages table: {e}")))?;
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-        .map_err(|e| format!("cannot read the Packages table: {e}"))?;
+        .map_err(|e| InputError::new(format!("cannot read the Packages table: {e}")))?;
     let (mut installed, mut warnings) = (Vec::new(), Vec::new());
     for row in rows {
-        let (hnum, blob) = row.map_err(|e| format!("cannot read the Packages table: {e}"))?;
+        let (hnum, blob) =
+            row.map_err(|e| InputError::new(format!("cannot read the Packages table: {e}")))?;
         let pointer = format!("{rel}:Packages:{hnum}");
         match Header::parse(&blob) {
             Ok(h) => installed.extend(package(&h, &pointer, rel)),

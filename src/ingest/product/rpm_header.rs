@@ -5,6 +5,8 @@
 //! reads are decoded; every offset and count is checked against the blob,
 //! so a damaged header is an error, never a read out of bounds.
 
+use crate::model::InputError;
+
 /// The tags chainrisk reads (rpm's `rpmtag.h` numbers).
 pub mod tag {
     pub const NAME: u32 = 1000;
@@ -63,27 +65,27 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 
 impl<'a> Header<'a> {
     /// Reads a header blob; the error says what does not fit.
-    pub fn parse(blob: &'a [u8]) -> Result<Header<'a>, String> {
+    pub fn parse(blob: &'a [u8]) -> Result<Header<'a>, InputError> {
         let (il, dl) = match (be32(blob, 0), be32(blob, 4)) {
             (Some(il), Some(dl)) => (il as usize, dl as usize),
             _ => {
-                return Err(format!(
+                return Err(InputError::new(format!(
                     "a header of {} bytes, shorter than its 8-byte start",
                     blob.len()
-                ));
+                )));
             }
         };
         if il == 0 || il > MAX_ENTRIES {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "a header with {il} index entries (expected 1 to {MAX_ENTRIES})"
-            ));
+            )));
         }
         let store = 8 + il * 16;
         let Some(data) = blob.get(store..store.saturating_add(dl)) else {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "a header that says it holds {il} entries and {dl} data bytes, but is {} bytes long",
                 blob.len()
-            ));
+            )));
         };
         let entries = (0..il)
             .map(|i| {
@@ -248,15 +250,26 @@ pub(crate) mod tests {
 
     #[test]
     fn damaged_headers_are_errors_or_empty_values_never_panics() {
-        assert!(Header::parse(b"\0\0").unwrap_err().contains("shorter than"));
+        assert!(
+            Header::parse(b"\0\0")
+                .unwrap_err()
+                .to_string()
+                .contains("shorter than")
+        );
         assert!(
             Header::parse(&[0, 0, 0, 0, 0, 0, 0, 0])
                 .unwrap_err()
+                .to_string()
                 .contains("0 index entries")
         );
         let mut b = blob(&[entry(tag::NAME, s("curl"))]);
         b.truncate(b.len() - 2);
-        assert!(Header::parse(&b).unwrap_err().contains("but is"));
+        assert!(
+            Header::parse(&b)
+                .unwrap_err()
+                .to_string()
+                .contains("but is")
+        );
         // An entry pointing past the store, and an array longer than its data.
         let mut b = blob(&[entry(tag::BASENAMES, arr(&["a", "b"]))]);
         b[8 + 12..8 + 16].copy_from_slice(&1000u32.to_be_bytes());

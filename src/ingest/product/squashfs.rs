@@ -13,6 +13,7 @@ use std::path::Path;
 use backhand::{FilesystemReader, InnerNode, SquashfsFileReader};
 
 use super::archive::{ArchiveTree, ImageNode, MAX_DECOMPRESSED, MAX_ENTRIES};
+use crate::model::InputError;
 
 /// The first bytes of a squashfs 4.0 image (little-endian superblock magic).
 const MAGIC: &[u8; 4] = b"hsqs";
@@ -30,8 +31,9 @@ pub fn is_squashfs(path: &Path) -> bool {
 }
 
 /// Reads the image at `path` into an [`ArchiveTree`].
-pub fn read(path: &Path) -> Result<ArchiveTree, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+pub fn read(path: &Path) -> Result<ArchiveTree, InputError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| InputError::new(format!("cannot read: {e}")))?;
     read_from(&path.display().to_string(), BufReader::new(file))
 }
 
@@ -40,28 +42,32 @@ pub fn read(path: &Path) -> Result<ArchiveTree, String> {
 pub fn read_from<R: BufRead + Seek + Send + 'static>(
     origin: &str,
     reader: R,
-) -> Result<ArchiveTree, String> {
+) -> Result<ArchiveTree, InputError> {
     // backhand trusts more of the image than it should in places; a panic
     // on a damaged image becomes this input's error.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index(origin, reader)));
     match outcome {
         Ok(result) => result,
-        Err(_) => Err("a damaged squashfs image (its tables are inconsistent)".to_string()),
+        Err(_) => Err(InputError::new(
+            "a damaged squashfs image (its tables are inconsistent)",
+        )),
     }
 }
 
 fn index<R: BufRead + Seek + Send + 'static>(
     shown: &str,
     reader: R,
-) -> Result<ArchiveTree, String> {
+) -> Result<ArchiveTree, InputError> {
     let fs = FilesystemReader::from_reader(reader)
-        .map_err(|e| format!("not a readable squashfs 4.0 image: {e}"))?;
+        .map_err(|e| InputError::new(format!("not a readable squashfs 4.0 image: {e}")))?;
     let mut tree = ArchiveTree::empty(shown);
     let mut kept = 0u64;
     let mut decompressed = 0u64;
     for (i, node) in fs.files().enumerate() {
         if i >= MAX_ENTRIES {
-            return Err(format!("more than {MAX_ENTRIES} entries; refused"));
+            return Err(InputError::new(format!(
+                "more than {MAX_ENTRIES} entries; refused"
+            )));
         }
         let raw = node.fullpath.to_string_lossy();
         let read = match &node.inner {
@@ -76,10 +82,9 @@ fn index<R: BufRead + Seek + Send + 'static>(
                     SquashfsFileReader::Basic(b) => u64::from(b.file_size),
                     SquashfsFileReader::Extended(e) => e.file_size,
                 };
-                let mut data = fs
-                    .file(file)
-                    .reader_checked()
-                    .map_err(|e| format!("{raw}: cannot read its data: {e}"))?;
+                let mut data = fs.file(file).reader_checked().map_err(|e| {
+                    InputError::in_file(raw.as_ref(), None, format!("cannot read its data: {e}"))
+                })?;
                 tree.add_node(
                     &raw,
                     ImageNode::File {
@@ -96,9 +101,9 @@ fn index<R: BufRead + Seek + Send + 'static>(
         };
         decompressed += read;
         if decompressed > MAX_DECOMPRESSED {
-            return Err(format!(
+            return Err(InputError::new(format!(
                 "more than {MAX_DECOMPRESSED} bytes decompressed; refused"
-            ));
+            )));
         }
     }
     tree.finish()?;

@@ -10,6 +10,7 @@ use std::io::Read;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
+use crate::model::InputError;
 use sha2::Digest;
 
 const CHUNK: usize = 64 << 10;
@@ -120,17 +121,17 @@ impl StreamDigests {
     }
 
     /// Waits for the worker; afterwards every slot's MD5 and SHA-1 is known.
-    pub fn finish(&mut self) -> Result<(), String> {
+    pub fn finish(&mut self) -> Result<(), InputError> {
         let worker = self
             .worker
             .get_mut()
-            .map_err(|_| "the file digest worker failed".to_string())?;
+            .map_err(|_| InputError::new("the file digest worker failed"))?;
         if let Some(w) = worker.take() {
             drop(w.to);
             let done = w
                 .handle
                 .join()
-                .map_err(|_| "the file digest worker failed".to_string())?;
+                .map_err(|_| InputError::new("the file digest worker failed"))?;
             self.done.extend(done);
         }
         Ok(())

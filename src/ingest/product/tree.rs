@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::binary::{Binary, Magic};
 use super::root_path;
+use crate::model::InputError;
 
 /// What one path holds, as a file check needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub trait Tree: Sync {
     fn origin(&self) -> &str;
     /// A regular file's bytes (symlinks followed inside the root); `Ok(None)`
     /// when there is no such file; an error when it is larger than `max`.
-    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, String>;
+    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, InputError>;
     /// Whether the path exists, following symlinks inside the root.
     fn exists(&self, rel: &str) -> bool;
     /// Whether the path exists without following its last component.
@@ -108,18 +109,23 @@ impl Tree for DirTree {
         &self.shown
     }
 
-    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, String> {
+    fn read(&self, rel: &str, max: u64) -> Result<Option<Vec<u8>>, InputError> {
         use std::io::Read;
         let Some(p) = root_path::regular_file(&self.root, rel) else {
             return Ok(None);
         };
-        let file = std::fs::File::open(&p).map_err(|e| format!("{rel}: cannot read: {e}"))?;
+        let file = std::fs::File::open(&p)
+            .map_err(|e| InputError::in_file(rel, None, format!("cannot read: {e}")))?;
         let mut bytes = Vec::new();
         file.take(max + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("{rel}: cannot read: {e}"))?;
+            .map_err(|e| InputError::in_file(rel, None, format!("cannot read: {e}")))?;
         if bytes.len() as u64 > max {
-            return Err(format!("{rel}: larger than the {max} byte limit; not read"));
+            return Err(InputError::in_file(
+                rel,
+                None,
+                format!("larger than the {max} byte limit; not read"),
+            ));
         }
         Ok(Some(bytes))
     }
@@ -160,7 +166,7 @@ impl Tree for DirTree {
             .into_par_iter()
             .map(|rel| {
                 let read = std::fs::File::open(self.root.join(&rel))
-                    .map_err(|e| format!("/{rel}: cannot read: {e}"))
+                    .map_err(|e| InputError::new(format!("/{rel}: cannot read: {e}")))
                     .and_then(|f| super::jar::read(std::io::BufReader::new(f), &format!("/{rel}")));
                 (rel, read)
             })

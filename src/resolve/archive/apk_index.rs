@@ -8,6 +8,7 @@
 
 use std::io::{BufRead, Read};
 
+use crate::model::{InputError, Position};
 use rsa::pkcs8::DecodePublicKey;
 use sha2::Digest;
 
@@ -53,20 +54,20 @@ pub struct Signature {
 
 /// Splits a downloaded index into its signature (when it has one) and the
 /// index stream's compressed bytes, which the signature covers.
-pub fn split(file: &[u8]) -> Result<(Option<Signature>, &[u8]), String> {
+pub fn split(file: &[u8]) -> Result<(Option<Signature>, &[u8]), InputError> {
     let mut first = flate2::bufread::GzDecoder::new(file);
     let mut tar = Vec::new();
     (&mut first)
         .take(MAX_SIGNATURE + 1)
         .read_to_end(&mut tar)
-        .map_err(|e| format!("not a gzip stream: {e}"))?;
+        .map_err(|e| InputError::new(format!("not a gzip stream: {e}")))?;
     let rest = first.into_inner();
     let mut archive = tar::Archive::new(&tar[..]);
     // abuild writes the signature entry as a pax archive since 2025: its
     // extended headers are not the entry.
     let mut entry = archive
         .entries()
-        .map_err(|e| format!("the first stream is not a tar archive: {e}"))?
+        .map_err(|e| InputError::new(format!("the first stream is not a tar archive: {e}")))?
         .find(|e| {
             !e.as_ref().is_ok_and(|e| {
                 matches!(
@@ -77,8 +78,8 @@ pub fn split(file: &[u8]) -> Result<(Option<Signature>, &[u8]), String> {
                 )
             })
         })
-        .ok_or("the first stream holds no tar entry")?
-        .map_err(|e| format!("the first stream's tar entry: {e}"))?;
+        .ok_or_else(|| InputError::new("the first stream holds no tar entry"))?
+        .map_err(|e| InputError::new(format!("the first stream's tar entry: {e}")))?;
     let name = entry
         .path()
         .map(|p| p.to_string_lossy().into_owned())
@@ -94,9 +95,9 @@ pub fn split(file: &[u8]) -> Result<(Option<Signature>, &[u8]), String> {
     let mut bytes = Vec::new();
     entry
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| InputError::in_file(name, None, format!("{e}")))?;
     if rest.is_empty() {
-        return Err("a signature with no index after it".to_string());
+        return Err(InputError::new("a signature with no index after it"));
     }
     Ok((
         Some(Signature {
@@ -170,7 +171,7 @@ impl ApkKeys {
     }
 
     /// Verifies `signature` over `signed`; the key's name on success.
-    pub fn verify(&self, signature: &Signature, signed: &[u8]) -> Result<String, String> {
+    pub fn verify(&self, signature: &Signature, signed: &[u8]) -> Result<String, InputError> {
         // DigestInfo prefixes of RFC 8017 §9.2, note 1.
         const SHA1_PREFIX: [u8; 15] = [
             0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
@@ -212,7 +213,7 @@ impl ApkKeys {
                 return Ok(name.clone());
             }
         }
-        Err(if tried == 0 {
+        Err(InputError::new(if tried == 0 {
             format!(
                 "signed by {}, a key apk's keys/ does not hold (and no --archive-keyring key)",
                 signature.key_name
@@ -222,13 +223,13 @@ impl ApkKeys {
                 "the signature by {} does not verify: the index is not the one its key signed",
                 signature.key_name
             )
-        })
+        }))
     }
 }
 
 /// Reads the `APKINDEX` member of the index stream `gz` (compressed),
 /// keeping the records whose `P:` is `wanted`.
-pub fn read_index(gz: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<ApkRecord>, String> {
+pub fn read_index(gz: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<ApkRecord>, InputError> {
     let mut out = Vec::new();
     read_index_with(gz, &mut |r: ApkRecord| {
         if wanted(&r.name) {
@@ -239,23 +240,23 @@ pub fn read_index(gz: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<ApkRec
 }
 
 /// Reads the `APKINDEX` member of the index stream `gz`, giving `each` every record.
-pub fn read_index_with(gz: &[u8], each: &mut dyn FnMut(ApkRecord)) -> Result<(), String> {
+pub fn read_index_with(gz: &[u8], each: &mut dyn FnMut(ApkRecord)) -> Result<(), InputError> {
     let stream = flate2::read::MultiGzDecoder::new(gz).take(MAX_INDEX_BYTES + 1);
     let mut archive = tar::Archive::new(stream);
     let entries = archive
         .entries()
-        .map_err(|e| format!("the index stream is not a tar archive: {e}"))?;
+        .map_err(|e| InputError::new(format!("the index stream is not a tar archive: {e}")))?;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("the index stream's tar: {e}"))?;
+        let entry = entry.map_err(|e| InputError::new(format!("the index stream's tar: {e}")))?;
         if &*entry.path_bytes() == b"APKINDEX" {
             return records(entry, each);
         }
     }
-    Err("the index stream has no APKINDEX member".to_string())
+    Err(InputError::new("the index stream has no APKINDEX member"))
 }
 
 /// Parses APKINDEX records, `X:value` lines with a blank line after each.
-pub fn records(reader: impl Read, each: &mut dyn FnMut(ApkRecord)) -> Result<(), String> {
+pub fn records(reader: impl Read, each: &mut dyn FnMut(ApkRecord)) -> Result<(), InputError> {
     let mut reader = std::io::BufReader::with_capacity(64 << 10, reader);
     let mut current = ApkRecord::default();
     let mut line = Vec::new();
@@ -265,10 +266,16 @@ pub fn records(reader: impl Read, each: &mut dyn FnMut(ApkRecord)) -> Result<(),
         let read = (&mut reader)
             .take(MAX_LINE + 1)
             .read_until(b'\n', &mut line)
-            .map_err(|e| format!("APKINDEX line {}: {e}", n + 1))?;
+            .map_err(|e| {
+                InputError::in_file("APKINDEX", Some(Position::line(n + 1)), format!("{e}"))
+            })?;
         n += 1;
         if read as u64 > MAX_LINE {
-            return Err(format!("APKINDEX line {n}: longer than {MAX_LINE} bytes"));
+            return Err(InputError::in_file(
+                "APKINDEX",
+                Some(Position::line(n)),
+                format!("longer than {MAX_LINE} bytes"),
+            ));
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
@@ -283,7 +290,11 @@ pub fn records(reader: impl Read, each: &mut dyn FnMut(ApkRecord)) -> Result<(),
             continue;
         }
         let Some((key, value)) = text.split_once(':') else {
-            return Err(format!("APKINDEX line {n}: not a `X:value` line"));
+            return Err(InputError::in_file(
+                "APKINDEX",
+                Some(Position::line(n)),
+                "not a `X:value` line",
+            ));
         };
         let value = value.trim().to_string();
         let some = |v: String| (!v.is_empty()).then_some(v);
@@ -359,9 +370,12 @@ mod tests {
         let mut changed = signed.to_vec();
         let last = changed.len() - 9;
         changed[last] ^= 1;
-        let e = test_keys().verify(&sig, &changed).unwrap_err();
+        let e = test_keys().verify(&sig, &changed).unwrap_err().to_string();
         assert!(e.contains("does not verify"), "{e}");
-        let e = ApkKeys::default().verify(&sig, signed).unwrap_err();
+        let e = ApkKeys::default()
+            .verify(&sig, signed)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("a key apk's keys/ does not hold"), "{e}");
     }
 

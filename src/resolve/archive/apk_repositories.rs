@@ -8,6 +8,7 @@
 //! follows from each package's release, so a line of another branch still
 //! says which mirror and repository to read.
 
+use crate::model::InputError;
 use std::path::Path;
 
 use url::Url;
@@ -40,14 +41,15 @@ pub struct ApkConfig {
     pub problems: Vec<String>,
 }
 
-fn mirror_url(raw: &str) -> Result<Url, String> {
+fn mirror_url(raw: &str) -> Result<Url, InputError> {
     let raw = raw.trim();
-    let mut url = Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    let mut url =
+        Url::parse(raw).map_err(|e| InputError::new(format!("{raw:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "{raw:?}: only http and https mirrors can be read (not {}:)",
             url.scheme()
-        ));
+        )));
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -57,7 +59,7 @@ fn mirror_url(raw: &str) -> Result<Url, String> {
 }
 
 /// A flag-configured mirror: its `main` and `community` repositories.
-pub fn from_flag(raw: &str, configured_by: &str) -> Result<Vec<ApkRepository>, String> {
+pub fn from_flag(raw: &str, configured_by: &str) -> Result<Vec<ApkRepository>, InputError> {
     let mirror = mirror_url(raw)?;
     Ok(["main", "community"]
         .into_iter()
@@ -152,11 +154,12 @@ pub fn discover(
     policy: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
     apk_etc: &Path,
-) -> Result<ApkConfig, String> {
+) -> Result<ApkConfig, InputError> {
     let mut from_flags = Vec::new();
     for url in flags {
         from_flags.extend(
-            from_flag(url, "--registry").map_err(|e| format!("--registry apk={url}: {e}"))?,
+            from_flag(url, "--registry")
+                .map_err(|e| e.with_file(format!("--registry apk={url}")))?,
         );
     }
     if !from_flags.is_empty() {
@@ -168,14 +171,14 @@ pub fn discover(
     if let Some(v) = env("CHAINRISK_REGISTRY_APK").filter(|v| !v.trim().is_empty()) {
         return Ok(ApkConfig {
             repositories: from_flag(&v, "CHAINRISK_REGISTRY_APK")
-                .map_err(|e| format!("CHAINRISK_REGISTRY_APK: {e}"))?,
+                .map_err(|e| e.with_file("CHAINRISK_REGISTRY_APK"))?,
             problems: Vec::new(),
         });
     }
     if let Some(v) = policy {
         return Ok(ApkConfig {
             repositories: from_flag(v, "chainrisk.toml [registries]")
-                .map_err(|e| format!("chainrisk.toml [registries] apk: {e}"))?,
+                .map_err(|e| e.with_file("chainrisk.toml [registries] apk"))?,
             problems: Vec::new(),
         });
     }

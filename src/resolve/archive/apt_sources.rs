@@ -10,6 +10,8 @@ use std::path::Path;
 
 use url::Url;
 
+use crate::model::{InputError, Position};
+
 /// Stands for the release's codename in the suites of a flag-configured archive.
 pub const CODENAME: &str = "{codename}";
 
@@ -48,7 +50,7 @@ impl AptSource {
 
 /// A flag-configured archive: `main` for the release suite and its
 /// updates, `security` for the security suite.
-pub fn from_flag(uri: &str, security: bool, configured_by: &str) -> Result<AptSource, String> {
+pub fn from_flag(uri: &str, security: bool, configured_by: &str) -> Result<AptSource, InputError> {
     let suites = if security {
         vec![format!("{CODENAME}-security")]
     } else {
@@ -64,14 +66,15 @@ pub fn from_flag(uri: &str, security: bool, configured_by: &str) -> Result<AptSo
     })
 }
 
-fn archive_url(raw: &str) -> Result<Url, String> {
+fn archive_url(raw: &str) -> Result<Url, InputError> {
     let raw = raw.trim();
-    let mut url = Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    let mut url =
+        Url::parse(raw).map_err(|e| InputError::new(format!("{raw:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "{raw:?}: only http and https archives can be read (not {}:)",
             url.scheme()
-        ));
+        )));
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -166,10 +169,10 @@ pub fn parse_one_line(text: &str, file: &str) -> AptConfig {
                 .push(format!("{at}: expected a URI and a suite after {kind}"));
             continue;
         };
-        let mut source = match entry(uri, &[suite.to_string()], &words[2..], &at) {
+        let mut source = match entry(uri, &[suite.to_string()], &words[2..], file, n + 1) {
             Ok(s) => s,
             Err(e) => {
-                out.problems.push(e);
+                out.problems.push(e.to_string());
                 continue;
             }
         };
@@ -199,7 +202,7 @@ pub fn parse_deb822(text: &str, file: &str) -> AptConfig {
         let blank = line.is_none_or(|l| l.trim().is_empty());
         if blank {
             if !fields.is_empty() {
-                paragraph(&fields, &format!("{file}:{start}"), &mut out);
+                paragraph(&fields, file, start, &mut out);
                 fields.clear();
             }
             start = i + 2;
@@ -231,7 +234,8 @@ pub fn parse_deb822(text: &str, file: &str) -> AptConfig {
     out
 }
 
-fn paragraph(fields: &[(String, String)], at: &str, out: &mut AptConfig) {
+fn paragraph(fields: &[(String, String)], file: &str, line: usize, out: &mut AptConfig) {
+    let at = format!("{file}:{line}");
     let get = |name: &str| {
         fields
             .iter()
@@ -259,25 +263,38 @@ fn paragraph(fields: &[(String, String)], at: &str, out: &mut AptConfig) {
     let components = list("components");
     let components: Vec<&str> = components.iter().map(String::as_str).collect();
     for uri in &uris {
-        match entry(uri, &suites, &components, at) {
+        match entry(uri, &suites, &components, file, line) {
             Ok(mut s) => {
                 s.signed_by = get("signed-by").map(str::to_string);
                 s.architectures = list("architectures");
                 out.sources.push(s);
             }
-            Err(e) => out.problems.push(e),
+            Err(e) => out.problems.push(e.to_string()),
         }
     }
 }
 
-fn entry(uri: &str, suites: &[String], components: &[&str], at: &str) -> Result<AptSource, String> {
+/// One archive of the entry at `file:line`.
+fn entry(
+    uri: &str,
+    suites: &[String],
+    components: &[&str],
+    file: &str,
+    line: usize,
+) -> Result<AptSource, InputError> {
+    let here = |e: InputError| InputError {
+        file: Some(file.to_string()),
+        position: Some(Position::line(line)),
+        ..e
+    };
     if suites.iter().any(|s| s.ends_with('/')) {
-        return Err(format!(
-            "{at}: {uri} is a flat repository (suite ending in /); chainrisk reads dists/ archives only"
-        ));
+        return Err(here(InputError::new(format!(
+            "{uri} is a flat repository (suite ending in /); chainrisk reads dists/ archives only"
+        ))));
     }
+    let at = format!("{file}:{line}");
     Ok(AptSource {
-        uri: archive_url(uri).map_err(|e| format!("{at}: {e}"))?,
+        uri: archive_url(uri).map_err(here)?,
         suites: suites.to_vec(),
         components: components.iter().map(|c| c.to_string()).collect(),
         signed_by: None,
@@ -296,12 +313,15 @@ pub fn discover(
     policy: &[(String, String)],
     env: &dyn Fn(&str) -> Option<String>,
     apt_etc: &Path,
-) -> Result<AptConfig, String> {
-    let pick = |pairs: &[(String, String)], by: &str| -> Result<Vec<AptSource>, String> {
+) -> Result<AptConfig, InputError> {
+    let pick = |pairs: &[(String, String)], by: &str| -> Result<Vec<AptSource>, InputError> {
         let mut out = Vec::new();
         for (key, url) in pairs {
             let security = key == "deb-security";
-            out.push(from_flag(url, security, by).map_err(|e| format!("{by} {key}={url}: {e}"))?);
+            out.push(
+                from_flag(url, security, by)
+                    .map_err(|e| e.with_file(format!("{by} {key}={url}")))?,
+            );
         }
         Ok(out)
     };
@@ -318,9 +338,8 @@ pub fn discover(
         ("CHAINRISK_REGISTRY_DEB_SECURITY", "deb-security"),
     ] {
         if let Some(v) = env(name).filter(|v| !v.trim().is_empty()) {
-            from_env.push(
-                from_flag(&v, key == "deb-security", name).map_err(|e| format!("{name}: {e}"))?,
-            );
+            from_env
+                .push(from_flag(&v, key == "deb-security", name).map_err(|e| e.with_file(name))?);
         }
     }
     if !from_env.is_empty() {

@@ -5,6 +5,7 @@
 use std::io::{BufRead, Read};
 
 use crate::model::SourcePackage;
+use crate::model::{InputError, Position};
 
 /// Longest line accepted; a longer one is an error, not an allocation.
 const MAX_LINE: u64 = 1 << 20;
@@ -63,7 +64,7 @@ fn paragraphs(
     wanted: &dyn Fn(&str) -> bool,
     keep: &[&str],
     mut each: impl FnMut(Vec<(String, String)>),
-) -> Result<(), String> {
+) -> Result<(), InputError> {
     let mut reader = std::io::BufReader::with_capacity(256 * 1024, reader);
     let mut line = Vec::new();
     let mut n = 0usize;
@@ -77,16 +78,28 @@ fn paragraphs(
         let read = (&mut reader)
             .take(MAX_LINE + 1)
             .read_until(b'\n', &mut line)
-            .map_err(|e| format!("{file}: line {}: cannot decompress: {e}", n + 1))?;
+            .map_err(|e| {
+                InputError::in_file(
+                    file,
+                    Some(Position::line(n + 1)),
+                    format!("cannot decompress: {e}"),
+                )
+            })?;
         n += 1;
         total += read as u64;
         if total > MAX_INDEX_BYTES {
-            return Err(format!(
-                "{file}: larger than {MAX_INDEX_BYTES} bytes decompressed"
+            return Err(InputError::in_file(
+                file,
+                None,
+                format!("larger than {MAX_INDEX_BYTES} bytes decompressed"),
             ));
         }
         if read as u64 > MAX_LINE {
-            return Err(format!("{file}: line {n}: longer than {MAX_LINE} bytes"));
+            return Err(InputError::in_file(
+                file,
+                Some(Position::line(n)),
+                format!("longer than {MAX_LINE} bytes"),
+            ));
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
@@ -112,7 +125,11 @@ fn paragraphs(
             continue;
         }
         let Some((key, value)) = text.split_once(':') else {
-            return Err(format!("{file}: line {n}: expected `Field: value`"));
+            return Err(InputError::in_file(
+                file,
+                Some(Position::line(n)),
+                "expected `Field: value`",
+            ));
         };
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();
@@ -158,7 +175,7 @@ pub fn read_packages(
     reader: impl Read,
     file: &str,
     wanted: &dyn Fn(&str) -> bool,
-) -> Result<Vec<BinaryStanza>, String> {
+) -> Result<Vec<BinaryStanza>, InputError> {
     let mut out = Vec::new();
     let keep = [
         "package",
@@ -198,7 +215,7 @@ pub fn read_sources(
     reader: impl Read,
     file: &str,
     wanted: &dyn Fn(&str) -> bool,
-) -> Result<Vec<SourceStanza>, String> {
+) -> Result<Vec<SourceStanza>, InputError> {
     let mut out = Vec::new();
     let keep = ["package", "version", "maintainer", "uploaders", "homepage"];
     paragraphs(reader, file, wanted, &keep, |f| {
@@ -346,15 +363,18 @@ Vcs-Browser: https://salsa.example/debian/openssl
             &|_| true,
         )
         .unwrap_err();
-        assert!(e.starts_with("Packages.xz: line"), "{e}");
+        assert!(e.line().is_some(), "{e}");
+        assert!(e.to_string().starts_with("Packages.xz:"), "{e}");
     }
 
     #[test]
     fn malformed_lines_and_huge_lines_are_errors_with_positions() {
         let e = read_packages("Package: a\nnonsense\n".as_bytes(), "P", &|_| true).unwrap_err();
-        assert_eq!(e, "P: line 2: expected `Field: value`");
+        assert_eq!(e.to_string(), "P:2: expected `Field: value`");
         let long = format!("Package: a\nDescription: {}\n", "x".repeat(2 << 20));
-        let e = read_packages(long.as_bytes(), "P", &|_| true).unwrap_err();
-        assert!(e.contains("line 2: longer than"), "{e}");
+        let e = read_packages(long.as_bytes(), "P", &|_| true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("P:2: longer than"), "{e}");
     }
 }

@@ -440,6 +440,7 @@ impl ReleaseRead<'_> {
                             wanted.contains(n)
                         })
                         .map(Parsed::Binaries)
+                        .map_err(|e| e.to_string())
                     });
                 }
             }
@@ -474,6 +475,7 @@ impl ReleaseRead<'_> {
                         wanted.contains(n)
                     })
                     .map(Parsed::Sources)
+                    .map_err(|e| e.to_string())
                 });
             }
         }
@@ -698,7 +700,7 @@ async fn get_release(
             };
             let signed_by = signature::verify(&text, ring, now)
                 .map_err(|e| failed(format!("signature not verified, the suite is not used: {e}")))?;
-            let release = release_file::parse(&signed, &url).map_err(|e| (url.clone(), Problem::Failed(e)))?;
+            let release = release_file::parse(&signed, &url).map_err(|e| (url.clone(), Problem::Failed(e.to_string())))?;
             if let Some(store) = store {
                 store.put(&url, &validators, &bytes);
             }

@@ -3,6 +3,7 @@
 //! has, and the SHA-256 and size of every index it publishes (the index
 //! files fetched are checked against them, as apt does).
 
+use crate::model::{InputError, Position};
 use std::collections::BTreeMap;
 
 /// The parts of a Release file chainrisk uses.
@@ -47,7 +48,7 @@ pub fn split_clearsigned(text: &str) -> Option<(String, String)> {
 }
 
 /// Parses a Release file's text.
-pub fn parse(text: &str, file: &str) -> Result<ReleaseFile, String> {
+pub fn parse(text: &str, file: &str) -> Result<ReleaseFile, InputError> {
     let mut r = ReleaseFile::default();
     let mut field = String::new();
     let mut any = false;
@@ -59,16 +60,25 @@ pub fn parse(text: &str, file: &str) -> Result<ReleaseFile, String> {
             if field.eq_ignore_ascii_case("SHA256") {
                 let parts: Vec<&str> = line.split_whitespace().collect();
                 let [hash, size, path] = parts[..] else {
-                    return Err(format!(
-                        "{file}: line {}: expected `SHA256 SIZE PATH` in the SHA256 list",
-                        n + 1
+                    return Err(InputError::in_file(
+                        file,
+                        Some(Position::line(n + 1)),
+                        "expected `SHA256 SIZE PATH` in the SHA256 list",
                     ));
                 };
-                let size: u64 = size
-                    .parse()
-                    .map_err(|_| format!("{file}: line {}: {size:?} is not a size", n + 1))?;
+                let size: u64 = size.parse().map_err(|_| {
+                    InputError::in_file(
+                        file,
+                        Some(Position::line(n + 1)),
+                        format!("{size:?} is not a size"),
+                    )
+                })?;
                 if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(format!("{file}: line {}: {hash:?} is not a SHA-256", n + 1));
+                    return Err(InputError::in_file(
+                        file,
+                        Some(Position::line(n + 1)),
+                        format!("{hash:?} is not a SHA-256"),
+                    ));
                 }
                 r.sha256
                     .insert(path.to_string(), (hash.to_ascii_lowercase(), size));
@@ -76,7 +86,11 @@ pub fn parse(text: &str, file: &str) -> Result<ReleaseFile, String> {
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
-            return Err(format!("{file}: line {}: expected `Field: value`", n + 1));
+            return Err(InputError::in_file(
+                file,
+                Some(Position::line(n + 1)),
+                "expected `Field: value`",
+            ));
         };
         any = true;
         field = key.trim().to_string();
@@ -99,7 +113,7 @@ pub fn parse(text: &str, file: &str) -> Result<ReleaseFile, String> {
         }
     }
     if !any {
-        return Err(format!("{file}: no Release fields"));
+        return Err(InputError::in_file(file, None, "no Release fields"));
     }
     Ok(r)
 }
@@ -172,10 +186,17 @@ abc
     #[test]
     fn malformed_release_files_name_the_line() {
         let e = parse("Origin: Debian\nSHA256:\n zz 1 main/x\n", "R").unwrap_err();
-        assert_eq!(e, "R: line 3: \"zz\" is not a SHA-256");
-        let e = parse("Origin: Debian\nSHA256:\n abc\n", "R").unwrap_err();
-        assert!(e.contains("line 3: expected `SHA256 SIZE PATH`"), "{e}");
-        assert!(parse("garbage\n", "R").unwrap_err().contains("line 1"));
+        assert_eq!(e.to_string(), "R:3: \"zz\" is not a SHA-256");
+        let e = parse("Origin: Debian\nSHA256:\n abc\n", "R")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("R:3: expected `SHA256 SIZE PATH`"), "{e}");
+        assert!(
+            parse("garbage\n", "R")
+                .unwrap_err()
+                .to_string()
+                .starts_with("R:1: ")
+        );
         assert!(parse("\n\n", "R").is_err());
     }
 }

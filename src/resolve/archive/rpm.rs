@@ -283,7 +283,7 @@ async fn read_repository(
             Some(by)
         }
     };
-    let data = rpm_metadata::repomd(&repomd_bytes).map_err(|e| fail(&repomd_url, e))?;
+    let data = rpm_metadata::repomd(&repomd_bytes).map_err(|e| fail(&repomd_url, e.to_string()))?;
     keep(store, &repomd_url, repomd_validators, &repomd_bytes);
     let mut files = vec![(
         format!("{}/repodata/repomd.xml@{fetched_at}", job.evidence_prefix),
@@ -323,7 +323,7 @@ async fn read_repository(
         })
         .await
         .map_err(|e| fail(&url, format!("the metadata reader stopped: {e}")))?
-        .map_err(|e| fail(&url, e))?;
+        .map_err(|e| fail(&url, e.to_string()))?;
         records.extend(parsed.0);
         updates.extend(parsed.1);
         let file = d.href.rsplit('/').next().unwrap_or(&d.href);

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::io::{BufRead, Read};
 
+use crate::model::InputError;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -79,15 +80,20 @@ pub struct Update {
 
 /// A decompressing reader for a metadata file named `href`, bounded: gzip,
 /// xz and plain as the Debian indexes are read, plus zstd (createrepo_c's default).
-pub fn decompress<'a>(href: &str, bytes: &'a [u8]) -> Result<Box<dyn Read + Send + 'a>, String> {
+pub fn decompress<'a>(
+    href: &str,
+    bytes: &'a [u8],
+) -> Result<Box<dyn Read + Send + 'a>, InputError> {
     if href.ends_with(".zst") {
         let decoder = zstd::stream::read::Decoder::new(bytes)
-            .map_err(|e| format!("{href}: not a zstd stream: {e}"))?;
+            .map_err(|e| InputError::in_file(href, None, format!("not a zstd stream: {e}")))?;
         return Ok(Box::new(decoder.take(MAX_METADATA_BYTES + 1)));
     }
     if href.ends_with(".bz2") {
-        return Err(format!(
-            "{href}: bzip2-compressed metadata is not read (createrepo writes gzip, xz or zstd)"
+        return Err(InputError::in_file(
+            href,
+            None,
+            "bzip2-compressed metadata is not read (createrepo writes gzip, xz or zstd)",
         ));
     }
     Ok(super::deb_index::decompress_capped(
@@ -116,7 +122,7 @@ enum Step<'a> {
 }
 
 /// Walks `reader`'s XML, calling `on` at each opening and closing tag.
-fn walk(reader: impl BufRead, file: &str, mut on: impl FnMut(Step<'_>)) -> Result<(), String> {
+fn walk(reader: impl BufRead, file: &str, mut on: impl FnMut(Step<'_>)) -> Result<(), InputError> {
     let mut xml = Reader::from_reader(reader);
     xml.config_mut().trim_text(true);
     let mut buf = Vec::new();
@@ -125,9 +131,10 @@ fn walk(reader: impl BufRead, file: &str, mut on: impl FnMut(Step<'_>)) -> Resul
     loop {
         buf.clear();
         let event = xml.read_event_into(&mut buf).map_err(|e| {
-            format!(
-                "{file}: not well-formed XML at byte {}: {e}",
-                xml.error_position()
+            InputError::in_file(
+                file,
+                None,
+                format!("not well-formed XML at byte {}: {e}", xml.error_position()),
             )
         })?;
         match event {
@@ -136,7 +143,11 @@ fn walk(reader: impl BufRead, file: &str, mut on: impl FnMut(Step<'_>)) -> Resul
                 path.push(e.local_name().as_ref().to_string());
                 text.clear();
                 if path.len() > 64 {
-                    return Err(format!("{file}: XML nested deeper than 64 elements"));
+                    return Err(InputError::in_file(
+                        file,
+                        None,
+                        "XML nested deeper than 64 elements",
+                    ));
                 }
             }
             Event::Empty(e) => {
@@ -182,7 +193,7 @@ fn under(path: &[String], tail: &[&str]) -> bool {
 }
 
 /// Reads repomd.xml.
-pub fn repomd(bytes: &[u8]) -> Result<Vec<RepoData>, String> {
+pub fn repomd(bytes: &[u8]) -> Result<Vec<RepoData>, InputError> {
     let mut out: Vec<RepoData> = Vec::new();
     let mut checksum_type = None;
     walk(bytes, "repomd.xml", |step| match step {
@@ -215,13 +226,16 @@ pub fn repomd(bytes: &[u8]) -> Result<Vec<RepoData>, String> {
         }
     })?;
     if out.iter().all(|d| d.kind != "primary") {
-        return Err("repomd.xml names no primary metadata".to_string());
+        return Err(InputError::new("repomd.xml names no primary metadata"));
     }
     Ok(out)
 }
 
 /// Reads primary.xml, keeping the packages `wanted` names.
-pub fn primary(reader: impl Read, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<RpmRecord>, String> {
+pub fn primary(
+    reader: impl Read,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<RpmRecord>, InputError> {
     let mut out = Vec::new();
     let mut current: Option<RpmRecord> = None;
     let mut checksum_type = None;
@@ -286,7 +300,10 @@ pub fn primary(reader: impl Read, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<R
 }
 
 /// Reads updateinfo.xml, keeping the updates that ship a package `wanted` names.
-pub fn updateinfo(reader: impl Read, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<Update>, String> {
+pub fn updateinfo(
+    reader: impl Read,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Update>, InputError> {
     let mut out = Vec::new();
     let mut current: Option<Update> = None;
     let reader = std::io::BufReader::with_capacity(256 << 10, reader);

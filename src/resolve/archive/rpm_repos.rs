@@ -6,6 +6,7 @@
 //! repository given only by `metalink` or `mirrorlist` asks a mirror
 //! service for its address; chainrisk does not, and says so.
 
+use crate::model::InputError;
 use std::path::{Path, PathBuf};
 
 /// One repository: its base URL (a template) and what it publishes.
@@ -57,7 +58,7 @@ pub struct RpmConfig {
     pub problems: Vec<String>,
 }
 
-fn check_url(raw: &str) -> Result<String, String> {
+fn check_url(raw: &str) -> Result<String, InputError> {
     let raw = raw.trim();
     // The variables are not URL syntax: check the URL with them filled in.
     let probe = raw
@@ -65,12 +66,13 @@ fn check_url(raw: &str) -> Result<String, String> {
         .replace("$basearch", "x")
         .replace("$arch", "x")
         .replace(['{', '}'], "");
-    let url = url::Url::parse(&probe).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    let url = url::Url::parse(&probe)
+        .map_err(|e| InputError::new(format!("{raw:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "{raw:?}: only http and https repositories can be read (not {}:)",
             url.scheme()
-        ));
+        )));
     }
     Ok(raw.to_string())
 }
@@ -82,7 +84,7 @@ pub fn from_flag(
     raw: &str,
     configured_by: &str,
     taken: &[RpmRepository],
-) -> Result<RpmRepository, String> {
+) -> Result<RpmRepository, InputError> {
     let baseurl = check_url(raw)?;
     let stem = if baseurl.contains("/updates/") {
         "updates"
@@ -206,12 +208,12 @@ pub fn discover(
     policy: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
     repos_d: &Path,
-) -> Result<RpmConfig, String> {
+) -> Result<RpmConfig, InputError> {
     if !flags.is_empty() {
         let mut repositories = Vec::new();
         for url in flags {
             let repo = from_flag(url, "--registry", &repositories)
-                .map_err(|e| format!("--registry rpm={url}: {e}"))?;
+                .map_err(|e| e.with_file(format!("--registry rpm={url}")))?;
             repositories.push(repo);
         }
         return Ok(RpmConfig {
@@ -223,7 +225,7 @@ pub fn discover(
         return Ok(RpmConfig {
             repositories: vec![
                 from_flag(&v, "CHAINRISK_REGISTRY_RPM", &[])
-                    .map_err(|e| format!("CHAINRISK_REGISTRY_RPM: {e}"))?,
+                    .map_err(|e| e.with_file("CHAINRISK_REGISTRY_RPM"))?,
             ],
             problems: Vec::new(),
         });
@@ -232,7 +234,7 @@ pub fn discover(
         return Ok(RpmConfig {
             repositories: vec![
                 from_flag(v, "chainrisk.toml [registries]", &[])
-                    .map_err(|e| format!("chainrisk.toml [registries] rpm: {e}"))?,
+                    .map_err(|e| e.with_file("chainrisk.toml [registries] rpm"))?,
             ],
             problems: Vec::new(),
         });

@@ -7,6 +7,7 @@
 //! rPGP (the `pgp` crate, pure Rust) does the cryptography; the README's
 //! Dependencies section says why it was chosen.
 
+use crate::model::InputError;
 use std::path::{Path, PathBuf};
 
 use pgp::composed::{
@@ -118,16 +119,16 @@ impl Keyring {
 /// Verifies a clearsigned `InRelease` at `now`; `Ok` names the key that
 /// signed it. A key (or signing subkey) that is revoked, or expired at
 /// `now`, does not count, as for apt.
-pub fn verify(text: &str, ring: &Keyring, now: jiff::Timestamp) -> Result<String, String> {
+pub fn verify(text: &str, ring: &Keyring, now: jiff::Timestamp) -> Result<String, InputError> {
     if ring.is_empty() {
         let mut why = "no archive key to check its signature against (give apt's Signed-By keyring, or --archive-keyring FILE)".to_string();
         if !ring.problems.is_empty() {
             why.push_str(&format!("; {}", ring.problems.join("; ")));
         }
-        return Err(why);
+        return Err(InputError::new(why));
     }
     let (message, _) = CleartextSignedMessage::from_string(text)
-        .map_err(|e| format!("not a readable clearsigned message: {e}"))?;
+        .map_err(|e| InputError::new(format!("not a readable clearsigned message: {e}")))?;
     verify_with(ring, now, |k| match k {
         Signer::Primary(p) => message.verify(p).is_ok(),
         Signer::Sub(s) => message.verify(s).is_ok(),
@@ -145,7 +146,7 @@ fn verify_with(
     ring: &Keyring,
     now: jiff::Timestamp,
     check: impl Fn(Signer<'_>) -> bool,
-) -> Result<String, String> {
+) -> Result<String, InputError> {
     let mut unusable = Vec::new();
     for key in &ring.keys {
         let primary = check(Signer::Primary(&key.primary_key));
@@ -166,16 +167,16 @@ fn verify_with(
         }
     }
     if !unusable.is_empty() {
-        return Err(format!(
+        return Err(InputError::new(format!(
             "signed by a key that cannot be trusted now: {}",
             unusable.join("; ")
-        ));
+        )));
     }
-    Err(format!(
+    Err(InputError::new(format!(
         "the signature does not verify with any of the {} key(s) of {}",
         ring.keys.len(),
         ring.sources.join(", ")
-    ))
+    )))
 }
 
 /// Whether a key may still sign: not revoked, not expired.
@@ -246,16 +247,16 @@ pub fn verify_detached(
     armored: &str,
     ring: &Keyring,
     now: jiff::Timestamp,
-) -> Result<String, String> {
+) -> Result<String, InputError> {
     if ring.is_empty() {
         let mut why = "no key to check its signature against (give the repository's gpgkey, or --archive-keyring FILE)".to_string();
         if !ring.problems.is_empty() {
             why.push_str(&format!("; {}", ring.problems.join("; ")));
         }
-        return Err(why);
+        return Err(InputError::new(why));
     }
     let (signature, _) = DetachedSignature::from_string(armored)
-        .map_err(|e| format!("not a readable detached signature: {e}"))?;
+        .map_err(|e| InputError::new(format!("not a readable detached signature: {e}")))?;
     verify_with(ring, now, |k| match k {
         Signer::Primary(p) => signature.verify(p, data).is_ok(),
         Signer::Sub(s) => signature.verify(s, data).is_ok(),
@@ -295,6 +296,7 @@ mod tests {
         assert!(
             verify(&forged, &ring, jiff::Timestamp::now())
                 .unwrap_err()
+                .to_string()
                 .contains("does not verify")
         );
 
@@ -303,6 +305,7 @@ mod tests {
         assert!(
             verify(&text, &ring, jiff::Timestamp::now())
                 .unwrap_err()
+                .to_string()
                 .contains("no archive key")
         );
     }
@@ -335,12 +338,12 @@ mod tests {
                 .unwrap()
                 .contains("expiring test key")
         );
-        let e = verify(&text, &ring, after).unwrap_err();
+        let e = verify(&text, &ring, after).unwrap_err().to_string();
         assert!(e.contains("expired on 2026-12-31"), "{e}");
         // Another key's signature is still "does not verify", not "expired".
         let mut other = Keyring::default();
         other.add_file(&fixture("test-archive-key.asc"));
-        let e = verify(&text, &other, before).unwrap_err();
+        let e = verify(&text, &other, before).unwrap_err().to_string();
         assert!(e.contains("does not verify"), "{e}");
     }
 }

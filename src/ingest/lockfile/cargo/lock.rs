@@ -41,6 +41,15 @@ pub(super) struct RawPackage {
 }
 
 /// One package of a lockfile, its dependencies resolved.
+/// A dependency entry: the package of the file it names (an index into
+/// `packages`), or its text when it names none (not an error: an edge to
+/// a package the file does not list).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Dep {
+    Package(usize),
+    Unlisted(String),
+}
+
 #[derive(Debug)]
 pub(super) struct LockPackage {
     pub(super) name: String,
@@ -50,9 +59,8 @@ pub(super) struct LockPackage {
     pub(super) source: Option<String>,
     /// SHA-256, lower-case hex.
     pub(super) checksum: Option<String>,
-    /// Resolved dependencies (indices into `packages`), or the text of one
-    /// that names no package of the file.
-    pub(super) deps: Vec<Result<usize, String>>,
+    /// Resolved dependencies, and those that name no package of the file.
+    pub(super) deps: Vec<Dep>,
     /// Line of the `name =` key.
     pub(super) line: usize,
 }
@@ -141,7 +149,7 @@ pub(super) fn read_lock(bytes: &[u8]) -> Result<Lock, InputError> {
     let dangling = packages
         .iter()
         .flat_map(|p| &p.deps)
-        .filter(|d| d.is_err())
+        .filter(|d| matches!(d, Dep::Unlisted(_)))
         .count();
     if dangling > 0 {
         warnings.push(format!(
@@ -316,17 +324,14 @@ impl<'a> PackageReader<'a> {
             }
             None => self.v1_checksum(p, source.as_deref()),
         };
-        let mut deps: Vec<Result<usize, String>> = p
-            .dependencies
-            .iter()
-            .map(|d| self.resolve(d).ok_or_else(|| d.trim().to_string()))
-            .collect();
+        let dep = |text: &str| {
+            self.resolve(text)
+                .map_or_else(|| Dep::Unlisted(text.trim().to_string()), Dep::Package)
+        };
+        let mut deps: Vec<Dep> = p.dependencies.iter().map(|d| dep(d)).collect();
         // A `[replace]`d package stands in for its replacement.
         if let Some(r) = &p.replace {
-            deps.push(
-                self.resolve(r.get_ref())
-                    .ok_or_else(|| r.get_ref().trim().to_string()),
-            );
+            deps.push(dep(r.get_ref()));
         }
         LockPackage {
             name,
@@ -389,8 +394,8 @@ pub(super) fn lock_to_doc(lock: &Lock, pointer_prefix: &str, doc: &mut ParsedDoc
         }
         for d in &p.deps {
             let to = match d {
-                Ok(i) => keys[*i].clone(),
-                Err(text) => text.clone(),
+                Dep::Package(i) => keys[*i].clone(),
+                Dep::Unlisted(text) => text.clone(),
             };
             doc.edges.push((key.clone(), to));
         }

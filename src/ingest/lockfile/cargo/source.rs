@@ -8,7 +8,7 @@ use cargo_lock::package::{GitReference, SourceId, SourceKind as LockSourceKind};
 
 use crate::ingest::source::is_commit_id;
 use crate::model::encode::{is_unreserved, percent_encode};
-use crate::model::{Component, Ecosystem, RefKind, SourceKind};
+use crate::model::{Component, Ecosystem, InputError, RefKind, SourceKind};
 
 // ---------------------------------------------------------------------------
 // Sources, purls, references
@@ -26,8 +26,8 @@ pub(super) struct CargoSource {
     pub(super) vcs_reference: bool,
 }
 
-pub(super) fn classify_source(raw: &str) -> Result<CargoSource, String> {
-    let id = SourceId::from_url(raw).map_err(|e| e.to_string())?;
+pub(super) fn classify_source(raw: &str) -> Result<CargoSource, InputError> {
+    let id = SourceId::from_url(raw).map_err(|e| InputError::new(e.to_string()))?;
     let plain = |kind| CargoSource {
         kind,
         qualifier: None,
@@ -144,10 +144,10 @@ pub(super) fn package_keys<'a>(
 /// Classifies sources once each: a lockfile names a handful of sources for
 /// thousands of packages.
 #[derive(Default)]
-pub(super) struct Sources(pub(super) HashMap<String, Result<CargoSource, String>>);
+pub(super) struct Sources(pub(super) HashMap<String, Result<CargoSource, InputError>>);
 
 impl Sources {
-    pub(super) fn get(&mut self, raw: &str) -> &Result<CargoSource, String> {
+    pub(super) fn get(&mut self, raw: &str) -> &Result<CargoSource, InputError> {
         if !self.0.contains_key(raw) {
             self.0.insert(raw.to_string(), classify_source(raw));
         }
