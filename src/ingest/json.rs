@@ -103,12 +103,18 @@ pub fn parse_value(bytes: &[u8]) -> Result<(serde_json::Value, Vec<String>), Inp
     Ok((value, warnings))
 }
 
-/// Reads one entry of a list tolerantly: on a shape error, returns the warning
-/// naming its pointer instead.
-pub fn entry<T: DeserializeOwned>(value: serde_json::Value, pointer: &str) -> Result<T, String> {
+/// Reads one entry of a list tolerantly: on a shape error, returns the
+/// warning (`at POINTER: what; entry skipped`) instead.
+pub fn entry<T: DeserializeOwned>(
+    value: serde_json::Value,
+    pointer: &str,
+) -> Result<T, InputError> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let inner = pointer_of(e.path());
-        format!("at {pointer}{inner}: {}; entry skipped", e.into_inner())
+        InputError::at(
+            format!("{}; entry skipped", e.into_inner()),
+            Position::pointer(format!("{pointer}{inner}")),
+        )
     })
 }
 

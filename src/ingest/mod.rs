@@ -209,7 +209,7 @@ fn read_one(path: &Path, options: &IngestOptions) -> (Document, Option<ParsedDoc
     let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {
-            record.error = Some(e);
+            record.error = Some(e.to_string());
             return (record, None);
         }
     };
@@ -268,8 +268,8 @@ fn read_product(
     }
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    crate::model::document_read::read_document(path).map_err(|e| e.to_string())
+fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    crate::model::document_read::read_document(path).map_err(|e| InputError::new(e.to_string()))
 }
 
 /// What a directory given as input stands for: the package managers' files

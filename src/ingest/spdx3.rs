@@ -243,7 +243,7 @@ fn tolerant(
                 elements.push(e);
             }
             Err(w) => {
-                doc.warnings.push(w);
+                doc.warnings.push(w.to_string());
                 // Keep its id, so that relationships to it are not reported as dangling.
                 if let Some(id) = id {
                     elements.push(Element {

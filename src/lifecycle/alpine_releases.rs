@@ -12,6 +12,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::distro_info::{Period, ReleaseLife};
+use crate::model::{InputError, Position};
 
 #[derive(Deserialize)]
 struct Releases {
@@ -53,12 +54,12 @@ fn date(s: &Option<String>) -> Option<Date> {
 
 /// Parses releases.json; `file` names it in errors. Branches without a
 /// number (`edge`, `latest-stable`) are skipped.
-pub fn parse(file: &str, text: &str) -> Result<AlpineReleases, String> {
+pub fn parse(file: &str, text: &str) -> Result<AlpineReleases, InputError> {
     let doc: Releases = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "{file}:{}:{}: not Alpine's releases.json ({e})",
-            e.line(),
-            e.column()
+        InputError::in_file(
+            file,
+            Some(Position::line_col(e.line(), e.column())),
+            format!("not Alpine's releases.json ({e})"),
         )
     })?;
     let mut out = AlpineReleases::default();
@@ -122,6 +123,6 @@ mod tests {
             "2024-11-01".parse::<Date>().unwrap()
         );
         let e = parse("releases.json", "{\"release_branches\": 3}").unwrap_err();
-        assert!(e.starts_with("releases.json:1:"), "{e}");
+        assert!(e.to_string().starts_with("releases.json:1:"), "{e}");
     }
 }

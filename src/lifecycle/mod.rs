@@ -169,7 +169,7 @@ impl Lifecycle {
                     self.alpine_community.insert(branch, (end, index));
                 }
             }
-            Err(e) => self.warnings.push(e),
+            Err(e) => self.warnings.push(e.to_string()),
         }
     }
 

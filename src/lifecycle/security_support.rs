@@ -5,6 +5,8 @@
 
 use jiff::civil::Date;
 
+use crate::model::{InputError, Position};
+
 /// One source package (or `name.*` family) of a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SupportEntry {
@@ -27,19 +29,20 @@ impl SupportEntry {
 }
 
 /// Parses `security-support-ended.debN`: name, last version, date, details.
-pub fn parse_ended(file: &str, text: &str) -> Result<Vec<SupportEntry>, String> {
+pub fn parse_ended(file: &str, text: &str) -> Result<Vec<SupportEntry>, InputError> {
     entries(text)
         .map(|(n, line)| {
+            let err = |message: String| InputError::in_file(file, Some(Position::line(n)), message);
             let mut cols = line.split_whitespace();
             let (Some(name), Some(version), Some(date)) = (cols.next(), cols.next(), cols.next())
             else {
-                return Err(format!(
-                    "{file}:{n}: expected `source-package last-version YYYY-MM-DD [details]`"
+                return Err(err(
+                    "expected `source-package last-version YYYY-MM-DD [details]`".to_string(),
                 ));
             };
             let ends = date
                 .parse::<Date>()
-                .map_err(|_| format!("{file}:{n}: `{date}` is not a date (YYYY-MM-DD)"))?;
+                .map_err(|_| err(format!("`{date}` is not a date (YYYY-MM-DD)")))?;
             Ok(SupportEntry {
                 pattern: name.to_string(),
                 last_version: Some(version.to_string()),
@@ -111,11 +114,15 @@ mod tests {
     #[test]
     fn a_bad_line_names_file_line_and_the_expected_shape() {
         assert_eq!(
-            parse_ended("ended.deb12", "# c\n\nfoo 1.0\n").unwrap_err(),
+            parse_ended("ended.deb12", "# c\n\nfoo 1.0\n")
+                .unwrap_err()
+                .to_string(),
             "ended.deb12:3: expected `source-package last-version YYYY-MM-DD [details]`"
         );
         assert_eq!(
-            parse_ended("e", "foo 1.0 someday\n").unwrap_err(),
+            parse_ended("e", "foo 1.0 someday\n")
+                .unwrap_err()
+                .to_string(),
             "e:1: `someday` is not a date (YYYY-MM-DD)"
         );
     }

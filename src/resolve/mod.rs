@@ -259,10 +259,10 @@ pub fn ask_package_managers(options: &mut ResolveOptions, inventory: &crate::mod
                 }),
                 Err(e) => options
                     .endpoint_problems
-                    .push((eco, format!("{}: {e}", answer.asked))),
+                    .push((eco, e.with_file(answer.asked).to_string())),
             },
             Ok(None) => {}
-            Err(why) => options.endpoint_problems.push((eco, why)),
+            Err(why) => options.endpoint_problems.push((eco, why.to_string())),
         }
     }
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::model::Ecosystem;
+use crate::model::{Ecosystem, InputError};
 
 /// How long one tool may take to answer before it is given up on.
 const TOOL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -48,7 +48,7 @@ pub fn ask(
     eco: &Ecosystem,
     cwd: &Path,
     cargo_home: Option<&Path>,
-) -> Result<Option<Answer>, String> {
+) -> Result<Option<Answer>, InputError> {
     match eco {
         Ecosystem::Npm => Ok(npm(cwd)),
         Ecosystem::Pypi => Ok(pip(cwd)),
@@ -155,7 +155,7 @@ fn go(cwd: &Path) -> Option<Answer> {
 /// host names the index. Several sparse indexes (alternative registries
 /// beside crates.io) cannot be told apart from their names: that is an
 /// error listing them, never a guess.
-fn cargo_index(dir: &Path) -> Result<Option<Answer>, String> {
+fn cargo_index(dir: &Path) -> Result<Option<Answer>, InputError> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(None);
     };
@@ -177,7 +177,7 @@ fn cargo_index(dir: &Path) -> Result<Option<Answer>, String> {
             url: format!("sparse+https://{host}/"),
             asked: format!("{} (the sparse index Cargo uses)", path.display()),
         })),
-        many => Err(format!(
+        many => Err(InputError::new(format!(
             "{} holds {} sparse indexes ({}); which one serves crates-io is not recorded: name it with --registry cargo=URL",
             dir.display(),
             many.len(),
@@ -185,7 +185,7 @@ fn cargo_index(dir: &Path) -> Result<Option<Answer>, String> {
                 .map(|(h, _)| h.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        )),
+        ))),
     }
 }
 
@@ -291,7 +291,7 @@ mod tests {
         let two = index.join("other.example-aaaaaaaaaaaaaaaa");
         std::fs::create_dir_all(&two).unwrap();
         std::fs::write(two.join("config.json"), "{}").unwrap();
-        let e = cargo_index(index).unwrap_err();
+        let e = cargo_index(index).unwrap_err().to_string();
         assert!(
             e.contains("2 sparse indexes") && e.contains("--registry cargo=URL"),
             "{e}"

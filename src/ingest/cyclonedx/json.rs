@@ -191,7 +191,7 @@ fn tolerant_component(
     let mut c = match entry::<Component>(value, pointer) {
         Ok(c) => c,
         Err(w) => {
-            warnings.push(w);
+            warnings.push(w.to_string());
             return None;
         }
     };
@@ -228,7 +228,7 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, InputError> {
     if let Some(m) = metadata {
         match entry::<Metadata>(m, "/metadata") {
             Ok(m) => bom.metadata = Some(m),
-            Err(w) => doc.warnings.push(w),
+            Err(w) => doc.warnings.push(w.to_string()),
         }
     }
     for (i, c) in components.into_iter().enumerate() {
@@ -240,7 +240,7 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, InputError> {
     for (i, d) in dependencies.into_iter().enumerate() {
         match entry::<Dependency>(d, &format!("/dependencies/{i}")) {
             Ok(d) => bom.dependencies.push(d),
-            Err(w) => doc.warnings.push(w),
+            Err(w) => doc.warnings.push(w.to_string()),
         }
     }
     Ok(bom)

@@ -248,7 +248,7 @@ struct Tokens {
 
 /// Splits a go.mod line as Go's modfile lexer does: punctuation, quoted
 /// strings (`"…"` with escapes, `` `…` `` raw) and words, up to a `//` comment.
-fn tokenize(line: &str) -> Result<Tokens, String> {
+fn tokenize(line: &str) -> Result<Tokens, InputError> {
     let mut words = Vec::new();
     let mut chars = line.char_indices().peekable();
     while let Some(&(i, ch)) = chars.peek() {
@@ -288,7 +288,7 @@ fn tokenize(line: &str) -> Result<Tokens, String> {
                     }
                 }
                 if !closed {
-                    return Err("unterminated quoted string".into());
+                    return Err(InputError::new("unterminated quoted string"));
                 }
                 words.push(s);
             }
@@ -336,7 +336,8 @@ fn read_mod(text: &str) -> Result<ModFile, InputError> {
         let t = match tokenize(line) {
             Ok(t) => t,
             Err(e) => {
-                m.warnings.push(format!("line {n}: {e}; line skipped"));
+                let e = e.with_position(Position::line(n));
+                m.warnings.push(format!("{e}; line skipped"));
                 continue;
             }
         };

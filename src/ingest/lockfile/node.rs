@@ -13,7 +13,7 @@ use crate::ingest::json::{Typed, parse_typed};
 use crate::ingest::lenient::{ScalarText, opt_string};
 use crate::ingest::{Input, include, source};
 use crate::model::encode::{is_unreserved, percent_encode};
-use crate::model::{Component, Ecosystem, Scope, SourceKind};
+use crate::model::{Component, Ecosystem, InputError, Scope, SourceKind};
 
 /// Reference of the root project (the primary component) in the graph.
 pub(super) const ROOT_REF: &str = ".";
@@ -283,18 +283,25 @@ pub(super) struct PackageJson {
 }
 
 /// Reads a `package.json` when it is a regular file inside `roots` (see
-/// [`include`]); `Err` is the warning to give.
-pub(super) fn read_manifest(path: &Path, roots: &[PathBuf]) -> Result<Option<Manifest>, String> {
+/// [`include`]); `Err` is the warning to give (`package.json:L:C: what; not used`).
+pub(super) fn read_manifest(
+    path: &Path,
+    roots: &[PathBuf],
+) -> Result<Option<Manifest>, InputError> {
+    let shown = path.display().to_string();
     let bytes = match include::read(path, roots) {
         Ok(b) => b,
         Err(include::Refused::NotFound) => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}; not used", path.display())),
+        Err(e) => return Err(InputError::in_file(shown, None, format!("{e}; not used"))),
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let m = match parse_typed::<PackageJson>(bytes) {
         Ok(Typed::Ok { value, .. }) => value,
         Ok(Typed::Mismatch(e)) | Err(e) => {
-            return Err(format!("{}: {e}; not used", path.display()));
+            return Err(InputError {
+                message: format!("{}; not used", e.message),
+                ..e.with_file(shown)
+            });
         }
     };
     let mut deps = Vec::new();
@@ -336,7 +343,7 @@ pub(super) fn manifest_beside(input: &Input, warnings: &mut Vec<String>) -> Opti
     match read_manifest(&path, &include::roots(input.path, input.options)) {
         Ok(m) => m,
         Err(w) => {
-            warnings.push(w);
+            warnings.push(w.to_string());
             None
         }
     }

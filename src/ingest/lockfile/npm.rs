@@ -386,7 +386,7 @@ fn tolerant(bytes: &[u8], first: InputError, doc: &mut ParsedDoc) -> Result<Lock
                     Ok(p) => {
                         packages.insert(k, p);
                     }
-                    Err(w) => doc.warnings.push(w),
+                    Err(w) => doc.warnings.push(w.to_string()),
                 }
             }
             lock.packages = Some(packages);
@@ -431,7 +431,7 @@ fn tolerant_v1(
                 }
                 out.insert(k, d);
             }
-            Err(w) => warnings.push(w),
+            Err(w) => warnings.push(w.to_string()),
         }
     }
     out

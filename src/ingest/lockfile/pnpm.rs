@@ -391,7 +391,7 @@ fn manifest_or_warn(
     path.and_then(|path| match read_manifest(&path, roots) {
         Ok(m) => m,
         Err(w) => {
-            warnings.push(w);
+            warnings.push(w.to_string());
             None
         }
     })
@@ -475,22 +475,16 @@ struct Linker<'a> {
 }
 
 impl Linker<'_> {
-    /// The component a dependency resolves to; `Err` is the reference of a
-    /// missing one.
-    fn target(&self, from_dir: &str, name: &str, value: &str) -> Result<usize, String> {
+    /// The component a dependency resolves to, if the lockfile has it (a
+    /// missing one is an edge to `name@value`, not an error).
+    fn target(&self, from_dir: &str, name: &str, value: &str) -> Option<usize> {
         if let Some(link) = value.strip_prefix("link:") {
             let p = normalize_path(&format!("{from_dir}/{link}"));
-            return self
-                .importers
-                .index
-                .get(&p)
-                .copied()
-                .ok_or_else(|| format!("{name}@{value}"));
+            return self.importers.index.get(&p).copied();
         }
         self.packages
             .find(&format!("{name}@{value}"))
             .or_else(|| self.packages.find(value))
-            .ok_or_else(|| format!("{name}@{value}"))
     }
 
     fn bom_ref(&self, i: usize) -> String {
@@ -512,12 +506,15 @@ impl Linker<'_> {
             for (deps, kind) in groups {
                 for (name, dep) in deps {
                     match self.target(&p, name, dep.version()) {
-                        Ok(t) => {
+                        Some(t) => {
                             self.starts.push((t, kind));
                             self.edges.push((from.clone(), self.bom_ref(t)));
                         }
-                        Err(_) if kind == DepKind::Optional => {}
-                        Err(missing) => self.edges.push((from.clone(), missing)),
+                        None if kind == DepKind::Optional => {}
+                        None => {
+                            let missing = format!("{name}@{}", dep.version());
+                            self.edges.push((from.clone(), missing));
+                        }
                     }
                 }
             }
@@ -556,12 +553,12 @@ impl Linker<'_> {
         for (name, value) in deps {
             let from_ref = self.bom_ref(from);
             match self.target(".", name, value) {
-                Ok(t) => {
+                Some(t) => {
                     self.graph.push((from, t, kind));
                     self.edges.push((from_ref, self.bom_ref(t)));
                 }
-                Err(_) if kind == DepKind::Optional => {}
-                Err(missing) => self.edges.push((from_ref, missing)),
+                None if kind == DepKind::Optional => {}
+                None => self.edges.push((from_ref, format!("{name}@{value}"))),
             }
         }
     }

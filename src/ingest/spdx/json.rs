@@ -73,7 +73,7 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Document, InputError> {
     if let Some(ci) = obj.remove("creationInfo") {
         match entry::<CreationInfo>(ci, "/creationInfo") {
             Ok(ci) => d.creation_info = Some(ci),
-            Err(e) => w.push(e),
+            Err(e) => w.push(e.to_string()),
         }
     }
     match obj.remove("documentDescribes") {
@@ -104,7 +104,7 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Document, InputError> {
                 d.packages.push(p);
             }
             Err(e) => {
-                w.push(e);
+                w.push(e.to_string());
                 d.skipped_ids.extend(id);
             }
         }
@@ -116,14 +116,14 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Document, InputError> {
         for (i, e) in list.into_iter().enumerate() {
             match entry::<Element>(e, &format!("/{key}/{i}")) {
                 Ok(e) => out.push(e),
-                Err(e) => w.push(e),
+                Err(e) => w.push(e.to_string()),
             }
         }
     }
     for (i, r) in relationships.into_iter().enumerate() {
         match entry::<Relationship>(r, &format!("/relationships/{i}")) {
             Ok(r) => d.relationships.push(r),
-            Err(e) => w.push(e),
+            Err(e) => w.push(e.to_string()),
         }
     }
     Ok(d)

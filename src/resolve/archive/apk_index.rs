@@ -267,7 +267,7 @@ pub fn records(reader: impl Read, each: &mut dyn FnMut(ApkRecord)) -> Result<(),
             .take(MAX_LINE + 1)
             .read_until(b'\n', &mut line)
             .map_err(|e| {
-                InputError::in_file("APKINDEX", Some(Position::line(n + 1)), format!("{e}"))
+                InputError::in_file("APKINDEX", Some(Position::line(n + 1)), e.to_string())
             })?;
         n += 1;
         if read as u64 > MAX_LINE {
