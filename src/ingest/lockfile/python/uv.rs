@@ -396,70 +396,8 @@ mod tests {
         })
     }
 
-    const LOCK: &str = r#"version = 1
-revision = 2
-requires-python = ">=3.11"
-
-[manifest]
-members = ["app", "member"]
-
-[[package]]
-name = "app"
-version = "0.1.0"
-source = { editable = "." }
-dependencies = [
-    { name = "requests" },
-    { name = "member" },
-]
-
-[package.optional-dependencies]
-socks = [
-    { name = "pysocks" },
-]
-
-[package.dev-dependencies]
-dev = [
-    { name = "pytest" },
-]
-
-[[package]]
-name = "member"
-version = "0.2.0"
-source = { editable = "packages/member" }
-
-[[package]]
-name = "requests"
-version = "2.31.0"
-source = { registry = "https://pypi.registry.example/simple" }
-dependencies = [{ name = "idna" }]
-sdist = { url = "https://files.pypi.registry.example/r/requests-2.31.0.tar.gz", hash = "sha256:AA", size = 1 }
-wheels = [
-    { url = "https://files.pypi.registry.example/r/requests-2.31.0-py3-none-any.whl", hash = "sha256:bb", size = 1 },
-]
-
-[[package]]
-name = "idna"
-version = "3.6"
-source = { registry = "https://pypi.registry.example/simple" }
-sdist = { url = "https://files.pypi.registry.example/i/idna-3.6.tar.gz", hash = "sha256:cc", size = 1 }
-
-[[package]]
-name = "PySocks"
-version = "1.7.1"
-source = { git = "https://git.example/o/pysocks?rev=main#c887c803ac56deb5f91b617ef0486ca3fb98473b" }
-
-[[package]]
-name = "pytest"
-version = "8.0.0"
-source = { url = "https://dl.example/pytest-8.0.0-py3-none-any.whl" }
-dependencies = [{ name = "idna", version = "3.6" }, { name = "ghost" }]
-wheels = [{ url = "https://dl.example/pytest-8.0.0-py3-none-any.whl", hash = "sha256:dd" }]
-
-[[package]]
-name = "orphan"
-version = "1.0"
-source = { path = "../wheels/orphan-1.0-py3-none-any.whl" }
-"#;
+    /// The lock the tests below read, kept as a file.
+    const LOCK: &str = include_str!("../../../../fixtures/lockfiles/python/unit/uv.lock");
 
     #[test]
     fn fields_sources_scopes_and_roots() {
