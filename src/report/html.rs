@@ -7,10 +7,12 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
+use super::blocks::{Block, Inline, KeyValue, KvHtml, Table};
 use super::i18n::{Lang, Tr};
-use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View};
+use super::sections;
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use crate::model::{Category, ExceptionState, Severity, untrusted};
+use super::view::{FAMILIES, FindingRow, View};
+use crate::model::{Category, Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
 macro_rules! w {
@@ -104,16 +106,16 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
         esc(&subject),
         esc(t.t("title")),
     );
-    cover(&v, t, &subject, &mut out);
-    contents(t, &mut out);
+    write(&sections::cover(&v, t), t, &mut out);
+    write(&sections::contents(t), t, &mut out);
     summary(&v, t, &mut out);
     findings(&v, t, &mut out);
-    conformance(&v, t, &mut out);
+    write(&sections::conformance(&v, t), t, &mut out);
     matrix(&v, t, &mut out);
-    unknowns(&v, t, &mut out);
-    policy(&v, t, &mut out);
-    inventory(&v, t, &mut out);
-    reproducibility(&v, t, &mut out);
+    write(&sections::unknowns(&v, t), t, &mut out);
+    write(&sections::policy(&v, t), t, &mut out);
+    write(&sections::inventory(&v, t), t, &mut out);
+    write(&sections::reproducibility(&v, t), t, &mut out);
     w!(
         out,
         "<footer>{} {} · {} {} · {} <code>{}</code></footer>\n</main>\n</body>\n</html>\n",
@@ -125,6 +127,187 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
         esc(&v.report_id)
     );
     out
+}
+
+/// Writes one block as HTML.
+fn write(b: &Block, t: Tr, out: &mut String) {
+    match b {
+        Block::Section {
+            anchor,
+            title,
+            body,
+        } => {
+            section_start(out, anchor, title);
+            for b in body {
+                write(b, t, out);
+            }
+            out.push_str("</section>\n");
+        }
+        Block::Contents { title, entries } => {
+            w!(
+                out,
+                "<nav class=\"toc\" id=\"toc\" aria-label=\"{0}\">\n<h2>{0}</h2>\n<ol>\n",
+                esc(title)
+            );
+            for (anchor, title) in entries {
+                w!(out, "<li><a href=\"#{anchor}\">{}</a></li>\n", esc(title));
+            }
+            out.push_str("</ol>\n</nav>\n");
+        }
+        Block::Heading(content) => {
+            out.push_str("<h3>");
+            inlines(content, t, out);
+            out.push_str("</h3>\n");
+        }
+        Block::Paragraph { note, content } => {
+            out.push_str(if *note { "<p class=\"note\">" } else { "<p>" });
+            inlines(content, t, out);
+            out.push_str("</p>\n");
+        }
+        Block::Table(table) => write_table(table, t, out),
+        Block::KeyValue(kv) => key_value(kv, t, out),
+        Block::Columns(columns) => {
+            out.push_str("<div class=\"two\">\n");
+            for column in columns {
+                out.push_str("<div>\n");
+                for b in column {
+                    write(b, t, out);
+                }
+                out.push_str("</div>\n");
+            }
+            out.push_str("</div>\n");
+        }
+        Block::Details { summary, body } => {
+            w!(out, "<details open>\n<summary>{}</summary>\n", esc(summary));
+            for b in body {
+                write(b, t, out);
+            }
+            out.push_str("</details>\n");
+        }
+        Block::Cover {
+            title,
+            subject,
+            facts,
+        } => {
+            w!(
+                out,
+                "<header class=\"cover\" id=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<dl class=\"facts\">\n",
+                esc(title),
+                esc(subject)
+            );
+            // The wide facts span the cover, after the grid of the others.
+            for f in facts
+                .iter()
+                .filter(|f| !f.wide)
+                .chain(facts.iter().filter(|f| f.wide))
+            {
+                let wide = if f.wide { " class=\"wide\"" } else { "" };
+                w!(out, "<div{wide}><dt>{}</dt><dd>", esc(&f.key));
+                inlines(&f.value, t, out);
+                out.push_str("</dd></div>\n");
+            }
+            out.push_str("</dl>\n</header>\n");
+        }
+    }
+}
+
+fn write_table(table: &Table, t: Tr, out: &mut String) {
+    w!(out, "<table class=\"{}\"", table.class);
+    if let Some(id) = table.id {
+        w!(out, " id=\"{id}\"");
+    }
+    out.push_str(">\n<thead><tr>");
+    for h in &table.heads {
+        let class = if h.num { " class=\"num\"" } else { "" };
+        w!(out, "<th{class}>{}</th>", esc(&h.label));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        match row.class {
+            Some(class) => w!(out, "<tr class=\"{class}\">"),
+            None => out.push_str("<tr>"),
+        }
+        for c in &row.cells {
+            match c.class {
+                Some(class) => w!(out, "<td class=\"{class}\">"),
+                None => out.push_str("<td>"),
+            }
+            inlines(&c.content, t, out);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn key_value(kv: &KeyValue, t: Tr, out: &mut String) {
+    match kv.html {
+        KvHtml::Table(id) => {
+            w!(out, "<table class=\"grid kvtable\" id=\"{id}\">\n<tbody>\n");
+            for (key, value) in &kv.rows {
+                w!(out, "<tr><th>{}</th><td>", esc(key));
+                inlines(value, t, out);
+                out.push_str("</td></tr>\n");
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+        KvHtml::List => {
+            out.push_str("<dl class=\"kv\">\n");
+            for (key, value) in &kv.rows {
+                w!(out, "<dt>{}</dt><dd>", esc(key));
+                inlines(value, t, out);
+                out.push_str("</dd>\n");
+            }
+            out.push_str("</dl>\n");
+        }
+    }
+}
+
+fn inlines(content: &[Inline], t: Tr, out: &mut String) {
+    for i in content {
+        inline(i, t, out);
+    }
+}
+
+/// Writes a run of text: input text and labels through [`esc`], chainrisk's
+/// own summaries through [`code_spans`] after escaping.
+fn inline(i: &Inline, t: Tr, out: &mut String) {
+    match i {
+        Inline::Text(s) | Inline::Label(s) => out.push_str(&esc(s)),
+        Inline::Code(class, content) => {
+            match class {
+                Some(class) => w!(out, "<code class=\"{class}\">"),
+                None => out.push_str("<code>"),
+            }
+            inlines(content, t, out);
+            out.push_str("</code>");
+        }
+        Inline::Digest(class, s) => {
+            match class {
+                Some(class) => w!(out, " <code class=\"{class}\">"),
+                None => out.push_str(" <code>"),
+            }
+            w!(out, "{}</code>", esc(s));
+        }
+        Inline::Muted(content) => span(out, "", "muted", content, t),
+        Inline::Status(class, content) => span(out, "status ", class, content, t),
+        Inline::Alert(content) => span(out, "status ", "not-met", content, t),
+        Inline::Figure(n) => w!(out, "<strong>{n}</strong>"),
+        Inline::Badge(s) => out.push_str(&badge(t, *s)),
+        Inline::NotGiven => out.push_str(&not_given(t)),
+        Inline::Aside(content) => {
+            out.push(' ');
+            span(out, "", "muted", content, t);
+        }
+        Inline::Break => out.push_str("<br>"),
+    }
+}
+
+/// A `<span>` of the class around a run of text.
+fn span(out: &mut String, kind: &str, class: &str, content: &[Inline], t: Tr) {
+    w!(out, "<span class=\"{kind}{class}\">");
+    inlines(content, t, out);
+    out.push_str("</span>");
 }
 
 fn not_given(t: Tr) -> String {
@@ -144,70 +327,6 @@ fn badge(t: Tr, s: Severity) -> String {
         sev_class(s),
         esc(t.sev(s))
     )
-}
-
-fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
-    let a = v.a;
-    w!(
-        out,
-        "<header class=\"cover\" id=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<dl class=\"facts\">\n",
-        esc(t.t("title")),
-        esc(subject)
-    );
-    let mut fact = |label: &str, value: String| {
-        w!(out, "<div><dt>{}</dt><dd>{value}</dd></div>\n", esc(label));
-    };
-    fact(t.t("product"), esc(&a.subject.name).into_owned());
-    fact(
-        t.t("version"),
-        or_not_given(t, a.subject.version.as_deref()),
-    );
-    fact(
-        t.t("supplier"),
-        or_not_given(t, a.subject.supplier.as_deref()),
-    );
-    fact(t.t("generated"), esc(&v.generated).into_owned());
-    fact(
-        t.t("report_id"),
-        format!("<code>{}</code>", esc(&v.report_id)),
-    );
-    fact(
-        t.t("tool"),
-        format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
-    );
-    let inputs: Vec<String> = a
-        .inputs
-        .iter()
-        .map(|d| {
-            format!(
-                "<code>{}</code> <span class=\"muted\">{}</span>",
-                esc(&d.path),
-                esc(d.format.map(|f| f.as_str()).unwrap_or("?"))
-            )
-        })
-        .collect();
-    w!(
-        out,
-        "<div class=\"wide\"><dt>{}</dt><dd>{}</dd></div>\n</dl>\n</header>\n",
-        esc(t.t("inputs")),
-        inputs.join("<br>")
-    );
-}
-
-fn contents(t: Tr, out: &mut String) {
-    w!(
-        out,
-        "<nav class=\"toc\" id=\"toc\" aria-label=\"{0}\">\n<h2>{0}</h2>\n<ol>\n",
-        esc(t.t("contents"))
-    );
-    for (anchor, key) in SECTIONS {
-        w!(
-            out,
-            "<li><a href=\"#{anchor}\">{}</a></li>\n",
-            esc(t.t(key))
-        );
-    }
-    w!(out, "</ol>\n</nav>\n");
 }
 
 fn section_start(out: &mut String, anchor: &str, title: &str) {
@@ -468,49 +587,6 @@ fn summary(v: &View, t: Tr, out: &mut String) {
         w!(out, "</tbody>\n</table>\n");
     }
     w!(out, "</div>\n</div>\n</section>\n");
-}
-
-fn conformance(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "conformance", t.t("sec.conformance"));
-    w!(
-        out,
-        "<p class=\"note\">{}</p>\n<div class=\"two\">\n",
-        esc(t.t("conf.note"))
-    );
-    for (id, title, rows) in [
-        ("ntia", t.t("conf.ntia"), &v.ntia),
-        ("bsi", t.t("conf.bsi"), &v.bsi),
-    ] {
-        w!(
-            out,
-            "<div>\n<h3>{}</h3>\n<table class=\"grid\" id=\"conformance-{id}\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            esc(title),
-            esc(t.t("conf.element")),
-            esc(t.t("conf.rules")),
-            esc(t.t("conf.status"))
-        );
-        for r in rows.iter() {
-            let class = match r.status {
-                Conformance::Met => "met",
-                Conformance::NotMet(_) => "not-met",
-                Conformance::NotEvaluated(_) => "unjudged",
-            };
-            let rules = if r.rules.is_empty() {
-                "—".to_string()
-            } else {
-                r.rules.join(", ")
-            };
-            w!(
-                out,
-                "<tr><td>{}</td><td><code class=\"id\">{}</code></td><td><span class=\"status {class}\">{}</span></td></tr>\n",
-                esc(t.t(r.key)),
-                esc(&rules),
-                esc(&t.conformance(r.status))
-            );
-        }
-        w!(out, "</tbody>\n</table>\n</div>\n");
-    }
-    w!(out, "</div>\n</section>\n");
 }
 
 fn matrix(v: &View, t: Tr, out: &mut String) {
@@ -792,442 +868,6 @@ fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
         w!(out, "</tbody></table>\n");
     }
     w!(out, "</td></tr>\n");
-}
-
-fn unknowns(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "known-unknowns", t.t("sec.unknowns"));
-    w!(out, "<p class=\"note\">{}</p>\n", esc(t.t("unknowns.note")));
-    if v.unknowns.is_empty() {
-        w!(out, "<p>{}</p>\n</section>\n", esc(t.t("unknowns.none")));
-        return;
-    }
-    w!(
-        out,
-        "<table class=\"grid\" id=\"unknowns-table\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        esc(t.t("rule")),
-        esc(t.t("f.title")),
-        esc(t.t("count")),
-        esc(t.t("reason"))
-    );
-    for u in &v.unknowns {
-        w!(
-            out,
-            "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-            esc(u.rule),
-            esc(&t.rule_name(u.rule)),
-            u.count,
-            esc(&t.reason(u.reason))
-        );
-    }
-    w!(out, "</tbody>\n</table>\n</section>\n");
-}
-
-/// Exception states in the colours of the other statuses: applied like an
-/// accepted finding, expired like an unmet element, unused like an unjudged one.
-fn exception_class(s: ExceptionState) -> &'static str {
-    match s {
-        ExceptionState::Applied => "accepted",
-        ExceptionState::Expired => "not-met",
-        ExceptionState::Unused => "unjudged",
-    }
-}
-
-fn policy(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "policy", t.t("sec.policy"));
-    w!(
-        out,
-        "<p class=\"note\">{}</p>\n<table class=\"grid kvtable\" id=\"policy-table\">\n<tbody>\n",
-        esc(t.t("pol.note"))
-    );
-    let file = v.policy.as_ref().map(|p| {
-        let file = match p.file {
-            Some(f) => format!("<code>{}</code>", esc(f)),
-            None => esc(t.t("repro.defaults")).into_owned(),
-        };
-        format!("{file} <code class=\"hash\">{}</code>", esc(p.sha256))
-    });
-    w!(
-        out,
-        "<tr><th>{}</th><td>{}</td></tr>\n",
-        esc(t.t("pol.file")),
-        file.unwrap_or_else(|| not_given(t))
-    );
-    let baseline = v.baseline.map(|b| {
-        format!(
-            "<code>{}</code> · {} {} · {} <strong>{}</strong> · {} <strong>{}</strong> · {} <strong>{}</strong>",
-            esc(&b.file),
-            esc(t.t("pol.generated")),
-            esc(&b.generated_at),
-            esc(t.t("baseline.new")),
-            b.new,
-            esc(t.t("baseline.known")),
-            b.known,
-            esc(t.t("pol.resolved")),
-            b.resolved
-        )
-    });
-    w!(
-        out,
-        "<tr><th>{}</th><td>{}</td></tr>\n</tbody>\n</table>\n",
-        esc(t.t("f.baseline")),
-        baseline.unwrap_or_else(|| not_given(t))
-    );
-
-    w!(out, "<h3>{}</h3>\n", esc(t.t("pol.rules")));
-    match &v.policy {
-        None => w!(out, "<p>{}</p>\n", not_given(t)),
-        Some(p) if p.rules.is_empty() => w!(out, "<p>{}</p>\n", esc(t.t("pol.rules_none"))),
-        Some(p) => {
-            w!(
-                out,
-                "<table class=\"grid\" id=\"policy-rules-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-                esc(t.t("rule")),
-                esc(t.t("f.title")),
-                esc(t.t("pol.enabled")),
-                esc(t.t("severity")),
-                esc(t.t("pol.scope")),
-                esc(t.t("pol.removed")),
-                esc(t.t("pol.kept_unknown"))
-            );
-            for r in &p.rules {
-                let c = r.change;
-                let enabled = if c.enabled {
-                    format!("<span class=\"status met\">{}</span>", esc(t.t("pol.on")))
-                } else {
-                    format!(
-                        "<span class=\"status not-met\">{}</span>",
-                        esc(t.t("pol.off"))
-                    )
-                };
-                let severity = match (c.severity, r.info) {
-                    (Some(s), Some(info)) => {
-                        format!("{} → {}", badge(t, info.severity), badge(t, s))
-                    }
-                    (Some(s), None) => badge(t, s),
-                    (None, _) => {
-                        format!("— <span class=\"muted\">({})</span>", esc(t.t("f.default")))
-                    }
-                };
-                w!(
-                    out,
-                    "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td>{enabled}</td><td>{severity}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                    esc(&c.rule),
-                    esc(&t.rule_name(&c.rule)),
-                    esc(&t.scope(&c.scope)),
-                    c.removed,
-                    c.unknown_directness
-                );
-            }
-            w!(out, "</tbody>\n</table>\n");
-        }
-    }
-
-    w!(out, "<h3>{}</h3>\n", esc(t.t("pol.exceptions")));
-    match &v.policy {
-        None => w!(out, "<p>{}</p>\n", not_given(t)),
-        Some(p) if p.exceptions.is_empty() => {
-            w!(out, "<p>{}</p>\n", esc(t.t("pol.exceptions_none")))
-        }
-        Some(p) => {
-            w!(
-                out,
-                "<table class=\"grid\" id=\"exceptions-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-                esc(t.t("conf.status")),
-                esc(t.t("rule")),
-                esc(t.t("pol.package")),
-                esc(t.t("reason")),
-                esc(t.t("pol.owner")),
-                esc(t.t("pol.expires")),
-                esc(t.t("pol.matched")),
-                esc(t.t("pol.location"))
-            );
-            for e in &p.exceptions {
-                let versions = e
-                    .versions
-                    .as_deref()
-                    .map(|v| format!(" <span class=\"muted\">{}</span>", esc(v)))
-                    .unwrap_or_default();
-                let matched = if e.matched == 0 {
-                    "<td class=\"num zero\">0</td>".to_string()
-                } else {
-                    format!("<td class=\"num\">{}</td>", e.matched)
-                };
-                w!(
-                    out,
-                    "<tr class=\"exception {state}\"><td><span class=\"status {class}\">{}</span></td><td><code class=\"id\">{}</code></td><td><code class=\"purl\">{}</code>{versions}</td><td>{}</td><td>{}</td><td>{}</td>{matched}<td>{}</td></tr>\n",
-                    esc(t.exception_state(e.state)),
-                    esc(&e.rule),
-                    esc(&e.package),
-                    esc(&e.reason),
-                    or_not_given(t, e.owner.as_deref()),
-                    or_not_given(t, e.expires.as_deref()),
-                    e.location
-                        .as_deref()
-                        .map(|l| format!("<code>{}</code>", esc(l)))
-                        .unwrap_or_else(|| not_given(t)),
-                    state = match e.state {
-                        ExceptionState::Applied => "applied",
-                        ExceptionState::Expired => "expired",
-                        ExceptionState::Unused => "unused",
-                    },
-                    class = exception_class(e.state),
-                );
-            }
-            w!(out, "</tbody>\n</table>\n");
-        }
-    }
-    w!(out, "</section>\n");
-}
-
-fn inventory(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "inventory", t.t("sec.inventory"));
-    // Open by default so it prints; a reader can fold it away on screen.
-    w!(
-        out,
-        "<details open>\n<summary>{}</summary>\n<table class=\"grid inventory\" id=\"inventory-table\">\n<thead><tr><th class=\"num\">id</th><th>{}</th><th>{}</th><th>purl</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(&t.n("inventory.summary", v.inventory_total)),
-        esc(t.t("component")),
-        esc(t.t("version")),
-        esc(t.t("supplier")),
-        esc(t.t("inv.licence")),
-        esc(t.t("inv.hash")),
-        esc(t.t("inv.relation")),
-        esc(t.t("inv.source")),
-        esc(t.t("sec.findings"))
-    );
-    for r in &v.inventory {
-        let c = r.component;
-        let findings = if r.findings == 0 {
-            "<td class=\"num zero\">0</td>".to_string()
-        } else {
-            format!("<td class=\"num\">{}</td>", r.findings)
-        };
-        w!(
-            out,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td><code class=\"purl\">{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{findings}</tr>\n",
-            c.id,
-            esc(&c.name),
-            esc(c.version.as_deref().unwrap_or("")),
-            esc(c.purl.as_deref().unwrap_or("")),
-            esc(c.responsible_party().unwrap_or("")),
-            esc(&r.licences),
-            esc(&r.hashes),
-            esc(t.relation(r.relation)),
-            esc(c.source.label())
-        );
-    }
-    w!(out, "</tbody>\n</table>\n");
-    if v.inventory_total > v.inventory.len() {
-        w!(
-            out,
-            "<p class=\"note\">{}</p>\n",
-            esc(&t.n("inventory.more", v.inventory_total - v.inventory.len()))
-        );
-    }
-    w!(out, "</details>\n</section>\n");
-}
-
-fn reproducibility(v: &View, t: Tr, out: &mut String) {
-    let a = v.a;
-    section_start(out, "reproducibility", t.t("sec.reproducibility"));
-    w!(
-        out,
-        "<table class=\"grid kvtable\" id=\"reproducibility-table\">\n<tbody>\n"
-    );
-    let mut row = |label: &str, value: String| {
-        w!(out, "<tr><th>{}</th><td>{value}</td></tr>\n", esc(label));
-    };
-    row(
-        t.t("tool"),
-        format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
-    );
-    row(t.t("repro.ruleset"), esc(&a.tool.ruleset).into_owned());
-    row(
-        t.t("repro.schema"),
-        format!("<code>{}</code>", esc(&a.schema)),
-    );
-    row(
-        t.t("repro.policy"),
-        a.policy
-            .as_ref()
-            .map(|p| {
-                format!(
-                    "{} <code>{}</code>",
-                    esc(p.file.as_deref().unwrap_or(t.t("repro.defaults"))),
-                    esc(&p.sha256)
-                )
-            })
-            .unwrap_or_else(|| not_given(t)),
-    );
-    row(
-        t.t("repro.command"),
-        a.invocation
-            .as_ref()
-            .map(|i| {
-                let mut line = String::from("chainrisk");
-                for arg in &i.args {
-                    line.push(' ');
-                    line.push_str(arg);
-                }
-                format!("<code>{}</code>", esc(&line))
-            })
-            .unwrap_or_else(|| not_given(t)),
-    );
-    row(
-        t.t("repro.mode"),
-        v.mode
-            .as_deref()
-            .map(|m| esc(&t.mode(m)).into_owned())
-            .unwrap_or_else(|| not_given(t)),
-    );
-    row(t.t("generated"), esc(&v.generated).into_owned());
-    w!(out, "</tbody>\n</table>\n");
-    repro_inputs(a, t, out);
-    repro_metadata(a, t, out);
-    repro_advisories(a, t, out);
-    w!(out, "</section>\n");
-}
-
-/// The inputs a reproduction needs: path, format, spec version, SHA-256.
-fn repro_inputs(a: &Assessment, t: Tr, out: &mut String) {
-    w!(
-        out,
-        "<h3>{}</h3>\n<table class=\"grid\" id=\"inputs-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(t.t("inputs")),
-        esc(t.t("repro.path")),
-        esc(t.t("repro.format")),
-        esc(t.t("repro.spec")),
-        esc(t.t("sum.components"))
-    );
-    for d in &a.inputs {
-        w!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code class=\"hash\">{}</code></td><td class=\"num\">{}</td></tr>\n",
-            esc(&d.path),
-            esc(d.format.map(|f| f.as_str()).unwrap_or("—")),
-            or_not_given(t, d.spec_version.as_deref()),
-            or_not_given(t, d.sha256.as_deref()),
-            d.components_read
-        );
-    }
-    w!(out, "</tbody>\n</table>\n");
-}
-
-/// Where the registry facts came from and how old they are.
-fn repro_metadata(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "<h3>{}</h3>\n", esc(t.t("repro.metadata")));
-    match &a.resolution {
-        None => w!(out, "<p>{}</p>\n", not_given(t)),
-        Some(r) => {
-            w!(
-                out,
-                "<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n",
-                esc(t.t("repro.mode")),
-                esc(&t.mode(&r.mode))
-            );
-            if let Some(c) = &r.cache {
-                w!(
-                    out,
-                    "<dt>{}</dt><dd><code>{}</code></dd>\n",
-                    esc(t.t("repro.cache")),
-                    esc(c)
-                );
-            }
-            let snapshot = match &r.snapshot {
-                Some(s) => format!(
-                    "<code>{}</code> · {} {} · {}{}",
-                    esc(&s.file),
-                    esc(t.t("repro.created")),
-                    esc(&s.created_at),
-                    esc(&t.n("repro.age_days", s.age_days.max(0) as usize)),
-                    if s.stale {
-                        format!(
-                            " · <span class=\"status not-met\">{}</span>",
-                            esc(t.t("repro.stale"))
-                        )
-                    } else {
-                        String::new()
-                    }
-                ),
-                None => esc(t.t("none")).into_owned(),
-            };
-            w!(
-                out,
-                "<dt>{}</dt><dd>{snapshot}</dd>\n</dl>\n",
-                esc(t.t("repro.snapshot"))
-            );
-            if !r.ecosystems.is_empty() {
-                w!(
-                    out,
-                    "<table class=\"grid\" id=\"resolution-table\">\n<thead><tr>"
-                );
-                for key in [
-                    "repro.ecosystem",
-                    "repro.registry",
-                    "repro.packages",
-                    "repro.live",
-                    "repro.cached",
-                    "repro.snapshot",
-                    "repro.not_found",
-                    "repro.failed",
-                    "repro.note",
-                ] {
-                    w!(out, "<th>{}</th>", esc(t.t(key)));
-                }
-                w!(out, "</tr></thead>\n<tbody>\n");
-                for e in &r.ecosystems {
-                    w!(
-                        out,
-                        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                        esc(e.ecosystem.as_str()),
-                        or_not_given(t, e.registry.as_deref()),
-                        e.packages,
-                        e.live,
-                        e.cached,
-                        e.from_snapshot,
-                        e.not_found,
-                        e.failed,
-                        esc(e.note.as_deref().unwrap_or(""))
-                    );
-                }
-                w!(out, "</tbody>\n</table>\n");
-            }
-        }
-    }
-}
-
-/// The advisory databases read, with their age.
-fn repro_advisories(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "<h3>{}</h3>\n", esc(t.t("repro.advisories")));
-    if a.advisories.is_empty() {
-        w!(out, "<p>{}</p>\n", not_given(t));
-    } else {
-        w!(
-            out,
-            "<table class=\"grid\" id=\"advisories-table\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            esc(t.t("repro.path")),
-            esc(t.t("repro.format")),
-            esc(t.t("count")),
-            esc(t.t("repro.newest")),
-            esc(t.t("conf.status"))
-        );
-        for d in &a.advisories {
-            w!(
-                out,
-                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(&d.path),
-                esc(&d.format),
-                d.advisories,
-                or_not_given(t, d.newest.as_deref()),
-                esc(if d.stale {
-                    t.t("repro.stale")
-                } else {
-                    t.t("repro.current")
-                })
-            );
-        }
-        w!(out, "</tbody>\n</table>\n");
-    }
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
+use super::blocks::{Block, Inline, KeyValue, KvMarkdown, Table};
 use super::i18n::{Lang, Tr};
+use super::sections;
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use super::view::{FACTORS, FAMILIES, FindingRow, SECTIONS, View};
-use crate::model::{Category, ExceptionReport, untrusted};
+use super::view::{FACTORS, FAMILIES, FindingRow, View};
+use crate::model::{Category, untrusted};
 
 /// Appends a formatted line; writing to a `String` cannot fail.
 macro_rules! w {
@@ -17,21 +19,154 @@ macro_rules! w {
     ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
 }
 
+/// Appends formatted text without ending the line.
+macro_rules! wr {
+    ($out:expr, $($arg:tt)*) => {{ let _ = write!($out, $($arg)*); }};
+}
+
 pub fn render(a: &Assessment, lang: Lang) -> String {
     let v = View::new(a);
     let t = Tr(lang);
     let mut out = String::with_capacity(4096 + 256 * (a.components.len() + a.findings.len()));
-    cover(&v, t, &mut out);
-    contents(t, &mut out);
+    write(&sections::cover(&v, t), t, &mut out);
+    write(&sections::contents(t), t, &mut out);
     summary(&v, t, &mut out);
     findings(&v, t, &mut out);
-    conformance(&v, t, &mut out);
+    write(&sections::conformance(&v, t), t, &mut out);
     matrix(&v, t, &mut out);
-    unknowns(&v, t, &mut out);
-    policy(&v, t, &mut out);
-    inventory(&v, t, &mut out);
-    reproducibility(&v, t, &mut out);
+    write(&sections::unknowns(&v, t), t, &mut out);
+    write(&sections::policy(&v, t), t, &mut out);
+    write(&sections::inventory(&v, t), t, &mut out);
+    write(&sections::reproducibility(&v, t), t, &mut out);
     out
+}
+
+/// Writes one block as Markdown.
+fn write(b: &Block, t: Tr, out: &mut String) {
+    match b {
+        Block::Section {
+            anchor,
+            title,
+            body,
+        } => {
+            section(out, anchor, title);
+            for b in body {
+                write(b, t, out);
+            }
+        }
+        Block::Contents { title, entries } => {
+            w!(out, "**{title}**\n");
+            for (i, (anchor, title)) in entries.iter().enumerate() {
+                w!(out, "{}. [{title}](#{anchor})", i + 1);
+            }
+            w!(out);
+        }
+        Block::Heading(content) => {
+            out.push_str("### ");
+            inlines(content, t, out);
+            out.push_str("\n\n");
+        }
+        Block::Paragraph { content, .. } => {
+            inlines(content, t, out);
+            out.push_str("\n\n");
+        }
+        Block::Table(table) => write_table(table, t, out),
+        Block::KeyValue(kv) => key_value(kv, t, out),
+        Block::Columns(columns) => {
+            for b in columns.iter().flatten() {
+                write(b, t, out);
+            }
+        }
+        Block::Details { summary, body } => {
+            w!(out, "<details><summary>{summary}</summary>\n");
+            for b in body {
+                write(b, t, out);
+            }
+            w!(out, "</details>\n");
+        }
+        Block::Cover {
+            title,
+            subject,
+            facts,
+        } => {
+            w!(out, "# {title}: {}\n", cell(subject));
+            table_head(out, &[t.t("field"), t.t("value")]);
+            for f in facts {
+                wr!(out, "| {} | ", f.key);
+                inlines(&f.value, t, out);
+                out.push_str(" |\n");
+            }
+            w!(out);
+        }
+    }
+}
+
+fn write_table(table: &Table, t: Tr, out: &mut String) {
+    let heads: Vec<&str> = table.heads.iter().map(|h| h.label.as_ref()).collect();
+    table_head(out, &heads);
+    for row in &table.rows {
+        out.push('|');
+        for c in &row.cells {
+            out.push(' ');
+            inlines(&c.content, t, out);
+            out.push_str(" |");
+        }
+        out.push('\n');
+    }
+    w!(out);
+}
+
+fn key_value(kv: &KeyValue, t: Tr, out: &mut String) {
+    if kv.markdown == KvMarkdown::Table {
+        table_head(out, &[t.t("field"), t.t("value")]);
+    }
+    for (key, value) in &kv.rows {
+        match kv.markdown {
+            KvMarkdown::Table => wr!(out, "| {key} | "),
+            KvMarkdown::Strong => wr!(out, "- **{key}**: "),
+            KvMarkdown::Plain => wr!(out, "- {key}: "),
+        }
+        inlines(value, t, out);
+        out.push_str(if kv.markdown == KvMarkdown::Table {
+            " |\n"
+        } else {
+            "\n"
+        });
+    }
+    w!(out);
+}
+
+fn inlines(content: &[Inline], t: Tr, out: &mut String) {
+    for i in content {
+        inline(i, t, out);
+    }
+}
+
+/// Writes a run of text: input text through [`cell`], chainrisk's own
+/// summaries through [`own_text`], labels as they are.
+fn inline(i: &Inline, t: Tr, out: &mut String) {
+    match i {
+        Inline::Text(s) => out.push_str(&cell(s)),
+        Inline::Label(s) => out.push_str(s),
+        Inline::Code(_, content) | Inline::Muted(content) | Inline::Status(_, content) => {
+            inlines(content, t, out)
+        }
+        Inline::Digest(_, s) => wr!(out, " (sha256 {})", cell(s)),
+        Inline::Alert(content) => {
+            out.push_str("**");
+            inlines(content, t, out);
+            out.push_str("**");
+        }
+        Inline::Figure(n) => wr!(out, "{n}"),
+        Inline::Badge(s) => out.push_str(t.sev(*s)),
+        Inline::NotGiven => wr!(out, "*{}*", t.t("not_given")),
+        Inline::Aside(content) => {
+            out.push_str(" (");
+            inlines(content, t, out);
+            out.push(')');
+        }
+        Inline::Break => out.push_str("<br>"),
+    }
 }
 
 /// chainrisk's own text (rule summaries, written with `code` spans): its
@@ -87,57 +222,8 @@ fn table_head(out: &mut String, heads: &[&str]) {
     w!(out, "|{}", "---|".repeat(heads.len()));
 }
 
-fn cover(v: &View, t: Tr, out: &mut String) {
-    let a = v.a;
-    let subject = match &a.subject.version {
-        Some(ver) => format!("{} {}", a.subject.name, ver),
-        None => a.subject.name.clone(),
-    };
-    w!(out, "# {}: {}\n", t.t("title"), cell(&subject));
-    table_head(out, &[t.t("field"), t.t("value")]);
-    w!(out, "| {} | {} |", t.t("product"), cell(&a.subject.name));
-    w!(
-        out,
-        "| {} | {} |",
-        t.t("version"),
-        or_not_given(t, a.subject.version.as_deref())
-    );
-    w!(
-        out,
-        "| {} | {} |",
-        t.t("supplier"),
-        or_not_given(t, a.subject.supplier.as_deref())
-    );
-    let inputs: Vec<String> = a
-        .inputs
-        .iter()
-        .map(|d| {
-            let format = d.format.map(|f| f.as_str()).unwrap_or("?");
-            format!("{} ({format})", cell(&d.path))
-        })
-        .collect();
-    w!(out, "| {} | {} |", t.t("inputs"), inputs.join("<br>"));
-    w!(out, "| {} | {} |", t.t("generated"), cell(&v.generated));
-    w!(out, "| {} | {} |", t.t("report_id"), v.report_id);
-    w!(
-        out,
-        "| {} | {} {} |\n",
-        t.t("tool"),
-        cell(&a.tool.name),
-        cell(&a.tool.version)
-    );
-}
-
 fn section(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<a id=\"{anchor}\"></a>\n\n## {title}\n");
-}
-
-fn contents(t: Tr, out: &mut String) {
-    w!(out, "**{}**\n", t.t("contents"));
-    for (i, (anchor, key)) in SECTIONS.iter().enumerate() {
-        w!(out, "{}. [{}](#{anchor})", i + 1, t.t(key));
-    }
-    w!(out);
 }
 
 fn summary(v: &View, t: Tr, out: &mut String) {
@@ -220,32 +306,6 @@ fn summary(v: &View, t: Tr, out: &mut String) {
                 cell(&sh.supplier),
                 sh.components,
                 sh.share * 100.0
-            );
-        }
-        w!(out);
-    }
-}
-
-fn conformance(v: &View, t: Tr, out: &mut String) {
-    section(out, "conformance", t.t("sec.conformance"));
-    w!(out, "{}\n", t.t("conf.note"));
-    for (title, rows) in [(t.t("conf.ntia"), &v.ntia), (t.t("conf.bsi"), &v.bsi)] {
-        w!(out, "### {title}\n");
-        table_head(
-            out,
-            &[t.t("conf.element"), t.t("conf.rules"), t.t("conf.status")],
-        );
-        for r in rows.iter() {
-            let rules = if r.rules.is_empty() {
-                "—".to_string()
-            } else {
-                r.rules.join(", ")
-            };
-            w!(
-                out,
-                "| {} | {rules} | {} |",
-                t.t(r.key),
-                t.conformance(r.status)
             );
         }
         w!(out);
@@ -522,384 +582,6 @@ fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
                 cell(&t.evidence_value(e.value)),
                 cell(e.source),
                 e.fetched.map(cell).unwrap_or(Cow::Borrowed("—"))
-            );
-        }
-        w!(out);
-    }
-}
-
-fn unknowns(v: &View, t: Tr, out: &mut String) {
-    section(out, "known-unknowns", t.t("sec.unknowns"));
-    w!(out, "{}\n", t.t("unknowns.note"));
-    if v.unknowns.is_empty() {
-        w!(out, "{}\n", t.t("unknowns.none"));
-        return;
-    }
-    table_head(
-        out,
-        &[t.t("rule"), t.t("f.title"), t.t("count"), t.t("reason")],
-    );
-    for u in &v.unknowns {
-        w!(
-            out,
-            "| {} | {} | {} | {} |",
-            cell(u.rule),
-            t.rule_name(u.rule),
-            u.count,
-            cell(&t.reason(u.reason))
-        );
-    }
-    w!(out);
-}
-
-fn exception_package(e: &ExceptionReport) -> String {
-    match &e.versions {
-        Some(v) => format!("{} ({})", cell(&e.package), cell(v)),
-        None => cell(&e.package).into_owned(),
-    }
-}
-
-fn policy(v: &View, t: Tr, out: &mut String) {
-    section(out, "policy", t.t("sec.policy"));
-    w!(out, "{}\n", t.t("pol.note"));
-    let file = v.policy.as_ref().map(|p| {
-        let file = p.file.map_or_else(
-            || t.t("repro.defaults").to_string(),
-            |f| cell(f).into_owned(),
-        );
-        format!("{file} (sha256 {})", cell(p.sha256))
-    });
-    w!(
-        out,
-        "- **{}**: {}",
-        t.t("pol.file"),
-        file.unwrap_or_else(|| or_not_given(t, None))
-    );
-    let baseline = v.baseline.map(|b| {
-        format!(
-            "{} · {} {} · {} {} · {} {} · {} {}",
-            cell(&b.file),
-            t.t("pol.generated"),
-            cell(&b.generated_at),
-            t.t("baseline.new"),
-            b.new,
-            t.t("baseline.known"),
-            b.known,
-            t.t("pol.resolved"),
-            b.resolved
-        )
-    });
-    w!(
-        out,
-        "- **{}**: {}\n",
-        t.t("f.baseline"),
-        baseline.unwrap_or_else(|| or_not_given(t, None))
-    );
-
-    w!(out, "### {}\n", t.t("pol.rules"));
-    match &v.policy {
-        None => w!(out, "{}\n", or_not_given(t, None)),
-        Some(p) if p.rules.is_empty() => w!(out, "{}\n", t.t("pol.rules_none")),
-        Some(p) => {
-            table_head(
-                out,
-                &[
-                    t.t("rule"),
-                    t.t("f.title"),
-                    t.t("pol.enabled"),
-                    t.t("severity"),
-                    t.t("pol.scope"),
-                    t.t("pol.removed"),
-                    t.t("pol.kept_unknown"),
-                ],
-            );
-            for r in &p.rules {
-                let c = r.change;
-                let severity = match (c.severity, r.info) {
-                    (Some(s), Some(info)) => format!("{} → {}", t.sev(info.severity), t.sev(s)),
-                    (Some(s), None) => t.sev(s).to_string(),
-                    (None, _) => format!("— ({})", t.t("f.default")),
-                };
-                w!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
-                    cell(&c.rule),
-                    cell(&t.rule_name(&c.rule)),
-                    t.t(if c.enabled { "pol.on" } else { "pol.off" }),
-                    severity,
-                    cell(&t.scope(&c.scope)),
-                    c.removed,
-                    c.unknown_directness
-                );
-            }
-            w!(out);
-        }
-    }
-
-    w!(out, "### {}\n", t.t("pol.exceptions"));
-    match &v.policy {
-        None => w!(out, "{}\n", or_not_given(t, None)),
-        Some(p) if p.exceptions.is_empty() => w!(out, "{}\n", t.t("pol.exceptions_none")),
-        Some(p) => {
-            table_head(
-                out,
-                &[
-                    t.t("conf.status"),
-                    t.t("rule"),
-                    t.t("pol.package"),
-                    t.t("reason"),
-                    t.t("pol.owner"),
-                    t.t("pol.expires"),
-                    t.t("pol.matched"),
-                    t.t("pol.location"),
-                ],
-            );
-            for e in &p.exceptions {
-                w!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                    t.exception_state(e.state),
-                    cell(&e.rule),
-                    exception_package(e),
-                    cell(&e.reason),
-                    or_not_given(t, e.owner.as_deref()),
-                    or_not_given(t, e.expires.as_deref()),
-                    e.matched,
-                    or_not_given(t, e.location.as_deref())
-                );
-            }
-            w!(out);
-        }
-    }
-}
-
-fn inventory(v: &View, t: Tr, out: &mut String) {
-    section(out, "inventory", t.t("sec.inventory"));
-    w!(
-        out,
-        "<details><summary>{}</summary>\n",
-        t.n("inventory.summary", v.inventory_total)
-    );
-    table_head(
-        out,
-        &[
-            "id",
-            t.t("component"),
-            t.t("version"),
-            "purl",
-            t.t("supplier"),
-            t.t("inv.licence"),
-            t.t("inv.hash"),
-            t.t("inv.relation"),
-            t.t("inv.source"),
-            t.t("sec.findings"),
-        ],
-    );
-    for r in &v.inventory {
-        let c = r.component;
-        w!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            c.id,
-            cell(&c.name),
-            c.version.as_deref().map(cell).unwrap_or_default(),
-            c.purl.as_deref().map(cell).unwrap_or_default(),
-            c.responsible_party().map(cell).unwrap_or_default(),
-            cell(&r.licences),
-            cell(&r.hashes),
-            t.relation(r.relation),
-            c.source.label(),
-            r.findings
-        );
-    }
-    if v.inventory_total > v.inventory.len() {
-        w!(
-            out,
-            "\n{}",
-            t.n("inventory.more", v.inventory_total - v.inventory.len())
-        );
-    }
-    w!(out, "\n</details>\n");
-}
-
-fn reproducibility(v: &View, t: Tr, out: &mut String) {
-    let a = v.a;
-    section(out, "reproducibility", t.t("sec.reproducibility"));
-    table_head(out, &[t.t("field"), t.t("value")]);
-    w!(
-        out,
-        "| {} | {} {} |",
-        t.t("tool"),
-        cell(&a.tool.name),
-        cell(&a.tool.version)
-    );
-    w!(
-        out,
-        "| {} | {} |",
-        t.t("repro.ruleset"),
-        cell(&a.tool.ruleset)
-    );
-    w!(out, "| {} | {} |", t.t("repro.schema"), cell(&a.schema));
-    let policy = a.policy.as_ref().map(|p| {
-        let file = p.file.as_deref().unwrap_or(t.t("repro.defaults"));
-        format!("{} (sha256 {})", cell(file), cell(&p.sha256))
-    });
-    w!(
-        out,
-        "| {} | {} |",
-        t.t("repro.policy"),
-        policy.unwrap_or_else(|| or_not_given(t, None))
-    );
-    let cmd = a.invocation.as_ref().map(|i| {
-        let mut line = String::from("chainrisk");
-        for arg in &i.args {
-            line.push(' ');
-            line.push_str(arg);
-        }
-        cell(&line).into_owned()
-    });
-    w!(
-        out,
-        "| {} | {} |",
-        t.t("repro.command"),
-        cmd.unwrap_or_else(|| or_not_given(t, None))
-    );
-    w!(
-        out,
-        "| {} | {} |",
-        t.t("repro.mode"),
-        v.mode
-            .as_deref()
-            .map(|m| t.mode(m))
-            .unwrap_or_else(|| or_not_given(t, None))
-    );
-    w!(out, "| {} | {} |", t.t("generated"), cell(&v.generated));
-    w!(out);
-    repro_inputs(a, t, out);
-    repro_metadata(a, t, out);
-    repro_advisories(a, t, out);
-}
-
-/// The inputs a reproduction needs: path, format, spec version, SHA-256.
-fn repro_inputs(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "### {}\n", t.t("inputs"));
-    table_head(
-        out,
-        &[
-            t.t("repro.path"),
-            t.t("repro.format"),
-            t.t("repro.spec"),
-            "SHA-256",
-            t.t("sum.components"),
-        ],
-    );
-    for d in &a.inputs {
-        w!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            cell(&d.path),
-            d.format.map(|f| f.as_str()).unwrap_or("—"),
-            or_not_given(t, d.spec_version.as_deref()),
-            or_not_given(t, d.sha256.as_deref()),
-            d.components_read
-        );
-    }
-    w!(out);
-}
-
-/// Where the registry facts came from and how old they are.
-fn repro_metadata(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "### {}\n", t.t("repro.metadata"));
-    match &a.resolution {
-        None => w!(out, "{}\n", or_not_given(t, None)),
-        Some(r) => {
-            w!(out, "- {}: {}", t.t("repro.mode"), t.mode(&r.mode));
-            if let Some(c) = &r.cache {
-                w!(out, "- {}: {}", t.t("repro.cache"), cell(c));
-            }
-            match &r.snapshot {
-                Some(s) => w!(
-                    out,
-                    "- {}: {} · {} {} · {}{}",
-                    t.t("repro.snapshot"),
-                    cell(&s.file),
-                    t.t("repro.created"),
-                    cell(&s.created_at),
-                    t.n("repro.age_days", s.age_days.max(0) as usize),
-                    if s.stale {
-                        format!(" · **{}**", t.t("repro.stale"))
-                    } else {
-                        String::new()
-                    }
-                ),
-                None => w!(out, "- {}: {}", t.t("repro.snapshot"), t.t("none")),
-            }
-            w!(out);
-            if !r.ecosystems.is_empty() {
-                table_head(
-                    out,
-                    &[
-                        t.t("repro.ecosystem"),
-                        t.t("repro.registry"),
-                        t.t("repro.packages"),
-                        t.t("repro.live"),
-                        t.t("repro.cached"),
-                        t.t("repro.snapshot"),
-                        t.t("repro.not_found"),
-                        t.t("repro.failed"),
-                        t.t("repro.note"),
-                    ],
-                );
-                for e in &r.ecosystems {
-                    w!(
-                        out,
-                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                        cell(e.ecosystem.as_str()),
-                        or_not_given(t, e.registry.as_deref()),
-                        e.packages,
-                        e.live,
-                        e.cached,
-                        e.from_snapshot,
-                        e.not_found,
-                        e.failed,
-                        e.note.as_deref().map(cell).unwrap_or_default()
-                    );
-                }
-                w!(out);
-            }
-        }
-    }
-}
-
-/// The advisory databases read, with their age.
-fn repro_advisories(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "### {}\n", t.t("repro.advisories"));
-    if a.advisories.is_empty() {
-        w!(out, "{}\n", or_not_given(t, None));
-    } else {
-        table_head(
-            out,
-            &[
-                t.t("repro.path"),
-                t.t("repro.format"),
-                t.t("count"),
-                t.t("repro.newest"),
-                t.t("conf.status"),
-            ],
-        );
-        for d in &a.advisories {
-            w!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                cell(&d.path),
-                cell(&d.format),
-                d.advisories,
-                or_not_given(t, d.newest.as_deref()),
-                if d.stale {
-                    t.t("repro.stale")
-                } else {
-                    t.t("repro.current")
-                }
             );
         }
         w!(out);

@@ -1,0 +1,237 @@
+//! The human reports as typed blocks: what each section shows is decided
+//! here once, from the [`View`](super::view::View); `markdown.rs` and
+//! `html.rs` only write the blocks in their own syntax.
+//!
+//! Text read from an input is always [`Inline::Text`] (or inside
+//! [`Inline::Code`]), which each writer escapes; no input text becomes
+//! markup in either format.
+
+use std::borrow::Cow;
+
+use crate::model::Severity;
+
+/// A run of text inside a block.
+pub enum Inline<'a> {
+    /// Text read from an input (or derived from one): escaped by each writer.
+    Text(Cow<'a, str>),
+    /// chainrisk's own text (labels, separators, numbers): Markdown writes it
+    /// as it is, HTML escapes it.
+    Label(Cow<'a, str>),
+    /// Input text set as code in HTML (`<code class=…>`); plain text in Markdown.
+    Code(Option<&'static str>, Vec<Inline<'a>>),
+    /// A digest after its subject: `(sha256 …)` in Markdown, code in HTML.
+    Digest(Option<&'static str>, Cow<'a, str>),
+    /// A count set off in HTML (strong); plain in Markdown.
+    Figure(usize),
+    /// Secondary text: muted in HTML, plain in Markdown.
+    Muted(Vec<Inline<'a>>),
+    /// A status mark: coloured by its class in HTML, plain in Markdown.
+    Status(&'static str, Vec<Inline<'a>>),
+    /// A warning: a not-met status in HTML, strong in Markdown.
+    Alert(Vec<Inline<'a>>),
+    /// The severity's name, as a coloured badge in HTML.
+    Badge(Severity),
+    /// The "not given" placeholder of a value the report does not record.
+    NotGiven,
+    /// A parenthetical remark after its subject: ` (…)` in Markdown,
+    /// muted in HTML.
+    Aside(Vec<Inline<'a>>),
+    /// A line break inside a cell or a paragraph.
+    Break,
+}
+
+/// A table cell; `class` is HTML's (`num`, `num zero`, …).
+pub struct Cell<'a> {
+    pub class: Option<&'static str>,
+    pub content: Vec<Inline<'a>>,
+}
+
+/// A column heading; `num` right-aligns the column in HTML.
+pub struct Head<'a> {
+    pub label: Cow<'a, str>,
+    pub num: bool,
+}
+
+/// A table row; `class` is HTML's.
+pub struct Row<'a> {
+    pub class: Option<&'static str>,
+    pub cells: Vec<Cell<'a>>,
+}
+
+impl<'a> From<Vec<Cell<'a>>> for Row<'a> {
+    fn from(cells: Vec<Cell<'a>>) -> Row<'a> {
+        Row { class: None, cells }
+    }
+}
+
+pub struct Table<'a> {
+    /// HTML's `id` and `class` of the table.
+    pub id: Option<&'static str>,
+    pub class: &'static str,
+    pub heads: Vec<Head<'a>>,
+    pub rows: Vec<Row<'a>>,
+}
+
+/// How a key–value list looks in HTML.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum KvHtml {
+    /// A two-column table without a head, with this id.
+    Table(&'static str),
+    /// A `<dl class="kv">`.
+    List,
+}
+
+/// How a key–value list looks in Markdown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum KvMarkdown {
+    /// A table with a field and a value column.
+    Table,
+    /// A bullet list, keys strong.
+    Strong,
+    /// A bullet list, keys plain.
+    Plain,
+}
+
+pub struct KeyValue<'a> {
+    pub html: KvHtml,
+    pub markdown: KvMarkdown,
+    pub rows: Vec<(Cow<'a, str>, Vec<Inline<'a>>)>,
+}
+
+/// One fact on the cover. A wide fact spans the cover in HTML, after the
+/// grid of the others.
+pub struct Fact<'a> {
+    pub key: Cow<'a, str>,
+    pub value: Vec<Inline<'a>>,
+    pub wide: bool,
+}
+
+pub enum Block<'a> {
+    /// A numbered section with its anchor, title and content.
+    Section {
+        anchor: &'static str,
+        title: Cow<'a, str>,
+        body: Vec<Block<'a>>,
+    },
+    /// The table of contents: its title, and the sections' anchors and titles.
+    Contents {
+        title: Cow<'a, str>,
+        entries: Vec<(&'static str, Cow<'a, str>)>,
+    },
+    /// A sub-heading within a section.
+    Heading(Vec<Inline<'a>>),
+    /// A paragraph; a note is styled as one in HTML.
+    Paragraph {
+        note: bool,
+        content: Vec<Inline<'a>>,
+    },
+    Table(Table<'a>),
+    KeyValue(KeyValue<'a>),
+    /// Side by side in HTML; one after the other in Markdown.
+    Columns(Vec<Vec<Block<'a>>>),
+    /// Content a reader can fold away; open by default in HTML, so it prints.
+    Details {
+        summary: Cow<'a, str>,
+        body: Vec<Block<'a>>,
+    },
+    /// The report's cover: its kind, the subject (input text), and the
+    /// facts of the report.
+    Cover {
+        title: Cow<'a, str>,
+        subject: Cow<'a, str>,
+        facts: Vec<Fact<'a>>,
+    },
+}
+
+/// Text read from an input.
+pub fn text<'a>(s: impl Into<Cow<'a, str>>) -> Inline<'a> {
+    Inline::Text(s.into())
+}
+
+/// chainrisk's own text.
+pub fn label<'a>(s: impl Into<Cow<'a, str>>) -> Inline<'a> {
+    Inline::Label(s.into())
+}
+
+/// A number, as chainrisk writes it.
+pub fn num<'a>(n: usize) -> Inline<'a> {
+    Inline::Label(Cow::Owned(n.to_string()))
+}
+
+/// Input text, or the "not given" placeholder where it is absent or empty.
+pub fn given(v: Option<&str>) -> Inline<'_> {
+    match v {
+        Some(s) if !s.is_empty() => Inline::Text(Cow::Borrowed(s)),
+        _ => Inline::NotGiven,
+    }
+}
+
+/// Input text set as code in HTML.
+pub fn code<'a>(class: Option<&'static str>, s: impl Into<Cow<'a, str>>) -> Inline<'a> {
+    Inline::Code(class, vec![Inline::Text(s.into())])
+}
+
+impl<'a> Cell<'a> {
+    pub fn new(content: Vec<Inline<'a>>) -> Cell<'a> {
+        Cell {
+            class: None,
+            content,
+        }
+    }
+
+    pub fn one(content: Inline<'a>) -> Cell<'a> {
+        Cell::new(vec![content])
+    }
+
+    /// A number, right-aligned in HTML.
+    pub fn num(n: usize) -> Cell<'a> {
+        Cell {
+            class: Some("num"),
+            content: vec![num(n)],
+        }
+    }
+
+    /// A count, right-aligned in HTML and dimmed when zero.
+    pub fn count(n: usize) -> Cell<'a> {
+        Cell {
+            class: Some(if n == 0 { "num zero" } else { "num" }),
+            content: vec![num(n)],
+        }
+    }
+}
+
+impl<'a> Head<'a> {
+    pub fn new(label: impl Into<Cow<'a, str>>) -> Head<'a> {
+        Head {
+            label: label.into(),
+            num: false,
+        }
+    }
+
+    pub fn num(label: impl Into<Cow<'a, str>>) -> Head<'a> {
+        Head {
+            label: label.into(),
+            num: true,
+        }
+    }
+}
+
+impl<'a> Block<'a> {
+    pub fn heading(s: impl Into<Cow<'a, str>>) -> Block<'a> {
+        Block::Heading(vec![label(s)])
+    }
+
+    pub fn paragraph(content: Vec<Inline<'a>>) -> Block<'a> {
+        Block::Paragraph {
+            note: false,
+            content,
+        }
+    }
+
+    pub fn note(s: impl Into<Cow<'a, str>>) -> Block<'a> {
+        Block::Paragraph {
+            note: true,
+            content: vec![label(s)],
+        }
+    }
+}

@@ -1,0 +1,588 @@
+//! The sections of the human reports, built once as [`Block`]s from the
+//! [`View`]; the Markdown and HTML writers show the same rows and values.
+
+use std::borrow::Cow;
+
+use super::blocks::{Block, Cell, Fact, Head, Inline, KeyValue, KvHtml, KvMarkdown, Row, Table};
+use super::blocks::{code, given, label, text};
+use super::i18n::Tr;
+use super::view::{Conformance, SECTIONS, View};
+use crate::model::ExceptionState;
+
+fn section<'a>(anchor: &'static str, t: Tr, body: Vec<Block<'a>>) -> Block<'a> {
+    let key = SECTIONS
+        .iter()
+        .find(|(a, _)| *a == anchor)
+        .map_or("?", |(_, k)| k);
+    Block::Section {
+        anchor,
+        title: Cow::Borrowed(t.t(key)),
+        body,
+    }
+}
+
+fn table<'a>(id: &'static str, heads: Vec<Head<'a>>, rows: Vec<Row<'a>>) -> Block<'a> {
+    Block::Table(Table {
+        id: Some(id),
+        class: "grid",
+        heads,
+        rows,
+    })
+}
+
+pub fn contents<'a>(t: Tr) -> Block<'a> {
+    Block::Contents {
+        title: Cow::Borrowed(t.t("contents")),
+        entries: SECTIONS
+            .iter()
+            .map(|(anchor, key)| (*anchor, Cow::Borrowed(t.t(key))))
+            .collect(),
+    }
+}
+
+/// What a reader needs to reproduce the report: the tool, rule set, policy,
+/// command and mode, the inputs, where the metadata came from, and the
+/// advisory databases.
+pub fn reproducibility<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let a = v.a;
+    let policy = match &a.policy {
+        Some(p) => vec![
+            text(p.file.as_deref().unwrap_or(t.t("repro.defaults"))),
+            Inline::Digest(None, Cow::Borrowed(&p.sha256)),
+        ],
+        None => vec![Inline::NotGiven],
+    };
+    let command = match &a.invocation {
+        Some(i) => {
+            let mut line = String::from("chainrisk");
+            for arg in &i.args {
+                line.push(' ');
+                line.push_str(arg);
+            }
+            code(None, line)
+        }
+        None => Inline::NotGiven,
+    };
+    let mode = v
+        .mode
+        .as_deref()
+        .map_or(Inline::NotGiven, |m| label(t.mode(m)));
+    let mut body = vec![Block::KeyValue(KeyValue {
+        html: KvHtml::Table("reproducibility-table"),
+        markdown: KvMarkdown::Table,
+        rows: vec![
+            (
+                t.t("tool").into(),
+                vec![text(&a.tool.name), label(" "), text(&a.tool.version)],
+            ),
+            (t.t("repro.ruleset").into(), vec![text(&a.tool.ruleset)]),
+            (t.t("repro.schema").into(), vec![code(None, &a.schema)]),
+            (t.t("repro.policy").into(), policy),
+            (t.t("repro.command").into(), vec![command]),
+            (t.t("repro.mode").into(), vec![mode]),
+            (t.t("generated").into(), vec![text(&v.generated)]),
+        ],
+    })];
+    repro_inputs(v, t, &mut body);
+    repro_metadata(v, t, &mut body);
+    repro_advisories(v, t, &mut body);
+    section("reproducibility", t, body)
+}
+
+/// The inputs a reproduction needs: path, format, spec version, SHA-256.
+fn repro_inputs<'a>(v: &'a View, t: Tr, body: &mut Vec<Block<'a>>) {
+    body.push(Block::heading(t.t("inputs")));
+    let rows =
+        v.a.inputs
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::one(code(None, &d.path)),
+                    Cell::one(label(d.format.map(|f| f.as_str()).unwrap_or("—"))),
+                    Cell::one(given(d.spec_version.as_deref())),
+                    Cell::one(Inline::Code(Some("hash"), vec![given(d.sha256.as_deref())])),
+                    Cell::num(d.components_read),
+                ]
+                .into()
+            })
+            .collect();
+    body.push(table(
+        "inputs-table",
+        vec![
+            Head::new(t.t("repro.path")),
+            Head::new(t.t("repro.format")),
+            Head::new(t.t("repro.spec")),
+            Head::new("SHA-256"),
+            Head::num(t.t("sum.components")),
+        ],
+        rows,
+    ));
+}
+
+/// Where the registry facts came from and how old they are.
+fn repro_metadata<'a>(v: &'a View, t: Tr, body: &mut Vec<Block<'a>>) {
+    body.push(Block::heading(t.t("repro.metadata")));
+    let Some(r) = &v.a.resolution else {
+        body.push(Block::paragraph(vec![Inline::NotGiven]));
+        return;
+    };
+    let mut rows = vec![(t.t("repro.mode").into(), vec![label(t.mode(&r.mode))])];
+    if let Some(c) = &r.cache {
+        rows.push((t.t("repro.cache").into(), vec![code(None, c)]));
+    }
+    let snapshot = match &r.snapshot {
+        Some(s) => {
+            let mut line = vec![
+                code(None, &s.file),
+                label(" · "),
+                label(t.t("repro.created")),
+                label(" "),
+                text(&s.created_at),
+                label(" · "),
+                label(t.n("repro.age_days", s.age_days.max(0) as usize)),
+            ];
+            if s.stale {
+                line.push(label(" · "));
+                line.push(Inline::Alert(vec![label(t.t("repro.stale"))]));
+            }
+            line
+        }
+        None => vec![label(t.t("none"))],
+    };
+    rows.push((t.t("repro.snapshot").into(), snapshot));
+    body.push(Block::KeyValue(KeyValue {
+        html: KvHtml::List,
+        markdown: KvMarkdown::Plain,
+        rows,
+    }));
+    if r.ecosystems.is_empty() {
+        return;
+    }
+    let heads = [
+        "repro.ecosystem",
+        "repro.registry",
+        "repro.packages",
+        "repro.live",
+        "repro.cached",
+        "repro.snapshot",
+        "repro.not_found",
+        "repro.failed",
+        "repro.note",
+    ]
+    .iter()
+    .map(|k| Head::new(t.t(k)))
+    .collect();
+    let rows = r
+        .ecosystems
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::one(text(e.ecosystem.as_str())),
+                Cell::one(given(e.registry.as_deref())),
+                Cell::num(e.packages),
+                Cell::num(e.live),
+                Cell::num(e.cached),
+                Cell::num(e.from_snapshot),
+                Cell::num(e.not_found),
+                Cell::num(e.failed),
+                Cell::one(text(e.note.as_deref().unwrap_or(""))),
+            ]
+            .into()
+        })
+        .collect();
+    body.push(table("resolution-table", heads, rows));
+}
+
+/// The advisory databases read, with their age.
+fn repro_advisories<'a>(v: &'a View, t: Tr, body: &mut Vec<Block<'a>>) {
+    body.push(Block::heading(t.t("repro.advisories")));
+    let a = v.a;
+    if a.advisories.is_empty() {
+        body.push(Block::paragraph(vec![Inline::NotGiven]));
+        return;
+    }
+    let rows = a
+        .advisories
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::one(code(None, &d.path)),
+                Cell::one(text(&d.format)),
+                Cell::num(d.advisories),
+                Cell::one(given(d.newest.as_deref())),
+                Cell::one(label(t.t(if d.stale {
+                    "repro.stale"
+                } else {
+                    "repro.current"
+                }))),
+            ]
+            .into()
+        })
+        .collect();
+    body.push(table(
+        "advisories-table",
+        vec![
+            Head::new(t.t("repro.path")),
+            Head::new(t.t("repro.format")),
+            Head::num(t.t("count")),
+            Head::new(t.t("repro.newest")),
+            Head::new(t.t("conf.status")),
+        ],
+        rows,
+    ));
+}
+
+/// The cover: the subject, and where the report came from.
+pub fn cover<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let a = v.a;
+    let subject = match &a.subject.version {
+        Some(ver) => format!("{} {}", a.subject.name, ver),
+        None => a.subject.name.clone(),
+    };
+    let mut inputs = Vec::new();
+    for d in &a.inputs {
+        if !inputs.is_empty() {
+            inputs.push(Inline::Break);
+        }
+        inputs.push(code(None, &d.path));
+        inputs.push(Inline::Aside(vec![label(
+            d.format.map(|f| f.as_str()).unwrap_or("?"),
+        )]));
+    }
+    Block::Cover {
+        title: t.t("title").into(),
+        subject: subject.into(),
+        facts: vec![
+            fact(t.t("product"), vec![text(&a.subject.name)]),
+            fact(t.t("version"), vec![given(a.subject.version.as_deref())]),
+            fact(t.t("supplier"), vec![given(a.subject.supplier.as_deref())]),
+            Fact {
+                key: t.t("inputs").into(),
+                value: inputs,
+                wide: true,
+            },
+            fact(t.t("generated"), vec![text(&v.generated)]),
+            fact(t.t("report_id"), vec![code(None, &v.report_id)]),
+            fact(
+                t.t("tool"),
+                vec![text(&a.tool.name), label(" "), text(&a.tool.version)],
+            ),
+        ],
+    }
+}
+
+fn fact<'a>(key: &'static str, value: Vec<Inline<'a>>) -> Fact<'a> {
+    Fact {
+        key: key.into(),
+        value,
+        wide: false,
+    }
+}
+
+/// Which data elements of NTIA and BSI TR-03183-2 the SBOM has.
+pub fn conformance<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let columns = [
+        ("conformance-ntia", t.t("conf.ntia"), &v.ntia),
+        ("conformance-bsi", t.t("conf.bsi"), &v.bsi),
+    ]
+    .into_iter()
+    .map(|(id, title, rows)| {
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let class = match r.status {
+                    Conformance::Met => "met",
+                    Conformance::NotMet(_) => "not-met",
+                    Conformance::NotEvaluated(_) => "unjudged",
+                };
+                let rules = if r.rules.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.rules.join(", ")
+                };
+                vec![
+                    Cell::one(label(t.t(r.key))),
+                    Cell::one(Inline::Code(Some("id"), vec![label(rules)])),
+                    Cell::one(Inline::Status(class, vec![label(t.conformance(r.status))])),
+                ]
+                .into()
+            })
+            .collect();
+        vec![
+            Block::heading(title),
+            table(
+                id,
+                vec![
+                    Head::new(t.t("conf.element")),
+                    Head::new(t.t("conf.rules")),
+                    Head::new(t.t("conf.status")),
+                ],
+                rows,
+            ),
+        ]
+    })
+    .collect();
+    section(
+        "conformance",
+        t,
+        vec![Block::note(t.t("conf.note")), Block::Columns(columns)],
+    )
+}
+
+/// What the rules could not judge, and why.
+pub fn unknowns<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let mut body = vec![Block::note(t.t("unknowns.note"))];
+    if v.unknowns.is_empty() {
+        body.push(Block::paragraph(vec![label(t.t("unknowns.none"))]));
+        return section("known-unknowns", t, body);
+    }
+    let rows = v
+        .unknowns
+        .iter()
+        .map(|u| {
+            vec![
+                Cell::one(code(Some("id"), u.rule)),
+                Cell::one(rule_name(t, u.rule)),
+                Cell::num(u.count),
+                Cell::one(text(t.reason(u.reason))),
+            ]
+            .into()
+        })
+        .collect();
+    body.push(table(
+        "unknowns-table",
+        vec![
+            Head::new(t.t("rule")),
+            Head::new(t.t("f.title")),
+            Head::num(t.t("count")),
+            Head::new(t.t("reason")),
+        ],
+        rows,
+    ));
+    section("known-unknowns", t, body)
+}
+
+/// A rule's name; the id itself (input text) for a rule this build does not know.
+fn rule_name<'a>(t: Tr, id: &str) -> Inline<'a> {
+    text(t.rule_name(id))
+}
+
+/// Exception states in the colours of the other statuses: applied like an
+/// accepted finding, expired like an unmet element, unused like an unjudged one.
+fn exception_class(s: ExceptionState) -> (&'static str, &'static str) {
+    match s {
+        ExceptionState::Applied => ("exception applied", "accepted"),
+        ExceptionState::Expired => ("exception expired", "not-met"),
+        ExceptionState::Unused => ("exception unused", "unjudged"),
+    }
+}
+
+/// The policy in force: its file, the baseline, the rules it changes and
+/// its exceptions.
+pub fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let file = match &v.policy {
+        Some(p) => vec![
+            p.file
+                .map_or_else(|| text(t.t("repro.defaults")), |f| code(None, f)),
+            Inline::Digest(Some("hash"), Cow::Borrowed(p.sha256)),
+        ],
+        None => vec![Inline::NotGiven],
+    };
+    let baseline = match v.baseline {
+        Some(b) => vec![
+            code(None, &b.file),
+            label(" · "),
+            label(t.t("pol.generated")),
+            label(" "),
+            text(&b.generated_at),
+            label(" · "),
+            label(t.t("baseline.new")),
+            label(" "),
+            Inline::Figure(b.new),
+            label(" · "),
+            label(t.t("baseline.known")),
+            label(" "),
+            Inline::Figure(b.known),
+            label(" · "),
+            label(t.t("pol.resolved")),
+            label(" "),
+            Inline::Figure(b.resolved),
+        ],
+        None => vec![Inline::NotGiven],
+    };
+    let mut body = vec![
+        Block::note(t.t("pol.note")),
+        Block::KeyValue(KeyValue {
+            html: KvHtml::Table("policy-table"),
+            markdown: KvMarkdown::Strong,
+            rows: vec![
+                (t.t("pol.file").into(), file),
+                (t.t("f.baseline").into(), baseline),
+            ],
+        }),
+        Block::heading(t.t("pol.rules")),
+    ];
+    match &v.policy {
+        None => body.push(Block::paragraph(vec![Inline::NotGiven])),
+        Some(p) if p.rules.is_empty() => {
+            body.push(Block::paragraph(vec![label(t.t("pol.rules_none"))]))
+        }
+        Some(p) => {
+            let rows = p
+                .rules
+                .iter()
+                .map(|r| {
+                    let c = r.change;
+                    let enabled = if c.enabled {
+                        Inline::Status("met", vec![label(t.t("pol.on"))])
+                    } else {
+                        Inline::Status("not-met", vec![label(t.t("pol.off"))])
+                    };
+                    let severity = match (c.severity, r.info) {
+                        (Some(s), Some(info)) => {
+                            vec![Inline::Badge(info.severity), label(" → "), Inline::Badge(s)]
+                        }
+                        (Some(s), None) => vec![Inline::Badge(s)],
+                        (None, _) => vec![
+                            label("— "),
+                            Inline::Muted(vec![label(format!("({})", t.t("f.default")))]),
+                        ],
+                    };
+                    vec![
+                        Cell::one(code(Some("id"), &c.rule)),
+                        Cell::one(rule_name(t, &c.rule)),
+                        Cell::one(enabled),
+                        Cell::new(severity),
+                        Cell::one(text(t.scope(&c.scope))),
+                        Cell::num(c.removed),
+                        Cell::num(c.unknown_directness),
+                    ]
+                    .into()
+                })
+                .collect();
+            body.push(table(
+                "policy-rules-table",
+                vec![
+                    Head::new(t.t("rule")),
+                    Head::new(t.t("f.title")),
+                    Head::new(t.t("pol.enabled")),
+                    Head::new(t.t("severity")),
+                    Head::new(t.t("pol.scope")),
+                    Head::num(t.t("pol.removed")),
+                    Head::num(t.t("pol.kept_unknown")),
+                ],
+                rows,
+            ));
+        }
+    }
+    body.push(Block::heading(t.t("pol.exceptions")));
+    match &v.policy {
+        None => body.push(Block::paragraph(vec![Inline::NotGiven])),
+        Some(p) if p.exceptions.is_empty() => {
+            body.push(Block::paragraph(vec![label(t.t("pol.exceptions_none"))]))
+        }
+        Some(p) => {
+            let rows = p
+                .exceptions
+                .iter()
+                .map(|e| {
+                    let (row, status) = exception_class(e.state);
+                    let mut package = vec![code(Some("purl"), &e.package)];
+                    if let Some(versions) = &e.versions {
+                        package.push(Inline::Aside(vec![text(versions)]));
+                    }
+                    Row {
+                        class: Some(row),
+                        cells: vec![
+                            Cell::one(Inline::Status(
+                                status,
+                                vec![label(t.exception_state(e.state))],
+                            )),
+                            Cell::one(code(Some("id"), &e.rule)),
+                            Cell::new(package),
+                            Cell::one(text(&e.reason)),
+                            Cell::one(given(e.owner.as_deref())),
+                            Cell::one(given(e.expires.as_deref())),
+                            Cell::count(e.matched),
+                            Cell::one(
+                                e.location
+                                    .as_deref()
+                                    .map_or(Inline::NotGiven, |l| code(None, l)),
+                            ),
+                        ],
+                    }
+                })
+                .collect();
+            body.push(table(
+                "exceptions-table",
+                vec![
+                    Head::new(t.t("conf.status")),
+                    Head::new(t.t("rule")),
+                    Head::new(t.t("pol.package")),
+                    Head::new(t.t("reason")),
+                    Head::new(t.t("pol.owner")),
+                    Head::new(t.t("pol.expires")),
+                    Head::num(t.t("pol.matched")),
+                    Head::new(t.t("pol.location")),
+                ],
+                rows,
+            ));
+        }
+    }
+    section("policy", t, body)
+}
+
+/// The components, the first [`INVENTORY_LISTED`](super::view::INVENTORY_LISTED)
+/// of them listed, the rest counted.
+pub fn inventory<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let rows = v
+        .inventory
+        .iter()
+        .map(|r| {
+            let c = r.component;
+            vec![
+                Cell::num(c.id),
+                Cell::one(text(&c.name)),
+                Cell::one(text(c.version.as_deref().unwrap_or(""))),
+                Cell::one(code(Some("purl"), c.purl.as_deref().unwrap_or(""))),
+                Cell::one(text(c.responsible_party().unwrap_or(""))),
+                Cell::one(text(&r.licences)),
+                Cell::one(text(&r.hashes)),
+                Cell::one(label(t.relation(r.relation))),
+                Cell::one(label(c.source.label())),
+                Cell::count(r.findings),
+            ]
+            .into()
+        })
+        .collect();
+    let mut body = vec![Block::Table(Table {
+        id: Some("inventory-table"),
+        class: "grid inventory",
+        heads: vec![
+            Head::num("id"),
+            Head::new(t.t("component")),
+            Head::new(t.t("version")),
+            Head::new("purl"),
+            Head::new(t.t("supplier")),
+            Head::new(t.t("inv.licence")),
+            Head::new(t.t("inv.hash")),
+            Head::new(t.t("inv.relation")),
+            Head::new(t.t("inv.source")),
+            Head::num(t.t("sec.findings")),
+        ],
+        rows,
+    })];
+    if v.inventory_total > v.inventory.len() {
+        body.push(Block::note(
+            t.n("inventory.more", v.inventory_total - v.inventory.len()),
+        ));
+    }
+    section(
+        "inventory",
+        t,
+        vec![Block::Details {
+            summary: t.n("inventory.summary", v.inventory_total).into(),
+            body,
+        }],
+    )
+}
