@@ -21,6 +21,17 @@ pub enum Inline<'a> {
     Code(Option<&'static str>, Vec<Inline<'a>>),
     /// A digest after its subject: `(sha256 …)` in Markdown, code in HTML.
     Digest(Option<&'static str>, Cow<'a, str>),
+    Strong(Vec<Inline<'a>>),
+    /// Emphasised in Markdown (a table's totals); plain in HTML, where the
+    /// table's foot sets it apart.
+    Total(Vec<Inline<'a>>),
+    /// A link to an anchor in the report.
+    Link(String, Vec<Inline<'a>>),
+    /// A line break in HTML; this separator in Markdown, where a break
+    /// would end a table row or a list item.
+    Wrap(&'static str),
+    /// A share (0–100) drawn as a meter in HTML; nothing in Markdown.
+    Meter(f64),
     /// A count set off in HTML (strong); plain in Markdown.
     Figure(usize),
     /// Secondary text: muted in HTML, plain in Markdown.
@@ -40,16 +51,18 @@ pub enum Inline<'a> {
     Break,
 }
 
-/// A table cell; `class` is HTML's (`num`, `num zero`, …).
+/// A table cell; `class` is HTML's (`num`, `num zero`, …). A head cell
+/// names its row.
 pub struct Cell<'a> {
     pub class: Option<&'static str>,
+    pub head: bool,
     pub content: Vec<Inline<'a>>,
 }
 
-/// A column heading; `num` right-aligns the column in HTML.
+/// A column heading; `class` is HTML's (`num` right-aligns the column).
 pub struct Head<'a> {
-    pub label: Cow<'a, str>,
-    pub num: bool,
+    pub class: Option<&'static str>,
+    pub content: Vec<Inline<'a>>,
 }
 
 /// A table row; `class` is HTML's.
@@ -70,6 +83,8 @@ pub struct Table<'a> {
     pub class: &'static str,
     pub heads: Vec<Head<'a>>,
     pub rows: Vec<Row<'a>>,
+    /// The totals under the rows.
+    pub foot: Option<Row<'a>>,
 }
 
 /// How a key–value list looks in HTML.
@@ -96,6 +111,24 @@ pub struct KeyValue<'a> {
     pub html: KvHtml,
     pub markdown: KvMarkdown,
     pub rows: Vec<(Cow<'a, str>, Vec<Inline<'a>>)>,
+}
+
+/// A horizontal bar chart: one labelled bar per row.
+pub struct Chart<'a> {
+    pub id: &'static str,
+    pub title: Cow<'a, str>,
+    pub bars: Vec<Bar<'a>>,
+}
+
+/// One bar of a chart.
+pub struct Bar<'a> {
+    /// Input text where it names a supplier.
+    pub label: Cow<'a, str>,
+    /// The bar's length, relative to the chart's longest.
+    pub value: f64,
+    /// The value as written beside the bar.
+    pub shown: String,
+    pub colour: &'static str,
 }
 
 /// One fact on the cover. A wide fact spans the cover in HTML, after the
@@ -129,6 +162,19 @@ pub enum Block<'a> {
     KeyValue(KeyValue<'a>),
     /// Side by side in HTML; one after the other in Markdown.
     Columns(Vec<Vec<Block<'a>>>),
+    /// A bullet list; each item may carry an anchor. `class` is HTML's.
+    List {
+        class: &'static str,
+        items: Vec<(Option<String>, Vec<Inline<'a>>)>,
+    },
+    /// Headline counts: stat boxes in HTML, a one-row table under a
+    /// heading in Markdown.
+    Stats {
+        title: Cow<'a, str>,
+        items: Vec<(Cow<'a, str>, usize)>,
+    },
+    /// Bar charts, drawn in HTML only; the tables beside them hold the numbers.
+    Charts(Vec<Chart<'a>>),
     /// Content a reader can fold away; open by default in HTML, so it prints.
     Details {
         summary: Cow<'a, str>,
@@ -175,6 +221,24 @@ impl<'a> Cell<'a> {
     pub fn new(content: Vec<Inline<'a>>) -> Cell<'a> {
         Cell {
             class: None,
+            head: false,
+            content,
+        }
+    }
+
+    /// A cell that names its row.
+    pub fn head(content: Vec<Inline<'a>>) -> Cell<'a> {
+        Cell {
+            class: None,
+            head: true,
+            content,
+        }
+    }
+
+    pub fn with_class(class: &'static str, content: Vec<Inline<'a>>) -> Cell<'a> {
+        Cell {
+            class: Some(class),
+            head: false,
             content,
         }
     }
@@ -185,33 +249,27 @@ impl<'a> Cell<'a> {
 
     /// A number, right-aligned in HTML.
     pub fn num(n: usize) -> Cell<'a> {
-        Cell {
-            class: Some("num"),
-            content: vec![num(n)],
-        }
+        Cell::with_class("num", vec![num(n)])
     }
 
     /// A count, right-aligned in HTML and dimmed when zero.
     pub fn count(n: usize) -> Cell<'a> {
-        Cell {
-            class: Some(if n == 0 { "num zero" } else { "num" }),
-            content: vec![num(n)],
-        }
+        Cell::with_class(if n == 0 { "num zero" } else { "num" }, vec![num(n)])
     }
 }
 
 impl<'a> Head<'a> {
-    pub fn new(label: impl Into<Cow<'a, str>>) -> Head<'a> {
+    pub fn new(s: impl Into<Cow<'a, str>>) -> Head<'a> {
         Head {
-            label: label.into(),
-            num: false,
+            class: None,
+            content: vec![label(s)],
         }
     }
 
-    pub fn num(label: impl Into<Cow<'a, str>>) -> Head<'a> {
+    pub fn num(s: impl Into<Cow<'a, str>>) -> Head<'a> {
         Head {
-            label: label.into(),
-            num: true,
+            class: Some("num"),
+            content: vec![label(s)],
         }
     }
 }

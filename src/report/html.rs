@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
-use super::blocks::{Block, Inline, KeyValue, KvHtml, Table};
+use super::blocks::{Bar, Block, Chart, Inline, KeyValue, KvHtml, Row, Table};
 use super::i18n::{Lang, Tr};
 use super::sections;
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use super::view::{FAMILIES, FindingRow, View};
-use crate::model::{Category, Severity, untrusted};
+use super::view::{FindingRow, View};
+use crate::model::{Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
 macro_rules! w {
@@ -73,17 +73,6 @@ fn sev_class(s: Severity) -> &'static str {
     s.as_str()
 }
 
-/// Chart colours per severity: restrained, and distinguishable in greyscale print.
-fn sev_colour(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "#8b1a1a",
-        Severity::High => "#c0392b",
-        Severity::Medium => "#c77c0e",
-        Severity::Low => "#2f6fab",
-        Severity::Info => "#7b8794",
-    }
-}
-
 const CSS: &str = include_str!("templates/report.css");
 
 pub fn render(a: &Assessment, lang: Lang) -> String {
@@ -108,10 +97,10 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     );
     write(&sections::cover(&v, t), t, &mut out);
     write(&sections::contents(t), t, &mut out);
-    summary(&v, t, &mut out);
+    write(&sections::summary(&v, t), t, &mut out);
     findings(&v, t, &mut out);
     write(&sections::conformance(&v, t), t, &mut out);
-    matrix(&v, t, &mut out);
+    write(&sections::matrix(&v, t), t, &mut out);
     write(&sections::unknowns(&v, t), t, &mut out);
     write(&sections::policy(&v, t), t, &mut out);
     write(&sections::inventory(&v, t), t, &mut out);
@@ -177,6 +166,36 @@ fn write(b: &Block, t: Tr, out: &mut String) {
             }
             out.push_str("</div>\n");
         }
+        Block::List { class, items } => {
+            w!(out, "<ul class=\"{class}\">\n");
+            for (anchor, content) in items {
+                match anchor {
+                    Some(anchor) => w!(out, "<li id=\"{}\">", esc(anchor)),
+                    None => out.push_str("<li>"),
+                }
+                inlines(content, t, out);
+                out.push_str("</li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+        Block::Stats { items, .. } => {
+            out.push_str("<div class=\"stats\">\n");
+            for (label, n) in items {
+                w!(
+                    out,
+                    "<div class=\"stat\"><span class=\"num\">{n}</span><span class=\"label\">{}</span></div>\n",
+                    esc(label)
+                );
+            }
+            out.push_str("</div>\n");
+        }
+        Block::Charts(charts) => {
+            out.push_str("<div class=\"charts\">\n");
+            for c in charts {
+                bar_chart(c, out);
+            }
+            out.push_str("</div>\n");
+        }
         Block::Details { summary, body } => {
             w!(out, "<details open>\n<summary>{}</summary>\n", esc(summary));
             for b in body {
@@ -218,26 +237,41 @@ fn write_table(table: &Table, t: Tr, out: &mut String) {
     }
     out.push_str(">\n<thead><tr>");
     for h in &table.heads {
-        let class = if h.num { " class=\"num\"" } else { "" };
-        w!(out, "<th{class}>{}</th>", esc(&h.label));
+        open_tag(out, "th", h.class);
+        inlines(&h.content, t, out);
+        out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &table.rows {
-        match row.class {
-            Some(class) => w!(out, "<tr class=\"{class}\">"),
-            None => out.push_str("<tr>"),
-        }
-        for c in &row.cells {
-            match c.class {
-                Some(class) => w!(out, "<td class=\"{class}\">"),
-                None => out.push_str("<td>"),
-            }
-            inlines(&c.content, t, out);
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
+        table_row(row, t, out);
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n");
+    if let Some(foot) = &table.foot {
+        out.push_str("<tfoot>");
+        table_row(foot, t, out);
+        out.truncate(out.len() - 1);
+        out.push_str("</tfoot>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+fn table_row(row: &Row, t: Tr, out: &mut String) {
+    open_tag(out, "tr", row.class);
+    for c in &row.cells {
+        let tag = if c.head { "th" } else { "td" };
+        open_tag(out, tag, c.class);
+        inlines(&c.content, t, out);
+        w!(out, "</{tag}>");
+    }
+    out.push_str("</tr>\n");
+}
+
+/// `<tag>` or `<tag class="…">`.
+fn open_tag(out: &mut String, tag: &str, class: Option<&str>) {
+    match class {
+        Some(class) => w!(out, "<{tag} class=\"{class}\">"),
+        None => w!(out, "<{tag}>"),
+    }
 }
 
 fn key_value(kv: &KeyValue, t: Tr, out: &mut String) {
@@ -293,6 +327,23 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
         Inline::Status(class, content) => span(out, "status ", class, content, t),
         Inline::Alert(content) => span(out, "status ", "not-met", content, t),
         Inline::Figure(n) => w!(out, "<strong>{n}</strong>"),
+        Inline::Strong(content) => {
+            out.push_str("<strong>");
+            inlines(content, t, out);
+            out.push_str("</strong>");
+        }
+        Inline::Total(content) => inlines(content, t, out),
+        Inline::Link(anchor, content) => {
+            w!(out, "<a href=\"#{}\">", esc(anchor));
+            inlines(content, t, out);
+            out.push_str("</a>");
+        }
+        Inline::Wrap(_) => out.push_str("<br>"),
+        Inline::Meter(percent) => w!(
+            out,
+            "<span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> ",
+            percent.clamp(0.0, 100.0)
+        ),
         Inline::Badge(s) => out.push_str(&badge(t, *s)),
         Inline::NotGiven => out.push_str(&not_given(t)),
         Inline::Aside(content) => {
@@ -333,25 +384,19 @@ fn section_start(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<section id=\"{anchor}\">\n<h2>{}</h2>\n", esc(title));
 }
 
-/// One bar of a chart.
-struct Bar {
-    label: String,
-    /// The bar's length, relative to the chart's longest.
-    value: f64,
-    /// The value as written beside the bar.
-    shown: String,
-    colour: &'static str,
-}
-
 /// A horizontal bar chart: one labelled bar per row, scaled to the largest value.
-fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
+fn bar_chart(chart: &Chart, svg: &mut String) {
+    let Chart {
+        id,
+        title,
+        bars: rows,
+    } = chart;
     const LABEL_W: f64 = 136.0;
     const BAR_W: f64 = 150.0;
     const ROW_H: f64 = 22.0;
     let width = LABEL_W + BAR_W + 52.0;
     let height = ROW_H * rows.len().max(1) as f64 + 6.0;
     let max = rows.iter().map(|r| r.value).fold(0.0, f64::max);
-    let mut svg = String::new();
     w!(
         svg,
         "<figure class=\"chart\">\n<figcaption>{title}</figcaption>\n\
@@ -372,6 +417,7 @@ fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
     {
         let y = 3.0 + i as f64 * ROW_H;
         let len = if max > 0.0 { value / max * BAR_W } else { 0.0 };
+        let label: &str = label;
         // Long supplier names are cut for the chart; the table below has them
         // whole. The kind of key ("repository owner …") would use up the
         // room, and the owner's own name tells the bars apart.
@@ -406,247 +452,6 @@ fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
         );
     }
     svg.push_str("</svg>\n</figure>\n");
-    svg
-}
-
-fn charts(v: &View, t: Tr, out: &mut String) {
-    let s = &v.a.summary;
-    let count = |label: &str, n: usize, colour| Bar {
-        label: label.to_string(),
-        value: n as f64,
-        shown: n.to_string(),
-        colour,
-    };
-    let share = |label: &str, share: f64, colour| Bar {
-        label: label.to_string(),
-        value: share,
-        shown: format!("{:.1} %", share * 100.0),
-        colour,
-    };
-    let sev_rows: Vec<Bar> = Severity::ALL
-        .iter()
-        .map(|sev| {
-            let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
-            count(t.sev(*sev), n, sev_colour(*sev))
-        })
-        .collect();
-    let cat_rows: Vec<Bar> = Category::ALL
-        .iter()
-        .map(|c| {
-            let n = s.findings_by_category.get(c).copied().unwrap_or(0);
-            count(t.cat(*c), n, "#3d5a80")
-        })
-        .collect();
-    let mut sup_rows: Vec<Bar> = s
-        .suppliers
-        .shares
-        .iter()
-        .take(8)
-        .map(|sh| share(&sh.supplier, sh.share, "#5b7f95"))
-        .collect();
-    let shown: usize = s
-        .suppliers
-        .shares
-        .iter()
-        .take(8)
-        .map(|x| x.components)
-        .sum();
-    if s.suppliers.with_supplier > shown {
-        let rest = (s.suppliers.with_supplier - shown) as f64 / s.suppliers.with_supplier as f64;
-        sup_rows.push(share(t.t("chart.others"), rest, "#a0aec0"));
-    }
-    w!(out, "<div class=\"charts\">\n");
-    out.push_str(&bar_chart(
-        "chart-severity",
-        t.t("chart.severity"),
-        &sev_rows,
-    ));
-    out.push_str(&bar_chart(
-        "chart-category",
-        t.t("chart.category"),
-        &cat_rows,
-    ));
-    out.push_str(&bar_chart(
-        "chart-suppliers",
-        t.t("chart.suppliers"),
-        &sup_rows,
-    ));
-    w!(out, "</div>\n");
-}
-
-fn summary(v: &View, t: Tr, out: &mut String) {
-    let s = &v.a.summary;
-    section_start(out, "summary", t.t("sec.summary"));
-    w!(out, "<div class=\"stats\">\n");
-    for (label, n) in [
-        (t.t("sum.components"), s.components),
-        (t.t("sum.direct"), s.direct),
-        (t.t("sum.transitive"), s.transitive),
-        (t.t("sum.directness_unknown"), s.directness_unknown),
-        (t.t("sec.findings"), s.findings),
-        (t.t("sum.not_evaluated"), s.not_evaluated),
-    ] {
-        w!(
-            out,
-            "<div class=\"stat\"><span class=\"num\">{n}</span><span class=\"label\">{}</span></div>\n",
-            esc(label)
-        );
-    }
-    w!(out, "</div>\n");
-    charts(v, t, out);
-
-    w!(
-        out,
-        "<h3>{}</h3>\n<table class=\"grid counts\">\n<thead><tr><th>{}</th>",
-        esc(t.t("sum.findings")),
-        esc(t.t("severity"))
-    );
-    for c in Category::ALL {
-        w!(out, "<th class=\"num\">{}</th>", esc(t.cat(c)));
-    }
-    w!(
-        out,
-        "<th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(t.t("sum.total"))
-    );
-    let mut col_totals = [0usize; 5];
-    for (sev, counts) in &v.severity_category {
-        w!(out, "<tr><th>{}</th>", badge(t, *sev));
-        for (i, n) in counts.iter().enumerate() {
-            col_totals[i] += n;
-            let class = if *n == 0 { "num zero" } else { "num" };
-            w!(out, "<td class=\"{class}\">{n}</td>");
-        }
-        w!(
-            out,
-            "<td class=\"num\">{}</td></tr>\n",
-            counts.iter().sum::<usize>()
-        );
-    }
-    w!(
-        out,
-        "</tbody>\n<tfoot><tr><th>{}</th>",
-        esc(t.t("sum.total"))
-    );
-    for n in col_totals {
-        w!(out, "<td class=\"num\">{n}</td>");
-    }
-    w!(
-        out,
-        "<td class=\"num\">{}</td></tr></tfoot>\n</table>\n",
-        s.findings
-    );
-
-    w!(
-        out,
-        "<div class=\"two\">\n<div>\n<h3>{}</h3>\n<table class=\"grid\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"meter-col\">%</th></tr></thead>\n<tbody>\n",
-        esc(t.t("sum.coverage")),
-        esc(t.t("field")),
-        esc(t.t("sum.components"))
-    );
-    for (key, share) in &v.coverage {
-        w!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{} / {}</td><td class=\"meter-col\"><span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> {:.1}</td></tr>\n",
-            esc(t.t(key)),
-            share.count,
-            s.components,
-            share.percent.clamp(0.0, 100.0),
-            share.percent
-        );
-    }
-    w!(out, "</tbody>\n</table>\n</div>\n<div>\n");
-    w!(
-        out,
-        "<h3>{}</h3>\n<p>{}: <strong>{:.1}</strong><br><span class=\"muted\">{}</span></p>\n",
-        esc(t.t("sum.suppliers")),
-        esc(t.t("sum.hhi")),
-        s.suppliers.hhi,
-        esc(&t.n2(
-            "sum.with_supplier",
-            s.suppliers.with_supplier,
-            s.suppliers.components
-        ))
-    );
-    if !s.suppliers.shares.is_empty() {
-        w!(
-            out,
-            "<table class=\"grid\" id=\"supplier-table\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">%</th></tr></thead>\n<tbody>\n",
-            esc(t.t("supplier")),
-            esc(t.t("sum.components"))
-        );
-        for sh in &s.suppliers.shares {
-            w!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1}</td></tr>\n",
-                esc(&sh.supplier),
-                sh.components,
-                sh.share * 100.0
-            );
-        }
-        w!(out, "</tbody>\n</table>\n");
-    }
-    w!(out, "</div>\n</div>\n</section>\n");
-}
-
-fn matrix(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "review-matrix", t.t("sec.matrix"));
-    w!(
-        out,
-        "<p class=\"note\">{}</p>\n<table class=\"grid matrix\" id=\"review-matrix-table\">\n<thead><tr><th>{}</th>",
-        esc(t.t("matrix.note")),
-        esc(t.t("matrix.factor"))
-    );
-    for f in FAMILIES {
-        w!(
-            out,
-            "<th class=\"num\"><code>{f}</code><br><span class=\"muted\">{}</span></th>",
-            esc(t.family(f))
-        );
-    }
-    w!(out, "</tr></thead>\n<tbody>\n");
-    for row in &v.matrix {
-        w!(
-            out,
-            "<tr><th><strong>{}</strong><br><span class=\"muted\">{}</span></th>",
-            esc(row.factor),
-            esc(t.factor(row.factor))
-        );
-        for c in &row.cells {
-            match c.findings.len() {
-                0 => w!(out, "<td class=\"num zero\">0</td>"),
-                n => w!(
-                    out,
-                    "<td class=\"num hit\"><a href=\"#{}\">{n}</a></td>",
-                    esc(&c.anchor)
-                ),
-            }
-        }
-        w!(out, "</tr>\n");
-    }
-    w!(
-        out,
-        "</tbody>\n</table>\n<h3>{}</h3>\n<ul class=\"cells\">\n",
-        esc(t.t("matrix.cells"))
-    );
-    for row in &v.matrix {
-        for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
-            let links: Vec<String> = c
-                .findings
-                .iter()
-                .map(|n| format!("<a href=\"#f{n}\">F{n}</a>"))
-                .collect();
-            w!(
-                out,
-                "<li id=\"{}\"><strong>{} × {}</strong> {}</li>\n",
-                esc(&c.anchor),
-                esc(row.factor),
-                esc(c.family),
-                links.join(" ")
-            );
-        }
-    }
-    w!(out, "</ul>\n</section>\n");
 }
 
 fn findings(v: &View, t: Tr, out: &mut String) {

@@ -10,8 +10,8 @@ use super::blocks::{Block, Inline, KeyValue, KvMarkdown, Table};
 use super::i18n::{Lang, Tr};
 use super::sections;
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use super::view::{FACTORS, FAMILIES, FindingRow, View};
-use crate::model::{Category, untrusted};
+use super::view::{FindingRow, View};
+use crate::model::untrusted;
 
 /// Appends a formatted line; writing to a `String` cannot fail.
 macro_rules! w {
@@ -30,10 +30,10 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     let mut out = String::with_capacity(4096 + 256 * (a.components.len() + a.findings.len()));
     write(&sections::cover(&v, t), t, &mut out);
     write(&sections::contents(t), t, &mut out);
-    summary(&v, t, &mut out);
+    write(&sections::summary(&v, t), t, &mut out);
     findings(&v, t, &mut out);
     write(&sections::conformance(&v, t), t, &mut out);
-    matrix(&v, t, &mut out);
+    write(&sections::matrix(&v, t), t, &mut out);
     write(&sections::unknowns(&v, t), t, &mut out);
     write(&sections::policy(&v, t), t, &mut out);
     write(&sections::inventory(&v, t), t, &mut out);
@@ -77,6 +77,28 @@ fn write(b: &Block, t: Tr, out: &mut String) {
                 write(b, t, out);
             }
         }
+        Block::List { items, .. } => {
+            for (anchor, content) in items {
+                out.push_str("- ");
+                if let Some(anchor) = anchor {
+                    wr!(out, "<a id=\"{anchor}\"></a>");
+                }
+                inlines(content, t, out);
+                out.push('\n');
+            }
+            w!(out);
+        }
+        Block::Stats { title, items } => {
+            w!(out, "### {title}\n");
+            let heads: Vec<&str> = items.iter().map(|(label, _)| label.as_ref()).collect();
+            table_head(out, &heads);
+            for (_, n) in items {
+                wr!(out, "| {n} ");
+            }
+            w!(out, "|\n");
+        }
+        // The tables hold the charts' numbers.
+        Block::Charts(_) => {}
         Block::Details { summary, body } => {
             w!(out, "<details><summary>{summary}</summary>\n");
             for b in body {
@@ -102,9 +124,14 @@ fn write(b: &Block, t: Tr, out: &mut String) {
 }
 
 fn write_table(table: &Table, t: Tr, out: &mut String) {
-    let heads: Vec<&str> = table.heads.iter().map(|h| h.label.as_ref()).collect();
-    table_head(out, &heads);
-    for row in &table.rows {
+    out.push('|');
+    for h in &table.heads {
+        out.push(' ');
+        inlines(&h.content, t, out);
+        out.push_str(" |");
+    }
+    w!(out, "\n|{}", "---|".repeat(table.heads.len()));
+    for row in table.rows.iter().chain(&table.foot) {
         out.push('|');
         for c in &row.cells {
             out.push(' ');
@@ -152,12 +179,19 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
             inlines(content, t, out)
         }
         Inline::Digest(_, s) => wr!(out, " (sha256 {})", cell(s)),
-        Inline::Alert(content) => {
+        Inline::Strong(content) | Inline::Total(content) | Inline::Alert(content) => {
             out.push_str("**");
             inlines(content, t, out);
             out.push_str("**");
         }
         Inline::Figure(n) => wr!(out, "{n}"),
+        Inline::Link(anchor, content) => {
+            out.push('[');
+            inlines(content, t, out);
+            wr!(out, "](#{anchor})");
+        }
+        Inline::Wrap(separator) => out.push_str(separator),
+        Inline::Meter(_) => {}
         Inline::Badge(s) => out.push_str(t.sev(*s)),
         Inline::NotGiven => wr!(out, "*{}*", t.t("not_given")),
         Inline::Aside(content) => {
@@ -224,141 +258,6 @@ fn table_head(out: &mut String, heads: &[&str]) {
 
 fn section(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<a id=\"{anchor}\"></a>\n\n## {title}\n");
-}
-
-fn summary(v: &View, t: Tr, out: &mut String) {
-    let s = &v.a.summary;
-    section(out, "summary", t.t("sec.summary"));
-    w!(out, "### {}\n", t.t("sum.components"));
-    table_head(
-        out,
-        &[
-            t.t("sum.total"),
-            t.t("sum.direct"),
-            t.t("sum.transitive"),
-            t.t("sum.directness_unknown"),
-        ],
-    );
-    w!(
-        out,
-        "| {} | {} | {} | {} |\n",
-        s.components,
-        s.direct,
-        s.transitive,
-        s.directness_unknown
-    );
-
-    w!(out, "### {}\n", t.t("sum.findings"));
-    let mut heads = vec![t.t("severity")];
-    heads.extend(Category::ALL.iter().map(|c| t.cat(*c)));
-    heads.push(t.t("sum.total"));
-    table_head(out, &heads);
-    let mut col_totals = [0usize; 5];
-    for (sev, counts) in &v.severity_category {
-        let total: usize = counts.iter().sum();
-        let cells: Vec<String> = counts.iter().map(|n| n.to_string()).collect();
-        for (i, n) in counts.iter().enumerate() {
-            col_totals[i] += n;
-        }
-        w!(out, "| {} | {} | {total} |", t.sev(*sev), cells.join(" | "));
-    }
-    let cells: Vec<String> = col_totals.iter().map(|n| n.to_string()).collect();
-    w!(
-        out,
-        "| **{}** | {} | **{}** |\n",
-        t.t("sum.total"),
-        cells.join(" | "),
-        s.findings
-    );
-
-    w!(out, "### {}\n", t.t("sum.coverage"));
-    table_head(out, &[t.t("field"), t.t("sum.components"), "%"]);
-    for (key, share) in &v.coverage {
-        w!(
-            out,
-            "| {} | {} / {} | {:.1} |",
-            t.t(key),
-            share.count,
-            s.components,
-            share.percent
-        );
-    }
-    w!(out);
-
-    w!(out, "### {}\n", t.t("sum.suppliers"));
-    w!(
-        out,
-        "{}: **{:.1}** · {}\n",
-        t.t("sum.hhi"),
-        s.suppliers.hhi,
-        t.n2(
-            "sum.with_supplier",
-            s.suppliers.with_supplier,
-            s.suppliers.components
-        )
-    );
-    if !s.suppliers.shares.is_empty() {
-        table_head(out, &[t.t("supplier"), t.t("sum.components"), "%"]);
-        for sh in &s.suppliers.shares {
-            w!(
-                out,
-                "| {} | {} | {:.1} |",
-                cell(&sh.supplier),
-                sh.components,
-                sh.share * 100.0
-            );
-        }
-        w!(out);
-    }
-}
-
-fn matrix(v: &View, t: Tr, out: &mut String) {
-    section(out, "review-matrix", t.t("sec.matrix"));
-    w!(out, "{}\n", t.t("matrix.note"));
-    let mut heads = vec![t.t("matrix.factor")];
-    let fams: Vec<String> = FAMILIES
-        .iter()
-        .map(|f| format!("{} {f}", t.family(f)))
-        .collect();
-    heads.extend(fams.iter().map(String::as_str));
-    table_head(out, &heads);
-    for row in &v.matrix {
-        let cells: Vec<String> = row
-            .cells
-            .iter()
-            .map(|c| match c.findings.len() {
-                0 => "0".to_string(),
-                n => format!("[{n}](#{})", c.anchor),
-            })
-            .collect();
-        w!(
-            out,
-            "| **{}** {} | {} |",
-            cell(row.factor),
-            t.factor(row.factor),
-            cells.join(" | ")
-        );
-    }
-    w!(out);
-    for row in &v.matrix {
-        for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
-            let links: Vec<String> = c
-                .findings
-                .iter()
-                .map(|n| format!("[F{n}](#f{n})"))
-                .collect();
-            w!(
-                out,
-                "- <a id=\"{}\"></a>{} × {}: {}",
-                c.anchor,
-                cell(row.factor),
-                c.family,
-                links.join(", ")
-            );
-        }
-    }
-    debug_assert_eq!(v.matrix.len(), FACTORS.len());
-    w!(out);
 }
 
 fn finding_status(r: &FindingRow, t: Tr) -> String {

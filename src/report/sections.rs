@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 
+use super::blocks::{Bar, Chart, code, given, label, num, text};
 use super::blocks::{Block, Cell, Fact, Head, Inline, KeyValue, KvHtml, KvMarkdown, Row, Table};
-use super::blocks::{code, given, label, text};
 use super::i18n::Tr;
-use super::view::{Conformance, SECTIONS, View};
-use crate::model::ExceptionState;
+use super::view::{Conformance, FAMILIES, SECTIONS, View};
+use crate::model::{Category, ExceptionState, Severity};
 
 fn section<'a>(anchor: &'static str, t: Tr, body: Vec<Block<'a>>) -> Block<'a> {
     let key = SECTIONS
@@ -27,6 +27,7 @@ fn table<'a>(id: &'static str, heads: Vec<Head<'a>>, rows: Vec<Row<'a>>) -> Bloc
         class: "grid",
         heads,
         rows,
+        foot: None,
     })
 }
 
@@ -571,6 +572,7 @@ pub fn inventory<'a>(v: &'a View, t: Tr) -> Block<'a> {
             Head::num(t.t("sec.findings")),
         ],
         rows,
+        foot: None,
     })];
     if v.inventory_total > v.inventory.len() {
         body.push(Block::note(
@@ -584,5 +586,279 @@ pub fn inventory<'a>(v: &'a View, t: Tr) -> Block<'a> {
             summary: t.n("inventory.summary", v.inventory_total).into(),
             body,
         }],
+    )
+}
+
+/// Chart colours per severity: restrained, and distinguishable in greyscale print.
+fn sev_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "#8b1a1a",
+        Severity::High => "#c0392b",
+        Severity::Medium => "#c77c0e",
+        Severity::Low => "#2f6fab",
+        Severity::Info => "#7b8794",
+    }
+}
+
+/// Findings by severity and category, and the eight largest suppliers' shares.
+fn charts<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let s = &v.a.summary;
+    let count = |label: &'static str, n: usize, colour| Bar {
+        label: label.into(),
+        value: n as f64,
+        shown: n.to_string(),
+        colour,
+    };
+    let share = |label: Cow<'a, str>, share: f64, colour| Bar {
+        label,
+        value: share,
+        shown: format!("{:.1} %", share * 100.0),
+        colour,
+    };
+    let severity = Severity::ALL
+        .iter()
+        .map(|sev| {
+            let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
+            count(t.sev(*sev), n, sev_colour(*sev))
+        })
+        .collect();
+    let category = Category::ALL
+        .iter()
+        .map(|c| {
+            let n = s.findings_by_category.get(c).copied().unwrap_or(0);
+            count(t.cat(*c), n, "#3d5a80")
+        })
+        .collect();
+    let mut suppliers: Vec<Bar> = s
+        .suppliers
+        .shares
+        .iter()
+        .take(8)
+        .map(|sh| share(Cow::Borrowed(&sh.supplier), sh.share, "#5b7f95"))
+        .collect();
+    let shown: usize = s
+        .suppliers
+        .shares
+        .iter()
+        .take(8)
+        .map(|x| x.components)
+        .sum();
+    if s.suppliers.with_supplier > shown {
+        let rest = (s.suppliers.with_supplier - shown) as f64 / s.suppliers.with_supplier as f64;
+        suppliers.push(share(t.t("chart.others").into(), rest, "#a0aec0"));
+    }
+    let chart = |id, key, bars| Chart {
+        id,
+        title: Cow::Borrowed(t.t(key)),
+        bars,
+    };
+    Block::Charts(vec![
+        chart("chart-severity", "chart.severity", severity),
+        chart("chart-category", "chart.category", category),
+        chart("chart-suppliers", "chart.suppliers", suppliers),
+    ])
+}
+
+/// Counts, findings by severity and category, coverage of the SBOM's
+/// fields, and supplier concentration.
+pub fn summary<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let s = &v.a.summary;
+    let stats = Block::Stats {
+        title: t.t("sum.components").into(),
+        items: [
+            ("sum.components", s.components),
+            ("sum.direct", s.direct),
+            ("sum.transitive", s.transitive),
+            ("sum.directness_unknown", s.directness_unknown),
+            ("sec.findings", s.findings),
+            ("sum.not_evaluated", s.not_evaluated),
+        ]
+        .into_iter()
+        .map(|(key, n)| (Cow::Borrowed(t.t(key)), n))
+        .collect(),
+    };
+
+    let mut heads = vec![Head::new(t.t("severity"))];
+    heads.extend(Category::ALL.iter().map(|c| Head::num(t.cat(*c))));
+    heads.push(Head::num(t.t("sum.total")));
+    let mut col_totals = [0usize; 5];
+    let rows = v
+        .severity_category
+        .iter()
+        .map(|(sev, counts)| {
+            let mut cells = vec![Cell::head(vec![Inline::Badge(*sev)])];
+            for (i, n) in counts.iter().enumerate() {
+                col_totals[i] += n;
+                cells.push(Cell::count(*n));
+            }
+            cells.push(Cell::num(counts.iter().sum()));
+            cells.into()
+        })
+        .collect();
+    let mut foot = vec![Cell::head(vec![Inline::Total(vec![label(
+        t.t("sum.total"),
+    )])])];
+    foot.extend(col_totals.iter().map(|n| Cell::num(*n)));
+    foot.push(Cell::with_class(
+        "num",
+        vec![Inline::Total(vec![num(s.findings)])],
+    ));
+    let counts = Block::Table(Table {
+        id: None,
+        class: "grid counts",
+        heads,
+        rows,
+        foot: Some(foot.into()),
+    });
+
+    let coverage = Block::Table(Table {
+        id: None,
+        class: "grid",
+        heads: vec![
+            Head::new(t.t("field")),
+            Head::num(t.t("sum.components")),
+            Head {
+                class: Some("meter-col"),
+                content: vec![label("%")],
+            },
+        ],
+        rows: v
+            .coverage
+            .iter()
+            .map(|(key, share)| {
+                vec![
+                    Cell::one(label(t.t(key))),
+                    Cell::with_class(
+                        "num",
+                        vec![label(format!("{} / {}", share.count, s.components))],
+                    ),
+                    Cell::with_class(
+                        "meter-col",
+                        vec![
+                            Inline::Meter(share.percent),
+                            label(format!("{:.1}", share.percent)),
+                        ],
+                    ),
+                ]
+                .into()
+            })
+            .collect(),
+        foot: None,
+    });
+
+    let mut suppliers = vec![
+        Block::heading(t.t("sum.suppliers")),
+        Block::paragraph(vec![
+            label(t.t("sum.hhi")),
+            label(": "),
+            Inline::Strong(vec![label(format!("{:.1}", s.suppliers.hhi))]),
+            Inline::Wrap(" · "),
+            Inline::Muted(vec![label(t.n2(
+                "sum.with_supplier",
+                s.suppliers.with_supplier,
+                s.suppliers.components,
+            ))]),
+        ]),
+    ];
+    if !s.suppliers.shares.is_empty() {
+        suppliers.push(table(
+            "supplier-table",
+            vec![
+                Head::new(t.t("supplier")),
+                Head::num(t.t("sum.components")),
+                Head::num("%"),
+            ],
+            s.suppliers
+                .shares
+                .iter()
+                .map(|sh| {
+                    vec![
+                        Cell::one(text(&sh.supplier)),
+                        Cell::num(sh.components),
+                        Cell::with_class("num", vec![label(format!("{:.1}", sh.share * 100.0))]),
+                    ]
+                    .into()
+                })
+                .collect(),
+        ));
+    }
+    section(
+        "summary",
+        t,
+        vec![
+            stats,
+            charts(v, t),
+            Block::heading(t.t("sum.findings")),
+            counts,
+            Block::Columns(vec![
+                vec![Block::heading(t.t("sum.coverage")), coverage],
+                suppliers,
+            ]),
+        ],
+    )
+}
+
+/// Review-measure factors against rule families, each cell linking to its findings.
+pub fn matrix<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    let mut heads = vec![Head::new(t.t("matrix.factor"))];
+    heads.extend(FAMILIES.iter().map(|f| Head {
+        class: Some("num"),
+        content: vec![
+            Inline::Code(None, vec![label(*f)]),
+            Inline::Wrap(" "),
+            Inline::Muted(vec![label(t.family(f))]),
+        ],
+    }));
+    let rows = v
+        .matrix
+        .iter()
+        .map(|row| {
+            let mut cells = vec![Cell::head(vec![
+                Inline::Strong(vec![text(row.factor)]),
+                Inline::Wrap(" "),
+                Inline::Muted(vec![label(t.factor(row.factor))]),
+            ])];
+            cells.extend(row.cells.iter().map(|c| match c.findings.len() {
+                0 => Cell::count(0),
+                n => Cell::with_class(
+                    "num hit",
+                    vec![Inline::Link(c.anchor.clone(), vec![num(n)])],
+                ),
+            }));
+            cells.into()
+        })
+        .collect();
+    let mut items = Vec::new();
+    for row in &v.matrix {
+        for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
+            let mut content = vec![
+                Inline::Strong(vec![text(row.factor), label(" × "), text(c.family)]),
+                label(":"),
+            ];
+            for (i, n) in c.findings.iter().enumerate() {
+                content.push(label(if i == 0 { " " } else { ", " }));
+                content.push(Inline::Link(format!("f{n}"), vec![label(format!("F{n}"))]));
+            }
+            items.push((Some(c.anchor.clone()), content));
+        }
+    }
+    section(
+        "review-matrix",
+        t,
+        vec![
+            Block::note(t.t("matrix.note")),
+            Block::Table(Table {
+                id: Some("review-matrix-table"),
+                class: "grid matrix",
+                heads,
+                rows,
+                foot: None,
+            }),
+            Block::heading(t.t("matrix.cells")),
+            Block::List {
+                class: "cells",
+                items,
+            },
+        ],
     )
 }
