@@ -17,6 +17,8 @@ pub enum Inline<'a> {
     /// chainrisk's own text (labels, separators, numbers): Markdown writes it
     /// as it is, HTML escapes it.
     Label(Cow<'a, str>),
+    /// chainrisk's own text with `` `code` `` spans (rule summaries).
+    Own(Cow<'a, str>),
     /// Input text set as code in HTML (`<code class=…>`); plain text in Markdown.
     Code(Option<&'static str>, Vec<Inline<'a>>),
     /// A digest after its subject: `(sha256 …)` in Markdown, code in HTML.
@@ -32,6 +34,10 @@ pub enum Inline<'a> {
     Wrap(&'static str),
     /// A share (0–100) drawn as a meter in HTML; nothing in Markdown.
     Meter(f64),
+    /// A dependency path, root first: names joined by arrows.
+    Path(&'a [String]),
+    /// An identifier chainrisk wrote (a fingerprint): code in both formats.
+    Literal(Cow<'a, str>),
     /// A count set off in HTML (strong); plain in Markdown.
     Figure(usize),
     /// Secondary text: muted in HTML, plain in Markdown.
@@ -131,6 +137,61 @@ pub struct Bar<'a> {
     pub colour: &'static str,
 }
 
+/// The findings of one severity.
+pub struct FindingGroup<'a> {
+    pub severity: Severity,
+    /// Findings in the group, shown or grouped.
+    pub count: usize,
+    pub single: Vec<FindingEntry<'a>>,
+    pub grouped: Vec<GroupEntry<'a>>,
+}
+
+/// A status mark: its HTML class and its text.
+pub struct Status<'a> {
+    pub class: &'static str,
+    pub label: Cow<'a, str>,
+}
+
+/// One finding, shown in full.
+pub struct FindingEntry<'a> {
+    pub number: usize,
+    pub severity: Severity,
+    pub rule: &'a str,
+    pub title: Cow<'a, str>,
+    /// The component's name with its version, or what stands for the product.
+    pub component: Cow<'a, str>,
+    pub purl: Option<&'a str>,
+    pub fingerprint: &'a str,
+    pub status: Vec<Status<'a>>,
+    pub message: Cow<'a, str>,
+    /// Why it fired, severity, path, thresholds, exception, baseline, fingerprint.
+    pub facts: Vec<(Cow<'a, str>, Vec<Inline<'a>>)>,
+    pub evidence: Option<Table<'a>>,
+}
+
+/// The findings of one rule shown as one entry: a widespread rule, or a
+/// rule's findings past the first ones shown in full.
+pub struct GroupEntry<'a> {
+    pub first: usize,
+    pub last: usize,
+    pub severity: Severity,
+    pub rule: &'a str,
+    pub title: Cow<'a, str>,
+    /// "N components".
+    pub count: Cow<'a, str>,
+    /// Why the findings are grouped.
+    pub note: Cow<'a, str>,
+    /// Counts of the findings by status.
+    pub status: Vec<Status<'a>>,
+    /// The first message, as the example.
+    pub example: Cow<'a, str>,
+    /// The rule's summary (chainrisk's text with code spans).
+    pub summary: Cow<'a, str>,
+    /// Finding numbers and component names; the rest counted in `more`.
+    pub names: Vec<(usize, Cow<'a, str>)>,
+    pub more: Option<Cow<'a, str>>,
+}
+
 /// One fact on the cover. A wide fact spans the cover in HTML, after the
 /// grid of the others.
 pub struct Fact<'a> {
@@ -175,6 +236,11 @@ pub enum Block<'a> {
     },
     /// Bar charts, drawn in HTML only; the tables beside them hold the numbers.
     Charts(Vec<Chart<'a>>),
+    /// The findings, most severe first: an overview row per finding (or per
+    /// group of findings) and its details. Markdown writes a table per
+    /// severity followed by the details; HTML one table with a detail row
+    /// under each finding.
+    Findings(Vec<FindingGroup<'a>>),
     /// Content a reader can fold away; open by default in HTML, so it prints.
     Details {
         summary: Cow<'a, str>,

@@ -7,11 +7,11 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
-use super::blocks::{Bar, Block, Chart, Inline, KeyValue, KvHtml, Row, Table};
+use super::blocks::{Bar, Block, Chart, FindingEntry, GroupEntry, Inline, KeyValue, KvHtml};
+use super::blocks::{Row, Status, Table};
 use super::i18n::{Lang, Tr};
 use super::sections;
-use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use super::view::{FindingRow, View};
+use super::view::View;
 use crate::model::{Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
@@ -98,7 +98,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     write(&sections::cover(&v, t), t, &mut out);
     write(&sections::contents(t), t, &mut out);
     write(&sections::summary(&v, t), t, &mut out);
-    findings(&v, t, &mut out);
+    write(&sections::findings(&v, t), t, &mut out);
     write(&sections::conformance(&v, t), t, &mut out);
     write(&sections::matrix(&v, t), t, &mut out);
     write(&sections::unknowns(&v, t), t, &mut out);
@@ -153,7 +153,7 @@ fn write(b: &Block, t: Tr, out: &mut String) {
             inlines(content, t, out);
             out.push_str("</p>\n");
         }
-        Block::Table(table) => write_table(table, t, out),
+        Block::Table(table) => write_table(table, t, out, false),
         Block::KeyValue(kv) => key_value(kv, t, out),
         Block::Columns(columns) => {
             out.push_str("<div class=\"two\">\n");
@@ -188,6 +188,33 @@ fn write(b: &Block, t: Tr, out: &mut String) {
                 );
             }
             out.push_str("</div>\n");
+        }
+        Block::Findings(groups) => {
+            w!(
+                out,
+                "<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n",
+                esc(t.t("rule")),
+                esc(t.t("f.title")),
+                esc(t.t("component")),
+                esc(t.t("conf.status"))
+            );
+            for g in groups {
+                w!(
+                    out,
+                    "<tbody class=\"group\" id=\"severity-{}\">\n<tr class=\"group-head\"><th colspan=\"5\">{} <span class=\"muted\">({})</span></th></tr>\n",
+                    g.severity.as_str(),
+                    badge(t, g.severity),
+                    g.count
+                );
+                for e in &g.single {
+                    finding_rows(e, t, out);
+                }
+                for e in &g.grouped {
+                    grouped_rows(e, t, out);
+                }
+                out.push_str("</tbody>\n");
+            }
+            out.push_str("</table>\n");
         }
         Block::Charts(charts) => {
             out.push_str("<div class=\"charts\">\n");
@@ -230,22 +257,114 @@ fn write(b: &Block, t: Tr, out: &mut String) {
     }
 }
 
-fn write_table(table: &Table, t: Tr, out: &mut String) {
+/// One finding's row, and its details in the row under it.
+fn finding_rows(e: &FindingEntry, t: Tr, out: &mut String) {
+    w!(
+        out,
+        "<tr class=\"finding {sev}\" id=\"f{n}\" data-rule=\"{rule}\" data-fingerprint=\"{fp}\">\
+         <td class=\"n\"><a href=\"#f{n}\">F{n}</a></td><td><code class=\"id\">{rule}</code></td>\
+         <td>{title}</td><td><span class=\"comp\">{comp}</span>",
+        sev = e.severity.as_str(),
+        n = e.number,
+        rule = esc(e.rule),
+        fp = esc(e.fingerprint),
+        title = esc(&e.title),
+        comp = esc(&e.component),
+    );
+    if let Some(p) = e.purl {
+        w!(out, "<br><code class=\"purl\">{}</code>", esc(p));
+    }
+    out.push_str("</td><td>");
+    statuses(&e.status, out);
+    w!(
+        out,
+        "</td></tr>\n<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"message\">{}</p>\n<dl class=\"kv\">\n",
+        esc(&e.message)
+    );
+    for (key, value) in &e.facts {
+        w!(out, "<dt>{}</dt><dd>", esc(key));
+        inlines(value, t, out);
+        out.push_str("</dd>\n");
+    }
+    out.push_str("</dl>\n");
+    if let Some(evidence) = &e.evidence {
+        write_table(evidence, t, out, true);
+    }
+    out.push_str("</td></tr>\n");
+}
+
+/// One entry for a group of findings: the range of finding numbers, the
+/// components collapsed (each with its finding's anchor, which opens the
+/// list when followed), and the first message as the example.
+fn grouped_rows(e: &GroupEntry, t: Tr, out: &mut String) {
+    w!(
+        out,
+        "<tr class=\"finding grouped {sev}\" data-rule=\"{rule}\">\
+         <td class=\"n\"><a href=\"#f{first}\">F{first}–F{last}</a></td><td><code class=\"id\">{rule}</code></td>\
+         <td>{title}</td><td><details><summary>{count}</summary>",
+        sev = e.severity.as_str(),
+        rule = esc(e.rule),
+        first = e.first,
+        last = e.last,
+        title = esc(&e.title),
+        count = esc(&e.count),
+    );
+    for (i, (n, name)) in e.names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        w!(out, "<span class=\"comp\" id=\"f{n}\">{}</span>", esc(name));
+    }
+    if let Some(more) = &e.more {
+        w!(out, ", <span class=\"muted\">{}</span>", esc(more));
+    }
+    out.push_str("</details></td><td>");
+    statuses(&e.status, out);
+    w!(
+        out,
+        "</td></tr>\n<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
+        esc(&e.note),
+        esc(t.t("f.example")),
+        esc(&e.example),
+        esc(t.t("f.summary")),
+        code_spans(&esc(&e.summary)),
+    );
+}
+
+/// Status marks, side by side.
+fn statuses(status: &[Status], out: &mut String) {
+    for (i, s) in status.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        w!(
+            out,
+            "<span class=\"status {}\">{}</span>",
+            s.class,
+            esc(&s.label)
+        );
+    }
+}
+
+/// A table; a compact one (a finding's evidence) has no line breaks
+/// around its head.
+fn write_table(table: &Table, t: Tr, out: &mut String, compact: bool) {
+    let nl = if compact { "" } else { "\n" };
     w!(out, "<table class=\"{}\"", table.class);
     if let Some(id) = table.id {
         w!(out, " id=\"{id}\"");
     }
-    out.push_str(">\n<thead><tr>");
+    w!(out, ">{nl}<thead><tr>");
     for h in &table.heads {
         open_tag(out, "th", h.class);
         inlines(&h.content, t, out);
         out.push_str("</th>");
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
+    w!(out, "</tr></thead>{nl}<tbody>\n");
     for row in &table.rows {
         table_row(row, t, out);
     }
-    out.push_str("</tbody>\n");
+    w!(out, "</tbody>{nl}");
     if let Some(foot) = &table.foot {
         out.push_str("<tfoot>");
         table_row(foot, t, out);
@@ -339,6 +458,18 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
             out.push_str("</a>");
         }
         Inline::Wrap(_) => out.push_str("<br>"),
+        Inline::Path(names) => {
+            out.push_str("<span class=\"path\">");
+            for (i, name) in names.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" <span class=\"arrow\">→</span> ");
+                }
+                out.push_str(&esc(name));
+            }
+            out.push_str("</span>");
+        }
+        Inline::Literal(s) => w!(out, "<code>{}</code>", esc(s)),
+        Inline::Own(s) => out.push_str(&code_spans(&esc(s))),
         Inline::Meter(percent) => w!(
             out,
             "<span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> ",
@@ -363,13 +494,6 @@ fn span(out: &mut String, kind: &str, class: &str, content: &[Inline], t: Tr) {
 
 fn not_given(t: Tr) -> String {
     format!("<span class=\"missing\">{}</span>", esc(t.t("not_given")))
-}
-
-fn or_not_given(t: Tr, v: Option<&str>) -> String {
-    match v {
-        Some(s) if !s.is_empty() => esc(s).into_owned(),
-        _ => not_given(t),
-    }
 }
 
 fn badge(t: Tr, s: Severity) -> String {
@@ -452,227 +576,6 @@ fn bar_chart(chart: &Chart, svg: &mut String) {
         );
     }
     svg.push_str("</svg>\n</figure>\n");
-}
-
-fn findings(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "findings", t.t("sec.findings"));
-    if v.groups.is_empty() {
-        w!(out, "<p>{}</p>\n</section>\n", esc(t.t("findings.none")));
-        return;
-    }
-    w!(
-        out,
-        "<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n",
-        esc(t.t("rule")),
-        esc(t.t("f.title")),
-        esc(t.t("component")),
-        esc(t.t("conf.status"))
-    );
-    for g in &v.groups {
-        w!(
-            out,
-            "<tbody class=\"group\" id=\"severity-{}\">\n<tr class=\"group-head\"><th colspan=\"5\">{} <span class=\"muted\">({})</span></th></tr>\n",
-            sev_class(g.severity),
-            badge(t, g.severity),
-            g.rows.len()
-        );
-        let (single, grouped) = g.split(&v.widespread);
-        for r in &single {
-            finding_rows(r, t, out);
-        }
-        for rg in &grouped {
-            grouped_rows(rg, t, out);
-        }
-        w!(out, "</tbody>\n");
-    }
-    w!(out, "</table>\n</section>\n");
-}
-
-/// One entry for a widespread rule: the range of finding numbers, the
-/// components collapsed (each with its finding's anchor, which opens the
-/// list when followed), and the first message as the example.
-fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
-    let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
-    let sev = sev_class(rg.rows[0].finding.severity);
-    let mut open = 0;
-    let mut accepted = 0;
-    for r in &rg.rows {
-        if r.exception.is_some() {
-            accepted += 1;
-        } else {
-            open += 1;
-        }
-    }
-    let mut status = Vec::new();
-    if open > 0 {
-        status.push(format!(
-            "<span class=\"status open\">{} {open}</span>",
-            esc(t.t("status.open"))
-        ));
-    }
-    if accepted > 0 {
-        status.push(format!(
-            "<span class=\"status accepted\">{} {accepted}</span>",
-            esc(t.t("exc.accepted"))
-        ));
-    }
-    let mut names: Vec<String> = rg
-        .rows
-        .iter()
-        .take(NAMED_PER_GROUP)
-        .map(|r| {
-            format!(
-                "<span class=\"comp\" id=\"{}\">{}</span>",
-                r.anchor(),
-                esc(&r.component_label(t))
-            )
-        })
-        .collect();
-    if rg.rows.len() > NAMED_PER_GROUP {
-        names.push(format!(
-            "<span class=\"muted\">{}</span>",
-            esc(&t.n("f.more", rg.rows.len() - NAMED_PER_GROUP))
-        ));
-    }
-    w!(
-        out,
-        "<tr class=\"finding grouped {sev}\" data-rule=\"{rule}\">\
-         <td class=\"n\"><a href=\"#f{first}\">F{first}–F{last}</a></td><td><code class=\"id\">{rule}</code></td>\
-         <td>{title}</td><td><details><summary>{count}</summary>{names}</details></td><td>{status}</td></tr>\n",
-        rule = esc(rg.rule),
-        title = esc(&t.rule_name(rg.rule)),
-        count = esc(&t.n("f.grouped", rg.rows.len())),
-        names = names.join(", "),
-        status = status.join(" "),
-    );
-    w!(
-        out,
-        "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
-        esc(&t.n(rg.note_key(), DETAILED_PER_RULE)),
-        esc(t.t("f.example")),
-        esc(&t.message(rg.rows[0].finding)),
-        esc(t.t("f.summary")),
-        code_spans(&esc(&t.rule_summary(rg.rule))),
-    );
-}
-
-fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
-    let f = r.finding;
-    let mut status = Vec::new();
-    if r.exception.is_some() {
-        status.push(format!(
-            "<span class=\"status accepted\">{}</span>",
-            esc(t.t("exc.accepted"))
-        ));
-    }
-    if let Some(b) = r.baseline {
-        status.push(format!(
-            "<span class=\"status baseline\">{}</span>",
-            esc(t.baseline(b))
-        ));
-    }
-    if status.is_empty() {
-        status.push(format!(
-            "<span class=\"status open\">{}</span>",
-            esc(t.t("status.open"))
-        ));
-    }
-    let purl = r.component.and_then(|c| c.purl.as_deref());
-    w!(
-        out,
-        "<tr class=\"finding {sev}\" id=\"{anchor}\" data-rule=\"{rule}\" data-fingerprint=\"{fp}\">\
-         <td class=\"n\"><a href=\"#{anchor}\">F{n}</a></td><td><code class=\"id\">{rule}</code></td>\
-         <td>{title}</td><td><span class=\"comp\">{comp}</span>{purl}</td><td>{status}</td></tr>\n",
-        sev = sev_class(f.severity),
-        anchor = r.anchor(),
-        n = r.number,
-        rule = esc(&f.rule),
-        fp = esc(&f.fingerprint),
-        title = esc(&t.rule_name(&f.rule)),
-        comp = esc(&r.component_label(t)),
-        purl = purl
-            .map(|p| format!("<br><code class=\"purl\">{}</code>", esc(p)))
-            .unwrap_or_default(),
-        status = status.join(" "),
-    );
-    w!(
-        out,
-        "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"message\">{}</p>\n<dl class=\"kv\">\n",
-        esc(&t.message(f))
-    );
-    let mut item = |label: &str, value: String| {
-        w!(out, "<dt>{}</dt><dd>{value}</dd>\n", esc(label));
-    };
-    item(t.t("f.summary"), code_spans(&esc(&t.rule_summary(&f.rule))));
-    item(t.t("category"), esc(t.cat(f.category)).into_owned());
-    if !r.path.is_empty() {
-        let names: Vec<String> = r.path.iter().map(|n| esc(n).into_owned()).collect();
-        item(
-            t.t("f.path"),
-            format!(
-                "<span class=\"path\">{}</span>",
-                names.join(" <span class=\"arrow\">→</span> ")
-            ),
-        );
-    }
-    if !r.thresholds.is_empty() {
-        let ts: Vec<String> = r
-            .thresholds
-            .iter()
-            .map(|th| {
-                let suffix = if th.default {
-                    format!(" <span class=\"muted\">({})</span>", esc(t.t("f.default")))
-                } else {
-                    String::new()
-                };
-                format!("<code>{}</code> = {}{suffix}", esc(th.key), esc(&th.value))
-            })
-            .collect();
-        item(t.t("f.threshold"), ts.join("; "));
-    }
-    let exception = match r.exception {
-        Some(e) => format!(
-            "{} — {}; {}: {}; {}: {}",
-            esc(t.t("exc.accepted")),
-            esc(&e.reason),
-            esc(t.t("exc.owner")),
-            or_not_given(t, e.owner.as_deref()),
-            esc(t.t("exc.expires")),
-            or_not_given(t, e.expires.as_deref())
-        ),
-        None => esc(t.t("exc.none")).into_owned(),
-    };
-    item(t.t("f.exception"), exception);
-    if let Some(b) = r.baseline {
-        item(t.t("f.baseline"), esc(t.baseline(b)).into_owned());
-    }
-    item(
-        t.t("f.fingerprint"),
-        format!("<code>{}</code>", esc(&f.fingerprint)),
-    );
-    w!(out, "</dl>\n");
-    if !r.evidence.is_empty() {
-        w!(
-            out,
-            "<table class=\"evidence\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-            esc(t.t("f.evidence")),
-            esc(t.t("value")),
-            esc(t.t("f.source")),
-            esc(t.t("f.fetched"))
-        );
-        for e in &r.evidence {
-            w!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
-                esc(&t.evidence_key(e.key)),
-                esc(&t.evidence_value(e.value)),
-                esc(e.source),
-                e.fetched.map(esc).unwrap_or(Cow::Borrowed("—"))
-            );
-        }
-        w!(out, "</tbody></table>\n");
-    }
-    w!(out, "</td></tr>\n");
 }
 
 #[cfg(test)]

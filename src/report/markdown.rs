@@ -6,11 +6,10 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
-use super::blocks::{Block, Inline, KeyValue, KvMarkdown, Table};
+use super::blocks::{Block, FindingGroup, Inline, KeyValue, KvMarkdown, Status, Table};
 use super::i18n::{Lang, Tr};
 use super::sections;
-use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use super::view::{FindingRow, View};
+use super::view::View;
 use crate::model::untrusted;
 
 /// Appends a formatted line; writing to a `String` cannot fail.
@@ -31,7 +30,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     write(&sections::cover(&v, t), t, &mut out);
     write(&sections::contents(t), t, &mut out);
     write(&sections::summary(&v, t), t, &mut out);
-    findings(&v, t, &mut out);
+    write(&sections::findings(&v, t), t, &mut out);
     write(&sections::conformance(&v, t), t, &mut out);
     write(&sections::matrix(&v, t), t, &mut out);
     write(&sections::unknowns(&v, t), t, &mut out);
@@ -97,6 +96,11 @@ fn write(b: &Block, t: Tr, out: &mut String) {
             }
             w!(out, "|\n");
         }
+        Block::Findings(groups) => {
+            for g in groups {
+                findings(g, t, out);
+            }
+        }
         // The tables hold the charts' numbers.
         Block::Charts(_) => {}
         Block::Details { summary, body } => {
@@ -121,6 +125,105 @@ fn write(b: &Block, t: Tr, out: &mut String) {
             w!(out);
         }
     }
+}
+
+/// A severity's findings: a table of them, then each one's details.
+fn findings(g: &FindingGroup, t: Tr, out: &mut String) {
+    w!(out, "### {} ({})\n", t.sev(g.severity), g.count);
+    table_head(
+        out,
+        &[
+            "#",
+            t.t("rule"),
+            t.t("f.title"),
+            t.t("component"),
+            "purl",
+            t.t("conf.status"),
+        ],
+    );
+    for e in &g.single {
+        wr!(
+            out,
+            "| [F{n}](#f{n}) | {} | {} | {} | {} | ",
+            cell(e.rule),
+            e.title,
+            cell(&e.component),
+            cell(e.purl.unwrap_or("")),
+            n = e.number,
+        );
+        statuses(&e.status, out);
+    }
+    for e in &g.grouped {
+        wr!(
+            out,
+            "| [F{first}–F{last}](#f{first}) | {} | {} | {} | | ",
+            cell(e.rule),
+            e.title,
+            e.count,
+            first = e.first,
+            last = e.last,
+        );
+        statuses(&e.status, out);
+    }
+    w!(out);
+    for e in &g.single {
+        w!(
+            out,
+            "#### <a id=\"f{n}\"></a>F{n} · {} {} · {}\n",
+            cell(e.rule),
+            e.title,
+            cell(&e.component),
+            n = e.number,
+        );
+        w!(out, "- **{}**: {}", t.t("f.message"), cell(&e.message));
+        for (key, value) in &e.facts {
+            wr!(out, "- **{key}**: ");
+            inlines(value, t, out);
+            out.push('\n');
+        }
+        w!(out);
+        if let Some(evidence) = &e.evidence {
+            write_table(evidence, t, out);
+        }
+    }
+    for e in &g.grouped {
+        w!(
+            out,
+            "#### F{}–F{} · {} {} · {}\n",
+            e.first,
+            e.last,
+            cell(e.rule),
+            e.title,
+            e.count
+        );
+        w!(out, "{}\n", e.note);
+        w!(out, "- **{}**: {}", t.t("f.example"), cell(&e.example));
+        w!(out, "- **{}**: {}", t.t("f.summary"), own_text(&e.summary));
+        wr!(out, "- **{}**: ", t.t("f.components"));
+        statuses(&e.status, out);
+        w!(out, "\n<details><summary>{}</summary>\n", e.count);
+        for (i, (n, name)) in e.names.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" · ");
+            }
+            wr!(out, "<a id=\"f{n}\"></a>F{n} {}", cell(name));
+        }
+        if let Some(more) = &e.more {
+            wr!(out, " · {more}");
+        }
+        w!(out, "\n\n</details>\n");
+    }
+}
+
+/// Statuses joined, ending the line.
+fn statuses(status: &[Status], out: &mut String) {
+    for (i, s) in status.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&s.label);
+    }
+    out.push_str(" |\n");
 }
 
 fn write_table(table: &Table, t: Tr, out: &mut String) {
@@ -179,6 +282,7 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
             inlines(content, t, out)
         }
         Inline::Digest(_, s) => wr!(out, " (sha256 {})", cell(s)),
+        Inline::Own(s) => out.push_str(&own_text(s)),
         Inline::Strong(content) | Inline::Total(content) | Inline::Alert(content) => {
             out.push_str("**");
             inlines(content, t, out);
@@ -191,6 +295,17 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
             wr!(out, "](#{anchor})");
         }
         Inline::Wrap(separator) => out.push_str(separator),
+        Inline::Path(names) => {
+            for (i, name) in names.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" → ");
+                }
+                out.push_str(&cell(name));
+            }
+        }
+        // Fingerprints are hex; anything else is input text.
+        Inline::Literal(s) if s.chars().all(|c| c.is_ascii_alphanumeric()) => wr!(out, "`{s}`"),
+        Inline::Literal(s) => out.push_str(&cell(s)),
         Inline::Meter(_) => {}
         Inline::Badge(s) => out.push_str(t.sev(*s)),
         Inline::NotGiven => wr!(out, "*{}*", t.t("not_given")),
@@ -244,13 +359,6 @@ pub fn cell(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn or_not_given(t: Tr, v: Option<&str>) -> String {
-    match v {
-        Some(s) if !s.is_empty() => cell(s).into_owned(),
-        _ => format!("*{}*", t.t("not_given")),
-    }
-}
-
 fn table_head(out: &mut String, heads: &[&str]) {
     w!(out, "| {} |", heads.join(" | "));
     w!(out, "|{}", "---|".repeat(heads.len()));
@@ -258,233 +366,6 @@ fn table_head(out: &mut String, heads: &[&str]) {
 
 fn section(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<a id=\"{anchor}\"></a>\n\n## {title}\n");
-}
-
-fn finding_status(r: &FindingRow, t: Tr) -> String {
-    let mut parts = Vec::new();
-    if r.exception.is_some() {
-        parts.push(t.t("exc.accepted").to_string());
-    }
-    if let Some(b) = r.baseline {
-        parts.push(t.baseline(b).to_string());
-    }
-    if parts.is_empty() {
-        t.t("status.open").to_string()
-    } else {
-        parts.join(", ")
-    }
-}
-
-fn findings(v: &View, t: Tr, out: &mut String) {
-    section(out, "findings", t.t("sec.findings"));
-    if v.groups.is_empty() {
-        w!(out, "{}\n", t.t("findings.none"));
-        return;
-    }
-    for g in &v.groups {
-        let (single, grouped) = g.split(&v.widespread);
-        w!(out, "### {} ({})\n", t.sev(g.severity), g.rows.len());
-        table_head(
-            out,
-            &[
-                "#",
-                t.t("rule"),
-                t.t("f.title"),
-                t.t("component"),
-                "purl",
-                t.t("conf.status"),
-            ],
-        );
-        for r in &single {
-            let component = r.component_label(t);
-            let purl = r.component.and_then(|c| c.purl.as_deref()).unwrap_or("");
-            w!(
-                out,
-                "| [F{n}](#f{n}) | {} | {} | {} | {} | {} |",
-                cell(&r.finding.rule),
-                t.rule_name(&r.finding.rule),
-                cell(&component),
-                cell(purl),
-                finding_status(r, t),
-                n = r.number,
-            );
-        }
-        for rg in &grouped {
-            let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
-            w!(
-                out,
-                "| [F{first}–F{last}](#f{first}) | {} | {} | {} | | {} |",
-                cell(rg.rule),
-                t.rule_name(rg.rule),
-                t.n("f.grouped", rg.rows.len()),
-                group_status(&rg.rows, t),
-            );
-        }
-        w!(out);
-        for r in &single {
-            finding_detail(r, t, out);
-        }
-        for rg in &grouped {
-            grouped_detail(rg, t, out);
-        }
-    }
-}
-
-/// How many of a group's findings are open, accepted or known.
-fn group_status(rows: &[&FindingRow], t: Tr) -> String {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for r in rows {
-        let s = finding_status(r, t);
-        match counts.iter_mut().find(|(k, _)| *k == s) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((s, 1)),
-        }
-    }
-    counts
-        .into_iter()
-        .map(|(s, n)| format!("{s} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// One entry for a widespread rule: the first message as the example, the
-/// rule's summary, and every component, collapsed, each with its finding's anchor.
-fn grouped_detail(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
-    let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
-    w!(
-        out,
-        "#### F{first}–F{last} · {} {} · {}\n",
-        cell(rg.rule),
-        t.rule_name(rg.rule),
-        t.n("f.grouped", rg.rows.len())
-    );
-    w!(out, "{}\n", t.n(rg.note_key(), DETAILED_PER_RULE));
-    w!(
-        out,
-        "- **{}**: {}",
-        t.t("f.example"),
-        cell(&t.message(rg.rows[0].finding))
-    );
-    w!(
-        out,
-        "- **{}**: {}",
-        t.t("f.summary"),
-        own_text(&t.rule_summary(rg.rule))
-    );
-    w!(
-        out,
-        "- **{}**: {}\n",
-        t.t("f.components"),
-        group_status(&rg.rows, t)
-    );
-    w!(
-        out,
-        "<details><summary>{}</summary>\n",
-        t.n("f.grouped", rg.rows.len())
-    );
-    let mut names: Vec<String> = rg
-        .rows
-        .iter()
-        .take(NAMED_PER_GROUP)
-        .map(|r| {
-            let name = r.component_label(t);
-            format!("<a id=\"f{}\"></a>F{} {}", r.number, r.number, cell(&name))
-        })
-        .collect();
-    if rg.rows.len() > NAMED_PER_GROUP {
-        names.push(t.n("f.more", rg.rows.len() - NAMED_PER_GROUP));
-    }
-    w!(out, "{}\n\n</details>\n", names.join(" · "));
-}
-
-fn finding_detail(r: &FindingRow, t: Tr, out: &mut String) {
-    let f = r.finding;
-    let component = r.component_label(t);
-    w!(
-        out,
-        "#### <a id=\"{}\"></a>F{} · {} {} · {}\n",
-        r.anchor(),
-        r.number,
-        cell(&f.rule),
-        t.rule_name(&f.rule),
-        cell(&component)
-    );
-    w!(out, "- **{}**: {}", t.t("f.message"), cell(&t.message(f)));
-    w!(
-        out,
-        "- **{}**: {}",
-        t.t("f.summary"),
-        own_text(&t.rule_summary(&f.rule))
-    );
-    w!(
-        out,
-        "- **{}**: {} · {}",
-        t.t("severity"),
-        t.sev(f.severity),
-        t.cat(f.category)
-    );
-    if let Some(p) = r.component.and_then(|c| c.purl.as_deref()) {
-        w!(out, "- **purl**: {}", cell(p));
-    }
-    if !r.path.is_empty() {
-        let names: Vec<String> = r.path.iter().map(|n| cell(n).into_owned()).collect();
-        w!(out, "- **{}**: {}", t.t("f.path"), names.join(" → "));
-    }
-    if !r.thresholds.is_empty() {
-        let ts: Vec<String> = r
-            .thresholds
-            .iter()
-            .map(|th| {
-                let suffix = if th.default {
-                    format!(" ({})", t.t("f.default"))
-                } else {
-                    String::new()
-                };
-                format!("{} = {}{suffix}", cell(th.key), cell(&th.value))
-            })
-            .collect();
-        w!(out, "- **{}**: {}", t.t("f.threshold"), ts.join("; "));
-    }
-    match r.exception {
-        Some(e) => w!(
-            out,
-            "- **{}**: {} — {}; {}: {}; {}: {}",
-            t.t("f.exception"),
-            t.t("exc.accepted"),
-            cell(&e.reason),
-            t.t("exc.owner"),
-            or_not_given(t, e.owner.as_deref()),
-            t.t("exc.expires"),
-            or_not_given(t, e.expires.as_deref())
-        ),
-        None => w!(out, "- **{}**: {}", t.t("f.exception"), t.t("exc.none")),
-    }
-    if let Some(b) = r.baseline {
-        w!(out, "- **{}**: {}", t.t("f.baseline"), t.baseline(b));
-    }
-    w!(out, "- **{}**: `{}`\n", t.t("f.fingerprint"), f.fingerprint);
-    if !r.evidence.is_empty() {
-        table_head(
-            out,
-            &[
-                t.t("f.evidence"),
-                t.t("value"),
-                t.t("f.source"),
-                t.t("f.fetched"),
-            ],
-        );
-        for e in &r.evidence {
-            w!(
-                out,
-                "| {} | {} | {} | {} |",
-                cell(&t.evidence_key(e.key)),
-                cell(&t.evidence_value(e.value)),
-                cell(e.source),
-                e.fetched.map(cell).unwrap_or(Cow::Borrowed("—"))
-            );
-        }
-        w!(out);
-    }
 }
 
 #[cfg(test)]

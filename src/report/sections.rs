@@ -5,9 +5,11 @@ use std::borrow::Cow;
 
 use super::blocks::{Bar, Chart, code, given, label, num, text};
 use super::blocks::{Block, Cell, Fact, Head, Inline, KeyValue, KvHtml, KvMarkdown, Row, Table};
+use super::blocks::{FindingEntry, FindingGroup, GroupEntry, Status};
 use super::i18n::Tr;
-use super::view::{Conformance, FAMILIES, SECTIONS, View};
-use crate::model::{Category, ExceptionState, Severity};
+use super::view::{Conformance, FAMILIES, FindingRow, RuleGroup, SECTIONS, View};
+use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
+use crate::model::{BaselineState, Category, ExceptionState, Severity};
 
 fn section<'a>(anchor: &'static str, t: Tr, body: Vec<Block<'a>>) -> Block<'a> {
     let key = SECTIONS
@@ -861,4 +863,205 @@ pub fn matrix<'a>(v: &'a View, t: Tr) -> Block<'a> {
             },
         ],
     )
+}
+
+/// A finding's status: accepted by exception and its baseline state, or open.
+fn finding_status<'a>(exception: bool, baseline: Option<BaselineState>, t: Tr) -> Vec<Status<'a>> {
+    let mut status = Vec::new();
+    if exception {
+        status.push(Status {
+            class: "accepted",
+            label: t.t("exc.accepted").into(),
+        });
+    }
+    if let Some(b) = baseline {
+        status.push(Status {
+            class: "baseline",
+            label: t.baseline(b).into(),
+        });
+    }
+    if status.is_empty() {
+        status.push(Status {
+            class: "open",
+            label: t.t("status.open").into(),
+        });
+    }
+    status
+}
+
+/// How many of a group's findings are open, accepted or known, in the
+/// order their statuses first occur.
+fn group_status<'a>(rows: &[&FindingRow], t: Tr) -> Vec<Status<'a>> {
+    let mut counts: Vec<((bool, Option<BaselineState>), usize)> = Vec::new();
+    for r in rows {
+        let key = (r.exception.is_some(), r.baseline);
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|((exception, baseline), n)| {
+            let parts = finding_status(exception, baseline, t);
+            let label: Vec<&str> = parts.iter().map(|s| s.label.as_ref()).collect();
+            Status {
+                class: parts[0].class,
+                label: format!("{} {n}", label.join(", ")).into(),
+            }
+        })
+        .collect()
+}
+
+fn finding_entry<'a>(r: &'a FindingRow, t: Tr) -> FindingEntry<'a> {
+    let f = r.finding;
+    let mut facts = vec![
+        (
+            Cow::Borrowed(t.t("f.summary")),
+            vec![Inline::Own(t.rule_summary(&f.rule).into())],
+        ),
+        (
+            t.t("severity").into(),
+            vec![
+                label(t.sev(f.severity)),
+                label(" · "),
+                label(t.cat(f.category)),
+            ],
+        ),
+    ];
+    let purl = r.component.and_then(|c| c.purl.as_deref());
+    if let Some(p) = purl {
+        facts.push(("purl".into(), vec![code(Some("purl"), p)]));
+    }
+    if !r.path.is_empty() {
+        facts.push((t.t("f.path").into(), vec![Inline::Path(&r.path)]));
+    }
+    if !r.thresholds.is_empty() {
+        let mut ts = Vec::new();
+        for (i, th) in r.thresholds.iter().enumerate() {
+            if i > 0 {
+                ts.push(label("; "));
+            }
+            ts.extend([code(None, th.key), label(" = "), text(&th.value)]);
+            if th.default {
+                ts.push(label(" "));
+                ts.push(Inline::Muted(vec![label(format!(
+                    "({})",
+                    t.t("f.default")
+                ))]));
+            }
+        }
+        facts.push((t.t("f.threshold").into(), ts));
+    }
+    let exception = match r.exception {
+        Some(e) => vec![
+            label(t.t("exc.accepted")),
+            label(" — "),
+            text(&e.reason),
+            label("; "),
+            label(t.t("exc.owner")),
+            label(": "),
+            given(e.owner.as_deref()),
+            label("; "),
+            label(t.t("exc.expires")),
+            label(": "),
+            given(e.expires.as_deref()),
+        ],
+        None => vec![label(t.t("exc.none"))],
+    };
+    facts.push((t.t("f.exception").into(), exception));
+    if let Some(b) = r.baseline {
+        facts.push((t.t("f.baseline").into(), vec![label(t.baseline(b))]));
+    }
+    facts.push((
+        t.t("f.fingerprint").into(),
+        vec![Inline::Literal(Cow::Borrowed(&f.fingerprint))],
+    ));
+    let evidence = (!r.evidence.is_empty()).then(|| Table {
+        id: None,
+        class: "evidence",
+        heads: vec![
+            Head::new(t.t("f.evidence")),
+            Head::new(t.t("value")),
+            Head::new(t.t("f.source")),
+            Head::new(t.t("f.fetched")),
+        ],
+        rows: r
+            .evidence
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::one(text(t.evidence_key(e.key))),
+                    Cell::one(text(t.evidence_value(e.value))),
+                    Cell::one(code(None, e.source)),
+                    Cell::one(text(e.fetched.unwrap_or("—"))),
+                ]
+                .into()
+            })
+            .collect(),
+        foot: None,
+    });
+    FindingEntry {
+        number: r.number,
+        severity: f.severity,
+        rule: &f.rule,
+        title: t.rule_name(&f.rule).into(),
+        component: r.component_label(t).into(),
+        purl,
+        fingerprint: &f.fingerprint,
+        status: finding_status(r.exception.is_some(), r.baseline, t),
+        message: t.message(f),
+        facts,
+        evidence,
+    }
+}
+
+fn group_entry<'a>(rg: &RuleGroup<'a, 'a>, t: Tr) -> GroupEntry<'a> {
+    let (first, last) = (rg.rows[0], rg.rows[rg.rows.len() - 1]);
+    GroupEntry {
+        first: first.number,
+        last: last.number,
+        severity: first.finding.severity,
+        rule: rg.rule,
+        title: t.rule_name(rg.rule).into(),
+        count: t.n("f.grouped", rg.rows.len()).into(),
+        note: t.n(rg.note_key(), DETAILED_PER_RULE).into(),
+        status: group_status(&rg.rows, t),
+        example: t.message(first.finding),
+        summary: t.rule_summary(rg.rule).into(),
+        names: rg
+            .rows
+            .iter()
+            .take(NAMED_PER_GROUP)
+            .map(|r| (r.number, r.component_label(t).into()))
+            .collect(),
+        more: (rg.rows.len() > NAMED_PER_GROUP)
+            .then(|| t.n("f.more", rg.rows.len() - NAMED_PER_GROUP).into()),
+    }
+}
+
+/// The findings, most severe first; a rule's findings past the first ones
+/// and widespread rules' findings grouped.
+pub fn findings<'a>(v: &'a View, t: Tr) -> Block<'a> {
+    if v.groups.is_empty() {
+        return section(
+            "findings",
+            t,
+            vec![Block::paragraph(vec![label(t.t("findings.none"))])],
+        );
+    }
+    let groups = v
+        .groups
+        .iter()
+        .map(|g| {
+            let (single, grouped) = g.split(&v.widespread);
+            FindingGroup {
+                severity: g.severity,
+                count: g.rows.len(),
+                single: single.into_iter().map(|r| finding_entry(r, t)).collect(),
+                grouped: grouped.iter().map(|rg| group_entry(rg, t)).collect(),
+            }
+        })
+        .collect();
+    section("findings", t, vec![Block::Findings(groups)])
 }
