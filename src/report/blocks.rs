@@ -359,3 +359,69 @@ impl<'a> Block<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::report::html::esc;
+    use crate::report::markdown::cell;
+
+    /// Input text as each writer escapes it: no markup survives, a line
+    /// break cannot end a table row, and controls and bidirectional
+    /// overrides (once dropped or passed) show as visible escapes.
+    #[test]
+    fn input_text_carries_no_markup_in_either_format() {
+        // (input, Markdown, HTML)
+        let cases = [
+            ("a|b", "a\\|b", "a|b"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            (
+                "\"><img src=x onerror=alert(1)>",
+                "\"&gt;&lt;img src=x onerror=alert(1)&gt;",
+                "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;",
+            ),
+            (
+                "' onmouseover='x",
+                "' onmouseover='x",
+                "&#39; onmouseover=&#39;x",
+            ),
+            ("a & b", "a &amp; b", "a &amp; b"),
+            ("&lt;", "&amp;lt;", "&amp;lt;"),
+            ("my_crate", "my\\_crate", "my_crate"),
+            (
+                "`code` [l](u) *b*",
+                "\\`code\\` \\[l\\](u) \\*b\\*",
+                "`code` [l](u) *b*",
+            ),
+            (
+                "x\ny\r\nz",
+                "x\\\\u{a}y\\\\u{d}\\\\u{a}z",
+                "x\\u{a}y\\u{d}\\u{a}z",
+            ),
+            (
+                "nul\u{0}bell\u{7}",
+                "nul\\\\u{0}bell\\\\u{7}",
+                "nul\\u{0}bell\\u{7}",
+            ),
+            (
+                "a\u{1b}[2Jb\u{9b}c\u{202e}d\u{7}",
+                "a\\\\u{1b}\\[2Jb\\\\u{9b}c\\\\u{202e}d\\\\u{7}",
+                "a\\u{1b}[2Jb\\u{9b}c\\u{202e}d\\u{7}",
+            ),
+            (
+                "\u{2066}x\u{2069}",
+                "\\\\u{2066}x\\\\u{2069}",
+                "\\u{2066}x\\u{2069}",
+            ),
+            ("<\u{2066}>", "&lt;\\\\u{2066}&gt;", "&lt;\\u{2066}&gt;"),
+            ("中文名称", "中文名称", "中文名称"),
+        ];
+        for (input, markdown, html) in cases {
+            assert_eq!(cell(input), markdown, "Markdown of {input:?}");
+            assert_eq!(esc(input), html, "HTML of {input:?}");
+        }
+    }
+}
