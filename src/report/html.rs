@@ -1,7 +1,8 @@
 //! The HTML report: one self-contained file (inline CSS and SVG, no script,
 //! no external fetch) for the review file, printable to PDF from a browser.
-//! It shows the same [`View`] as the Markdown report. Every value from the
-//! input goes through [`esc`]; markup comes only from this file.
+//! It writes the blocks of `sections.rs`, the same as the Markdown report's.
+//! Every value from the input goes through [`esc`]; markup comes only from
+//! this file.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -95,16 +96,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
         esc(&subject),
         esc(t.t("title")),
     );
-    write(&sections::cover(&v, t), t, &mut out);
-    write(&sections::contents(t), t, &mut out);
-    write(&sections::summary(&v, t), t, &mut out);
-    write(&sections::findings(&v, t), t, &mut out);
-    write(&sections::conformance(&v, t), t, &mut out);
-    write(&sections::matrix(&v, t), t, &mut out);
-    write(&sections::unknowns(&v, t), t, &mut out);
-    write(&sections::policy(&v, t), t, &mut out);
-    write(&sections::inventory(&v, t), t, &mut out);
-    write(&sections::reproducibility(&v, t), t, &mut out);
+    sections::report(&v, t, |b| write(b, t, &mut out));
     w!(
         out,
         "<footer>{} {} · {} {} · {} <code>{}</code></footer>\n</main>\n</body>\n</html>\n",
@@ -274,13 +266,7 @@ fn finding_rows(e: &FindingEntry, t: Tr, out: &mut String) {
     if let Some(p) = e.purl {
         w!(out, "<br><code class=\"purl\">{}</code>", esc(p));
     }
-    out.push_str("</td><td>");
-    statuses(&e.status, out);
-    w!(
-        out,
-        "</td></tr>\n<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"message\">{}</p>\n<dl class=\"kv\">\n",
-        esc(&e.message)
-    );
+    detail_row(&e.status, "message", &e.message, out);
     for (key, value) in &e.facts {
         w!(out, "<dt>{}</dt><dd>", esc(key));
         inlines(value, t, out);
@@ -318,16 +304,27 @@ fn grouped_rows(e: &GroupEntry, t: Tr, out: &mut String) {
     if let Some(more) = &e.more {
         w!(out, ", <span class=\"muted\">{}</span>", esc(more));
     }
-    out.push_str("</details></td><td>");
-    statuses(&e.status, out);
+    out.push_str("</details>");
+    detail_row(&e.status, "muted", &e.note, out);
     w!(
         out,
-        "</td></tr>\n<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
-        esc(&e.note),
+        "<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
         esc(t.t("f.example")),
         esc(&e.example),
         esc(t.t("f.summary")),
         code_spans(&esc(&e.summary)),
+    );
+}
+
+/// Ends a finding's row with its status marks and opens the detail row
+/// under it: a paragraph of `class`, then a key–value list.
+fn detail_row(status: &[Status], class: &str, text: &str, out: &mut String) {
+    out.push_str("</td><td>");
+    statuses(status, out);
+    w!(
+        out,
+        "</td></tr>\n<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"{class}\">{}</p>\n<dl class=\"kv\">\n",
+        esc(text)
     );
 }
 

@@ -1,6 +1,7 @@
-//! The Markdown report for review files and pull-request pages: the same
-//! [`View`] as the HTML report, as GitHub/GitLab-flavoured tables. Every value
-//! from the input goes through [`cell`], so no input text becomes markup.
+//! The Markdown report for review files and pull-request pages: the blocks
+//! of `sections.rs` (the same as the HTML report's), written as
+//! GitHub/GitLab-flavoured Markdown. Every value from the input goes
+//! through [`cell`], so no input text becomes markup.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -27,16 +28,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     let v = View::new(a);
     let t = Tr(lang);
     let mut out = String::with_capacity(4096 + 256 * (a.components.len() + a.findings.len()));
-    write(&sections::cover(&v, t), t, &mut out);
-    write(&sections::contents(t), t, &mut out);
-    write(&sections::summary(&v, t), t, &mut out);
-    write(&sections::findings(&v, t), t, &mut out);
-    write(&sections::conformance(&v, t), t, &mut out);
-    write(&sections::matrix(&v, t), t, &mut out);
-    write(&sections::unknowns(&v, t), t, &mut out);
-    write(&sections::policy(&v, t), t, &mut out);
-    write(&sections::inventory(&v, t), t, &mut out);
-    write(&sections::reproducibility(&v, t), t, &mut out);
+    sections::report(&v, t, |b| write(b, t, &mut out));
     out
 }
 

@@ -11,6 +11,21 @@ use super::view::{Conformance, FAMILIES, FindingRow, RuleGroup, SECTIONS, View};
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
 use crate::model::{BaselineState, Category, ExceptionState, Severity};
 
+/// Builds the report's blocks in order and hands each to `write`; a
+/// section is dropped before the next is built.
+pub fn report(v: &View, t: Tr, mut write: impl FnMut(&Block)) {
+    write(&cover(v, t));
+    write(&contents(t));
+    write(&summary(v, t));
+    write(&findings(v, t));
+    write(&conformance(v, t));
+    write(&matrix(v, t));
+    write(&unknowns(v, t));
+    write(&policy(v, t));
+    write(&inventory(v, t));
+    write(&reproducibility(v, t));
+}
+
 fn section<'a>(anchor: &'static str, t: Tr, body: Vec<Block<'a>>) -> Block<'a> {
     let key = SECTIONS
         .iter()
@@ -23,6 +38,16 @@ fn section<'a>(anchor: &'static str, t: Tr, body: Vec<Block<'a>>) -> Block<'a> {
     }
 }
 
+/// Column headings from message keys; a key after `#` heads a numeric column.
+fn heads<'a>(t: Tr, keys: &[&str]) -> Vec<Head<'a>> {
+    keys.iter()
+        .map(|k| match k.strip_prefix('#') {
+            Some(k) => Head::num(t.t(k)),
+            None => Head::new(t.t(k)),
+        })
+        .collect()
+}
+
 fn table<'a>(id: &'static str, heads: Vec<Head<'a>>, rows: Vec<Row<'a>>) -> Block<'a> {
     Block::Table(Table {
         id: Some(id),
@@ -33,7 +58,7 @@ fn table<'a>(id: &'static str, heads: Vec<Head<'a>>, rows: Vec<Row<'a>>) -> Bloc
     })
 }
 
-pub fn contents<'a>(t: Tr) -> Block<'a> {
+fn contents<'a>(t: Tr) -> Block<'a> {
     Block::Contents {
         title: Cow::Borrowed(t.t("contents")),
         entries: SECTIONS
@@ -46,7 +71,7 @@ pub fn contents<'a>(t: Tr) -> Block<'a> {
 /// What a reader needs to reproduce the report: the tool, rule set, policy,
 /// command and mode, the inputs, where the metadata came from, and the
 /// advisory databases.
-pub fn reproducibility<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn reproducibility<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let a = v.a;
     let policy = match &a.policy {
         Some(p) => vec![
@@ -161,20 +186,20 @@ fn repro_metadata<'a>(v: &'a View, t: Tr, body: &mut Vec<Block<'a>>) {
     if r.ecosystems.is_empty() {
         return;
     }
-    let heads = [
-        "repro.ecosystem",
-        "repro.registry",
-        "repro.packages",
-        "repro.live",
-        "repro.cached",
-        "repro.snapshot",
-        "repro.not_found",
-        "repro.failed",
-        "repro.note",
-    ]
-    .iter()
-    .map(|k| Head::new(t.t(k)))
-    .collect();
+    let heads = heads(
+        t,
+        &[
+            "repro.ecosystem",
+            "repro.registry",
+            "repro.packages",
+            "repro.live",
+            "repro.cached",
+            "repro.snapshot",
+            "repro.not_found",
+            "repro.failed",
+            "repro.note",
+        ],
+    );
     let rows = r
         .ecosystems
         .iter()
@@ -224,19 +249,22 @@ fn repro_advisories<'a>(v: &'a View, t: Tr, body: &mut Vec<Block<'a>>) {
         .collect();
     body.push(table(
         "advisories-table",
-        vec![
-            Head::new(t.t("repro.path")),
-            Head::new(t.t("repro.format")),
-            Head::num(t.t("count")),
-            Head::new(t.t("repro.newest")),
-            Head::new(t.t("conf.status")),
-        ],
+        heads(
+            t,
+            &[
+                "repro.path",
+                "repro.format",
+                "#count",
+                "repro.newest",
+                "conf.status",
+            ],
+        ),
         rows,
     ));
 }
 
 /// The cover: the subject, and where the report came from.
-pub fn cover<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn cover<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let a = v.a;
     let subject = match &a.subject.version {
         Some(ver) => format!("{} {}", a.subject.name, ver),
@@ -283,7 +311,7 @@ fn fact<'a>(key: &'static str, value: Vec<Inline<'a>>) -> Fact<'a> {
 }
 
 /// Which data elements of NTIA and BSI TR-03183-2 the SBOM has.
-pub fn conformance<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn conformance<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let columns = [
         ("conformance-ntia", t.t("conf.ntia"), &v.ntia),
         ("conformance-bsi", t.t("conf.bsi"), &v.bsi),
@@ -315,11 +343,7 @@ pub fn conformance<'a>(v: &'a View, t: Tr) -> Block<'a> {
             Block::heading(title),
             table(
                 id,
-                vec![
-                    Head::new(t.t("conf.element")),
-                    Head::new(t.t("conf.rules")),
-                    Head::new(t.t("conf.status")),
-                ],
+                heads(t, &["conf.element", "conf.rules", "conf.status"]),
                 rows,
             ),
         ]
@@ -333,7 +357,7 @@ pub fn conformance<'a>(v: &'a View, t: Tr) -> Block<'a> {
 }
 
 /// What the rules could not judge, and why.
-pub fn unknowns<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn unknowns<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let mut body = vec![Block::note(t.t("unknowns.note"))];
     if v.unknowns.is_empty() {
         body.push(Block::paragraph(vec![label(t.t("unknowns.none"))]));
@@ -354,12 +378,7 @@ pub fn unknowns<'a>(v: &'a View, t: Tr) -> Block<'a> {
         .collect();
     body.push(table(
         "unknowns-table",
-        vec![
-            Head::new(t.t("rule")),
-            Head::new(t.t("f.title")),
-            Head::num(t.t("count")),
-            Head::new(t.t("reason")),
-        ],
+        heads(t, &["rule", "f.title", "#count", "reason"]),
         rows,
     ));
     section("known-unknowns", t, body)
@@ -382,7 +401,7 @@ fn exception_class(s: ExceptionState) -> (&'static str, &'static str) {
 
 /// The policy in force: its file, the baseline, the rules it changes and
 /// its exceptions.
-pub fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let file = match &v.policy {
         Some(p) => vec![
             p.file
@@ -465,15 +484,18 @@ pub fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
                 .collect();
             body.push(table(
                 "policy-rules-table",
-                vec![
-                    Head::new(t.t("rule")),
-                    Head::new(t.t("f.title")),
-                    Head::new(t.t("pol.enabled")),
-                    Head::new(t.t("severity")),
-                    Head::new(t.t("pol.scope")),
-                    Head::num(t.t("pol.removed")),
-                    Head::num(t.t("pol.kept_unknown")),
-                ],
+                heads(
+                    t,
+                    &[
+                        "rule",
+                        "f.title",
+                        "pol.enabled",
+                        "severity",
+                        "pol.scope",
+                        "#pol.removed",
+                        "#pol.kept_unknown",
+                    ],
+                ),
                 rows,
             ));
         }
@@ -518,16 +540,19 @@ pub fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
                 .collect();
             body.push(table(
                 "exceptions-table",
-                vec![
-                    Head::new(t.t("conf.status")),
-                    Head::new(t.t("rule")),
-                    Head::new(t.t("pol.package")),
-                    Head::new(t.t("reason")),
-                    Head::new(t.t("pol.owner")),
-                    Head::new(t.t("pol.expires")),
-                    Head::num(t.t("pol.matched")),
-                    Head::new(t.t("pol.location")),
-                ],
+                heads(
+                    t,
+                    &[
+                        "conf.status",
+                        "rule",
+                        "pol.package",
+                        "reason",
+                        "pol.owner",
+                        "pol.expires",
+                        "#pol.matched",
+                        "pol.location",
+                    ],
+                ),
                 rows,
             ));
         }
@@ -537,7 +562,7 @@ pub fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
 
 /// The components, the first [`INVENTORY_LISTED`](super::view::INVENTORY_LISTED)
 /// of them listed, the rest counted.
-pub fn inventory<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn inventory<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let rows = v
         .inventory
         .iter()
@@ -663,7 +688,7 @@ fn charts<'a>(v: &'a View, t: Tr) -> Block<'a> {
 
 /// Counts, findings by severity and category, coverage of the SBOM's
 /// fields, and supplier concentration.
-pub fn summary<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn summary<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let s = &v.a.summary;
     let stats = Block::Stats {
         title: t.t("sum.components").into(),
@@ -801,7 +826,7 @@ pub fn summary<'a>(v: &'a View, t: Tr) -> Block<'a> {
 }
 
 /// Review-measure factors against rule families, each cell linking to its findings.
-pub fn matrix<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn matrix<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let mut heads = vec![Head::new(t.t("matrix.factor"))];
     heads.extend(FAMILIES.iter().map(|f| Head {
         class: Some("num"),
@@ -980,12 +1005,7 @@ fn finding_entry<'a>(r: &'a FindingRow, t: Tr) -> FindingEntry<'a> {
     let evidence = (!r.evidence.is_empty()).then(|| Table {
         id: None,
         class: "evidence",
-        heads: vec![
-            Head::new(t.t("f.evidence")),
-            Head::new(t.t("value")),
-            Head::new(t.t("f.source")),
-            Head::new(t.t("f.fetched")),
-        ],
+        heads: heads(t, &["f.evidence", "value", "f.source", "f.fetched"]),
         rows: r
             .evidence
             .iter()
@@ -1042,7 +1062,7 @@ fn group_entry<'a>(rg: &RuleGroup<'a, 'a>, t: Tr) -> GroupEntry<'a> {
 
 /// The findings, most severe first; a rule's findings past the first ones
 /// and widespread rules' findings grouped.
-pub fn findings<'a>(v: &'a View, t: Tr) -> Block<'a> {
+fn findings<'a>(v: &'a View, t: Tr) -> Block<'a> {
     if v.groups.is_empty() {
         return section(
             "findings",

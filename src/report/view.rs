@@ -14,8 +14,8 @@ use crate::model::{
 use crate::rules::Thresholds;
 use crate::rules::catalogue::{self, Mapping, RuleInfo};
 
-/// The report's sections after the cover, in order: (anchor, title key).
-/// Markdown and HTML both list them in their table of contents.
+/// The report's sections after the cover, in order: (anchor, title key),
+/// as the table of contents lists them (see `sections.rs`).
 pub const SECTIONS: [(&str, &str); 8] = [
     ("summary", "sec.summary"),
     // The risks first; conformance and the review matrix are what a reviewer
