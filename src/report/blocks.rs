@@ -34,6 +34,9 @@ pub enum Inline<'a> {
     Wrap(&'static str),
     /// A share (0–100) drawn as a meter in HTML; nothing in Markdown.
     Meter(f64),
+    /// Links to findings by their numbers, comma-separated (a review
+    /// matrix cell may list thousands: no string is built per link).
+    Findings(&'a [usize]),
     /// A dependency path, root first: names joined by arrows.
     Path(&'a [String]),
     /// An identifier chainrisk wrote (a fingerprint): code in both formats.

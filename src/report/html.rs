@@ -455,6 +455,12 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
             out.push_str("</a>");
         }
         Inline::Wrap(_) => out.push_str("<br>"),
+        Inline::Findings(numbers) => {
+            for (i, n) in numbers.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                w!(out, "{sep}<a href=\"#f{n}\">F{n}</a>");
+            }
+        }
         Inline::Path(names) => {
             out.push_str("<span class=\"path\">");
             for (i, name) in names.iter().enumerate() {

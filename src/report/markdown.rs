@@ -144,6 +144,7 @@ fn findings(g: &FindingGroup, t: Tr, out: &mut String) {
             n = e.number,
         );
         statuses(&e.status, out);
+        out.push_str(" |\n");
     }
     for e in &g.grouped {
         wr!(
@@ -156,6 +157,7 @@ fn findings(g: &FindingGroup, t: Tr, out: &mut String) {
             last = e.last,
         );
         statuses(&e.status, out);
+        out.push_str(" |\n");
     }
     w!(out);
     for e in &g.single {
@@ -193,7 +195,7 @@ fn findings(g: &FindingGroup, t: Tr, out: &mut String) {
         w!(out, "- **{}**: {}", t.t("f.summary"), own_text(&e.summary));
         wr!(out, "- **{}**: ", t.t("f.components"));
         statuses(&e.status, out);
-        w!(out, "\n<details><summary>{}</summary>\n", e.count);
+        w!(out, "\n\n<details><summary>{}</summary>\n", e.count);
         for (i, (n, name)) in e.names.iter().enumerate() {
             if i > 0 {
                 out.push_str(" · ");
@@ -207,7 +209,7 @@ fn findings(g: &FindingGroup, t: Tr, out: &mut String) {
     }
 }
 
-/// Statuses joined, ending the line.
+/// Statuses joined.
 fn statuses(status: &[Status], out: &mut String) {
     for (i, s) in status.iter().enumerate() {
         if i > 0 {
@@ -215,7 +217,6 @@ fn statuses(status: &[Status], out: &mut String) {
         }
         out.push_str(&s.label);
     }
-    out.push_str(" |\n");
 }
 
 fn write_table(table: &Table, t: Tr, out: &mut String) {
@@ -287,6 +288,12 @@ fn inline(i: &Inline, t: Tr, out: &mut String) {
             wr!(out, "](#{anchor})");
         }
         Inline::Wrap(separator) => out.push_str(separator),
+        Inline::Findings(numbers) => {
+            for (i, n) in numbers.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                wr!(out, "{sep}[F{n}](#f{n})");
+            }
+        }
         Inline::Path(names) => {
             for (i, name) in names.iter().enumerate() {
                 if i > 0 {

@@ -858,14 +858,11 @@ fn matrix<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let mut items = Vec::new();
     for row in &v.matrix {
         for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
-            let mut content = vec![
+            let content = vec![
                 Inline::Strong(vec![text(row.factor), label(" × "), text(c.family)]),
-                label(":"),
+                label(": "),
+                Inline::Findings(&c.findings),
             ];
-            for (i, n) in c.findings.iter().enumerate() {
-                content.push(label(if i == 0 { " " } else { ", " }));
-                content.push(Inline::Link(format!("f{n}"), vec![label(format!("F{n}"))]));
-            }
             items.push((Some(c.anchor.clone()), content));
         }
     }

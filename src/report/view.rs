@@ -776,6 +776,10 @@ mod tests {
         assert!(md.contains("plus 1500 components not named here"));
         assert!(md.contains("Not listed here: 500 components"));
         assert!(md.contains("400 components"));
+        assert!(
+            md.contains("- **Components**: open 400\n"),
+            "a grouped entry's status line is a list item, not a table row"
+        );
     }
 
     #[test]
