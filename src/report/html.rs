@@ -1,16 +1,19 @@
 //! The HTML report: one self-contained file (inline CSS and SVG, no script,
 //! no external fetch) for the review file, printable to PDF from a browser.
-//! It shows the same [`View`] as the Markdown report. Every value from the
-//! input goes through [`esc`]; markup comes only from this file.
+//! It writes the blocks of `sections.rs`, the same as the Markdown report's.
+//! Every value from the input goes through [`esc`]; markup comes only from
+//! this file.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Assessment;
+use super::blocks::{Bar, Block, Chart, FindingEntry, GroupEntry, Inline, KeyValue, KvHtml};
+use super::blocks::{Row, Status, Table};
 use super::i18n::{Lang, Tr};
-use super::view::{Conformance, FAMILIES, FindingRow, SECTIONS, View};
-use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use crate::model::{Category, ExceptionState, Severity, untrusted};
+use super::sections;
+use super::view::View;
+use crate::model::{Severity, untrusted};
 
 /// Appends formatted text; writing to a `String` cannot fail.
 macro_rules! w {
@@ -71,17 +74,6 @@ fn sev_class(s: Severity) -> &'static str {
     s.as_str()
 }
 
-/// Chart colours per severity: restrained, and distinguishable in greyscale print.
-fn sev_colour(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "#8b1a1a",
-        Severity::High => "#c0392b",
-        Severity::Medium => "#c77c0e",
-        Severity::Low => "#2f6fab",
-        Severity::Info => "#7b8794",
-    }
-}
-
 const CSS: &str = include_str!("templates/report.css");
 
 pub fn render(a: &Assessment, lang: Lang) -> String {
@@ -104,16 +96,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
         esc(&subject),
         esc(t.t("title")),
     );
-    cover(&v, t, &subject, &mut out);
-    contents(t, &mut out);
-    summary(&v, t, &mut out);
-    findings(&v, t, &mut out);
-    conformance(&v, t, &mut out);
-    matrix(&v, t, &mut out);
-    unknowns(&v, t, &mut out);
-    policy(&v, t, &mut out);
-    inventory(&v, t, &mut out);
-    reproducibility(&v, t, &mut out);
+    sections::report(&v, t, |b| write(b, t, &mut out));
     w!(
         out,
         "<footer>{} {} · {} {} · {} <code>{}</code></footer>\n</main>\n</body>\n</html>\n",
@@ -127,15 +110,393 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     out
 }
 
-fn not_given(t: Tr) -> String {
-    format!("<span class=\"missing\">{}</span>", esc(t.t("not_given")))
+/// Writes one block as HTML.
+fn write(b: &Block, t: Tr, out: &mut String) {
+    match b {
+        Block::Section {
+            anchor,
+            title,
+            body,
+        } => {
+            section_start(out, anchor, title);
+            for b in body {
+                write(b, t, out);
+            }
+            out.push_str("</section>\n");
+        }
+        Block::Contents { title, entries } => {
+            w!(
+                out,
+                "<nav class=\"toc\" id=\"toc\" aria-label=\"{0}\">\n<h2>{0}</h2>\n<ol>\n",
+                esc(title)
+            );
+            for (anchor, title) in entries {
+                w!(out, "<li><a href=\"#{anchor}\">{}</a></li>\n", esc(title));
+            }
+            out.push_str("</ol>\n</nav>\n");
+        }
+        Block::Heading(content) => {
+            out.push_str("<h3>");
+            inlines(content, t, out);
+            out.push_str("</h3>\n");
+        }
+        Block::Paragraph { note, content } => {
+            out.push_str(if *note { "<p class=\"note\">" } else { "<p>" });
+            inlines(content, t, out);
+            out.push_str("</p>\n");
+        }
+        Block::Table(table) => write_table(table, t, out, false),
+        Block::KeyValue(kv) => key_value(kv, t, out),
+        Block::Columns(columns) => {
+            out.push_str("<div class=\"two\">\n");
+            for column in columns {
+                out.push_str("<div>\n");
+                for b in column {
+                    write(b, t, out);
+                }
+                out.push_str("</div>\n");
+            }
+            out.push_str("</div>\n");
+        }
+        Block::List { class, items } => {
+            w!(out, "<ul class=\"{class}\">\n");
+            for (anchor, content) in items {
+                match anchor {
+                    Some(anchor) => w!(out, "<li id=\"{}\">", esc(anchor)),
+                    None => out.push_str("<li>"),
+                }
+                inlines(content, t, out);
+                out.push_str("</li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+        Block::Stats { items, .. } => {
+            out.push_str("<div class=\"stats\">\n");
+            for (label, n) in items {
+                w!(
+                    out,
+                    "<div class=\"stat\"><span class=\"num\">{n}</span><span class=\"label\">{}</span></div>\n",
+                    esc(label)
+                );
+            }
+            out.push_str("</div>\n");
+        }
+        Block::Findings(groups) => {
+            w!(
+                out,
+                "<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n",
+                esc(t.t("rule")),
+                esc(t.t("f.title")),
+                esc(t.t("component")),
+                esc(t.t("conf.status"))
+            );
+            for g in groups {
+                w!(
+                    out,
+                    "<tbody class=\"group\" id=\"severity-{}\">\n<tr class=\"group-head\"><th colspan=\"5\">{} <span class=\"muted\">({})</span></th></tr>\n",
+                    g.severity.as_str(),
+                    badge(t, g.severity),
+                    g.count
+                );
+                for e in &g.single {
+                    finding_rows(e, t, out);
+                }
+                for e in &g.grouped {
+                    grouped_rows(e, t, out);
+                }
+                out.push_str("</tbody>\n");
+            }
+            out.push_str("</table>\n");
+        }
+        Block::Charts(charts) => {
+            out.push_str("<div class=\"charts\">\n");
+            for c in charts {
+                bar_chart(c, out);
+            }
+            out.push_str("</div>\n");
+        }
+        Block::Details { summary, body } => {
+            w!(out, "<details open>\n<summary>{}</summary>\n", esc(summary));
+            for b in body {
+                write(b, t, out);
+            }
+            out.push_str("</details>\n");
+        }
+        Block::Cover {
+            title,
+            subject,
+            facts,
+        } => {
+            w!(
+                out,
+                "<header class=\"cover\" id=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<dl class=\"facts\">\n",
+                esc(title),
+                esc(subject)
+            );
+            // The wide facts span the cover, after the grid of the others.
+            for f in facts
+                .iter()
+                .filter(|f| !f.wide)
+                .chain(facts.iter().filter(|f| f.wide))
+            {
+                let wide = if f.wide { " class=\"wide\"" } else { "" };
+                w!(out, "<div{wide}><dt>{}</dt><dd>", esc(&f.key));
+                inlines(&f.value, t, out);
+                out.push_str("</dd></div>\n");
+            }
+            out.push_str("</dl>\n</header>\n");
+        }
+    }
 }
 
-fn or_not_given(t: Tr, v: Option<&str>) -> String {
-    match v {
-        Some(s) if !s.is_empty() => esc(s).into_owned(),
-        _ => not_given(t),
+/// One finding's row, and its details in the row under it.
+fn finding_rows(e: &FindingEntry, t: Tr, out: &mut String) {
+    w!(
+        out,
+        "<tr class=\"finding {sev}\" id=\"f{n}\" data-rule=\"{rule}\" data-fingerprint=\"{fp}\">\
+         <td class=\"n\"><a href=\"#f{n}\">F{n}</a></td><td><code class=\"id\">{rule}</code></td>\
+         <td>{title}</td><td><span class=\"comp\">{comp}</span>",
+        sev = e.severity.as_str(),
+        n = e.number,
+        rule = esc(e.rule),
+        fp = esc(e.fingerprint),
+        title = esc(&e.title),
+        comp = esc(&e.component),
+    );
+    if let Some(p) = e.purl {
+        w!(out, "<br><code class=\"purl\">{}</code>", esc(p));
     }
+    detail_row(&e.status, "message", &e.message, out);
+    for (key, value) in &e.facts {
+        w!(out, "<dt>{}</dt><dd>", esc(key));
+        inlines(value, t, out);
+        out.push_str("</dd>\n");
+    }
+    out.push_str("</dl>\n");
+    if let Some(evidence) = &e.evidence {
+        write_table(evidence, t, out, true);
+    }
+    out.push_str("</td></tr>\n");
+}
+
+/// One entry for a group of findings: the range of finding numbers, the
+/// components collapsed (each with its finding's anchor, which opens the
+/// list when followed), and the first message as the example.
+fn grouped_rows(e: &GroupEntry, t: Tr, out: &mut String) {
+    w!(
+        out,
+        "<tr class=\"finding grouped {sev}\" data-rule=\"{rule}\">\
+         <td class=\"n\"><a href=\"#f{first}\">F{first}–F{last}</a></td><td><code class=\"id\">{rule}</code></td>\
+         <td>{title}</td><td><details><summary>{count}</summary>",
+        sev = e.severity.as_str(),
+        rule = esc(e.rule),
+        first = e.first,
+        last = e.last,
+        title = esc(&e.title),
+        count = esc(&e.count),
+    );
+    for (i, (n, name)) in e.names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        w!(out, "<span class=\"comp\" id=\"f{n}\">{}</span>", esc(name));
+    }
+    if let Some(more) = &e.more {
+        w!(out, ", <span class=\"muted\">{}</span>", esc(more));
+    }
+    out.push_str("</details>");
+    detail_row(&e.status, "muted", &e.note, out);
+    w!(
+        out,
+        "<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
+        esc(t.t("f.example")),
+        esc(&e.example),
+        esc(t.t("f.summary")),
+        code_spans(&esc(&e.summary)),
+    );
+}
+
+/// Ends a finding's row with its status marks and opens the detail row
+/// under it: a paragraph of `class`, then a key–value list.
+fn detail_row(status: &[Status], class: &str, text: &str, out: &mut String) {
+    out.push_str("</td><td>");
+    statuses(status, out);
+    w!(
+        out,
+        "</td></tr>\n<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"{class}\">{}</p>\n<dl class=\"kv\">\n",
+        esc(text)
+    );
+}
+
+/// Status marks, side by side.
+fn statuses(status: &[Status], out: &mut String) {
+    for (i, s) in status.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        w!(
+            out,
+            "<span class=\"status {}\">{}</span>",
+            s.class,
+            esc(&s.label)
+        );
+    }
+}
+
+/// A table; a compact one (a finding's evidence) has no line breaks
+/// around its head.
+fn write_table(table: &Table, t: Tr, out: &mut String, compact: bool) {
+    let nl = if compact { "" } else { "\n" };
+    w!(out, "<table class=\"{}\"", table.class);
+    if let Some(id) = table.id {
+        w!(out, " id=\"{id}\"");
+    }
+    w!(out, ">{nl}<thead><tr>");
+    for h in &table.heads {
+        open_tag(out, "th", h.class);
+        inlines(&h.content, t, out);
+        out.push_str("</th>");
+    }
+    w!(out, "</tr></thead>{nl}<tbody>\n");
+    for row in &table.rows {
+        table_row(row, t, out);
+    }
+    w!(out, "</tbody>{nl}");
+    if let Some(foot) = &table.foot {
+        out.push_str("<tfoot>");
+        table_row(foot, t, out);
+        out.truncate(out.len() - 1);
+        out.push_str("</tfoot>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+fn table_row(row: &Row, t: Tr, out: &mut String) {
+    open_tag(out, "tr", row.class);
+    for c in &row.cells {
+        let tag = if c.head { "th" } else { "td" };
+        open_tag(out, tag, c.class);
+        inlines(&c.content, t, out);
+        w!(out, "</{tag}>");
+    }
+    out.push_str("</tr>\n");
+}
+
+/// `<tag>` or `<tag class="…">`.
+fn open_tag(out: &mut String, tag: &str, class: Option<&str>) {
+    match class {
+        Some(class) => w!(out, "<{tag} class=\"{class}\">"),
+        None => w!(out, "<{tag}>"),
+    }
+}
+
+fn key_value(kv: &KeyValue, t: Tr, out: &mut String) {
+    match kv.html {
+        KvHtml::Table(id) => {
+            w!(out, "<table class=\"grid kvtable\" id=\"{id}\">\n<tbody>\n");
+            for (key, value) in &kv.rows {
+                w!(out, "<tr><th>{}</th><td>", esc(key));
+                inlines(value, t, out);
+                out.push_str("</td></tr>\n");
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+        KvHtml::List => {
+            out.push_str("<dl class=\"kv\">\n");
+            for (key, value) in &kv.rows {
+                w!(out, "<dt>{}</dt><dd>", esc(key));
+                inlines(value, t, out);
+                out.push_str("</dd>\n");
+            }
+            out.push_str("</dl>\n");
+        }
+    }
+}
+
+fn inlines(content: &[Inline], t: Tr, out: &mut String) {
+    for i in content {
+        inline(i, t, out);
+    }
+}
+
+/// Writes a run of text: input text and labels through [`esc`], chainrisk's
+/// own summaries through [`code_spans`] after escaping.
+fn inline(i: &Inline, t: Tr, out: &mut String) {
+    match i {
+        Inline::Text(s) | Inline::Label(s) => out.push_str(&esc(s)),
+        Inline::Code(class, content) => {
+            match class {
+                Some(class) => w!(out, "<code class=\"{class}\">"),
+                None => out.push_str("<code>"),
+            }
+            inlines(content, t, out);
+            out.push_str("</code>");
+        }
+        Inline::Digest(class, s) => {
+            match class {
+                Some(class) => w!(out, " <code class=\"{class}\">"),
+                None => out.push_str(" <code>"),
+            }
+            w!(out, "{}</code>", esc(s));
+        }
+        Inline::Muted(content) => span(out, "", "muted", content, t),
+        Inline::Status(class, content) => span(out, "status ", class, content, t),
+        Inline::Alert(content) => span(out, "status ", "not-met", content, t),
+        Inline::Figure(n) => w!(out, "<strong>{n}</strong>"),
+        Inline::Strong(content) => {
+            out.push_str("<strong>");
+            inlines(content, t, out);
+            out.push_str("</strong>");
+        }
+        Inline::Total(content) => inlines(content, t, out),
+        Inline::Link(anchor, content) => {
+            w!(out, "<a href=\"#{}\">", esc(anchor));
+            inlines(content, t, out);
+            out.push_str("</a>");
+        }
+        Inline::Wrap(_) => out.push_str("<br>"),
+        Inline::Findings(numbers) => {
+            for (i, n) in numbers.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                w!(out, "{sep}<a href=\"#f{n}\">F{n}</a>");
+            }
+        }
+        Inline::Path(names) => {
+            out.push_str("<span class=\"path\">");
+            for (i, name) in names.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" <span class=\"arrow\">→</span> ");
+                }
+                out.push_str(&esc(name));
+            }
+            out.push_str("</span>");
+        }
+        Inline::Literal(s) => w!(out, "<code>{}</code>", esc(s)),
+        Inline::Own(s) => out.push_str(&code_spans(&esc(s))),
+        Inline::Meter(percent) => w!(
+            out,
+            "<span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> ",
+            percent.clamp(0.0, 100.0)
+        ),
+        Inline::Badge(s) => out.push_str(&badge(t, *s)),
+        Inline::NotGiven => out.push_str(&not_given(t)),
+        Inline::Aside(content) => {
+            out.push(' ');
+            span(out, "", "muted", content, t);
+        }
+        Inline::Break => out.push_str("<br>"),
+    }
+}
+
+/// A `<span>` of the class around a run of text.
+fn span(out: &mut String, kind: &str, class: &str, content: &[Inline], t: Tr) {
+    w!(out, "<span class=\"{kind}{class}\">");
+    inlines(content, t, out);
+    out.push_str("</span>");
+}
+
+fn not_given(t: Tr) -> String {
+    format!("<span class=\"missing\">{}</span>", esc(t.t("not_given")))
 }
 
 fn badge(t: Tr, s: Severity) -> String {
@@ -146,93 +507,23 @@ fn badge(t: Tr, s: Severity) -> String {
     )
 }
 
-fn cover(v: &View, t: Tr, subject: &str, out: &mut String) {
-    let a = v.a;
-    w!(
-        out,
-        "<header class=\"cover\" id=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<dl class=\"facts\">\n",
-        esc(t.t("title")),
-        esc(subject)
-    );
-    let mut fact = |label: &str, value: String| {
-        w!(out, "<div><dt>{}</dt><dd>{value}</dd></div>\n", esc(label));
-    };
-    fact(t.t("product"), esc(&a.subject.name).into_owned());
-    fact(
-        t.t("version"),
-        or_not_given(t, a.subject.version.as_deref()),
-    );
-    fact(
-        t.t("supplier"),
-        or_not_given(t, a.subject.supplier.as_deref()),
-    );
-    fact(t.t("generated"), esc(&v.generated).into_owned());
-    fact(
-        t.t("report_id"),
-        format!("<code>{}</code>", esc(&v.report_id)),
-    );
-    fact(
-        t.t("tool"),
-        format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
-    );
-    let inputs: Vec<String> = a
-        .inputs
-        .iter()
-        .map(|d| {
-            format!(
-                "<code>{}</code> <span class=\"muted\">{}</span>",
-                esc(&d.path),
-                esc(d.format.map(|f| f.as_str()).unwrap_or("?"))
-            )
-        })
-        .collect();
-    w!(
-        out,
-        "<div class=\"wide\"><dt>{}</dt><dd>{}</dd></div>\n</dl>\n</header>\n",
-        esc(t.t("inputs")),
-        inputs.join("<br>")
-    );
-}
-
-fn contents(t: Tr, out: &mut String) {
-    w!(
-        out,
-        "<nav class=\"toc\" id=\"toc\" aria-label=\"{0}\">\n<h2>{0}</h2>\n<ol>\n",
-        esc(t.t("contents"))
-    );
-    for (anchor, key) in SECTIONS {
-        w!(
-            out,
-            "<li><a href=\"#{anchor}\">{}</a></li>\n",
-            esc(t.t(key))
-        );
-    }
-    w!(out, "</ol>\n</nav>\n");
-}
-
 fn section_start(out: &mut String, anchor: &str, title: &str) {
     w!(out, "<section id=\"{anchor}\">\n<h2>{}</h2>\n", esc(title));
 }
 
-/// One bar of a chart.
-struct Bar {
-    label: String,
-    /// The bar's length, relative to the chart's longest.
-    value: f64,
-    /// The value as written beside the bar.
-    shown: String,
-    colour: &'static str,
-}
-
 /// A horizontal bar chart: one labelled bar per row, scaled to the largest value.
-fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
+fn bar_chart(chart: &Chart, svg: &mut String) {
+    let Chart {
+        id,
+        title,
+        bars: rows,
+    } = chart;
     const LABEL_W: f64 = 136.0;
     const BAR_W: f64 = 150.0;
     const ROW_H: f64 = 22.0;
     let width = LABEL_W + BAR_W + 52.0;
     let height = ROW_H * rows.len().max(1) as f64 + 6.0;
     let max = rows.iter().map(|r| r.value).fold(0.0, f64::max);
-    let mut svg = String::new();
     w!(
         svg,
         "<figure class=\"chart\">\n<figcaption>{title}</figcaption>\n\
@@ -253,6 +544,7 @@ fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
     {
         let y = 3.0 + i as f64 * ROW_H;
         let len = if max > 0.0 { value / max * BAR_W } else { 0.0 };
+        let label: &str = label;
         // Long supplier names are cut for the chart; the table below has them
         // whole. The kind of key ("repository owner …") would use up the
         // room, and the owner's own name tells the bars apart.
@@ -287,979 +579,11 @@ fn bar_chart(id: &str, title: &str, rows: &[Bar]) -> String {
         );
     }
     svg.push_str("</svg>\n</figure>\n");
-    svg
-}
-
-fn charts(v: &View, t: Tr, out: &mut String) {
-    let s = &v.a.summary;
-    let count = |label: &str, n: usize, colour| Bar {
-        label: label.to_string(),
-        value: n as f64,
-        shown: n.to_string(),
-        colour,
-    };
-    let share = |label: &str, share: f64, colour| Bar {
-        label: label.to_string(),
-        value: share,
-        shown: format!("{:.1} %", share * 100.0),
-        colour,
-    };
-    let sev_rows: Vec<Bar> = Severity::ALL
-        .iter()
-        .map(|sev| {
-            let n = s.findings_by_severity.get(sev).copied().unwrap_or(0);
-            count(t.sev(*sev), n, sev_colour(*sev))
-        })
-        .collect();
-    let cat_rows: Vec<Bar> = Category::ALL
-        .iter()
-        .map(|c| {
-            let n = s.findings_by_category.get(c).copied().unwrap_or(0);
-            count(t.cat(*c), n, "#3d5a80")
-        })
-        .collect();
-    let mut sup_rows: Vec<Bar> = s
-        .suppliers
-        .shares
-        .iter()
-        .take(8)
-        .map(|sh| share(&sh.supplier, sh.share, "#5b7f95"))
-        .collect();
-    let shown: usize = s
-        .suppliers
-        .shares
-        .iter()
-        .take(8)
-        .map(|x| x.components)
-        .sum();
-    if s.suppliers.with_supplier > shown {
-        let rest = (s.suppliers.with_supplier - shown) as f64 / s.suppliers.with_supplier as f64;
-        sup_rows.push(share(t.t("chart.others"), rest, "#a0aec0"));
-    }
-    w!(out, "<div class=\"charts\">\n");
-    out.push_str(&bar_chart(
-        "chart-severity",
-        t.t("chart.severity"),
-        &sev_rows,
-    ));
-    out.push_str(&bar_chart(
-        "chart-category",
-        t.t("chart.category"),
-        &cat_rows,
-    ));
-    out.push_str(&bar_chart(
-        "chart-suppliers",
-        t.t("chart.suppliers"),
-        &sup_rows,
-    ));
-    w!(out, "</div>\n");
-}
-
-fn summary(v: &View, t: Tr, out: &mut String) {
-    let s = &v.a.summary;
-    section_start(out, "summary", t.t("sec.summary"));
-    w!(out, "<div class=\"stats\">\n");
-    for (label, n) in [
-        (t.t("sum.components"), s.components),
-        (t.t("sum.direct"), s.direct),
-        (t.t("sum.transitive"), s.transitive),
-        (t.t("sum.directness_unknown"), s.directness_unknown),
-        (t.t("sec.findings"), s.findings),
-        (t.t("sum.not_evaluated"), s.not_evaluated),
-    ] {
-        w!(
-            out,
-            "<div class=\"stat\"><span class=\"num\">{n}</span><span class=\"label\">{}</span></div>\n",
-            esc(label)
-        );
-    }
-    w!(out, "</div>\n");
-    charts(v, t, out);
-
-    w!(
-        out,
-        "<h3>{}</h3>\n<table class=\"grid counts\">\n<thead><tr><th>{}</th>",
-        esc(t.t("sum.findings")),
-        esc(t.t("severity"))
-    );
-    for c in Category::ALL {
-        w!(out, "<th class=\"num\">{}</th>", esc(t.cat(c)));
-    }
-    w!(
-        out,
-        "<th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(t.t("sum.total"))
-    );
-    let mut col_totals = [0usize; 5];
-    for (sev, counts) in &v.severity_category {
-        w!(out, "<tr><th>{}</th>", badge(t, *sev));
-        for (i, n) in counts.iter().enumerate() {
-            col_totals[i] += n;
-            let class = if *n == 0 { "num zero" } else { "num" };
-            w!(out, "<td class=\"{class}\">{n}</td>");
-        }
-        w!(
-            out,
-            "<td class=\"num\">{}</td></tr>\n",
-            counts.iter().sum::<usize>()
-        );
-    }
-    w!(
-        out,
-        "</tbody>\n<tfoot><tr><th>{}</th>",
-        esc(t.t("sum.total"))
-    );
-    for n in col_totals {
-        w!(out, "<td class=\"num\">{n}</td>");
-    }
-    w!(
-        out,
-        "<td class=\"num\">{}</td></tr></tfoot>\n</table>\n",
-        s.findings
-    );
-
-    w!(
-        out,
-        "<div class=\"two\">\n<div>\n<h3>{}</h3>\n<table class=\"grid\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"meter-col\">%</th></tr></thead>\n<tbody>\n",
-        esc(t.t("sum.coverage")),
-        esc(t.t("field")),
-        esc(t.t("sum.components"))
-    );
-    for (key, share) in &v.coverage {
-        w!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{} / {}</td><td class=\"meter-col\"><span class=\"meter\"><span style=\"width:{:.1}%\"></span></span> {:.1}</td></tr>\n",
-            esc(t.t(key)),
-            share.count,
-            s.components,
-            share.percent.clamp(0.0, 100.0),
-            share.percent
-        );
-    }
-    w!(out, "</tbody>\n</table>\n</div>\n<div>\n");
-    w!(
-        out,
-        "<h3>{}</h3>\n<p>{}: <strong>{:.1}</strong><br><span class=\"muted\">{}</span></p>\n",
-        esc(t.t("sum.suppliers")),
-        esc(t.t("sum.hhi")),
-        s.suppliers.hhi,
-        esc(&t.n2(
-            "sum.with_supplier",
-            s.suppliers.with_supplier,
-            s.suppliers.components
-        ))
-    );
-    if !s.suppliers.shares.is_empty() {
-        w!(
-            out,
-            "<table class=\"grid\" id=\"supplier-table\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">%</th></tr></thead>\n<tbody>\n",
-            esc(t.t("supplier")),
-            esc(t.t("sum.components"))
-        );
-        for sh in &s.suppliers.shares {
-            w!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1}</td></tr>\n",
-                esc(&sh.supplier),
-                sh.components,
-                sh.share * 100.0
-            );
-        }
-        w!(out, "</tbody>\n</table>\n");
-    }
-    w!(out, "</div>\n</div>\n</section>\n");
-}
-
-fn conformance(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "conformance", t.t("sec.conformance"));
-    w!(
-        out,
-        "<p class=\"note\">{}</p>\n<div class=\"two\">\n",
-        esc(t.t("conf.note"))
-    );
-    for (id, title, rows) in [
-        ("ntia", t.t("conf.ntia"), &v.ntia),
-        ("bsi", t.t("conf.bsi"), &v.bsi),
-    ] {
-        w!(
-            out,
-            "<div>\n<h3>{}</h3>\n<table class=\"grid\" id=\"conformance-{id}\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            esc(title),
-            esc(t.t("conf.element")),
-            esc(t.t("conf.rules")),
-            esc(t.t("conf.status"))
-        );
-        for r in rows.iter() {
-            let class = match r.status {
-                Conformance::Met => "met",
-                Conformance::NotMet(_) => "not-met",
-                Conformance::NotEvaluated(_) => "unjudged",
-            };
-            let rules = if r.rules.is_empty() {
-                "—".to_string()
-            } else {
-                r.rules.join(", ")
-            };
-            w!(
-                out,
-                "<tr><td>{}</td><td><code class=\"id\">{}</code></td><td><span class=\"status {class}\">{}</span></td></tr>\n",
-                esc(t.t(r.key)),
-                esc(&rules),
-                esc(&t.conformance(r.status))
-            );
-        }
-        w!(out, "</tbody>\n</table>\n</div>\n");
-    }
-    w!(out, "</div>\n</section>\n");
-}
-
-fn matrix(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "review-matrix", t.t("sec.matrix"));
-    w!(
-        out,
-        "<p class=\"note\">{}</p>\n<table class=\"grid matrix\" id=\"review-matrix-table\">\n<thead><tr><th>{}</th>",
-        esc(t.t("matrix.note")),
-        esc(t.t("matrix.factor"))
-    );
-    for f in FAMILIES {
-        w!(
-            out,
-            "<th class=\"num\"><code>{f}</code><br><span class=\"muted\">{}</span></th>",
-            esc(t.family(f))
-        );
-    }
-    w!(out, "</tr></thead>\n<tbody>\n");
-    for row in &v.matrix {
-        w!(
-            out,
-            "<tr><th><strong>{}</strong><br><span class=\"muted\">{}</span></th>",
-            esc(row.factor),
-            esc(t.factor(row.factor))
-        );
-        for c in &row.cells {
-            match c.findings.len() {
-                0 => w!(out, "<td class=\"num zero\">0</td>"),
-                n => w!(
-                    out,
-                    "<td class=\"num hit\"><a href=\"#{}\">{n}</a></td>",
-                    esc(&c.anchor)
-                ),
-            }
-        }
-        w!(out, "</tr>\n");
-    }
-    w!(
-        out,
-        "</tbody>\n</table>\n<h3>{}</h3>\n<ul class=\"cells\">\n",
-        esc(t.t("matrix.cells"))
-    );
-    for row in &v.matrix {
-        for c in row.cells.iter().filter(|c| !c.findings.is_empty()) {
-            let links: Vec<String> = c
-                .findings
-                .iter()
-                .map(|n| format!("<a href=\"#f{n}\">F{n}</a>"))
-                .collect();
-            w!(
-                out,
-                "<li id=\"{}\"><strong>{} × {}</strong> {}</li>\n",
-                esc(&c.anchor),
-                esc(row.factor),
-                esc(c.family),
-                links.join(" ")
-            );
-        }
-    }
-    w!(out, "</ul>\n</section>\n");
-}
-
-fn findings(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "findings", t.t("sec.findings"));
-    if v.groups.is_empty() {
-        w!(out, "<p>{}</p>\n</section>\n", esc(t.t("findings.none")));
-        return;
-    }
-    w!(
-        out,
-        "<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n",
-        esc(t.t("rule")),
-        esc(t.t("f.title")),
-        esc(t.t("component")),
-        esc(t.t("conf.status"))
-    );
-    for g in &v.groups {
-        w!(
-            out,
-            "<tbody class=\"group\" id=\"severity-{}\">\n<tr class=\"group-head\"><th colspan=\"5\">{} <span class=\"muted\">({})</span></th></tr>\n",
-            sev_class(g.severity),
-            badge(t, g.severity),
-            g.rows.len()
-        );
-        let (single, grouped) = g.split(&v.widespread);
-        for r in &single {
-            finding_rows(r, t, out);
-        }
-        for rg in &grouped {
-            grouped_rows(rg, t, out);
-        }
-        w!(out, "</tbody>\n");
-    }
-    w!(out, "</table>\n</section>\n");
-}
-
-/// One entry for a widespread rule: the range of finding numbers, the
-/// components collapsed (each with its finding's anchor, which opens the
-/// list when followed), and the first message as the example.
-fn grouped_rows(rg: &super::view::RuleGroup, t: Tr, out: &mut String) {
-    let (first, last) = (rg.rows[0].number, rg.rows[rg.rows.len() - 1].number);
-    let sev = sev_class(rg.rows[0].finding.severity);
-    let mut open = 0;
-    let mut accepted = 0;
-    for r in &rg.rows {
-        if r.exception.is_some() {
-            accepted += 1;
-        } else {
-            open += 1;
-        }
-    }
-    let mut status = Vec::new();
-    if open > 0 {
-        status.push(format!(
-            "<span class=\"status open\">{} {open}</span>",
-            esc(t.t("status.open"))
-        ));
-    }
-    if accepted > 0 {
-        status.push(format!(
-            "<span class=\"status accepted\">{} {accepted}</span>",
-            esc(t.t("exc.accepted"))
-        ));
-    }
-    let mut names: Vec<String> = rg
-        .rows
-        .iter()
-        .take(NAMED_PER_GROUP)
-        .map(|r| {
-            format!(
-                "<span class=\"comp\" id=\"{}\">{}</span>",
-                r.anchor(),
-                esc(&r.component_label(t))
-            )
-        })
-        .collect();
-    if rg.rows.len() > NAMED_PER_GROUP {
-        names.push(format!(
-            "<span class=\"muted\">{}</span>",
-            esc(&t.n("f.more", rg.rows.len() - NAMED_PER_GROUP))
-        ));
-    }
-    w!(
-        out,
-        "<tr class=\"finding grouped {sev}\" data-rule=\"{rule}\">\
-         <td class=\"n\"><a href=\"#f{first}\">F{first}–F{last}</a></td><td><code class=\"id\">{rule}</code></td>\
-         <td>{title}</td><td><details><summary>{count}</summary>{names}</details></td><td>{status}</td></tr>\n",
-        rule = esc(rg.rule),
-        title = esc(&t.rule_name(rg.rule)),
-        count = esc(&t.n("f.grouped", rg.rows.len())),
-        names = names.join(", "),
-        status = status.join(" "),
-    );
-    w!(
-        out,
-        "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"muted\">{}</p>\n<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n</td></tr>\n",
-        esc(&t.n(rg.note_key(), DETAILED_PER_RULE)),
-        esc(t.t("f.example")),
-        esc(&t.message(rg.rows[0].finding)),
-        esc(t.t("f.summary")),
-        code_spans(&esc(&t.rule_summary(rg.rule))),
-    );
-}
-
-fn finding_rows(r: &FindingRow, t: Tr, out: &mut String) {
-    let f = r.finding;
-    let mut status = Vec::new();
-    if r.exception.is_some() {
-        status.push(format!(
-            "<span class=\"status accepted\">{}</span>",
-            esc(t.t("exc.accepted"))
-        ));
-    }
-    if let Some(b) = r.baseline {
-        status.push(format!(
-            "<span class=\"status baseline\">{}</span>",
-            esc(t.baseline(b))
-        ));
-    }
-    if status.is_empty() {
-        status.push(format!(
-            "<span class=\"status open\">{}</span>",
-            esc(t.t("status.open"))
-        ));
-    }
-    let purl = r.component.and_then(|c| c.purl.as_deref());
-    w!(
-        out,
-        "<tr class=\"finding {sev}\" id=\"{anchor}\" data-rule=\"{rule}\" data-fingerprint=\"{fp}\">\
-         <td class=\"n\"><a href=\"#{anchor}\">F{n}</a></td><td><code class=\"id\">{rule}</code></td>\
-         <td>{title}</td><td><span class=\"comp\">{comp}</span>{purl}</td><td>{status}</td></tr>\n",
-        sev = sev_class(f.severity),
-        anchor = r.anchor(),
-        n = r.number,
-        rule = esc(&f.rule),
-        fp = esc(&f.fingerprint),
-        title = esc(&t.rule_name(&f.rule)),
-        comp = esc(&r.component_label(t)),
-        purl = purl
-            .map(|p| format!("<br><code class=\"purl\">{}</code>", esc(p)))
-            .unwrap_or_default(),
-        status = status.join(" "),
-    );
-    w!(
-        out,
-        "<tr class=\"detail\"><td></td><td colspan=\"4\">\n<p class=\"message\">{}</p>\n<dl class=\"kv\">\n",
-        esc(&t.message(f))
-    );
-    let mut item = |label: &str, value: String| {
-        w!(out, "<dt>{}</dt><dd>{value}</dd>\n", esc(label));
-    };
-    item(t.t("f.summary"), code_spans(&esc(&t.rule_summary(&f.rule))));
-    item(t.t("category"), esc(t.cat(f.category)).into_owned());
-    if !r.path.is_empty() {
-        let names: Vec<String> = r.path.iter().map(|n| esc(n).into_owned()).collect();
-        item(
-            t.t("f.path"),
-            format!(
-                "<span class=\"path\">{}</span>",
-                names.join(" <span class=\"arrow\">→</span> ")
-            ),
-        );
-    }
-    if !r.thresholds.is_empty() {
-        let ts: Vec<String> = r
-            .thresholds
-            .iter()
-            .map(|th| {
-                let suffix = if th.default {
-                    format!(" <span class=\"muted\">({})</span>", esc(t.t("f.default")))
-                } else {
-                    String::new()
-                };
-                format!("<code>{}</code> = {}{suffix}", esc(th.key), esc(&th.value))
-            })
-            .collect();
-        item(t.t("f.threshold"), ts.join("; "));
-    }
-    let exception = match r.exception {
-        Some(e) => format!(
-            "{} — {}; {}: {}; {}: {}",
-            esc(t.t("exc.accepted")),
-            esc(&e.reason),
-            esc(t.t("exc.owner")),
-            or_not_given(t, e.owner.as_deref()),
-            esc(t.t("exc.expires")),
-            or_not_given(t, e.expires.as_deref())
-        ),
-        None => esc(t.t("exc.none")).into_owned(),
-    };
-    item(t.t("f.exception"), exception);
-    if let Some(b) = r.baseline {
-        item(t.t("f.baseline"), esc(t.baseline(b)).into_owned());
-    }
-    item(
-        t.t("f.fingerprint"),
-        format!("<code>{}</code>", esc(&f.fingerprint)),
-    );
-    w!(out, "</dl>\n");
-    if !r.evidence.is_empty() {
-        w!(
-            out,
-            "<table class=\"evidence\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-            esc(t.t("f.evidence")),
-            esc(t.t("value")),
-            esc(t.t("f.source")),
-            esc(t.t("f.fetched"))
-        );
-        for e in &r.evidence {
-            w!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
-                esc(&t.evidence_key(e.key)),
-                esc(&t.evidence_value(e.value)),
-                esc(e.source),
-                e.fetched.map(esc).unwrap_or(Cow::Borrowed("—"))
-            );
-        }
-        w!(out, "</tbody></table>\n");
-    }
-    w!(out, "</td></tr>\n");
-}
-
-fn unknowns(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "known-unknowns", t.t("sec.unknowns"));
-    w!(out, "<p class=\"note\">{}</p>\n", esc(t.t("unknowns.note")));
-    if v.unknowns.is_empty() {
-        w!(out, "<p>{}</p>\n</section>\n", esc(t.t("unknowns.none")));
-        return;
-    }
-    w!(
-        out,
-        "<table class=\"grid\" id=\"unknowns-table\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        esc(t.t("rule")),
-        esc(t.t("f.title")),
-        esc(t.t("count")),
-        esc(t.t("reason"))
-    );
-    for u in &v.unknowns {
-        w!(
-            out,
-            "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-            esc(u.rule),
-            esc(&t.rule_name(u.rule)),
-            u.count,
-            esc(&t.reason(u.reason))
-        );
-    }
-    w!(out, "</tbody>\n</table>\n</section>\n");
-}
-
-/// Exception states in the colours of the other statuses: applied like an
-/// accepted finding, expired like an unmet element, unused like an unjudged one.
-fn exception_class(s: ExceptionState) -> &'static str {
-    match s {
-        ExceptionState::Applied => "accepted",
-        ExceptionState::Expired => "not-met",
-        ExceptionState::Unused => "unjudged",
-    }
-}
-
-fn policy(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "policy", t.t("sec.policy"));
-    w!(
-        out,
-        "<p class=\"note\">{}</p>\n<table class=\"grid kvtable\" id=\"policy-table\">\n<tbody>\n",
-        esc(t.t("pol.note"))
-    );
-    let file = v.policy.as_ref().map(|p| {
-        let file = match p.file {
-            Some(f) => format!("<code>{}</code>", esc(f)),
-            None => esc(t.t("repro.defaults")).into_owned(),
-        };
-        format!("{file} <code class=\"hash\">{}</code>", esc(p.sha256))
-    });
-    w!(
-        out,
-        "<tr><th>{}</th><td>{}</td></tr>\n",
-        esc(t.t("pol.file")),
-        file.unwrap_or_else(|| not_given(t))
-    );
-    let baseline = v.baseline.map(|b| {
-        format!(
-            "<code>{}</code> · {} {} · {} <strong>{}</strong> · {} <strong>{}</strong> · {} <strong>{}</strong>",
-            esc(&b.file),
-            esc(t.t("pol.generated")),
-            esc(&b.generated_at),
-            esc(t.t("baseline.new")),
-            b.new,
-            esc(t.t("baseline.known")),
-            b.known,
-            esc(t.t("pol.resolved")),
-            b.resolved
-        )
-    });
-    w!(
-        out,
-        "<tr><th>{}</th><td>{}</td></tr>\n</tbody>\n</table>\n",
-        esc(t.t("f.baseline")),
-        baseline.unwrap_or_else(|| not_given(t))
-    );
-
-    w!(out, "<h3>{}</h3>\n", esc(t.t("pol.rules")));
-    match &v.policy {
-        None => w!(out, "<p>{}</p>\n", not_given(t)),
-        Some(p) if p.rules.is_empty() => w!(out, "<p>{}</p>\n", esc(t.t("pol.rules_none"))),
-        Some(p) => {
-            w!(
-                out,
-                "<table class=\"grid\" id=\"policy-rules-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-                esc(t.t("rule")),
-                esc(t.t("f.title")),
-                esc(t.t("pol.enabled")),
-                esc(t.t("severity")),
-                esc(t.t("pol.scope")),
-                esc(t.t("pol.removed")),
-                esc(t.t("pol.kept_unknown"))
-            );
-            for r in &p.rules {
-                let c = r.change;
-                let enabled = if c.enabled {
-                    format!("<span class=\"status met\">{}</span>", esc(t.t("pol.on")))
-                } else {
-                    format!(
-                        "<span class=\"status not-met\">{}</span>",
-                        esc(t.t("pol.off"))
-                    )
-                };
-                let severity = match (c.severity, r.info) {
-                    (Some(s), Some(info)) => {
-                        format!("{} → {}", badge(t, info.severity), badge(t, s))
-                    }
-                    (Some(s), None) => badge(t, s),
-                    (None, _) => {
-                        format!("— <span class=\"muted\">({})</span>", esc(t.t("f.default")))
-                    }
-                };
-                w!(
-                    out,
-                    "<tr><td><code class=\"id\">{}</code></td><td>{}</td><td>{enabled}</td><td>{severity}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                    esc(&c.rule),
-                    esc(&t.rule_name(&c.rule)),
-                    esc(&t.scope(&c.scope)),
-                    c.removed,
-                    c.unknown_directness
-                );
-            }
-            w!(out, "</tbody>\n</table>\n");
-        }
-    }
-
-    w!(out, "<h3>{}</h3>\n", esc(t.t("pol.exceptions")));
-    match &v.policy {
-        None => w!(out, "<p>{}</p>\n", not_given(t)),
-        Some(p) if p.exceptions.is_empty() => {
-            w!(out, "<p>{}</p>\n", esc(t.t("pol.exceptions_none")))
-        }
-        Some(p) => {
-            w!(
-                out,
-                "<table class=\"grid\" id=\"exceptions-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-                esc(t.t("conf.status")),
-                esc(t.t("rule")),
-                esc(t.t("pol.package")),
-                esc(t.t("reason")),
-                esc(t.t("pol.owner")),
-                esc(t.t("pol.expires")),
-                esc(t.t("pol.matched")),
-                esc(t.t("pol.location"))
-            );
-            for e in &p.exceptions {
-                let versions = e
-                    .versions
-                    .as_deref()
-                    .map(|v| format!(" <span class=\"muted\">{}</span>", esc(v)))
-                    .unwrap_or_default();
-                let matched = if e.matched == 0 {
-                    "<td class=\"num zero\">0</td>".to_string()
-                } else {
-                    format!("<td class=\"num\">{}</td>", e.matched)
-                };
-                w!(
-                    out,
-                    "<tr class=\"exception {state}\"><td><span class=\"status {class}\">{}</span></td><td><code class=\"id\">{}</code></td><td><code class=\"purl\">{}</code>{versions}</td><td>{}</td><td>{}</td><td>{}</td>{matched}<td>{}</td></tr>\n",
-                    esc(t.exception_state(e.state)),
-                    esc(&e.rule),
-                    esc(&e.package),
-                    esc(&e.reason),
-                    or_not_given(t, e.owner.as_deref()),
-                    or_not_given(t, e.expires.as_deref()),
-                    e.location
-                        .as_deref()
-                        .map(|l| format!("<code>{}</code>", esc(l)))
-                        .unwrap_or_else(|| not_given(t)),
-                    state = match e.state {
-                        ExceptionState::Applied => "applied",
-                        ExceptionState::Expired => "expired",
-                        ExceptionState::Unused => "unused",
-                    },
-                    class = exception_class(e.state),
-                );
-            }
-            w!(out, "</tbody>\n</table>\n");
-        }
-    }
-    w!(out, "</section>\n");
-}
-
-fn inventory(v: &View, t: Tr, out: &mut String) {
-    section_start(out, "inventory", t.t("sec.inventory"));
-    // Open by default so it prints; a reader can fold it away on screen.
-    w!(
-        out,
-        "<details open>\n<summary>{}</summary>\n<table class=\"grid inventory\" id=\"inventory-table\">\n<thead><tr><th class=\"num\">id</th><th>{}</th><th>{}</th><th>purl</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(&t.n("inventory.summary", v.inventory_total)),
-        esc(t.t("component")),
-        esc(t.t("version")),
-        esc(t.t("supplier")),
-        esc(t.t("inv.licence")),
-        esc(t.t("inv.hash")),
-        esc(t.t("inv.relation")),
-        esc(t.t("inv.source")),
-        esc(t.t("sec.findings"))
-    );
-    for r in &v.inventory {
-        let c = r.component;
-        let findings = if r.findings == 0 {
-            "<td class=\"num zero\">0</td>".to_string()
-        } else {
-            format!("<td class=\"num\">{}</td>", r.findings)
-        };
-        w!(
-            out,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td><code class=\"purl\">{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{findings}</tr>\n",
-            c.id,
-            esc(&c.name),
-            esc(c.version.as_deref().unwrap_or("")),
-            esc(c.purl.as_deref().unwrap_or("")),
-            esc(c.responsible_party().unwrap_or("")),
-            esc(&r.licences),
-            esc(&r.hashes),
-            esc(t.relation(r.relation)),
-            esc(c.source.label())
-        );
-    }
-    w!(out, "</tbody>\n</table>\n");
-    if v.inventory_total > v.inventory.len() {
-        w!(
-            out,
-            "<p class=\"note\">{}</p>\n",
-            esc(&t.n("inventory.more", v.inventory_total - v.inventory.len()))
-        );
-    }
-    w!(out, "</details>\n</section>\n");
-}
-
-fn reproducibility(v: &View, t: Tr, out: &mut String) {
-    let a = v.a;
-    section_start(out, "reproducibility", t.t("sec.reproducibility"));
-    w!(
-        out,
-        "<table class=\"grid kvtable\" id=\"reproducibility-table\">\n<tbody>\n"
-    );
-    let mut row = |label: &str, value: String| {
-        w!(out, "<tr><th>{}</th><td>{value}</td></tr>\n", esc(label));
-    };
-    row(
-        t.t("tool"),
-        format!("{} {}", esc(&a.tool.name), esc(&a.tool.version)),
-    );
-    row(t.t("repro.ruleset"), esc(&a.tool.ruleset).into_owned());
-    row(
-        t.t("repro.schema"),
-        format!("<code>{}</code>", esc(&a.schema)),
-    );
-    row(
-        t.t("repro.policy"),
-        a.policy
-            .as_ref()
-            .map(|p| {
-                format!(
-                    "{} <code>{}</code>",
-                    esc(p.file.as_deref().unwrap_or(t.t("repro.defaults"))),
-                    esc(&p.sha256)
-                )
-            })
-            .unwrap_or_else(|| not_given(t)),
-    );
-    row(
-        t.t("repro.command"),
-        a.invocation
-            .as_ref()
-            .map(|i| {
-                let mut line = String::from("chainrisk");
-                for arg in &i.args {
-                    line.push(' ');
-                    line.push_str(arg);
-                }
-                format!("<code>{}</code>", esc(&line))
-            })
-            .unwrap_or_else(|| not_given(t)),
-    );
-    row(
-        t.t("repro.mode"),
-        v.mode
-            .as_deref()
-            .map(|m| esc(&t.mode(m)).into_owned())
-            .unwrap_or_else(|| not_given(t)),
-    );
-    row(t.t("generated"), esc(&v.generated).into_owned());
-    w!(out, "</tbody>\n</table>\n");
-    repro_inputs(a, t, out);
-    repro_metadata(a, t, out);
-    repro_advisories(a, t, out);
-    w!(out, "</section>\n");
-}
-
-/// The inputs a reproduction needs: path, format, spec version, SHA-256.
-fn repro_inputs(a: &Assessment, t: Tr, out: &mut String) {
-    w!(
-        out,
-        "<h3>{}</h3>\n<table class=\"grid\" id=\"inputs-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(t.t("inputs")),
-        esc(t.t("repro.path")),
-        esc(t.t("repro.format")),
-        esc(t.t("repro.spec")),
-        esc(t.t("sum.components"))
-    );
-    for d in &a.inputs {
-        w!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code class=\"hash\">{}</code></td><td class=\"num\">{}</td></tr>\n",
-            esc(&d.path),
-            esc(d.format.map(|f| f.as_str()).unwrap_or("—")),
-            or_not_given(t, d.spec_version.as_deref()),
-            or_not_given(t, d.sha256.as_deref()),
-            d.components_read
-        );
-    }
-    w!(out, "</tbody>\n</table>\n");
-}
-
-/// Where the registry facts came from and how old they are.
-fn repro_metadata(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "<h3>{}</h3>\n", esc(t.t("repro.metadata")));
-    match &a.resolution {
-        None => w!(out, "<p>{}</p>\n", not_given(t)),
-        Some(r) => {
-            w!(
-                out,
-                "<dl class=\"kv\">\n<dt>{}</dt><dd>{}</dd>\n",
-                esc(t.t("repro.mode")),
-                esc(&t.mode(&r.mode))
-            );
-            if let Some(c) = &r.cache {
-                w!(
-                    out,
-                    "<dt>{}</dt><dd><code>{}</code></dd>\n",
-                    esc(t.t("repro.cache")),
-                    esc(c)
-                );
-            }
-            let snapshot = match &r.snapshot {
-                Some(s) => format!(
-                    "<code>{}</code> · {} {} · {}{}",
-                    esc(&s.file),
-                    esc(t.t("repro.created")),
-                    esc(&s.created_at),
-                    esc(&t.n("repro.age_days", s.age_days.max(0) as usize)),
-                    if s.stale {
-                        format!(
-                            " · <span class=\"status not-met\">{}</span>",
-                            esc(t.t("repro.stale"))
-                        )
-                    } else {
-                        String::new()
-                    }
-                ),
-                None => esc(t.t("none")).into_owned(),
-            };
-            w!(
-                out,
-                "<dt>{}</dt><dd>{snapshot}</dd>\n</dl>\n",
-                esc(t.t("repro.snapshot"))
-            );
-            if !r.ecosystems.is_empty() {
-                w!(
-                    out,
-                    "<table class=\"grid\" id=\"resolution-table\">\n<thead><tr>"
-                );
-                for key in [
-                    "repro.ecosystem",
-                    "repro.registry",
-                    "repro.packages",
-                    "repro.live",
-                    "repro.cached",
-                    "repro.snapshot",
-                    "repro.not_found",
-                    "repro.failed",
-                    "repro.note",
-                ] {
-                    w!(out, "<th>{}</th>", esc(t.t(key)));
-                }
-                w!(out, "</tr></thead>\n<tbody>\n");
-                for e in &r.ecosystems {
-                    w!(
-                        out,
-                        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                        esc(e.ecosystem.as_str()),
-                        or_not_given(t, e.registry.as_deref()),
-                        e.packages,
-                        e.live,
-                        e.cached,
-                        e.from_snapshot,
-                        e.not_found,
-                        e.failed,
-                        esc(e.note.as_deref().unwrap_or(""))
-                    );
-                }
-                w!(out, "</tbody>\n</table>\n");
-            }
-        }
-    }
-}
-
-/// The advisory databases read, with their age.
-fn repro_advisories(a: &Assessment, t: Tr, out: &mut String) {
-    w!(out, "<h3>{}</h3>\n", esc(t.t("repro.advisories")));
-    if a.advisories.is_empty() {
-        w!(out, "<p>{}</p>\n", not_given(t));
-    } else {
-        w!(
-            out,
-            "<table class=\"grid\" id=\"advisories-table\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            esc(t.t("repro.path")),
-            esc(t.t("repro.format")),
-            esc(t.t("count")),
-            esc(t.t("repro.newest")),
-            esc(t.t("conf.status"))
-        );
-        for d in &a.advisories {
-            w!(
-                out,
-                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(&d.path),
-                esc(&d.format),
-                d.advisories,
-                or_not_given(t, d.newest.as_deref()),
-                esc(if d.stale {
-                    t.t("repro.stale")
-                } else {
-                    t.t("repro.current")
-                })
-            );
-        }
-        w!(out, "</tbody>\n</table>\n");
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaper_neutralises_markup_and_attribute_breaks() {
-        assert_eq!(
-            esc("<script>alert(1)</script>"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;"
-        );
-        assert_eq!(
-            esc("\"><img src=x onerror=alert(1)>"),
-            "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
-        );
-        assert_eq!(esc("' onmouseover='x"), "&#39; onmouseover=&#39;x");
-        assert_eq!(esc("a & b"), "a &amp; b");
-        assert_eq!(esc("nul\u{0}bell\u{7}"), "nul\\u{0}bell\\u{7}");
-    }
-
-    /// Controls were dropped silently and bidirectional overrides passed:
-    /// now each shows as a visible escape.
-    #[test]
-    fn escaper_shows_controls_and_bidi_overrides() {
-        assert_eq!(
-            esc("a\u{1b}[2J\u{9b}\r\n\u{202e}b"),
-            "a\\u{1b}[2J\\u{9b}\\u{d}\\u{a}\\u{202e}b"
-        );
-        assert_eq!(esc("<\u{2066}>"), "&lt;\\u{2066}&gt;");
-        assert_eq!(esc("中文名称"), "中文名称");
-    }
 
     #[test]
     fn only_paired_backticks_become_code() {

@@ -674,6 +674,7 @@ mod tests {
             ("markdown.rs", include_str!("markdown.rs")),
             ("html.rs", include_str!("html.rs")),
             ("view.rs", include_str!("view.rs")),
+            ("sections.rs", include_str!("sections.rs")),
         ];
         let mut checked = 0;
         for (file, src) in sources {

@@ -2,6 +2,7 @@
 //! (`chainrisk.report/v1`, `docs/report.schema.json`) is the source of truth;
 //! every other format reads the same structure.
 
+mod blocks;
 pub mod csv;
 pub mod cyclonedx;
 pub mod diff;
@@ -10,6 +11,7 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+mod sections;
 mod streamed;
 mod summary;
 pub mod table;

@@ -14,8 +14,8 @@ use crate::model::{
 use crate::rules::Thresholds;
 use crate::rules::catalogue::{self, Mapping, RuleInfo};
 
-/// The report's sections after the cover, in order: (anchor, title key).
-/// Markdown and HTML both list them in their table of contents.
+/// The report's sections after the cover, in order: (anchor, title key),
+/// as the table of contents lists them (see `sections.rs`).
 pub const SECTIONS: [(&str, &str); 8] = [
     ("summary", "sec.summary"),
     // The risks first; conformance and the review matrix are what a reviewer
@@ -776,6 +776,10 @@ mod tests {
         assert!(md.contains("plus 1500 components not named here"));
         assert!(md.contains("Not listed here: 500 components"));
         assert!(md.contains("400 components"));
+        assert!(
+            md.contains("- **Components**: open 400\n"),
+            "a grouped entry's status line is a list item, not a table row"
+        );
     }
 
     #[test]
