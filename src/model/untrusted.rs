@@ -89,21 +89,23 @@ mod tests {
 
     #[test]
     fn terminal_sequences_become_visible_text() {
-        assert_eq!(escape("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(
-            escape("\u{1b}]52;c;ZXZpbA==\u{7}"),
-            "\\u{1b}]52;c;ZXZpbA==\\u{7}"
-        );
-        assert_eq!(
-            escape("\u{1b}]8;;http://evil.example\u{1b}\\x\u{1b}]8;;\u{1b}\\"),
-            "\\u{1b}]8;;http://evil.example\\u{1b}\\x\\u{1b}]8;;\\u{1b}\\"
-        );
-        assert_eq!(escape("\u{9b}31m"), "\\u{9b}31m");
-        assert_eq!(escape("ok\r\nforged"), "ok\\u{d}\\u{a}forged");
-        assert_eq!(escape("txt.\u{202e}exe"), "txt.\\u{202e}exe");
-        assert_eq!(escape("\u{feff}x\u{2028}y"), "\\u{feff}x\\u{2028}y");
-        assert_eq!(escape("\u{7f}\u{0}"), "\\u{7f}\\u{0}");
-        assert_eq!(escape("tag\u{e0041}"), "tag\\u{e0041}");
+        let cases = [
+            ("a\u{1b}[2Jb", "a\\u{1b}[2Jb"),
+            ("\u{1b}]52;c;ZXZpbA==\u{7}", "\\u{1b}]52;c;ZXZpbA==\\u{7}"),
+            (
+                "\u{1b}]8;;http://evil.example\u{1b}\\x\u{1b}]8;;\u{1b}\\",
+                "\\u{1b}]8;;http://evil.example\\u{1b}\\x\\u{1b}]8;;\\u{1b}\\",
+            ),
+            ("\u{9b}31m", "\\u{9b}31m"),
+            ("ok\r\nforged", "ok\\u{d}\\u{a}forged"),
+            ("txt.\u{202e}exe", "txt.\\u{202e}exe"),
+            ("\u{feff}x\u{2028}y", "\\u{feff}x\\u{2028}y"),
+            ("\u{7f}\u{0}", "\\u{7f}\\u{0}"),
+            ("tag\u{e0041}", "tag\\u{e0041}"),
+        ];
+        for (input, shown) in cases {
+            assert_eq!(escape(input), shown, "{input:?}");
+        }
     }
 
     #[test]
