@@ -7,7 +7,7 @@ use super::blocks::{Bar, Chart, code, given, label, num, text};
 use super::blocks::{Block, Cell, Fact, Head, Inline, KeyValue, KvHtml, KvMarkdown, Row, Table};
 use super::blocks::{FindingEntry, FindingGroup, GroupEntry, Status};
 use super::i18n::Tr;
-use super::view::{Conformance, FAMILIES, FindingRow, RuleGroup, SECTIONS, View};
+use super::view::{Conformance, FAMILIES, FindingRow, PolicyView, RuleGroup, SECTIONS, View};
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
 use crate::model::{BaselineState, Category, ExceptionState, Severity};
 
@@ -449,56 +449,7 @@ fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
         Some(p) if p.rules.is_empty() => {
             body.push(Block::paragraph(vec![label(t.t("pol.rules_none"))]))
         }
-        Some(p) => {
-            let rows = p
-                .rules
-                .iter()
-                .map(|r| {
-                    let c = r.change;
-                    let enabled = if c.enabled {
-                        Inline::Status("met", vec![label(t.t("pol.on"))])
-                    } else {
-                        Inline::Status("not-met", vec![label(t.t("pol.off"))])
-                    };
-                    let severity = match (c.severity, r.info) {
-                        (Some(s), Some(info)) => {
-                            vec![Inline::Badge(info.severity), label(" → "), Inline::Badge(s)]
-                        }
-                        (Some(s), None) => vec![Inline::Badge(s)],
-                        (None, _) => vec![
-                            label("— "),
-                            Inline::Muted(vec![label(format!("({})", t.t("f.default")))]),
-                        ],
-                    };
-                    vec![
-                        Cell::one(code(Some("id"), &c.rule)),
-                        Cell::one(rule_name(t, &c.rule)),
-                        Cell::one(enabled),
-                        Cell::new(severity),
-                        Cell::one(text(t.scope(&c.scope))),
-                        Cell::num(c.removed),
-                        Cell::num(c.unknown_directness),
-                    ]
-                    .into()
-                })
-                .collect();
-            body.push(table(
-                "policy-rules-table",
-                heads(
-                    t,
-                    &[
-                        "rule",
-                        "f.title",
-                        "pol.enabled",
-                        "severity",
-                        "pol.scope",
-                        "#pol.removed",
-                        "#pol.kept_unknown",
-                    ],
-                ),
-                rows,
-            ));
-        }
+        Some(p) => body.push(rule_changes(p, t)),
     }
     body.push(Block::heading(t.t("pol.exceptions")));
     match &v.policy {
@@ -506,58 +457,113 @@ fn policy<'a>(v: &'a View, t: Tr) -> Block<'a> {
         Some(p) if p.exceptions.is_empty() => {
             body.push(Block::paragraph(vec![label(t.t("pol.exceptions_none"))]))
         }
-        Some(p) => {
-            let rows = p
-                .exceptions
-                .iter()
-                .map(|e| {
-                    let (row, status) = exception_class(e.state);
-                    let mut package = vec![code(Some("purl"), &e.package)];
-                    if let Some(versions) = &e.versions {
-                        package.push(Inline::Aside(vec![text(versions)]));
-                    }
-                    Row {
-                        class: Some(row),
-                        cells: vec![
-                            Cell::one(Inline::Status(
-                                status,
-                                vec![label(t.exception_state(e.state))],
-                            )),
-                            Cell::one(code(Some("id"), &e.rule)),
-                            Cell::new(package),
-                            Cell::one(text(&e.reason)),
-                            Cell::one(given(e.owner.as_deref())),
-                            Cell::one(given(e.expires.as_deref())),
-                            Cell::count(e.matched),
-                            Cell::one(
-                                e.location
-                                    .as_deref()
-                                    .map_or(Inline::NotGiven, |l| code(None, l)),
-                            ),
-                        ],
-                    }
-                })
-                .collect();
-            body.push(table(
-                "exceptions-table",
-                heads(
-                    t,
-                    &[
-                        "conf.status",
-                        "rule",
-                        "pol.package",
-                        "reason",
-                        "pol.owner",
-                        "pol.expires",
-                        "#pol.matched",
-                        "pol.location",
-                    ],
-                ),
-                rows,
-            ));
-        }
+        Some(p) => body.push(exceptions(p, t)),
     }
     section("policy", t, body)
+}
+
+/// The rules the policy changes, one row each.
+fn rule_changes<'a>(p: &PolicyView<'a>, t: Tr) -> Block<'a> {
+    let rows = p
+        .rules
+        .iter()
+        .map(|r| {
+            let c = r.change;
+            let enabled = if c.enabled {
+                Inline::Status("met", vec![label(t.t("pol.on"))])
+            } else {
+                Inline::Status("not-met", vec![label(t.t("pol.off"))])
+            };
+            let severity = match (c.severity, r.info) {
+                (Some(s), Some(info)) => {
+                    vec![Inline::Badge(info.severity), label(" → "), Inline::Badge(s)]
+                }
+                (Some(s), None) => vec![Inline::Badge(s)],
+                (None, _) => vec![
+                    label("— "),
+                    Inline::Muted(vec![label(format!("({})", t.t("f.default")))]),
+                ],
+            };
+            vec![
+                Cell::one(code(Some("id"), &c.rule)),
+                Cell::one(rule_name(t, &c.rule)),
+                Cell::one(enabled),
+                Cell::new(severity),
+                Cell::one(text(t.scope(&c.scope))),
+                Cell::num(c.removed),
+                Cell::num(c.unknown_directness),
+            ]
+            .into()
+        })
+        .collect();
+    table(
+        "policy-rules-table",
+        heads(
+            t,
+            &[
+                "rule",
+                "f.title",
+                "pol.enabled",
+                "severity",
+                "pol.scope",
+                "#pol.removed",
+                "#pol.kept_unknown",
+            ],
+        ),
+        rows,
+    )
+}
+
+/// The policy's exceptions and what each matched.
+fn exceptions<'a>(p: &PolicyView<'a>, t: Tr) -> Block<'a> {
+    let rows = p
+        .exceptions
+        .iter()
+        .map(|e| {
+            let (row, status) = exception_class(e.state);
+            let mut package = vec![code(Some("purl"), &e.package)];
+            if let Some(versions) = &e.versions {
+                package.push(Inline::Aside(vec![text(versions)]));
+            }
+            Row {
+                class: Some(row),
+                cells: vec![
+                    Cell::one(Inline::Status(
+                        status,
+                        vec![label(t.exception_state(e.state))],
+                    )),
+                    Cell::one(code(Some("id"), &e.rule)),
+                    Cell::new(package),
+                    Cell::one(text(&e.reason)),
+                    Cell::one(given(e.owner.as_deref())),
+                    Cell::one(given(e.expires.as_deref())),
+                    Cell::count(e.matched),
+                    Cell::one(
+                        e.location
+                            .as_deref()
+                            .map_or(Inline::NotGiven, |l| code(None, l)),
+                    ),
+                ],
+            }
+        })
+        .collect();
+    table(
+        "exceptions-table",
+        heads(
+            t,
+            &[
+                "conf.status",
+                "rule",
+                "pol.package",
+                "reason",
+                "pol.owner",
+                "pol.expires",
+                "#pol.matched",
+                "pol.location",
+            ],
+        ),
+        rows,
+    )
 }
 
 /// The components, the first [`INVENTORY_LISTED`](super::view::INVENTORY_LISTED)
