@@ -110,6 +110,11 @@ impl EvidenceSource {
     pub fn policy() -> EvidenceSource {
         EvidenceSource("policy".to_string())
     }
+    /// `product:<root><path>`: a file of a delivered product, its path
+    /// inside the root written with a leading `/`.
+    pub fn product(root: &str, path: &str) -> EvidenceSource {
+        EvidenceSource(format!("product:{}{path}", root.trim_end_matches('/')))
+    }
     /// `advisory:<id>`.
     pub fn advisory(id: &str) -> EvidenceSource {
         EvidenceSource(format!("advisory:{id}"))

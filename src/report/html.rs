@@ -80,10 +80,6 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
     let v = View::new(a);
     let t = Tr(lang);
     let mut out = String::with_capacity(16384 + 600 * (a.components.len() + a.findings.len()));
-    let subject = match &a.subject.version {
-        Some(ver) => format!("{} {}", a.subject.name, ver),
-        None => a.subject.name.clone(),
-    };
     w!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -93,7 +89,7 @@ pub fn render(a: &Assessment, lang: Lang) -> String {
         lang.tag(),
         esc(&a.tool.name),
         esc(&a.tool.version),
-        esc(&subject),
+        esc(&v.subject),
         esc(t.t("title")),
     );
     sections::report(&v, t, |b| write(b, t, &mut out));

@@ -266,10 +266,6 @@ fn repro_advisories<'a>(v: &'a View, t: Tr, body: &mut Vec<Block<'a>>) {
 /// The cover: the subject, and where the report came from.
 fn cover<'a>(v: &'a View, t: Tr) -> Block<'a> {
     let a = v.a;
-    let subject = match &a.subject.version {
-        Some(ver) => format!("{} {}", a.subject.name, ver),
-        None => a.subject.name.clone(),
-    };
     let mut inputs = Vec::new();
     for d in &a.inputs {
         if !inputs.is_empty() {
@@ -282,7 +278,7 @@ fn cover<'a>(v: &'a View, t: Tr) -> Block<'a> {
     }
     Block::Cover {
         title: t.t("title").into(),
-        subject: subject.into(),
+        subject: Cow::Borrowed(&v.subject),
         facts: vec![
             fact(t.t("product"), vec![text(&a.subject.name)]),
             fact(t.t("version"), vec![given(a.subject.version.as_deref())]),

@@ -307,6 +307,8 @@ pub struct PolicyView<'a> {
 
 pub struct View<'a> {
     pub a: &'a Assessment,
+    /// The product's name and version, as the title and the cover name it.
+    pub subject: String,
     pub report_id: String,
     /// The scan time with an explicit offset.
     pub generated: String,
@@ -464,6 +466,10 @@ impl<'a> View<'a> {
         };
         View {
             a,
+            subject: match &a.subject.version {
+                Some(ver) => format!("{} {}", a.subject.name, ver),
+                None => a.subject.name.clone(),
+            },
             report_id: report_id(a),
             generated: with_offset(&a.generated_at),
             severity_category,
@@ -563,8 +569,8 @@ fn finding_groups<'a>(
                     .evidence
                     .iter()
                     .find(|e| e.key.strip_prefix("threshold ") == Some(k.key()));
-                let set = || in_force.iter().find(|s| s.key == k.key());
-                match stated.map(|e| &e.value).or_else(|| set().map(|s| &s.value)) {
+                let set = in_force.iter().find(|s| s.key == k.key());
+                match stated.map(|e| &e.value).or(set.map(|s| &s.value)) {
                     Some(value) => ThresholdRow {
                         key: k.key(),
                         value: value.clone(),

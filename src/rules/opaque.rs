@@ -380,11 +380,7 @@ pub fn prebuilt_binaries(c: &Component, ctx: &Ctx) -> Verdict {
     let evidence = found
         .iter()
         .map(|(d, b)| {
-            let source = EvidenceSource(format!(
-                "product:{}{}",
-                d.path.trim_end_matches('/'),
-                b.path
-            ));
+            let source = EvidenceSource::product(&d.path, &b.path);
             Evidence::new(
                 "prebuilt binary",
                 format!("{}, {} bytes", b.kind, b.size),

@@ -69,8 +69,7 @@ pub fn file_integrity(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
             out.push((c.id, Verdict::not_evaluated(NOT_VERIFIED)));
             continue;
         };
-        let source =
-            |path: &str| EvidenceSource(format!("product:{}{path}", root.trim_end_matches('/')));
+        let source = |path: &str| EvidenceSource::product(root, path);
         let mut fired = false;
         for (diffs, (one, many), key, severity) in [
             (
@@ -252,11 +251,7 @@ pub fn unaccounted_executables(ctx: &Ctx) -> Vec<Verdict> {
         }
         for b in unaccounted {
             let declared = declared_text.clone();
-            let source = EvidenceSource(format!(
-                "product:{}{}",
-                d.path.trim_end_matches('/'),
-                b.path
-            ));
+            let source = EvidenceSource::product(&d.path, &b.path);
             let mut sourced = vec![Evidence::new("kind", b.kind.clone(), source.clone())];
             if let Some(size) = b.size {
                 sourced.push(Evidence::new("size", size.to_string(), source.clone()));

@@ -62,22 +62,10 @@ pub async fn fetch(
     jobs: Vec<PackageJob>,
     fetched_at: String,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let noun = "an Alpine package name";
-    let (mut out, releases) = super::by_release(jobs, noun);
+    let (mut out, releases) = super::by_release(jobs, Some("alpine"), "an Alpine package name");
     let mut reads = Vec::new();
-    let mut branches = BTreeMap::new();
-    for ((distro, branch), jobs) in releases {
-        if distro == "alpine" {
-            branches.insert(branch, jobs);
-            continue;
-        }
-        for (job, _) in jobs {
-            let why = format!("{}: not {noun}", job.name);
-            out.insert(job.index, Fetched::Failed(why));
-        }
-    }
     let limit = Arc::new(Semaphore::new(http.options().concurrency));
-    for (branch, jobs) in branches {
+    for ((_, branch), jobs) in releases {
         if repositories.is_empty() {
             for (job, _) in &jobs {
                 out.insert(

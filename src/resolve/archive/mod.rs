@@ -60,16 +60,22 @@ pub struct PackageJob {
 
 /// Jobs by release, keyed (distribution, release), each with the package
 /// name its key ends in, and the answers so far: a key that is not
-/// `distro/release/name` fails its job as "not {noun}".
+/// `distro/release/name` (with `distro` = `only`, when given) fails its job
+/// as "not {noun}".
 pub(super) fn by_release(
     jobs: Vec<PackageJob>,
+    only: Option<&str>,
     noun: &str,
 ) -> (BTreeMap<usize, Fetched>, ByRelease) {
     let mut out = BTreeMap::new();
     let mut releases: ByRelease = BTreeMap::new();
     for job in jobs {
         match job.name.splitn(3, '/').collect::<Vec<_>>()[..] {
-            [distro, release, name] if !distro.is_empty() && !release.is_empty() => {
+            [distro, release, name]
+                if !distro.is_empty()
+                    && !release.is_empty()
+                    && only.is_none_or(|d| d == distro) =>
+            {
                 let key = (distro.to_string(), release.to_string());
                 let name = name.to_string();
                 releases.entry(key).or_default().push((job, name));
@@ -160,7 +166,7 @@ pub async fn fetch(
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let (mut out, releases) = by_release(jobs, "a distribution package name");
+    let (mut out, releases) = by_release(jobs, None, "a distribution package name");
     let mut reads = Vec::new();
     for ((distro, codename), jobs) in releases {
         let found = read_release(&archives, &distro, &codename, &jobs, &fetched_at, now).await;

@@ -60,7 +60,7 @@ pub async fn fetch(
     fetched_at: String,
     now: jiff::Timestamp,
 ) -> (BTreeMap<usize, Fetched>, Vec<ArchiveIndex>) {
-    let (mut out, releases) = super::by_release(jobs, "an RPM package name");
+    let (mut out, releases) = super::by_release(jobs, None, "an RPM package name");
     let mut reads = Vec::new();
     let limit = Arc::new(Semaphore::new(http.options().concurrency));
     for ((distro, version), jobs) in releases {
