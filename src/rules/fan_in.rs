@@ -1,18 +1,14 @@
 //! CON-02 critical single point: a component that a large share of the
 //! product depends on transitively (its fan-in) and that is fragile — one
-//! maintainer, or unmaintained. Fan-in is counted exactly over the whole
-//! dependency graph: strongly connected components are collapsed (a cycle's
-//! members all depend on each other), then ancestor sets are propagated down
-//! the condensed graph as bitsets, a batch of ancestors at a time, so memory
-//! stays bounded and the work is (nodes + edges) × ancestors / 64 word operations.
+//! maintainer, or unmaintained. Fan-in is counted exactly ([`Ancestors`]),
+//! but only where the verdict needs the number: the bounds decide most
+//! components, and a component known to be looked after needs no count.
 
-use rayon::prelude::*;
-
+use super::ancestors::Ancestors;
 use super::{Ctx, Verdict};
 use crate::advisory::Kind;
 use crate::model::{
-    Component, ComponentId, Evidence, EvidenceSource, Graph, Inventory, Lang, Message, Scope, Sep,
-    Template,
+    Component, ComponentId, Evidence, EvidenceSource, Lang, Message, Scope, Sep, Template,
 };
 
 static CRITICAL_SINGLE_POINT: Template = Template::new(
@@ -62,244 +58,6 @@ fn signal_phrase(key: &str) -> Message {
         .iter()
         .find(|(k, _)| *k == key)
         .map_or_else(|| Message::data(key), |(_, t)| Message::new(t))
-}
-
-/// Bytes of bitsets one batch may hold; batches run in parallel.
-const BATCH_BYTES: usize = 4 << 20;
-
-/// For every component, how many other components depend on it directly or
-/// transitively. Roots (the product itself) are not counted as dependents.
-pub fn fan_in(inv: &Inventory) -> Vec<u32> {
-    let n = inv.components.len();
-    if n == 0 || inv.edges.is_empty() {
-        return vec![0; n];
-    }
-    let graph = Graph::new(inv);
-    let (comp, comps) = strongly_connected(n, &graph);
-    let size = {
-        let mut size = vec![0u32; comps];
-        for &c in &comp {
-            size[c as usize] += 1;
-        }
-        size
-    };
-    // Members of a component that count as dependents (roots do not).
-    let counted = {
-        let mut counted = vec![0u32; comps];
-        for (v, &c) in comp.iter().enumerate() {
-            if !inv.components[v].root {
-                counted[c as usize] += 1;
-            }
-        }
-        counted
-    };
-    let succ = condensed_successors(n, &graph, &comp, comps);
-
-    // The ancestors worth a bit: condensed nodes with a successor and with
-    // counted members. Multi-member ones first, so weighting touches few words.
-    let mut sources: Vec<u32> = (0..comps as u32)
-        .filter(|&c| !succ.out(c as usize).is_empty() && counted[c as usize] > 0)
-        .collect();
-    sources.sort_by_key(|&c| (counted[c as usize] == 1, c));
-    let heavy = sources.partition_point(|&c| counted[c as usize] > 1);
-    let mut bit_of = vec![u32::MAX; comps];
-    for (i, &c) in sources.iter().enumerate() {
-        bit_of[c as usize] = i as u32;
-    }
-
-    let words_total = sources.len().div_ceil(64).max(1);
-    let words = (BATCH_BYTES / 8 / comps.max(1)).clamp(1, words_total);
-    let batches: Vec<usize> = (0..words_total).step_by(words).collect();
-    let ancestors = batches
-        .par_iter()
-        .map(|&first_word| {
-            let w = words.min(words_total - first_word);
-            let lo = first_word * 64;
-            let hi = ((first_word + w) * 64).min(sources.len());
-            count_batch(
-                comps,
-                &succ,
-                &bit_of,
-                lo,
-                hi,
-                w,
-                |bit| {
-                    // Weight of a set bit: its component's counted members.
-                    let c = sources[bit] as usize;
-                    counted[c]
-                },
-                heavy,
-            )
-        })
-        .reduce(
-            || vec![0u32; comps],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    *x += y;
-                }
-                a
-            },
-        );
-    (0..n)
-        .map(|v| {
-            let c = comp[v] as usize;
-            // Inside a cycle every other member depends on v too.
-            let peers = if size[c] > 1 {
-                counted[c] - u32::from(!inv.components[v].root)
-            } else {
-                0
-            };
-            ancestors[c] + peers
-        })
-        .collect()
-}
-
-/// Ancestor counts contributed by source bits `lo..hi` (`w` words per node).
-#[allow(clippy::too_many_arguments)]
-fn count_batch(
-    comps: usize,
-    succ: &Csr,
-    bit_of: &[u32],
-    lo: usize,
-    hi: usize,
-    w: usize,
-    weight: impl Fn(usize) -> u32,
-    heavy: usize,
-) -> Vec<u32> {
-    let mut bits = vec![0u64; comps * w];
-    let mut touched = vec![false; comps];
-    let mut counts = vec![0u32; comps];
-    let mut row = vec![0u64; w];
-    // Tarjan numbers components sinks first: descending ids are a topological order.
-    for c in (0..comps).rev() {
-        let own = bit_of[c] as usize;
-        let own_here = own >= lo && own < hi;
-        if !touched[c] && !own_here {
-            continue;
-        }
-        row.copy_from_slice(&bits[c * w..(c + 1) * w]);
-        if touched[c] {
-            let mut n = row.iter().map(|x| x.count_ones()).sum::<u32>();
-            // Multi-member ancestors weigh their member count: visit their set bits only.
-            let heavy_hi = hi.min(heavy);
-            if heavy_hi > lo {
-                for (i, &word) in row[..(heavy_hi - lo).div_ceil(64)].iter().enumerate() {
-                    let base = lo + i * 64;
-                    let mut x = word;
-                    if heavy_hi - base < 64 {
-                        x &= (1u64 << (heavy_hi - base)) - 1;
-                    }
-                    while x != 0 {
-                        n += weight(base + x.trailing_zeros() as usize) - 1;
-                        x &= x - 1;
-                    }
-                }
-            }
-            counts[c] = n;
-        }
-        if own_here {
-            let b = own - lo;
-            row[b / 64] |= 1 << (b % 64);
-        }
-        for &d in succ.out(c) {
-            let d = d as usize;
-            touched[d] = true;
-            for (x, y) in bits[d * w..(d + 1) * w].iter_mut().zip(&row) {
-                *x |= y;
-            }
-        }
-    }
-    counts
-}
-
-/// Compressed adjacency over condensed nodes.
-struct Csr {
-    start: Vec<usize>,
-    targets: Vec<u32>,
-}
-
-impl Csr {
-    fn out(&self, v: usize) -> &[u32] {
-        &self.targets[self.start[v]..self.start[v + 1]]
-    }
-}
-
-/// Edges between distinct strongly connected components, deduplicated.
-fn condensed_successors(n: usize, graph: &Graph, comp: &[u32], comps: usize) -> Csr {
-    let mut pairs: Vec<(u32, u32)> = (0..n)
-        .flat_map(|u| graph.out(u).iter().map(move |&v| (comp[u], comp[v])))
-        .filter(|(a, b)| a != b)
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut start = vec![0usize; comps + 1];
-    for &(a, _) in &pairs {
-        start[a as usize + 1] += 1;
-    }
-    for i in 0..comps {
-        start[i + 1] += start[i];
-    }
-    Csr {
-        start,
-        targets: pairs.into_iter().map(|(_, b)| b).collect(),
-    }
-}
-
-/// Tarjan's algorithm without recursion (graphs can be deep). Returns each
-/// node's component id, numbered in completion order (sinks first), and the count.
-fn strongly_connected(n: usize, graph: &Graph) -> (Vec<u32>, usize) {
-    const NONE: u32 = u32::MAX;
-    let mut index = vec![NONE; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
-    let mut comp = vec![NONE; n];
-    let mut stack: Vec<ComponentId> = Vec::new();
-    let mut calls: Vec<(ComponentId, usize)> = Vec::new();
-    let (mut next, mut comps) = (0u32, 0u32);
-    for root in 0..n {
-        if index[root] != NONE {
-            continue;
-        }
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        calls.push((root, 0));
-        while let Some(&mut (v, ref mut i)) = calls.last_mut() {
-            let out = graph.out(v);
-            if *i < out.len() {
-                let w = out[*i];
-                *i += 1;
-                if index[w] == NONE {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    calls.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(p, _)) = calls.last() {
-                low[p] = low[p].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp[w] = comps;
-                    if w == v {
-                        break;
-                    }
-                }
-                comps += 1;
-            }
-        }
-    }
-    (comp, comps as usize)
 }
 
 /// The UNM-family signals on a component that CON-02 combines with fan-in:
@@ -396,176 +154,117 @@ fn fragility(c: &Component, ctx: &Ctx) -> Result<Vec<Evidence>, &'static str> {
     }
 }
 
+/// The smallest fan-in that reaches `percent` of `total` dependents, by the
+/// same arithmetic the message reports.
+fn least_fan(total: usize, percent: f64) -> u32 {
+    let reaches = |fan: u32| fan > 0 && f64::from(fan) * 100.0 / total as f64 >= percent;
+    let (mut lo, mut hi) = (1u32, u32::try_from(total).unwrap_or(u32::MAX));
+    if !reaches(hi) {
+        return u32::MAX;
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if reaches(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
 /// CON-02 over the whole product: one verdict per judged component whose
 /// fan-in reaches `fan_in_percent`; components below it pass silently.
 pub fn critical_single_point(ctx: &Ctx) -> Vec<(ComponentId, Verdict)> {
     let inv = ctx.inv;
     let dependents_total = inv.components.iter().filter(|c| !c.root).count();
-    if dependents_total == 0 {
+    if dependents_total == 0 || inv.edges.is_empty() {
         return Vec::new();
     }
-    let counts = fan_in(inv);
     let threshold = ctx.thresholds.fan_in_percent;
+    let least = least_fan(dependents_total, threshold);
+    let ancestors = Ancestors::new(inv, least);
+    // The components that may reach the threshold, with what the verdict
+    // needs; the fan-in is counted only where the bounds cannot tell or a
+    // finding reports it.
+    let mut pending = Vec::new();
     let mut out = Vec::new();
     for c in &inv.components {
-        if c.root || c.scope == Scope::Excluded {
+        if c.root || c.scope == Scope::Excluded || ancestors.at_most(c.id) < least {
             continue;
         }
-        let fan = counts[c.id];
-        let percent = f64::from(fan) * 100.0 / dependents_total as f64;
-        if fan == 0 || percent < threshold {
-            continue;
+        let surely = ancestors.at_least(c.id) >= least;
+        match fragility(c, ctx) {
+            Ok(s) if s.is_empty() => {}
+            Err(reason) if surely => out.push((c.id, Verdict::not_evaluated(reason))),
+            judged => pending.push((c, judged)),
         }
-        let signals = match fragility(c, ctx) {
-            Ok(s) if s.is_empty() => continue,
-            Ok(s) => s,
-            Err(reason) => {
-                out.push((c.id, Verdict::not_evaluated(reason)));
-                continue;
-            }
-        };
-        let names: Vec<&str> = signals.iter().map(|e| e.key.as_str()).collect();
-        let message = Message::new(&CRITICAL_SINGLE_POINT)
-            .arg("component", c.display_name())
-            .arg("fan", fan.to_string())
-            .arg("total", dependents_total.to_string())
-            .arg("percent", format!("{percent:.1}"))
-            .arg("threshold", threshold.to_string())
-            .list(
-                "signals",
-                names.iter().map(|k| signal_phrase(k)).collect(),
-                Sep::Comma,
-            );
-        let mut evidence = vec![
-            Evidence::new("fan-in", fan.to_string(), EvidenceSource::inventory()),
-            Evidence::new(
-                "fan-in percent",
-                format!("{percent:.1}"),
-                EvidenceSource::inventory(),
-            ),
-            super::facts::threshold("fan_in_percent", format!("{threshold} %")),
-        ];
-        evidence.extend(signals);
-        out.push((c.id, Verdict::fire_sourced(message, evidence)));
     }
+    let ids: Vec<ComponentId> = pending.iter().map(|(c, _)| c.id).collect();
+    let fans = ancestors.exact(&ids);
+    for ((c, judged), fan) in pending.into_iter().zip(fans) {
+        if fan < least {
+            continue;
+        }
+        let verdict = match judged {
+            Ok(signals) => critical(c, fan, dependents_total, threshold, signals),
+            Err(reason) => Verdict::not_evaluated(reason),
+        };
+        out.push((c.id, verdict));
+    }
+    out.sort_by_key(|&(id, _)| id);
     out
+}
+
+/// The finding on a fragile component `fan` of `total` depend on.
+fn critical(
+    c: &Component,
+    fan: u32,
+    total: usize,
+    threshold: f64,
+    signals: Vec<Evidence>,
+) -> Verdict {
+    let percent = f64::from(fan) * 100.0 / total as f64;
+    let names: Vec<&str> = signals.iter().map(|e| e.key.as_str()).collect();
+    let message = Message::new(&CRITICAL_SINGLE_POINT)
+        .arg("component", c.display_name())
+        .arg("fan", fan.to_string())
+        .arg("total", total.to_string())
+        .arg("percent", format!("{percent:.1}"))
+        .arg("threshold", threshold.to_string())
+        .list(
+            "signals",
+            names.iter().map(|k| signal_phrase(k)).collect(),
+            Sep::Comma,
+        );
+    let mut evidence = vec![
+        Evidence::new("fan-in", fan.to_string(), EvidenceSource::inventory()),
+        Evidence::new(
+            "fan-in percent",
+            format!("{percent:.1}"),
+            EvidenceSource::inventory(),
+        ),
+        super::facts::threshold("fan_in_percent", format!("{threshold} %")),
+    ];
+    evidence.extend(signals);
+    Verdict::fire_sourced(message, evidence)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use crate::model::{Edge, Origin};
-
-    fn graph(names: usize, edges: &[(usize, usize)]) -> Inventory {
-        let comps = (0..names)
-            .map(|i| {
-                let mut c = Component::named(format!("c{i}"));
-                c.version = Some("1.0.0".into());
-                c
-            })
-            .collect();
-        let mut inv = inventory(comps);
-        inv.edges = edges.iter().map(|&(from, to)| Edge { from, to }).collect();
-        inv
-    }
-
-    /// Fan-in by walking the reverse graph from each node: the slow, obvious answer.
-    fn brute_force(inv: &Inventory) -> Vec<u32> {
-        let n = inv.components.len();
-        (0..n)
-            .map(|v| {
-                let mut seen = vec![false; n];
-                let mut todo = vec![v];
-                while let Some(x) = todo.pop() {
-                    for e in inv.edges.iter().filter(|e| e.to == x) {
-                        if !seen[e.from] {
-                            seen[e.from] = true;
-                            todo.push(e.from);
-                        }
-                    }
-                }
-                (0..n)
-                    .filter(|&u| seen[u] && u != v && !inv.components[u].root)
-                    .count() as u32
-            })
-            .collect()
-    }
+    use crate::model::{Inventory, Origin};
 
     #[test]
-    fn fan_in_counts_ancestors_through_diamonds_and_cycles() {
-        // 0 → 1 → 3, 0 → 2 → 3, 3 → 4 → 5 → 4 (cycle), 6 isolated.
-        let inv = graph(7, &[(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (4, 5), (5, 4)]);
-        assert_eq!(fan_in(&inv), vec![0, 1, 1, 3, 5, 5, 0]);
-        assert_eq!(fan_in(&inv), brute_force(&inv));
-    }
-
-    #[test]
-    fn fan_in_matches_brute_force_on_pseudo_random_graphs() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for round in 0..20 {
-            let n = 5 + (next() % 150) as usize;
-            let m = (next() % (3 * n as u64)) as usize;
-            let edges: Vec<(usize, usize)> = (0..m)
-                .map(|_| ((next() % n as u64) as usize, (next() % n as u64) as usize))
-                .collect();
-            let mut inv = graph(n, &edges);
-            if round % 2 == 0 {
-                inv.components[0].root = true;
-            }
-            assert_eq!(fan_in(&inv), brute_force(&inv), "round {round}");
-        }
-    }
-
-    /// Timing at 100,000 components in three shapes (run in release:
-    /// `cargo test --release --lib fan_in_at_scale -- --ignored --nocapture`).
-    #[test]
-    #[ignore]
-    fn fan_in_at_scale() {
-        const N: usize = 100_000;
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let tree: Vec<(usize, usize)> = (0..N)
-            .flat_map(|i| (1..=3).map(move |k| (i, i * 3 + k)))
-            .filter(|&(_, t)| t < N)
-            .collect();
-        let dag: Vec<(usize, usize)> = (0..N - 1)
-            .flat_map(|i| {
-                let span = (N - i - 1) as u64;
-                [next() % span, next() % span, next() % span]
-                    .map(|d| (i, i + 1 + (d % span.min(2_000)) as usize))
-            })
-            .collect();
-        let cyclic: Vec<(usize, usize)> = (0..N)
-            .flat_map(|i| (1..=3).map(move |k| (i, (i * 7 + k * 13) % N)))
-            .filter(|(a, b)| a != b)
-            .collect();
-        for (shape, edges) in [
-            ("ternary tree", tree),
-            ("layered random DAG", dag),
-            ("random with cycles", cyclic),
-        ] {
-            let inv = graph(N, &edges);
-            let t = std::time::Instant::now();
-            let counts = fan_in(&inv);
-            let heavy = counts.iter().filter(|&&c| c as usize * 10 >= N).count();
-            eprintln!(
-                "{shape}: {} edges, fan-in in {:.1} ms, {heavy} components at or above 10 %",
-                edges.len(),
-                t.elapsed().as_secs_f64() * 1e3
-            );
-        }
+    fn the_least_fan_in_reaches_the_threshold_by_the_reported_arithmetic() {
+        assert_eq!(least_fan(100, 10.0), 10);
+        assert_eq!(least_fan(7, 10.0), 1);
+        assert_eq!(least_fan(3, 50.0), 2);
+        assert_eq!(least_fan(5, 100.0), 5);
+        assert_eq!(least_fan(30, 10.0), 3);
+        // 1/3 of 100 % is 33.33…: 33.4 needs 2 of 3.
+        assert_eq!(least_fan(3, 33.4), 2);
     }
 
     fn origin(maintainers: &[&str]) -> Origin {

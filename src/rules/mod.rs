@@ -4,6 +4,7 @@
 //! reported as known unknowns, never as passes.
 
 mod advisories;
+mod ancestors;
 mod archive;
 pub mod catalogue;
 mod completeness;
@@ -532,6 +533,23 @@ pub(crate) mod testing {
         c.source = crate::model::SourceKind::Registry { url: None };
         c.origin = Some(Box::new(listed_origin()));
         c
+    }
+
+    /// Components `c0`… at version 1.0.0 with the given dependency edges.
+    pub fn graph(names: usize, edges: &[(usize, usize)]) -> Inventory {
+        let comps = (0..names)
+            .map(|i| {
+                let mut c = Component::named(format!("c{i}"));
+                c.version = Some("1.0.0".into());
+                c
+            })
+            .collect();
+        let mut inv = inventory(comps);
+        inv.edges = edges
+            .iter()
+            .map(|&(from, to)| crate::model::Edge { from, to })
+            .collect();
+        inv
     }
 
     /// Registry facts that say only that the version in use is listed.
