@@ -431,12 +431,12 @@ fn given_blocks_render_their_content() {
     };
     let mut a = assess(DEMO);
     let f = &mut a.findings[0];
-    f.exception = Some(ExceptionMark {
+    f.exception = Some(Box::new(ExceptionMark {
         index: 0,
         reason: "vendor firmware, reviewed in RISK-42".into(),
         owner: Some("psirt@acme.example".into()),
         expires: Some("2027-01-31".into()),
-    });
+    }));
     f.baseline = Some(BaselineState::Known);
     f.evidence.push(Evidence::new(
         "latest",

@@ -305,12 +305,12 @@ fn reviewed_demo() -> Assessment {
         .output()
         .unwrap();
     let mut a = report::json::read(&out.stdout).unwrap();
-    a.findings[0].exception = Some(chainrisk::model::ExceptionMark {
+    a.findings[0].exception = Some(Box::new(chainrisk::model::ExceptionMark {
         index: 0,
         reason: "=firmware blob signed by the vendor, reviewed 2025-11".into(),
         owner: Some("product security".into()),
         expires: Some("2026-06-30".into()),
-    });
+    }));
     for (i, f) in a.findings.iter_mut().enumerate() {
         f.baseline = Some(if i % 2 == 0 {
             chainrisk::model::BaselineState::New

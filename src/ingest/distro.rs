@@ -16,7 +16,7 @@ pub fn assign(inv: &mut Inventory) {
     let sources = source_links(inv);
     for (i, c) in inv.components.iter_mut().enumerate() {
         if c.release.is_none() && is_operating_system(c) {
-            c.release = os_release(c);
+            c.release = os_release(c).map(Box::new);
             continue;
         }
         if !c.ecosystem.is_distribution() {
@@ -36,7 +36,8 @@ pub fn assign(inv: &mut Inventory) {
                 (Some(q), None) => release_from_qualifier_alone(q),
                 (None, Some(d)) => os.iter().find(|r| r.distro == d).cloned(),
                 (None, None) => (os.len() == 1).then(|| os[0].clone()),
-            };
+            }
+            .map(Box::new);
         }
         if c.source_package.is_none() {
             c.source_package = if c.is_source_package() {
@@ -48,7 +49,8 @@ pub fn assign(inv: &mut Inventory) {
                 Some(upstream(up))
             } else {
                 sources[i].clone()
-            };
+            }
+            .map(Box::new);
         }
     }
     infer_from_siblings(inv);
@@ -68,11 +70,11 @@ fn infer_from_siblings(inv: &mut Inventory) {
             named
                 .entry((c.ecosystem.clone(), r.distro.clone()))
                 .or_default()
-                .insert(r.clone());
+                .insert(DistroRelease::clone(r));
         }
     }
     for c in &mut inv.components {
-        if !c.ecosystem.is_distribution() || c.release.as_ref().is_some_and(known_release) {
+        if !c.ecosystem.is_distribution() || c.release.as_deref().is_some_and(known_release) {
             continue;
         }
         let distro = match &c.release {
@@ -88,7 +90,7 @@ fn infer_from_siblings(inv: &mut Inventory) {
         if let Some(set) = named.get(&(c.ecosystem.clone(), distro))
             && set.len() == 1
         {
-            c.release = set.iter().next().cloned();
+            c.release = set.iter().next().cloned().map(Box::new);
         }
     }
 }
@@ -258,12 +260,14 @@ mod tests {
         inv
     }
 
-    fn rel(distro: &str, version: Option<&str>, codename: Option<&str>) -> Option<DistroRelease> {
-        Some(DistroRelease {
-            distro: distro.into(),
-            version: version.map(Into::into),
-            codename: codename.map(Into::into),
-        })
+    fn rel(
+        distro: &str,
+        version: Option<&str>,
+        codename: Option<&str>,
+    ) -> Option<Box<DistroRelease>> {
+        Some(Box::new(crate::model::distro::rel(
+            distro, version, codename,
+        )))
     }
 
     #[test]
@@ -367,7 +371,7 @@ mod tests {
             &[(0, 1), (0, 2)],
         );
         assign(&mut inv);
-        let src = |i: usize| inv.components[i].source_package.clone();
+        let src = |i: usize| inv.components[i].source_package.as_deref().cloned();
         assert_eq!(
             src(0),
             Some(SourcePackage {

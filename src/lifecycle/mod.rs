@@ -253,7 +253,7 @@ impl Lifecycle {
                     c.kind.as_deref() == Some("operating-system")
                         && c.locations.iter().any(|l| l.input == i)
                 })
-                .filter_map(|c| c.release.clone())
+                .filter_map(|c| c.release.as_deref().cloned())
                 .collect();
             for r in releases {
                 if self.release(&r).is_some() {

@@ -393,14 +393,14 @@ pub struct Component {
     /// Distribution packages: the release the package was built for, when
     /// the input or the delivered product tells.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release: Option<super::distro::DistroRelease>,
+    pub release: Option<Box<super::distro::DistroRelease>>,
     /// Distribution packages: the source package it was built from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_package: Option<super::distro::SourcePackage>,
+    pub source_package: Option<Box<super::distro::SourcePackage>>,
     /// Delivered products: the package's installed files checked against the
     /// digests its package database recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<super::installed::FileVerification>,
+    pub files: Option<Box<super::installed::FileVerification>>,
     /// The input declares nested components or an external BOM for this component.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_own_bom: bool,
@@ -707,5 +707,16 @@ mod tests {
         assert_eq!(a.supplier.as_deref(), Some("Acme"));
         assert_eq!(a.hashes.len(), 2);
         assert_eq!(a.scope, Scope::Required);
+    }
+}
+#[cfg(test)]
+mod size {
+    /// A 100,000-component scan holds every component and finding at once:
+    /// rarely set fields are boxed so that the common ones stay small (the
+    /// scale bench's peak memory moved with these sizes).
+    #[test]
+    fn components_and_findings_stay_small() {
+        assert!(std::mem::size_of::<super::Component>() <= 576);
+        assert!(std::mem::size_of::<crate::model::Finding>() <= 160);
     }
 }

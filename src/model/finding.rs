@@ -175,7 +175,7 @@ pub struct Finding {
     pub path: Option<Vec<ComponentId>>,
     /// The policy exception that accepts this finding (it stays in the report).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exception: Option<super::review::ExceptionMark>,
+    pub exception: Option<Box<super::review::ExceptionMark>>,
     /// New or known against `--baseline`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<super::review::BaselineState>,

@@ -191,12 +191,12 @@ fn apply_exceptions(
             matched[e.index] += 1;
             if !e.expired(today) && !applied {
                 applied = true;
-                f.exception = Some(ExceptionMark {
+                f.exception = Some(Box::new(ExceptionMark {
                     index: e.index,
                     reason: e.reason.clone(),
                     owner: e.owner.clone(),
                     expires: e.expires.map(|d| d.to_string()),
-                });
+                }));
             }
         }
     }

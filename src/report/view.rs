@@ -592,7 +592,7 @@ fn finding_groups<'a>(
             path,
             evidence,
             thresholds,
-            exception: f.exception.as_ref(),
+            exception: f.exception.as_deref(),
             baseline: f.baseline,
         };
         match groups.last_mut() {

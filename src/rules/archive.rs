@@ -426,11 +426,11 @@ mod tests {
             "pkg:deb/debian/{name}@{version}?arch=amd64&distro=bookworm"
         ))
         .unwrap();
-        c.release = Some(bookworm());
-        c.source_package = Some(SourcePackage {
+        c.release = Some(Box::new(bookworm()));
+        c.source_package = Some(Box::new(SourcePackage {
             name: name.into(),
             version: None,
-        });
+        }));
         let mut o = crate::rules::testing::resolved(Ecosystem::Deb, name, version)
             .origin
             .unwrap();

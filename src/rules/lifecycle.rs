@@ -68,7 +68,7 @@ pub fn release_out_of_support(ctx: &Ctx) -> Vec<Verdict> {
     let mut in_use: BTreeMap<DistroRelease, usize> = BTreeMap::new();
     let mut unknown = 0usize;
     for c in &ctx.inv.components {
-        match (&c.release, c.ecosystem.is_distribution()) {
+        match (c.release.as_deref(), c.ecosystem.is_distribution()) {
             (Some(r), true) if !c.is_source_package() => *in_use.entry(r.clone()).or_default() += 1,
             (Some(r), _) => {
                 in_use.entry(r.clone()).or_default();
@@ -300,14 +300,18 @@ mod tests {
         let mut c = Component::named(name);
         c.ecosystem = Ecosystem::Deb;
         c.version = Some("1.0-1".into());
-        c.release = release.map(|(d, v)| DistroRelease {
-            distro: d.into(),
-            version: Some(v.into()),
-            codename: None,
+        c.release = release.map(|(d, v)| {
+            Box::new(DistroRelease {
+                distro: d.into(),
+                version: Some(v.into()),
+                codename: None,
+            })
         });
-        c.source_package = source.map(|s| SourcePackage {
-            name: s.into(),
-            version: None,
+        c.source_package = source.map(|s| {
+            Box::new(SourcePackage {
+                name: s.into(),
+                version: None,
+            })
         });
         c
     }
@@ -367,7 +371,11 @@ mod tests {
         // A root with an os-release and no package database.
         let mut os = Component::named("debian");
         os.kind = Some("operating-system".into());
-        os.release = Some(crate::model::distro::rel("debian", Some("12"), None));
+        os.release = Some(Box::new(crate::model::distro::rel(
+            "debian",
+            Some("12"),
+            None,
+        )));
         let v = run(&inv(vec![os]), "2026-12-03", release_out_of_support);
         let Verdict::Fire(f) = &v[0] else {
             panic!("{v:?}")

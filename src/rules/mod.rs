@@ -470,7 +470,7 @@ fn judge_product(ctx: &Ctx, results: &mut Results) {
 /// Worst first, then by rule, component and fingerprint; ties keep their
 /// order. The keys are sorted, not the findings: moving 100,000 findings
 /// through a stable sort cost more than the comparisons.
-fn sort_findings(findings: &mut Vec<Finding>) {
+fn sort_findings(findings: &mut [Finding]) {
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_unstable_by(|&i, &j| {
         let (a, b) = (&findings[i], &findings[j]);
@@ -481,8 +481,21 @@ fn sort_findings(findings: &mut Vec<Finding>) {
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
             .then(i.cmp(&j))
     });
-    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
-    findings.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    // Position k takes the finding at order[k]: each cycle of the
+    // permutation is rotated in place, so no second vector of findings.
+    let mut placed = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut k = start;
+        while !placed[k] {
+            placed[k] = true;
+            let next = order[k];
+            if next == start {
+                break;
+            }
+            findings.swap(k, next);
+            k = next;
+        }
+    }
 }
 
 /// Gives each finding on a transitive component the path that brings it in.

@@ -150,7 +150,7 @@ fn add_python(
             c.add_reference(RefKind::Website, h);
         }
         if verify_files {
-            c.files = python_dist::verify(tree, d);
+            c.files = python_dist::verify(tree, d).map(Box::new);
         }
         c.bom_ref = Some(refs[i].clone());
         doc.push(c, d.metadata_path(), None);

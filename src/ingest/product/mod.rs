@@ -130,7 +130,7 @@ pub fn read_tree(root: &dyn Tree, verify_files: bool) -> Result<ParsedDoc, Input
     );
     os_component.kind = Some("operating-system".to_string());
     os_component.version = os.as_ref().and_then(|o| o.version_id.clone());
-    os_component.release = release.clone();
+    os_component.release = release.clone().map(Box::new);
     os_component.bom_ref = Some(os_ref.clone());
     os_component.root = true;
     let pointer = if os.is_some() { "etc/os-release" } else { "/" };
@@ -291,7 +291,7 @@ impl Placement<'_> {
         if self.verify_files {
             let checked: Vec<_> = installed.par_iter().map(&verify).collect();
             for (c, v) in doc.components[first..].iter_mut().zip(checked) {
-                c.files = v;
+                c.files = v.map(Box::new);
             }
         }
         packages.len()

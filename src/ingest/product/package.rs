@@ -83,8 +83,8 @@ pub fn add_packages(
         if let Some(l) = &p.licence {
             c.licenses.push(License::new(LicenseKind::Declared, l));
         }
-        c.release = release.cloned();
-        c.source_package = Some(p.source.clone());
+        c.release = release.cloned().map(Box::new);
+        c.source_package = Some(Box::new(p.source.clone()));
         c.bom_ref = Some(refs[i].clone());
         doc.push(c, p.pointer.clone(), None);
         for group in &p.depends {

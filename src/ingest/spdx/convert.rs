@@ -347,7 +347,7 @@ fn link_source_packages(
             name: src.name.clone(),
             version: src.version.clone(),
         };
-        doc.components[b].source_package = Some(source);
+        doc.components[b].source_package = Some(Box::new(source));
     }
 }
 
