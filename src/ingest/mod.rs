@@ -69,8 +69,10 @@ impl ParsedDoc {
 
     /// Adds a component read at `pointer`, nested in `parent` (an index into `components`).
     pub fn push(&mut self, mut c: Component, pointer: String, parent: Option<usize>) -> usize {
-        c.locations
-            .push(crate::model::Location { input: 0, pointer });
+        crate::model::push_tight(
+            &mut c.locations,
+            crate::model::Location { input: 0, pointer },
+        );
         self.components.push(c);
         self.parents.push(parent);
         self.components.len() - 1

@@ -328,6 +328,17 @@ pub struct Location {
     pub pointer: String,
 }
 
+/// Pushes onto a list that usually holds one item (a component's hashes,
+/// licences, references, locations): the first push allocates room for one,
+/// not the four a `Vec` starts with — 100,000 components carry a few such
+/// lists each.
+pub fn push_tight<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Component {
     pub id: ComponentId,
@@ -540,7 +551,7 @@ impl Component {
             value,
         };
         if !self.hashes.contains(&hash) {
-            self.hashes.push(hash);
+            push_tight(&mut self.hashes, hash);
         }
     }
 
@@ -554,7 +565,7 @@ impl Component {
             url: url.to_string(),
         };
         if !self.references.contains(&r) {
-            self.references.push(r);
+            push_tight(&mut self.references, r);
         }
     }
 

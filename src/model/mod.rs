@@ -27,7 +27,7 @@ pub mod xz;
 
 pub use component::{
     BuildCode, Component, ComponentId, Ecosystem, Hash, HashAlg, Location, RefKind, Reference,
-    Scope, SourceKind,
+    Scope, SourceKind, push_tight,
 };
 pub use distro::{ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, SourcePackage};
 pub use encode::integrity_hashes;

@@ -272,10 +272,16 @@ pub fn evaluate_with(
         .filter(|d| d.error.is_none() && d.format.is_some_and(|f| f.is_sbom()))
         .collect();
 
+    // The few findings of the whole-product rules first: appended to the
+    // component rules' long list, they are one exact reservation, not a
+    // doubling of it.
+    let mut few = Results::new(wording);
+    judge_graph(&ctx, &mut few);
+    judge_documents(&ctx, &readable, &mut few);
+    judge_product(&ctx, &mut few);
     let mut results = judge_components(&ctx, &judged, wording);
-    judge_graph(&ctx, &mut results);
-    judge_documents(&ctx, &readable, &mut results);
-    judge_product(&ctx, &mut results);
+    results.findings.reserve_exact(few.findings.len());
+    let mut results = results.merge(few);
     // Rules this scan cannot evaluate at all: each subject is a known unknown.
     for r in RULES.iter().filter(|r| !r.implemented()) {
         let count = match r.subject() {

@@ -274,7 +274,7 @@ fn push_component(
             if let Some(text) =
                 non_empty(body.id.as_deref()).or_else(|| non_empty(body.name.as_deref()))
             {
-                out.licenses.push(License::new(declared_or(ack), &text));
+                crate::model::push_tight(&mut out.licenses, License::new(declared_or(ack), &text));
             }
         }
     }
