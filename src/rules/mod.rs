@@ -296,11 +296,7 @@ pub fn evaluate_with(
         }
     }
 
-    let Results {
-        mut findings,
-        unknowns,
-        ..
-    } = results;
+    let (mut findings, unknowns) = results.unknowns();
     attach_paths(inv, &mut findings);
     sort_findings(&mut findings);
     let not_evaluated = unknowns
@@ -321,6 +317,11 @@ pub fn evaluate_with(
 struct Results {
     findings: Vec<Finding>,
     unknowns: Unknowns,
+    /// Not-evaluated counts whose reason is a static text, keyed by where
+    /// the rule id and the text live, so that the million or so such
+    /// verdicts of a large scan are counted without comparing strings;
+    /// folded into `unknowns` by content at the end.
+    by_address: rustc_hash::FxHashMap<(usize, usize, usize), (&'static str, &'static str, usize)>,
     wording: Wording,
 }
 
@@ -338,6 +339,7 @@ impl Results {
         Results {
             findings: Vec::new(),
             unknowns: Unknowns::new(),
+            by_address: Default::default(),
             wording,
         }
     }
@@ -368,6 +370,14 @@ impl Results {
                     self.wording,
                 ));
             }
+            Verdict::NotEvaluated(Cow::Borrowed(reason)) => {
+                let at = (
+                    info.id.as_ptr() as usize,
+                    reason.as_ptr() as usize,
+                    reason.len(),
+                );
+                self.by_address.entry(at).or_insert((info.id, reason, 0)).2 += 1;
+            }
             Verdict::NotEvaluated(reason) => {
                 *self.unknowns.entry((info.id, reason)).or_default() += 1
             }
@@ -379,7 +389,21 @@ impl Results {
         for (k, n) in other.unknowns {
             *self.unknowns.entry(k).or_default() += n;
         }
+        for (at, (rule, reason, n)) in other.by_address {
+            self.by_address.entry(at).or_insert((rule, reason, 0)).2 += n;
+        }
         self
+    }
+
+    /// Every not-evaluated count, by rule and reason text.
+    fn unknowns(mut self) -> (Vec<Finding>, Unknowns) {
+        for (rule, reason, n) in self.by_address.into_values() {
+            *self
+                .unknowns
+                .entry((rule, Cow::Borrowed(reason)))
+                .or_default() += n;
+        }
+        (self.findings, self.unknowns)
     }
 }
 
