@@ -3,7 +3,7 @@
 //! connected components are collapsed first (a cycle's members all depend on
 //! each other). Counting every node's ancestors exactly costs
 //! (nodes + edges) × ancestors / 64 word operations — quadratic in the
-//! graph — so [`Ancestors`] first bounds every count in one linear pass and
+//! graph — so [`Ancestors`] first bounds every count in a few linear passes and
 //! counts exactly only the components a caller still needs: those the
 //! bounds leave undecided or whose number is reported. That set is counted
 //! with bitsets over the targets (each node learns which targets it
@@ -34,8 +34,8 @@ pub struct Ancestors {
     /// Whether each component counts as a dependent.
     counts: Vec<bool>,
     succ: Csr,
-    /// Bounds on the ancestors' counted members of each condensed node: the
-    /// heaviest chain of predecessors, and the sum over all paths (capped).
+    /// Bounds on the ancestors' counted members of each condensed node (see
+    /// [`Ancestors::bound`]).
     lower: Vec<u32>,
     upper: Vec<u32>,
 }
