@@ -720,6 +720,7 @@ mod tests {
         assert_eq!(a.scope, Scope::Required);
     }
 }
+
 #[cfg(test)]
 mod size {
     /// A 100,000-component scan holds every component and finding at once:
