@@ -31,6 +31,8 @@ pub struct Ancestors {
     /// (roots — the product itself — do not).
     size: Vec<u32>,
     counted: Vec<u32>,
+    /// The sum of `counted`: every dependent.
+    total: u64,
     /// Whether each component counts as a dependent.
     counts: Vec<bool>,
     succ: Csr,
@@ -55,10 +57,12 @@ impl Ancestors {
             counted[c as usize] += u32::from(counts[v]);
         }
         let succ = condensed_successors(n, &graph, &comp, comps);
+        let total = counted.iter().map(|&c| u64::from(c)).sum();
         let mut ancestors = Ancestors {
             comp,
             size,
             counted,
+            total,
             counts,
             succ,
             lower: vec![0; comps],
@@ -146,16 +150,19 @@ impl Ancestors {
         nodes.dedup();
         // Counting over the targets costs about four times as much per bit as
         // counting over all ancestors (measured on the scale test's shapes).
-        let node_count: Box<dyn Fn(u32) -> u32> = if nodes.len() * 4 <= self.sources().len() {
-            let counts = self.count_for(&nodes);
-            Box::new(move |c| counts[nodes.binary_search(&c).expect("a target's node")])
+        let sources = self.sources();
+        let counts = if nodes.len() * 4 <= sources.len() {
+            self.count_for(&nodes)
         } else {
-            let counts = self.count_all();
-            Box::new(move |c| counts[c as usize])
+            let all = self.count_all(&sources);
+            nodes.iter().map(|&c| all[c as usize]).collect()
         };
         targets
             .iter()
-            .map(|&v| node_count(self.comp[v]) + self.peers(v))
+            .map(|&v| {
+                let at = nodes.binary_search(&self.comp[v]).expect("a target's node");
+                counts[at] + self.peers(v)
+            })
             .collect()
     }
 
@@ -172,25 +179,18 @@ impl Ancestors {
 
     /// Every condensed node's ancestor count: ancestor sets propagated down
     /// the graph as bitsets, a batch of ancestors at a time.
-    fn count_all(&self) -> Vec<u32> {
+    fn count_all(&self, sources: &[u32]) -> Vec<u32> {
         let comps = self.size.len();
-        let sources = self.sources();
         let heavy = sources.partition_point(|&c| self.counted[c as usize] > 1);
         let mut bit_of = vec![u32::MAX; comps];
         for (i, &c) in sources.iter().enumerate() {
             bit_of[c as usize] = i as u32;
         }
-        let words_total = sources.len().div_ceil(64).max(1);
-        let words = (BATCH_BYTES / 8 / comps.max(1)).clamp(1, words_total);
-        let batches: Vec<usize> = (0..words_total).step_by(words).collect();
-        batches
-            .par_iter()
-            .map(|&first_word| {
-                let w = words.min(words_total - first_word);
-                let lo = first_word * 64;
-                let hi = ((first_word + w) * 64).min(sources.len());
+        batches(sources.len(), comps)
+            .into_par_iter()
+            .map(|(bits, w)| {
                 let weight = |bit: usize| self.counted[sources[bit] as usize];
-                self.ancestor_batch(&bit_of, lo, hi, w, weight, heavy)
+                self.ancestor_batch(&bit_of, bits.start, bits.end, w, weight, heavy)
             })
             .reduce(|| vec![0u32; comps], add)
     }
@@ -255,18 +255,9 @@ impl Ancestors {
     /// every node learns, as a bitset, which of the targets it reaches; a
     /// target's count is the weight of the nodes that reach it.
     fn count_for(&self, nodes: &[u32]) -> Vec<u32> {
-        let comps = self.size.len();
-        let words_total = nodes.len().div_ceil(64).max(1);
-        let words = (BATCH_BYTES / 8 / comps.max(1)).clamp(1, words_total);
-        let batches: Vec<usize> = (0..words_total).step_by(words).collect();
-        let parts: Vec<Vec<u32>> = batches
-            .par_iter()
-            .map(|&first_word| {
-                let w = words.min(words_total - first_word);
-                let lo = first_word * 64;
-                let hi = ((first_word + w) * 64).min(nodes.len());
-                self.descendant_batch(&nodes[lo..hi], w)
-            })
+        let parts: Vec<Vec<u32>> = batches(nodes.len(), self.size.len())
+            .into_par_iter()
+            .map(|(bits, w)| self.descendant_batch(&nodes[bits], w))
             .collect();
         parts.concat()
     }
@@ -276,7 +267,7 @@ impl Ancestors {
         let comps = self.size.len();
         let mut reach = vec![0u64; comps * w];
         let mut row = vec![0u64; w];
-        let mut sums = BitSliced::new(w * 64, self.counted.iter().map(|&c| u64::from(c)).sum());
+        let mut sums = BitSliced::new(w * 64, self.total);
         let mut next_target = 0;
         // Ascending ids: every successor is done before its predecessors.
         for c in 0..comps {
@@ -301,6 +292,21 @@ impl Ancestors {
         }
         sums.totals(targets.len())
     }
+}
+
+/// `bits` bits split into batches that hold at most [`BATCH_BYTES`] of
+/// bitsets over `comps` nodes (at least one word each): each batch's range
+/// of bits and its words per node.
+fn batches(bits: usize, comps: usize) -> Vec<(std::ops::Range<usize>, usize)> {
+    let words_total = bits.div_ceil(64).max(1);
+    let words = (BATCH_BYTES / 8 / comps.max(1)).clamp(1, words_total);
+    (0..words_total)
+        .step_by(words)
+        .map(|first| {
+            let w = words.min(words_total - first);
+            (first * 64..((first + w) * 64).min(bits), w)
+        })
+        .collect()
 }
 
 fn add(mut a: Vec<u32>, b: Vec<u32>) -> Vec<u32> {
@@ -527,7 +533,7 @@ mod tests {
             let all: Vec<u32> = (0..ancestors.size.len() as u32).collect();
             assert_eq!(
                 ancestors.count_for(&all),
-                ancestors.count_all(),
+                ancestors.count_all(&ancestors.sources()),
                 "round {round}: both ways of counting"
             );
             for (v, &count) in expected.iter().enumerate() {
