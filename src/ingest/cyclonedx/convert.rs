@@ -51,13 +51,64 @@ pub fn bom_to_doc(
 /// Converts the top-level component at `index` of the BOM's list (and the
 /// components nested in it).
 pub fn push_top_level(c: cdx::Component, index: usize, style: PointerStyle, doc: &mut ParsedDoc) {
+    let mut nesting = Vec::new();
+    convert_top_level(c, index, style, doc, &mut nesting);
+    add_nesting_edges(doc, 0, &nesting);
+}
+
+/// [`push_top_level`] into `part`, a fragment of the document converted on
+/// its own (by a worker thread): its nesting is returned as `(parent, child)`
+/// indices into `part`, for [`append`] to turn into edges once the
+/// fragment's place in the document, and so each `#index` reference, is known.
+pub fn convert_top_level(
+    c: cdx::Component,
+    index: usize,
+    style: PointerStyle,
+    part: &mut ParsedDoc,
+    nesting: &mut Vec<(usize, usize)>,
+) {
     // `{}`: nothing to identify; counted, not converted (see `empty_components`).
     if identifies_nothing(&c) {
-        doc.skipped_empty += 1;
+        part.skipped_empty += 1;
         return;
     }
     let pointer = style.child(style.root(), index);
-    push_component(c, pointer, None, style, doc);
+    push_component(c, pointer, None, style, part, nesting);
+}
+
+/// Appends a fragment made by [`convert_top_level`] to `doc`, as if its
+/// components had been pushed there one by one.
+pub fn append(doc: &mut ParsedDoc, part: ParsedDoc, nesting: &[(usize, usize)]) {
+    // Spelled out so that a field a conversion may one day write is not lost here.
+    let ParsedDoc {
+        format: _,
+        spec_version: _,
+        meta,
+        components,
+        parents,
+        edges,
+        roots,
+        warnings,
+        skipped_empty,
+    } = part;
+    debug_assert!(edges.is_empty() && roots.is_empty());
+    let base = doc.components.len();
+    doc.components.extend(components);
+    doc.parents
+        .extend(parents.into_iter().map(|p| p.map(|p| p + base)));
+    doc.warnings.extend(warnings);
+    doc.skipped_empty += skipped_empty;
+    doc.meta.declared_files.extend(meta.declared_files);
+    add_nesting_edges(doc, base, nesting);
+}
+
+/// Nesting is containment: kept in the graph so that nested parts are
+/// reachable. `nesting` indexes the components from `base` on.
+fn add_nesting_edges(doc: &mut ParsedDoc, base: usize, nesting: &[(usize, usize)]) {
+    for &(parent, child) in nesting {
+        let edge = (local_ref(doc, base + parent), local_ref(doc, base + child));
+        doc.edges.push(edge);
+    }
 }
 
 fn identifies_nothing(c: &cdx::Component) -> bool {
@@ -180,7 +231,16 @@ fn read_metadata(meta: cdx::Metadata, doc: &mut ParsedDoc, style: PointerStyle) 
                 PointerStyle::Xml => "/bom/metadata/component".to_string(),
             };
             let before = doc.components.len();
-            let idx = push_component(nested, style.child(&base, i), None, style, doc);
+            let mut nesting = Vec::new();
+            let idx = push_component(
+                nested,
+                style.child(&base, i),
+                None,
+                style,
+                doc,
+                &mut nesting,
+            );
+            add_nesting_edges(doc, 0, &nesting);
             doc.meta.primary_parts += doc.components.len() - before;
             doc.roots.push(local_ref(doc, idx));
         }
@@ -194,7 +254,6 @@ fn local_ref(doc: &ParsedDoc, idx: usize) -> String {
         .unwrap_or_else(|| format!("#{idx}"))
 }
 
-/// Converts one component and its nested ones; returns its index.
 /// The files a component says the product delivers: where it was found,
 /// and a `file` component itself (its name is the path).
 fn declare_files(c: &cdx::Component, out: &Component, doc: &mut ParsedDoc) {
@@ -215,12 +274,15 @@ fn declare_files(c: &cdx::Component, out: &Component, doc: &mut ParsedDoc) {
     }
 }
 
+/// Converts one component and its nested ones; returns its index. Each
+/// nesting is recorded in `nesting` (indices into `doc`) when its child is done.
 fn push_component(
     mut c: cdx::Component,
     pointer: String,
     parent: Option<usize>,
     style: PointerStyle,
     doc: &mut ParsedDoc,
+    nesting: &mut Vec<(usize, usize)>,
 ) -> usize {
     let mut out = Component::named(take_non_empty(c.name.take()).unwrap_or_default());
     out.bom_ref = take_non_empty(c.bom_ref.take());
@@ -332,10 +394,8 @@ fn push_component(
     let idx = doc.push(out, pointer.clone(), parent);
     for (i, nested) in c.components.into_iter().enumerate() {
         let at = style.child(&pointer, nested.index.unwrap_or(i));
-        let child = push_component(nested, at, Some(idx), style, doc);
-        // Nesting is containment: keep it in the graph so nested parts are reachable.
-        let (from, to) = (local_ref(doc, idx), local_ref(doc, child));
-        doc.edges.push((from, to));
+        let child = push_component(nested, at, Some(idx), style, doc, nesting);
+        nesting.push((idx, child));
     }
     idx
 }

@@ -1,10 +1,13 @@
 //! CycloneDX JSON reader.
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::cell::Cell;
 use std::fmt;
 
-use super::convert::{PointerStyle, bom_to_doc, push_top_level};
+use super::convert::{PointerStyle, append, bom_to_doc, convert_top_level, push_top_level};
 use super::model::{Bom, Component, Composition, Dependency, Metadata};
 use crate::ingest::ParsedDoc;
 use crate::ingest::json::{Typed, entry, parse_seeded, parse_value, root_object, take_list};
@@ -13,23 +16,34 @@ use crate::model::Format;
 use crate::model::InputError;
 
 pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
+    read(bytes, true)
+}
+
+/// Reads a CycloneDX JSON document; with `parallel`, its first pass reads
+/// the components in parallel (the tracked re-run after a failure reads
+/// them in order, to name the failing one).
+fn read(bytes: &[u8], parallel: bool) -> Result<ParsedDoc, InputError> {
+    let first = Cell::new(parallel);
+    let seed = || BomSeed {
+        doc: ParsedDoc::new(Format::CyclonedxJson),
+        parallel: first.replace(false),
+    };
     // Streamed components are already in `doc`; `bom.components` holds only
     // those of the tolerant pass, which `bom_to_doc` adds.
-    let (bom, mut doc) =
-        match parse_seeded(bytes, || BomSeed(ParsedDoc::new(Format::CyclonedxJson)))? {
-            Typed::Ok { value, trailing } => {
-                let (bom, mut doc) = value;
-                doc.warnings.extend(trailing);
-                (bom, doc)
-            }
-            Typed::Mismatch(first) => {
-                let mut doc = ParsedDoc::new(Format::CyclonedxJson);
-                doc.warnings
-                    .push(format!("{first}; reading the document entry by entry"));
-                let bom = tolerant(bytes, &mut doc)?;
-                (bom, doc)
-            }
-        };
+    let (bom, mut doc) = match parse_seeded(bytes, seed)? {
+        Typed::Ok { value, trailing } => {
+            let (bom, mut doc) = value;
+            doc.warnings.extend(trailing);
+            (bom, doc)
+        }
+        Typed::Mismatch(first) => {
+            let mut doc = ParsedDoc::new(Format::CyclonedxJson);
+            doc.warnings
+                .push(format!("{first}; reading the document entry by entry"));
+            let bom = tolerant(bytes, &mut doc)?;
+            (bom, doc)
+        }
+    };
     if let Some(f) = bom.bom_format.as_deref()
         && f != "CycloneDX"
     {
@@ -47,17 +61,21 @@ pub fn parse_json(bytes: &[u8]) -> Result<ParsedDoc, InputError> {
 /// Reads a BOM and converts each top-level component as soon as it is read,
 /// so the typed form of all components is never held at once. The rest of
 /// the BOM (metadata, dependencies) is returned for [`bom_to_doc`].
-struct BomSeed(ParsedDoc);
+struct BomSeed {
+    doc: ParsedDoc,
+    /// Components are read a batch at a time, in parallel (see [`ComponentsSeed`]).
+    parallel: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for BomSeed {
     type Value = (Bom, ParsedDoc);
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(BomVisitor(self.0))
+        d.deserialize_map(BomVisitor(self))
     }
 }
 
-struct BomVisitor(ParsedDoc);
+struct BomVisitor(BomSeed);
 
 impl<'de> Visitor<'de> for BomVisitor {
     type Value = (Bom, ParsedDoc);
@@ -67,7 +85,7 @@ impl<'de> Visitor<'de> for BomVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut doc = self.0;
+        let BomSeed { mut doc, parallel } = self.0;
         let mut header = Header::default();
         let mut rest = Bom::default();
         // A key written twice sends the document to the tolerant pass, which
@@ -81,7 +99,10 @@ impl<'de> Visitor<'de> for BomVisitor {
                 seen.push(key);
             }
             match key {
-                Key::Components => map.next_value_seed(ComponentsSeed(&mut doc))?,
+                Key::Components => map.next_value_seed(ComponentsSeed {
+                    doc: &mut doc,
+                    parallel,
+                })?,
                 Key::Metadata => rest.metadata = map.next_value()?,
                 Key::Dependencies => rest.dependencies = map.next_value()?,
                 Key::BomFormat => header.bom_format = map.next_value::<Text>()?.0,
@@ -148,7 +169,50 @@ struct Text(#[serde(deserialize_with = "opt_string")] Option<String>);
 struct Compositions(#[serde(deserialize_with = "one_or_many")] Vec<Composition>);
 
 /// The `components` array, converted entry by entry into the document.
-struct ComponentsSeed<'a>(&'a mut ParsedDoc);
+///
+/// In parallel, entries are first only delimited (each a slice of the
+/// input), a batch at a time, and the batch is then read and converted by
+/// the worker threads in chunks that are appended in document order: the
+/// document comes out as the sequential reading makes it. Any failure
+/// fails the pass, so the caller's tracked re-run, in order, names it.
+struct ComponentsSeed<'a> {
+    doc: &'a mut ParsedDoc,
+    parallel: bool,
+}
+
+/// Entries delimited before a batch is converted: enough to share out,
+/// few enough that a batch's converted components stay a small part of the
+/// document's.
+const BATCH: usize = 4096;
+/// Entries a worker converts into one fragment of the document.
+const CHUNK: usize = 64;
+
+/// Reads and converts `raw`, the entries from `first` on, in parallel, and
+/// appends them to `doc` in order.
+fn convert_batch(
+    raw: &[&RawValue],
+    first: usize,
+    doc: &mut ParsedDoc,
+) -> Result<(), serde_json::Error> {
+    let parts: Vec<(ParsedDoc, Vec<(usize, usize)>)> = raw
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let mut part = ParsedDoc::default();
+            let mut nesting = Vec::new();
+            for (i, entry) in chunk.iter().enumerate() {
+                let c: Component = serde_json::from_str(entry.get())?;
+                let index = first + k * CHUNK + i;
+                convert_top_level(c, index, PointerStyle::Json, &mut part, &mut nesting);
+            }
+            Ok((part, nesting))
+        })
+        .collect::<Result<_, serde_json::Error>>()?;
+    for (part, nesting) in parts {
+        append(doc, part, &nesting);
+    }
+    Ok(())
+}
 
 impl<'de> DeserializeSeed<'de> for ComponentsSeed<'_> {
     type Value = ();
@@ -166,12 +230,29 @@ impl<'de> Visitor<'de> for ComponentsSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let doc = self.doc;
         let mut index = 0;
-        while let Some(c) = seq.next_element::<Component>()? {
-            push_top_level(c, index, PointerStyle::Json, self.0);
-            index += 1;
+        if !self.parallel {
+            while let Some(c) = seq.next_element::<Component>()? {
+                push_top_level(c, index, PointerStyle::Json, doc);
+                index += 1;
+            }
+            return Ok(());
         }
-        Ok(())
+        let mut batch: Vec<&'de RawValue> = Vec::with_capacity(BATCH);
+        loop {
+            let entry = seq.next_element::<&'de RawValue>()?;
+            let done = entry.is_none();
+            batch.extend(entry);
+            if batch.len() == BATCH || (done && !batch.is_empty()) {
+                convert_batch(&batch, index, doc).map_err(de::Error::custom)?;
+                index += batch.len();
+                batch.clear();
+            }
+            if done {
+                return Ok(());
+            }
+        }
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -249,6 +330,67 @@ fn tolerant(bytes: &[u8], doc: &mut ParsedDoc) -> Result<Bom, InputError> {
 #[cfg(test)]
 mod tests {
     use crate::ingest::parse_bytes;
+
+    /// A BOM of `n` components in every shape the conversion treats apart:
+    /// nested (with and without bom-refs, so `#index` references), empty
+    /// (`{}`, skipped), with a bad purl (a warning), with a file evidence.
+    fn varied_bom(n: usize, bad_at: Option<usize>) -> String {
+        let mut parts = Vec::with_capacity(n);
+        for i in 0..n {
+            parts.push(match i % 7 {
+                0 => format!(r#"{{"bom-ref":"r{i}","name":"c{i}","version":"1","purl":"pkg:npm/c{i}@1"}}"#),
+                1 => format!(r#"{{"name":"c{i}","components":[{{"name":"n{i}"}},{{"bom-ref":"m{i}","name":"m{i}","components":[{{"name":"d{i}"}}]}}]}}"#),
+                2 => "{}".to_string(),
+                3 => format!(r#"{{"name":"c{i}","purl":"pkg:/broken{i}"}}"#),
+                4 => format!(r#"{{"type":"file","name":"/usr/lib/f{i}","hashes":[{{"alg":"SHA-256","content":"ab"}}],
+                               "evidence":{{"occurrences":[{{"location":"/opt/f{i}"}}]}}}}"#),
+                5 => format!(r#"{{"bom-ref":"r{i}","name":"c{i}","components":[{{"name":"k{i}"}}]}}"#),
+                _ => format!(r#"{{"name":"c{i}","licenses":[{{"license":{{"id":"MIT"}}}}]}}"#),
+            });
+        }
+        if let Some(b) = bad_at {
+            parts[b] = r#"{"name":"bad","hashes":"not a list"}"#.to_string();
+        }
+        format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{}],
+               "dependencies":[{{"ref":"r0","dependsOn":["r5"]}}]}}"#,
+            parts.join(",")
+        )
+    }
+
+    #[test]
+    fn parallel_reading_makes_the_document_sequential_reading_makes() {
+        // Over two batches and a part, so batches and chunks meet everywhere.
+        let n = 2 * super::BATCH + 3 * super::CHUNK + 5;
+        let bom = varied_bom(n, None);
+        let parallel = super::read(bom.as_bytes(), true).unwrap();
+        let sequential = super::read(bom.as_bytes(), false).unwrap();
+        assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
+        // Not vacuous: every shape made it through.
+        assert!(parallel.skipped_empty > 0 && !parallel.warnings.is_empty());
+        assert!(
+            parallel
+                .parents
+                .iter()
+                .any(|p| p.is_some_and(|p| p > super::BATCH))
+        );
+        assert!(parallel.edges.iter().any(|(_, to)| to.starts_with('#')));
+        assert!(!parallel.meta.declared_files.is_empty());
+    }
+
+    #[test]
+    fn a_misshapen_entry_late_in_a_parallel_read_is_named() {
+        let n = super::BATCH + 100;
+        let bom = varied_bom(n, Some(n - 3));
+        let d = super::read(bom.as_bytes(), true).unwrap();
+        let w = &d.warnings[0];
+        assert!(w.contains(&format!("/components/{}/hashes", n - 3)), "{w}");
+        assert!(w.contains("reading the document entry by entry"), "{w}");
+        // The entries after it are still read.
+        let after = format!("/components/{}", n - 2);
+        assert!(d.components.iter().any(|c| c.locations[0].pointer == after));
+        assert!(!d.components.iter().any(|c| c.name == "bad"));
+    }
 
     fn doc(body: &str) -> crate::ingest::ParsedDoc {
         parse_bytes(body.as_bytes()).unwrap()
