@@ -2,6 +2,7 @@
 //! cache, or fetch), the fetch rounds shared with other scanners through the
 //! cache, and the report's account of what each ecosystem got.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cache::{self, Cache, CacheBackend, Entry};
@@ -36,46 +37,58 @@ struct Demand {
 impl Demand {
     /// Gathers every package `inventory`'s components use, with their versions.
     fn of(inventory: &Inventory) -> Demand {
-        let mut wanted: BTreeMap<(Ecosystem, String), Wanted> = BTreeMap::new();
-        let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
-        for c in &inventory.components {
-            match keys::package_key(c) {
-                Some(key) => {
-                    let w = wanted.entry(key).or_insert_with(|| Wanted {
-                        versions: BTreeSet::new(),
-                        components: Vec::new(),
-                        architectures: BTreeSet::new(),
-                    });
-                    w.versions.extend(c.version.clone());
-                    if c.ecosystem.is_distribution()
-                        && let Some(purl) = c.purl.as_deref()
-                        && let Ok(p) = crate::model::parse_purl(purl)
-                        && let Some(arch) = p.qualifier("arch")
-                    {
-                        w.architectures.insert(arch.to_string());
-                    }
-                    w.components.push(c.id);
+        // A key is a new string per component: made in parallel, then sorted
+        // (by key, then component) so that the map is built in one pass.
+        let mut keyed: Vec<((Ecosystem, String), usize)> = inventory
+            .components
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, c)| keys::package_key(c).map(|k| (k, i)))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut grouped: Vec<((Ecosystem, String), Wanted)> = Vec::new();
+        for (key, i) in keyed {
+            let c = &inventory.components[i];
+            let w = match grouped.last_mut() {
+                Some((k, w)) if *k == key => w,
+                _ => {
+                    grouped.push((key, Wanted::default()));
+                    &mut grouped.last_mut().expect("just pushed").1
                 }
-                None if !c.root
-                    && c.ecosystem.has_registry()
-                    && !keys::has_client(&c.ecosystem)
-                    && matches!(
-                        c.source,
-                        crate::model::SourceKind::Registry { .. }
-                            | crate::model::SourceKind::Unknown
-                    ) =>
-                {
-                    let name = match &c.namespace {
-                        Some(ns) => format!("{ns}/{}", c.name),
-                        None => c.name.clone(),
-                    };
-                    no_client
-                        .entry(c.ecosystem.clone())
-                        .or_default()
-                        .insert(name);
-                }
-                None => {}
+            };
+            w.versions.extend(c.version.clone());
+            if c.ecosystem.is_distribution()
+                && let Some(purl) = c.purl.as_deref()
+                && let Ok(p) = crate::model::parse_purl(purl)
+                && let Some(arch) = p.qualifier("arch")
+            {
+                w.architectures.insert(arch.to_string());
             }
+            w.components.push(c.id);
+        }
+        // Sorted and unique: built without a comparison per insertion.
+        let wanted: BTreeMap<(Ecosystem, String), Wanted> = grouped.into_iter().collect();
+
+        let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
+        let without_client = inventory.components.iter().filter(|c| {
+            !c.root
+                && c.ecosystem.has_registry()
+                && !keys::has_client(&c.ecosystem)
+                && matches!(
+                    c.source,
+                    crate::model::SourceKind::Registry { .. } | crate::model::SourceKind::Unknown
+                )
+                && keys::package_key(c).is_none()
+        });
+        for c in without_client {
+            let name = match &c.namespace {
+                Some(ns) => format!("{ns}/{}", c.name),
+                None => c.name.clone(),
+            };
+            no_client
+                .entry(c.ecosystem.clone())
+                .or_default()
+                .insert(name);
         }
         Demand { wanted, no_client }
     }
@@ -196,16 +209,16 @@ impl<'a> Run<'a> {
             let eco = &key.0;
             let endpoint = endpoint_of(options, eco);
             let plan = if let Some(resolved) = from_snapshot(options, endpoint, key) {
-                Plan::Done(resolved)
+                Plan::Done(Box::new(resolved))
             } else if endpoint.is_none() {
                 self.cached_at_any_registry(key, &mut cached_registries)
             } else {
                 match stored.remove(key) {
                     Some(entry) if options.offline || is_fresh(&entry, w, self.now, self.ttl) => {
-                        Plan::Done(Resolved::cached(entry))
+                        Plan::Done(Box::new(Resolved::cached(entry)))
                     }
                     stale if !options.offline => Plan::Fetch {
-                        stale,
+                        stale: stale.map(Box::new),
                         remembered: remembered
                             .remove(key)
                             .and_then(|f| recent_failure(&f, self.now, failure_ttl)),
@@ -233,7 +246,7 @@ impl<'a> Run<'a> {
                 self.used_registry
                     .entry(eco.clone())
                     .or_insert_with(|| entry.facts.registry.clone());
-                Plan::Done(Resolved::cached(entry))
+                Plan::Done(Box::new(Resolved::cached(entry)))
             }
             Ok(None) => Plan::Unresolved,
             Err(e) => {
@@ -520,7 +533,7 @@ fn tally(plans: Vec<((Ecosystem, String), Plan)>) -> Tally {
                 if r.entry.facts.presence == Presence::NotFound {
                     stats.not_found += 1;
                 }
-                packages.insert(key, r);
+                packages.insert(key, *r);
             }
             Plan::Failed => stats.failed += 1,
             Plan::Unresolved | Plan::Fetch { .. } => {}
@@ -590,13 +603,13 @@ fn settle_from_cache(
         let (key, plan) = &mut plans[i];
         match stored.remove(key) {
             Some(entry) if is_fresh(&entry, &wanted[key], jiff::Timestamp::now(), ttl) => {
-                *plan = Plan::Done(Resolved::cached(entry));
+                *plan = Plan::Done(Box::new(Resolved::cached(entry)));
             }
             newer => {
                 if let Plan::Fetch { stale, .. } = plan
                     && newer.is_some()
                 {
-                    *stale = newer;
+                    *stale = newer.map(Box::new);
                 }
                 left.push(i);
             }
@@ -606,6 +619,7 @@ fn settle_from_cache(
 }
 
 /// A package some components use, with every version they use.
+#[derive(Default)]
 pub(super) struct Wanted {
     pub(super) versions: BTreeSet<String>,
     pub(super) components: Vec<ComponentId>,
@@ -614,12 +628,14 @@ pub(super) struct Wanted {
 }
 
 /// What to do about one package after snapshot and cache were consulted.
+// The facts are boxed: a plan per wanted package is held at once, and most
+// are `Unresolved` (offline without a cache, every one of them).
 pub(super) enum Plan {
-    Done(Resolved),
+    Done(Box<Resolved>),
     /// No endpoint, or offline with nothing stored.
     Unresolved,
     Fetch {
-        stale: Option<Entry>,
+        stale: Option<Box<Entry>>,
         /// A failure remembered from an earlier scan, still recent: not
         /// asked again, reported again.
         remembered: Option<String>,

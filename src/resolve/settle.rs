@@ -137,7 +137,7 @@ impl Settle<'_> {
                 },
                 Validators::default(),
             ),
-            Fetched::NotModified => match stale {
+            Fetched::NotModified => match stale.map(|old| *old) {
                 Some(old) => {
                     let validators = Validators {
                         etag: old.etag.clone(),
@@ -163,11 +163,11 @@ impl Settle<'_> {
                 let Some(old) = stale else {
                     return Plan::Failed;
                 };
-                return Plan::Done(Resolved::cached(old));
+                return Plan::Done(Box::new(Resolved::cached(*old)));
             }
         };
         self.to_store.push(resolved.entry.clone());
-        Plan::Done(resolved)
+        Plan::Done(Box::new(resolved))
     }
 
     /// Stores what was learnt since the last call (all or nothing).
