@@ -24,11 +24,8 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let t0 = std::time::Instant::now();
     let scanned = scan(args, &mut setup);
-    eprintln!("T scan {:?}", t0.elapsed());
     let assessment = setup.assess(args, scanned);
-    eprintln!("T assess {:?}", t0.elapsed());
     let opts = RenderOptions {
         top: args.top,
         lang: args.lang,
@@ -42,7 +39,6 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    eprintln!("T written {:?}", t0.elapsed());
     exit_code(args, &assessment)
 }
 
@@ -125,7 +121,6 @@ impl Setup {
             &lifecycle,
             wording(args),
         );
-        eprintln!("T  rules done");
         let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
         let (policy_info, baseline_info) = policy::apply(
             &self.loaded,
@@ -136,7 +131,6 @@ impl Setup {
         );
         // Never dropped: the process ends right after the reports, and freeing a
         // large inventory piece by piece took a tenth of a 100,000-component scan.
-        eprintln!("T  policy applied");
         let mut assessment = ManuallyDrop::new(Assessment::new(
             inventory,
             evaluation,
@@ -200,9 +194,7 @@ fn scan(args: &ScanArgs, setup: &mut Setup) -> Scanned {
         no_verify_files: args.no_verify_files,
         platform: args.platform.clone(),
     };
-    let t0 = std::time::Instant::now();
     let mut inventory = crate::ingest::ingest_with(&args.inputs, &options);
-    eprintln!("T  ingest {:?}", t0.elapsed());
     if args.scope == super::ScanScope::Shipped {
         let left_out = inventory.retain_components(|c| c.scope != crate::model::Scope::Dev);
         if left_out > 0 {
@@ -229,7 +221,6 @@ fn scan(args: &ScanArgs, setup: &mut Setup) -> Scanned {
         resolve_options.development_series =
             lifecycle.development_series(jiff::tz::TimeZone::UTC.to_datetime(setup.now).date());
     }
-    eprintln!("T  lifecycle {:?}", t0.elapsed());
     crate::resolve::ask_package_managers(resolve_options, &inventory);
     let outcome = crate::resolve::resolve(&mut inventory, resolve_options);
     for w in &outcome.warnings {
