@@ -102,7 +102,6 @@ pub fn merge(parsed: Vec<(Document, Option<ParsedDoc>)>) -> Inventory {
         edges: Vec::new(),
         roots: Vec::new(),
     };
-    merger.inv.components.reserve(total);
     for (input, (record, doc)) in parsed.into_iter().enumerate() {
         match doc {
             Some(doc) => merger.add_document(input, record, doc),
@@ -228,6 +227,10 @@ impl Merger {
                 &mut self.direct,
             );
         } else {
+            // Reserved here, not for all documents up front: the first
+            // document's list is taken over, and a reservation beside it
+            // would be a second list at the peak.
+            inv.components.reserve(components.len());
             for ((c, id), is_first) in components
                 .into_iter()
                 .zip(ids.ids.iter().copied())

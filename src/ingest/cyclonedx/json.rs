@@ -171,8 +171,8 @@ struct Compositions(#[serde(deserialize_with = "one_or_many")] Vec<Composition>)
 /// The `components` array, converted entry by entry into the document.
 ///
 /// In parallel, entries are first only delimited (each a slice of the
-/// input), a batch at a time, and the batch is then read and converted by
-/// the worker threads in chunks that are appended in document order: the
+/// input), then read and converted by the worker threads a batch at a
+/// time, in chunks that are appended in document order: the
 /// document comes out as the sequential reading makes it. Any failure
 /// fails the pass, so the caller's tracked re-run, in order, names it.
 struct ComponentsSeed<'a> {
@@ -180,9 +180,8 @@ struct ComponentsSeed<'a> {
     parallel: bool,
 }
 
-/// Entries delimited before a batch is converted: enough to share out,
-/// few enough that a batch's converted components stay a small part of the
-/// document's.
+/// Entries converted at once: enough to share out, few enough that a
+/// batch's typed entries and fragments stay a small part of the document.
 const BATCH: usize = 4096;
 /// Entries a worker converts into one fragment of the document.
 const CHUNK: usize = 64;
@@ -239,20 +238,19 @@ impl<'de> Visitor<'de> for ComponentsSeed<'_> {
             }
             return Ok(());
         }
-        let mut batch: Vec<&'de RawValue> = Vec::with_capacity(BATCH);
-        loop {
-            let entry = seq.next_element::<&'de RawValue>()?;
-            let done = entry.is_none();
-            batch.extend(entry);
-            if batch.len() == BATCH || (done && !batch.is_empty()) {
-                convert_batch(&batch, index, doc).map_err(de::Error::custom)?;
-                index += batch.len();
-                batch.clear();
-            }
-            if done {
-                return Ok(());
-            }
+        // All entries are delimited first (a slice each): the component list
+        // is then reserved at its size, not doubled past it.
+        let mut entries: Vec<&'de RawValue> = Vec::new();
+        while let Some(entry) = seq.next_element::<&'de RawValue>()? {
+            entries.push(entry);
         }
+        doc.components.reserve_exact(entries.len());
+        doc.parents.reserve_exact(entries.len());
+        for batch in entries.chunks(BATCH) {
+            convert_batch(batch, index, doc).map_err(de::Error::custom)?;
+            index += batch.len();
+        }
+        Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
