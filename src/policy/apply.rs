@@ -146,6 +146,12 @@ fn apply_scopes(
 /// rule's override. True when a finding's severity changed.
 fn apply_severities(policy: &Policy, eval: &mut Evaluation) -> bool {
     let listed = &policy.thresholds.lists.listed;
+    // Most policies change no severity: then no finding needs a look.
+    if policy.rules.values().all(|s| s.severity.is_none())
+        && listed.iter().all(|l| l.severity.is_none())
+    {
+        return false;
+    }
     let mut severity_changed = false;
     for f in &mut eval.findings {
         let from_entry = (f.rule == "CON-06")
@@ -168,6 +174,9 @@ fn apply_exceptions(
     today: jiff::civil::Date,
 ) -> Vec<ExceptionReport> {
     let exceptions = &policy.exceptions;
+    if exceptions.is_empty() {
+        return Vec::new();
+    }
     let index = ExceptionIndex::new(exceptions);
     let mut matched = vec![0usize; exceptions.len()];
     let mut keys: Vec<Option<String>> = vec![None; inv.components.len()];

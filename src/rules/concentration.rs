@@ -1,8 +1,10 @@
 //! CON: single vendor and concentration (diversity of sources), and the
 //! supplier shares the report summarises.
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use super::{Ctx, Fire, Verdict};
 use crate::model::{Component, Inventory, Message, RefKind, Scope, SourceKind, Template};
@@ -10,15 +12,26 @@ use crate::model::{Component, Inventory, Message, RefKind, Scope, SourceKind, Te
 /// Who stands behind a component: the supplier or author the SBOM names,
 /// else the package namespace, else the owner of its source repository as
 /// the SBOM or, failing that, its registry gives it. The label says which.
-pub fn supplier_key(c: &Component) -> Option<String> {
+pub fn supplier_key(c: &Component) -> Option<Cow<'_, str>> {
     if let Some(s) = c.responsible_party() {
+        // Borrowed when already in the form the key takes (most names are):
+        // the shares are counted over every component.
+        let spaced = |s: &str| {
+            s.starts_with(char::is_whitespace)
+                || s.ends_with(char::is_whitespace)
+                || s.split(' ').any(str::is_empty)
+                || s.contains(|ch: char| ch.is_whitespace() && ch != ' ')
+        };
+        if !s.is_empty() && !spaced(s) {
+            return Some(Cow::Borrowed(s));
+        }
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
         if !s.is_empty() {
-            return Some(s);
+            return Some(Cow::Owned(s));
         }
     }
     if let Some(ns) = c.namespace.as_deref().filter(|n| !n.is_empty()) {
-        return Some(format!("namespace {ns}"));
+        return Some(Cow::Owned(format!("namespace {ns}")));
     }
     c.references
         .iter()
@@ -30,7 +43,7 @@ pub fn supplier_key(c: &Component) -> Option<String> {
                 .and_then(|o| o.repository.as_deref())
                 .and_then(repository_owner)
         })
-        .map(|o| format!("repository owner {o}"))
+        .map(|o| Cow::Owned(format!("repository owner {o}")))
 }
 
 /// `host/owner` of a repository URL (`git+https://host/owner/repo.git`,
@@ -71,23 +84,34 @@ pub struct SupplierStats {
 }
 
 pub fn supplier_shares(inv: &Inventory) -> SupplierStats {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut components = 0;
-    for c in inv
+    type Counts<'a> = FxHashMap<Cow<'a, str>, usize>;
+    let (components, counts) = inv
         .components
-        .iter()
+        .par_iter()
         .filter(|c| !c.root && c.scope != Scope::Excluded)
-    {
-        components += 1;
-        if let Some(k) = supplier_key(c) {
-            *counts.entry(k).or_default() += 1;
-        }
-    }
+        .fold(
+            || (0usize, Counts::default()),
+            |(n, mut counts), c| {
+                if let Some(k) = supplier_key(c) {
+                    *counts.entry(k).or_default() += 1;
+                }
+                (n + 1, counts)
+            },
+        )
+        .reduce(
+            || (0usize, Counts::default()),
+            |(n, mut a), (m, b)| {
+                for (k, v) in b {
+                    *a.entry(k).or_default() += v;
+                }
+                (n + m, a)
+            },
+        );
     let with_supplier: usize = counts.values().sum();
     let mut shares: Vec<SupplierShare> = counts
         .into_iter()
         .map(|(supplier, n)| SupplierShare {
-            supplier,
+            supplier: supplier.into_owned(),
             components: n,
             share: n as f64 / with_supplier as f64,
         })
@@ -666,6 +690,37 @@ mod tests {
         // Known to be an organisation's even when no role is listed.
         c.origin.as_mut().unwrap().maintainers = None;
         assert_eq!(run(single_maintainer, c), Verdict::Pass);
+    }
+
+    #[test]
+    fn a_supplier_name_is_keyed_with_its_spaces_collapsed() {
+        for name in [
+            "Acme Corp",
+            " Acme Corp",
+            "Acme Corp ",
+            "Acme  Corp",
+            "Acme\tCorp",
+            "Acme\u{a0}Corp",
+            "Acme",
+            "  ",
+            "\n",
+        ] {
+            let mut c = Component::named("x");
+            c.supplier = Some(name.to_string());
+            let want = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let got = supplier_key(&c);
+            assert_eq!(
+                got.as_deref(),
+                (!want.is_empty()).then_some(want.as_str()),
+                "{name:?}"
+            );
+            // Borrowed only when nothing was collapsed.
+            assert_eq!(
+                matches!(got, Some(Cow::Borrowed(_))),
+                want == name,
+                "{name:?}"
+            );
+        }
     }
 
     #[test]

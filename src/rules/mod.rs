@@ -275,11 +275,17 @@ pub fn evaluate_with(
     // The few findings of the whole-product rules first: appended to the
     // component rules' long list, they are one exact reservation, not a
     // doubling of it.
-    let mut few = Results::new(wording);
-    judge_graph(&ctx, &mut few);
-    judge_documents(&ctx, &readable, &mut few);
-    judge_product(&ctx, &mut few);
-    let mut results = judge_components(&ctx, &judged, wording);
+    // Judged beside the component rules: each of them runs on one core.
+    let (few, mut results) = rayon::join(
+        || {
+            let mut few = Results::new(wording);
+            judge_graph(&ctx, &mut few);
+            judge_documents(&ctx, &readable, &mut few);
+            judge_product(&ctx, &mut few);
+            few
+        },
+        || judge_components(&ctx, &judged, wording),
+    );
     results.findings.reserve_exact(few.findings.len());
     let mut results = results.merge(few);
     // Rules this scan cannot evaluate at all: each subject is a known unknown.
@@ -502,7 +508,7 @@ fn judge_product(ctx: &Ctx, results: &mut Results) {
 /// through a stable sort cost more than the comparisons.
 fn sort_findings(findings: &mut [Finding]) {
     let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_unstable_by(|&i, &j| {
+    order.par_sort_unstable_by(|&i, &j| {
         let (a, b) = (&findings[i], &findings[j]);
         b.severity
             .cmp(&a.severity)
