@@ -8,22 +8,25 @@
 //! needs the distributions' own data and is left to the lifecycle stage;
 //! here a release is what the input wrote, nothing guessed.
 
+use rayon::prelude::*;
+
 use crate::model::{Component, DistroRelease, Ecosystem, Inventory, SourcePackage, parse_purl};
 
 /// Fills `release` and `source_package` where the inputs tell.
 pub fn assign(inv: &mut Inventory) {
     let os = operating_systems(inv);
     let sources = source_links(inv);
-    for (i, c) in inv.components.iter_mut().enumerate() {
+    // Each component on its own: in parallel.
+    inv.components.par_iter_mut().enumerate().for_each(|(i, c)| {
         if c.release.is_none() && is_operating_system(c) {
             c.release = os_release(c).map(Box::new);
-            continue;
+            return;
         }
         if !c.ecosystem.is_distribution() {
-            continue;
+            return;
         }
         let Some(purl) = c.purl.as_deref().and_then(|p| parse_purl(p).ok()) else {
-            continue;
+            return;
         };
         if c.release.is_none() {
             let distro = purl
@@ -52,7 +55,7 @@ pub fn assign(inv: &mut Inventory) {
             }
             .map(Box::new);
         }
-    }
+    });
     infer_from_siblings(inv);
 }
 

@@ -70,8 +70,11 @@ impl Summary {
     pub fn new(inv: &Inventory, eval: &Evaluation) -> Summary {
         let cs = &inv.components;
         let n = cs.len();
-        let count =
-            |f: &dyn Fn(&crate::model::Component) -> bool| cs.iter().filter(|c| f(c)).count();
+        // Each count a parallel pass: the components are large, the tests cheap.
+        let count = |f: &(dyn Fn(&crate::model::Component) -> bool + Sync)| {
+            use rayon::prelude::*;
+            cs.par_iter().filter(|c| f(c)).count()
+        };
         let mut by_sev: IndexMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
         let mut by_cat: IndexMap<Category, usize> = Category::ALL.iter().map(|c| (*c, 0)).collect();
         for f in &eval.findings {
