@@ -17,45 +17,48 @@ pub fn assign(inv: &mut Inventory) {
     let os = operating_systems(inv);
     let sources = source_links(inv);
     // Each component on its own: in parallel.
-    inv.components.par_iter_mut().enumerate().for_each(|(i, c)| {
-        if c.release.is_none() && is_operating_system(c) {
-            c.release = os_release(c).map(Box::new);
-            return;
-        }
-        if !c.ecosystem.is_distribution() {
-            return;
-        }
-        let Some(purl) = c.purl.as_deref().and_then(|p| parse_purl(p).ok()) else {
-            return;
-        };
-        if c.release.is_none() {
-            let distro = purl
-                .namespace
-                .as_deref()
-                .map(str::to_ascii_lowercase)
-                .or_else(|| default_distro(&c.ecosystem).map(str::to_string));
-            c.release = match (purl.qualifier("distro"), distro) {
-                (Some(q), Some(d)) => Some(release_from_qualifier(&d, q)),
-                (Some(q), None) => release_from_qualifier_alone(q),
-                (None, Some(d)) => os.iter().find(|r| r.distro == d).cloned(),
-                (None, None) => (os.len() == 1).then(|| os[0].clone()),
+    inv.components
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(i, c)| {
+            if c.release.is_none() && is_operating_system(c) {
+                c.release = os_release(c).map(Box::new);
+                return;
             }
-            .map(Box::new);
-        }
-        if c.source_package.is_none() {
-            c.source_package = if c.is_source_package() {
-                Some(SourcePackage {
-                    name: c.name.clone(),
-                    version: c.version.clone(),
-                })
-            } else if let Some(up) = purl.qualifier("upstream") {
-                Some(upstream(up))
-            } else {
-                sources[i].clone()
+            if !c.ecosystem.is_distribution() {
+                return;
             }
-            .map(Box::new);
-        }
-    });
+            let Some(purl) = c.purl.as_deref().and_then(|p| parse_purl(p).ok()) else {
+                return;
+            };
+            if c.release.is_none() {
+                let distro = purl
+                    .namespace
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .or_else(|| default_distro(&c.ecosystem).map(str::to_string));
+                c.release = match (purl.qualifier("distro"), distro) {
+                    (Some(q), Some(d)) => Some(release_from_qualifier(&d, q)),
+                    (Some(q), None) => release_from_qualifier_alone(q),
+                    (None, Some(d)) => os.iter().find(|r| r.distro == d).cloned(),
+                    (None, None) => (os.len() == 1).then(|| os[0].clone()),
+                }
+                .map(Box::new);
+            }
+            if c.source_package.is_none() {
+                c.source_package = if c.is_source_package() {
+                    Some(SourcePackage {
+                        name: c.name.clone(),
+                        version: c.version.clone(),
+                    })
+                } else if let Some(up) = purl.qualifier("upstream") {
+                    Some(upstream(up))
+                } else {
+                    sources[i].clone()
+                }
+                .map(Box::new);
+            }
+        });
     infer_from_siblings(inv);
 }
 

@@ -2,6 +2,7 @@
 //! (in one input or in several) becomes one component, references become
 //! component ids, and the graph tells each component direct or transitive.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::VecDeque;
 use std::path::Path;
@@ -183,8 +184,9 @@ impl Merger {
         let mut ids = Vec::with_capacity(components.len());
         let mut first = Vec::with_capacity(components.len());
         let mut next = self.inv.components.len();
-        for c in components {
-            let key = merge_key(c);
+        // The keys (a string each) are made in parallel; ids are given in order.
+        let keys: Vec<Option<String>> = components.par_iter().map(merge_key).collect();
+        for key in keys {
             let known = key.as_ref().and_then(|k| self.by_key.get(k).copied());
             match known {
                 Some(id) => {
@@ -317,6 +319,10 @@ impl Merger {
 /// A document's edges and roots in inventory ids. Readers name components
 /// that have no reference of their own `#index`; references that name no
 /// component are recorded on `record` (the first few listed, all counted).
+/// Edges looked up at once: enough to share out, few enough that their
+/// answers stay small beside the edges.
+const EDGE_WINDOW: usize = 65_536;
+
 fn resolve_refs(
     components: &[Component],
     ids: &[ComponentId],
@@ -360,13 +366,30 @@ fn resolve_refs(
     };
     let mut doc_edges: Vec<Edge> = Vec::with_capacity(local_edges.len());
     let mut from_primary: Vec<ComponentId> = Vec::new();
-    for (from, to) in local_edges {
-        match (lookup(from), lookup(to)) {
-            (Some(Target::Component(f)), Some(Target::Component(t))) if f != t => {
-                doc_edges.push(Edge { from: f, to: t })
+    // Looked up in parallel a window at a time; the misses are then recorded
+    // in document order, as if looked up one by one.
+    for window in local_edges.chunks(EDGE_WINDOW) {
+        let found: Vec<(Option<Target>, Option<Target>)> = window
+            .par_iter()
+            .map(|(from, to)| {
+                (
+                    local.get(from.as_str()).copied(),
+                    local.get(to.as_str()).copied(),
+                )
+            })
+            .collect();
+        for ((from, to), (f, t)) in window.iter().zip(found) {
+            let f = f.or_else(|| lookup(from));
+            let t = t.or_else(|| lookup(to));
+            match (f, t) {
+                (Some(Target::Component(f)), Some(Target::Component(t))) if f != t => {
+                    doc_edges.push(Edge { from: f, to: t })
+                }
+                (Some(Target::PrimaryOutsideList), Some(Target::Component(t))) => {
+                    from_primary.push(t)
+                }
+                _ => {}
             }
-            (Some(Target::PrimaryOutsideList), Some(Target::Component(t))) => from_primary.push(t),
-            _ => {}
         }
     }
     let doc_roots: Vec<ComponentId> = local_roots
@@ -576,6 +599,32 @@ fn subject(inv: &Inventory) -> Subject {
 #[cfg(test)]
 mod tests {
     use super::identity_purl;
+
+    #[test]
+    fn dangling_references_are_listed_in_document_order_across_windows() {
+        use crate::ingest::ParsedDoc;
+        use crate::model::{Component, Document};
+        let mut doc = ParsedDoc::default();
+        for name in ["a", "b"] {
+            let mut c = Component::named(name);
+            c.bom_ref = Some(name.to_string());
+            doc.push(c, String::new(), None);
+        }
+        // Misses on both ends, the first ones past the first window.
+        let mut edges = vec![("a".to_string(), "b".to_string()); super::EDGE_WINDOW + 3];
+        edges.push(("x1".into(), "a".into()));
+        edges.push(("a".into(), "x2".into()));
+        edges.push(("x3".into(), "x4".into()));
+        edges.push(("x1".into(), "x5".into()));
+        edges.insert(5, ("a".into(), "x0".into()));
+        doc.edges = edges;
+        let inv = super::merge(vec![(Document::default(), Some(doc))]);
+        assert_eq!(
+            inv.documents[0].meta.dangling_refs,
+            ["x0", "x1", "x2", "x3", "x4", "x5"]
+        );
+        assert_eq!(inv.edges.len(), 1, "a -> b, once");
+    }
 
     #[test]
     fn source_qualifiers_do_not_split_identity() {
