@@ -171,8 +171,8 @@ struct Compositions(#[serde(deserialize_with = "one_or_many")] Vec<Composition>)
 /// The `components` array, converted entry by entry into the document.
 ///
 /// In parallel, entries are first only delimited (each a slice of the
-/// input), then read and converted by the worker threads a batch at a
-/// time, in chunks that are appended in document order: the
+/// input), a batch at a time, and each batch is then read and converted by
+/// the worker threads in chunks that are appended in document order: the
 /// document comes out as the sequential reading makes it. Any failure
 /// fails the pass, so the caller's tracked re-run, in order, names it.
 struct ComponentsSeed<'a> {
@@ -238,19 +238,23 @@ impl<'de> Visitor<'de> for ComponentsSeed<'_> {
             }
             return Ok(());
         }
-        // All entries are delimited first (a slice each): the component list
-        // is then reserved at its size, not doubled past it.
-        let mut entries: Vec<&'de RawValue> = Vec::new();
-        while let Some(entry) = seq.next_element::<&'de RawValue>()? {
-            entries.push(entry);
+        // Not reserved at the entries' count: an entry may yield no component
+        // (`{}`) or several (nested), and a million empty entries must not
+        // reserve a million components.
+        let mut batch: Vec<&'de RawValue> = Vec::with_capacity(BATCH);
+        loop {
+            let entry = seq.next_element::<&'de RawValue>()?;
+            let done = entry.is_none();
+            batch.extend(entry);
+            if batch.len() == BATCH || (done && !batch.is_empty()) {
+                convert_batch(&batch, index, doc).map_err(de::Error::custom)?;
+                index += batch.len();
+                batch.clear();
+            }
+            if done {
+                return Ok(());
+            }
         }
-        doc.components.reserve_exact(entries.len());
-        doc.parents.reserve_exact(entries.len());
-        for batch in entries.chunks(BATCH) {
-            convert_batch(batch, index, doc).map_err(de::Error::custom)?;
-            index += batch.len();
-        }
-        Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
