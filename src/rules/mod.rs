@@ -275,7 +275,8 @@ pub fn evaluate_with(
     // The few findings of the whole-product rules first: appended to the
     // component rules' long list, they are one exact reservation, not a
     // doubling of it.
-    // Judged beside the component rules: each of them runs on one core.
+    // The whole-product rules run on one core: judged beside the component
+    // rules, which take whatever cores are free.
     let (few, mut results) = rayon::join(
         || {
             let mut few = Results::new(wording);
