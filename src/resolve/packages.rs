@@ -69,6 +69,7 @@ impl Demand {
         // Sorted and unique: built without a comparison per insertion.
         let wanted: BTreeMap<(Ecosystem, String), Wanted> = grouped.into_iter().collect();
 
+        // `package_key` keys only the ecosystems with a client: these have none.
         let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
         let without_client = inventory.components.iter().filter(|c| {
             !c.root
@@ -78,7 +79,6 @@ impl Demand {
                     c.source,
                     crate::model::SourceKind::Registry { .. } | crate::model::SourceKind::Unknown
                 )
-                && keys::package_key(c).is_none()
         });
         for c in without_client {
             let name = match &c.namespace {

@@ -16,13 +16,7 @@ pub fn supplier_key(c: &Component) -> Option<Cow<'_, str>> {
     if let Some(s) = c.responsible_party() {
         // Borrowed when already in the form the key takes (most names are):
         // the shares are counted over every component.
-        let spaced = |s: &str| {
-            s.starts_with(char::is_whitespace)
-                || s.ends_with(char::is_whitespace)
-                || s.split(' ').any(str::is_empty)
-                || s.contains(|ch: char| ch.is_whitespace() && ch != ' ')
-        };
-        if !s.is_empty() && !spaced(s) {
+        if s.split_whitespace().eq(s.split(' ')) {
             return Some(Cow::Borrowed(s));
         }
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
