@@ -445,15 +445,21 @@ fn compact_in_place(
 ) {
     let mut kept = 0;
     for (read, (&id, &is_first)) in ids.iter().zip(first).enumerate() {
-        let mut c = std::mem::take(&mut components[read]);
-        located_in(&mut c, input);
         if is_first {
             debug_assert_eq!(id, kept);
+            // Moved only after a repeat left a gap: until then every
+            // component is already at its id (a 576-byte move each).
+            if id != read {
+                components[id] = std::mem::take(&mut components[read]);
+            }
+            let c = &mut components[id];
+            located_in(c, input);
             c.id = id;
             direct.push(c.direct);
-            components[id] = c;
             kept += 1;
         } else {
+            let mut c = std::mem::take(&mut components[read]);
+            located_in(&mut c, input);
             fold_repeat(components, c, id, direct);
         }
     }
