@@ -232,6 +232,10 @@ fn measure(rounds: usize, commands: &mut [(String, Command)]) -> Vec<Series> {
         for i in (0..count).map(|k| (k + round) % count) {
             let (name, cmd) = &mut commands[i];
             let cost = run(cmd);
+            // The reports (100-170 MB each) are flushed before the next
+            // command starts, so that none pays for another's writeback.
+            // SAFETY: sync(2) takes no arguments and cannot fail.
+            unsafe { libc::sync() };
             eprintln!(
                 "  round {} {name}: {:.2} s (user {:.2} s, system {:.2} s), {:.0} MiB",
                 round + 1,
