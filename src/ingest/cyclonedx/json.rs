@@ -186,6 +186,8 @@ struct Compositions(#[serde(deserialize_with = "one_or_many")] Vec<Composition>)
 struct ComponentsSeed<'a> {
     doc: &'a mut ParsedDoc,
     parallel: bool,
+    /// The document read: how far into it the first batch ends foretells
+    /// how many components it holds.
     input: &'a [u8],
 }
 
