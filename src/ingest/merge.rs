@@ -633,6 +633,34 @@ mod tests {
     }
 
     #[test]
+    fn repeats_in_the_first_document_fold_and_later_components_move_down() {
+        use crate::ingest::ParsedDoc;
+        use crate::model::{Component, Document, Hash, HashAlg};
+        let mut doc = ParsedDoc::default();
+        for (name, hash) in [("a", None), ("b", None), ("a", Some("ab")), ("c", None)] {
+            let mut c = Component::named(name);
+            c.version = Some("1".into());
+            c.hashes.extend(hash.map(|h| Hash {
+                alg: HashAlg::Sha256,
+                value: h.into(),
+            }));
+            doc.push(c, String::new(), None);
+        }
+        let inv = super::merge(vec![(Document::default(), Some(doc))]);
+        let names: Vec<(&str, usize)> = inv
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.id))
+            .collect();
+        assert_eq!(names, [("a", 0), ("b", 1), ("c", 2)]);
+        assert_eq!(
+            inv.components[0].hashes.len(),
+            1,
+            "the repeat's hash folded in"
+        );
+    }
+
+    #[test]
     fn source_qualifiers_do_not_split_identity() {
         assert_eq!(
             identity_purl(
