@@ -512,18 +512,51 @@ fn judge_product(ctx: &Ctx, results: &mut Results) {
 
 /// Worst first, then by rule, component and fingerprint; ties keep their
 /// order. The keys are sorted, not the findings: moving 100,000 findings
-/// through a stable sort cost more than the comparisons.
+/// through a stable sort cost more than the comparisons. The keys are
+/// integers (rules ranked by id once), and a fingerprint is compared only
+/// among the findings of one rule on one component: comparing the findings
+/// themselves, scattered in memory, took half the sort's time in cache misses.
 fn sort_findings(findings: &mut [Finding]) {
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.par_sort_unstable_by(|&i, &j| {
-        let (a, b) = (&findings[i], &findings[j]);
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.component.cmp(&b.component))
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-            .then(i.cmp(&j))
-    });
+    let mut ranks: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut last: Option<&str> = None;
+    for f in findings.iter() {
+        if last != Some(f.rule.as_str()) {
+            ranks.entry(f.rule.as_str()).or_insert(0);
+            last = Some(f.rule.as_str());
+        }
+    }
+    for (rank, r) in ranks.values_mut().enumerate() {
+        *r = rank as u32;
+    }
+    type Key = (
+        std::cmp::Reverse<Severity>,
+        u32,
+        Option<crate::model::ComponentId>,
+        usize,
+    );
+    let mut keys: Vec<Key> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let rank = ranks[f.rule.as_str()];
+            (std::cmp::Reverse(f.severity), rank, f.component, i)
+        })
+        .collect();
+    keys.par_sort_unstable();
+    let mut order: Vec<usize> = Vec::with_capacity(keys.len());
+    for group in keys.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        let start = order.len();
+        order.extend(group.iter().map(|k| k.3));
+        if group.len() > 1 {
+            order[start..].sort_by(|&i, &j| {
+                findings[i]
+                    .fingerprint
+                    .cmp(&findings[j].fingerprint)
+                    .then(i.cmp(&j))
+            });
+        }
+    }
+    drop(keys);
     // Position k takes the finding at order[k]: each cycle of the
     // permutation is rotated in place, so no second vector of findings.
     let mut placed = vec![false; order.len()];
@@ -722,6 +755,49 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+
+    /// The integer keys order findings exactly as comparing the findings
+    /// themselves would, ties (one rule on one component) by fingerprint,
+    /// then in their first order.
+    #[test]
+    fn findings_sort_worst_first_then_by_rule_component_and_fingerprint() {
+        let mut findings = Vec::new();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for n in 0..2_000 {
+            let sev = Severity::ALL[next(5) as usize];
+            findings.push(Finding {
+                rule: ["SBM-01", "DEL-01", "OPQ-05", "CON-02", "X"][next(5) as usize].to_string(),
+                severity: sev,
+                category: crate::model::Category::Delivery,
+                component: (next(4) != 0).then(|| next(30) as usize),
+                message: format!("finding {n}"),
+                localized: None,
+                evidence: Vec::new(),
+                fingerprint: format!("{:02}", next(3)),
+                path: None,
+                exception: None,
+                baseline: None,
+            });
+        }
+        let mut expected: Vec<Finding> = findings.clone();
+        // Stable: equal findings keep their first order.
+        expected.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.component.cmp(&b.component))
+                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+        });
+        sort_findings(&mut findings);
+        let messages = |v: &[Finding]| v.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&findings), messages(&expected));
+    }
 
     #[test]
     fn every_catalogue_rule_is_either_run_or_reported_unknown() {
