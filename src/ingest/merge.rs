@@ -162,6 +162,8 @@ impl Merger {
             &local_roots,
             &mut record,
         );
+        // Hundreds of thousands of reference strings: freed off this thread.
+        crate::model::drop_later((local_edges, local_roots));
 
         // 3. Components move into the inventory; repeats fold into the first.
         self.take_components(components, &ids, &parents, input);
@@ -299,11 +301,12 @@ impl Merger {
     fn finish(self) -> Inventory {
         let Merger {
             mut inv,
+            by_key,
             direct,
             mut edges,
             roots,
-            ..
         } = self;
+        crate::model::drop_later(by_key);
         for (c, d) in inv.components.iter_mut().zip(direct) {
             c.direct = if c.root { None } else { d };
         }

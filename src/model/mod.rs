@@ -6,6 +6,7 @@ pub mod atomic_write;
 mod component;
 pub(crate) mod distro;
 pub mod document_read;
+mod drop_later;
 pub mod encode;
 mod finding;
 mod graph;
@@ -30,6 +31,7 @@ pub use component::{
     Scope, SourceKind, push_tight,
 };
 pub use distro::{ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroRelease, SourcePackage};
+pub use drop_later::drop_later;
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
 pub use graph::Graph;

@@ -19,12 +19,15 @@ const MAX_ERRORS: usize = 50;
 
 /// Resolves the packages of `inventory` without touching it.
 pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outcome {
-    let demand = Demand::of(inventory);
-    let mut run = Run::start(options, &demand.wanted);
+    let Demand { wanted, no_client } = Demand::of(inventory);
+    let mut run = Run::start(options, &wanted);
     run.plan();
     run.report_remembered_failures();
     run.fetch();
-    run.finish(demand.no_client)
+    let outcome = run.finish(no_client);
+    // A key, versions and ids per package: freed off this thread.
+    crate::model::drop_later(wanted);
+    outcome
 }
 
 /// The packages the components use, and the ones no client can resolve.
