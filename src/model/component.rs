@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::license::License;
-use super::purl::{ParsedPurl, parse_purl};
+use super::purl::{ParsedPurl, parse_purl, parse_purl_canonical};
 
 /// Index of a component in its [`Inventory`](super::Inventory).
 pub type ComponentId = usize;
@@ -453,8 +453,8 @@ impl Component {
         if raw.is_empty() {
             return Ok(None);
         }
-        match parse_purl(raw) {
-            Ok(p) => {
+        match parse_purl_canonical(raw) {
+            Ok((p, canonical)) => {
                 self.ecosystem = Ecosystem::from_purl_type(&p.ty);
                 if self.namespace.is_none() {
                     self.namespace = p.namespace.clone();
@@ -465,7 +465,7 @@ impl Component {
                 if self.name.is_empty() {
                     self.name = p.name.clone();
                 }
-                self.purl = Some(p.canonical.clone());
+                self.purl = Some(canonical);
                 Ok(Some(p))
             }
             Err(e) => {

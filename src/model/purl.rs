@@ -12,8 +12,6 @@ pub struct ParsedPurl {
     pub version: Option<String>,
     /// Qualifiers sorted by key (`vcs_url`, `download_url`, `repository_url`…).
     pub qualifiers: Vec<(String, String)>,
-    /// The purl as the crate canonicalises it (type lower-cased, qualifiers sorted, encoding normalised).
-    pub canonical: String,
 }
 
 impl ParsedPurl {
@@ -28,20 +26,31 @@ impl ParsedPurl {
 /// Parses a purl; the error is the crate's message, for the caller's warning.
 pub fn parse_purl(raw: &str) -> Result<ParsedPurl, String> {
     let p = PackageUrl::from_str(raw).map_err(|e| e.to_string())?;
+    Ok(parts(&p))
+}
+
+/// [`parse_purl`], and the purl as the crate canonicalises it (type
+/// lower-cased, qualifiers sorted, encoding normalised). Apart because
+/// writing it out was a third of the parse, and only ingest keeps it.
+pub fn parse_purl_canonical(raw: &str) -> Result<(ParsedPurl, String), String> {
+    let p = PackageUrl::from_str(raw).map_err(|e| e.to_string())?;
+    Ok((parts(&p), p.to_string()))
+}
+
+fn parts(p: &PackageUrl) -> ParsedPurl {
     let mut qualifiers: Vec<(String, String)> = p
         .qualifiers()
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     qualifiers.sort();
-    Ok(ParsedPurl {
+    ParsedPurl {
         ty: p.ty().to_string(),
         namespace: p.namespace().map(str::to_string),
         name: p.name().to_string(),
         version: p.version().map(str::to_string),
         qualifiers,
-        canonical: p.to_string(),
-    })
+    }
 }
 
 /// A PyPI project name as PEP 503 normalises it: lower case, and each run of
@@ -78,7 +87,12 @@ mod tests {
             p.qualifier("vcs_url"),
             Some("git+ssh://git@example.com/a/b.git#abc")
         );
-        assert!(p.canonical.starts_with("pkg:npm/foo@1.0.0?vcs_url="));
+        let (q, canonical) = parse_purl_canonical(
+            "pkg:NPM/foo@1.0.0?vcs_url=git%2Bssh://git@example.com/a/b.git%23abc",
+        )
+        .unwrap();
+        assert_eq!(q, p);
+        assert!(canonical.starts_with("pkg:npm/foo@1.0.0?vcs_url="));
     }
 
     #[test]
