@@ -86,7 +86,7 @@ fn lang(l: LangArg) -> Lang {
 }
 
 /// Writes `format` into `target` (its directory created first): JSON,
-/// SARIF and CycloneDX are streamed as they are serialised, never held
+/// SARIF, CycloneDX and CSV are streamed as they are serialised, never held
 /// whole; the others are rendered, then written (colour only on a terminal,
 /// never in a file).
 pub fn write(
@@ -102,10 +102,10 @@ pub fn write(
         }
         OutputFormat::Sarif => return stream(target, |out| report::sarif::write(a, out)),
         OutputFormat::Cyclonedx => return stream(target, |out| report::cyclonedx::write(a, out)),
+        OutputFormat::Csv => return stream(target, |out| report::csv::write(a, out)),
         OutputFormat::Table => table::render(a, table::TableOptions { top: opts.top }),
         OutputFormat::Markdown => report::markdown::render(a, lang(opts.lang)),
         OutputFormat::Html => report::html::render(a, lang(opts.lang)),
-        OutputFormat::Csv => report::csv::render(a),
     };
     let path = match target {
         Target::Stdout => None,
