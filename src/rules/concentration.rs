@@ -40,9 +40,35 @@ pub fn supplier_key(c: &Component) -> Option<Cow<'_, str>> {
         .map(|o| Cow::Owned(format!("repository owner {o}")))
 }
 
+/// Whether [`supplier_key`] names somebody, without writing the key out
+/// (CON-05 asks this of every component).
+pub fn has_supplier_key(c: &Component) -> bool {
+    c.responsible_party()
+        .is_some_and(|s| s.split_whitespace().next().is_some())
+        || c.namespace.as_deref().is_some_and(|n| !n.is_empty())
+        || c.references
+            .iter()
+            .any(|r| r.kind == RefKind::Vcs && owner_parts(&r.url).is_some())
+        || c.origin
+            .as_ref()
+            .and_then(|o| o.repository.as_deref())
+            .is_some_and(|r| owner_parts(r).is_some())
+}
+
 /// `host/owner` of a repository URL (`git+https://host/owner/repo.git`,
 /// `git@host:owner/repo`).
 fn repository_owner(url: &str) -> Option<String> {
+    let (host, owner) = owner_parts(url)?;
+    // Code hosts treat owner names case-insensitively: `Google` is `google`.
+    Some(format!(
+        "{}/{}",
+        host.to_ascii_lowercase(),
+        owner.to_ascii_lowercase()
+    ))
+}
+
+/// The host and owner of a repository URL, as written.
+fn owner_parts(url: &str) -> Option<(&str, &str)> {
     let rest = url
         .trim_start_matches("git+")
         .split_once("://")
@@ -50,10 +76,7 @@ fn repository_owner(url: &str) -> Option<String> {
         .or_else(|| url.strip_prefix("git@"))?;
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     let mut parts = rest.split(['/', ':']).filter(|p| !p.is_empty());
-    let host = parts.next()?.to_ascii_lowercase();
-    // Code hosts treat owner names case-insensitively: `Google` is `google`.
-    let owner = parts.next()?.to_ascii_lowercase();
-    Some(format!("{host}/{owner}"))
+    Some((parts.next()?, parts.next()?))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -379,7 +402,7 @@ static NOBODY: Template = Template::new(
 
 /// CON-05: nobody identifiable behind the component, in the SBOM or at the registry.
 pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
-    if supplier_key(c).is_some() {
+    if has_supplier_key(c) {
         return Verdict::Pass;
     }
     if c.ecosystem.has_registry() {
@@ -686,6 +709,43 @@ mod tests {
         assert_eq!(run(single_maintainer, c), Verdict::Pass);
     }
 
+    /// The check without the key agrees with the key, branch by branch.
+    #[test]
+    fn a_supplier_key_exists_exactly_when_one_is_written() {
+        let mut cases = Vec::new();
+        cases.push(Component::named("bare"));
+        let mut c = Component::named("ns");
+        c.namespace = Some("org.example".into());
+        cases.push(c);
+        let mut c = Component::named("empty-ns");
+        c.namespace = Some(String::new());
+        cases.push(c);
+        for url in [
+            "git+https://git.example/Owner/repo.git",
+            "git@git.example:owner/repo",
+            "https://git.example/",
+            "not a url",
+            "ssh://user@git.example/o/r",
+        ] {
+            let mut c = Component::named("vcs");
+            c.add_reference(RefKind::Vcs, url);
+            cases.push(c.clone());
+            let mut w = Component::named("website");
+            w.add_reference(RefKind::Website, url);
+            cases.push(w);
+            let mut o = resolved(Ecosystem::Npm, "from-registry", "1.0.0");
+            o.origin.as_mut().unwrap().repository = Some(url.to_string());
+            cases.push(o);
+        }
+        let mut decided = [0usize; 2];
+        for c in &cases {
+            let key = supplier_key(c);
+            assert_eq!(has_supplier_key(c), key.is_some(), "{c:?} keyed {key:?}");
+            decided[usize::from(key.is_some())] += 1;
+        }
+        assert!(decided[0] > 0 && decided[1] > 0, "{decided:?}");
+    }
+
     #[test]
     fn a_supplier_name_is_keyed_with_its_spaces_collapsed() {
         for name in [
@@ -703,6 +763,7 @@ mod tests {
             c.supplier = Some(name.to_string());
             let want = name.split_whitespace().collect::<Vec<_>>().join(" ");
             let got = supplier_key(&c);
+            assert_eq!(has_supplier_key(&c), got.is_some(), "{name:?}");
             assert_eq!(
                 got.as_deref(),
                 (!want.is_empty()).then_some(want.as_str()),
