@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chainrisk::ingest::{ParsedDoc, parse_bytes};
-use chainrisk::model::{HashAlg, parse_purl};
+use chainrisk::model::{HashAlg, parse_purl_canonical};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
@@ -38,7 +38,7 @@ fn norm_version(v: Option<String>) -> Option<String> {
 }
 
 fn norm_purl(p: Option<String>) -> Option<String> {
-    p.map(|p| parse_purl(&p).map(|x| x.canonical).unwrap_or(p))
+    p.map(|p| parse_purl_canonical(&p).map(|(_, c)| c).unwrap_or(p))
 }
 
 /// Licences compared as SPDX expressions where both sides parse; NOASSERTION and NONE dropped.
@@ -394,8 +394,8 @@ mod spdx2 {
                         && l.split_whitespace().nth(2) == Some("purl")
                         && l.split_whitespace()
                             .nth(3)
-                            .and_then(|p| parse_purl(p).ok())
-                            .is_some_and(|p| &p.canonical == ours)
+                            .and_then(|p| parse_purl_canonical(p).ok())
+                            .is_some_and(|(_, c)| &c == ours)
                 });
                 (!is_json && same_otherwise && in_file)
                     .then(|| format!("oracle dropped `ExternalRef: … purl {ours}`"))

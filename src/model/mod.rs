@@ -47,7 +47,7 @@ pub use origin::{
     SnapshotInfo,
 };
 pub use provenance::{REPORT_SCHEMA, Tool, format_time};
-pub use purl::{ParsedPurl, parse_purl, pep503};
+pub use purl::{ParsedPurl, parse_purl, parse_purl_canonical, pep503};
 pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
     LifecycleData, PolicyInfo, RulePolicy, ThresholdSetting,
