@@ -583,21 +583,20 @@ fn attach_paths(inv: &Inventory, findings: &mut [Finding]) {
         return;
     }
     let walk = crate::model::Graph::new(inv).walk(inv);
-    // A component's findings are next to each other: compute its path once.
-    let mut last: Option<(
-        crate::model::ComponentId,
-        Option<Vec<crate::model::ComponentId>>,
-    )> = None;
-    for f in findings.iter_mut() {
-        let Some(c) = f.component else { continue };
-        if inv.components[c].direct != Some(false) {
-            continue;
-        }
-        if last.as_ref().is_none_or(|(id, _)| *id != c) {
-            last = Some((c, walk.path(c)));
-        }
-        f.path = last.as_ref().and_then(|(_, p)| p.clone());
-    }
+    // A component's findings are next to each other: its path is computed
+    // once per run of them, the runs in parallel.
+    findings
+        .par_chunk_by_mut(|a, b| a.component == b.component)
+        .for_each(|run| {
+            let Some(c) = run[0].component else { return };
+            if inv.components[c].direct != Some(false) {
+                return;
+            }
+            let path = walk.path(c);
+            for f in run {
+                f.path = path.clone();
+            }
+        });
 }
 
 /// Severity of the worst finding, for exit codes.
