@@ -491,15 +491,17 @@ const MESSAGES_SHOWN: usize = 3;
 const MESSAGE_WIDTH: usize = 110;
 
 fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, out: &mut String) {
-    let mut per: BTreeMap<ComponentId, Vec<&Finding>> = BTreeMap::new();
-    for f in &a.findings {
-        if let Some(c) = f.component {
-            per.entry(c).or_default().push(f);
-        }
-    }
-    if per.is_empty() {
+    // Each finding on a component, by component and then in report order.
+    let mut on: Vec<(ComponentId, usize)> = a
+        .findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.component.map(|c| (c, i)))
+        .collect();
+    if on.is_empty() {
         return;
     }
+    on.sort_unstable();
     // Accepted findings stay visible but rank nothing: a component is as
     // risky as its worst open finding (none open ranks below every open one).
     let worst_open = |fs: &[&Finding]| {
@@ -508,28 +510,51 @@ fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, o
             .map(|f| f.severity)
             .max()
     };
-    let open = |fs: &[&Finding]| fs.iter().filter(|f| f.exception.is_none()).count();
-    let mut ranked: Vec<(ComponentId, Vec<&Finding>)> = per.into_iter().collect();
-    // Worst open severity first, then most open findings, then input order.
-    ranked.sort_by(|(ia, fa), (ib, fb)| {
-        worst_open(fb)
-            .cmp(&worst_open(fa))
-            .then(open(fb).cmp(&open(fa)))
-            .then(ia.cmp(ib))
-    });
+    // Worst open severity first, then most open findings, then input order:
+    // each component's key made once, and only the shown ones put in order
+    // (comparing the findings at every step took most of this summary's time).
+    type Rank = (
+        std::cmp::Reverse<Option<Severity>>,
+        std::cmp::Reverse<usize>,
+        ComponentId,
+        std::ops::Range<usize>,
+    );
+    let mut ranked: Vec<Rank> = Vec::new();
+    let mut start = 0;
+    for run in on.chunk_by(|x, y| x.0 == y.0) {
+        let open = run
+            .iter()
+            .map(|&(_, i)| &a.findings[i])
+            .filter(|f| f.exception.is_none());
+        let worst = open.clone().map(|f| f.severity).max();
+        ranked.push((
+            std::cmp::Reverse(worst),
+            std::cmp::Reverse(open.count()),
+            run[0].0,
+            start..start + run.len(),
+        ));
+        start += run.len();
+    }
+    let key = |r: &Rank| (r.0, r.1, r.2);
     let total = ranked.len();
     let shown = if opts.top == 0 {
         total
     } else {
         opts.top.min(total)
     };
+    if shown < total {
+        ranked.select_nth_unstable_by_key(shown, key);
+        ranked.truncate(shown);
+    }
+    ranked.sort_unstable_by_key(key);
     let _ = writeln!(
         out,
         "\n{}  {}",
         paint(BOLD, "Riskiest components"),
         paint(DIM, &format!("{shown} of {total} with findings"))
     );
-    for (id, mut fs) in ranked.into_iter().take(shown) {
+    for (_, _, id, range) in ranked {
+        let mut fs: Vec<&Finding> = on[range].iter().map(|&(_, i)| &a.findings[i]).collect();
         let name = a
             .components
             .get(id)
