@@ -23,7 +23,7 @@ pub fn write_as(a: &Assessment, out: &mut dyn Write, pretty: bool) -> std::io::R
 }
 
 /// Items serialised together on one core before they are written in order:
-/// enough to keep both cores busy, few enough that memory stays bounded.
+/// enough to keep the available cores busy, few enough that memory stays bounded.
 const WINDOW: usize = 8_192;
 
 /// The compact form, byte for byte what the derived `Serialize` writes (a

@@ -515,7 +515,8 @@ fn judge_product(ctx: &Ctx, results: &mut Results) {
 /// through a stable sort cost more than the comparisons. The keys are
 /// integers (rules ranked by id once), and a fingerprint is compared only
 /// among the findings of one rule on one component: comparing the findings
-/// themselves, scattered in memory, took half the sort's time in cache misses.
+/// themselves reached into their strings, scattered over the heap, at every
+/// step (the rules step of 100,000 components: ~150 -> ~140 ms).
 fn sort_findings(findings: &mut [Finding]) {
     let mut ranks: BTreeMap<&str, u32> = BTreeMap::new();
     let mut last: Option<&str> = None;

@@ -224,8 +224,8 @@ fn convert_batch(raw: &[&RawValue], first: usize) -> Result<Fragments, serde_jso
 /// an eighth more besides, so that it errs high (the unused end of a list
 /// is never touched, an outgrown one is copied and left behind). A document
 /// padded after its components still makes it reserve too much: at most
-/// twice the input's size, in address space whose pages are never touched
-/// (they count against `ulimit -v`, not against a container's memory).
+/// twice the input's size, in address space whose pages this list never
+/// touches (counted by `ulimit -v` and strict overcommit, not as resident memory).
 fn reserve_for_document(doc: &mut ParsedDoc, first: &Fragments, batch: &[&RawValue], input: &[u8]) {
     let read: usize = first.iter().map(|(part, _)| part.components.len()).sum();
     let end = batch.last().map_or(0, |raw| {
