@@ -7,11 +7,11 @@
 //! first: a spreadsheet that drops a leading control would otherwise run
 //! the formula behind it.
 
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::Assessment;
+use super::windows::write_in_windows;
 use crate::model::{BaselineState, Finding, untrusted};
 
 pub const HEADER: [&str; 11] = [
@@ -27,12 +27,6 @@ pub const HEADER: [&str; 11] = [
     "exception",
     "baseline",
 ];
-
-/// Findings made into rows together, in parallel parts, before they are
-/// written in order: enough to keep the available cores busy, few enough
-/// that memory stays bounded.
-const WINDOW: usize = 8_192;
-const PARTS: usize = 8;
 
 /// The whole CSV as a string (tests and benches; scans stream it with [`write`]).
 pub fn render(a: &Assessment) -> String {
@@ -50,30 +44,17 @@ pub fn write(a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
     let mut header = csv_writer(Vec::new());
     header.write_record(HEADER)?;
     out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
-    // One buffer per part, reused by every window.
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); PARTS];
-    for window in a.findings.chunks(WINDOW) {
-        let parts: Vec<&[Finding]> = window.chunks(WINDOW / PARTS).collect();
-        buffers[..parts.len()]
-            .par_iter_mut()
-            .zip(parts.par_iter())
-            .try_for_each(|(buf, part)| -> io::Result<()> {
-                buf.clear();
-                let mut w = csv_writer(&mut *buf);
-                for f in *part {
-                    for cell in &row(a, f) {
-                        w.write_field(neutralise(cell).as_bytes())?;
-                    }
-                    // Ends the record (its fields are written).
-                    w.write_record(std::iter::empty::<&[u8]>())?;
-                }
-                w.flush()
-            })?;
-        for buf in &buffers[..parts.len()] {
-            out.write_all(buf)?;
+    write_in_windows(&a.findings, out, b"", |part, buf| {
+        let mut w = csv_writer(buf);
+        for f in part {
+            for cell in &row(a, f) {
+                w.write_field(neutralise(cell).as_bytes())?;
+            }
+            // Ends the record (its fields are written).
+            w.write_record(std::iter::empty::<&[u8]>())?;
         }
-    }
-    Ok(())
+        w.flush()
+    })
 }
 
 fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {

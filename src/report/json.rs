@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use super::Assessment;
+use super::windows::write_in_windows;
 
 /// Pretty-printed, as people read it.
 pub fn write(a: &Assessment, out: &mut dyn Write) -> std::io::Result<()> {
@@ -21,10 +22,6 @@ pub fn write_as(a: &Assessment, out: &mut dyn Write, pretty: bool) -> std::io::R
     }
     out.write_all(b"\n")
 }
-
-/// Items serialised together on one core before they are written in order:
-/// enough to keep the available cores busy, few enough that memory stays bounded.
-const WINDOW: usize = 8_192;
 
 /// The compact form, byte for byte what the derived `Serialize` writes (a
 /// test holds them equal), with the long lists — components, dependencies
@@ -107,34 +104,16 @@ fn parallel_list<T: serde::Serialize + Sync>(
     items: &[T],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    const PARTS: usize = 8;
-    // One buffer per part, reused by every window: fresh buffers per window
-    // cost more in new pages than the serialising they parallelised.
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); PARTS];
     out.write_all(b"[")?;
-    for (w, window) in items.chunks(WINDOW).enumerate() {
-        let parts: Vec<&[T]> = window.chunks(WINDOW / PARTS).collect();
-        buffers[..parts.len()]
-            .par_iter_mut()
-            .zip(parts.par_iter())
-            .try_for_each(|(buf, part)| {
-                buf.clear();
-                for (i, item) in part.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    serde_json::to_writer(&mut *buf, item)?;
-                }
-                Ok::<(), serde_json::Error>(())
-            })?;
-        for (i, buf) in buffers[..parts.len()].iter().enumerate() {
-            if w > 0 || i > 0 {
-                out.write_all(b",")?;
+    write_in_windows(items, out, b",", |part, buf| {
+        for (i, item) in part.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
             }
-            out.write_all(buf)?;
+            serde_json::to_writer(&mut *buf, item)?;
         }
-    }
+        Ok(())
+    })?;
     out.write_all(b"]")
 }
 
@@ -151,6 +130,7 @@ pub fn read(bytes: &[u8]) -> Result<Assessment, String> {
 mod tests {
     use super::*;
     use crate::model::{Component, Finding, Inventory};
+    use crate::report::windows::WINDOW;
 
     /// The hand-ordered compact writer against the derived `Serialize`, with
     /// every optional block present and lists longer than one window.

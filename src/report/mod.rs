@@ -16,6 +16,7 @@ mod streamed;
 mod summary;
 pub mod table;
 pub mod view;
+mod windows;
 
 use serde::{Deserialize, Serialize};
 
