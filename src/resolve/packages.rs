@@ -19,6 +19,17 @@ const MAX_ERRORS: usize = 50;
 
 /// Resolves the packages of `inventory` without touching it.
 pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outcome {
+    if nothing_to_look_up(options) {
+        // Every package stays unresolved: only how many each ecosystem has is
+        // reported, so no versions, plans or per-package keys are kept.
+        let none = BTreeMap::new();
+        let run = Run::start(options, &none);
+        let tally = Tally {
+            packages: BTreeMap::new(),
+            per_eco: count_packages(inventory),
+        };
+        return run.conclude(tally, Demand::no_client(inventory));
+    }
     let Demand { wanted, no_client } = Demand::of(inventory);
     let mut run = Run::start(options, &wanted);
     run.plan();
@@ -71,30 +82,76 @@ impl Demand {
         }
         // Sorted and unique: built without a comparison per insertion.
         let wanted: BTreeMap<(Ecosystem, String), Wanted> = grouped.into_iter().collect();
-
-        // `package_key` keys only the ecosystems with a client: these have none.
-        let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
-        let without_client = inventory.components.iter().filter(|c| {
-            !c.root
-                && c.ecosystem.has_registry()
-                && !keys::has_client(&c.ecosystem)
-                && matches!(
-                    c.source,
-                    crate::model::SourceKind::Registry { .. } | crate::model::SourceKind::Unknown
-                )
-        });
-        for c in without_client {
-            let name = match &c.namespace {
-                Some(ns) => format!("{ns}/{}", c.name),
-                None => c.name.clone(),
-            };
-            no_client
-                .entry(c.ecosystem.clone())
-                .or_default()
-                .insert(name);
+        Demand {
+            wanted,
+            no_client: Demand::no_client(inventory),
         }
-        Demand { wanted, no_client }
     }
+
+    /// By ecosystem, the names of the registry packages no client can resolve.
+    fn no_client(inventory: &Inventory) -> BTreeMap<Ecosystem, BTreeSet<String>> {
+        // `package_key` keys only the ecosystems with a client: these have none.
+        let mut named: Vec<(Ecosystem, String)> = inventory
+            .components
+            .par_iter()
+            .filter(|c| {
+                !c.root
+                    && c.ecosystem.has_registry()
+                    && !keys::has_client(&c.ecosystem)
+                    && matches!(
+                        c.source,
+                        crate::model::SourceKind::Registry { .. }
+                            | crate::model::SourceKind::Unknown
+                    )
+            })
+            .map(|c| {
+                let name = match &c.namespace {
+                    Some(ns) => format!("{ns}/{}", c.name),
+                    None => c.name.clone(),
+                };
+                (c.ecosystem.clone(), name)
+            })
+            .collect();
+        named.par_sort_unstable();
+        named.dedup();
+        let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
+        for group in named.chunk_by(|a, b| a.0 == b.0) {
+            let names = group.iter().map(|(_, n)| n.clone()).collect();
+            no_client.insert(group[0].0.clone(), names);
+        }
+        no_client
+    }
+}
+
+/// Offline, without a snapshot or a cache: no package can be resolved.
+fn nothing_to_look_up(options: &ResolveOptions) -> bool {
+    options.offline && options.snapshot.is_none() && options.cache.is_none()
+}
+
+/// By ecosystem, how many distinct packages the components use, each counted
+/// by its key as [`Demand::of`] would (an account with nothing resolved).
+fn count_packages(inventory: &Inventory) -> BTreeMap<Ecosystem, EcosystemResolution> {
+    let mut keys: Vec<(Ecosystem, String)> = inventory
+        .components
+        .par_iter()
+        .filter_map(keys::package_key)
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    let mut per_eco = BTreeMap::new();
+    for group in keys.chunk_by(|a, b| a.0 == b.0) {
+        let ecosystem = group[0].0.clone();
+        per_eco.insert(
+            ecosystem.clone(),
+            EcosystemResolution {
+                ecosystem,
+                packages: group.len(),
+                ..EcosystemResolution::default()
+            },
+        );
+    }
+    crate::model::drop_later(keys);
+    per_eco
 }
 
 /// The state of one resolution: the packages wanted, their plans, the cache,
@@ -380,10 +437,20 @@ impl<'a> Run<'a> {
 
     /// The outcome: what each ecosystem got, where from, and why not.
     fn finish(mut self, no_client: BTreeMap<Ecosystem, BTreeSet<String>>) -> Outcome {
+        let counted = tally(std::mem::take(&mut self.plans));
+        self.conclude(counted, no_client)
+    }
+
+    /// The outcome from what was counted: each ecosystem's account completed.
+    fn conclude(
+        mut self,
+        counted: Tally,
+        no_client: BTreeMap<Ecosystem, BTreeSet<String>>,
+    ) -> Outcome {
         let Tally {
             packages,
             mut per_eco,
-        } = tally(std::mem::take(&mut self.plans));
+        } = counted;
         let mut archive_indexes = std::mem::take(&mut self.settle.archive_indexes);
         for (eco, stats) in per_eco.iter_mut() {
             self.account_for(eco, stats, &mut archive_indexes);
@@ -856,6 +923,84 @@ mod tests {
             last_modified: None,
             checked: checked.iter().map(|v| v.to_string()).collect(),
         }
+    }
+
+    /// Offline without a cache or snapshot, the packages are counted without
+    /// being planned: the account must be the one planning would give.
+    #[test]
+    fn counting_gives_the_account_planning_gives() {
+        let comp =
+            |eco: Ecosystem, ns: Option<&str>, name: &str, version: &str| crate::model::Component {
+                ecosystem: eco,
+                namespace: ns.map(str::to_string),
+                name: name.to_string(),
+                version: Some(version.to_string()),
+                ..crate::model::Component::default()
+            };
+        let mut components = vec![
+            comp(Ecosystem::Npm, Some("types"), "node", "1.0.0"),
+            comp(Ecosystem::Npm, Some("@types"), "node", "2.0.0"),
+            comp(Ecosystem::Npm, None, "left-pad", "1.0.0"),
+            comp(Ecosystem::Pypi, None, "Foo_Bar", "1.0"),
+            comp(Ecosystem::Pypi, None, "foo-bar", "1.1"),
+            comp(Ecosystem::Cargo, None, "serde", "1.0.0"),
+            comp(Ecosystem::Cargo, None, "serde", "1.0.1"),
+            comp(Ecosystem::Cargo, None, " ", "1.0.1"),
+            comp(Ecosystem::Cargo, None, "mine", "0.1.0"),
+            comp(Ecosystem::Cargo, None, "forked", "0.1.0"),
+            comp(Ecosystem::Maven, Some("org.example"), "lib", "1"),
+            comp(Ecosystem::Maven, Some("org.example"), "lib", "2"),
+            comp(Ecosystem::Maven, Some("org.other"), "lib", "1"),
+            comp(Ecosystem::Deb, None, "bash", "5.2"),
+        ];
+        components[8].root = true;
+        components[9].source = crate::model::SourceKind::Git {
+            url: "https://git.example/forked".into(),
+            rev: None,
+            pinned: false,
+        };
+        for (i, c) in components.iter_mut().enumerate() {
+            c.id = i;
+        }
+        let inventory = Inventory {
+            components,
+            ..Inventory::default()
+        };
+        let counted = resolve_packages(
+            &inventory,
+            &ResolveOptions {
+                offline: true,
+                ..ResolveOptions::default()
+            },
+        );
+        // A cache that does not exist is never opened, but it sends the
+        // packages through planning.
+        let dir = tempfile::tempdir().unwrap();
+        let planned = resolve_packages(
+            &inventory,
+            &ResolveOptions {
+                offline: true,
+                cache: Some(cache::CacheLocation::Sqlite(
+                    dir.path().join("none.sqlite3"),
+                )),
+                ..ResolveOptions::default()
+            },
+        );
+        assert_eq!(counted.resolution, planned.resolution);
+        assert_eq!(counted.warnings, planned.warnings);
+        assert!(counted.packages.is_empty() && planned.packages.is_empty());
+        let packages: Vec<(&str, usize)> = counted
+            .resolution
+            .ecosystems
+            .iter()
+            .map(|e| (e.ecosystem.as_str(), e.packages))
+            .collect();
+        assert_eq!(
+            packages,
+            [("cargo", 1), ("npm", 2), ("pypi", 1), ("maven", 2)],
+            "{:?}",
+            counted.resolution.ecosystems
+        );
     }
 
     fn wanted(versions: &[&str]) -> Wanted {
