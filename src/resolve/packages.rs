@@ -44,8 +44,8 @@ pub fn resolve_packages(inventory: &Inventory, options: &ResolveOptions) -> Outc
 /// The packages the components use, and the ones no client can resolve.
 struct Demand {
     wanted: BTreeMap<(Ecosystem, String), Wanted>,
-    /// By ecosystem, the names of registry packages chainrisk has no client for.
-    no_client: BTreeMap<Ecosystem, BTreeSet<String>>,
+    /// By ecosystem, how many registry packages chainrisk has no client for.
+    no_client: BTreeMap<Ecosystem, usize>,
 }
 
 impl Demand {
@@ -88,8 +88,8 @@ impl Demand {
         }
     }
 
-    /// By ecosystem, the names of the registry packages no client can resolve.
-    fn no_client(inventory: &Inventory) -> BTreeMap<Ecosystem, BTreeSet<String>> {
+    /// By ecosystem, how many registry packages (distinct names) no client can resolve.
+    fn no_client(inventory: &Inventory) -> BTreeMap<Ecosystem, usize> {
         // `package_key` keys only the ecosystems with a client: these have none.
         let mut named: Vec<(Ecosystem, String)> = inventory
             .components
@@ -114,11 +114,11 @@ impl Demand {
             .collect();
         named.par_sort_unstable();
         named.dedup();
-        let mut no_client: BTreeMap<Ecosystem, BTreeSet<String>> = BTreeMap::new();
-        for group in named.chunk_by(|a, b| a.0 == b.0) {
-            let names = group.iter().map(|(_, n)| n.clone()).collect();
-            no_client.insert(group[0].0.clone(), names);
-        }
+        let no_client = named
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|group| (group[0].0.clone(), group.len()))
+            .collect();
+        crate::model::drop_later(named);
         no_client
     }
 }
@@ -436,17 +436,13 @@ impl<'a> Run<'a> {
     }
 
     /// The outcome: what each ecosystem got, where from, and why not.
-    fn finish(mut self, no_client: BTreeMap<Ecosystem, BTreeSet<String>>) -> Outcome {
+    fn finish(mut self, no_client: BTreeMap<Ecosystem, usize>) -> Outcome {
         let counted = tally(std::mem::take(&mut self.plans));
         self.conclude(counted, no_client)
     }
 
     /// The outcome from what was counted: each ecosystem's account completed.
-    fn conclude(
-        mut self,
-        counted: Tally,
-        no_client: BTreeMap<Ecosystem, BTreeSet<String>>,
-    ) -> Outcome {
+    fn conclude(mut self, counted: Tally, no_client: BTreeMap<Ecosystem, usize>) -> Outcome {
         let Tally {
             packages,
             mut per_eco,
@@ -455,12 +451,12 @@ impl<'a> Run<'a> {
         for (eco, stats) in per_eco.iter_mut() {
             self.account_for(eco, stats, &mut archive_indexes);
         }
-        for (eco, names) in no_client {
+        for (eco, packages) in no_client {
             per_eco.insert(
                 eco.clone(),
                 EcosystemResolution {
                     ecosystem: eco.clone(),
-                    packages: names.len(),
+                    packages,
                     note: Some(format!(
                         "chainrisk has no registry client for {}",
                         eco.as_str()
