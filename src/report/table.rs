@@ -502,14 +502,6 @@ fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, o
         return;
     }
     on.sort_unstable();
-    // Accepted findings stay visible but rank nothing: a component is as
-    // risky as its worst open finding (none open ranks below every open one).
-    let worst_open = |fs: &[&Finding]| {
-        fs.iter()
-            .filter(|f| f.exception.is_none())
-            .map(|f| f.severity)
-            .max()
-    };
     // Worst open severity first, then most open findings, then input order:
     // each component's key made once, and only the shown ones put in order
     // (comparing the findings at every step: 100,000 components' terminal
@@ -523,6 +515,8 @@ fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, o
     let mut ranked: Vec<Rank> = Vec::new();
     let mut start = 0;
     for run in on.chunk_by(|x, y| x.0 == y.0) {
+        // Accepted findings stay visible but rank nothing: a component is as
+        // risky as its worst open finding (none open ranks below every open one).
         let open = run
             .iter()
             .map(|&(_, i)| &a.findings[i])
@@ -554,7 +548,7 @@ fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, o
         paint(BOLD, "Riskiest components"),
         paint(DIM, &format!("{shown} of {total} with findings"))
     );
-    for (_, _, id, range) in ranked {
+    for (std::cmp::Reverse(worst_open), _, id, range) in ranked {
         let mut fs: Vec<&Finding> = on[range].iter().map(|&(_, i)| &a.findings[i]).collect();
         let name = a
             .components
@@ -564,7 +558,7 @@ fn riskiest(a: &Assessment, opts: TableOptions, widespread: &BTreeSet<String>, o
         let mut rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
         rules.sort_unstable();
         rules.dedup();
-        let label = match worst_open(&fs) {
+        let label = match worst_open {
             Some(worst) => paint(severity_style(worst), &format!("{:<8}", worst.as_str())),
             None => paint(DIM, &format!("{:<8}", "accepted")),
         };

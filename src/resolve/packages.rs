@@ -91,7 +91,7 @@ impl Demand {
     /// By ecosystem, how many registry packages (distinct names) no client can resolve.
     fn no_client(inventory: &Inventory) -> BTreeMap<Ecosystem, usize> {
         // `package_key` keys only the ecosystems with a client: these have none.
-        let mut named: Vec<(Ecosystem, String)> = inventory
+        let named: Vec<(Ecosystem, String)> = inventory
             .components
             .par_iter()
             .filter(|c| {
@@ -112,15 +112,20 @@ impl Demand {
                 (c.ecosystem.clone(), name)
             })
             .collect();
-        named.par_sort_unstable();
-        named.dedup();
-        let no_client = named
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|group| (group[0].0.clone(), group.len()))
-            .collect();
-        crate::model::drop_later(named);
-        no_client
+        distinct_per_ecosystem(named)
     }
+}
+
+/// By ecosystem, how many distinct names `named` holds (freed off this thread).
+fn distinct_per_ecosystem(mut named: Vec<(Ecosystem, String)>) -> BTreeMap<Ecosystem, usize> {
+    named.par_sort_unstable();
+    named.dedup();
+    let counts = named
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| (group[0].0.clone(), group.len()))
+        .collect();
+    crate::model::drop_later(named);
+    counts
 }
 
 /// Offline, without a snapshot or a cache: no package can be resolved.
@@ -131,27 +136,22 @@ fn nothing_to_look_up(options: &ResolveOptions) -> bool {
 /// By ecosystem, how many distinct packages the components use, each counted
 /// by its key as [`Demand::of`] would (an account with nothing resolved).
 fn count_packages(inventory: &Inventory) -> BTreeMap<Ecosystem, EcosystemResolution> {
-    let mut keys: Vec<(Ecosystem, String)> = inventory
+    let keys: Vec<(Ecosystem, String)> = inventory
         .components
         .par_iter()
         .filter_map(keys::package_key)
         .collect();
-    keys.par_sort_unstable();
-    keys.dedup();
-    let mut per_eco = BTreeMap::new();
-    for group in keys.chunk_by(|a, b| a.0 == b.0) {
-        let ecosystem = group[0].0.clone();
-        per_eco.insert(
-            ecosystem.clone(),
-            EcosystemResolution {
-                ecosystem,
-                packages: group.len(),
+    distinct_per_ecosystem(keys)
+        .into_iter()
+        .map(|(ecosystem, packages)| {
+            let account = EcosystemResolution {
+                ecosystem: ecosystem.clone(),
+                packages,
                 ..EcosystemResolution::default()
-            },
-        );
-    }
-    crate::model::drop_later(keys);
-    per_eco
+            };
+            (ecosystem, account)
+        })
+        .collect()
 }
 
 /// The state of one resolution: the packages wanted, their plans, the cache,
