@@ -75,7 +75,7 @@ fn ours(doc: &ParsedDoc) -> Vec<(Key, BTreeSet<(String, String)>)> {
             let key = Key {
                 name: norm_ws(&c.name),
                 version: norm_version(c.version.clone()),
-                purl: c.purl.clone().or_else(|| c.invalid_purl.clone()),
+                purl: c.purl.clone().or_else(|| c.rare.invalid_purl.clone()),
                 licences: c
                     .licenses
                     .iter()

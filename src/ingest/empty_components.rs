@@ -10,11 +10,11 @@ use crate::model::Component;
 fn is_empty(c: &Component) -> bool {
     c.name.trim().is_empty()
         && c.purl.is_none()
-        && c.invalid_purl.is_none()
+        && c.rare.invalid_purl.is_none()
         && c.bom_ref.is_none()
         && c.version.is_none()
         && c.cpe.is_none()
-        && c.swid.is_none()
+        && c.rare.swid.is_none()
         && c.hashes.is_empty()
 }
 

@@ -57,20 +57,26 @@ fn limit_component(c: &mut Component) -> usize {
             n += usize::from(limit_key(k));
         }
     }
-    let texts = [
-        &mut c.supplier,
-        &mut c.kind,
-        &mut c.cpe,
-        &mut c.swid,
-        &mut c.deprecated,
-        &mut c.constraint,
-        &mut c.invalid_purl,
-    ];
-    for t in texts.into_iter().flatten() {
+    for t in [&mut c.supplier, &mut c.kind, &mut c.cpe]
+        .into_iter()
+        .flatten()
+    {
         n += usize::from(limit_text(t));
     }
-    for a in &mut c.authors {
-        n += usize::from(limit_text(a));
+    // Through `get_mut`: writing through `rare` would allocate its facts.
+    if let Some(rare) = c.rare.get_mut() {
+        let texts = [
+            &mut rare.swid,
+            &mut rare.deprecated,
+            &mut rare.constraint,
+            &mut rare.invalid_purl,
+        ];
+        for t in texts.into_iter().flatten() {
+            n += usize::from(limit_text(t));
+        }
+        for a in &mut rare.authors {
+            n += usize::from(limit_text(a));
+        }
     }
     for l in &mut c.licenses {
         n += usize::from(limit_text(&mut l.raw));

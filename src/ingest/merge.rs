@@ -254,7 +254,7 @@ impl Merger {
             if let Some(p) = parent {
                 let (child, parent) = (ids.ids[i], ids.ids[*p]);
                 if child != parent {
-                    inv.components[child].parent.get_or_insert(parent);
+                    inv.components[child].rare.parent.get_or_insert(parent);
                 }
             }
         }

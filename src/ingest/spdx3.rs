@@ -314,12 +314,15 @@ fn convert(context: Option<Value>, elements: Vec<Element>, doc: &mut ParsedDoc) 
     for e in elements.iter().filter(|e| e.is(&["software_Package"])) {
         let pointer = format!("/@graph/{}", e.index);
         let mut comp = package_component(&lookup.package(e, &pointer), &mut doc.warnings);
-        comp.authors = e
+        let authors: Vec<String> = e
             .originated_by
             .iter()
             .filter_map(Text::get)
             .filter_map(|id| lookup.agent_name(id))
             .collect();
+        if !authors.is_empty() {
+            comp.rare.authors = authors;
+        }
         add_external_refs(&mut comp, e);
         let id = comp.bom_ref.clone();
         let idx = doc.push(comp, pointer.clone(), None);
@@ -709,7 +712,7 @@ mod tests {
         assert!(doc.edges.is_empty());
         assert!(!doc.meta.has_dependency_graph);
         let c = &doc.components[0];
-        assert_eq!(c.authors, vec!["Joshua Watt".to_string()]);
+        assert_eq!(c.rare.authors, vec!["Joshua Watt".to_string()]);
         assert_eq!(c.version.as_deref(), Some("1.0.0"));
         assert!(matches!(c.source, SourceKind::Url { .. }));
         assert_eq!(c.references[0].kind, RefKind::Distribution);
@@ -791,7 +794,7 @@ mod tests {
         assert_eq!(app.bom_ref.as_deref(), Some("urn:app"));
         assert_eq!(app.kind.as_deref(), Some("operating-system"));
         assert_eq!(app.supplier.as_deref(), Some("Acme Corp"));
-        assert_eq!(app.authors, vec!["Jane Doe".to_string()]);
+        assert_eq!(app.rare.authors, vec!["Jane Doe".to_string()]);
         assert_eq!(app.hashes.len(), 1);
         assert_eq!(app.hashes[0].alg, HashAlg::Sha256);
         assert_eq!(app.hashes[0].value, "abcd");

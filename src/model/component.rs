@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::license::License;
 use super::purl::{ParsedPurl, parse_purl, parse_purl_canonical};
+use super::rare::{Rare, RareFacts};
 
 /// Index of a component in its [`Inventory`](super::Inventory).
 pub type ComponentId = usize;
@@ -339,41 +340,36 @@ pub fn push_tight<T>(list: &mut Vec<T>, item: T) {
     list.push(item);
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// One component. Serialised field by field (below) so that the facts
+/// kept out of line in [`Rare`] keep their places in reports.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Component {
     pub id: ComponentId,
     /// The document-local reference (CycloneDX `bom-ref`, SPDX id) of the first occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub bom_ref: Option<String>,
     /// Canonical package URL, when the input gave a valid one.
     #[serde(default)]
     pub purl: Option<String>,
-    /// A purl string the input gave that does not parse.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalid_purl: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cpe: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swid: Option<String>,
     pub ecosystem: Ecosystem,
     /// Namespace or group (purl namespace, CycloneDX `group`, Maven groupId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub namespace: Option<String>,
     pub name: String,
     #[serde(default)]
     pub version: Option<String>,
     /// CycloneDX type or SPDX primary package purpose, lower-case (`library`, `application`…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub kind: Option<String>,
     #[serde(default)]
     pub supplier: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
     #[serde(default)]
     pub licenses: Vec<License>,
     #[serde(default)]
     pub hashes: Vec<Hash>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub references: Vec<Reference>,
     #[serde(default)]
     pub source: SourceKind,
@@ -384,45 +380,104 @@ pub struct Component {
     #[serde(default)]
     pub direct: Option<bool>,
     /// The primary component (the product itself) or another graph root.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub root: bool,
-    /// The component this one was nested in (CycloneDX nested `components`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<ComponentId>,
-    /// What the component runs at install or build time: `Some(empty)` when
-    /// the input says it runs nothing, `None` when the input does not tell.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_code: Option<Vec<BuildCode>>,
-    /// The deprecation message the input records for this version (npm and
-    /// pnpm lockfiles copy the registry's `deprecated`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deprecated: Option<String>,
-    /// The version requirement as written, when the input gives a range
-    /// instead of one version (an unpinned manifest line).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constraint: Option<String>,
     /// Distribution packages: the release the package was built for, when
     /// the input or the delivered product tells.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub release: Option<Box<super::distro::DistroRelease>>,
     /// Distribution packages: the source package it was built from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub source_package: Option<Box<super::distro::SourcePackage>>,
     /// Delivered products: the package's installed files checked against the
     /// digests its package database recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub files: Option<Box<super::installed::FileVerification>>,
     /// The input declares nested components or an external BOM for this component.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub has_own_bom: bool,
     #[serde(default)]
     pub locations: Vec<Location>,
     /// Registry facts for this component (resolve stage); `None` when it was
     /// not resolved (see the report's `resolution` for why).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     // Boxed: most components of a large inventory have none, and an inline
     // `Origin` would add its whole size to every component.
+    #[serde(default)]
     pub origin: Option<Box<super::origin::Origin>>,
+    /// Invalid purl, SWID, authors, nesting parent, build code, deprecation,
+    /// version constraint: see [`RareFacts`](super::rare::RareFacts).
+    #[serde(flatten)]
+    pub rare: Rare,
+}
+
+/// The report's component object: the same fields in the same order as
+/// before the rare facts moved out of line, absent ones left out as they
+/// always were (`purl`, `version`, `supplier`, `direct`, the lists but
+/// `authors` and `references`, and `source`/`scope` are always written).
+impl Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        fn opt<S: SerializeStruct, T: Serialize>(
+            st: &mut S,
+            key: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), S::Error> {
+            match value {
+                Some(v) => st.serialize_field(key, v),
+                None => st.skip_field(key),
+            }
+        }
+        fn unless<S: SerializeStruct, T: Serialize + ?Sized>(
+            st: &mut S,
+            key: &'static str,
+            value: &T,
+            skip: bool,
+        ) -> Result<(), S::Error> {
+            if skip {
+                st.skip_field(key)
+            } else {
+                st.serialize_field(key, value)
+            }
+        }
+        let rare: &RareFacts = &self.rare;
+        let mut st = s.serialize_struct("Component", 30)?;
+        st.serialize_field("id", &self.id)?;
+        opt(&mut st, "bom_ref", &self.bom_ref)?;
+        st.serialize_field("purl", &self.purl)?;
+        opt(&mut st, "invalid_purl", &rare.invalid_purl)?;
+        opt(&mut st, "cpe", &self.cpe)?;
+        opt(&mut st, "swid", &rare.swid)?;
+        st.serialize_field("ecosystem", &self.ecosystem)?;
+        opt(&mut st, "namespace", &self.namespace)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("version", &self.version)?;
+        opt(&mut st, "kind", &self.kind)?;
+        st.serialize_field("supplier", &self.supplier)?;
+        unless(&mut st, "authors", &rare.authors, rare.authors.is_empty())?;
+        st.serialize_field("licenses", &self.licenses)?;
+        st.serialize_field("hashes", &self.hashes)?;
+        unless(
+            &mut st,
+            "references",
+            &self.references,
+            self.references.is_empty(),
+        )?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("scope", &self.scope)?;
+        st.serialize_field("direct", &self.direct)?;
+        unless(&mut st, "root", &self.root, !self.root)?;
+        opt(&mut st, "parent", &rare.parent)?;
+        opt(&mut st, "build_code", &rare.build_code)?;
+        opt(&mut st, "deprecated", &rare.deprecated)?;
+        opt(&mut st, "constraint", &rare.constraint)?;
+        opt(&mut st, "release", &self.release)?;
+        opt(&mut st, "source_package", &self.source_package)?;
+        opt(&mut st, "files", &self.files)?;
+        unless(&mut st, "has_own_bom", &self.has_own_bom, !self.has_own_bom)?;
+        st.serialize_field("locations", &self.locations)?;
+        opt(&mut st, "origin", &self.origin)?;
+        st.end()
+    }
 }
 
 impl Component {
@@ -469,7 +524,7 @@ impl Component {
                 Ok(Some(p))
             }
             Err(e) => {
-                self.invalid_purl = Some(raw.to_string());
+                self.rare.invalid_purl = Some(raw.to_string());
                 Err(e)
             }
         }
@@ -490,7 +545,7 @@ impl Component {
     pub fn responsible_party(&self) -> Option<&str> {
         self.supplier
             .as_deref()
-            .or_else(|| self.authors.first().map(String::as_str))
+            .or_else(|| self.rare.authors.first().map(String::as_str))
     }
 
     /// `name@version` for messages, with the namespace where there is one.
@@ -579,21 +634,12 @@ impl Component {
         }
         fill(&mut self.purl, other.purl);
         fill(&mut self.cpe, other.cpe);
-        fill(&mut self.swid, other.swid);
         fill(&mut self.namespace, other.namespace);
         fill(&mut self.version, other.version);
         fill(&mut self.kind, other.kind);
         fill(&mut self.supplier, other.supplier);
-        if self.invalid_purl.is_none() && self.purl.is_none() {
-            self.invalid_purl = other.invalid_purl;
-        }
         if self.ecosystem == Ecosystem::Unknown {
             self.ecosystem = other.ecosystem;
-        }
-        for a in other.authors {
-            if !self.authors.contains(&a) {
-                self.authors.push(a);
-            }
         }
         for l in other.licenses {
             if !self.licenses.contains(&l) {
@@ -616,19 +662,32 @@ impl Component {
         // The widest scope wins: a package required anywhere is required.
         self.scope = self.scope.min(other.scope);
         self.has_own_bom |= other.has_own_bom;
-        match (&mut self.build_code, other.build_code) {
-            (Some(mine), Some(theirs)) => {
-                for b in theirs {
-                    if !mine.contains(&b) {
-                        mine.push(b);
-                    }
+        if let Some(theirs) = other.rare.into_facts() {
+            let has_purl = self.purl.is_some();
+            let mine = &mut *self.rare;
+            fill(&mut mine.swid, theirs.swid);
+            if mine.invalid_purl.is_none() && !has_purl {
+                mine.invalid_purl = theirs.invalid_purl;
+            }
+            for a in theirs.authors {
+                if !mine.authors.contains(&a) {
+                    mine.authors.push(a);
                 }
             }
-            (mine @ None, theirs) => *mine = theirs,
-            (Some(_), None) => {}
+            match (&mut mine.build_code, theirs.build_code) {
+                (Some(mine), Some(theirs)) => {
+                    for b in theirs {
+                        if !mine.contains(&b) {
+                            mine.push(b);
+                        }
+                    }
+                }
+                (mine @ None, theirs) => *mine = theirs,
+                (Some(_), None) => {}
+            }
+            fill(&mut mine.constraint, theirs.constraint);
+            fill(&mut mine.deprecated, theirs.deprecated);
         }
-        fill(&mut self.constraint, other.constraint);
-        fill(&mut self.deprecated, other.deprecated);
         self.locations.extend(other.locations);
     }
 }
@@ -673,6 +732,88 @@ impl Component {
 mod tests {
     use super::*;
 
+    /// The rare facts are written in their old places, read back into the
+    /// out-of-line set, and a component without any reads back without one.
+    #[test]
+    fn rare_facts_keep_their_places_in_the_report_and_read_back() {
+        let mut rich = Component::named("a");
+        rich.purl = Some("pkg:npm/a@1".into());
+        rich.rare.invalid_purl = Some("pkg:".into());
+        rich.cpe = Some("cpe:2.3:a:x:a:1:*:*:*:*:*:*:*".into());
+        rich.rare.swid = Some("tag".into());
+        rich.rare.authors = vec!["Ann".into()];
+        rich.root = true;
+        rich.rare.parent = Some(7);
+        rich.rare.build_code = Some(vec![BuildCode::InstallScript]);
+        rich.rare.deprecated = Some("old".into());
+        rich.rare.constraint = Some("^1".into());
+        rich.has_own_bom = true;
+        let text = serde_json::to_string(&rich).unwrap();
+        let keys: Vec<String> =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+        let order = |key: &str| text.find(&format!("\"{key}\":")).unwrap();
+        let written = [
+            "id",
+            "bom_ref",
+            "purl",
+            "invalid_purl",
+            "cpe",
+            "swid",
+            "ecosystem",
+            "name",
+            "version",
+            "supplier",
+            "authors",
+            "licenses",
+            "hashes",
+            "source",
+            "scope",
+            "direct",
+            "root",
+            "parent",
+            "build_code",
+            "deprecated",
+            "constraint",
+            "has_own_bom",
+            "locations",
+        ];
+        let present: Vec<&str> = written
+            .iter()
+            .copied()
+            .filter(|k| keys.iter().any(|x| x == k))
+            .collect();
+        assert_eq!(present.len(), keys.len(), "unexpected keys in {text}");
+        assert!(
+            present.windows(2).all(|w| order(w[0]) < order(w[1])),
+            "{text}"
+        );
+        let back: Component = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, rich);
+
+        let plain = Component::named("b");
+        let text = serde_json::to_string(&plain).unwrap();
+        for absent in [
+            "invalid_purl",
+            "swid",
+            "authors",
+            "parent",
+            "build_code",
+            "deprecated",
+        ] {
+            assert!(!text.contains(absent), "{text}");
+        }
+        let back: Component = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, plain);
+        assert!(
+            back.rare.never_written(),
+            "read back with an allocated empty set"
+        );
+    }
+
     #[test]
     fn hash_algorithms_normalise_across_formats() {
         assert_eq!(HashAlg::parse("SHA-256"), HashAlg::Sha256);
@@ -701,7 +842,7 @@ mod tests {
         let mut c = Component::named("x");
         assert!(c.set_purl("pkg:/").is_err());
         assert_eq!(c.purl, None);
-        assert_eq!(c.invalid_purl.as_deref(), Some("pkg:/"));
+        assert_eq!(c.rare.invalid_purl.as_deref(), Some("pkg:/"));
     }
 
     #[test]

@@ -229,7 +229,9 @@ impl Inventory {
             .zip(&new_id)
             .filter_map(|(mut c, id)| {
                 c.id = (*id)?;
-                c.parent = c.parent.and_then(|p| new_id[p]);
+                if let Some(rare) = c.rare.get_mut() {
+                    rare.parent = rare.parent.and_then(|p| new_id[p]);
+                }
                 Some(c)
             })
             .collect();
@@ -265,7 +267,7 @@ mod tests {
             inv.components.push(c);
         }
         inv.components[0].root = true;
-        inv.components[3].parent = Some(2);
+        inv.components[3].rare.parent = Some(2);
         inv.roots = vec![0];
         inv.edges = vec![
             Edge { from: 0, to: 1 },
@@ -281,7 +283,7 @@ mod tests {
             .map(|c| (c.id, c.name.as_str()))
             .collect();
         assert_eq!(names, [(0, "app"), (1, "lib"), (2, "lib-part")]);
-        assert_eq!(inv.components[2].parent, Some(1));
+        assert_eq!(inv.components[2].rare.parent, Some(1));
         assert_eq!(inv.edges, [Edge { from: 0, to: 1 }]);
         assert_eq!(inv.roots, [0]);
     }

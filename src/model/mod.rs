@@ -18,6 +18,7 @@ mod message;
 mod origin;
 mod provenance;
 mod purl;
+mod rare;
 mod review;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -48,6 +49,7 @@ pub use origin::{
 };
 pub use provenance::{REPORT_SCHEMA, Tool, format_time};
 pub use purl::{ParsedPurl, parse_purl, parse_purl_canonical, pep503};
+pub use rare::{Rare, RareFacts};
 pub use review::{
     AdvisoryDatabase, BaselineInfo, BaselineState, ExceptionMark, ExceptionReport, ExceptionState,
     LifecycleData, PolicyInfo, RulePolicy, ThresholdSetting,

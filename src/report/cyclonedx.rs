@@ -399,7 +399,7 @@ fn dependencies<'a>(
         let tops = a
             .components
             .iter()
-            .filter(|c| c.root || (c.direct == Some(true) && c.parent.is_none()))
+            .filter(|c| c.root || (c.direct == Some(true) && c.rare.parent.is_none()))
             .map(|c| refs[c.id].as_str())
             .collect();
         deps.push(Dependency {
@@ -467,7 +467,7 @@ fn component<'a>(
         kind,
         bom_ref,
         supplier: c.supplier.as_deref().map(|name| Named { name }),
-        authors: c.authors.iter().map(|name| Named { name }).collect(),
+        authors: c.rare.authors.iter().map(|name| Named { name }).collect(),
         group: c.namespace.as_deref(),
         name: &c.name,
         version: c.version.as_deref(),

@@ -97,7 +97,7 @@ impl Summary {
                 supplier: Share::of(count(&|c| c.responsible_party().is_some()), n),
                 version: Share::of(count(&|c| c.version.is_some()), n),
                 identifier: Share::of(
-                    count(&|c| c.purl.is_some() || c.cpe.is_some() || c.swid.is_some()),
+                    count(&|c| c.purl.is_some() || c.cpe.is_some() || c.rare.swid.is_some()),
                     n,
                 ),
                 hash: Share::of(count(&|c| !c.hashes.is_empty()), n),

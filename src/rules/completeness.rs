@@ -60,10 +60,10 @@ pub fn version_missing(c: &Component, ctx: &Ctx) -> Verdict {
 
 /// SBM-03: no valid purl, CPE or SWID tag id.
 pub fn no_identifier(c: &Component, ctx: &Ctx) -> Verdict {
-    if !described_by_sbom(c, ctx) || c.purl.is_some() || c.cpe.is_some() || c.swid.is_some() {
+    if !described_by_sbom(c, ctx) || c.purl.is_some() || c.cpe.is_some() || c.rare.swid.is_some() {
         return Verdict::Pass;
     }
-    match &c.invalid_purl {
+    match &c.rare.invalid_purl {
         Some(bad) => Verdict::fire(
             Message::new(&PURL_INVALID)
                 .arg("component", c.display_name())
@@ -401,7 +401,7 @@ mod tests {
     fn sbm01_supplier_or_author_passes() {
         assert!(fired(&run(supplier_missing, Component::named("a"))));
         let mut c = Component::named("a");
-        c.authors.push("Jane".into());
+        c.rare.authors.push("Jane".into());
         assert_eq!(run(supplier_missing, c), Verdict::Pass);
     }
 
@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn sbm03_identifier_and_invalid_purl() {
         let mut c = Component::named("a");
-        c.invalid_purl = Some("pkg:/".into());
+        c.rare.invalid_purl = Some("pkg:/".into());
         match run(no_identifier, c) {
             Verdict::Fire(f) => assert!(f.message.to_string().contains("not a valid package URL")),
             v => panic!("{v:?}"),

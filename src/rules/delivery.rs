@@ -85,6 +85,7 @@ pub fn hash_missing(c: &Component, ctx: &Ctx) -> Verdict {
         return Verdict::Pass;
     }
     let parent_hashed = c
+        .rare
         .parent
         .and_then(|p| ctx.inv.components.get(p))
         .is_some_and(|p| !p.hashes.is_empty());
@@ -337,7 +338,7 @@ pub fn unpinned(c: &Component, _: &Ctx) -> Verdict {
             evidence,
         );
     }
-    if let (None, Some(req)) = (&c.version, &c.constraint) {
+    if let (None, Some(req)) = (&c.version, &c.rare.constraint) {
         return Verdict::fire(
             Message::new(&REQUIRED_AS_RANGE)
                 .arg("component", c.display_name())
@@ -480,7 +481,7 @@ mod tests {
         parent.add_hash("SHA-512", "aa");
         let mut bundled = Component::named("bundled");
         bundled.source = SourceKind::Vendored;
-        bundled.parent = Some(0);
+        bundled.rare.parent = Some(0);
         let mut inv = inventory(vec![parent, bundled]);
         let t = Thresholds::default();
         assert_eq!(
@@ -559,7 +560,7 @@ mod tests {
             Verdict::NotEvaluated(_)
         ));
         let mut c = Component::named("certifi");
-        c.constraint = Some(">=2023.7.22".into());
+        c.rare.constraint = Some(">=2023.7.22".into());
         assert!(fired(&run(unpinned, c)));
     }
 

@@ -92,7 +92,7 @@ fn fragility(c: &Component, ctx: &Ctx) -> Result<Vec<Evidence>, &'static str> {
             signals.push(Evidence::new("yanked version (UNM-03)", "true", src));
         }
     }
-    if let Some(d) = &c.deprecated {
+    if let Some(d) = &c.rare.deprecated {
         signals.push(Evidence::new(
             "deprecated (UNM-02)",
             d.clone(),

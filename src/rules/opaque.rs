@@ -117,7 +117,7 @@ fn runs_build_time_code(c: &Component, what: &[&'static Template]) -> Message {
 /// OPQ-03: install scripts, build scripts, proc-macros, source distributions,
 /// as the input records them or, failing that, as the registry does.
 pub fn build_time_code(c: &Component, _: &Ctx) -> Verdict {
-    match &c.build_code {
+    match &c.rare.build_code {
         None => build_time_code_at_registry(c),
         Some(codes) if codes.is_empty() => Verdict::Pass,
         Some(codes) => {
@@ -421,9 +421,9 @@ mod tests {
             run(build_time_code, c.clone()),
             Verdict::NotEvaluated(_)
         ));
-        c.build_code = Some(vec![]);
+        c.rare.build_code = Some(vec![]);
         assert_eq!(run(build_time_code, c.clone()), Verdict::Pass);
-        c.build_code = Some(vec![BuildCode::InstallScript, BuildCode::ProcMacro]);
+        c.rare.build_code = Some(vec![BuildCode::InstallScript, BuildCode::ProcMacro]);
         match run(build_time_code, c) {
             Verdict::Fire(f) => assert!(
                 f.message
@@ -526,7 +526,7 @@ mod tests {
         p.origin.as_mut().unwrap().sdist_only = Some(true);
         assert!(fired(&run(build_time_code, p)));
         // What the lockfile records wins over the registry.
-        c.build_code = Some(vec![]);
+        c.rare.build_code = Some(vec![]);
         assert_eq!(run(build_time_code, c), Verdict::Pass);
     }
 

@@ -92,7 +92,7 @@ static DEPRECATED_AT_REGISTRY: Template = Template::new(
 /// `deprecated`, PyPI `Development Status :: 7 - Inactive` or an archived /
 /// deprecated project status), or the lockfile copied such a deprecation.
 pub fn deprecated(c: &Component, ctx: &Ctx) -> Verdict {
-    if let Some(message) = &c.deprecated {
+    if let Some(message) = &c.rare.deprecated {
         return Verdict::fire_sourced(
             Message::new(&DEPRECATED_IN_LOCKFILE)
                 .arg("component", c.display_name())
@@ -418,7 +418,7 @@ mod tests {
             run(deprecated, c.clone()),
             Verdict::NotEvaluated(_)
         ));
-        c.deprecated = Some("request has been deprecated".into());
+        c.rare.deprecated = Some("request has been deprecated".into());
         match run(deprecated, c) {
             Verdict::Fire(f) => assert_eq!(
                 f.message.to_string(),

@@ -180,7 +180,7 @@ fn mark_cargo_sbom_sources(doc: &mut ParsedDoc) {
         let own = c.bom_ref.as_ref().is_some_and(|r| roots.contains(r));
         if !own
             && c.purl.is_none()
-            && c.invalid_purl.is_none()
+            && c.rare.invalid_purl.is_none()
             && c.source == SourceKind::Unknown
             && !c.name.is_empty()
         {
@@ -292,12 +292,16 @@ fn push_component(
     out.supplier = party_name(&c.supplier)
         .or_else(|| party_name(&c.manufacturer))
         .or_else(|| non_empty(c.publisher.as_deref()));
-    out.authors = c
+    let authors: Vec<String> = c
         .authors
         .iter()
         .filter_map(|a| non_empty(a.name.as_deref()))
         .chain(non_empty(c.author.as_deref()))
         .collect();
+    // Written only when there are any: writing allocates the rare facts.
+    if !authors.is_empty() {
+        out.rare.authors = authors;
+    }
     out.scope = match c.scope.as_deref() {
         Some("optional") => Scope::Optional,
         Some("excluded") => Scope::Excluded,
@@ -341,7 +345,9 @@ fn push_component(
         }
     }
     out.cpe = take_non_empty(c.cpe.take());
-    out.swid = c.swid.as_ref().and_then(|s| non_empty(s.tag_id.as_deref()));
+    if let Some(tag) = c.swid.as_ref().and_then(|s| non_empty(s.tag_id.as_deref())) {
+        out.rare.swid = Some(tag);
+    }
     for r in &c.external_references {
         let Some(url) = non_empty(r.url.as_deref()) else {
             continue;

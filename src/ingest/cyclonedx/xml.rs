@@ -972,12 +972,12 @@ mod tests {
         assert_eq!(pad.purl.as_deref(), Some("pkg:npm/left-pad@1.3.0"));
         assert_eq!(pad.ecosystem, Ecosystem::Npm);
         assert_eq!(pad.supplier.as_deref(), Some("Left Pad Org"));
-        assert_eq!(pad.authors, vec!["Alice".to_string()]);
+        assert_eq!(pad.rare.authors, vec!["Alice".to_string()]);
         assert_eq!(
             pad.cpe.as_deref(),
             Some("cpe:2.3:a:left-pad:left-pad:1.3.0:*:*:*:*:*:*:*")
         );
-        assert_eq!(pad.swid.as_deref(), Some("swidgen-left-pad-1.3.0"));
+        assert_eq!(pad.rare.swid.as_deref(), Some("swidgen-left-pad-1.3.0"));
         // The development property outranks the optional scope.
         assert_eq!(pad.scope, Scope::Dev);
         assert!(pad.has_own_bom, "nested components");
@@ -1019,7 +1019,7 @@ mod tests {
 
         let b = &doc.components[2];
         assert_eq!(b.supplier.as_deref(), Some("B Makers"));
-        assert_eq!(b.authors, vec!["Bob".to_string()]);
+        assert_eq!(b.rare.authors, vec!["Bob".to_string()]);
         assert_eq!(b.licenses[0].kind, LicenseKind::Declared);
         assert_eq!(b.licenses[0].raw, "Apache-2.0 OR MIT");
         assert_eq!(b.scope, Scope::Required);

@@ -680,7 +680,7 @@ impl<'a> Installed<'a> {
         } else {
             Scope::Required
         };
-        c.build_code = match (v2, p.link) {
+        c.rare.build_code = match (v2, p.link) {
             (true, false) if p.has_install_script => Some(vec![BuildCode::InstallScript]),
             (true, false) => Some(Vec::new()),
             _ => None,
@@ -688,7 +688,9 @@ impl<'a> Installed<'a> {
         if let Some(l) = p.license.as_ref().and_then(license_text) {
             c.licenses.push(License::new(LicenseKind::Declared, &l));
         }
-        c.deprecated = p.deprecated.clone().filter(|m| !m.trim().is_empty());
+        if let Some(message) = p.deprecated.as_deref().filter(|m| !m.trim().is_empty()) {
+            c.rare.deprecated = Some(message.to_string());
+        }
         c
     }
 
@@ -1147,13 +1149,13 @@ mod tests {
             }
         );
         assert_eq!(a.hashes[0].alg.as_str(), "SHA-512");
-        assert_eq!(a.build_code, Some(vec![BuildCode::InstallScript]));
+        assert_eq!(a.rare.build_code, Some(vec![BuildCode::InstallScript]));
         assert_eq!(a.licenses[0].raw, "MIT");
         assert_eq!(a.scope, Scope::Required);
 
         let nested_b = d.by_ref("node_modules/a/node_modules/b");
         assert_eq!(nested_b.version.as_deref(), Some("2.0.0"));
-        assert_eq!(nested_b.build_code, Some(vec![]));
+        assert_eq!(nested_b.rare.build_code, Some(vec![]));
         assert_eq!(nested_b.licenses[0].raw, "ISC");
         assert_eq!(nested_b.hashes[0].alg.as_str(), "SHA-1");
         // Without `resolved`, a package under node_modules came from the registry.
@@ -1208,7 +1210,7 @@ mod tests {
                 path: "packages/w".into()
             }
         );
-        assert_eq!(link.build_code, None);
+        assert_eq!(link.rare.build_code, None);
         assert_eq!(
             d.by_ref("packages/w").source,
             SourceKind::Path {
@@ -1250,7 +1252,7 @@ mod tests {
         let d = parse_str(text);
         assert_eq!(d.spec_version.as_deref(), Some("v2"));
         assert_eq!(d.components.len(), 1);
-        assert_eq!(d.components[0].build_code, Some(vec![]));
+        assert_eq!(d.components[0].rare.build_code, Some(vec![]));
         assert_eq!(d.meta.subject_name.as_deref(), Some("x"));
     }
 
@@ -1283,7 +1285,10 @@ mod tests {
         assert_eq!(d.components.len(), 6);
         let a = d.by_ref("node_modules/a");
         assert_eq!(a.locations[0].pointer, "/dependencies/a");
-        assert_eq!(a.build_code, None, "v1 does not record install scripts");
+        assert_eq!(
+            a.rare.build_code, None,
+            "v1 does not record install scripts"
+        );
         assert_eq!(a.hashes.len(), 1);
         let nested = d.by_ref("node_modules/a/node_modules/b");
         assert_eq!(

@@ -90,7 +90,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
                     c.source = SourceKind::Registry { url: None };
                 }
                 _ => {
-                    c.constraint = Some(if spec.is_empty() {
+                    c.rare.constraint = Some(if spec.is_empty() {
                         "*".to_string()
                     } else {
                         spec.clone()
@@ -145,11 +145,14 @@ mod tests {
                 "devDependencies": {"jest": "*"}}"#,
         );
         let by_name = |n: &str| d.components.iter().find(|c| c.name == n).unwrap();
-        assert_eq!(by_name("lodash").constraint.as_deref(), Some("^4.17.21"));
+        assert_eq!(
+            by_name("lodash").rare.constraint.as_deref(),
+            Some("^4.17.21")
+        );
         assert_eq!(by_name("lodash").version, None);
         assert_eq!(by_name("lodash").purl.as_deref(), Some("pkg:npm/lodash"));
         assert_eq!(by_name("left-pad").version.as_deref(), Some("1.3.0"));
-        assert_eq!(by_name("left-pad").constraint, None);
+        assert_eq!(by_name("left-pad").rare.constraint, None);
         assert_eq!(by_name("x").purl.as_deref(), Some("pkg:npm/%40scope/x"));
         assert!(matches!(
             by_name("forked").source,

@@ -369,13 +369,15 @@ fn push_packages(
         } else if p.optional == Some(true) {
             c.scope = Scope::Optional;
         }
-        c.build_code = match p.requires_build {
+        c.rare.build_code = match p.requires_build {
             Some(true) => Some(vec![BuildCode::InstallScript]),
             // 6.x to 8.x record `requiresBuild` when true; 9.x never does.
             _ if v9 => None,
             _ => Some(Vec::new()),
         };
-        c.deprecated = p.deprecated.clone().filter(|m| !m.trim().is_empty());
+        if let Some(message) = p.deprecated.as_deref().filter(|m| !m.trim().is_empty()) {
+            c.rare.deprecated = Some(message.to_string());
+        }
         doc.push(c, at, None);
     }
     flags_recorded
@@ -695,7 +697,10 @@ snapshots:
         assert_eq!(a.locations[0].pointer, "line 37");
         assert_eq!(a.source, SourceKind::Registry { url: None });
         assert_eq!(a.hashes[0].alg.as_str(), "SHA-512");
-        assert_eq!(a.build_code, None, "9.x does not record install scripts");
+        assert_eq!(
+            a.rare.build_code, None,
+            "9.x does not record install scripts"
+        );
         assert_eq!(
             d.by_ref("tool@3.0.0").source,
             SourceKind::Url {
@@ -844,10 +849,10 @@ packages:
         assert_eq!(d.components.len(), 4);
         let b = d.by_ref("bufferutil@4.1.0");
         assert_eq!(b.purl.as_deref(), Some("pkg:npm/bufferutil@4.1.0"));
-        assert_eq!(b.build_code, Some(vec![BuildCode::InstallScript]));
+        assert_eq!(b.rare.build_code, Some(vec![BuildCode::InstallScript]));
         assert_eq!(b.scope, Scope::Required);
         let n = d.by_ref("node-gyp-build@4.8.4");
-        assert_eq!(n.build_code, Some(vec![]));
+        assert_eq!(n.rare.build_code, Some(vec![]));
         assert_eq!(d.by_ref("@types/ms@0.7.34").scope, Scope::Dev);
         assert_eq!(d.by_ref("fsevents@2.3.3").scope, Scope::Dev);
         assert!(d.has_edge(ROOT_REF, "bufferutil@4.1.0"));

@@ -845,7 +845,10 @@ dev-only@^3:\r
             a.hashes[1].value,
             "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"
         );
-        assert_eq!(a.build_code, None, "yarn does not record install scripts");
+        assert_eq!(
+            a.rare.build_code, None,
+            "yarn does not record install scripts"
+        );
         // The alias resolves to the real package.
         let alias = d.by_ref("str-cjs@npm:string-width@^4.2.0");
         assert_eq!(alias.purl.as_deref(), Some("pkg:npm/string-width@4.2.3"));
@@ -1066,7 +1069,7 @@ __metadata:
             }
         );
         assert_eq!(lib.hashes[0].alg.as_str(), YARN_CACHE_SHA512);
-        assert_eq!(lib.build_code, None);
+        assert_eq!(lib.rare.build_code, None);
         let ajv = d.by_ref("ajv@npm:^8.12.0");
         assert_eq!(ajv.source, SourceKind::Registry { url: None });
         assert_eq!(

@@ -114,7 +114,7 @@ pub fn apply_download_location(c: &mut Component, loc: &str) {
         }
     } else if is_url(loc) {
         c.add_reference(RefKind::Distribution, loc);
-        if c.purl.is_none() && c.invalid_purl.is_none() && c.source == SourceKind::Unknown {
+        if c.purl.is_none() && c.rare.invalid_purl.is_none() && c.source == SourceKind::Unknown {
             c.source = SourceKind::Url {
                 url: loc.to_string(),
             };
@@ -137,12 +137,9 @@ pub fn package_component(p: &Package, warnings: &mut Vec<String>) -> Component {
     c.version = non_empty(p.version_info.as_deref());
     c.kind = p.primary_package_purpose.as_deref().and_then(purpose_kind);
     c.supplier = p.supplier.as_deref().and_then(party_name);
-    c.authors = p
-        .originator
-        .as_deref()
-        .and_then(party_name)
-        .into_iter()
-        .collect();
+    if let Some(originator) = p.originator.as_deref().and_then(party_name) {
+        c.rare.authors = vec![originator];
+    }
     if let Some(l) = non_empty(p.license_declared.as_deref()) {
         c.licenses.push(License::new(LicenseKind::Declared, &l));
     }
@@ -173,8 +170,8 @@ pub fn package_component(p: &Package, warnings: &mut Vec<String>) -> Component {
                 c.cpe = Some(loc);
             }
         } else if ty.eq_ignore_ascii_case("swid") {
-            if c.swid.is_none() {
-                c.swid = Some(loc);
+            if c.rare.swid.is_none() {
+                c.rare.swid = Some(loc);
             }
         } else if (category == "PERSISTENT-ID" || category == "OTHER")
             && (source::is_vcs_url(&loc) || (ty.eq_ignore_ascii_case("vcs") && is_url(&loc)))

@@ -211,14 +211,14 @@ pub(crate) mod tests {
         assert_eq!(app.version.as_deref(), Some("2.0.0"));
         assert_eq!(app.kind.as_deref(), Some("application"));
         assert_eq!(app.supplier.as_deref(), Some("Acme Corp"));
-        assert_eq!(app.authors, vec!["Jane Doe".to_string()]);
+        assert_eq!(app.rare.authors, vec!["Jane Doe".to_string()]);
         assert_eq!(app.purl.as_deref(), Some("pkg:generic/acme/app@2.0.0"));
         assert_eq!(app.ecosystem, Ecosystem::Generic);
         assert_eq!(
             app.cpe.as_deref(),
             Some("cpe:2.3:a:acme:app:2.0.0:*:*:*:*:*:*:*")
         );
-        assert_eq!(app.swid.as_deref(), Some("swid:acme-app-2.0.0"));
+        assert_eq!(app.rare.swid.as_deref(), Some("swid:acme-app-2.0.0"));
         // A generic purl names no source; the git download location does.
         assert!(
             matches!(app.source, SourceKind::Git { pinned: true, .. }),
@@ -548,7 +548,7 @@ pub(crate) mod tests {
             assert_eq!(glibc.hashes.len(), 4);
             assert_eq!(glibc.kind.as_deref(), Some("source"));
             assert_eq!(glibc.supplier.as_deref(), Some("Jane Doe"));
-            assert_eq!(glibc.authors, vec!["ExampleCodeInspect".to_string()]);
+            assert_eq!(glibc.rare.authors, vec!["ExampleCodeInspect".to_string()]);
             assert_eq!(
                 doc.meta.authors,
                 vec!["ExampleCodeInspect".to_string(), "Jane Doe".to_string()]

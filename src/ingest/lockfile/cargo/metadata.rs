@@ -87,8 +87,8 @@ pub(super) fn relative(path: &Path, base: &Path) -> String {
 /// authors, the native library it links, and the code it runs at build time.
 pub(super) fn enrich(c: &mut Component, p: &cargo_metadata::Package) {
     for a in &p.authors {
-        if !c.authors.contains(a) {
-            c.authors.push(a.clone());
+        if !c.rare.authors.contains(a) {
+            c.rare.authors.push(a.clone());
         }
     }
     if let Some(l) = p.license.as_deref().filter(|l| !l.trim().is_empty()) {
@@ -124,7 +124,7 @@ pub(super) fn enrich(c: &mut Component, p: &cargo_metadata::Package) {
             }
         }
     }
-    c.build_code = Some(code);
+    c.rare.build_code = Some(code);
 }
 
 /// The directory of a package's manifest, relative to the workspace root.

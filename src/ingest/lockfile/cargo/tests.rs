@@ -88,7 +88,7 @@ fn v3_registry_git_and_path_entries() {
     let app = find(&doc, "app");
     assert_eq!(app.source, SourceKind::Path { path: ".".into() });
     assert_eq!(app.purl.as_deref(), Some("pkg:cargo/app@0.1.0"));
-    assert_eq!(app.build_code, None, "a lockfile does not tell");
+    assert_eq!(app.rare.build_code, None, "a lockfile does not tell");
     assert_eq!(app.locations[0].pointer, "line 6");
     assert_eq!(doc.roots, vec!["app 0.1.0", "helper 0.2.0"]);
     assert_eq!(doc.meta.primary, None, "two path crates: no single product");
@@ -520,12 +520,12 @@ checksum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     let app = find(&doc, "app");
     assert_eq!(app.source, SourceKind::Path { path: ".".into() });
-    assert_eq!(app.build_code, Some(vec![BuildCode::BuildScript]));
+    assert_eq!(app.rare.build_code, Some(vec![BuildCode::BuildScript]));
     assert_eq!(
         app.licenses[0].expression.as_deref(),
         Some("MIT OR Apache-2.0")
     );
-    assert_eq!(app.authors, ["A <a@example.com>"]);
+    assert_eq!(app.rare.authors, ["A <a@example.com>"]);
     assert!(app.references.iter().any(|r| r.kind == RefKind::Vcs));
     assert!(app.references.iter().any(|r| r.kind == RefKind::Website));
     assert_eq!(app.locations[0].pointer, "Cargo.toml");
@@ -537,12 +537,12 @@ checksum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
             path: "crates/lib".into()
         }
     );
-    assert_eq!(lib.build_code, Some(vec![]));
+    assert_eq!(lib.rare.build_code, Some(vec![]));
     assert_eq!(lib.scope, Scope::Required);
 
     let bt = find(&doc, "bt");
     assert_eq!(bt.scope, Scope::Build);
-    assert_eq!(bt.build_code, Some(vec![BuildCode::BuildScript]));
+    assert_eq!(bt.rare.build_code, Some(vec![BuildCode::BuildScript]));
     assert_eq!(bt.hashes.len(), 1, "checksum from the Cargo.lock");
     assert_eq!(bt.locations[0].pointer, "Cargo.lock line 4");
     assert!(
@@ -553,7 +553,7 @@ checksum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     let dt = find(&doc, "dt");
     assert_eq!(dt.scope, Scope::Dev);
-    assert_eq!(dt.build_code, Some(vec![BuildCode::ProcMacro]));
+    assert_eq!(dt.rare.build_code, Some(vec![BuildCode::ProcMacro]));
     assert!(dt.licenses[0].expression.is_some(), "{:?}", dt.licenses);
     assert_eq!(find(&doc, "deep").scope, Scope::Dev);
     assert_eq!(

@@ -86,7 +86,7 @@ fn entry_component(
     if pinned.is_none()
         && let Some(s) = spec
     {
-        c.constraint = Some(s.to_string());
+        c.rare.constraint = Some(s.to_string());
     }
     let mut bad = 0;
     for h in e
@@ -112,7 +112,7 @@ fn entry_component(
             rev: rev.map(str::to_string),
             pinned: rev.is_some_and(is_commit_id),
         };
-        c.build_code = Some(vec![BuildCode::SourceDistribution]);
+        c.rare.build_code = Some(vec![BuildCode::SourceDistribution]);
     } else if let Some(loc) = text("file").or(text("path")) {
         let from_path = text("file").is_none();
         c.source = match classify_location(loc) {
@@ -124,7 +124,7 @@ fn entry_component(
             },
             k => k,
         };
-        c.build_code = build_code_of([loc]).or_else(|| {
+        c.rare.build_code = build_code_of([loc]).or_else(|| {
             (from_path || e.get("editable") == Some(&Value::Bool(true)))
                 .then(|| vec![BuildCode::SourceDistribution])
         });
@@ -204,7 +204,7 @@ mod tests {
         );
         assert!(matches!(c("urllib3").source, SourceKind::Url { .. }));
         assert_eq!(
-            c("urllib3").build_code,
+            c("urllib3").rare.build_code,
             Some(vec![BuildCode::SourceDistribution])
         );
         assert!(matches!(c("mylib").source, SourceKind::Path { .. }));
@@ -212,7 +212,7 @@ mod tests {
             matches!(&c("inner").source, SourceKind::Registry { url: Some(u) } if u.starts_with("http://"))
         );
         let odd = c("a/b~c");
-        assert_eq!(odd.constraint.as_deref(), Some("*"));
+        assert_eq!(odd.rare.constraint.as_deref(), Some("*"));
         assert_eq!(odd.locations[0].pointer, "/default/a~1b~0c");
         assert_eq!(c("pytest").scope, Scope::Dev);
         assert!(!d.meta.has_dependency_graph);

@@ -105,7 +105,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
             ));
         }
         let (source, built) = source_of(t.get("source"), &pointer, &mut doc.warnings);
-        c.build_code = match built {
+        c.rare.build_code = match built {
             Some(b) => b,
             None => build_code_of(
                 files
@@ -354,15 +354,18 @@ mod tests {
         assert_eq!(r.hashes.len(), 2);
         assert_eq!(r.hashes[0].alg, HashAlg::Sha256);
         assert!(r.hashes[0].value.starts_with("58cd2187"));
-        assert_eq!(r.build_code, Some(vec![]), "a wheel is available");
+        assert_eq!(r.rare.build_code, Some(vec![]), "a wheel is available");
         assert!(matches!(r.source, SourceKind::Registry { url: None }));
         assert_eq!(r.scope, Scope::Required);
         let idna = &d.components[1];
         assert_eq!(idna.scope, Scope::Required, "in main and dev");
-        assert_eq!(idna.build_code, Some(vec![BuildCode::SourceDistribution]));
+        assert_eq!(
+            idna.rare.build_code,
+            Some(vec![BuildCode::SourceDistribution])
+        );
         let urllib3 = &d.components[2];
         assert_eq!(urllib3.scope, Scope::Optional);
-        assert_eq!(urllib3.build_code, None, "no file known");
+        assert_eq!(urllib3.rare.build_code, None, "no file known");
         let pytest = &d.components[3];
         assert_eq!(pytest.scope, Scope::Dev);
         assert_eq!(pytest.hashes.len(), 1);
@@ -375,12 +378,12 @@ mod tests {
             )
         );
         assert_eq!(
-            d.components[4].build_code,
+            d.components[4].rare.build_code,
             Some(vec![BuildCode::SourceDistribution])
         );
         assert!(matches!(&d.components[5].source, SourceKind::Path { path } if path == "../local"));
         assert!(matches!(d.components[6].source, SourceKind::Url { .. }));
-        assert_eq!(d.components[6].build_code, Some(vec![]));
+        assert_eq!(d.components[6].rare.build_code, Some(vec![]));
         assert!(
             matches!(&d.components[7].source, SourceKind::Registry { url: Some(u) } if u == "https://mirror.example/simple")
         );
@@ -433,10 +436,13 @@ mock = []
         assert_eq!(d.spec_version.as_deref(), Some("1.1"));
         let six = &d.components[0];
         assert_eq!(six.hashes.len(), 1);
-        assert_eq!(six.build_code, Some(vec![BuildCode::SourceDistribution]));
+        assert_eq!(
+            six.rare.build_code,
+            Some(vec![BuildCode::SourceDistribution])
+        );
         assert_eq!(six.scope, Scope::Required);
         assert_eq!(d.components[1].scope, Scope::Dev);
-        assert_eq!(d.components[1].build_code, None);
+        assert_eq!(d.components[1].rare.build_code, None);
         assert_eq!(
             d.edges,
             vec![("mock@5.0".to_string(), "six@1.16.0".to_string())]
@@ -513,6 +519,6 @@ mock = []
         assert!(d.warnings.is_empty(), "{:?}", d.warnings);
         assert!(!d.edges.is_empty());
         assert_eq!(d.components[0].locations[0].pointer, "line 3");
-        assert!(d.components.iter().all(|c| c.build_code.is_some()));
+        assert!(d.components.iter().all(|c| c.rare.build_code.is_some()));
     }
 }

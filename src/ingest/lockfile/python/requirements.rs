@@ -358,7 +358,7 @@ impl Reader<'_> {
             return;
         };
         if as_constraints {
-            if let (Ecosystem::Pypi, Some(v), None) = (&c.ecosystem, &c.version, &c.constraint)
+            if let (Ecosystem::Pypi, Some(v), None) = (&c.ecosystem, &c.version, &c.rare.constraint)
                 && matches!(c.source, SourceKind::Registry { .. })
             {
                 self.constraints.insert(
@@ -415,7 +415,7 @@ impl Reader<'_> {
         let pinned = pinned_version(spec);
         let mut c = pypi(name, pinned);
         if pinned.is_none() {
-            c.constraint = Some(if spec.is_empty() { "*" } else { spec }.to_string());
+            c.rare.constraint = Some(if spec.is_empty() { "*" } else { spec }.to_string());
         }
         c.source = SourceKind::Registry { url: None };
         Some(c)
@@ -469,7 +469,7 @@ impl Reader<'_> {
                 c
             }
         };
-        c.build_code = match &source {
+        c.rare.build_code = match &source {
             SourceKind::Git { .. } => Some(vec![BuildCode::SourceDistribution]),
             SourceKind::Path { .. } if dist_kind(&file) == Dist::Other => {
                 Some(vec![BuildCode::SourceDistribution])
@@ -789,20 +789,23 @@ mod tests {
         let foo = by_name(&d, "foo-bar");
         assert_eq!(foo.version.as_deref(), Some("1.2"));
         assert_eq!(foo.purl.as_deref(), Some("pkg:pypi/foo-bar@1.2"));
-        assert_eq!(foo.constraint, None);
+        assert_eq!(foo.rare.constraint, None);
         assert_eq!(foo.locations[0].pointer, "line 1");
         assert!(matches!(foo.source, SourceKind::Registry { url: None }));
         assert_eq!(by_name(&d, "baz").version.as_deref(), Some("2.0-custom"));
         let qux = by_name(&d, "qux");
         assert_eq!(qux.version, None);
-        assert_eq!(qux.constraint.as_deref(), Some(">=1,<2"));
+        assert_eq!(qux.rare.constraint.as_deref(), Some(">=1,<2"));
         assert_eq!(qux.purl.as_deref(), Some("pkg:pypi/qux"));
         assert_eq!(
-            by_name(&d, "chardet").constraint.as_deref(),
+            by_name(&d, "chardet").rare.constraint.as_deref(),
             Some(">= 4.0.0 , < 5")
         );
-        assert_eq!(by_name(&d, "urllib3").constraint.as_deref(), Some("*"));
-        assert_eq!(by_name(&d, "wild").constraint.as_deref(), Some("==1.*"));
+        assert_eq!(by_name(&d, "urllib3").rare.constraint.as_deref(), Some("*"));
+        assert_eq!(
+            by_name(&d, "wild").rare.constraint.as_deref(),
+            Some("==1.*")
+        );
         assert_eq!(by_name(&d, "paren").version.as_deref(), Some("3.0"));
         // The marker is kept out of the version but the requirement stays.
         assert_eq!(by_name(&d, "extra").version.as_deref(), Some("0.9"));
@@ -866,17 +869,23 @@ mod tests {
             SourceKind::Git { pinned: true, url, .. } if url == "git+ssh://git@git.example/o/five.git"
         ));
         assert_eq!(five.purl.as_deref(), Some("pkg:pypi/five"));
-        assert_eq!(five.build_code, Some(vec![BuildCode::SourceDistribution]));
+        assert_eq!(
+            five.rare.build_code,
+            Some(vec![BuildCode::SourceDistribution])
+        );
         let wx = by_name(&d, "wxpython-phoenix");
         assert_eq!(wx.version.as_deref(), Some("3.0.3.dev1820+49a8884"));
         assert!(matches!(wx.source, SourceKind::Url { .. }));
-        assert_eq!(wx.build_code, Some(vec![]));
+        assert_eq!(wx.rare.build_code, Some(vec![]));
         let np = by_name(&d, "numpy");
         assert_eq!(np.version.as_deref(), Some("1.26.1"));
-        assert_eq!(np.build_code, Some(vec![BuildCode::SourceDistribution]));
+        assert_eq!(
+            np.rare.build_code,
+            Some(vec![BuildCode::SourceDistribution])
+        );
         let u = by_name(&d, "urllib3");
         assert_eq!(u.version, None, "the archive name gives no version");
-        assert_eq!(u.constraint, None, "a URL is not a range");
+        assert_eq!(u.rare.constraint, None, "a URL is not a range");
         assert!(
             matches!(&u.source, SourceKind::Url { url } if url.ends_with("2.2.0.zip")),
             "{:?}",
@@ -1083,7 +1092,7 @@ mod tests {
             assert!(
                 d.components
                     .iter()
-                    .all(|c| c.version.is_none() && c.constraint.is_some())
+                    .all(|c| c.version.is_none() && c.rare.constraint.is_some())
             );
         }
     }

@@ -79,7 +79,7 @@ pub fn parse(input: &Input) -> Result<ParsedDoc, InputError> {
             // The project itself: not a channel anything was delivered through.
             c.source = SourceKind::Unknown;
         } else {
-            c.build_code = built.unwrap_or(from_files);
+            c.rare.build_code = built.unwrap_or(from_files);
             c.source = kind;
         }
 
@@ -420,15 +420,15 @@ mod tests {
         assert!(d.meta.has_dependency_graph);
         let c = |n: &str| d.components.iter().find(|c| c.name == n).unwrap();
         assert_eq!(c("app").source, SourceKind::Unknown);
-        assert_eq!(c("app").build_code, None);
+        assert_eq!(c("app").rare.build_code, None);
         let r = c("requests");
         assert_eq!(r.hashes.len(), 2);
         assert_eq!(r.hashes[0].value, "aa");
-        assert_eq!(r.build_code, Some(vec![]));
+        assert_eq!(r.rare.build_code, Some(vec![]));
         assert!(matches!(&r.source, SourceKind::Registry { url: Some(_) }));
         assert_eq!(r.locations[0].pointer, "line 32");
         assert_eq!(
-            c("idna").build_code,
+            c("idna").rare.build_code,
             Some(vec![BuildCode::SourceDistribution])
         );
         assert_eq!(
@@ -440,9 +440,9 @@ mod tests {
             )
         );
         assert!(matches!(c("pytest").source, SourceKind::Url { .. }));
-        assert_eq!(c("pytest").build_code, Some(vec![]));
+        assert_eq!(c("pytest").rare.build_code, Some(vec![]));
         assert!(matches!(c("orphan").source, SourceKind::Path { .. }));
-        assert_eq!(c("orphan").build_code, Some(vec![]));
+        assert_eq!(c("orphan").rare.build_code, Some(vec![]));
         let scopes: Vec<Scope> = d.components.iter().map(|c| c.scope).collect();
         use Scope::*;
         assert_eq!(
