@@ -107,7 +107,7 @@ pub(super) fn fire(
 ) -> Fire {
     Fire {
         message,
-        evidence: vec![("version".to_string(), c.version.clone().unwrap_or_default())],
+        evidence: vec![("version".into(), c.version.clone().unwrap_or_default())],
         sourced: {
             let mut sourced = advisory_evidence(hits);
             sourced.extend(extra);

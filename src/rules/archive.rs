@@ -111,7 +111,7 @@ fn build_source(a: &ArchiveFacts, o: &Origin, c: &Component, b: &ArchiveBuild) -
     a.indexes
         .iter()
         .find(|i| i.starts_with(&prefix))
-        .map(|i| EvidenceSource(i.clone()))
+        .map(|i| EvidenceSource(i.as_str().into()))
         .unwrap_or_else(|| EvidenceSource::facts(&o.source, &c.ecosystem))
 }
 

@@ -371,7 +371,7 @@ pub fn drift(ctx: &Ctx) -> Vec<Verdict> {
                     },
                 ),
                 (
-                    other_versions.clone(),
+                    other_versions.clone().into(),
                     if lock.is_empty() {
                         "absent".into()
                     } else {

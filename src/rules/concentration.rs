@@ -426,7 +426,7 @@ pub fn supplier_unknown(c: &Component, _: &Ctx) -> Verdict {
                 "no supplier, namespace or repository owner in the input, and the registry's index does not record publishers",
             );
         }
-        let ev = |k: &str| super::facts::evidence(c, o, k, "absent");
+        let ev = |k: &'static str| super::facts::evidence(c, o, k, "absent");
         return Verdict::fire_sourced(
             Message::new(&NOBODY_AT_REGISTRY).arg("component", c.display_name()),
             vec![ev("publisher"), ev("maintainers"), ev("repository")],

@@ -165,16 +165,11 @@ pub fn hash_mismatch(c: &Component, ctx: &Ctx) -> Verdict {
                     .arg("alg", h.alg.as_str())
                     .arg("hash", short(&h.value)),
                 vec![
-                    input_evidence(
-                        ctx,
-                        c,
-                        &format!("input {}", h.alg.as_str()),
-                        h.value.clone(),
-                    ),
+                    input_evidence(ctx, c, format!("input {}", h.alg.as_str()), h.value.clone()),
                     evidence(
                         c,
                         o,
-                        &format!("registry {}", h.alg.as_str()),
+                        format!("registry {}", h.alg.as_str()),
                         theirs.join(" "),
                     ),
                 ],
@@ -659,7 +654,7 @@ mod tests {
                 assert_eq!(f.key.as_deref(), Some("RUSTSEC-2026-0009"));
                 let nearest = f.sourced.iter().find(|e| e.key == "nearest fix").unwrap();
                 assert_eq!(nearest.value, "0.3.47");
-                assert_eq!(nearest.source.0, "advisory:RUSTSEC-2026-0009");
+                assert_eq!(&*nearest.source.0, "advisory:RUSTSEC-2026-0009");
             }
             v => panic!("{v:?}"),
         }

@@ -45,7 +45,12 @@ pub fn registry_describes_packages(ecosystem: &Ecosystem) -> bool {
 
 /// Evidence read from the component's registry facts, naming their source
 /// and fetch time.
-pub fn evidence(c: &Component, o: &Origin, key: &str, value: impl Into<String>) -> Evidence {
+pub fn evidence(
+    c: &Component,
+    o: &Origin,
+    key: impl Into<std::borrow::Cow<'static, str>>,
+    value: impl Into<String>,
+) -> Evidence {
     Evidence::new(key, value, EvidenceSource::facts(&o.source, &c.ecosystem))
 }
 
@@ -53,7 +58,7 @@ pub fn evidence(c: &Component, o: &Origin, key: &str, value: impl Into<String>) 
 pub fn input_evidence(
     ctx: &super::Ctx,
     c: &Component,
-    key: &str,
+    key: impl Into<std::borrow::Cow<'static, str>>,
     value: impl Into<String>,
 ) -> Evidence {
     Evidence::new(key, value, super::component_source(ctx.inv, c))

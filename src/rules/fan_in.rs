@@ -225,7 +225,7 @@ fn critical(
     signals: Vec<Evidence>,
 ) -> Verdict {
     let percent = f64::from(fan) * 100.0 / total as f64;
-    let names: Vec<&str> = signals.iter().map(|e| e.key.as_str()).collect();
+    let names: Vec<&str> = signals.iter().map(|e| e.key.as_ref()).collect();
     let message = Message::new(&CRITICAL_SINGLE_POINT)
         .arg("component", c.display_name())
         .arg("fan", fan.to_string())
@@ -408,7 +408,7 @@ mod tests {
                 .evidence
                 .iter()
                 .any(|ev| ev.key == "declared unmaintained (UNM-01)"
-                    && ev.source.0 == "advisory:RUSTSEC-2099-0002")
+                    && &*ev.source.0 == "advisory:RUSTSEC-2099-0002")
         );
         assert!(
             con02[0]

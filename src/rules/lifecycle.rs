@@ -361,7 +361,7 @@ mod tests {
         assert!(
             f.sourced
                 .iter()
-                .any(|e| e.source.0 == "lifecycle:debian.csv@2026-04-25")
+                .any(|e| &*e.source.0 == "lifecycle:debian.csv@2026-04-25")
         );
         assert_eq!(v[1], Verdict::Pass, "Debian 13 is still supported");
     }

@@ -48,7 +48,7 @@ pub enum Verdict {
 pub struct Fire {
     /// From one of the rule's templates, in both report languages.
     pub message: Message,
-    pub evidence: Vec<(String, String)>,
+    pub evidence: Vec<(Cow<'static, str>, String)>,
     /// Evidence read elsewhere than the subject's input (a registry, a
     /// snapshot, an advisory), each naming its own source.
     pub sourced: Vec<Evidence>,
@@ -66,12 +66,12 @@ impl From<Fire> for Verdict {
 }
 
 impl Verdict {
-    pub fn fire(message: Message, evidence: Vec<(&str, String)>) -> Verdict {
+    pub fn fire(message: Message, evidence: Vec<(&'static str, String)>) -> Verdict {
         Verdict::Fire(Fire {
             message,
             evidence: evidence
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
+                .map(|(k, v)| (Cow::Borrowed(k), v))
                 .collect(),
             sourced: Vec::new(),
             key: None,
@@ -832,7 +832,7 @@ mod tests {
         assert_eq!(a.findings, b.findings);
         let del01 = a.findings.iter().find(|f| f.rule == "DEL-01").unwrap();
         assert_eq!(del01.component, Some(0));
-        assert_eq!(del01.evidence[0].source.0, "sbom:sbom.json#/components/0");
+        assert_eq!(&*del01.evidence[0].source.0, "sbom:sbom.json#/components/0");
         // Sorted by severity, most severe first.
         assert!(
             a.findings

@@ -238,7 +238,7 @@ pub fn licence_unknown(c: &Component, ctx: &Ctx) -> Verdict {
             message: Message::new(&REGISTRY_LICENCE_INVALID_TOO)
                 .phrase("problem", message)
                 .arg("licence", format!("{:?}", l.raw)),
-            evidence: vec![("licence".to_string(), value)],
+            evidence: vec![("licence".into(), value)],
             sourced: vec![super::facts::evidence(c, o, "registry licence", l.raw)],
             key: None,
             severity: None,
@@ -575,7 +575,7 @@ mod tests {
         );
         assert_eq!(f.sourced.len(), 2);
         assert_eq!(
-            f.sourced[1].source.0,
+            &*f.sourced[1].source.0,
             "product:rootfs/srv/app/node_modules/addon/lib/b.node"
         );
         assert_eq!(f.sourced[1].value, "ELF executable, 10 bytes");

@@ -322,7 +322,7 @@ mod tests {
                 assert!(
                     f.sourced
                         .iter()
-                        .all(|e| e.source.0 == "advisory:RUSTSEC-2099-0001")
+                        .all(|e| &*e.source.0 == "advisory:RUSTSEC-2099-0001")
                 );
                 assert!(
                     f.sourced
