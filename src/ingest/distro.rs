@@ -79,6 +79,11 @@ fn infer_from_siblings(inv: &mut Inventory) {
                 .insert(DistroRelease::clone(r));
         }
     }
+    // No package names a release: there is nothing to take (and each
+    // package without one would have its purl parsed for nothing).
+    if named.is_empty() {
+        return;
+    }
     for c in &mut inv.components {
         if !c.ecosystem.is_distribution() || c.release.as_deref().is_some_and(known_release) {
             continue;
