@@ -58,6 +58,7 @@ impl Rare {
     }
 
     /// True when no fact was ever written: nothing is allocated.
+    #[cfg(test)]
     pub fn never_written(&self) -> bool {
         self.0.is_none()
     }

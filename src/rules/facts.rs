@@ -2,6 +2,8 @@
 //! facts (or saying precisely why there are none), naming their source as
 //! evidence, and reading times and versions the way each ecosystem writes them.
 
+use std::borrow::Cow;
+
 use super::Verdict;
 use crate::model::{Component, Ecosystem, Evidence, EvidenceSource, Origin, Presence, SourceKind};
 
@@ -48,7 +50,7 @@ pub fn registry_describes_packages(ecosystem: &Ecosystem) -> bool {
 pub fn evidence(
     c: &Component,
     o: &Origin,
-    key: impl Into<std::borrow::Cow<'static, str>>,
+    key: impl Into<Cow<'static, str>>,
     value: impl Into<String>,
 ) -> Evidence {
     Evidence::new(key, value, EvidenceSource::facts(&o.source, &c.ecosystem))
@@ -58,7 +60,7 @@ pub fn evidence(
 pub fn input_evidence(
     ctx: &super::Ctx,
     c: &Component,
-    key: impl Into<std::borrow::Cow<'static, str>>,
+    key: impl Into<Cow<'static, str>>,
     value: impl Into<String>,
 ) -> Evidence {
     Evidence::new(key, value, super::component_source(ctx.inv, c))
