@@ -1,6 +1,6 @@
 //! The generated CycloneDX 1.5 document of the scale bench (issue 12): the
 //! shape of a large product's SBOM — 80 % of components with hashes, 60 % with
-//! a VCS link, up to four dependency edges each — written straight to a file
+//! a VCS link, a dependency tree four wide with links across it — written straight to a file
 //! so that a million components never sit in memory. Deterministic: the same
 //! `n` gives the same bytes.
 
@@ -81,17 +81,19 @@ pub fn write_bom(n: usize, out: &mut impl Write) -> io::Result<u64> {
     }
     out.write_all(b"]}")?;
     for i in 0..n {
-        // 0–4 edges, to components further down so the graph has depth.
+        // A tree of four children per component (the product's first 50
+        // components at its top), so every component is reachable and the
+        // longest path grows with log n, as a real product's does; plus 0–2
+        // links to components further down, which never lengthen a shortest
+        // path. Wrapping links (`% n` alone) made the depth grow with n: the
+        // longest path was 107 components at 100,000 and 1,003 at 1,000,000.
         write!(out, r#",{{"ref":"c{i}","dependsOn":["#)?;
-        let edges = i % 5;
-        let mut first = true;
-        for k in 1..=edges {
-            let target = (i * 7 + k * 13) % n;
-            if target == i {
-                continue;
-            }
-            write!(out, "{}\"c{target}\"", if first { "" } else { "," })?;
-            first = false;
+        let children = (50..54).map(|k| 4 * i + k).filter(|&t| t < n);
+        let links = (1..=i % 3)
+            .map(|k| (i * 7 + k * 13) % n)
+            .filter(|&t| t > i && !(4 * i + 50..4 * i + 54).contains(&t));
+        for (j, target) in children.chain(links).enumerate() {
+            write!(out, "{}\"c{target}\"", if j > 0 { "," } else { "" })?;
         }
         out.write_all(b"]}")?;
     }
