@@ -1,8 +1,8 @@
 //! The generated CycloneDX 1.5 document of the scale bench (issue 12): the
 //! shape of a large product's SBOM — 80 % of components with hashes, 60 % with
-//! a VCS link, a dependency tree four wide with links across it — written straight to a file
-//! so that a million components never sit in memory. Deterministic: the same
-//! `n` gives the same bytes.
+//! a VCS link, a dependency tree four wide with links across it — written
+//! straight to a file so that a million components never sit in memory.
+//! Deterministic: the same `n` gives the same bytes.
 
 use std::io::{self, Write};
 

@@ -35,7 +35,7 @@ pub use distro::{ArchiveBuild, ArchiveFacts, ArchiveIndex, Channel, DistroReleas
 pub use drop_later::drop_later;
 pub use encode::integrity_hashes;
 pub use finding::{Category, Evidence, EvidenceSource, Finding, Severity, fingerprint};
-pub use graph::Graph;
+pub use graph::{DependencyPath, Graph, PATH_END};
 pub use input_error::{InputError, Position};
 pub use installed::{
     DeclaredFile, ExecutableCensus, FileDiff, FileVerification, PrebuiltBinary, UnaccountedBinary,

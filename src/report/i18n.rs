@@ -129,6 +129,7 @@ pub static MESSAGES: &[Message] = &[
     ("f.product", "(product or document)", "（产品或文档）"),
     ("f.message", "Message", "说明"),
     ("f.path", "Dependency path", "依赖路径"),
+    ("f.path_omitted", "… {n} more …", "… 另 {n} 个 …"),
     ("f.threshold", "Threshold", "阈值"),
     ("f.default", "default", "默认值"),
     ("f.exception", "Exception", "例外"),

@@ -9,7 +9,7 @@ use super::blocks::{FindingEntry, FindingGroup, GroupEntry, Status};
 use super::i18n::Tr;
 use super::view::{Conformance, FAMILIES, FindingRow, PolicyView, RuleGroup, SECTIONS, View};
 use super::view::{DETAILED_PER_RULE, NAMED_PER_GROUP};
-use crate::model::{BaselineState, Category, ExceptionState, Severity};
+use crate::model::{BaselineState, Category, ExceptionState, PATH_END, Severity};
 
 /// Builds the report's blocks in order and hands each to `write`; a
 /// section is dropped before the next is built.
@@ -958,7 +958,18 @@ fn finding_entry<'a>(r: &'a FindingRow, t: Tr) -> FindingEntry<'a> {
         facts.push(("purl".into(), vec![code(Some("purl"), p)]));
     }
     if !r.path.is_empty() {
-        facts.push((t.t("f.path").into(), vec![Inline::Path(&r.path)]));
+        // A long path's middle is left out (`PATH_END`): say how much.
+        let path = match r.finding.path_omitted {
+            Some(n) if r.path.len() > PATH_END => vec![
+                Inline::Path(&r.path[..PATH_END]),
+                label(" → "),
+                Inline::Muted(vec![label(t.n("f.path_omitted", n.get() as usize))]),
+                label(" → "),
+                Inline::Path(&r.path[PATH_END..]),
+            ],
+            _ => vec![Inline::Path(&r.path)],
+        };
+        facts.push((t.t("f.path").into(), path));
     }
     if !r.thresholds.is_empty() {
         let mut ts = Vec::new();

@@ -161,6 +161,7 @@ fn finding(
             .collect(),
         fingerprint: crate::model::fingerprint(rule.id, &identity, subject),
         path: None,
+        path_omitted: None,
         exception: None,
         baseline: None,
     }
@@ -593,9 +594,11 @@ fn attach_paths(inv: &Inventory, findings: &mut [Finding]) {
             if inv.components[c].direct != Some(false) {
                 return;
             }
-            let path = walk.path(c);
+            let Some(path) = walk.path(c) else { return };
+            let omitted = std::num::NonZeroU32::new(u32::try_from(path.omitted).unwrap_or(u32::MAX));
             for f in run {
-                f.path = path.clone();
+                f.path = Some(path.ids.clone());
+                f.path_omitted = omitted;
             }
         });
 }
@@ -781,6 +784,7 @@ mod tests {
                 evidence: Vec::new(),
                 fingerprint: format!("{:02}", next(3)),
                 path: None,
+                path_omitted: None,
                 exception: None,
                 baseline: None,
             });
