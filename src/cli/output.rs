@@ -114,8 +114,8 @@ pub fn write(
     super::emit(&text, path, opts.color)
 }
 
-/// Runs `write` over a 1 MiB buffer into the file (replaced whole, as
-/// every report file is) or standard output (a closed pipe is quiet).
+/// Runs `write` into the file (replaced whole, as every report file is) or
+/// over a 1 MiB buffer into standard output (a closed pipe is quiet).
 fn stream(
     target: &Target,
     write: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -123,11 +123,8 @@ fn stream(
     use std::io::Write;
     const BUFFER: usize = 1 << 20;
     match target {
-        Target::File(path) => crate::model::atomic_write::write_with(path, |file| {
-            let mut out = std::io::BufWriter::with_capacity(BUFFER, file);
-            write(&mut out)?;
-            out.flush()
-        }),
+        // The file writer buffers whole chunks itself.
+        Target::File(path) => crate::model::atomic_write::write_with(path, write),
         Target::Stdout => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(BUFFER, stdout.lock());
