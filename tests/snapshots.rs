@@ -127,3 +127,39 @@ fn json_is_compact_by_default_and_pretty_on_request() {
     assert_eq!(written.lines().count(), 1);
     assert_eq!(content(&written), content(&compact));
 }
+
+/// SARIF and CycloneDX are compact too, and `--pretty` indents them; the
+/// content is the same but for the scan's own time and command line.
+#[test]
+fn sarif_and_cyclonedx_are_compact_by_default_and_pretty_on_request() {
+    fn stable(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for volatile in [
+                    "invocations",
+                    "timestamp",
+                    "serialNumber",
+                    "startTimeUtc",
+                    "endTimeUtc",
+                ] {
+                    map.remove(volatile);
+                }
+                map.values_mut().for_each(stable);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(stable),
+            _ => {}
+        }
+    }
+    let content = |text: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        stable(&mut v);
+        v
+    };
+    for format in ["sarif", "cyclonedx"] {
+        let compact = scan(&["--format", format]);
+        let pretty = scan(&["--format", format, "--pretty"]);
+        assert_eq!(compact.lines().count(), 1, "{format}");
+        assert!(pretty.lines().count() > 100, "{format}");
+        assert_eq!(content(&compact), content(&pretty), "{format}");
+    }
+}

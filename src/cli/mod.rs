@@ -330,8 +330,8 @@ pub struct ScanArgs {
     /// requirements files, Cargo dev-dependencies).
     #[arg(long, value_enum, default_value_t = ScanScope::All, env = "CHAINRISK_SCOPE")]
     pub scope: ScanScope,
-    /// Indent the JSON report for people (it is one compact line by default;
-    /// the content is the same).
+    /// Indent the JSON, SARIF and CycloneDX reports for people (each is one
+    /// compact line by default; the content is the same).
     #[arg(long)]
     pub pretty: bool,
 }

@@ -73,7 +73,7 @@ pub fn plan(
 pub struct RenderOptions {
     pub top: usize,
     pub lang: LangArg,
-    /// JSON indented for people (`--pretty`).
+    /// JSON, SARIF and CycloneDX indented for people (`--pretty`).
     pub pretty: bool,
     pub color: super::ColorChoice,
 }
@@ -100,8 +100,12 @@ pub fn write(
         OutputFormat::Json => {
             return stream(target, |out| report::json::write_as(a, out, opts.pretty));
         }
-        OutputFormat::Sarif => return stream(target, |out| report::sarif::write(a, out)),
-        OutputFormat::Cyclonedx => return stream(target, |out| report::cyclonedx::write(a, out)),
+        OutputFormat::Sarif => {
+            return stream(target, |out| report::sarif::write(a, out, opts.pretty));
+        }
+        OutputFormat::Cyclonedx => {
+            return stream(target, |out| report::cyclonedx::write(a, out, opts.pretty));
+        }
         OutputFormat::Csv => return stream(target, |out| report::csv::write(a, out)),
         OutputFormat::Table => table::render(a, table::TableOptions { top: opts.top }),
         OutputFormat::Markdown => report::markdown::render(a, lang(opts.lang)),

@@ -240,6 +240,23 @@ impl Write for Chunked {
         Ok(n)
     }
 
+    /// The serialisers write token by token (a pretty-printed SARIF report
+    /// makes millions of calls): a piece that fits is one copy.
+    fn write_all(&mut self, mut buf: &[u8]) -> std::io::Result<()> {
+        let c = &mut self.chunk;
+        if buf.len() < CHUNK - c.filled {
+            let start = c.at + c.filled;
+            c.memory[start..start + buf.len()].copy_from_slice(buf);
+            c.filled += buf.len();
+            return Ok(());
+        }
+        while !buf.is_empty() {
+            let n = self.write(buf)?;
+            buf = &buf[n..];
+        }
+        Ok(())
+    }
+
     /// Nothing: the bytes are written by whole chunks and the rest by
     /// [`Chunked::finish`]; nobody reads the temporary file before that.
     fn flush(&mut self) -> std::io::Result<()> {

@@ -65,17 +65,23 @@ pub fn render(a: &Assessment) -> String {
     let mut out = Vec::new();
     // Writing into memory fails only on a serialisation error, which typed
     // structs of strings and numbers do not have.
-    let _ = write(a, &mut out);
+    let _ = write(a, &mut out, true);
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// The BOM written straight into `out` (give a buffered writer): typed
 /// structs borrowing from the assessment, the components serialised as they
 /// are written — no `Value` tree, no string of the whole BOM.
-pub fn write(a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes the BOM: one compact line, or indented for people.
+pub fn write(a: &Assessment, out: &mut dyn std::io::Write, pretty: bool) -> std::io::Result<()> {
     let refs = bom_refs(a);
     let index = Index::of(a);
-    serde_json::to_writer_pretty(&mut *out, &bom(a, &refs, &index))?;
+    let bom = bom(a, &refs, &index);
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, &bom)?;
+    } else {
+        serde_json::to_writer(&mut *out, &bom)?;
+    }
     out.write_all(b"\n")
 }
 

@@ -39,16 +39,22 @@ pub fn render(a: &Assessment) -> String {
     let mut out = Vec::new();
     // Writing into memory fails only on a serialisation error, which typed
     // structs of strings and numbers do not have.
-    let _ = write(a, &mut out);
+    let _ = write(a, &mut out, true);
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// The log written straight into `out` (give a buffered writer): typed
 /// structs borrowing from the assessment, the results serialised as they
 /// are written — no `Value` tree, no string of the whole log.
-pub fn write(a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes the SARIF log: one compact line, or indented for people.
+pub fn write(a: &Assessment, out: &mut dyn std::io::Write, pretty: bool) -> std::io::Result<()> {
     let uris = input_uris(a);
-    serde_json::to_writer_pretty(&mut *out, &log(a, &uris))?;
+    let log = log(a, &uris);
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, &log)?;
+    } else {
+        serde_json::to_writer(&mut *out, &log)?;
+    }
     out.write_all(b"\n")
 }
 
