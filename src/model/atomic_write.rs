@@ -82,8 +82,8 @@ enum Disk {
         free: std::sync::mpsc::Receiver<Chunk>,
         thread: std::thread::JoinHandle<std::io::Result<std::fs::File>>,
     },
-    /// Only while changing from one to the other.
-    Changing,
+    /// The thread could not be started (why); the file went with it.
+    NotStarted(String),
 }
 
 /// `CHUNK` bytes aligned for a direct write, and how many are filled.
@@ -157,35 +157,17 @@ impl Chunked {
     /// takes an empty one back.
     fn hand_over(&mut self) -> std::io::Result<()> {
         if let Disk::Here { .. } = self.disk {
-            let Disk::Here { file, direct } = std::mem::replace(&mut self.disk, Disk::Changing)
-            else {
-                unreachable!()
+            let here = std::mem::replace(&mut self.disk, Disk::NotStarted(String::new()));
+            self.disk = match here {
+                Disk::Here { file, direct } => start_thread(file, direct).unwrap_or_else(|e| {
+                    // The file went with the thread that did not start.
+                    Disk::NotStarted(e.to_string())
+                }),
+                other => other,
             };
-            let (full, to_write) = std::sync::mpsc::sync_channel::<Chunk>(1);
-            let (written, free) = std::sync::mpsc::sync_channel::<Chunk>(2);
-            written
-                .send(Chunk::new())
-                .map_err(|_| std::io::Error::other("the writing thread is gone"))?;
-            let thread = std::thread::Builder::new()
-                .name("write-report".into())
-                .spawn(move || {
-                    let mut sink = Sink {
-                        file,
-                        direct,
-                        written: 0,
-                    };
-                    for mut chunk in to_write {
-                        sink.write(&chunk)?;
-                        chunk.filled = 0;
-                        // The other end is gone only when it stopped writing.
-                        let _ = written.send(chunk);
-                    }
-                    Ok(sink.file)
-                })?;
-            self.disk = Disk::Thread { full, free, thread };
         }
         let Disk::Thread { full, free, .. } = &self.disk else {
-            unreachable!()
+            return Err(not_started(&self.disk));
         };
         // A closed channel means the thread stopped on an error, which
         // `finish` reports; this one only stops the writer.
@@ -222,9 +204,43 @@ impl Chunked {
                     .join()
                     .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread panicked")))
             }
-            Disk::Changing => unreachable!(),
+            disk @ Disk::NotStarted(_) => Err(not_started(&disk)),
         }
     }
+}
+
+/// A thread that writes each chunk it is handed to `file` and hands it back
+/// (with one empty chunk to start with).
+fn start_thread(file: std::fs::File, direct: bool) -> std::io::Result<Disk> {
+    let (full, to_write) = std::sync::mpsc::sync_channel::<Chunk>(1);
+    let (written, free) = std::sync::mpsc::sync_channel::<Chunk>(2);
+    // Room for two: this cannot fail.
+    let _ = written.send(Chunk::new());
+    let thread = std::thread::Builder::new()
+        .name("write-report".into())
+        .spawn(move || {
+            let mut sink = Sink {
+                file,
+                direct,
+                written: 0,
+            };
+            for mut chunk in to_write {
+                sink.write(&chunk)?;
+                chunk.filled = 0;
+                // The other end is gone only when it stopped writing.
+                let _ = written.send(chunk);
+            }
+            Ok(sink.file)
+        })?;
+    Ok(Disk::Thread { full, free, thread })
+}
+
+fn not_started(disk: &Disk) -> std::io::Error {
+    let why = match disk {
+        Disk::NotStarted(why) => why.as_str(),
+        _ => "",
+    };
+    std::io::Error::other(format!("cannot start a thread to write the file: {why}"))
 }
 
 impl Write for Chunked {
