@@ -109,6 +109,15 @@ impl Chunk {
     fn bytes(&self) -> &[u8] {
         &self.memory[self.at..self.at + self.filled]
     }
+
+    /// Copies what of `buf` fits; returns how much that was.
+    fn push(&mut self, buf: &[u8]) -> usize {
+        let n = buf.len().min(CHUNK - self.filled);
+        let start = self.at + self.filled;
+        self.memory[start..start + n].copy_from_slice(&buf[..n]);
+        self.filled += n;
+        n
+    }
 }
 
 /// Where one file is being written, by whichever thread writes it.
@@ -121,6 +130,14 @@ struct Sink {
 }
 
 impl Sink {
+    fn new(file: std::fs::File, direct: bool) -> Sink {
+        Sink {
+            file,
+            direct,
+            written: 0,
+        }
+    }
+
     /// Writes a chunk's bytes: directly when it is full and direct writes
     /// are still tried, else through the page cache.
     fn write(&mut self, chunk: &Chunk) -> std::io::Result<()> {
@@ -189,11 +206,7 @@ impl Chunked {
     fn finish(self) -> std::io::Result<std::fs::File> {
         match self.disk {
             Disk::Here { file, direct } => {
-                let mut sink = Sink {
-                    file,
-                    direct,
-                    written: 0,
-                };
+                let mut sink = Sink::new(file, direct);
                 sink.write(&self.chunk)?;
                 Ok(sink.file)
             }
@@ -219,11 +232,7 @@ fn start_thread(file: std::fs::File, direct: bool) -> std::io::Result<Disk> {
     let thread = std::thread::Builder::new()
         .name("write-report".into())
         .spawn(move || {
-            let mut sink = Sink {
-                file,
-                direct,
-                written: 0,
-            };
+            let mut sink = Sink::new(file, direct);
             for mut chunk in to_write {
                 sink.write(&chunk)?;
                 chunk.filled = 0;
@@ -245,12 +254,8 @@ fn not_started(disk: &Disk) -> std::io::Error {
 
 impl Write for Chunked {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let c = &mut self.chunk;
-        let n = buf.len().min(CHUNK - c.filled);
-        let start = c.at + c.filled;
-        c.memory[start..start + n].copy_from_slice(&buf[..n]);
-        c.filled += n;
-        if c.filled == CHUNK {
+        let n = self.chunk.push(buf);
+        if self.chunk.filled == CHUNK {
             self.hand_over()?;
         }
         Ok(n)
@@ -259,11 +264,8 @@ impl Write for Chunked {
     /// The serialisers write token by token (a pretty-printed SARIF report
     /// makes millions of calls): a piece that fits is one copy.
     fn write_all(&mut self, mut buf: &[u8]) -> std::io::Result<()> {
-        let c = &mut self.chunk;
-        if buf.len() < CHUNK - c.filled {
-            let start = c.at + c.filled;
-            c.memory[start..start + buf.len()].copy_from_slice(buf);
-            c.filled += buf.len();
+        if buf.len() < CHUNK - self.chunk.filled {
+            self.chunk.push(buf);
             return Ok(());
         }
         while !buf.is_empty() {
@@ -426,11 +428,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("direct.bin");
         let file = std::fs::File::create(&target).unwrap();
-        let mut sink = Sink {
-            file,
-            direct: true,
-            written: 0,
-        };
+        let mut sink = Sink::new(file, true);
         let mut chunk = Chunk::new();
         chunk.filled = CHUNK;
         sink.write(&chunk).unwrap();

@@ -180,9 +180,9 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<ComponentId>>,
     /// Components left out of the middle of a path longer than
-    /// `2 * PATH_END`, between its first and last [`super::PATH_END`].
+    /// `2 * PATH_END`, between its first and last [`super::PATH_END`]
+    /// (non-zero, so a finding stays within its size budget).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    /// (Non-zero, so a finding stays within its size budget.)
     pub path_omitted: Option<std::num::NonZeroU32>,
     /// The policy exception that accepts this finding (it stays in the report).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,6 +3,7 @@
 
 use super::{ComponentId, Inventory};
 use std::collections::VecDeque;
+use std::num::NonZeroU32;
 
 /// A dependency path of more than twice this many components keeps its first
 /// and last `PATH_END` and counts the ones left out between them: a hostile
@@ -16,8 +17,8 @@ pub const PATH_END: usize = 16;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DependencyPath {
     pub ids: Vec<ComponentId>,
-    /// Components left out after the first [`PATH_END`] of `ids`.
-    pub omitted: usize,
+    /// Components left out after the first [`PATH_END`] of `ids`, if any.
+    pub omitted: Option<NonZeroU32>,
 }
 
 /// Adjacency in compressed rows over dense component ids.
@@ -116,14 +117,14 @@ impl Walk {
         if len <= 2 * PATH_END {
             return Some(DependencyPath {
                 ids: self.up(v, len),
-                omitted: 0,
+                omitted: None,
             });
         }
         let mut ids = self.up(self.anchor[v], PATH_END);
         ids.extend(self.up(v, PATH_END));
         Some(DependencyPath {
             ids,
-            omitted: len - 2 * PATH_END,
+            omitted: NonZeroU32::new(u32::try_from(len - 2 * PATH_END).unwrap_or(u32::MAX)),
         })
     }
 
@@ -145,23 +146,27 @@ mod tests {
     use super::*;
     use crate::model::{Component, Edge};
 
-    #[test]
-    fn shortest_paths_from_roots_and_direct_components() {
+    /// Components `c0`… with these edges, `c0` the root.
+    fn rooted(n: usize, edges: impl IntoIterator<Item = (usize, usize)>) -> Inventory {
         let mut inv = Inventory::default();
-        for (i, name) in ["app", "a", "b", "c", "island"].iter().enumerate() {
-            let mut c = Component::named(*name);
+        for i in 0..n {
+            let mut c = Component::named(format!("c{i}"));
             c.id = i;
             inv.components.push(c);
         }
         inv.roots = vec![0];
         inv.components[0].root = true;
-        // app → a → b → c, and a shortcut app → b.
-        inv.edges = vec![
-            Edge { from: 0, to: 1 },
-            Edge { from: 0, to: 2 },
-            Edge { from: 1, to: 2 },
-            Edge { from: 2, to: 3 },
-        ];
+        inv.edges = edges
+            .into_iter()
+            .map(|(from, to)| Edge { from, to })
+            .collect();
+        inv
+    }
+
+    #[test]
+    fn shortest_paths_from_roots_and_direct_components() {
+        // app → a → b → c, and a shortcut app → b; 4 is an island.
+        let inv = rooted(5, [(0, 1), (0, 2), (1, 2), (2, 3)]);
         let walk = Graph::new(&inv).walk(&inv);
         let ids = |v| walk.path(v).map(|p| p.ids);
         assert_eq!(ids(3), Some(vec![0, 2, 3]));
@@ -174,23 +179,15 @@ mod tests {
     #[test]
     fn a_long_path_keeps_its_ends_and_counts_its_middle() {
         // A chain 0 → 1 → … → 99 from the root 0.
-        let mut inv = Inventory::default();
-        for i in 0..100 {
-            let mut c = Component::named(format!("c{i}"));
-            c.id = i;
-            inv.components.push(c);
-        }
-        inv.roots = vec![0];
-        inv.components[0].root = true;
-        inv.edges = (0..99).map(|i| Edge { from: i, to: i + 1 }).collect();
+        let inv = rooted(100, (0..99).map(|i| (i, i + 1)));
         let walk = Graph::new(&inv).walk(&inv);
         // Up to 2 * PATH_END components the path is whole.
         let whole = walk.path(2 * PATH_END - 1).unwrap();
         assert_eq!(whole.ids, (0..2 * PATH_END).collect::<Vec<_>>());
-        assert_eq!(whole.omitted, 0);
+        assert_eq!(whole.omitted, None);
         // One more and its middle one is left out.
         let cut = walk.path(2 * PATH_END).unwrap();
-        assert_eq!(cut.omitted, 1);
+        assert_eq!(cut.omitted, NonZeroU32::new(1));
         assert_eq!(cut.ids[..PATH_END], (0..PATH_END).collect::<Vec<_>>()[..]);
         assert_eq!(
             cut.ids[PATH_END..],
@@ -198,7 +195,7 @@ mod tests {
         );
         let far = walk.path(99).unwrap();
         assert_eq!(far.ids.len(), 2 * PATH_END);
-        assert_eq!(far.omitted, 100 - 2 * PATH_END);
+        assert_eq!(far.omitted, NonZeroU32::new(100 - 2 * PATH_END as u32));
         assert_eq!(far.ids[..PATH_END], (0..PATH_END).collect::<Vec<_>>()[..]);
         assert_eq!(
             far.ids[PATH_END..],

@@ -71,18 +71,12 @@ pub fn render(a: &Assessment) -> String {
 
 /// The BOM written straight into `out` (give a buffered writer): typed
 /// structs borrowing from the assessment, the components serialised as they
-/// are written — no `Value` tree, no string of the whole BOM.
-/// Writes the BOM: one compact line, or indented for people.
+/// are written — no `Value` tree, no string of the whole BOM. One compact
+/// line, or indented for people.
 pub fn write(a: &Assessment, out: &mut dyn std::io::Write, pretty: bool) -> std::io::Result<()> {
     let refs = bom_refs(a);
     let index = Index::of(a);
-    let bom = bom(a, &refs, &index);
-    if pretty {
-        serde_json::to_writer_pretty(&mut *out, &bom)?;
-    } else {
-        serde_json::to_writer(&mut *out, &bom)?;
-    }
-    out.write_all(b"\n")
+    super::json::write_value(out, &bom(a, &refs, &index), pretty)
 }
 
 pub fn to_value(a: &Assessment) -> Value {

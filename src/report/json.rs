@@ -16,9 +16,23 @@ pub fn write(a: &Assessment, out: &mut dyn Write) -> std::io::Result<()> {
 /// or pretty-printed. Give a buffered writer: serde writes small pieces.
 pub fn write_as(a: &Assessment, out: &mut dyn Write, pretty: bool) -> std::io::Result<()> {
     if pretty {
-        serde_json::to_writer_pretty(&mut *out, a)?;
+        return write_value(out, a, true);
+    }
+    write_compact(a, out)?;
+    out.write_all(b"\n")
+}
+
+/// Any of the JSON reports (this one, SARIF, CycloneDX) as one compact
+/// line, or indented for people (`--pretty`), and a line feed.
+pub fn write_value(
+    out: &mut dyn Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> std::io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, value)?;
     } else {
-        write_compact(a, out)?;
+        serde_json::to_writer(&mut *out, value)?;
     }
     out.write_all(b"\n")
 }

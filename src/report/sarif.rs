@@ -45,17 +45,11 @@ pub fn render(a: &Assessment) -> String {
 
 /// The log written straight into `out` (give a buffered writer): typed
 /// structs borrowing from the assessment, the results serialised as they
-/// are written — no `Value` tree, no string of the whole log.
-/// Writes the SARIF log: one compact line, or indented for people.
+/// are written — no `Value` tree, no string of the whole log. One compact
+/// line, or indented for people.
 pub fn write(a: &Assessment, out: &mut dyn std::io::Write, pretty: bool) -> std::io::Result<()> {
     let uris = input_uris(a);
-    let log = log(a, &uris);
-    if pretty {
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-    } else {
-        serde_json::to_writer(&mut *out, &log)?;
-    }
-    out.write_all(b"\n")
+    super::json::write_value(out, &log(a, &uris), pretty)
 }
 
 pub fn to_value(a: &Assessment) -> Value {

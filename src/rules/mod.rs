@@ -595,11 +595,9 @@ fn attach_paths(inv: &Inventory, findings: &mut [Finding]) {
                 return;
             }
             let Some(path) = walk.path(c) else { return };
-            let omitted =
-                std::num::NonZeroU32::new(u32::try_from(path.omitted).unwrap_or(u32::MAX));
             for f in run {
                 f.path = Some(path.ids.clone());
-                f.path_omitted = omitted;
+                f.path_omitted = path.omitted;
             }
         });
 }
